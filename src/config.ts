@@ -1,0 +1,130 @@
+// Every setting of Homeport, read once from the environment, validated and typed.
+import { resolve } from 'node:path';
+
+export type TlsMode = 'internal' | 'acme';
+
+export interface Config {
+  /** HOMEPORT_DATA_DIR: where the PostgreSQL cluster, the master key, Caddy's state and every host's files live. */
+  dataDir: string;
+  /** HOMEPORT_API_HOST: the address the API and the panel listen on. */
+  apiHost: string;
+  /** HOMEPORT_API_PORT: the port of the API and the panel. */
+  apiPort: number;
+  /** HOMEPORT_BASE_DOMAIN: hosts are named `<label>.<base domain>`. */
+  baseDomain: string;
+  /** HOMEPORT_EDGE_HOST: the address the edge (Caddy) listens on; empty means every interface. */
+  edgeHost: string;
+  /** HOMEPORT_EDGE_HTTP_PORT: the edge's plain HTTP port (redirects, ACME HTTP-01). */
+  edgeHttpPort: number;
+  /** HOMEPORT_EDGE_HTTPS_PORT: the edge's HTTPS port that clients use. */
+  edgeHttpsPort: number;
+  /** HOMEPORT_EDGE_ADMIN: host:port of Caddy's admin API; always loopback. */
+  edgeAdmin: string;
+  /** HOMEPORT_TLS: `internal` (Caddy's own CA, for development domains) or `acme` (a public CA). */
+  tlsMode: TlsMode;
+  /** HOMEPORT_ACME_EMAIL: the contact address given to the ACME CA. */
+  acmeEmail: string | undefined;
+  /** HOMEPORT_ACME_CA: the ACME directory URL (default: Let's Encrypt). */
+  acmeCa: string | undefined;
+  /** DATABASE_URL: an external PostgreSQL; without it Homeport runs its own cluster in the data directory. */
+  databaseUrl: string | undefined;
+  /** HOMEPORT_PG_PORT: the loopback port of Homeport's own PostgreSQL cluster. */
+  pgPort: number;
+  /** HOMEPORT_HOST_PORTS: the loopback port range for hosts' Synapse listeners, `first-last`. */
+  hostPorts: { first: number; last: number };
+  /** HOMEPORT_SYNAPSE_VENV: the Python virtual environment with Synapse (created on first start). */
+  synapseVenv: string;
+  /** HOMEPORT_PYTHON: the Python (>= 3.10) that creates the virtual environment. */
+  python: string;
+  /** HOMEPORT_CADDY: the Caddy binary. */
+  caddyBin: string;
+  /** HOMEPORT_SIZES_FILE: a YAML file with the sizes on offer; built-in sizes without it. */
+  sizesFile: string | undefined;
+  /** HOMEPORT_MASTER_KEY: base64 of 32 bytes; without it the key is kept in `<data dir>/master.key`. */
+  masterKey: string | undefined;
+  /** HOMEPORT_LOG_LEVEL: pino level (info by default). */
+  logLevel: string;
+  /** HOMEPORT_STOP_HOSTS_ON_EXIT: whether Ctrl-C also stops the hosts' Synapses (default true). */
+  stopHostsOnExit: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const developmentSuffixes = ['.localhost', '.test', '.internal', '.local', '.example', '.invalid'];
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new ConfigError(`${name} must be a port number (1-65535), got "${raw}"`);
+  }
+  return value;
+}
+
+function portRange(raw: string | undefined): { first: number; last: number } {
+  const match = /^(\d+)-(\d+)$/.exec(raw ?? '18000-18999');
+  const first = Number(match?.[1]);
+  const last = Number(match?.[2]);
+  if (!match || first < 1024 || last > 65535 || last - first < 1) {
+    throw new ConfigError(`HOMEPORT_HOST_PORTS must be a range like 18000-18999, got "${raw}"`);
+  }
+  return { first, last };
+}
+
+function baseDomain(raw: string | undefined): string {
+  const value = (raw ?? 'homeport.localhost').toLowerCase().replace(/\.$/, '');
+  if (!/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+$/.test(value) && value !== 'localhost') {
+    throw new ConfigError(`HOMEPORT_BASE_DOMAIN must be a DNS name, got "${raw}"`);
+  }
+  return value;
+}
+
+export function isDevelopmentDomain(domain: string): boolean {
+  return domain === 'localhost' || developmentSuffixes.some((suffix) => domain.endsWith(suffix));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = resolve(env.HOMEPORT_DATA_DIR || './data');
+  const domain = baseDomain(env.HOMEPORT_BASE_DOMAIN || undefined);
+  const tls = env.HOMEPORT_TLS || (isDevelopmentDomain(domain) ? 'internal' : 'acme');
+  if (tls !== 'internal' && tls !== 'acme') {
+    throw new ConfigError(`HOMEPORT_TLS must be "internal" or "acme", got "${tls}"`);
+  }
+  const edgeAdmin = env.HOMEPORT_EDGE_ADMIN || '127.0.0.1:2019';
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(edgeAdmin)) {
+    throw new ConfigError(`HOMEPORT_EDGE_ADMIN must be a loopback host:port, got "${edgeAdmin}"`);
+  }
+  const masterKey = env.HOMEPORT_MASTER_KEY || undefined;
+  if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
+    throw new ConfigError('HOMEPORT_MASTER_KEY must be the base64 of exactly 32 bytes');
+  }
+  return {
+    dataDir,
+    apiHost: env.HOMEPORT_API_HOST || '127.0.0.1',
+    apiPort: port(env, 'HOMEPORT_API_PORT', 8080),
+    baseDomain: domain,
+    edgeHost: env.HOMEPORT_EDGE_HOST ?? '',
+    edgeHttpPort: port(env, 'HOMEPORT_EDGE_HTTP_PORT', tls === 'acme' ? 80 : 8081),
+    edgeHttpsPort: port(env, 'HOMEPORT_EDGE_HTTPS_PORT', tls === 'acme' ? 443 : 8443),
+    edgeAdmin,
+    tlsMode: tls,
+    acmeEmail: env.HOMEPORT_ACME_EMAIL || undefined,
+    acmeCa: env.HOMEPORT_ACME_CA || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    pgPort: port(env, 'HOMEPORT_PG_PORT', 5433),
+    hostPorts: portRange(env.HOMEPORT_HOST_PORTS || undefined),
+    synapseVenv: resolve(env.HOMEPORT_SYNAPSE_VENV || `${dataDir}/synapse-venv`),
+    python: env.HOMEPORT_PYTHON || 'python3',
+    caddyBin: env.HOMEPORT_CADDY || 'caddy',
+    sizesFile: env.HOMEPORT_SIZES_FILE || undefined,
+    masterKey,
+    logLevel: env.HOMEPORT_LOG_LEVEL || 'info',
+    stopHostsOnExit: (env.HOMEPORT_STOP_HOSTS_ON_EXIT ?? 'true') !== 'false',
+  };
+}
+
+/** The URL clients use for a host name: the HTTPS port is left out when it is 443. */
+export function publicUrl(config: Pick<Config, 'edgeHttpsPort'>, hostname: string): string {
+  return config.edgeHttpsPort === 443 ? `https://${hostname}/` : `https://${hostname}:${config.edgeHttpsPort}/`;
+}

@@ -1,0 +1,42 @@
+// The boundary every runtime implements (local processes now, Kubernetes later): the jobs and
+// the reconciler only ever talk to a host's runtime through this interface.
+import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
+
+export type HostProcessState = 'running' | 'starting' | 'restarting' | 'stopped';
+
+/** Everything a runtime needs to run one host, derived from the database. */
+export interface HostSpec {
+  id: string;
+  label: string;
+  serverName: string;
+  /** e.g. https://acme.homeport.localhost:8443/ */
+  publicBaseUrl: string;
+  /** The host name the edge routes to this host. */
+  edgeHostname: string;
+  /** Loopback port of Synapse's client+federation listener. */
+  httpPort: number;
+  /** Loopback port of Synapse's metrics listener. */
+  metricsPort: number;
+  seats: number;
+  maxUploadSize: string;
+  supportEmail: string | null;
+  database: { name: string; user: string; password: string };
+  secrets: HomeserverSecrets;
+}
+
+export interface HostRuntime {
+  /** Creates the host's database and role if missing (UTF8, C collation, template0). */
+  ensureDatabase(spec: HostSpec): Promise<void>;
+  /** Writes the signing key, secrets and homeserver.yaml for the host. */
+  writeConfig(spec: HostSpec): Promise<void>;
+  /** Starts Synapse unless it already runs (adopting a process left from an earlier Homeport). */
+  start(spec: HostSpec): Promise<void>;
+  /** Waits until Synapse answers /health, or throws after the timeout. */
+  waitHealthy(spec: HostSpec, timeoutMs: number): Promise<void>;
+  stop(hostId: string): Promise<void>;
+  processState(hostId: string): HostProcessState;
+  /** Makes the edge route exactly the given hosts. */
+  applyEdge(hosts: HostSpec[]): Promise<void>;
+  /** Drops database and role, deletes media and config; safe to repeat. */
+  remove(spec: Pick<HostSpec, 'id' | 'database'>): Promise<void>;
+}

@@ -42,6 +42,8 @@ export interface Config {
   sizesFile: string | undefined;
   /** HOMEPORT_MASTER_KEY: base64 of 32 bytes; without it the key is kept in `<data dir>/master.key`. */
   masterKey: string | undefined;
+  /** HOMEPORT_SYNAPSE_EXTRA_CONFIG: a YAML file whose top-level keys are added to every host's homeserver.yaml. */
+  synapseExtraConfig: string | undefined;
   /** HOMEPORT_LOG_LEVEL: pino level (info by default). */
   logLevel: string;
   /** HOMEPORT_STOP_HOSTS_ON_EXIT: whether Ctrl-C also stops the hosts' Synapses (default true). */
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     caddyBin: env.HOMEPORT_CADDY || 'caddy',
     sizesFile: env.HOMEPORT_SIZES_FILE || undefined,
     masterKey,
+    synapseExtraConfig: env.HOMEPORT_SYNAPSE_EXTRA_CONFIG || undefined,
     logLevel: env.HOMEPORT_LOG_LEVEL || 'info',
     stopHostsOnExit: (env.HOMEPORT_STOP_HOSTS_ON_EXIT ?? 'true') !== 'false',
   };

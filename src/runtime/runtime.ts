@@ -26,7 +26,7 @@ export interface HostSpec {
 
 export interface HostRuntime {
   /** Creates the host's database and role if missing (UTF8, C collation, template0). */
-  ensureDatabase(spec: HostSpec): Promise<void>;
+  ensureDatabase(database: HostSpec['database']): Promise<void>;
   /** Writes the signing key, secrets and homeserver.yaml for the host. */
   writeConfig(spec: HostSpec): Promise<void>;
   /** Starts Synapse unless it already runs (adopting a process left from an earlier Homeport). */

@@ -1,0 +1,40 @@
+// Builds the HTTP API: OpenAPI document, problem details, authentication and one plugin per resource.
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { HomeportContext } from '../jobs/job-context.ts';
+import { registerAuthentication } from './authentication.ts';
+import { registerProblemDetails } from './problem-details.ts';
+import { catalogueRoutes } from './routes/catalogue.ts';
+import { healthRoutes } from './routes/health.ts';
+import { hostRoutes } from './routes/hosts.ts';
+import { jobRoutes } from './routes/jobs.ts';
+
+export async function buildApiServer(context: HomeportContext, metrics: Registry): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: context.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    // Unknown fields are refused, not silently dropped: a typo must not pass for a valid request.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Homeport API', version: '1', description: 'Buy and manage Matrix hosts.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A personal API token' } } },
+    },
+  });
+  registerProblemDetails(app);
+  registerAuthentication(app, context.db);
+  await app.register(healthRoutes(context.db, metrics));
+  await app.register(async (api) => {
+    await api.register(catalogueRoutes(context));
+    await api.register(hostRoutes(context));
+    await api.register(jobRoutes(context));
+    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  }, { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,70 @@
+// The one mapper from errors to RFC 9457 problem details: typed Homeport errors get their
+// status from one table; validation errors are 400; anything unexpected is a logged 500.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { HomeportError, type ErrorCode } from '../domain/errors.ts';
+
+const statusOf: Record<ErrorCode, number> = {
+  'invalid-input': 400,
+  unauthenticated: 401,
+  'not-found': 404,
+  'hostname-invalid': 422,
+  'hostname-taken': 409,
+  'size-unknown': 422,
+  'seats-below-minimum': 422,
+  'seats-cannot-decrease': 409,
+  'confirmation-mismatch': 422,
+  'host-busy': 409,
+  'email-taken': 409,
+};
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { additionalProperties: true, description: 'RFC 9457 problem details' },
+);
+
+const problemType = (code: string) => `urn:homeport:problem:${code}`;
+
+export function registerProblemDetails(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HomeportError, request, reply) => {
+    const base = { instance: request.url };
+    if (error instanceof HomeportError) {
+      const status = statusOf[error.code];
+      if (status === 401) reply.header('www-authenticate', 'Bearer');
+      return reply.status(status).type('application/problem+json').send({
+        type: problemType(error.code), title: error.title, status, detail: error.message, ...base, ...error.extra,
+      });
+    }
+    if (error.validation) {
+      const errors = error.validation.map((issue) => ({
+        field: (issue.instancePath || `/${String(issue.params?.missingProperty ?? issue.params?.additionalProperty ?? '')}`).replace(/^\//, '').replaceAll('/', '.') || error.validationContext || 'request',
+        message: issue.message ?? 'is invalid',
+      }));
+      const detail = errors.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+      return reply.status(400).type('application/problem+json').send({
+        type: problemType('invalid-input'), title: 'Invalid request', status: 400, detail, errors, ...base,
+      });
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'unexpected error');
+    return reply.status(status).type('application/problem+json').send({
+      type: status === 500 ? 'about:blank' : problemType('http'),
+      title: status === 500 ? 'Internal error' : 'Bad request',
+      status,
+      detail: status === 500 ? 'Something went wrong on our side; it has been logged.' : error.message,
+      ...base,
+    });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).type('application/problem+json').send({
+      type: problemType('not-found'), title: 'Not found', status: 404, detail: `${request.method} ${request.url} does not exist.`, instance: request.url,
+    });
+  });
+}

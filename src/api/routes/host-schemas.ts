@@ -1,0 +1,65 @@
+// The host resource as the API shows it, and the bodies that create and change one.
+import { Type, type Static } from 'typebox';
+import { publicUrl, type Config } from '../../config.ts';
+import { labelLength } from '../../domain/hostname.ts';
+import type { HostRow } from '../../store/schema.ts';
+import { JobSummary } from './job-schemas.ts';
+
+export const HostStatus = Type.Union([
+  Type.Literal('provisioning'), Type.Literal('running'), Type.Literal('degraded'), Type.Literal('rebuilding'),
+  Type.Literal('failed'), Type.Literal('cancelling'), Type.Literal('cancelled'),
+]);
+
+export const Host = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  label: Type.String(),
+  serverName: Type.String({ description: 'The Matrix domain of the host; it never changes.' }),
+  homeserverUrl: Type.String({ description: 'The client-server API base URL, through the edge.' }),
+  status: HostStatus,
+  size: Type.String(),
+  seats: Type.Integer(),
+  supportEmail: Type.Union([Type.String(), Type.Null()]),
+  synapseVersion: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const HostWithJob = Type.Object({ host: Host, job: JobSummary });
+
+export const CreateHostBody = Type.Object(
+  {
+    label: Type.String({ maxLength: 200, description: `${labelLength.min}-${labelLength.max} lowercase letters, digits and hyphens` }),
+    size: Type.String({ maxLength: 100 }),
+    seats: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateHostBody = Type.Object(
+  {
+    seats: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'May only increase' })),
+    supportEmail: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()], { description: 'Trust & Safety contact, published in /.well-known/matrix/support' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const CancelHostBody = Type.Object(
+  { confirm: Type.String({ description: 'The host label, typed again to confirm' }) },
+  { additionalProperties: false },
+);
+
+export const HostParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Host id or label' }) });
+
+export function hostView(config: Config, host: HostRow): Static<typeof Host> {
+  return {
+    id: host.id,
+    label: host.label,
+    serverName: host.server_name,
+    homeserverUrl: publicUrl(config, host.server_name),
+    status: host.status,
+    size: host.size,
+    seats: host.seats,
+    supportEmail: host.support_email,
+    synapseVersion: host.synapse_version,
+    createdAt: new Date(host.created_at).toISOString(),
+  };
+}

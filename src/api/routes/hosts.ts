@@ -1,0 +1,76 @@
+// /api/v1/hosts: buy, list, show, change, rebuild and cancel hosts of the signed-in account.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { HomeportContext } from '../../jobs/job-context.ts';
+import { cancelHost } from '../../jobs/commands/cancel-host.ts';
+import { createHost } from '../../jobs/commands/create-host.ts';
+import { rebuildHost } from '../../jobs/commands/rebuild-host.ts';
+import { updateHostSettings } from '../../jobs/commands/update-host.ts';
+import { findAccountHost, listAccountHosts } from '../../store/hosts.ts';
+import { bearerSecurity, requireAccount } from '../authentication.ts';
+import { Problem } from '../problem-details.ts';
+import { CancelHostBody, CreateHostBody, Host, HostParams, HostWithJob, UpdateHostBody, hostView } from './host-schemas.ts';
+import { JobSummary, jobSummary } from './job-schemas.ts';
+
+const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem };
+
+export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/hosts', {
+      schema: { tags: ['hosts'], summary: 'List your hosts', security: bearerSecurity, response: { 200: Type.Object({ hosts: Type.Array(Host) }), 401: Problem } },
+    }, async (request) => {
+      const account = requireAccount(request);
+      const hosts = await listAccountHosts(context.db, account.id);
+      return { hosts: hosts.map((host) => hostView(context.config, host)) };
+    });
+
+    app.post('/hosts', {
+      schema: { tags: ['hosts'], summary: 'Buy a host; its build starts at once', security: bearerSecurity, body: CreateHostBody, response: { 202: HostWithJob, ...errors } },
+    }, async (request, reply) => {
+      const account = requireAccount(request);
+      const { host, job } = await createHost(context, { accountId: account.id, ...request.body });
+      reply.status(202).header('location', `/api/v1/hosts/${host.id}`);
+      return { host: hostView(context.config, host), job: jobSummary(job) };
+    });
+
+    app.get('/hosts/:id', {
+      schema: { tags: ['hosts'], summary: 'Show a host', security: bearerSecurity, params: HostParams, response: { 200: Host, 401: Problem, 404: Problem } },
+    }, async (request) => {
+      const account = requireAccount(request);
+      return hostView(context.config, await findAccountHost(context.db, account.id, request.params.id));
+    });
+
+    app.patch('/hosts/:id', {
+      schema: {
+        tags: ['hosts'], summary: 'Raise seats (never lower) or set the Trust & Safety contact', security: bearerSecurity,
+        params: HostParams, body: UpdateHostBody,
+        response: { 200: Type.Object({ host: Host, job: Type.Union([JobSummary, Type.Null()]) }), ...errors },
+      },
+    }, async (request) => {
+      const account = requireAccount(request);
+      const { host, job } = await updateHostSettings(context, account.id, request.params.id, request.body);
+      return { host: hostView(context.config, host), job: job ? jobSummary(job) : null };
+    });
+
+    app.post('/hosts/:id/rebuild', {
+      schema: { tags: ['hosts'], summary: 'Re-render the configuration and restart, keeping all data', security: bearerSecurity, params: HostParams, response: { 202: HostWithJob, ...errors } },
+    }, async (request, reply) => {
+      const account = requireAccount(request);
+      const { host, job } = await rebuildHost(context, account.id, request.params.id);
+      reply.status(202);
+      return { host: hostView(context.config, host), job: jobSummary(job) };
+    });
+
+    app.delete('/hosts/:id', {
+      schema: {
+        tags: ['hosts'], summary: 'Cancel a host for good: removes its processes, database and media', security: bearerSecurity,
+        params: HostParams, body: CancelHostBody, response: { 202: HostWithJob, ...errors },
+      },
+    }, async (request, reply) => {
+      const account = requireAccount(request);
+      const { host, job } = await cancelHost(context, account.id, request.params.id, request.body.confirm);
+      reply.status(202);
+      return { host: hostView(context.config, host), job: jobSummary(job) };
+    });
+  };
+}

@@ -1,0 +1,68 @@
+// `homeport account create` and `homeport token create|revoke`: operator actions run against the database directly.
+import type { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { PostgresCluster } from '../runtime/local/postgres-cluster.ts';
+import { createLogger } from '../logger.ts';
+import { createAccount, createApiToken, findAccountByEmail, revokeApiToken } from '../store/accounts.ts';
+import { recordAudit } from '../store/audit-log.ts';
+import { openDatabase, type OpenedDatabase } from '../store/database.ts';
+
+async function openHomeportDatabase(): Promise<OpenedDatabase> {
+  const config = loadConfig();
+  if (config.databaseUrl) return openDatabase(config.databaseUrl, 2);
+  const cluster = new PostgresCluster({ dataDir: config.dataDir, port: config.pgPort, logger: createLogger('warn') });
+  if (!(await cluster.isRunning())) throw new Error(`Homeport's database in ${config.dataDir} is not running: start Homeport first (homeport start)`);
+  return openDatabase(await cluster.connectionString('homeport'), 2);
+}
+
+async function withDatabase<T>(action: (opened: OpenedDatabase) => Promise<T>): Promise<T> {
+  const opened = await openHomeportDatabase();
+  try {
+    return await action(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+const print = (line: string) => process.stdout.write(line + '\n');
+
+export function registerAccountCommands(program: Command): void {
+  const account = program.command('account').description('customer accounts (operator)');
+  account.command('create').description('create a customer account')
+    .requiredOption('--email <email>').requiredOption('--name <name>')
+    .option('--operator', 'the account may use the operator console')
+    .option('--with-token', 'also create a personal API token and print it once')
+    .action(async (options: { email: string; name: string; operator?: boolean; withToken?: boolean }) => {
+      await withDatabase(async ({ db }) => {
+        const created = await createAccount(db, { email: options.email, name: options.name, isOperator: options.operator });
+        await recordAudit(db, { actorAccountId: null, actor: 'operator-cli', action: 'account.created', details: { accountId: created.id, email: created.email } });
+        print(`account ${created.id} ${created.email}`);
+        if (options.withToken) {
+          const { token } = await createApiToken(db, created.id, 'cli');
+          print(`token ${token}`);
+          print('(the token is shown once; store it now)');
+        }
+      });
+    });
+
+  const token = program.command('token').description('personal API tokens (operator)');
+  token.command('create').description('create a personal API token for an account and print it once')
+    .requiredOption('--email <email>').option('--name <name>', 'what the token is for', 'cli')
+    .action(async (options: { email: string; name: string }) => {
+      await withDatabase(async ({ db }) => {
+        const owner = await findAccountByEmail(db, options.email);
+        if (!owner) throw new Error(`no account with ${options.email}`);
+        const created = await createApiToken(db, owner.id, options.name);
+        await recordAudit(db, { actorAccountId: null, actor: 'operator-cli', action: 'token.created', details: { accountId: owner.id, tokenId: created.id } });
+        print(created.token);
+      });
+    });
+  token.command('revoke').description('revoke a token').requiredOption('--email <email>').argument('<id>')
+    .action(async (id: string, options: { email: string }) => {
+      await withDatabase(async ({ db }) => {
+        const owner = await findAccountByEmail(db, options.email);
+        if (!owner || !(await revokeApiToken(db, owner.id, id))) throw new Error('no such active token for that account');
+        print('revoked');
+      });
+    });
+}

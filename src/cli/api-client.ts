@@ -1,0 +1,42 @@
+// The CLI's client of Homeport's own HTTP API: JSON in and out, problem details turned into clear errors.
+export class ApiProblem extends Error {
+  readonly status: number;
+  readonly problem: Record<string, unknown>;
+
+  constructor(status: number, problem: Record<string, unknown>) {
+    super(String(problem.detail ?? problem.title ?? `HTTP ${status}`));
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  token: string | undefined;
+}
+
+export class ApiClient {
+  readonly #options: ApiClientOptions;
+
+  constructor(options: ApiClientOptions) {
+    this.#options = options;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#options.token) headers.authorization = `Bearer ${this.#options.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.#options.baseUrl), {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      throw new Error(`cannot reach Homeport at ${this.#options.baseUrl} (is \`homeport start\` running?): ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!response.ok) throw new ApiProblem(response.status, (parsed ?? {}) as Record<string, unknown>);
+    return parsed as T;
+  }
+}

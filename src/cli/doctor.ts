@@ -1,0 +1,59 @@
+// `homeport doctor`: checks every prerequisite and prints the exact command that installs a missing one.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Config } from '../config.ts';
+import { findPostgresBinaries, minimumPostgresMajor } from '../runtime/local/postgres-binaries.ts';
+import { checkPython, minimumPython } from '../runtime/local/synapse-venv.ts';
+
+const run = promisify(execFile);
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  found: string;
+  fix?: string;
+}
+
+async function version(command: string, args: string[]): Promise<string | undefined> {
+  return run(command, args).then(({ stdout }) => stdout.trim(), () => undefined);
+}
+
+/** Caddy 2.6 (Debian 12's) and newer speak the admin API and JSON config Homeport writes. */
+export const minimumCaddy: [number, number] = [2, 6];
+
+export async function runChecks(config: Config): Promise<Check[]> {
+  const checks: Check[] = [];
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  checks.push({
+    name: 'Node.js >= 24', ok: nodeMajor >= 24, found: process.version,
+    fix: 'run Homeport through ./homeport, which installs Node.js 24 into .tools/ by itself',
+  });
+
+  const postgres = await findPostgresBinaries();
+  checks.push({
+    name: `PostgreSQL >= ${minimumPostgresMajor} server binaries`, ok: Boolean(postgres) || Boolean(config.databaseUrl),
+    found: postgres ? `${postgres.majorVersion} in ${postgres.binDir}` : config.databaseUrl ? 'not needed: DATABASE_URL is set' : 'not found',
+    fix: 'sudo apt-get install -y postgresql   (or set DATABASE_URL to an external PostgreSQL)',
+  });
+
+  const python = await checkPython(config.python);
+  checks.push({
+    name: `Python >= ${minimumPython.join('.')} with venv`, ok: python.ok, found: python.version ?? python.problem ?? 'not found',
+    fix: 'sudo apt-get install -y python3 python3-venv',
+  });
+
+  const caddy = await version(config.caddyBin, ['version']);
+  const [major = 0, minor = 0] = (/v?(\d+)\.(\d+)/.exec(caddy ?? '') ?? []).slice(1).map(Number);
+  const caddyOk = major > minimumCaddy[0] || (major === minimumCaddy[0] && minor >= minimumCaddy[1]);
+  checks.push({
+    name: `Caddy >= ${minimumCaddy.join('.')} (2.6.2 from Debian 12 and 2.7-2.11 work)`, ok: caddyOk, found: caddy?.split(' ')[0] ?? 'not found',
+    fix: 'sudo apt-get install -y caddy   (or set HOMEPORT_CADDY to a Caddy binary)',
+  });
+  return checks;
+}
+
+export function formatChecks(checks: Check[]): string {
+  return checks
+    .map((check) => `${check.ok ? 'ok     ' : 'MISSING'} ${check.name}: ${check.found}${check.ok || !check.fix ? '' : `\n        install: ${check.fix}`}`)
+    .join('\n');
+}

@@ -1,0 +1,122 @@
+// `homeport host ...`, `homeport sizes`, `homeport hostname`, `homeport job`: customer actions through the API.
+import type { Command } from 'commander';
+import { ApiClient } from './api-client.ts';
+import { followJob } from './job-progress.ts';
+
+interface HostView {
+  id: string;
+  label: string;
+  serverName: string;
+  homeserverUrl: string;
+  status: string;
+  size: string;
+  seats: number;
+  supportEmail: string | null;
+}
+
+interface JobSummary {
+  id: string;
+  kind: string;
+  status: string;
+}
+
+function apiFrom(command: Command): ApiClient {
+  const options = command.optsWithGlobals<{ apiUrl: string; token?: string }>();
+  return new ApiClient({ baseUrl: options.apiUrl, token: options.token });
+}
+
+const print = (line: string) => process.stdout.write(line + '\n');
+
+function printHost(host: HostView): void {
+  print(`${host.label}  ${host.status}`);
+  print(`  id:           ${host.id}`);
+  print(`  server name:  ${host.serverName}`);
+  print(`  homeserver:   ${host.homeserverUrl}`);
+  print(`  size:         ${host.size}, ${host.seats} seats`);
+  print(`  T&S contact:  ${host.supportEmail ?? '(none)'}`);
+}
+
+async function waitFor(api: ApiClient, job: JobSummary, wait: boolean): Promise<void> {
+  print(`job ${job.id} (${job.kind}) ${job.status}`);
+  if (!wait) return;
+  const finished = await followJob(api, job.id, print);
+  if (finished.status === 'failed') {
+    process.exitCode = 1;
+    print(`job failed: ${finished.error ?? 'unknown error'}`);
+  } else {
+    print(`job ${finished.status}`);
+  }
+}
+
+export function registerHostCommands(program: Command): void {
+  program.command('sizes').description('list the sizes on offer').action(async (_options, command: Command) => {
+    const { sizes } = await apiFrom(command).request<{ sizes: { name: string; title: string; pricePerSeatMinor: number; currency: string; minSeats: number; maxSeats: number }[] }>('GET', '/api/v1/sizes');
+    for (const size of sizes) {
+      print(`${size.name.padEnd(12)} ${(size.pricePerSeatMinor / 100).toFixed(2)} ${size.currency}/seat/month, ${size.minSeats}-${size.maxSeats} seats`);
+    }
+  });
+
+  program.command('hostname').description('check whether a hostname label is available').argument('<label>').action(async (label: string, _options, command: Command) => {
+    const result = await apiFrom(command).request<{ hostname: string; available: boolean; detail?: string }>('GET', `/api/v1/hostnames/${encodeURIComponent(label)}`);
+    print(result.available ? `${result.hostname} is available` : `${result.hostname} is not available: ${result.detail}`);
+    if (!result.available) process.exitCode = 1;
+  });
+
+  program.command('job').description('show a job and follow it until it ends').argument('<id>').action(async (id: string, _options, command: Command) => {
+    await waitFor(apiFrom(command), { id, kind: 'job', status: '' }, true);
+  });
+
+  const host = program.command('host').description('buy and manage hosts');
+  host.command('create').description('buy a host and start building it').argument('<label>')
+    .requiredOption('--size <size>', 'a size from `homeport sizes`')
+    .requiredOption('--seats <n>', 'monthly active user seats', (value) => Number(value))
+    .option('--wait', 'follow the build until it ends')
+    .action(async (label: string, options: { size: string; seats: number; wait?: boolean }, command: Command) => {
+      const api = apiFrom(command);
+      const { host: created, job } = await api.request<{ host: HostView; job: JobSummary }>('POST', '/api/v1/hosts', { label, size: options.size, seats: options.seats });
+      printHost(created);
+      await waitFor(api, job, Boolean(options.wait));
+      if (options.wait) printHost(await api.request<HostView>('GET', `/api/v1/hosts/${created.id}`));
+    });
+
+  host.command('list').description('list your hosts').action(async (_options, command: Command) => {
+    const { hosts } = await apiFrom(command).request<{ hosts: HostView[] }>('GET', '/api/v1/hosts');
+    if (hosts.length === 0) print('no hosts yet: `homeport host create <label> --size <size> --seats <n>`');
+    for (const item of hosts) print(`${item.label.padEnd(24)} ${item.status.padEnd(13)} ${item.size.padEnd(11)} ${String(item.seats).padStart(6)} seats  ${item.homeserverUrl}`);
+  });
+
+  host.command('show').description('show a host').argument('<host>', 'label or id').action(async (ref: string, _options, command: Command) => {
+    printHost(await apiFrom(command).request<HostView>('GET', `/api/v1/hosts/${encodeURIComponent(ref)}`));
+  });
+
+  host.command('set').description('raise seats or set the Trust & Safety contact').argument('<host>', 'label or id')
+    .option('--seats <n>', 'new seat count (can only go up)', (value) => Number(value))
+    .option('--support-email <email>', 'Trust & Safety contact ("" removes it)')
+    .option('--wait', 'follow the resulting rebuild')
+    .action(async (ref: string, options: { seats?: number; supportEmail?: string; wait?: boolean }, command: Command) => {
+      const api = apiFrom(command);
+      const body: Record<string, unknown> = {};
+      if (options.seats !== undefined) body.seats = options.seats;
+      if (options.supportEmail !== undefined) body.supportEmail = options.supportEmail === '' ? null : options.supportEmail;
+      const result = await api.request<{ host: HostView; job: JobSummary | null }>('PATCH', `/api/v1/hosts/${encodeURIComponent(ref)}`, body);
+      printHost(result.host);
+      if (result.job) await waitFor(api, result.job, Boolean(options.wait));
+    });
+
+  host.command('rebuild').description('re-render the configuration and restart, keeping data').argument('<host>', 'label or id')
+    .option('--wait', 'follow the rebuild until it ends')
+    .action(async (ref: string, options: { wait?: boolean }, command: Command) => {
+      const api = apiFrom(command);
+      const { job } = await api.request<{ job: JobSummary }>('POST', `/api/v1/hosts/${encodeURIComponent(ref)}/rebuild`);
+      await waitFor(api, job, Boolean(options.wait));
+    });
+
+  host.command('cancel').description('cancel a host for good (removes its data)').argument('<host>', 'label or id')
+    .requiredOption('--confirm <label>', 'type the host label again to confirm')
+    .option('--wait', 'follow the removal until it ends')
+    .action(async (ref: string, options: { confirm: string; wait?: boolean }, command: Command) => {
+      const api = apiFrom(command);
+      const { job } = await api.request<{ job: JobSummary }>('DELETE', `/api/v1/hosts/${encodeURIComponent(ref)}`, { confirm: options.confirm });
+      await waitFor(api, job, Boolean(options.wait));
+    });
+}

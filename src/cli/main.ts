@@ -1,0 +1,66 @@
+// `homeport`: the command line. Reads argv and the environment, then calls the services or the API.
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '../config.ts';
+import { HomeportError } from '../domain/errors.ts';
+import { createLogger } from '../logger.ts';
+import { ensureSynapseVenv, synapseVersion } from '../runtime/local/synapse-venv.ts';
+import { startHomeport } from '../start-homeport.ts';
+import { registerAccountCommands } from './account-commands.ts';
+import { ApiProblem } from './api-client.ts';
+import { formatChecks, runChecks } from './doctor.ts';
+import { registerHostCommands } from './host-commands.ts';
+
+const program = new Command('homeport')
+  .description('Run a Matrix hosting service: hosts are real Synapse homeservers behind a Caddy edge.')
+  .option('--api-url <url>', 'Homeport API (HOMEPORT_API_URL)', process.env.HOMEPORT_API_URL ?? `http://127.0.0.1:${process.env.HOMEPORT_API_PORT || 8080}`)
+  .option('--token <token>', 'personal API token (HOMEPORT_TOKEN)', process.env.HOMEPORT_TOKEN)
+  .showHelpAfterError();
+
+program.command('start').description('start Homeport: database, edge, hosts, jobs and API (Ctrl-C stops it)').action(async () => {
+  const config = loadConfig();
+  const problems = (await runChecks(config)).filter((check) => !check.ok);
+  if (problems.length > 0) {
+    console.error(`homeport: missing prerequisites:\n${formatChecks(problems)}`);
+    process.exitCode = 1;
+    return;
+  }
+  const running = await startHomeport(config);
+  console.error(`Homeport is running: API and panel on ${running.apiUrl}, hosts on https://<label>.${config.baseDomain}:${config.edgeHttpsPort}/`);
+  await new Promise<void>((resolve) => {
+    const shutdown = () => {
+      running.stop().then(resolve, (error: unknown) => {
+        console.error('homeport: stopping failed', error);
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+});
+
+program.command('doctor').description('check prerequisites and say how to install what is missing').action(async () => {
+  const checks = await runChecks(loadConfig());
+  console.log(formatChecks(checks));
+  if (checks.some((check) => !check.ok)) process.exitCode = 1;
+});
+
+program.command('install-synapse').description('create the Synapse virtual environment now (start does it on first run)').action(async () => {
+  const config = loadConfig();
+  const python = await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger: createLogger('info') });
+  console.log(`Synapse ${synapseVersion} is installed: ${python}`);
+});
+
+registerAccountCommands(program);
+registerHostCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  const message = error instanceof ApiProblem || error instanceof HomeportError || error instanceof ConfigError
+    ? error.message
+    : error instanceof Error ? error.message : String(error);
+  console.error(`homeport: ${message}`);
+  process.exitCode = error instanceof ApiProblem && error.status < 500 ? 2 : 1;
+}

@@ -1,0 +1,31 @@
+// Homeport's typed errors: domain and services throw these; the API maps each code to a status once.
+export type ErrorCode =
+  | 'invalid-input'
+  | 'unauthenticated'
+  | 'not-found'
+  | 'hostname-invalid'
+  | 'hostname-taken'
+  | 'size-unknown'
+  | 'seats-below-minimum'
+  | 'seats-cannot-decrease'
+  | 'confirmation-mismatch'
+  | 'host-busy'
+  | 'email-taken';
+
+export class HomeportError extends Error {
+  readonly code: ErrorCode;
+  readonly title: string;
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: ErrorCode, title: string, detail: string, extra: Record<string, unknown> = {}) {
+    super(detail);
+    this.name = 'HomeportError';
+    this.code = code;
+    this.title = title;
+    this.extra = extra;
+  }
+}
+
+export function notFound(what: string): HomeportError {
+  return new HomeportError('not-found', 'Not found', `${what} does not exist.`);
+}

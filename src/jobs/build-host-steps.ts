@@ -1,0 +1,97 @@
+// The build of a new host, step by step: each step checks what exists and does only what is missing.
+import { createServer } from 'node:net';
+import { allocateHostPorts, updateHost } from '../store/hosts.ts';
+import { ensureAdminAccess } from './host-admin-access.ts';
+import { ensureHostSecrets, loadHostSpec } from './host-spec.ts';
+import { applyEdgeFromDatabase } from './edge-hosts.ts';
+import type { JobStep } from './job-step.ts';
+
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+export const healthTimeoutMs = 10 * 60_000;
+
+export const allocateStep: JobStep = {
+  name: 'allocate',
+  timeoutMs: 60_000,
+  async run({ context, hostId, log }) {
+    const ports = await allocateHostPorts(context.db, hostId, context.config.hostPorts, isPortFree);
+    await log(`listener on 127.0.0.1:${ports.httpPort}, metrics on 127.0.0.1:${ports.metricsPort}`);
+  },
+};
+
+export const databaseStep: JobStep = {
+  name: 'database',
+  timeoutMs: 120_000,
+  async run({ context, hostId, log }) {
+    await ensureHostSecrets(context.db, context.box, hostId);
+    const spec = await loadHostSpec(context, hostId);
+    await context.runtime.ensureDatabase(spec.database);
+    await log(`database ${spec.database.name} ready (UTF8, C collation)`);
+  },
+};
+
+export const configStep: JobStep = {
+  name: 'keys and config',
+  timeoutMs: 60_000,
+  async run({ context, hostId, log }) {
+    await ensureHostSecrets(context.db, context.box, hostId);
+    const spec = await loadHostSpec(context, hostId);
+    await context.runtime.writeConfig(spec);
+    await log(`homeserver.yaml written for ${spec.serverName} (${spec.seats} seats)`);
+  },
+};
+
+export const startStep: JobStep = {
+  name: 'start Synapse',
+  timeoutMs: 60_000,
+  async run({ context, hostId, log }) {
+    await context.runtime.start(await loadHostSpec(context, hostId));
+    await log('Synapse process started');
+  },
+};
+
+export const healthyStep: JobStep = {
+  name: 'healthy',
+  timeoutMs: healthTimeoutMs,
+  async run({ context, hostId, log }) {
+    await context.runtime.waitHealthy(await loadHostSpec(context, hostId), healthTimeoutMs);
+    await log('Synapse answers /health');
+  },
+};
+
+export const adminAccessStep: JobStep = {
+  name: 'admin access',
+  timeoutMs: 60_000,
+  async run({ context, hostId, log }) {
+    const spec = await loadHostSpec(context, hostId);
+    const admin = await ensureAdminAccess(context.db, context.box, spec);
+    const version = await admin.serverVersion();
+    await updateHost(context.db, hostId, { synapse_version: version });
+    await log(`Homeport's admin access works (Synapse ${version})`);
+  },
+};
+
+export const edgeStep: JobStep = {
+  name: 'edge routes',
+  timeoutMs: 60_000,
+  async run({ context, log }) {
+    await applyEdgeFromDatabase(context);
+    await log('edge routes applied');
+  },
+};
+
+export const buildSteps: JobStep[] = [
+  allocateStep,
+  databaseStep,
+  configStep,
+  startStep,
+  healthyStep,
+  adminAccessStep,
+  edgeStep,
+];

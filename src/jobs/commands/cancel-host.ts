@@ -1,0 +1,29 @@
+// Cancelling a host: irreversible, confirmed by typing its label; a job removes everything.
+import { HomeportError } from '../../domain/errors.ts';
+import { recordAudit } from '../../store/audit-log.ts';
+import { findAccountHost, updateHost } from '../../store/hosts.ts';
+import { createJob } from '../../store/jobs.ts';
+import type { HostRow, JobRow } from '../../store/schema.ts';
+import { hostJobs } from '../host-jobs.ts';
+import type { HomeportContext } from '../job-context.ts';
+
+export async function cancelHost(
+  context: HomeportContext,
+  accountId: string,
+  hostId: string,
+  confirmation: string,
+): Promise<{ host: HostRow; job: JobRow }> {
+  return context.db.transaction().execute(async (trx) => {
+    const host = await findAccountHost(trx, accountId, hostId);
+    if (confirmation !== host.label) {
+      throw new HomeportError('confirmation-mismatch', 'Confirmation does not match', `Type the hostname "${host.label}" to confirm cancelling this host.`);
+    }
+    if (host.status === 'cancelling' || host.status === 'cancelled') {
+      throw new HomeportError('host-busy', 'Already cancelled', `Host ${host.label} is already ${host.status}.`);
+    }
+    const cancelling = await updateHost(trx, host.id, { status: 'cancelling' });
+    const job = await createJob(trx, host.id, 'cancel', hostJobs.cancel.steps.map((step) => step.name));
+    await recordAudit(trx, { actorAccountId: accountId, actor: 'customer', action: 'host.cancel', hostId: host.id, details: { label: host.label } });
+    return { host: cancelling, job };
+  });
+}

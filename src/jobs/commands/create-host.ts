@@ -1,0 +1,54 @@
+// Buying a host: validates label, size and seats, records the host and queues its build job
+// in one transaction, so either both exist or neither does.
+import { randomBytes } from 'node:crypto';
+import { HomeportError } from '../../domain/errors.ts';
+import { explainLabelProblem, hostnameFor, labelProblem } from '../../domain/hostname.ts';
+import { checkSeatsForSize } from '../../domain/seats.ts';
+import type { Size } from '../../domain/sizes.ts';
+import { recordAudit } from '../../store/audit-log.ts';
+import { insertHost } from '../../store/hosts.ts';
+import { createJob } from '../../store/jobs.ts';
+import type { HostRow, JobRow } from '../../store/schema.ts';
+import { hostJobs } from '../host-jobs.ts';
+import type { HomeportContext } from '../job-context.ts';
+
+export interface CreateHostInput {
+  accountId: string;
+  label: string;
+  size: string;
+  seats: number;
+}
+
+export function findSize(sizes: Size[], name: string): Size {
+  const size = sizes.find((candidate) => candidate.name === name);
+  if (!size) {
+    throw new HomeportError('size-unknown', 'Unknown size', `There is no size "${name}". Sizes on offer: ${sizes.map((s) => s.name).join(', ')}.`);
+  }
+  return size;
+}
+
+/** Database and role names are derived from the label, plus a suffix so a re-bought label never meets its predecessor's leftovers. */
+function databaseNameFor(label: string): string {
+  const suffix = randomBytes(3).toString('hex');
+  return `host_${label.replaceAll('-', '_')}_${suffix}`;
+}
+
+export async function createHost(context: HomeportContext, input: CreateHostInput): Promise<{ host: HostRow; job: JobRow }> {
+  const problem = labelProblem(input.label);
+  if (problem) throw new HomeportError('hostname-invalid', 'Invalid hostname', explainLabelProblem(input.label, problem), { reason: problem });
+  const size = findSize(context.sizes, input.size);
+  checkSeatsForSize(size, input.seats);
+  return context.db.transaction().execute(async (trx) => {
+    const host = await insertHost(trx, {
+      accountId: input.accountId,
+      label: input.label,
+      serverName: hostnameFor(input.label, context.config.baseDomain),
+      size: size.name,
+      seats: input.seats,
+      databaseName: databaseNameFor(input.label),
+    });
+    const job = await createJob(trx, host.id, 'build', hostJobs.build.steps.map((step) => step.name));
+    await recordAudit(trx, { actorAccountId: input.accountId, actor: 'customer', action: 'host.created', hostId: host.id, details: { label: host.label, size: size.name, seats: input.seats } });
+    return { host, job };
+  });
+}

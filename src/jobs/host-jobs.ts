@@ -1,0 +1,80 @@
+// The three host jobs (build, rebuild, cancel): their steps and what each does to the host's status.
+import type { HostStatus, JobKind } from '../store/schema.ts';
+import { updateHost } from '../store/hosts.ts';
+import { deleteHostSecrets } from '../store/host-secrets.ts';
+import { recordAudit } from '../store/audit-log.ts';
+import { adminAccessStep, allocateStep, buildSteps, configStep, databaseStep, edgeStep, healthTimeoutMs, healthyStep } from './build-host-steps.ts';
+import { loadHostSpec } from './host-spec.ts';
+import type { HomeportContext } from './job-context.ts';
+import type { JobStep } from './job-step.ts';
+
+export interface HostJobDefinition {
+  kind: JobKind;
+  steps: JobStep[];
+  /** The host's status while the job runs, set when it starts from one of `startsFrom`. */
+  activeStatus: HostStatus;
+  startsFrom: HostStatus[];
+  /** The host's status once every step is done. */
+  finalStatus: HostStatus;
+  /** The host's status when the job has failed for good. */
+  failedStatus: HostStatus;
+  afterSuccess?(context: HomeportContext, hostId: string): Promise<void>;
+}
+
+const doneStep: JobStep = { name: 'done', timeoutMs: 10_000, run: async () => undefined };
+
+const restartStep: JobStep = {
+  name: 'restart Synapse',
+  timeoutMs: 120_000,
+  async run({ context, hostId, log }) {
+    await context.runtime.stop(hostId);
+    await context.runtime.start(await loadHostSpec(context, hostId));
+    await context.runtime.waitHealthy(await loadHostSpec(context, hostId), healthTimeoutMs);
+    await log('Synapse restarted with the new configuration');
+  },
+};
+
+const stopStep: JobStep = {
+  name: 'stop Synapse',
+  timeoutMs: 60_000,
+  async run({ context, hostId, log }) {
+    await context.runtime.stop(hostId);
+    await log('Synapse stopped');
+  },
+};
+
+const removeStep: JobStep = {
+  name: 'database, media and config',
+  timeoutMs: 120_000,
+  async run({ context, hostId, log }) {
+    const host = await context.db.selectFrom('hosts').select(['id', 'database_name']).where('id', '=', hostId).executeTakeFirstOrThrow();
+    await context.runtime.remove({ id: host.id, database: { name: host.database_name, user: host.database_name, password: '' } });
+    await log(`database ${host.database_name}, its role, media and configuration removed`);
+  },
+};
+
+export const hostJobs: Record<JobKind, HostJobDefinition> = {
+  build: { kind: 'build', steps: [...buildSteps, doneStep], activeStatus: 'provisioning', startsFrom: [], finalStatus: 'running', failedStatus: 'failed' },
+  rebuild: {
+    kind: 'rebuild',
+    // The build's own steps, with a restart: this also finishes a host whose build failed half-way.
+    steps: [allocateStep, databaseStep, configStep, restartStep, healthyStep, adminAccessStep, edgeStep, doneStep],
+    activeStatus: 'rebuilding',
+    startsFrom: ['running', 'degraded', 'failed'],
+    finalStatus: 'running',
+    failedStatus: 'failed',
+  },
+  cancel: {
+    kind: 'cancel',
+    steps: [stopStep, edgeStep, removeStep, doneStep],
+    activeStatus: 'cancelling',
+    startsFrom: [],
+    finalStatus: 'cancelled',
+    failedStatus: 'cancelling',
+    async afterSuccess(context, hostId) {
+      await deleteHostSecrets(context.db, hostId);
+      await updateHost(context.db, hostId, { cancelled_at: new Date() });
+      await recordAudit(context.db, { actorAccountId: null, actor: 'homeport', action: 'host.cancelled', hostId });
+    },
+  },
+};

@@ -1,0 +1,70 @@
+// Derives the runtime's view of a host (HostSpec) from its row and its sealed secrets.
+import { publicUrl, type Config } from '../config.ts';
+import { notFound } from '../domain/errors.ts';
+import type { Size } from '../domain/sizes.ts';
+import type { HostSpec } from '../runtime/runtime.ts';
+import { generateHomeserverSecrets, generatePassword } from '../synapse/host-secrets.ts';
+import type { Db } from '../store/database.ts';
+import { loadHostSecrets, storeHostSecrets, type HostSecretValues } from '../store/host-secrets.ts';
+import type { SecretBox } from '../store/secret-box.ts';
+import type { HostRow } from '../store/schema.ts';
+
+export function databaseRoleFor(host: Pick<HostRow, 'database_name'>): string {
+  return host.database_name;
+}
+
+/** Generates whichever of the host's secrets do not exist yet, keeping the rest as they are. */
+export async function ensureHostSecrets(db: Db, box: SecretBox, hostId: string): Promise<HostSecretValues> {
+  const existing = await loadHostSecrets(db, box, hostId);
+  const generated = generateHomeserverSecrets();
+  const fresh: HostSecretValues = {
+    databasePassword: generatePassword(),
+    adminPassword: generatePassword(),
+    signingKey: generated.signingKey,
+    macaroonSecretKey: generated.macaroonSecretKey,
+    formSecret: generated.formSecret,
+    registrationSharedSecret: generated.registrationSharedSecret,
+    pepper: generated.pepper,
+  };
+  const missing: HostSecretValues = {};
+  for (const [name, value] of Object.entries(fresh) as [keyof HostSecretValues, string][]) {
+    if (existing[name] === undefined) missing[name] = value;
+  }
+  if (Object.keys(missing).length > 0) await storeHostSecrets(db, box, hostId, missing);
+  return { ...existing, ...missing };
+}
+
+function required(secrets: HostSecretValues, name: keyof HostSecretValues): string {
+  const value = secrets[name];
+  if (value === undefined) throw new Error(`the host's ${name} has not been generated yet`);
+  return value;
+}
+
+export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Config; sizes: Size[] }, hostId: string): Promise<HostSpec> {
+  const { db, box, config, sizes } = context;
+  const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
+  if (!host) throw notFound(`Host ${hostId}`);
+  if (!host.http_port || !host.metrics_port) throw new Error(`host ${host.label} has no ports allocated yet`);
+  const secrets = await loadHostSecrets(db, box, hostId);
+  const size = sizes.find((candidate) => candidate.name === host.size);
+  return {
+    id: host.id,
+    label: host.label,
+    serverName: host.server_name,
+    publicBaseUrl: publicUrl(config, host.server_name),
+    edgeHostname: host.server_name,
+    httpPort: host.http_port,
+    metricsPort: host.metrics_port,
+    seats: host.seats,
+    maxUploadSize: size?.maxUploadSize ?? '50M',
+    supportEmail: host.support_email,
+    database: { name: host.database_name, user: databaseRoleFor(host), password: required(secrets, 'databasePassword') },
+    secrets: {
+      signingKey: required(secrets, 'signingKey'),
+      macaroonSecretKey: required(secrets, 'macaroonSecretKey'),
+      formSecret: required(secrets, 'formSecret'),
+      registrationSharedSecret: required(secrets, 'registrationSharedSecret'),
+      pepper: required(secrets, 'pepper'),
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// What every job and command receives: Homeport's dependencies, passed in rather than imported.
+import type { Config } from '../config.ts';
+import type { Size } from '../domain/sizes.ts';
+import type { Logger } from '../logger.ts';
+import type { HostRuntime } from '../runtime/runtime.ts';
+import type { Db } from '../store/database.ts';
+import type { SecretBox } from '../store/secret-box.ts';
+
+export interface HomeportContext {
+  config: Config;
+  db: Db;
+  box: SecretBox;
+  runtime: HostRuntime;
+  sizes: Size[];
+  logger: Logger;
+}

@@ -1,0 +1,17 @@
+// The shape of a job step: a name the customer sees, a timeout, and an idempotent action.
+import type { HomeportContext } from './job-context.ts';
+
+export interface StepInput {
+  context: HomeportContext;
+  hostId: string;
+  jobId: string;
+  signal: AbortSignal;
+  log(message: string): Promise<void>;
+}
+
+export interface JobStep {
+  name: string;
+  timeoutMs: number;
+  /** Must be safe to run again after a crash at any point, including in the middle of itself. */
+  run(input: StepInput): Promise<void>;
+}

@@ -1,0 +1,44 @@
+// Starts graphile-worker for host jobs. The local runtime runs one Homeport per database, so
+// any job still locked at start-up belonged to a Homeport that died: it is unlocked and resumed.
+import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runner } from 'graphile-worker';
+import type pg from 'pg';
+import { hostJobTask as hostJobTaskName } from '../store/jobs.ts';
+import type { HomeportContext } from './job-context.ts';
+import { hostJobTask } from './run-host-job.ts';
+
+function workerLogger(context: HomeportContext): WorkerLogger {
+  const logger = context.logger.child({ component: 'job-worker' });
+  return new WorkerLogger(() => (level, message, meta) => {
+    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    logger[method](meta ?? {}, message);
+  });
+}
+
+export async function prepareJobQueue(pool: pg.Pool): Promise<void> {
+  await runMigrations({ pgPool: pool });
+}
+
+async function unlockJobsOfDeadWorkers(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ locked_by: string }>(
+    'SELECT DISTINCT locked_by FROM graphile_worker.jobs WHERE locked_by IS NOT NULL',
+  );
+  if (rows.length === 0) return;
+  const utils = await makeWorkerUtils({ pgPool: pool });
+  try {
+    await utils.forceUnlockWorkers(rows.map((row) => row.locked_by));
+  } finally {
+    await utils.release();
+  }
+}
+
+export async function startJobWorker(context: HomeportContext, pool: pg.Pool): Promise<Runner> {
+  await unlockJobsOfDeadWorkers(pool);
+  return run({
+    pgPool: pool,
+    concurrency: 4,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    taskList: { [hostJobTaskName]: hostJobTask(context) },
+    logger: workerLogger(context),
+  });
+}

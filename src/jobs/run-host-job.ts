@@ -1,0 +1,68 @@
+// Runs one host job from its first step to its last, recording each step, its log and the
+// outcome. Every step is idempotent, so after a crash the whole job simply runs again.
+import type { Task } from 'graphile-worker';
+import { HomeportError } from '../domain/errors.ts';
+import { appendJobLog, findJob, finishJob, setStepStatus, startJobAttempt } from '../store/jobs.ts';
+import { moveHostStatus } from '../store/hosts.ts';
+import { hostJobs } from './host-jobs.ts';
+import type { HomeportContext } from './job-context.ts';
+import type { JobStep, StepInput } from './job-step.ts';
+
+async function runStepWithTimeout(step: JobStep, input: Omit<StepInput, 'signal'>): Promise<void> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`step "${step.name}" took longer than ${Math.round(step.timeoutMs / 1000)} s`));
+    }, step.timeoutMs);
+  });
+  try {
+    await Promise.race([step.run({ ...input, signal: controller.signal }), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof HomeportError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function hostJobTask(context: HomeportContext): Task {
+  return async (payload, helpers) => {
+    const { jobId } = payload as { jobId: string };
+    const job = await findJob(context.db, jobId);
+    if (!job || job.status === 'succeeded' || job.status === 'failed') return;
+    const definition = hostJobs[job.kind];
+    const { db } = context;
+    const log = (message: string) => appendJobLog(db, jobId, 'info', message);
+    await startJobAttempt(db, jobId);
+    await moveHostStatus(db, job.host_id, definition.startsFrom, definition.activeStatus);
+    if (helpers.job.attempts > 1) await log(`attempt ${helpers.job.attempts} of ${helpers.job.max_attempts}: resuming`);
+    for (const [position, step] of definition.steps.entries()) {
+      await setStepStatus(db, jobId, position, 'running');
+      try {
+        await runStepWithTimeout(step, { context, hostId: job.host_id, jobId, log });
+      } catch (error) {
+        const message = describe(error);
+        await setStepStatus(db, jobId, position, 'failed');
+        await appendJobLog(db, jobId, 'error', `${step.name}: ${message}`);
+        context.logger.warn({ jobId, hostId: job.host_id, step: step.name, error: message }, 'job step failed');
+        if (helpers.job.attempts < helpers.job.max_attempts) {
+          await finishJob(db, jobId, { status: 'queued', error: message });
+          throw error;
+        }
+        await finishJob(db, jobId, { status: 'failed', error: message });
+        await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.failedStatus);
+        return;
+      }
+      await setStepStatus(db, jobId, position, 'done');
+    }
+    // Only from the job's own status: a host cancelled meanwhile stays cancelling.
+    await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.finalStatus);
+    await definition.afterSuccess?.(context, job.host_id);
+    await finishJob(db, jobId, { status: 'succeeded' });
+    context.logger.info({ jobId, hostId: job.host_id, kind: job.kind }, 'job finished');
+  };
+}

@@ -1,0 +1,116 @@
+// The local runtime: each host is a Synapse process supervised on this machine, a database in
+// Homeport's PostgreSQL, a directory under `<data dir>/hosts/<id>`, and routes in Caddy.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type pg from 'pg';
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../logger.ts';
+import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
+import { waitForHealth } from '../../synapse/synapse-http.ts';
+import type { HostProcessState, HostRuntime, HostSpec } from '../runtime.ts';
+import { renderCaddyConfig } from './caddy-config.ts';
+import type { CaddyEdge } from './caddy-edge.ts';
+import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
+import type { ProcessSupervisor } from './process-supervisor.ts';
+import { wellKnownDocuments } from './well-known-documents.ts';
+
+export interface LocalRuntimeOptions {
+  config: Config;
+  logger: Logger;
+  /** A pool on the PostgreSQL that holds the hosts' databases, as a role that may create roles and databases. */
+  adminPool: pg.Pool;
+  /** How Synapse reaches that PostgreSQL. */
+  databaseEndpoint: { host: string; port: number };
+  supervisor: ProcessSupervisor;
+  edge: CaddyEdge;
+  venvPython: string;
+  /** Extra homeserver.yaml keys for every host (tests raise rate limits with it). */
+  synapseOverrides?: Record<string, unknown>;
+  onProcessState?(hostId: string, state: HostProcessState): void;
+}
+
+const processKey = (hostId: string) => `host:${hostId}`;
+
+export class LocalRuntime implements HostRuntime {
+  readonly #options: LocalRuntimeOptions;
+
+  constructor(options: LocalRuntimeOptions) {
+    this.#options = options;
+  }
+
+  hostDir(hostId: string): string {
+    return join(this.#options.config.dataDir, 'hosts', hostId);
+  }
+
+  async ensureDatabase(database: HostSpec['database']): Promise<void> {
+    await ensureHostDatabase(this.#options.adminPool, database);
+  }
+
+  async writeConfig(spec: HostSpec): Promise<void> {
+    const paths = homeserverPaths(this.hostDir(spec.id));
+    await mkdir(paths.hostDir, { recursive: true, mode: 0o700 });
+    await mkdir(paths.mediaStore, { recursive: true, mode: 0o700 });
+    const config = renderHomeserverConfig({
+      serverName: spec.serverName,
+      publicBaseUrl: spec.publicBaseUrl,
+      httpPort: spec.httpPort,
+      metricsPort: spec.metricsPort,
+      database: { ...this.#options.databaseEndpoint, ...spec.database },
+      paths,
+      secrets: spec.secrets,
+      seats: spec.seats,
+      maxUploadSize: spec.maxUploadSize,
+      overrides: this.#options.synapseOverrides,
+    });
+    // Secrets are inline in homeserver.yaml and in the key file: readable by Homeport's user only.
+    await writeFile(paths.signingKey, spec.secrets.signingKey, { mode: 0o600 });
+    await writeFile(paths.homeserverConfig, config, { mode: 0o600 });
+    await writeFile(paths.logConfig, renderLogConfig({ paths }), { mode: 0o600 });
+  }
+
+  async start(spec: HostSpec): Promise<void> {
+    const paths = homeserverPaths(this.hostDir(spec.id));
+    // Synapse silently makes a new identity when the key file is missing: write it before every start.
+    await writeFile(paths.signingKey, spec.secrets.signingKey, { mode: 0o600 });
+    await this.#options.supervisor.ensureRunning(processKey(spec.id), {
+      command: this.#options.venvPython,
+      args: ['-m', 'synapse.app.homeserver', '--config-path', paths.homeserverConfig],
+      cwd: paths.hostDir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1' },
+      pidFile: join(paths.hostDir, 'supervisor.pid'),
+      outputFile: join(paths.hostDir, 'console.log'),
+      onStateChange: (state) => this.#options.onProcessState?.(spec.id, state),
+    });
+  }
+
+  async waitHealthy(spec: HostSpec, timeoutMs: number): Promise<void> {
+    await waitForHealth(`http://127.0.0.1:${spec.httpPort}`, timeoutMs);
+  }
+
+  async stop(hostId: string): Promise<void> {
+    await this.#options.supervisor.stop(processKey(hostId));
+  }
+
+  processState(hostId: string): HostProcessState {
+    return this.#options.supervisor.state(processKey(hostId));
+  }
+
+  async applyEdge(hosts: HostSpec[]): Promise<void> {
+    const { config, edge } = this.#options;
+    await edge.load(renderCaddyConfig({
+      ...edge.baseConfigInput(),
+      hosts: hosts.map((spec) => ({
+        id: spec.id,
+        hostname: spec.edgeHostname,
+        upstreamPort: spec.httpPort,
+        wellKnown: wellKnownDocuments(config, spec),
+      })),
+    }));
+  }
+
+  async remove(spec: Pick<HostSpec, 'id' | 'database'>): Promise<void> {
+    await this.stop(spec.id);
+    await dropHostDatabase(this.#options.adminPool, spec.database);
+    await rm(this.hostDir(spec.id), { recursive: true, force: true });
+  }
+}

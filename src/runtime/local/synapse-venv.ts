@@ -1,0 +1,70 @@
+// Creates the Python virtual environment with the pinned Synapse once and reuses it afterwards.
+import { execFile, spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from '../../logger.ts';
+
+const run = promisify(execFile);
+
+export const synapseVersion = '1.163.2';
+export const minimumPython: [number, number] = [3, 10];
+
+export interface PythonCheck {
+  ok: boolean;
+  version?: string;
+  problem?: string;
+}
+
+export async function checkPython(python: string): Promise<PythonCheck> {
+  const probe = 'import sys, venv, ensurepip; print("%d.%d.%d" % sys.version_info[:3])';
+  try {
+    const { stdout } = await run(python, ['-c', probe]);
+    const version = stdout.trim();
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major < minimumPython[0] || (major === minimumPython[0] && minor < minimumPython[1])) {
+      return { ok: false, version, problem: `Python ${version} is older than ${minimumPython.join('.')}` };
+    }
+    return { ok: true, version };
+  } catch {
+    return { ok: false, problem: `${python} with the venv and ensurepip modules was not found` };
+  }
+}
+
+export function venvPython(venv: string): string {
+  return join(venv, 'bin', 'python');
+}
+
+async function installedVersion(venv: string): Promise<string | undefined> {
+  return readFile(join(venv, '.homeport-synapse-version'), 'utf8').then((text) => text.trim(), () => undefined);
+}
+
+function runLogged(command: string, args: string[], logger: Logger): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const keep = (chunk: Buffer) => { tail = (tail + chunk.toString()).slice(-4000); };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) return resolve();
+      logger.error({ output: tail }, `${command} failed`);
+      reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${tail.split('\n').slice(-5).join('\n')}`));
+    });
+  });
+}
+
+/** Returns the venv's python, installing `matrix-synapse[postgres]==synapseVersion` when it is missing or another version. */
+export async function ensureSynapseVenv(options: { venv: string; python: string; logger: Logger }): Promise<string> {
+  const { venv, python, logger } = options;
+  if ((await installedVersion(venv)) === synapseVersion) return venvPython(venv);
+  const check = await checkPython(python);
+  if (!check.ok) throw new Error(`${check.problem}; run \`homeport doctor\` for the install command`);
+  logger.info({ venv, synapseVersion }, 'installing Synapse into a Python virtual environment (once)');
+  await rm(venv, { recursive: true, force: true });
+  await runLogged(python, ['-m', 'venv', venv], logger);
+  await runLogged(venvPython(venv), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `matrix-synapse[postgres]==${synapseVersion}`], logger);
+  await writeFile(join(venv, '.homeport-synapse-version'), synapseVersion + '\n');
+  return venvPython(venv);
+}

@@ -1,0 +1,118 @@
+// The composition root: starts every part of Homeport in order (database, edge, runtime, jobs,
+// reconciler, API) from a Config, and stops them in reverse. Reading argv/env is the CLI's job.
+import { mkdir, readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Runner } from 'graphile-worker';
+import { buildApiServer } from './api/api-server.ts';
+import type { Config } from './config.ts';
+import { HostReconciler } from './jobs/host-reconciler.ts';
+import type { HomeportContext } from './jobs/job-context.ts';
+import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { CaddyEdge } from './runtime/local/caddy-edge.ts';
+import { LocalRuntime } from './runtime/local/local-runtime.ts';
+import { loadMasterKey } from './runtime/local/master-key.ts';
+import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
+import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
+import { ensureSynapseVenv } from './runtime/local/synapse-venv.ts';
+import { migrate, openDatabase } from './store/database.ts';
+import { SecretBox } from './store/secret-box.ts';
+import { loadSizes } from './store/sizes-config.ts';
+
+export interface RunningHomeport {
+  context: HomeportContext;
+  apiUrl: string;
+  edge: CaddyEdge;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+}
+
+async function synapseOverrides(file: string | undefined): Promise<Record<string, unknown> | undefined> {
+  if (!file) return undefined;
+  const parsed: unknown = parse(await readFile(file, 'utf8'));
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${file} (HOMEPORT_SYNAPSE_EXTRA_CONFIG) must hold a YAML mapping of homeserver.yaml keys`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Connection strings for Homeport's own database and for the server that holds the hosts' databases. */
+async function databases(config: Config, logger: Logger): Promise<{ homeport: string; admin: string; endpoint: { host: string; port: number }; cluster?: PostgresCluster }> {
+  if (config.databaseUrl) {
+    const url = new URL(config.databaseUrl);
+    return { homeport: config.databaseUrl, admin: config.databaseUrl, endpoint: { host: url.hostname, port: Number(url.port || 5432) } };
+  }
+  const cluster = new PostgresCluster({ dataDir: config.dataDir, port: config.pgPort, logger });
+  await cluster.start();
+  const admin = await cluster.connectionString('postgres');
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'homeport'");
+    if (!exists.rowCount) await client.query('CREATE DATABASE homeport');
+  } finally {
+    await client.end();
+  }
+  return { homeport: await cluster.connectionString('homeport'), admin, endpoint: { host: '127.0.0.1', port: config.pgPort }, cluster };
+}
+
+export async function startHomeport(config: Config, options: StartOptions = {}): Promise<RunningHomeport> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const venvPython = await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
+  const urls = await databases(config, logger);
+  const opened = openDatabase(urls.homeport);
+  const adminPool = new pg.Pool({ connectionString: urls.admin, max: 3 });
+  adminPool.on('error', () => undefined);
+  const applied = await migrate(opened.db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  await prepareJobQueue(opened.pool);
+
+  const box = new SecretBox(await loadMasterKey(config.dataDir, config.masterKey));
+  const sizes = await loadSizes(config.sizesFile);
+  const supervisor = new ProcessSupervisor({ logger: logger.child({ component: 'supervisor' }) });
+  const edge = new CaddyEdge({ config, supervisor, logger: logger.child({ component: 'edge' }) });
+  await edge.start();
+
+  let reconciler: HostReconciler | undefined;
+  const runtime = new LocalRuntime({
+    config, logger, adminPool, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython,
+    synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
+    onProcessState: (hostId, state) => reconciler?.onProcessState(hostId, state),
+  });
+  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger };
+  reconciler = new HostReconciler(context);
+  await reconciler.start();
+  const worker: Runner = await startJobWorker(context, opened.pool);
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const api: FastifyInstance = await buildApiServer(context, metrics);
+  const address = await api.listen({ host: config.apiHost, port: config.apiPort });
+  logger.info({ api: address, edge: `https://*.${config.baseDomain}:${config.edgeHttpsPort}` }, 'Homeport is running');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    logger.info('stopping Homeport');
+    await api.close();
+    await worker.stop();
+    await reconciler.stop();
+    if (config.stopHostsOnExit) {
+      await supervisor.stopAll();
+      await edge.stop();
+    } else {
+      supervisor.releaseAll();
+    }
+    await adminPool.end();
+    await opened.close();
+    if (config.stopHostsOnExit) await urls.cluster?.stop();
+    logger.info('Homeport stopped');
+  })());
+  return { context, apiUrl: `http://${config.apiHost}:${config.apiPort}`, edge, stop };
+}

@@ -1,0 +1,23 @@
+// The audit log: who did which privileged action, on which host, when. Never a secret.
+import type { Db } from './database.ts';
+
+export interface AuditEntry {
+  actorAccountId: string | null;
+  actor: string;
+  action: string;
+  hostId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_account_id: entry.actorAccountId,
+      actor: entry.actor,
+      action: entry.action,
+      host_id: entry.hostId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}

@@ -1,0 +1,139 @@
+// Hosts as stored: creation with a free label, lookups scoped to their account, state changes.
+import { sql } from 'kysely';
+import { HomeportError, notFound } from '../domain/errors.ts';
+import type { Db } from './database.ts';
+import type { HostRow, HostStatus } from './schema.ts';
+
+export const liveStatuses: HostStatus[] = ['provisioning', 'running', 'degraded', 'rebuilding', 'failed', 'cancelling'];
+/** Hosts whose Synapse should be running and routed by the edge. */
+export const servingStatuses: HostStatus[] = ['running', 'degraded', 'rebuilding'];
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const pgError = error as { code?: string; constraint?: string };
+  return pgError.code === '23505' && pgError.constraint === constraint;
+}
+
+export async function isLabelTaken(db: Db, label: string): Promise<boolean> {
+  const row = await db.selectFrom('hosts').select('id').where('label', '=', label).where('status', '<>', 'cancelled').executeTakeFirst();
+  return Boolean(row);
+}
+
+export interface NewHost {
+  accountId: string;
+  label: string;
+  serverName: string;
+  size: string;
+  seats: number;
+  databaseName: string;
+}
+
+export async function insertHost(db: Db, host: NewHost): Promise<HostRow> {
+  try {
+    return await db
+      .insertInto('hosts')
+      .values({
+        account_id: host.accountId,
+        label: host.label,
+        server_name: host.serverName,
+        size: host.size,
+        seats: host.seats,
+        status: 'provisioning',
+        database_name: host.databaseName,
+        support_email: null,
+        http_port: null,
+        metrics_port: null,
+        synapse_version: null,
+        cancelled_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    if (isUniqueViolation(error, 'hosts_label_live_key')) {
+      throw new HomeportError('hostname-taken', 'Hostname taken', `The hostname "${host.label}" is already in use.`);
+    }
+    throw error;
+  }
+}
+
+export async function findHost(db: Db, hostId: string): Promise<HostRow | undefined> {
+  return db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
+}
+
+/** A host as its owner sees it; any other account gets "not found", never "forbidden". */
+export async function findAccountHost(db: Db, accountId: string, hostId: string): Promise<HostRow> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(hostId);
+  const host = await db
+    .selectFrom('hosts')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where((eb) => (isUuid ? eb('id', '=', hostId) : eb.and([eb('label', '=', hostId), eb('status', '<>', 'cancelled')])))
+    .executeTakeFirst();
+  if (!host) throw notFound(`Host ${hostId}`);
+  return host;
+}
+
+export async function listAccountHosts(db: Db, accountId: string): Promise<HostRow[]> {
+  return db.selectFrom('hosts').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').execute();
+}
+
+export async function hostsWithStatus(db: Db, statuses: HostStatus[]): Promise<HostRow[]> {
+  return db.selectFrom('hosts').selectAll().where('status', 'in', statuses).orderBy('created_at').execute();
+}
+
+export async function updateHost(
+  db: Db,
+  hostId: string,
+  changes: Partial<Pick<HostRow, 'seats' | 'status' | 'support_email' | 'synapse_version' | 'cancelled_at'>>,
+): Promise<HostRow> {
+  return db
+    .updateTable('hosts')
+    .set({ ...changes, updated_at: sql`now()` })
+    .where('id', '=', hostId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Sets a status only when the host is in one of `from`; answers whether it changed. */
+export async function moveHostStatus(db: Db, hostId: string, from: HostStatus[], to: HostStatus): Promise<boolean> {
+  if (from.length === 0) return false;
+  const result = await db
+    .updateTable('hosts')
+    .set({ status: to, updated_at: sql`now()` })
+    .where('id', '=', hostId)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Gives the host a pair of loopback ports (listener, metrics) from the range, once: a host that
+ * has ports keeps them. The unique indexes make two concurrent allocations fail instead of collide.
+ */
+export async function allocateHostPorts(
+  db: Db,
+  hostId: string,
+  range: { first: number; last: number },
+  isFree: (port: number) => Promise<boolean>,
+): Promise<{ httpPort: number; metricsPort: number }> {
+  const host = await findHost(db, hostId);
+  if (!host) throw notFound(`Host ${hostId}`);
+  if (host.http_port && host.metrics_port) return { httpPort: host.http_port, metricsPort: host.metrics_port };
+  const used = await db
+    .selectFrom('hosts')
+    .select(['http_port', 'metrics_port'])
+    .where('status', '<>', 'cancelled')
+    .execute();
+  const taken = new Set(used.flatMap((row) => [row.http_port, row.metrics_port]).filter((port) => port !== null));
+  for (let port = range.first; port + 1 <= range.last; port += 2) {
+    if (taken.has(port) || taken.has(port + 1)) continue;
+    if (!(await isFree(port)) || !(await isFree(port + 1))) continue;
+    try {
+      await db.updateTable('hosts').set({ http_port: port, metrics_port: port + 1 }).where('id', '=', hostId).execute();
+      return { httpPort: port, metricsPort: port + 1 };
+    } catch (error) {
+      if (isUniqueViolation(error, 'hosts_http_port_live_key') || isUniqueViolation(error, 'hosts_metrics_port_live_key')) continue;
+      throw error;
+    }
+  }
+  throw new Error(`no free port pair is left in ${range.first}-${range.last} (HOMEPORT_HOST_PORTS)`);
+}

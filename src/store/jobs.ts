@@ -1,0 +1,77 @@
+// Jobs as the customer sees them (kind, status, steps, log lines), enqueued on graphile-worker
+// in the same transaction that records them, so a job is never recorded without being run.
+import { sql } from 'kysely';
+import type { Db } from './database.ts';
+import type { JobKind, JobLogRow, JobRow, JobStepRow, StepStatus } from './schema.ts';
+
+export const hostJobTask = 'host-job';
+
+export interface JobDetail extends JobRow {
+  steps: JobStepRow[];
+  logs: JobLogRow[];
+}
+
+export async function createJob(db: Db, hostId: string, kind: JobKind, stepNames: readonly string[]): Promise<JobRow> {
+  const job = await db
+    .insertInto('jobs')
+    .values({ host_id: hostId, kind, error: null, started_at: null, finished_at: null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('job_steps')
+    .values(stepNames.map((name, position) => ({ job_id: job.id, position, name, started_at: null, finished_at: null })))
+    .execute();
+  // One queue per host keeps a host's jobs in order (a cancel never overtakes its build).
+  await sql`SELECT graphile_worker.add_job(${hostJobTask}, json_build_object('jobId', ${job.id}::text), queue_name => ${'host:' + hostId}, max_attempts => 5)`.execute(db);
+  return job;
+}
+
+export async function findJob(db: Db, jobId: string): Promise<JobRow | undefined> {
+  return db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
+}
+
+export async function jobDetail(db: Db, job: JobRow, logsAfter = 0): Promise<JobDetail> {
+  const [steps, logs] = await Promise.all([
+    db.selectFrom('job_steps').selectAll().where('job_id', '=', job.id).orderBy('position').execute(),
+    db.selectFrom('job_logs').selectAll().where('job_id', '=', job.id).where('id', '>', String(logsAfter)).orderBy('id').limit(1000).execute(),
+  ]);
+  return { ...job, steps, logs };
+}
+
+export async function latestHostJob(db: Db, hostId: string): Promise<JobRow | undefined> {
+  return db.selectFrom('jobs').selectAll().where('host_id', '=', hostId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function hasUnfinishedJob(db: Db, hostId: string): Promise<boolean> {
+  const row = await db.selectFrom('jobs').select('id').where('host_id', '=', hostId).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  return Boolean(row);
+}
+
+export async function startJobAttempt(db: Db, jobId: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ status: 'running', error: null, attempts: sql`attempts + 1`, started_at: sql`coalesce(started_at, now())` })
+    .where('id', '=', jobId)
+    .execute();
+}
+
+export async function setStepStatus(db: Db, jobId: string, position: number, status: StepStatus): Promise<void> {
+  const times = status === 'running' ? { started_at: sql<Date>`now()`, finished_at: null } : { finished_at: sql<Date>`now()` };
+  await db.updateTable('job_steps').set({ status, ...times }).where('job_id', '=', jobId).where('position', '=', position).execute();
+}
+
+export async function appendJobLog(db: Db, jobId: string, level: JobLogRow['level'], message: string): Promise<void> {
+  await db.insertInto('job_logs').values({ job_id: jobId, level, message }).execute();
+}
+
+export async function finishJob(db: Db, jobId: string, outcome: { status: 'succeeded' } | { status: 'failed'; error: string } | { status: 'queued'; error: string }): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({
+      status: outcome.status,
+      error: outcome.status === 'succeeded' ? null : outcome.error,
+      finished_at: outcome.status === 'queued' ? null : sql<Date>`now()`,
+    })
+    .where('id', '=', jobId)
+    .execute();
+}

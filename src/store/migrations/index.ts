@@ -1,0 +1,7 @@
+// Every migration, in order; forward only. A new migration is a new dated file added here.
+import type { Migration } from 'kysely/migration';
+import * as core from './2026_11_28_001_core.ts';
+
+export const migrations: Record<string, Migration> = {
+  '2026_11_28_001_core': core,
+};

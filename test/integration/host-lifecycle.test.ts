@@ -1,0 +1,160 @@
+// A host's whole life against the real components: built by the job, used by a real Matrix
+// client through the edge, seats raised, its Synapse killed and restarted, rebuilt, cancelled.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { parseSigningKey } from '../../src/synapse/signing-key.ts';
+import { hostAdmin, hostSecrets, openHomeportDatabase } from '../support/host-admin.ts';
+import { HomeportProcess } from '../support/homeport-process.ts';
+import { loginThroughEdge, messagesOf } from '../support/matrix-user.ts';
+import { synapseProcesses } from '../support/processes.ts';
+
+describe('a host', () => {
+  let homeport: HomeportProcess;
+  let token: string;
+  let hostId: string;
+  let roomId: string;
+
+  before(async () => {
+    homeport = await HomeportProcess.create('life');
+    await homeport.start();
+    token = await homeport.createAccount('owner@example.org');
+  });
+  after(async () => {
+    await homeport?.cleanup();
+  });
+
+  test('is built by `homeport host create --wait`, which shows every step', async () => {
+    const result = await homeport.cli(['host', 'create', 'acme', '--size', 'starter', '--seats', '10', '--wait'], token);
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    for (const step of ['allocate', 'database', 'keys and config', 'start Synapse', 'healthy', 'admin access', 'edge routes', 'done']) {
+      assert.match(result.stdout, new RegExp(`\\] ${step}\\s+done`), `step ${step} is shown as done`);
+    }
+    const { body } = await homeport.api<{ hosts: { id: string; label: string; status: string; serverName: string }[] }>('GET', '/api/v1/hosts', { token });
+    const acme = body.hosts.find((host) => host.label === 'acme');
+    assert.ok(acme);
+    assert.equal(acme.status, 'running');
+    assert.equal(acme.serverName, `acme.${homeport.baseDomain}`);
+    hostId = acme.id;
+  });
+
+  test('lets a real Matrix client log in through the edge, create a room and read its message back', async () => {
+    const admin = await hostAdmin(homeport, hostId);
+    await admin.upsertUser(`@alice:acme.${homeport.baseDomain}`, { password: 'correct horse battery staple', displayname: 'Alice' });
+    const alice = await loginThroughEdge(homeport, 'acme', 'alice', 'correct horse battery staple');
+    const room = await alice.createRoom({ name: 'Hello' });
+    roomId = room.room_id;
+    await alice.sendTextMessage(roomId, 'first message through the edge');
+    assert.deepEqual(await messagesOf(alice, roomId), ['first message through the edge']);
+  });
+
+  test('publishes the well-knowns with CORS and its signing key', async () => {
+    const fetchEdge = await homeport.edgeFetch();
+    const client = await fetchEdge(homeport.edgeUrl('acme', '/.well-known/matrix/client'));
+    assert.equal(client.headers.get('access-control-allow-origin'), '*');
+    assert.match(client.headers.get('content-type') ?? '', /application\/json/);
+    assert.deepEqual(await client.json(), { 'm.homeserver': { base_url: homeport.edgeUrl('acme') } });
+    const server = await fetchEdge(homeport.edgeUrl('acme', '/.well-known/matrix/server'));
+    assert.equal(server.headers.get('access-control-allow-origin'), '*');
+    assert.deepEqual(await server.json(), { 'm.server': `acme.${homeport.baseDomain}:${homeport.edgePort}` });
+
+    const patched = await homeport.api('PATCH', `/api/v1/hosts/${hostId}`, { token, body: { supportEmail: 'abuse@acme.example' } });
+    assert.equal(patched.status, 200);
+    const support = await fetchEdge(homeport.edgeUrl('acme', '/.well-known/matrix/support'));
+    assert.equal(support.headers.get('access-control-allow-origin'), '*');
+    assert.deepEqual(await support.json(), { contacts: [{ email_address: 'abuse@acme.example', role: 'm.role.admin' }] });
+
+    const keys = (await (await fetchEdge(homeport.edgeUrl('acme', '/_matrix/key/v2/server'))).json()) as { server_name: string; verify_keys: Record<string, unknown> };
+    const secrets = await hostSecrets(homeport, hostId);
+    const signingKey = parseSigningKey(secrets.signingKey ?? '');
+    assert.equal(keys.server_name, `acme.${homeport.baseDomain}`);
+    assert.deepEqual(Object.keys(keys.verify_keys), [signingKey.keyId]);
+  });
+
+  test('refuses to lower seats and applies raised seats to Synapse', async () => {
+    const lowered = await homeport.api<{ status: number; detail: string }>('PATCH', `/api/v1/hosts/${hostId}`, { token, body: { seats: 9 } });
+    assert.equal(lowered.status, 409);
+    assert.equal(lowered.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    assert.match(lowered.body.detail, /never lowered/);
+
+    const raised = await homeport.api<{ host: { seats: number }; job: { id: string } }>('PATCH', `/api/v1/hosts/${hostId}`, { token, body: { seats: 25 } });
+    assert.equal(raised.status, 200);
+    assert.equal(raised.body.host.seats, 25);
+    const job = await homeport.waitForJob(token, raised.body.job.id);
+    assert.equal(job.status, 'succeeded', JSON.stringify(job));
+    const config = parse(await readFile(join(homeport.dataDir, 'hosts', hostId, 'homeserver.yaml'), 'utf8')) as { max_mau_value: number; limit_usage_by_mau: boolean };
+    assert.equal(config.max_mau_value, 25);
+    assert.equal(config.limit_usage_by_mau, true);
+    const secrets = await hostSecrets(homeport, hostId);
+    assert.ok(secrets.adminAccessToken);
+    // Synapse itself reports the new limit on its metrics listener.
+    const opened = await openHomeportDatabase(homeport);
+    const row = await opened.db.selectFrom('hosts').select('metrics_port').where('id', '=', hostId).executeTakeFirstOrThrow();
+    await opened.close();
+    const metrics = await (await fetch(`http://127.0.0.1:${row.metrics_port}/_synapse/metrics`)).text();
+    assert.match(metrics, /^synapse_admin_mau_max(\{[^}]*\})? 25(\.0)?$/m);
+  });
+
+  test('comes back within 10 s after its Synapse is killed, passing through degraded', async () => {
+    const [pid] = await synapseProcesses(homeport.dataDir, hostId);
+    assert.ok(pid, 'a Synapse runs for the host');
+    const seen = new Set<string>();
+    process.kill(pid, 'SIGKILL');
+    const killedAt = Date.now();
+    let back = false;
+    while (Date.now() - killedAt < 10_000) {
+      const { body } = await homeport.api<{ status: string }>('GET', `/api/v1/hosts/${hostId}`, { token });
+      seen.add(body.status);
+      if (seen.has('degraded') && body.status === 'running') {
+        back = true;
+        break;
+      }
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    assert.ok(seen.has('degraded'), `statuses seen: ${[...seen].join(', ')}`);
+    assert.ok(back, `back to running within 10 s; statuses seen: ${[...seen].join(', ')}`);
+    const pids = await synapseProcesses(homeport.dataDir, hostId);
+    assert.equal(pids.length, 1);
+    assert.notEqual(pids[0], pid);
+  });
+
+  test('keeps users, rooms and messages through a rebuild', async () => {
+    const rebuild = await homeport.api<{ job: { id: string } }>('POST', `/api/v1/hosts/${hostId}/rebuild`, { token });
+    assert.equal(rebuild.status, 202);
+    assert.equal((await homeport.waitForJob(token, rebuild.body.job.id)).status, 'succeeded');
+    const alice = await loginThroughEdge(homeport, 'acme', 'alice', 'correct horse battery staple');
+    assert.deepEqual(await messagesOf(alice, roomId), ['first message through the edge']);
+  });
+
+  test('is cancelled only with its label typed, and leaves nothing behind', async () => {
+    const wrong = await homeport.api('DELETE', `/api/v1/hosts/${hostId}`, { token, body: { confirm: 'acm' } });
+    assert.equal(wrong.status, 422);
+    const opened = await openHomeportDatabase(homeport);
+    const host = await opened.db.selectFrom('hosts').select(['database_name', 'http_port']).where('id', '=', hostId).executeTakeFirstOrThrow();
+    await opened.close();
+
+    const cancel = await homeport.api<{ job: { id: string } }>('DELETE', `/api/v1/hosts/${hostId}`, { token, body: { confirm: 'acme' } });
+    assert.equal(cancel.status, 202);
+    assert.equal((await homeport.waitForJob(token, cancel.body.job.id)).status, 'succeeded');
+    assert.equal((await homeport.api<{ status: string }>('GET', `/api/v1/hosts/${hostId}`, { token })).body.status, 'cancelled');
+
+    assert.deepEqual(await synapseProcesses(homeport.dataDir, hostId), []);
+    assert.equal(existsSync(join(homeport.dataDir, 'hosts', hostId)), false);
+    const postgres = await openHomeportDatabase(homeport, 'postgres');
+    const databases = await postgres.pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [host.database_name]);
+    const roles = await postgres.pool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [host.database_name]);
+    await postgres.close();
+    assert.equal(databases.rowCount, 0);
+    assert.equal(roles.rowCount, 0);
+    const edgeConfig = await (await fetch(`http://${homeport.env.HOMEPORT_EDGE_ADMIN}/config/`)).text();
+    assert.equal(edgeConfig.includes(hostId), false, 'no edge route is left');
+    const fetchEdge = await homeport.edgeFetch();
+    const gone = await fetchEdge(homeport.edgeUrl('acme', '/_matrix/client/versions')).then((response) => response.status, () => 0);
+    assert.notEqual(gone, 200);
+    const availability = await homeport.api<{ available: boolean }>('GET', '/api/v1/hostnames/acme');
+    assert.equal(availability.body.available, true);
+  });
+});

@@ -1,0 +1,57 @@
+// Two hosts run at once, each with its own database; neither sees the other's users.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { HomeportProcess } from '../support/homeport-process.ts';
+import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
+import { loginThroughEdge } from '../support/matrix-user.ts';
+
+describe('two hosts', () => {
+  let homeport: HomeportProcess;
+  let token: string;
+  const ids: Record<string, string> = {};
+
+  before(async () => {
+    homeport = await HomeportProcess.create('pair');
+    await homeport.start();
+    token = await homeport.createAccount('pair@example.org');
+  });
+  after(async () => {
+    await homeport?.cleanup();
+  });
+
+  test('are built side by side', async () => {
+    const created = await Promise.all(['acme', 'globex'].map((label) =>
+      homeport.api<{ host: { id: string } }>('POST', '/api/v1/hosts', { token, body: { label, size: 'starter', seats: 5 } })));
+    ids.acme = created[0]?.body.host.id ?? '';
+    ids.globex = created[1]?.body.host.id ?? '';
+    await Promise.all(Object.values(ids).map((id) => homeport.waitForHostStatus(token, id, 'running')));
+  });
+
+  test('each have their own database', async () => {
+    const opened = await openHomeportDatabase(homeport);
+    const rows = await opened.db.selectFrom('hosts').select(['label', 'database_name', 'http_port']).orderBy('label').execute();
+    await opened.close();
+    assert.equal(rows.length, 2);
+    assert.notEqual(rows[0]?.database_name, rows[1]?.database_name);
+    assert.notEqual(rows[0]?.http_port, rows[1]?.http_port);
+    const postgres = await openHomeportDatabase(homeport, 'postgres');
+    const found = await postgres.pool.query("SELECT datname FROM pg_database WHERE datname LIKE 'host_%'");
+    await postgres.close();
+    assert.equal(found.rowCount, 2);
+  });
+
+  test("don't see each other's users", async () => {
+    const acme = await hostAdmin(homeport, ids.acme ?? '');
+    const globex = await hostAdmin(homeport, ids.globex ?? '');
+    await acme.upsertUser(`@alice:acme.${homeport.baseDomain}`, { password: 'alice works at acme' });
+    await globex.upsertUser(`@gina:globex.${homeport.baseDomain}`, { password: 'gina works at globex' });
+
+    assert.ok(await loginThroughEdge(homeport, 'acme', 'alice', 'alice works at acme'));
+    assert.ok(await loginThroughEdge(homeport, 'globex', 'gina', 'gina works at globex'));
+    await assert.rejects(loginThroughEdge(homeport, 'globex', 'alice', 'alice works at acme'), /M_FORBIDDEN|Invalid username or password/);
+    await assert.rejects(loginThroughEdge(homeport, 'acme', 'gina', 'gina works at globex'), /M_FORBIDDEN|Invalid username or password/);
+    assert.equal(await acme.getUser(`@gina:acme.${homeport.baseDomain}`), null);
+    assert.equal(await globex.getUser(`@alice:globex.${homeport.baseDomain}`), null);
+    assert.ok(await acme.getUser(`@alice:acme.${homeport.baseDomain}`));
+  });
+});

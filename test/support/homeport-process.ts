@@ -1,0 +1,209 @@
+// Runs a real Homeport (`homeport start`) as a child process in a temporary data directory on
+// free loopback ports, and gives tests its CLI, its API, its database and a trusted edge client.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { freePort } from './throwaway-postgres.ts';
+import { synapseVenv } from './environment.ts';
+
+const run = promisify(execFile);
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const cliEntry = join(repoRoot, 'src', 'cli', 'main.ts');
+
+/** Synapse's rate limits are made for the internet; tests log in many times from one address. */
+const testSynapseConfig = `
+rc_login:
+  address: { per_second: 1000, burst_count: 1000 }
+  account: { per_second: 1000, burst_count: 1000 }
+  failed_attempts: { per_second: 1000, burst_count: 1000 }
+rc_registration: { per_second: 1000, burst_count: 1000 }
+rc_message: { per_second: 1000, burst_count: 1000 }
+`;
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  [key: string]: unknown;
+}
+
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class HomeportProcess {
+  readonly env: NodeJS.ProcessEnv;
+  readonly dataDir: string;
+  readonly apiUrl: string;
+  readonly baseDomain: string;
+  readonly edgePort: number;
+  #child: ChildProcess | undefined;
+  #output = '';
+  #edgeAgent: Agent | undefined;
+
+  private constructor(env: NodeJS.ProcessEnv, dataDir: string) {
+    this.env = env;
+    this.dataDir = dataDir;
+    this.apiUrl = `http://127.0.0.1:${env.HOMEPORT_API_PORT}`;
+    this.baseDomain = String(env.HOMEPORT_BASE_DOMAIN);
+    this.edgePort = Number(env.HOMEPORT_EDGE_HTTPS_PORT);
+  }
+
+  static async create(name = 'hp'): Promise<HomeportProcess> {
+    const dataDir = await mkdtemp(join(tmpdir(), `homeport-${name}-`));
+    // PostgreSQL runs as the postgres user when tests run as root: it must reach the data directory.
+    await chmod(dataDir, 0o711);
+    const hostPortBase = 20000 + Math.floor(Math.random() * 400) * 100;
+    const extraConfig = join(dataDir, 'synapse-extra.yaml');
+    await writeFile(extraConfig, testSynapseConfig);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOMEPORT_DATA_DIR: dataDir,
+      HOMEPORT_API_PORT: String(await freePort()),
+      HOMEPORT_PG_PORT: String(await freePort()),
+      HOMEPORT_EDGE_HOST: '127.0.0.1',
+      HOMEPORT_EDGE_HTTP_PORT: String(await freePort()),
+      HOMEPORT_EDGE_HTTPS_PORT: String(await freePort()),
+      HOMEPORT_EDGE_ADMIN: `127.0.0.1:${await freePort()}`,
+      HOMEPORT_BASE_DOMAIN: `${name}.localhost`,
+      HOMEPORT_HOST_PORTS: `${hostPortBase}-${hostPortBase + 99}`,
+      HOMEPORT_SYNAPSE_VENV: synapseVenv,
+      HOMEPORT_SYNAPSE_EXTRA_CONFIG: extraConfig,
+      HOMEPORT_LOG_LEVEL: 'debug',
+    };
+    return new HomeportProcess(env, dataDir);
+  }
+
+  get output(): string {
+    return this.#output;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Starts `homeport start` and waits until /readyz answers. */
+  async start(timeoutMs = 240_000): Promise<void> {
+    const child = spawn(process.execPath, [cliEntry, 'start'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    const keep = (chunk: Buffer) => { this.#output += chunk.toString(); };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`homeport start exited with ${child.exitCode}:\n${this.#output.slice(-4000)}`);
+      const ready = await fetch(`${this.apiUrl}/readyz`).then((response) => response.ok, () => false);
+      if (ready) return;
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    throw new Error(`Homeport did not become ready in ${timeoutMs} ms:\n${this.#output.slice(-4000)}`);
+  }
+
+  /** Ctrl-C: Homeport stops its hosts, edge and database cleanly. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGINT');
+    await exited;
+  }
+
+  /** kill -9: nothing is stopped; the hosts' Synapses, Caddy and PostgreSQL keep running. */
+  async kill9(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async cli(args: string[], token?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+    const env = { ...this.env, HOMEPORT_API_URL: this.apiUrl, ...(token ? { HOMEPORT_TOKEN: token } : {}) };
+    try {
+      const { stdout, stderr } = await run(process.execPath, [cliEntry, ...args], { env, timeout: 600_000 });
+      return { stdout, stderr, code: 0 };
+    } catch (error) {
+      const failed = error as { stdout: string; stderr: string; code: number };
+      return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+    }
+  }
+
+  /** Creates an account with a personal API token through the operator CLI. */
+  async createAccount(email: string): Promise<string> {
+    const result = await this.cli(['account', 'create', '--email', email, '--name', email.split('@')[0] ?? 'test', '--with-token']);
+    const token = /^token (\S+)$/m.exec(result.stdout)?.[1];
+    if (!token) throw new Error(`no token in: ${result.stdout} ${result.stderr}`);
+    return token;
+  }
+
+  async api<T = Record<string, unknown>>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<ApiAnswer<T>> {
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.apiUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+  }
+
+  /** Polls a host until it has the status, or fails with the host's last job log. */
+  async waitForHostStatus(token: string, hostId: string, status: string, timeoutMs = 300_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    let last: Record<string, unknown> = {};
+    while (Date.now() < deadline) {
+      last = (await this.api<Record<string, unknown>>('GET', `/api/v1/hosts/${hostId}`, { token })).body;
+      if (last.status === status) return last;
+      if (last.status === 'failed' && status !== 'failed') break;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+    throw new Error(`host ${hostId} is ${String(last.status)}, not ${status}:\n${this.#output.slice(-3000)}`);
+  }
+
+  async waitForJob(token: string, jobId: string, timeoutMs = 300_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const job = (await this.api<Record<string, unknown>>('GET', `/api/v1/jobs/${jobId}`, { token })).body;
+      if (job.status === 'succeeded' || job.status === 'failed') return job;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+    throw new Error(`job ${jobId} did not finish in ${timeoutMs} ms`);
+  }
+
+  caddyRootCertificatePath(): string {
+    return join(this.dataDir, 'caddy', 'data', 'caddy', 'pki', 'authorities', 'local', 'root.crt');
+  }
+
+  /** A fetch that resolves every host name to loopback and trusts only Caddy's internal CA. */
+  async edgeFetch(): Promise<typeof globalThis.fetch> {
+    if (!this.#edgeAgent) {
+      const ca = await readFile(this.caddyRootCertificatePath(), 'utf8');
+      this.#edgeAgent = new Agent({
+        connect: {
+          ca,
+          lookup: (_hostname, options, callback) => {
+            if ((options as { all?: boolean }).all) callback(null, [{ address: '127.0.0.1', family: 4 }] as never);
+            else callback(null, '127.0.0.1', 4);
+          },
+        },
+      });
+    }
+    const dispatcher = this.#edgeAgent;
+    return ((input: string | URL | Request, init?: RequestInit) =>
+      undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as typeof globalThis.fetch;
+  }
+
+  edgeUrl(label: string, path = ''): string {
+    return `https://${label}.${this.baseDomain}:${this.edgePort}${path}`;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.stop();
+    await this.#edgeAgent?.close();
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}

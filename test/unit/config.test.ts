@@ -1,0 +1,30 @@
+// Settings: defaults, validation and the public URL of a host.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig, publicUrl } from '../../src/config.ts';
+
+test('has working defaults for a development machine', () => {
+  const config = loadConfig({});
+  assert.equal(config.apiPort, 8080);
+  assert.equal(config.baseDomain, 'homeport.localhost');
+  assert.equal(config.tlsMode, 'internal');
+  assert.equal(config.edgeHttpsPort, 8443);
+  assert.match(config.dataDir, /\/data$/);
+});
+
+test('uses ACME and the standard ports for a real domain', () => {
+  const config = loadConfig({ HOMEPORT_BASE_DOMAIN: 'chat.example.com' });
+  assert.equal(config.tlsMode, 'acme');
+  assert.equal(config.edgeHttpsPort, 443);
+  assert.equal(publicUrl(config, 'acme.chat.example.com'), 'https://acme.chat.example.com/');
+  assert.equal(publicUrl({ edgeHttpsPort: 8443 }, 'acme.x.localhost'), 'https://acme.x.localhost:8443/');
+});
+
+test('refuses bad settings with the variable named', () => {
+  assert.throws(() => loadConfig({ HOMEPORT_API_PORT: 'eighty' }), (error: ConfigError) => /HOMEPORT_API_PORT/.test(error.message));
+  assert.throws(() => loadConfig({ HOMEPORT_EDGE_ADMIN: '0.0.0.0:2019' }), /loopback/);
+  assert.throws(() => loadConfig({ HOMEPORT_TLS: 'self-signed' }), /HOMEPORT_TLS/);
+  assert.throws(() => loadConfig({ HOMEPORT_MASTER_KEY: 'c2hvcnQ=' }), /32 bytes/);
+  assert.throws(() => loadConfig({ HOMEPORT_HOST_PORTS: '100-200' }), /HOMEPORT_HOST_PORTS/);
+  assert.throws(() => loadConfig({ HOMEPORT_BASE_DOMAIN: 'not a domain' }), /HOMEPORT_BASE_DOMAIN/);
+});

@@ -80,14 +80,16 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
   const edge = new CaddyEdge({ config, supervisor, logger: logger.child({ component: 'edge' }) });
   await edge.start();
 
-  let reconciler: HostReconciler | undefined;
+  // The runtime reports process changes to the reconciler, which itself needs the runtime.
+  const reconcilerRef: { current?: HostReconciler } = {};
   const runtime = new LocalRuntime({
     config, logger, adminPool, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython,
     synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
-    onProcessState: (hostId, state) => reconciler?.onProcessState(hostId, state),
+    onProcessState: (hostId, state) => reconcilerRef.current?.onProcessState(hostId, state),
   });
   const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger };
-  reconciler = new HostReconciler(context);
+  const reconciler = new HostReconciler(context);
+  reconcilerRef.current = reconciler;
   await reconciler.start();
   const worker: Runner = await startJobWorker(context, opened.pool);
 

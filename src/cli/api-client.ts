@@ -32,7 +32,7 @@ export class ApiClient {
         method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      throw new Error(`cannot reach Homeport at ${this.#options.baseUrl} (is \`homeport start\` running?): ${(error as Error).message}`);
+      throw new Error(`cannot reach Homeport at ${this.#options.baseUrl} (is \`homeport start\` running?): ${(error as Error).message}`, { cause: error });
     }
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as unknown) : undefined;

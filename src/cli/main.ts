@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { HomeportError } from '../domain/errors.ts';
 import { createLogger } from '../logger.ts';
 import { ensureSynapseVenv, synapseVersion } from '../runtime/local/synapse-venv.ts';
+import { caddyRootCertificatePath } from '../runtime/local/caddy-edge.ts';
 import { startHomeport } from '../start-homeport.ts';
 import { registerAccountCommands } from './account-commands.ts';
 import { ApiProblem } from './api-client.ts';
@@ -49,6 +50,10 @@ program.command('install-synapse').description('create the Synapse virtual envir
   const config = loadConfig();
   const python = await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger: createLogger('info') });
   console.log(`Synapse ${synapseVersion} is installed: ${python}`);
+});
+
+program.command('edge-ca').description("print the path of the edge's development root certificate (HOMEPORT_TLS=internal)").action(() => {
+  console.log(caddyRootCertificatePath(loadConfig().dataDir));
 });
 
 registerAccountCommands(program);

@@ -50,6 +50,7 @@ export class PostgresCluster {
 
   async #tool(name: string, args: string[], options: ExecFileOptions = {}): Promise<string> {
     this.#binaries ??= await findPostgresBinaries();
+    this.#account ??= await serverAccount();
     if (!this.#binaries) throw new Error('PostgreSQL server binaries (14 or newer) were not found; run `homeport doctor`');
     const { stdout } = await run(join(this.#binaries.binDir, name), args, {
       ...options,
@@ -82,7 +83,7 @@ export class PostgresCluster {
   }
 
   async ensureInitialised(): Promise<void> {
-    this.#account = await serverAccount();
+    this.#account ??= await serverAccount();
     if (await this.#initialised()) return;
     this.#options.logger.info({ dir: this.clusterDir }, 'initialising the PostgreSQL cluster');
     await rm(this.clusterDir, { recursive: true, force: true });

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  renderCaddyConfig, type CaddyConfigInput, type CaddyHandler, type CaddyRoute, type EdgeHost,
+} from '../../src/runtime/local/caddy-config.ts';
+
+const base: Omit<CaddyConfigInput, 'hosts'> = {
+  adminListen: '127.0.0.1:2019',
+  storageDir: '/var/lib/homeport/caddy/data/caddy',
+  bindHost: '127.0.0.1',
+  httpPort: 8081,
+  httpsPort: 8443,
+  tls: { mode: 'internal' },
+};
+
+function host(id: string, upstreamPort: number): EdgeHost {
+  const hostname = `${id}.homeport.localhost`;
+  return {
+    id,
+    hostname,
+    upstreamPort,
+    wellKnown: {
+      client: { 'm.homeserver': { base_url: `https://${hostname}:8443/` } },
+      server: { 'm.server': `${hostname}:8443` },
+      support: { contacts: [{ role: 'm.role.admin', email_address: `admin@${hostname}` }] },
+    },
+  };
+}
+
+const twoHosts = [host('acme', 18001), host('globex', 18002)];
+
+function hostSubroutes(routes: CaddyRoute[], id: string): CaddyRoute[] {
+  const route = routes.find((candidate) => candidate['@id'] === `host-${id}`);
+  assert.ok(route, `route host-${id}`);
+  const handler = route.handle[0];
+  assert.equal(handler?.handler, 'subroute');
+  return handler.routes;
+}
+
+/** What the route answering `path` with `method` does, as Caddy picks it: the first match wins. */
+function handlerFor(routes: CaddyRoute[], path: string, method = 'GET'): CaddyHandler | undefined {
+  const matches = (pattern: string) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
+  const route = routes.find((candidate) => !candidate.match || candidate.match.some((set) =>
+    (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method)));
+  return route?.handle[0];
+}
+
+describe('renderCaddyConfig', () => {
+  it('starts with no hosts: admin API, listeners, a 404 for everything, no certificates to get', () => {
+    const config = renderCaddyConfig({ ...base, hosts: [] });
+    assert.equal(config.admin.listen, '127.0.0.1:2019');
+    assert.deepEqual(config.storage, { module: 'file_system', root: base.storageDir });
+    assert.equal(config.apps.http.http_port, 8081);
+    assert.equal(config.apps.http.https_port, 8443);
+    const { edge, redirect } = config.apps.http.servers;
+    assert.deepEqual(edge?.listen, ['127.0.0.1:8443']);
+    assert.deepEqual(edge?.routes, [{ handle: [{ handler: 'static_response', status_code: 404 }] }]);
+    assert.deepEqual(redirect?.listen, ['127.0.0.1:8081']);
+    assert.deepEqual(redirect?.routes, [{ handle: [{ handler: 'static_response', status_code: 404 }] }]);
+    assert.equal(config.apps.tls, undefined);
+    assert.equal(config.apps.pki.certificate_authorities.local.install_trust, false);
+  });
+
+  it('listens on every interface when the bind host is empty', () => {
+    const config = renderCaddyConfig({ ...base, bindHost: '', hosts: [] });
+    assert.deepEqual(config.apps.http.servers.edge?.listen, [':8443']);
+    assert.deepEqual(config.apps.http.servers.redirect?.listen, [':8081']);
+  });
+
+  it('routes each host by name: well-knowns answered by the edge, Matrix paths proxied to its Synapse', () => {
+    const config = renderCaddyConfig({ ...base, hosts: twoHosts });
+    const routes = config.apps.http.servers.edge?.routes ?? [];
+    assert.deepEqual(routes.map((route) => route['@id']), ['host-acme', 'host-globex', undefined]);
+    assert.deepEqual(routes[1]?.match, [{ host: ['globex.homeport.localhost'] }]);
+
+    for (const [index, { id, wellKnown }] of twoHosts.entries()) {
+      const subroutes = hostSubroutes(routes, id);
+      for (const name of ['client', 'server', 'support'] as const) {
+        const answer = handlerFor(subroutes, `/.well-known/matrix/${name}`);
+        assert.equal(answer?.handler, 'static_response');
+        assert.equal(answer.status_code, 200);
+        assert.deepEqual(JSON.parse(answer.body ?? ''), wellKnown[name]);
+        assert.deepEqual(answer.headers?.['Content-Type'], ['application/json']);
+        assert.deepEqual(answer.headers?.['Access-Control-Allow-Origin'], ['*']);
+
+        const preflight = handlerFor(subroutes, `/.well-known/matrix/${name}`, 'OPTIONS');
+        assert.equal(preflight?.handler, 'static_response');
+        assert.equal(preflight.status_code, 204);
+        assert.deepEqual(preflight.headers?.['Access-Control-Allow-Origin'], ['*']);
+      }
+      for (const path of ['/_matrix/client/versions', '/_synapse/client/password_reset']) {
+        assert.deepEqual(handlerFor(subroutes, path), {
+          handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${18001 + index}` }],
+        });
+      }
+      for (const path of ['/_synapse/admin/v1/users', '/', '/.well-known/other']) {
+        assert.deepEqual(handlerFor(subroutes, path), { handler: 'static_response', status_code: 404 });
+      }
+    }
+  });
+
+  it('writes braces inside well-known strings so that Caddy cannot expand them as placeholders', () => {
+    const tricky = { ...host('acme', 18001), wellKnown: { client: {}, server: {}, support: { support_page: '{env.HOME}\\{x}' } } };
+    const subroutes = hostSubroutes(renderCaddyConfig({ ...base, hosts: [tricky] }).apps.http.servers.edge?.routes ?? [], 'acme');
+    const answer = handlerFor(subroutes, '/.well-known/matrix/support');
+    assert.equal(answer?.handler, 'static_response');
+    assert.doesNotMatch(answer.body ?? '', /\{env/);
+    assert.deepEqual(JSON.parse(answer.body ?? ''), { support_page: '{env.HOME}\\{x}' });
+  });
+
+  it('redirects plain HTTP for known hosts to HTTPS on the port clients use', () => {
+    const redirect = renderCaddyConfig({ ...base, hosts: twoHosts }).apps.http.servers.redirect;
+    assert.deepEqual(redirect?.routes[0], {
+      match: [{ host: ['acme.homeport.localhost', 'globex.homeport.localhost'] }],
+      handle: [{
+        handler: 'static_response',
+        status_code: 308,
+        headers: { Location: ['https://{http.request.host}:8443{http.request.uri}'] },
+      }],
+    });
+    const standard = renderCaddyConfig({ ...base, httpPort: 80, httpsPort: 443, hosts: twoHosts });
+    const location = standard.apps.http.servers.redirect?.routes[0]?.handle[0];
+    assert.equal(location?.handler, 'static_response');
+    assert.deepEqual(location.headers?.Location, ['https://{http.request.host}{http.request.uri}']);
+    assert.deepEqual(standard.apps.http.servers.redirect?.routes.at(-1), { handle: [{ handler: 'static_response', status_code: 404 }] });
+  });
+
+  it("issues the hosts' certificates from Caddy's internal CA in internal mode", () => {
+    const config = renderCaddyConfig({ ...base, hosts: twoHosts });
+    assert.deepEqual(config.apps.tls?.automation.policies, [{
+      subjects: ['acme.homeport.localhost', 'globex.homeport.localhost'],
+      issuers: [{ module: 'internal' }],
+    }]);
+    assert.equal(config.apps.pki.certificate_authorities.local.install_trust, false);
+  });
+
+  it('issues them from the ACME CA, with the contact address, in acme mode', () => {
+    const config = renderCaddyConfig({
+      ...base,
+      tls: { mode: 'acme', email: 'ops@example.org', acmeCa: 'https://acme.example.org/dir', acmeCaRoot: '/etc/ca.pem' },
+      hosts: twoHosts,
+    });
+    assert.deepEqual(config.apps.tls?.automation.policies, [{
+      subjects: ['acme.homeport.localhost', 'globex.homeport.localhost'],
+      issuers: [{
+        module: 'acme', email: 'ops@example.org', ca: 'https://acme.example.org/dir', trusted_roots_pem_files: ['/etc/ca.pem'],
+      }],
+    }]);
+    const defaults = renderCaddyConfig({ ...base, tls: { mode: 'acme' }, hosts: twoHosts });
+    assert.deepEqual(defaults.apps.tls?.automation.policies[0]?.issuers, [{ module: 'acme' }]);
+  });
+});

@@ -67,7 +67,7 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const venvPython = await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
   const urls = await databases(config, logger);
-  const opened = openDatabase(urls.homeport);
+  const opened = openDatabase(urls.homeport, 10, (error) => logger.warn({ err: error }, 'database connection lost'));
   const adminPool = new pg.Pool({ connectionString: urls.admin, max: 3 });
   adminPool.on('error', () => undefined);
   const applied = await migrate(opened.db);

@@ -1,7 +1,7 @@
 // Builds the HTTP API: OpenAPI document, problem details, authentication and one plugin per resource.
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { HomeportContext } from '../jobs/job-context.ts';
 import { registerAuthentication } from './authentication.ts';
@@ -14,7 +14,7 @@ import { jobRoutes } from './routes/jobs.ts';
 export async function buildApiServer(context: HomeportContext, metrics: Registry): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: context.logger.child({ component: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // Unknown fields are refused, not silently dropped: a typo must not pass for a valid request.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },

@@ -55,6 +55,7 @@ export function registerAccountCommands(program: Command): void {
         const created = await createApiToken(db, owner.id, options.name);
         await recordAudit(db, { actorAccountId: null, actor: 'operator-cli', action: 'token.created', details: { accountId: owner.id, tokenId: created.id } });
         print(created.token);
+        process.stderr.write(`token id ${created.id}: shown once; revoke it with \`homeport token revoke --email ${owner.email} ${created.id}\`\n`);
       });
     });
   token.command('revoke').description('revoke a token').requiredOption('--email <email>').argument('<id>')

@@ -1,4 +1,4 @@
-// Follows a job until it ends, printing each step as it starts and finishes and every log line.
+// Follows a job until it ends, printing step changes and log lines in the order they happened.
 import type { ApiClient } from './api-client.ts';
 
 interface JobView {
@@ -6,27 +6,32 @@ interface JobView {
   status: 'queued' | 'running' | 'succeeded' | 'failed';
   error: string | null;
   progress: number;
-  steps: { name: string; status: string }[];
-  logs: { id: number; level: string; message: string }[];
+  steps: { name: string; status: string; startedAt: string | null; finishedAt: string | null }[];
+  logs: { id: number; at: string; level: string; message: string }[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function followJob(api: ApiClient, jobId: string, write: (line: string) => void, pollMs = 500): Promise<JobView> {
-  const seen = new Map<string, string>();
+const marks: Record<string, string> = { running: '...', done: 'done', failed: 'FAILED' };
+
+export async function followJob(api: ApiClient, jobId: string, write: (line: string) => void, pollMs = 300): Promise<JobView> {
+  const shown = new Map<string, string>();
   let logsAfter = 0;
   for (;;) {
     const job = await api.request<JobView>('GET', `/api/v1/jobs/${jobId}?logsAfter=${logsAfter}`);
+    const events: { at: number; order: number; line: string }[] = [];
     job.steps.forEach((step, index) => {
-      if (seen.get(step.name) === step.status || step.status === 'pending') return;
-      seen.set(step.name, step.status);
-      const mark = step.status === 'done' ? 'done' : step.status === 'failed' ? 'FAILED' : '...';
-      write(`[${String(index + 1).padStart(2)}/${job.steps.length}] ${step.name.padEnd(28)} ${mark}   (${job.progress}%)`);
+      if (step.status === 'pending' || shown.get(step.name) === step.status) return;
+      shown.set(step.name, step.status);
+      const at = Date.parse(step.finishedAt ?? step.startedAt ?? '') || Date.now();
+      events.push({ at, order: 1, line: `[${String(index + 1).padStart(2)}/${job.steps.length}] ${step.name.padEnd(28)} ${marks[step.status] ?? step.status}` });
     });
-    for (const line of job.logs) {
-      write(`        ${line.level === 'info' ? '' : line.level.toUpperCase() + ': '}${line.message}`);
-      logsAfter = Math.max(logsAfter, line.id);
+    for (const log of job.logs) {
+      // A step logs what it did just before it is marked done, so its log line sorts first.
+      events.push({ at: Date.parse(log.at), order: 0, line: `        ${log.level === 'info' ? '' : log.level.toUpperCase() + ': '}${log.message}` });
+      logsAfter = Math.max(logsAfter, log.id);
     }
+    events.sort((a, b) => a.at - b.at || a.order - b.order).forEach((event) => write(event.line));
     if (job.status === 'succeeded' || job.status === 'failed') return job;
     await sleep(pollMs);
   }

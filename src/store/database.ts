@@ -13,10 +13,12 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
-export function openDatabase(connectionString: string, max = 10): OpenedDatabase {
+export function openDatabase(connectionString: string, max = 10, onConnectionError: (error: Error) => void = () => undefined): OpenedDatabase {
   const pool = new pg.Pool({ connectionString, max });
-  // An idle client that loses its server (PostgreSQL restarted) must not crash the process.
-  pool.on('error', () => undefined);
+  // A client that loses its server (PostgreSQL restarted) must not crash the process: the
+  // pool replaces it, and queries in flight fail and are retried by their job.
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, close: () => db.destroy() };
 }

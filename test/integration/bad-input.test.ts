@@ -79,6 +79,14 @@ describe('bad input', () => {
     assertProblem(await homeport.api<Problem>('GET', '/api/v1/hosts', { token: 'hpt_not-a-real-token' }), 401, /API token/);
     const missing = await homeport.api('GET', '/api/v1/hosts');
     assert.equal(missing.headers.get('www-authenticate'), 'Bearer');
+
+    const created = await homeport.cli(['token', 'create', '--email', 'second@example.org', '--name', 'laptop']);
+    const revocable = created.stdout.trim();
+    const tokenId = /token id (\S+):/.exec(created.stderr)?.[1];
+    assert.ok(tokenId, created.stderr);
+    assert.equal((await homeport.api('GET', '/api/v1/hosts', { token: revocable })).status, 200);
+    assert.equal((await homeport.cli(['token', 'revoke', '--email', 'second@example.org', tokenId])).code, 0);
+    assertProblem(await homeport.api<Problem>('GET', '/api/v1/hosts', { token: revocable }), 401, /API token/);
   });
 
   test("answers 404 for another account's host, whatever is asked", async () => {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
+import { eventually } from '../support/eventually.ts';
 import { synapseProcesses } from '../support/processes.ts';
 
 describe('a crash of Homeport during a build', () => {
@@ -37,6 +38,7 @@ describe('a crash of Homeport during a build', () => {
       await new Promise((done) => setTimeout(done, 50));
     }
     assert.ok(stepAtKill, 'the build reached the Synapse steps');
+    console.log(`# killing Homeport during step "${stepAtKill}"`);
     await homeport.kill9();
     assert.equal((await synapseProcesses(homeport.dataDir, host.id)).length, 1, 'the detached Synapse survived the crash');
 
@@ -72,16 +74,9 @@ describe('a crash of Homeport during a build', () => {
     await homeport.stop();
     assert.deepEqual(await synapseProcesses(homeport.dataDir, host.id), [], 'Ctrl-C stopped the host');
     await homeport.start();
-    const deadline = Date.now() + 60_000;
-    while ((await synapseProcesses(homeport.dataDir, host.id)).length === 0 && Date.now() < deadline) {
-      await new Promise((done) => setTimeout(done, 200));
-    }
-    const pids = await synapseProcesses(homeport.dataDir, host.id);
-    assert.equal(pids.length, 1);
-    const bob = await loginThroughEdge(homeport, 'acme', 'bob', 'after the crash, still fine').catch(async () => {
-      await new Promise((done) => setTimeout(done, 5000));
-      return loginThroughEdge(homeport, 'acme', 'bob', 'after the crash, still fine');
-    });
+    await eventually(async () => assert.equal((await synapseProcesses(homeport.dataDir, host.id)).length, 1), 60_000);
+    assert.equal((await synapseProcesses(homeport.dataDir, host.id)).length, 1);
+    const bob = await eventually(() => loginThroughEdge(homeport, 'acme', 'bob', 'after the crash, still fine'), 60_000);
     assert.ok(await bob.whoami());
   });
 });

@@ -4,9 +4,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Runner } from 'graphile-worker';
 import { buildApiServer } from './api/api-server.ts';
+import { createMetrics } from './api/homeport-metrics.ts';
 import type { Config } from './config.ts';
 import { HostReconciler } from './jobs/host-reconciler.ts';
 import type { HomeportContext } from './jobs/job-context.ts';
@@ -93,8 +93,7 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
   await reconciler.start();
   const worker: Runner = await startJobWorker(context, opened.pool);
 
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
+  const metrics = createMetrics(opened.db);
   const api: FastifyInstance = await buildApiServer(context, metrics);
   const address = await api.listen({ host: config.apiHost, port: config.apiPort });
   logger.info({ api: address, edge: `https://*.${config.baseDomain}:${config.edgeHttpsPort}` }, 'Homeport is running');

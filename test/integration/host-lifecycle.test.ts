@@ -74,6 +74,22 @@ describe('a host', () => {
     assert.deepEqual(Object.keys(keys.verify_keys), [signingKey.keyId]);
   });
 
+  test("never shows the host's admin token or secrets in an API answer, a job log or Homeport's log", async () => {
+    const secrets = await hostSecrets(homeport, hostId);
+    const { body: jobs } = await homeport.api<{ hosts: unknown[] }>('GET', '/api/v1/hosts', { token });
+    const opened = await openHomeportDatabase(homeport);
+    const jobRows = await opened.db.selectFrom('jobs').select('id').where('host_id', '=', hostId).execute();
+    await opened.close();
+    const answers = [JSON.stringify(jobs), JSON.stringify((await homeport.api('GET', `/api/v1/hosts/${hostId}`, { token })).body)];
+    for (const job of jobRows) answers.push(JSON.stringify((await homeport.api('GET', `/api/v1/jobs/${job.id}`, { token })).body));
+    const metrics = await (await fetch(`${homeport.apiUrl}/metrics`)).text();
+    assert.match(metrics, /^homeport_hosts\{status="running"\} 1$/m);
+    for (const [name, value] of Object.entries(secrets)) {
+      if (name === 'adminUserId' || !value) continue;
+      for (const text of [...answers, homeport.output, metrics]) assert.equal(text.includes(value), false, `${name} leaked`);
+    }
+  });
+
   test('refuses to lower seats and applies raised seats to Synapse', async () => {
     const lowered = await homeport.api<{ status: number; detail: string }>('PATCH', `/api/v1/hosts/${hostId}`, { token, body: { seats: 9 } });
     assert.equal(lowered.status, 409);

@@ -47,9 +47,11 @@ async function bareSynapseColdStart(homeport: HomeportProcess, name: string): Pr
   return elapsed;
 }
 
-async function createToFirstLogin(homeport: HomeportProcess, token: string, label: string): Promise<{ ms: number; hostId: string }> {
+interface StepTimes { name: string; startedAt: string | null; finishedAt: string | null }
+
+async function createToFirstLogin(homeport: HomeportProcess, token: string, label: string): Promise<{ ms: number; hostId: string; steps: Record<string, number> }> {
   const started = performance.now();
-  const created = await homeport.api<{ host: { id: string } }>('POST', '/api/v1/hosts', { token, body: { label, size: 'starter', seats: 10 } });
+  const created = await homeport.api<{ host: { id: string }; job: { id: string } }>('POST', '/api/v1/hosts', { token, body: { label, size: 'starter', seats: 10 } });
   const hostId = created.body.host.id;
   for (;;) {
     const { body } = await homeport.api<{ status: string }>('GET', `/api/v1/hosts/${hostId}`, { token });
@@ -60,7 +62,10 @@ async function createToFirstLogin(homeport: HomeportProcess, token: string, labe
   const admin = await hostAdmin(homeport, hostId);
   await admin.upsertUser(`@first:${label}.${homeport.baseDomain}`, { password: 'first login password' });
   await loginThroughEdge(homeport, label, 'first', 'first login password');
-  return { ms: performance.now() - started, hostId };
+  const ms = performance.now() - started;
+  const job = await homeport.api<{ steps: StepTimes[] }>('GET', `/api/v1/jobs/${created.body.job.id}`, { token });
+  const steps = Object.fromEntries(job.body.steps.map((step) => [step.name, Date.parse(step.finishedAt ?? '') - Date.parse(step.startedAt ?? '')]));
+  return { ms, hostId, steps };
 }
 
 async function rssMiB(pid: number): Promise<number> {
@@ -89,6 +94,7 @@ try {
     targetRatio: 1.5,
     idleHostRssMiB: Number(idle.toFixed(1)),
     idleHostDatabaseConnections: pgConnections,
+    buildStepMs: host.steps,
   }, null, 2));
 } finally {
   await homeport.cleanup();

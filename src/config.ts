@@ -26,6 +26,8 @@ export interface Config {
   acmeEmail: string | undefined;
   /** HOMEPORT_ACME_CA: the ACME directory URL (default: Let's Encrypt). */
   acmeCa: string | undefined;
+  /** HOMEPORT_ACME_CA_ROOT: a PEM file the ACME CA's own HTTPS certificate chains to (a private or test CA). */
+  acmeCaRoot: string | undefined;
   /** DATABASE_URL: an external PostgreSQL; without it Homeport runs its own cluster in the data directory. */
   databaseUrl: string | undefined;
   /** HOMEPORT_PG_PORT: the loopback port of Homeport's own PostgreSQL cluster. */
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tlsMode: tls,
     acmeEmail: env.HOMEPORT_ACME_EMAIL || undefined,
     acmeCa: env.HOMEPORT_ACME_CA || undefined,
+    acmeCaRoot: env.HOMEPORT_ACME_CA_ROOT ? resolve(env.HOMEPORT_ACME_CA_ROOT) : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     pgPort: port(env, 'HOMEPORT_PG_PORT', 5433),
     hostPorts: portRange(env.HOMEPORT_HOST_PORTS || undefined),

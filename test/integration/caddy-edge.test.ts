@@ -130,7 +130,7 @@ describe('CaddyEdge', () => {
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { versions: ['v1.11'], path: '/_matrix/client/versions', forwardedProto: 'https' });
 
-    const other = await request('/_synapse/admin/v1/users');
+    const other = await request('/_synapse/metrics');
     assert.equal(other.status, 404);
     await other.body?.cancel();
   });

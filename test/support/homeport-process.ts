@@ -55,7 +55,7 @@ export class HomeportProcess {
     this.edgePort = Number(env.HOMEPORT_EDGE_HTTPS_PORT);
   }
 
-  static async create(name = 'hp'): Promise<HomeportProcess> {
+  static async create(name = 'hp', extraEnv: NodeJS.ProcessEnv = {}): Promise<HomeportProcess> {
     const dataDir = await mkdtemp(join(tmpdir(), `homeport-${name}-`));
     // PostgreSQL runs as the postgres user when tests run as root: it must reach the data directory.
     await chmod(dataDir, 0o711);
@@ -76,6 +76,7 @@ export class HomeportProcess {
       HOMEPORT_SYNAPSE_VENV: synapseVenv,
       HOMEPORT_SYNAPSE_EXTRA_CONFIG: extraConfig,
       HOMEPORT_LOG_LEVEL: 'debug',
+      ...extraEnv,
     };
     return new HomeportProcess(env, dataDir);
   }
@@ -178,10 +179,10 @@ export class HomeportProcess {
     return join(this.dataDir, 'caddy', 'data', 'caddy', 'pki', 'authorities', 'local', 'root.crt');
   }
 
-  /** A fetch that resolves every host name to loopback and trusts only Caddy's internal CA. */
-  async edgeFetch(): Promise<typeof globalThis.fetch> {
+  /** A fetch that resolves every host name to loopback and trusts only the edge's CA (Caddy's internal one by default). */
+  async edgeFetch(caPem?: string): Promise<typeof globalThis.fetch> {
     if (!this.#edgeAgent) {
-      const ca = await readFile(this.caddyRootCertificatePath(), 'utf8');
+      const ca = caPem ?? (await readFile(this.caddyRootCertificatePath(), 'utf8'));
       this.#edgeAgent = new Agent({
         connect: {
           ca,

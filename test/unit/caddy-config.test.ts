@@ -88,12 +88,12 @@ describe('renderCaddyConfig', () => {
         assert.equal(preflight.status_code, 204);
         assert.deepEqual(preflight.headers?.['Access-Control-Allow-Origin'], ['*']);
       }
-      for (const path of ['/_matrix/client/versions', '/_synapse/client/password_reset']) {
+      for (const path of ['/_matrix/client/versions', '/_synapse/client/password_reset', '/_synapse/admin/v1/users']) {
         assert.deepEqual(handlerFor(subroutes, path), {
           handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${18001 + index}` }],
         });
       }
-      for (const path of ['/_synapse/admin/v1/users', '/', '/.well-known/other']) {
+      for (const path of ['/_synapse/metrics', '/', '/.well-known/other']) {
         assert.deepEqual(handlerFor(subroutes, path), { handler: 'static_response', status_code: 404 });
       }
     }

@@ -103,10 +103,11 @@ function hostRoute(host: EdgeHost): CaddyRoute {
         },
         ...wellKnownRoutes,
         {
-          match: [{ path: ['/_matrix/*', '/_synapse/client/*'] }],
+          // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
+          match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
           handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${host.upstreamPort}` }] }],
         },
-        // Synapse's admin API and anything else stay unreachable from outside.
+        // Synapse's metrics, replication and anything else stay unreachable from outside.
         { handle: [notFound] },
       ],
     }],

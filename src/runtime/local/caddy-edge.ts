@@ -8,7 +8,7 @@ import { renderCaddyConfig, type CaddyConfig, type CaddyConfigInput } from './ca
 import type { ProcessSupervisor } from './process-supervisor.ts';
 
 export type EdgeSettings = Pick<Config,
-  'dataDir' | 'caddyBin' | 'edgeAdmin' | 'edgeHost' | 'edgeHttpPort' | 'edgeHttpsPort' | 'tlsMode' | 'acmeEmail' | 'acmeCa'>;
+  'dataDir' | 'caddyBin' | 'edgeAdmin' | 'edgeHost' | 'edgeHttpPort' | 'edgeHttpsPort' | 'tlsMode' | 'acmeEmail' | 'acmeCa' | 'acmeCaRoot'>;
 
 export interface CaddyEdgeOptions {
   config: EdgeSettings;
@@ -63,7 +63,7 @@ export class CaddyEdge {
       bindHost: config.edgeHost,
       httpPort: config.edgeHttpPort,
       httpsPort: config.edgeHttpsPort,
-      tls: { mode: config.tlsMode, email: config.acmeEmail, acmeCa: config.acmeCa },
+      tls: { mode: config.tlsMode, email: config.acmeEmail, acmeCa: config.acmeCa, acmeCaRoot: config.acmeCaRoot },
     };
   }
 

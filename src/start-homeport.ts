@@ -62,14 +62,50 @@ async function databases(config: Config, logger: Logger): Promise<{ homeport: st
   return { homeport: await cluster.connectionString('homeport'), admin, endpoint: { host: '127.0.0.1', port: config.pgPort }, cluster };
 }
 
+/** What has been started so far, stopped in reverse order: on Ctrl-C, or when a later part fails to start. */
+class StartedParts {
+  readonly #stops: { name: string; stop: () => Promise<void> }[] = [];
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  add(name: string, stop: () => Promise<void>): void {
+    this.#stops.push({ name, stop });
+  }
+
+  async stopAll(): Promise<void> {
+    for (const part of this.#stops.reverse()) {
+      await part.stop().catch((error: unknown) => this.#logger.error({ err: error, part: part.name }, 'could not stop cleanly'));
+    }
+    this.#stops.length = 0;
+  }
+}
+
 export async function startHomeport(config: Config, options: StartOptions = {}): Promise<RunningHomeport> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const parts = new StartedParts(logger);
+  try {
+    return await startParts(config, logger, parts);
+  } catch (error) {
+    logger.error({ err: error }, 'Homeport could not start; stopping what had started');
+    await parts.stopAll();
+    throw error;
+  }
+}
+
+async function startParts(config: Config, logger: Logger, parts: StartedParts): Promise<RunningHomeport> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const venvPython = await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
   const urls = await databases(config, logger);
+  // Hosts keep running without Homeport only when asked to; then their database must too.
+  if (urls.cluster && config.stopHostsOnExit) parts.add('postgres', () => urls.cluster!.stop());
   const opened = openDatabase(urls.homeport, 10, (error) => logger.warn({ err: error }, 'database connection lost'));
+  parts.add('database pool', () => opened.close());
   const adminPool = new pg.Pool({ connectionString: urls.admin, max: 3 });
   adminPool.on('error', () => undefined);
+  parts.add('admin pool', () => adminPool.end());
   const applied = await migrate(opened.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   await prepareJobQueue(opened.pool);
@@ -77,6 +113,10 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
   const box = new SecretBox(await loadMasterKey(config.dataDir, config.masterKey));
   const sizes = await loadSizes(config.sizesFile);
   const supervisor = new ProcessSupervisor({ logger: logger.child({ component: 'supervisor' }) });
+  parts.add('processes', async () => {
+    if (config.stopHostsOnExit) await supervisor.stopAll();
+    else supervisor.releaseAll();
+  });
   const edge = new CaddyEdge({ config, supervisor, logger: logger.child({ component: 'edge' }) });
   await edge.start();
 
@@ -91,28 +131,19 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
   const reconciler = new HostReconciler(context);
   reconcilerRef.current = reconciler;
   await reconciler.start();
+  parts.add('reconciler', () => reconciler.stop());
   const worker: Runner = await startJobWorker(context, opened.pool);
+  parts.add('job worker', () => worker.stop());
 
-  const metrics = createMetrics(opened.db);
-  const api: FastifyInstance = await buildApiServer(context, metrics);
+  const api: FastifyInstance = await buildApiServer(context, createMetrics(opened.db));
+  parts.add('api', () => api.close());
   const address = await api.listen({ host: config.apiHost, port: config.apiPort });
   logger.info({ api: address, edge: `https://*.${config.baseDomain}:${config.edgeHttpsPort}` }, 'Homeport is running');
 
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     logger.info('stopping Homeport');
-    await api.close();
-    await worker.stop();
-    await reconciler.stop();
-    if (config.stopHostsOnExit) {
-      await supervisor.stopAll();
-      await edge.stop();
-    } else {
-      supervisor.releaseAll();
-    }
-    await adminPool.end();
-    await opened.close();
-    if (config.stopHostsOnExit) await urls.cluster?.stop();
+    await parts.stopAll();
     logger.info('Homeport stopped');
   })());
   return { context, apiUrl: `http://${config.apiHost}:${config.apiPort}`, edge, stop };

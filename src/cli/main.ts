@@ -67,5 +67,6 @@ try {
     ? error.message
     : error instanceof Error ? error.message : String(error);
   console.error(`homeport: ${message}`);
-  process.exitCode = error instanceof ApiProblem && error.status < 500 ? 2 : 1;
+  // Exit now even if something failed half-way and still holds the event loop open.
+  process.exit(error instanceof ApiProblem && error.status < 500 ? 2 : 1);
 }

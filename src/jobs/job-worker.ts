@@ -4,6 +4,7 @@ import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runne
 import type pg from 'pg';
 import { hostJobTask as hostJobTaskName } from '../store/jobs.ts';
 import type { HomeportContext } from './job-context.ts';
+import { failAbandonedJobs } from './abandoned-jobs.ts';
 import { hostJobTask } from './run-host-job.ts';
 
 function workerLogger(context: HomeportContext): WorkerLogger {
@@ -33,6 +34,7 @@ async function unlockJobsOfDeadWorkers(pool: pg.Pool): Promise<void> {
 
 export async function startJobWorker(context: HomeportContext, pool: pg.Pool): Promise<Runner> {
   await unlockJobsOfDeadWorkers(pool);
+  await failAbandonedJobs(context);
   return run({
     pgPool: pool,
     concurrency: 4,

@@ -22,7 +22,8 @@ export async function createJob(db: Db, hostId: string, kind: JobKind, stepNames
     .values(stepNames.map((name, position) => ({ job_id: job.id, position, name, started_at: null, finished_at: null })))
     .execute();
   // One queue per host keeps a host's jobs in order (a cancel never overtakes its build).
-  await sql`SELECT graphile_worker.add_job(${hostJobTask}, json_build_object('jobId', ${job.id}::text), queue_name => ${'host:' + hostId}, max_attempts => 5)`.execute(db);
+  // The queue entry's key is the job's id, so the two can always be matched up again.
+  await sql`SELECT graphile_worker.add_job(${hostJobTask}, json_build_object('jobId', ${job.id}::text), queue_name => ${'host:' + hostId}, max_attempts => 5, job_key => ${job.id}::text)`.execute(db);
   return job;
 }
 

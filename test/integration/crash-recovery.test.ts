@@ -79,4 +79,31 @@ describe('a crash of Homeport during a build', () => {
     const bob = await eventually(() => loginThroughEdge(homeport, 'acme', 'bob', 'after the crash, still fine'), 60_000);
     assert.ok(await bob.whoami());
   });
+
+  test('a job that died in its last attempt is failed at the next start, and a rebuild finishes the host', async () => {
+    const token = await homeport.createAccount('last-attempt@example.org');
+    const created = await homeport.api<{ host: { id: string }; job: { id: string } }>('POST', '/api/v1/hosts', { token, body: { label: 'beta', size: 'starter', seats: 5 } });
+    assert.equal(created.status, 202);
+    await homeport.kill9();
+    // As if every attempt had been used: the queue will never run this job again.
+    const opened = await openHomeportDatabase(homeport);
+    const { rowCount } = await opened.pool.query(
+      'SELECT graphile_worker.reschedule_jobs(ARRAY(SELECT id FROM graphile_worker.jobs WHERE key = $1), attempts => 1, max_attempts => 1)',
+      [created.body.job.id],
+    );
+    await opened.close();
+    assert.equal(rowCount, 1);
+    await homeport.start();
+
+    const job = (await homeport.api<{ status: string; error: string }>('GET', `/api/v1/jobs/${created.body.job.id}`, { token })).body;
+    assert.equal(job.status, 'failed');
+    assert.match(job.error, /rebuild the host/);
+    assert.equal((await homeport.api<{ status: string }>('GET', `/api/v1/hosts/${created.body.host.id}`, { token })).body.status, 'failed');
+
+    const rebuild = await homeport.api<{ job: { id: string } }>('POST', `/api/v1/hosts/${created.body.host.id}/rebuild`, { token });
+    assert.equal(rebuild.status, 202);
+    assert.equal((await homeport.waitForJob(token, rebuild.body.job.id)).status, 'succeeded');
+    await homeport.waitForHostStatus(token, created.body.host.id, 'running');
+    assert.equal((await synapseProcesses(homeport.dataDir, created.body.host.id)).length, 1);
+  });
 });

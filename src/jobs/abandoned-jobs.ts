@@ -1,0 +1,29 @@
+// Fails, at start-up, the jobs that can never run again: their queue entry is gone or used its
+// last attempt in a Homeport that died. Without this their host would wait in its status forever.
+import { sql } from 'kysely';
+import { moveHostStatus } from '../store/hosts.ts';
+import { appendJobLog, finishJob } from '../store/jobs.ts';
+import type { JobKind } from '../store/schema.ts';
+import { hostJobs } from './host-jobs.ts';
+import type { HomeportContext } from './job-context.ts';
+
+/** Must run before the worker starts: a job running at that moment would look abandoned. */
+export async function failAbandonedJobs(context: Pick<HomeportContext, 'db' | 'logger'>): Promise<number> {
+  const { db, logger } = context;
+  const { rows } = await sql<{ id: string; host_id: string; kind: JobKind }>`
+    SELECT j.id, j.host_id, j.kind FROM jobs j
+    WHERE j.status IN ('queued', 'running')
+      AND NOT EXISTS (
+        SELECT 1 FROM graphile_worker.jobs g
+        WHERE g.key = j.id::text AND g.attempts < g.max_attempts
+      )`.execute(db);
+  for (const job of rows) {
+    const reason = 'the job was interrupted in its last attempt and cannot run again; rebuild the host to retry';
+    await appendJobLog(db, job.id, 'error', reason);
+    await finishJob(db, job.id, { status: 'failed', error: reason });
+    const definition = hostJobs[job.kind];
+    await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.failedStatus);
+    logger.warn({ jobId: job.id, hostId: job.host_id }, 'failed an abandoned job');
+  }
+  return rows.length;
+}

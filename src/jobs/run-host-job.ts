@@ -55,6 +55,8 @@ export function hostJobTask(context: HomeportContext): Task {
         }
         await finishJob(db, jobId, { status: 'failed', error: message });
         await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.failedStatus);
+        // A host that never got built must not go on restarting a Synapse that cannot start.
+        if (job.kind === 'build') await context.runtime.stop(job.host_id);
         return;
       }
       await setStepStatus(db, jobId, position, 'done');

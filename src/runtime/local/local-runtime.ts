@@ -1,6 +1,6 @@
 // The local runtime: each host is a Synapse process supervised on this machine, a database in
 // Homeport's PostgreSQL, a directory under `<data dir>/hosts/<id>`, and routes in Caddy.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { Config } from '../../config.ts';
@@ -31,8 +31,13 @@ export interface LocalRuntimeOptions {
 
 const processKey = (hostId: string) => `host:${hostId}`;
 
+/** A Synapse that exits this often while its build waits for it will not come up by itself. */
+const crashesBeforeGivingUp = 3;
+
 export class LocalRuntime implements HostRuntime {
   readonly #options: LocalRuntimeOptions;
+  /** Unexpected exits per host since Homeport started, to stop waiting for a Synapse that cannot start. */
+  readonly #crashes = new Map<string, number>();
 
   constructor(options: LocalRuntimeOptions) {
     this.#options = options;
@@ -79,12 +84,35 @@ export class LocalRuntime implements HostRuntime {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1' },
       pidFile: join(paths.hostDir, 'supervisor.pid'),
       outputFile: join(paths.hostDir, 'console.log'),
-      onStateChange: (state) => this.#options.onProcessState?.(spec.id, state),
+      onStateChange: (state) => {
+        if (state === 'restarting') this.#crashes.set(spec.id, (this.#crashes.get(spec.id) ?? 0) + 1);
+        this.#options.onProcessState?.(spec.id, state);
+      },
     });
   }
 
   async waitHealthy(spec: HostSpec, timeoutMs: number): Promise<void> {
-    await waitForHealth(`http://127.0.0.1:${spec.httpPort}`, timeoutMs);
+    const crashesBefore = this.#crashes.get(spec.id) ?? 0;
+    const gaveUp = new AbortController();
+    const watch = setInterval(() => {
+      if ((this.#crashes.get(spec.id) ?? 0) - crashesBefore >= crashesBeforeGivingUp) gaveUp.abort();
+    }, 250);
+    try {
+      await waitForHealth(`http://127.0.0.1:${spec.httpPort}`, timeoutMs, { signal: gaveUp.signal });
+    } catch (error) {
+      if (!gaveUp.signal.aborted) throw error;
+      throw new Error(`Synapse exited ${crashesBeforeGivingUp} times while starting; its last output: ${await this.#outputTail(spec)}`, { cause: error });
+    } finally {
+      clearInterval(watch);
+    }
+  }
+
+  /** The end of Synapse's console output, with the host's secrets blanked out: it goes into the job log. */
+  async #outputTail(spec: HostSpec): Promise<string> {
+    const output = await readFile(join(this.hostDir(spec.id), 'console.log'), 'utf8').catch(() => '');
+    let tail = output.trim().split('\n').slice(-6).join(' | ');
+    for (const secret of [spec.database.password, ...Object.values(spec.secrets)]) tail = tail.replaceAll(secret, '[redacted]');
+    return tail || '(nothing)';
   }
 
   async stop(hostId: string): Promise<void> {

@@ -117,6 +117,20 @@ describe('ProcessSupervisor', () => {
     assert.equal(current.state('host:1'), 'stopped');
   });
 
+  it('stops a process an earlier Homeport left running even though it was never adopted', async () => {
+    const child = idleChild('left-over');
+    const previous = supervisor();
+    await previous.ensureRunning('host:2', child.spec);
+    previous.releaseAll();
+    assert.equal((await processesWith(child.marker)).length, 1);
+
+    const current = supervisor();
+    await current.stopIncludingLeftOver('host:2', child.spec);
+    assert.deepEqual(await processesWith(child.marker), []);
+    assert.equal(existsSync(child.spec.pidFile), false);
+    assert.equal(current.state('host:2'), 'stopped');
+  });
+
   it('does not adopt an unrelated process that got the recorded pid', async () => {
     const child = idleChild('recycled');
     await writeFile(child.spec.pidFile, `${process.pid}\n`);

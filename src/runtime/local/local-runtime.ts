@@ -78,17 +78,25 @@ export class LocalRuntime implements HostRuntime {
     // Synapse silently makes a new identity when the key file is missing: write it before every start.
     await writeFile(paths.signingKey, spec.secrets.signingKey, { mode: 0o600 });
     await this.#options.supervisor.ensureRunning(processKey(spec.id), {
-      command: this.#options.venvPython,
-      args: ['-m', 'synapse.app.homeserver', '--config-path', paths.homeserverConfig],
+      ...this.#synapseCommand(spec.id),
       cwd: paths.hostDir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1' },
-      pidFile: join(paths.hostDir, 'supervisor.pid'),
       outputFile: join(paths.hostDir, 'console.log'),
       onStateChange: (state) => {
         if (state === 'restarting') this.#crashes.set(spec.id, (this.#crashes.get(spec.id) ?? 0) + 1);
         this.#options.onProcessState?.(spec.id, state);
       },
     });
+  }
+
+  /** How a host's Synapse is started, and so recognised in /proc after a restart of Homeport. */
+  #synapseCommand(hostId: string): { command: string; args: string[]; pidFile: string } {
+    const paths = homeserverPaths(this.hostDir(hostId));
+    return {
+      command: this.#options.venvPython,
+      args: ['-m', 'synapse.app.homeserver', '--config-path', paths.homeserverConfig],
+      pidFile: join(paths.hostDir, 'supervisor.pid'),
+    };
   }
 
   async waitHealthy(spec: HostSpec, timeoutMs: number): Promise<void> {
@@ -116,7 +124,7 @@ export class LocalRuntime implements HostRuntime {
   }
 
   async stop(hostId: string): Promise<void> {
-    await this.#options.supervisor.stop(processKey(hostId));
+    await this.#options.supervisor.stopIncludingLeftOver(processKey(hostId), this.#synapseCommand(hostId));
   }
 
   processState(hostId: string): HostProcessState {

@@ -90,6 +90,20 @@ export class ProcessSupervisor {
     return entry.stopping;
   }
 
+  /**
+   * Stops the process by its key, or, when this supervisor never took it on, the one an earlier
+   * Homeport left running under the pid file: a host is cancelled even if it was never adopted.
+   */
+  async stopIncludingLeftOver(key: string, spec: Pick<ProcessSpec, 'command' | 'args' | 'pidFile'>, timeoutMs = 20_000): Promise<void> {
+    await this.stop(key, timeoutMs);
+    const pid = await adoptablePid(spec);
+    if (pid !== undefined) {
+      this.#logger?.info({ key, pid }, 'stopping a process left running by an earlier Homeport');
+      await terminateGroup(pid, timeoutMs);
+    }
+    await rm(spec.pidFile, { force: true });
+  }
+
   async stopAll(timeoutMs?: number): Promise<void> {
     await Promise.all([...this.#processes.keys()].map((key) => this.stop(key, timeoutMs)));
   }
@@ -170,13 +184,8 @@ export class ProcessSupervisor {
     clearTimeout(entry.restartTimer);
     clearInterval(entry.adoptedPoll);
     const pid = entry.pid;
-    if (pid !== undefined) {
-      signalGroup(pid, 'SIGTERM');
-      if (!(await waitForExit(pid, timeoutMs))) {
-        this.#logger?.warn({ key, pid, timeoutMs }, 'process ignored SIGTERM; killing it');
-        signalGroup(pid, 'SIGKILL');
-        await waitForExit(pid, killWaitMs);
-      }
+    if (pid !== undefined && !(await terminateGroup(pid, timeoutMs))) {
+      this.#logger?.warn({ key, pid, timeoutMs }, 'process ignored SIGTERM; it was killed');
     }
     await rm(entry.spec.pidFile, { force: true });
     if (this.#processes.get(key) === entry) this.#processes.delete(key);
@@ -196,7 +205,7 @@ export class ProcessSupervisor {
 }
 
 /** The pid in the pid file, if that process still runs the expected command (pids get recycled). */
-async function adoptablePid(spec: ProcessSpec): Promise<number | undefined> {
+async function adoptablePid(spec: Pick<ProcessSpec, 'command' | 'args' | 'pidFile'>): Promise<number | undefined> {
   let pid: number;
   try {
     pid = Number((await readFile(spec.pidFile, 'utf8')).trim());
@@ -241,6 +250,15 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
   }
+}
+
+/** SIGTERM to the group, SIGKILL after the timeout; answers whether SIGTERM was enough. */
+async function terminateGroup(pid: number, timeoutMs: number): Promise<boolean> {
+  signalGroup(pid, 'SIGTERM');
+  if (await waitForExit(pid, timeoutMs)) return true;
+  signalGroup(pid, 'SIGKILL');
+  await waitForExit(pid, killWaitMs);
+  return false;
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {

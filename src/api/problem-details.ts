@@ -16,6 +16,13 @@ const statusOf: Record<ErrorCode, number> = {
   'confirmation-mismatch': 422,
   'host-busy': 409,
   'email-taken': 409,
+  'localpart-invalid': 422,
+  'user-exists': 409,
+  'user-deactivated': 409,
+  'password-invalid': 422,
+  'registration-token-invalid': 422,
+  'registration-token-exists': 409,
+  'host-unavailable': 503,
 };
 
 export const Problem = Type.Object(
@@ -38,6 +45,7 @@ export function registerProblemDetails(app: FastifyInstance): void {
     if (error instanceof HomeportError) {
       const status = statusOf[error.code];
       if (status === 401) reply.header('www-authenticate', 'Bearer');
+      if (status === 503) reply.header('retry-after', '10');
       return reply.status(status).type('application/problem+json').send({
         type: problemType(error.code), title: error.title, status, detail: error.message, ...base, ...error.extra,
       });

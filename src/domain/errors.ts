@@ -10,7 +10,14 @@ export type ErrorCode =
   | 'seats-cannot-decrease'
   | 'confirmation-mismatch'
   | 'host-busy'
-  | 'email-taken';
+  | 'email-taken'
+  | 'localpart-invalid'
+  | 'user-exists'
+  | 'user-deactivated'
+  | 'password-invalid'
+  | 'registration-token-invalid'
+  | 'registration-token-exists'
+  | 'host-unavailable';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

@@ -14,6 +14,8 @@ import { hostAdmin, openHomeportDatabase } from '../test/support/host-admin.ts';
 import { HomeportProcess } from '../test/support/homeport-process.ts';
 import { loginThroughEdge } from '../test/support/matrix-user.ts';
 import { synapseProcesses } from '../test/support/processes.ts';
+import { Agent, request } from 'undici';
+import { closedLoop } from './load-generator.ts';
 import { freePort } from '../test/support/throwaway-postgres.ts';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -68,6 +70,30 @@ async function createToFirstLogin(homeport: HomeportProcess, token: string, labe
   return { ms, hostId, steps };
 }
 
+/** /_matrix/client/versions with 16 requests in flight: straight to Synapse, then through the edge over TLS. */
+async function edgeVersusDirect(homeport: HomeportProcess, hostId: string): Promise<{ direct: number; edge: number; ratio: number }> {
+  const opened = await openHomeportDatabase(homeport);
+  const row = await opened.db.selectFrom('hosts').select('http_port').where('id', '=', hostId).executeTakeFirstOrThrow();
+  await opened.close();
+  const ca = await readFile(homeport.caddyRootCertificatePath(), 'utf8');
+  const plain = new Agent({ connections: 16 });
+  const tls = new Agent({ connections: 16, connect: { ca, servername: `acme.${homeport.baseDomain}` } });
+  const get = (url: string, dispatcher: Agent, host?: string) => async () => {
+    const response = await request(url, { dispatcher, headers: host ? { host } : {} });
+    await response.body.dump();
+    return response.statusCode === 200;
+  };
+  const direct = get(`http://127.0.0.1:${row.http_port}/_matrix/client/versions`, plain);
+  const edge = get(`https://127.0.0.1:${homeport.edgePort}/_matrix/client/versions`, tls, `acme.${homeport.baseDomain}:${homeport.edgePort}`);
+  await closedLoop(16, 2, direct);
+  await closedLoop(16, 2, edge);
+  const directRate = await closedLoop(16, 8, direct);
+  const edgeRate = await closedLoop(16, 8, edge);
+  await plain.close();
+  await tls.close();
+  return { direct: directRate.perSecond, edge: edgeRate.perSecond, ratio: Number((edgeRate.perSecond / directRate.perSecond).toFixed(2)) };
+}
+
 async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024;
@@ -83,6 +109,7 @@ try {
   await sleep(15_000);
   const [pid] = await synapseProcesses(homeport.dataDir, host.hostId);
   const idle = pid ? await rssMiB(pid) : Number.NaN;
+  const throughput = await edgeVersusDirect(homeport, host.hostId);
   const postgres = await openHomeportDatabase(homeport, 'postgres');
   const { rows } = await postgres.pool.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname LIKE 'host_acme%'");
   await postgres.close();
@@ -95,6 +122,7 @@ try {
     idleHostRssMiB: Number(idle.toFixed(1)),
     idleHostDatabaseConnections: pgConnections,
     buildStepMs: host.steps,
+    clientApiRequestsPerSecond: throughput,
   }, null, 2));
 } finally {
   await homeport.cleanup();

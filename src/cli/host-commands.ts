@@ -80,7 +80,13 @@ export function registerHostCommands(program: Command): void {
     });
 
   host.command('list').description('list your hosts').action(async (_options, command: Command) => {
-    const { hosts } = await apiFrom(command).request<{ hosts: HostView[] }>('GET', '/api/v1/hosts');
+    const api = apiFrom(command);
+    const hosts: HostView[] = [];
+    for (let after: string | null = ''; after !== null;) {
+      const page: { hosts: HostView[]; next: string | null } = await api.request('GET', `/api/v1/hosts?limit=500${after ? `&after=${after}` : ''}`);
+      hosts.push(...page.hosts);
+      after = page.next;
+    }
     if (hosts.length === 0) print('no hosts yet: `homeport host create <label> --size <size> --seats <n>`');
     for (const item of hosts) print(`${item.label.padEnd(24)} ${item.status.padEnd(13)} ${item.size.padEnd(11)} ${String(item.seats).padStart(6)} seats  ${item.homeserverUrl}`);
   });

@@ -27,6 +27,25 @@ describe('two hosts', () => {
     await Promise.all(Object.values(ids).map((id) => homeport.waitForHostStatus(token, id, 'running')));
   });
 
+  test('are listed a page at a time, newest first', async () => {
+    const first = await homeport.api<{ hosts: { label: string }[]; next: string | null }>('GET', '/api/v1/hosts?limit=1', { token });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.hosts.length, 1);
+    assert.ok(first.body.next);
+    const second = await homeport.api<{ hosts: { label: string }[]; next: string | null }>('GET', `/api/v1/hosts?limit=1&after=${first.body.next}`, { token });
+    assert.equal(second.body.hosts.length, 1);
+    assert.equal(second.body.next, null);
+    assert.deepEqual([...first.body.hosts, ...second.body.hosts].map((host) => host.label).sort(), ['acme', 'globex']);
+    const listed = await homeport.cli(['host', 'list'], token);
+    assert.match(listed.stdout, /acme/);
+    assert.match(listed.stdout, /globex/);
+    const stranger = await homeport.createAccount('stranger@example.org');
+    const foreignCursor = await homeport.api<{ detail: string }>('GET', `/api/v1/hosts?after=${first.body.next}`, { token: stranger });
+    assert.equal(foreignCursor.status, 400);
+    assert.match(foreignCursor.body.detail, /not a host of this account/);
+    assert.equal((await homeport.api('GET', '/api/v1/hosts?limit=0', { token })).status, 400);
+  });
+
   test('each have their own database', async () => {
     const opened = await openHomeportDatabase(homeport);
     const rows = await opened.db.selectFrom('hosts').select(['label', 'database_name', 'http_port']).orderBy('label').execute();

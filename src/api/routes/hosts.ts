@@ -17,11 +17,18 @@ const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Pr
 export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/hosts', {
-      schema: { tags: ['hosts'], summary: 'List your hosts', security: bearerSecurity, response: { 200: Type.Object({ hosts: Type.Array(Host) }), 401: Problem } },
+      schema: {
+        tags: ['hosts'], summary: 'List your hosts, newest first, a page at a time', security: bearerSecurity,
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          after: Type.Optional(Type.String({ format: 'uuid', description: 'The "next" value of the previous page' })),
+        }, { additionalProperties: false }),
+        response: { 200: Type.Object({ hosts: Type.Array(Host), next: Type.Union([Type.String(), Type.Null()]) }), 400: Problem, 401: Problem },
+      },
     }, async (request) => {
       const account = requireAccount(request);
-      const hosts = await listAccountHosts(context.db, account.id);
-      return { hosts: hosts.map((host) => hostView(context.config, host)) };
+      const { hosts, next } = await listAccountHosts(context.db, account.id, request.query);
+      return { hosts: hosts.map((host) => hostView(context.config, host)), next };
     });
 
     app.post('/hosts', {

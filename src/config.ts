@@ -95,7 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (tls !== 'internal' && tls !== 'acme') {
     throw new ConfigError(`HOMEPORT_TLS must be "internal" or "acme", got "${tls}"`);
   }
-  const edgeAdmin = env.HOMEPORT_EDGE_ADMIN || '127.0.0.1:2019';
+  // Not Caddy's default 2019: Debian's caddy package runs a system Caddy there.
+  const edgeAdmin = env.HOMEPORT_EDGE_ADMIN || '127.0.0.1:2020';
   if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(edgeAdmin)) {
     throw new ConfigError(`HOMEPORT_EDGE_ADMIN must be a loopback host:port, got "${edgeAdmin}"`);
   }

@@ -9,6 +9,7 @@ test('has working defaults for a development machine', () => {
   assert.equal(config.baseDomain, 'homeport.localhost');
   assert.equal(config.tlsMode, 'internal');
   assert.equal(config.edgeHttpsPort, 8443);
+  assert.equal(config.edgeAdmin, '127.0.0.1:2020');
   assert.match(config.dataDir, /\/data$/);
 });
 

@@ -3,8 +3,8 @@ import type { HostStatus, JobKind } from '../store/schema.ts';
 import { updateHost } from '../store/hosts.ts';
 import { deleteHostSecrets } from '../store/host-secrets.ts';
 import { recordAudit } from '../store/audit-log.ts';
-import { adminAccessStep, allocateStep, buildSteps, configStep, databaseStep, edgeStep, healthTimeoutMs, healthyStep } from './build-host-steps.ts';
-import { loadHostSpec } from './host-spec.ts';
+import { adminAccessStep, allocateStep, buildSteps, configStep, databaseStep, edgeStep, healthyStep } from './build-host-steps.ts';
+import { databaseRoleFor, loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from './job-context.ts';
 import type { JobStep } from './job-step.ts';
 
@@ -27,9 +27,9 @@ const restartStep: JobStep = {
   name: 'restart Synapse',
   timeoutMs: 120_000,
   async run({ context, hostId, log }) {
+    const spec = await loadHostSpec(context, hostId);
     await context.runtime.stop(hostId);
-    await context.runtime.start(await loadHostSpec(context, hostId));
-    await context.runtime.waitHealthy(await loadHostSpec(context, hostId), healthTimeoutMs);
+    await context.runtime.start(spec);
     await log('Synapse restarted with the new configuration');
   },
 };
@@ -48,7 +48,7 @@ const removeStep: JobStep = {
   timeoutMs: 120_000,
   async run({ context, hostId, log }) {
     const host = await context.db.selectFrom('hosts').select(['id', 'database_name']).where('id', '=', hostId).executeTakeFirstOrThrow();
-    await context.runtime.remove({ id: host.id, database: { name: host.database_name, user: host.database_name, password: '' } });
+    await context.runtime.remove(host.id, { name: host.database_name, user: databaseRoleFor(host) });
     await log(`database ${host.database_name}, its role, media and configuration removed`);
   },
 };

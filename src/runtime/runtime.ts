@@ -37,6 +37,6 @@ export interface HostRuntime {
   processState(hostId: string): HostProcessState;
   /** Makes the edge route exactly the given hosts. */
   applyEdge(hosts: HostSpec[]): Promise<void>;
-  /** Drops database and role, deletes media and config; safe to repeat. */
-  remove(spec: Pick<HostSpec, 'id' | 'database'>): Promise<void>;
+  /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */
+  remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void>;
 }

@@ -4,7 +4,6 @@ import { HomeportError, notFound } from '../domain/errors.ts';
 import type { Db } from './database.ts';
 import type { HostRow, HostStatus } from './schema.ts';
 
-export const liveStatuses: HostStatus[] = ['provisioning', 'running', 'degraded', 'rebuilding', 'failed', 'cancelling'];
 /** Hosts whose Synapse should be running and routed by the edge. */
 export const servingStatuses: HostStatus[] = ['running', 'degraded', 'rebuilding'];
 

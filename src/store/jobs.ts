@@ -39,15 +39,6 @@ export async function jobDetail(db: Db, job: JobRow, logsAfter = 0): Promise<Job
   return { ...job, steps, logs };
 }
 
-export async function latestHostJob(db: Db, hostId: string): Promise<JobRow | undefined> {
-  return db.selectFrom('jobs').selectAll().where('host_id', '=', hostId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-}
-
-export async function hasUnfinishedJob(db: Db, hostId: string): Promise<boolean> {
-  const row = await db.selectFrom('jobs').select('id').where('host_id', '=', hostId).where('status', 'in', ['queued', 'running']).executeTakeFirst();
-  return Boolean(row);
-}
-
 export async function startJobAttempt(db: Db, jobId: string): Promise<void> {
   await db
     .updateTable('jobs')

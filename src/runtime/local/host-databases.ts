@@ -34,8 +34,3 @@ export async function dropHostDatabase(admin: pg.Pool, database: Pick<HostDataba
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`DROP ROLE IF EXISTS ${role}`);
 }
-
-export async function hostDatabaseExists(admin: pg.Pool, name: string): Promise<boolean> {
-  const result = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  return Boolean(result.rowCount);
-}

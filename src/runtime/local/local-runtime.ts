@@ -144,9 +144,9 @@ export class LocalRuntime implements HostRuntime {
     }));
   }
 
-  async remove(spec: Pick<HostSpec, 'id' | 'database'>): Promise<void> {
-    await this.stop(spec.id);
-    await dropHostDatabase(this.#options.adminPool, spec.database);
-    await rm(this.hostDir(spec.id), { recursive: true, force: true });
+  async remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void> {
+    await this.stop(hostId);
+    await dropHostDatabase(this.#options.adminPool, database);
+    await rm(this.hostDir(hostId), { recursive: true, force: true });
   }
 }

@@ -8,6 +8,8 @@ import { registerAuthentication } from './authentication.ts';
 import { registerProblemDetails } from './problem-details.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hostRegistrationTokenRoutes } from './routes/host-registration-tokens.ts';
+import { hostUserRoutes } from './routes/host-users.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { jobRoutes } from './routes/jobs.ts';
 
@@ -33,6 +35,8 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
   await app.register(async (api) => {
     await api.register(catalogueRoutes(context));
     await api.register(hostRoutes(context));
+    await api.register(hostUserRoutes(context));
+    await api.register(hostRegistrationTokenRoutes(context));
     await api.register(jobRoutes(context));
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });

@@ -10,6 +10,8 @@ import { registerAccountCommands } from './account-commands.ts';
 import { ApiProblem } from './api-client.ts';
 import { formatChecks, runChecks } from './doctor.ts';
 import { registerHostCommands } from './host-commands.ts';
+import { registerRegistrationTokenCommands } from './registration-token-commands.ts';
+import { registerUserCommands } from './user-commands.ts';
 
 const program = new Command('homeport')
   .description('Run a Matrix hosting service: hosts are real Synapse homeservers behind a Caddy edge.')
@@ -58,6 +60,8 @@ program.command('edge-ca').description("print the path of the edge's development
 
 registerAccountCommands(program);
 registerHostCommands(program);
+registerUserCommands(program);
+registerRegistrationTokenCommands(program);
 
 try {
   await program.parseAsync(process.argv);

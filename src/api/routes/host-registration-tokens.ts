@@ -1,0 +1,71 @@
+// /api/v1/hosts/{id}/registration-tokens: the tokens a host requires for registration.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { HomeportContext } from '../../jobs/job-context.ts';
+import {
+  createHostRegistrationToken, listHostRegistrationTokens, revokeHostRegistrationToken, showHostRegistrationToken, updateHostRegistrationToken,
+} from '../../jobs/commands/host-registration-tokens.ts';
+import { bearerSecurity, requireAccount } from '../authentication.ts';
+import { Problem } from '../problem-details.ts';
+import { HostParams } from './host-schemas.ts';
+import {
+  CreateRegistrationTokenBody, RegistrationToken, RegistrationTokenParams, RegistrationTokenQuery, UpdateRegistrationTokenBody, registrationTokenView,
+} from './registration-token-schemas.ts';
+
+const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem, 503: Problem };
+const tags = ['server admin'];
+
+export function hostRegistrationTokenRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/hosts/:id/registration-tokens', {
+      schema: {
+        tags, summary: "List a host's registration tokens with their uses", security: bearerSecurity,
+        params: HostParams, querystring: RegistrationTokenQuery, response: { 200: Type.Object({ tokens: Type.Array(RegistrationToken) }), ...errors },
+      },
+    }, async (request) => {
+      const account = requireAccount(request);
+      const tokens = await listHostRegistrationTokens(context, account.id, request.params.id, request.query.usable);
+      return { tokens: tokens.map((token) => registrationTokenView(token)) };
+    });
+
+    app.post('/hosts/:id/registration-tokens', {
+      schema: {
+        tags, summary: 'Create a registration token (random or chosen)', security: bearerSecurity,
+        params: HostParams, body: CreateRegistrationTokenBody, response: { 201: RegistrationToken, ...errors },
+      },
+    }, async (request, reply) => {
+      const account = requireAccount(request);
+      const created = await createHostRegistrationToken(context, account.id, request.params.id, request.body);
+      reply.status(201);
+      return registrationTokenView(created);
+    });
+
+    app.get('/hosts/:id/registration-tokens/:token', {
+      schema: { tags, summary: 'Show a registration token', security: bearerSecurity, params: RegistrationTokenParams, response: { 200: RegistrationToken, ...errors } },
+    }, async (request) => {
+      const account = requireAccount(request);
+      return registrationTokenView(await showHostRegistrationToken(context, account.id, request.params.id, request.params.token));
+    });
+
+    app.patch('/hosts/:id/registration-tokens/:token', {
+      schema: {
+        tags, summary: "Change a registration token's uses allowed or expiry", security: bearerSecurity,
+        params: RegistrationTokenParams, body: UpdateRegistrationTokenBody, response: { 200: RegistrationToken, ...errors },
+      },
+    }, async (request) => {
+      const account = requireAccount(request);
+      return registrationTokenView(await updateHostRegistrationToken(context, account.id, request.params.id, request.params.token, request.body));
+    });
+
+    app.delete('/hosts/:id/registration-tokens/:token', {
+      schema: {
+        tags, summary: 'Revoke a registration token', security: bearerSecurity,
+        params: RegistrationTokenParams, response: { 204: Type.Null(), ...errors },
+      },
+    }, async (request, reply) => {
+      const account = requireAccount(request);
+      await revokeHostRegistrationToken(context, account.id, request.params.id, request.params.token);
+      return reply.status(204).send(null);
+    });
+  };
+}

@@ -10,7 +10,22 @@ export type ErrorCode =
   | 'seats-cannot-decrease'
   | 'confirmation-mismatch'
   | 'host-busy'
-  | 'email-taken';
+  | 'email-taken'
+  | 'password-too-weak'
+  | 'invalid-credentials'
+  | 'second-factor-required'
+  | 'second-factor-invalid'
+  | 'second-factor-enabled'
+  | 'too-many-attempts'
+  | 'account-suspended'
+  | 'action-required'
+  | 'csrf-failed'
+  | 'link-invalid'
+  | 'email-not-verified'
+  | 'terms-not-accepted'
+  | 'terms-outdated'
+  | 'terms-version-exists'
+  | 'account-details-invalid';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { Runner } from 'graphile-worker';
+import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
 import type { Config } from './config.ts';
@@ -12,13 +13,17 @@ import { HostReconciler } from './jobs/host-reconciler.ts';
 import type { HomeportContext } from './jobs/job-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { CapturedMailer } from './mail/captured-mailer.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { SmtpMailer } from './mail/smtp-mailer.ts';
 import { CaddyEdge } from './runtime/local/caddy-edge.ts';
 import { LocalRuntime } from './runtime/local/local-runtime.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
 import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
 import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
 import { ensureSynapseVenv } from './runtime/local/synapse-venv.ts';
-import { migrate, openDatabase } from './store/database.ts';
+import { migrate, openDatabase, type Db } from './store/database.ts';
+import { pruneLoginAttempts } from './store/login-attempts.ts';
 import { SecretBox } from './store/secret-box.ts';
 import { loadSizes } from './store/sizes-config.ts';
 
@@ -31,6 +36,14 @@ export interface RunningHomeport {
 
 export interface StartOptions {
   logger?: Logger;
+  /** Where a one-time credential is shown, once (the first operator's password); standard error by default, never the log. */
+  showOnce?: (text: string) => void;
+}
+
+function createMailer(config: Config, db: Db, logger: Logger): Mailer {
+  if (config.smtpUrl) return new SmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
+  logger.warn('HOMEPORT_SMTP_URL is not set: mail is captured in the database and the log, not sent');
+  return new CapturedMailer({ db, logger: logger.child({ component: 'mail' }) });
 }
 
 async function synapseOverrides(file: string | undefined): Promise<Record<string, unknown> | undefined> {
@@ -87,7 +100,14 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
     synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
     onProcessState: (hostId, state) => reconcilerRef.current?.onProcessState(hostId, state),
   });
-  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger };
+  const mailer = createMailer(config, opened.db, logger);
+  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer };
+  const firstOperator = await ensureFirstOperator(context);
+  if (firstOperator) {
+    const show = options.showOnce ?? ((text: string) => process.stderr.write(text));
+    show(`First operator account created: ${firstOperator.email}\nOne-time password (shown only now; you choose a new one at the first login): ${firstOperator.password}\n`);
+  }
+  await pruneLoginAttempts(opened.db, new Date(Date.now() - 24 * 3_600_000));
   const reconciler = new HostReconciler(context);
   reconcilerRef.current = reconciler;
   await reconciler.start();
@@ -110,6 +130,7 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
     } else {
       supervisor.releaseAll();
     }
+    await mailer.close();
     await adminPool.end();
     await opened.close();
     if (config.stopHostsOnExit) await urls.cluster?.stop();

@@ -292,6 +292,14 @@ describe('customer accounts', () => {
     assert.ok(!JSON.stringify(audit.body).includes(token), 'no token in the audit log');
   });
 
+  test('the OpenAPI document describes the account endpoints and both ways to authenticate', async () => {
+    const { body } = await homeport.api<{ paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } }>('GET', '/api/v1/openapi.json');
+    for (const path of ['/api/v1/accounts', '/api/v1/session', '/api/v1/account', '/api/v1/account/tokens', '/api/v1/account/two-factor', '/api/v1/terms/current', '/api/v1/operator/audit-log']) {
+      assert.ok(body.paths[path], `${path} is documented`);
+    }
+    assert.deepEqual(Object.keys(body.components.securitySchemes).sort(), ['bearerAuth', 'sessionCookie']);
+  });
+
   test('login attempts are limited per account, then per address, with a clear 429', async () => {
     await registerVerified('limited@example.org');
     const client = new PanelClient(homeport.apiUrl);

@@ -50,6 +50,24 @@ export interface Config {
   logLevel: string;
   /** HOMEPORT_STOP_HOSTS_ON_EXIT: whether Ctrl-C also stops the hosts' Synapses (default true). */
   stopHostsOnExit: boolean;
+  /** HOMEPORT_PUBLIC_URL: where customers reach the panel (links in mail); session cookies are `Secure` when it is https. Default: the API's own address. */
+  publicUrl: string;
+  /** HOMEPORT_SMTP_URL: an SMTP server URL (`smtps://user:pass@mail.example.com`); without it mail is captured in the database and logged. */
+  smtpUrl: string | undefined;
+  /** HOMEPORT_MAIL_FROM: the sender of account mail (default `Homeport <noreply@<base domain>>`). */
+  mailFrom: string;
+  /** HOMEPORT_REQUIRE_2FA: every account must enrol in two-factor authentication before doing anything else (default false). */
+  require2fa: boolean;
+  /** HOMEPORT_SESSION_HOURS: how long a panel session lasts after logging in (default 168, a week). */
+  sessionHours: number;
+  /** HOMEPORT_LOGIN_FAILURES_PER_ACCOUNT: failed logins for one email within the window before further attempts get 429 (default 5). */
+  loginFailuresPerAccount: number;
+  /** HOMEPORT_LOGIN_FAILURES_PER_ADDRESS: failed logins from one IP address within the window before further attempts get 429 (default 20). */
+  loginFailuresPerAddress: number;
+  /** HOMEPORT_LOGIN_WINDOW_MINUTES: the window of the login limits, in minutes (default 15). */
+  loginWindowMinutes: number;
+  /** HOMEPORT_OPERATOR_EMAIL: the email of the first operator account, created with a one-time password on first start (default `operator@<base domain>`). */
+  operatorEmail: string;
 }
 
 export class ConfigError extends Error {}
@@ -64,6 +82,32 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
     throw new ConfigError(`${name} must be a port number (1-65535), got "${raw}"`);
   }
   return value;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be "true" or "false", got "${raw}"`);
+  return raw === 'true';
+}
+
+function httpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return url.origin;
 }
 
 function portRange(raw: string | undefined): { first: number; last: number } {
@@ -104,10 +148,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
     throw new ConfigError('HOMEPORT_MASTER_KEY must be the base64 of exactly 32 bytes');
   }
+  const apiHost = env.HOMEPORT_API_HOST || '127.0.0.1';
+  const apiPort = port(env, 'HOMEPORT_API_PORT', 8080);
+  const smtpUrl = env.HOMEPORT_SMTP_URL || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError('HOMEPORT_SMTP_URL must start with smtp:// or smtps://');
+  }
+  const operatorEmail = env.HOMEPORT_OPERATOR_EMAIL || `operator@${domain}`;
+  if (!/^[^\s@]+@[^\s@]+$/.test(operatorEmail)) throw new ConfigError(`HOMEPORT_OPERATOR_EMAIL must be an email address, got "${operatorEmail}"`);
   return {
     dataDir,
-    apiHost: env.HOMEPORT_API_HOST || '127.0.0.1',
-    apiPort: port(env, 'HOMEPORT_API_PORT', 8080),
+    apiHost,
+    apiPort,
     baseDomain: domain,
     edgeHost: env.HOMEPORT_EDGE_HOST ?? '',
     edgeHttpPort: port(env, 'HOMEPORT_EDGE_HTTP_PORT', tls === 'acme' ? 80 : 8081),
@@ -128,6 +180,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     synapseExtraConfig: env.HOMEPORT_SYNAPSE_EXTRA_CONFIG || undefined,
     logLevel: env.HOMEPORT_LOG_LEVEL || 'info',
     stopHostsOnExit: (env.HOMEPORT_STOP_HOSTS_ON_EXIT ?? 'true') !== 'false',
+    publicUrl: httpUrl('HOMEPORT_PUBLIC_URL', env.HOMEPORT_PUBLIC_URL || `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${apiPort}`),
+    smtpUrl,
+    mailFrom: env.HOMEPORT_MAIL_FROM || `Homeport <noreply@${domain}>`,
+    require2fa: booleanSetting(env, 'HOMEPORT_REQUIRE_2FA', false),
+    sessionHours: positiveInteger(env, 'HOMEPORT_SESSION_HOURS', 168),
+    loginFailuresPerAccount: positiveInteger(env, 'HOMEPORT_LOGIN_FAILURES_PER_ACCOUNT', 5),
+    loginFailuresPerAddress: positiveInteger(env, 'HOMEPORT_LOGIN_FAILURES_PER_ADDRESS', 20),
+    loginWindowMinutes: positiveInteger(env, 'HOMEPORT_LOGIN_WINDOW_MINUTES', 15),
+    operatorEmail,
   };
 }
 

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { Runner } from 'graphile-worker';
+import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
 import type { Config } from './config.ts';
@@ -12,13 +13,17 @@ import { HostReconciler } from './jobs/host-reconciler.ts';
 import type { HomeportContext } from './jobs/job-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { CapturedMailer } from './mail/captured-mailer.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { SmtpMailer } from './mail/smtp-mailer.ts';
 import { CaddyEdge } from './runtime/local/caddy-edge.ts';
 import { LocalRuntime } from './runtime/local/local-runtime.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
 import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
 import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
 import { ensureSynapseVenv } from './runtime/local/synapse-venv.ts';
-import { migrate, openDatabase } from './store/database.ts';
+import { migrate, openDatabase, type Db } from './store/database.ts';
+import { pruneLoginAttempts } from './store/login-attempts.ts';
 import { SecretBox } from './store/secret-box.ts';
 import { loadSizes } from './store/sizes-config.ts';
 
@@ -31,6 +36,14 @@ export interface RunningHomeport {
 
 export interface StartOptions {
   logger?: Logger;
+  /** Where a one-time credential is shown, once (the first operator's password); standard error by default, never the log. */
+  showOnce?: (text: string) => void;
+}
+
+function createMailer(config: Config, db: Db, logger: Logger): Mailer {
+  if (config.smtpUrl) return new SmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
+  logger.warn('HOMEPORT_SMTP_URL is not set: mail is captured in the database and the log, not sent');
+  return new CapturedMailer({ db, logger: logger.child({ component: 'mail' }) });
 }
 
 async function synapseOverrides(file: string | undefined): Promise<Record<string, unknown> | undefined> {
@@ -87,7 +100,7 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
   const logger = options.logger ?? createLogger(config.logLevel);
   const parts = new StartedParts(logger);
   try {
-    return await startParts(config, logger, parts);
+    return await startParts(config, logger, parts, options);
   } catch (error) {
     logger.error({ err: error }, 'Homeport could not start; stopping what had started');
     await parts.stopAll();
@@ -95,7 +108,7 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
   }
 }
 
-async function startParts(config: Config, logger: Logger, parts: StartedParts): Promise<RunningHomeport> {
+async function startParts(config: Config, logger: Logger, parts: StartedParts, options: StartOptions): Promise<RunningHomeport> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const venvPython = await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
   const urls = await databases(config, logger);
@@ -127,7 +140,15 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts): 
     synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
     onProcessState: (hostId, state) => reconcilerRef.current?.onProcessState(hostId, state),
   });
-  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger };
+  const mailer = createMailer(config, opened.db, logger);
+  parts.add('mailer', () => mailer.close());
+  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer };
+  const firstOperator = await ensureFirstOperator(context);
+  if (firstOperator) {
+    const show = options.showOnce ?? ((text: string) => process.stderr.write(text));
+    show(`First operator account created: ${firstOperator.email}\nOne-time password (shown only now; you choose a new one at the first login): ${firstOperator.password}\n`);
+  }
+  await pruneLoginAttempts(opened.db, new Date(Date.now() - 24 * 3_600_000));
   const reconciler = new HostReconciler(context);
   reconcilerRef.current = reconciler;
   await reconciler.start();

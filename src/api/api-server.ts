@@ -4,14 +4,20 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { HomeportContext } from '../jobs/job-context.ts';
-import { registerAuthentication } from './authentication.ts';
+import { registerAuthentication, sessionCookie } from './authentication.ts';
 import { registerProblemDetails } from './problem-details.ts';
+import { accountRoutes } from './routes/account.ts';
+import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRegistrationTokenRoutes } from './routes/host-registration-tokens.ts';
 import { hostUserRoutes } from './routes/host-users.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { operatorRoutes } from './routes/operator.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { signUpRoutes } from './routes/sign-up.ts';
+import { termsRoutes } from './routes/terms.ts';
 
 export async function buildApiServer(context: HomeportContext, metrics: Registry): Promise<FastifyInstance> {
   const app = Fastify({
@@ -26,11 +32,16 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Homeport API', version: '1', description: 'Buy and manage Matrix hosts.' },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A personal API token' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A personal API token' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: sessionCookie, description: 'The panel session (POST /api/v1/session); changes also need the X-CSRF-Token header' },
+        },
+      },
     },
   });
   registerProblemDetails(app);
-  registerAuthentication(app, context.db);
+  await registerAuthentication(app, context.db, context.config);
   await app.register(healthRoutes(context.db, metrics));
   await app.register(async (api) => {
     await api.register(catalogueRoutes(context));
@@ -38,6 +49,12 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(hostUserRoutes(context));
     await api.register(hostRegistrationTokenRoutes(context));
     await api.register(jobRoutes(context));
+    await api.register(signUpRoutes(context));
+    await api.register(sessionRoutes(context));
+    await api.register(accountRoutes(context));
+    await api.register(apiTokenRoutes(context));
+    await api.register(termsRoutes(context));
+    await api.register(operatorRoutes(context), { prefix: '/operator' });
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
   return app;

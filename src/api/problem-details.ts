@@ -23,6 +23,21 @@ const statusOf: Record<ErrorCode, number> = {
   'registration-token-invalid': 422,
   'registration-token-exists': 409,
   'host-unavailable': 503,
+  'password-too-weak': 422,
+  'invalid-credentials': 401,
+  'second-factor-required': 401,
+  'second-factor-invalid': 401,
+  'second-factor-enabled': 409,
+  'too-many-attempts': 429,
+  'account-suspended': 403,
+  'action-required': 403,
+  'csrf-failed': 403,
+  'link-invalid': 400,
+  'email-not-verified': 403,
+  'terms-not-accepted': 409,
+  'terms-outdated': 409,
+  'terms-version-exists': 409,
+  'account-details-invalid': 422,
 };
 
 export const Problem = Type.Object(
@@ -45,7 +60,8 @@ export function registerProblemDetails(app: FastifyInstance): void {
     if (error instanceof HomeportError) {
       const status = statusOf[error.code];
       if (status === 401) reply.header('www-authenticate', 'Bearer');
-      if (status === 503) reply.header('retry-after', '10');
+      if (typeof error.extra.retryAfterSeconds === 'number') reply.header('retry-after', String(error.extra.retryAfterSeconds));
+      else if (status === 503) reply.header('retry-after', '10');
       return reply.status(status).type('application/problem+json').send({
         type: problemType(error.code), title: error.title, status, detail: error.message, ...base, ...error.extra,
       });

@@ -17,7 +17,22 @@ export type ErrorCode =
   | 'password-invalid'
   | 'registration-token-invalid'
   | 'registration-token-exists'
-  | 'host-unavailable';
+  | 'host-unavailable'
+  | 'password-too-weak'
+  | 'invalid-credentials'
+  | 'second-factor-required'
+  | 'second-factor-invalid'
+  | 'second-factor-enabled'
+  | 'too-many-attempts'
+  | 'account-suspended'
+  | 'action-required'
+  | 'csrf-failed'
+  | 'link-invalid'
+  | 'email-not-verified'
+  | 'terms-not-accepted'
+  | 'terms-outdated'
+  | 'terms-version-exists'
+  | 'account-details-invalid';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Size } from '../domain/sizes.ts';
 import type { Logger } from '../logger.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import type { HostRuntime } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
@@ -13,4 +14,5 @@ export interface HomeportContext {
   runtime: HostRuntime;
   sizes: Size[];
   logger: Logger;
+  mailer: Mailer;
 }

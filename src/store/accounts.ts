@@ -1,17 +1,25 @@
 // Customer accounts and their personal API tokens (only a hash of each token is stored).
-import { createHash, randomBytes } from 'node:crypto';
-import { HomeportError } from '../domain/errors.ts';
+import { sql, type Updateable } from 'kysely';
+import { HomeportError, notFound } from '../domain/errors.ts';
 import type { Db } from './database.ts';
-import type { Account } from './schema.ts';
+import { hashToken, newRandomToken } from './random-tokens.ts';
+import type { Account, AccountsTable } from './schema.ts';
 
 const tokenPrefix = 'hpt_';
 
-export function hashApiToken(token: string): string {
-  // Tokens are 32 random bytes, so a fast hash is enough: there is nothing to brute-force.
-  return createHash('sha256').update(token).digest('hex');
+export const hashApiToken = hashToken;
+
+export interface NewAccount {
+  email: string;
+  name: string;
+  isOperator?: boolean;
+  passwordHash?: string;
+  passwordChangeRequired?: boolean;
+  /** Accounts an operator creates are taken as verified; self-registered ones verify by mail. */
+  emailVerified: boolean;
 }
 
-export async function createAccount(db: Db, input: { email: string; name: string; isOperator?: boolean }): Promise<Account> {
+export async function createAccount(db: Db, input: NewAccount): Promise<Account> {
   const email = input.email.trim();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
     throw new HomeportError('invalid-input', 'Invalid email', `"${email}" is not an email address.`);
@@ -20,9 +28,58 @@ export async function createAccount(db: Db, input: { email: string; name: string
   if (existing) throw new HomeportError('email-taken', 'Email already registered', `An account with ${email} already exists.`);
   return db
     .insertInto('accounts')
-    .values({ email, name: input.name.trim(), is_operator: input.isOperator ?? false })
+    .values({
+      email,
+      name: input.name.trim(),
+      is_operator: input.isOperator ?? false,
+      password_hash: input.passwordHash ?? null,
+      password_change_required: input.passwordChangeRequired ?? false,
+      email_verified_at: input.emailVerified ? new Date() : null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+export async function findAccount(db: Db, accountId: string): Promise<Account> {
+  const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  if (!account) throw notFound(`Account ${accountId}`);
+  return account;
+}
+
+export async function updateAccount(db: Db, accountId: string, changes: Updateable<AccountsTable>): Promise<Account> {
+  return db.updateTable('accounts').set(changes).where('id', '=', accountId).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function hasOperator(db: Db): Promise<boolean> {
+  return Boolean(await db.selectFrom('accounts').select('id').where('is_operator', '=', true).limit(1).executeTakeFirst());
+}
+
+/** Accounts whose email, name or company contains the text, newest first. */
+export async function searchAccounts(db: Db, search: string | undefined, limit: number): Promise<Account[]> {
+  let query = db.selectFrom('accounts').selectAll().orderBy('created_at', 'desc').limit(limit);
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('name', 'ilike', pattern), eb('company_name', 'ilike', pattern)]));
+  }
+  return query.execute();
+}
+
+export interface ApiTokenSummary {
+  id: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export async function listApiTokens(db: Db, accountId: string): Promise<ApiTokenSummary[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'created_at', 'last_used_at'])
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((row) => ({ id: row.id, name: row.name, createdAt: new Date(row.created_at), lastUsedAt: row.last_used_at ? new Date(row.last_used_at) : null }));
 }
 
 export async function findAccountByEmail(db: Db, email: string): Promise<Account | undefined> {
@@ -30,7 +87,7 @@ export async function findAccountByEmail(db: Db, email: string): Promise<Account
 }
 
 export async function createApiToken(db: Db, accountId: string, name: string): Promise<{ id: string; token: string }> {
-  const token = tokenPrefix + randomBytes(32).toString('base64url');
+  const token = newRandomToken(tokenPrefix);
   const row = await db
     .insertInto('api_tokens')
     .values({ account_id: accountId, name, token_hash: hashApiToken(token) })
@@ -40,6 +97,7 @@ export async function createApiToken(db: Db, accountId: string, name: string): P
 }
 
 export async function revokeApiToken(db: Db, accountId: string, tokenId: string): Promise<boolean> {
+  if (!isUuid(tokenId)) return false;
   const result = await db
     .updateTable('api_tokens')
     .set({ revoked_at: new Date() })
@@ -50,7 +108,9 @@ export async function revokeApiToken(db: Db, accountId: string, tokenId: string)
   return result.numUpdatedRows > 0n;
 }
 
-/** The account a bearer token belongs to, or undefined for an unknown or revoked token. */
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+/** The account a bearer token belongs to, or undefined for an unknown or revoked token or a suspended account. */
 export async function accountForToken(db: Db, token: string): Promise<Account | undefined> {
   if (!token.startsWith(tokenPrefix)) return undefined;
   const row = await db
@@ -60,12 +120,13 @@ export async function accountForToken(db: Db, token: string): Promise<Account | 
     .select(['api_tokens.id as token_id', 'api_tokens.last_used_at'])
     .where('api_tokens.token_hash', '=', hashApiToken(token))
     .where('api_tokens.revoked_at', 'is', null)
+    .where('accounts.suspended_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
   const { token_id: tokenId, last_used_at: lastUsedAt, ...account } = row;
   // Recorded at most once a minute so that reads do not each cost a write.
   if (!lastUsedAt || Date.now() - lastUsedAt.getTime() > 60_000) {
-    await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', tokenId).execute();
+    await db.updateTable('api_tokens').set({ last_used_at: sql`now()` }).where('id', '=', tokenId).execute();
   }
   return account;
 }

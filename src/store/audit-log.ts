@@ -1,5 +1,6 @@
 // The audit log: who did which privileged action, on which host, when. Never a secret.
 import type { Db } from './database.ts';
+import type { AuditLogRow } from './schema.ts';
 
 export interface AuditEntry {
   actorAccountId: string | null;
@@ -20,4 +21,11 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
       details: JSON.stringify(entry.details ?? {}),
     })
     .execute();
+}
+
+export async function listAudit(db: Db, options: { limit: number; before?: string; accountId?: string }): Promise<AuditLogRow[]> {
+  let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(options.limit);
+  if (options.before) query = query.where('id', '<', options.before);
+  if (options.accountId) query = query.where('actor_account_id', '=', options.accountId);
+  return query.execute();
 }

@@ -148,3 +148,16 @@ export async function allocateHostPorts(
   }
   throw new Error(`no free port pair is left in ${range.first}-${range.last} (HOMEPORT_HOST_PORTS)`);
 }
+
+/** Every customer's hosts with their owner's email, for the operator console. */
+export async function listAllHosts(db: Db, options: { status?: HostStatus; limit: number }): Promise<(HostRow & { account_email: string })[]> {
+  let query = db
+    .selectFrom('hosts')
+    .innerJoin('accounts', 'accounts.id', 'hosts.account_id')
+    .selectAll('hosts')
+    .select('accounts.email as account_email')
+    .orderBy('hosts.created_at', 'desc')
+    .limit(options.limit);
+  if (options.status) query = query.where('hosts.status', '=', options.status);
+  return query.execute();
+}

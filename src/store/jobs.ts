@@ -67,3 +67,11 @@ export async function finishJob(db: Db, jobId: string, outcome: { status: 'succe
     .where('id', '=', jobId)
     .execute();
 }
+
+/** Recent jobs of every host, for the operator console. */
+export async function listJobs(db: Db, options: { status?: JobRow['status']; hostId?: string; limit: number }): Promise<JobRow[]> {
+  let query = db.selectFrom('jobs').selectAll().orderBy('created_at', 'desc').limit(options.limit);
+  if (options.status) query = query.where('status', '=', options.status);
+  if (options.hostId) query = query.where('host_id', '=', options.hostId);
+  return query.execute();
+}

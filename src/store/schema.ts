@@ -15,6 +15,83 @@ export interface AccountsTable {
   name: string;
   is_operator: Generated<boolean>;
   created_at: CreatedAt;
+  password_hash: string | null;
+  password_change_required: Generated<boolean>;
+  email_verified_at: Timestamp | null;
+  suspended_at: Timestamp | null;
+  company_name: string | null;
+  vat_id: string | null;
+  billing_line1: string | null;
+  billing_line2: string | null;
+  billing_postal_code: string | null;
+  billing_city: string | null;
+  billing_country: string | null;
+  totp_secret_sealed: string | null;
+  totp_pending_secret_sealed: string | null;
+  totp_enabled_at: Timestamp | null;
+  /** The last TOTP time step used to log in: a code of that step or an earlier one is a replay. */
+  totp_last_step: ColumnType<string | null, string | number | null, string | number | null>;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  account_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export type EmailTokenPurpose = 'verify-email' | 'reset-password';
+
+export interface EmailTokensTable {
+  id: Generated<string>;
+  account_id: string;
+  purpose: EmailTokenPurpose;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<string>;
+  account_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  email: string;
+  ip: string;
+  succeeded: boolean;
+}
+
+export interface TermsVersionsTable {
+  id: Generated<string>;
+  version: string;
+  text: string;
+  published_at: CreatedAt;
+  published_by: string | null;
+}
+
+export interface TermsAcceptancesTable {
+  account_id: string;
+  terms_version_id: string;
+  accepted_at: CreatedAt;
+}
+
+export interface CapturedMailTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  recipient: string;
+  subject: string;
+  text: string;
 }
 
 export interface ApiTokensTable {
@@ -99,9 +176,19 @@ export interface Database {
   job_steps: JobStepsTable;
   job_logs: JobLogsTable;
   audit_log: AuditLogTable;
+  sessions: SessionsTable;
+  email_tokens: EmailTokensTable;
+  recovery_codes: RecoveryCodesTable;
+  login_attempts: LoginAttemptsTable;
+  terms_versions: TermsVersionsTable;
+  terms_acceptances: TermsAcceptancesTable;
+  captured_mail: CapturedMailTable;
 }
 
 export type Account = Selectable<AccountsTable>;
+export type TermsVersion = Selectable<TermsVersionsTable>;
+export type CapturedMail = Selectable<CapturedMailTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
 export type HostRow = Selectable<HostsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type JobStepRow = Selectable<JobStepsTable>;

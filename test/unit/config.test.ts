@@ -29,3 +29,18 @@ test('refuses bad settings with the variable named', () => {
   assert.throws(() => loadConfig({ HOMEPORT_HOST_PORTS: '100-200' }), /HOMEPORT_HOST_PORTS/);
   assert.throws(() => loadConfig({ HOMEPORT_BASE_DOMAIN: 'not a domain' }), /HOMEPORT_BASE_DOMAIN/);
 });
+
+test('reads the account settings with safe defaults', () => {
+  const config = loadConfig({ HOMEPORT_API_PORT: '9000' });
+  assert.equal(config.publicUrl, 'http://127.0.0.1:9000');
+  assert.equal(config.require2fa, false);
+  assert.equal(config.smtpUrl, undefined);
+  assert.equal(config.operatorEmail, 'operator@homeport.localhost');
+  assert.equal(config.loginFailuresPerAccount, 5);
+  const strict = loadConfig({ HOMEPORT_REQUIRE_2FA: 'true', HOMEPORT_PUBLIC_URL: 'https://panel.example.com/', HOMEPORT_SMTP_URL: 'smtp://mail:25' });
+  assert.equal(strict.require2fa, true);
+  assert.equal(strict.publicUrl, 'https://panel.example.com');
+  assert.throws(() => loadConfig({ HOMEPORT_REQUIRE_2FA: 'yes' }), /HOMEPORT_REQUIRE_2FA/);
+  assert.throws(() => loadConfig({ HOMEPORT_SMTP_URL: 'mail.example.com' }), /HOMEPORT_SMTP_URL/);
+  assert.throws(() => loadConfig({ HOMEPORT_LOGIN_FAILURES_PER_ACCOUNT: '0' }), /HOMEPORT_LOGIN_FAILURES_PER_ACCOUNT/);
+});

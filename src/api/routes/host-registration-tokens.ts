@@ -5,7 +5,7 @@ import type { HomeportContext } from '../../jobs/job-context.ts';
 import {
   createHostRegistrationToken, listHostRegistrationTokens, revokeHostRegistrationToken, showHostRegistrationToken, updateHostRegistrationToken,
 } from '../../jobs/commands/host-registration-tokens.ts';
-import { bearerSecurity, requireAccount } from '../authentication.ts';
+import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { HostParams } from './host-schemas.ts';
 import {
@@ -19,7 +19,7 @@ export function hostRegistrationTokenRoutes(context: HomeportContext): FastifyPl
   return async (app) => {
     app.get('/hosts/:id/registration-tokens', {
       schema: {
-        tags, summary: "List a host's registration tokens with their uses", security: bearerSecurity,
+        tags, summary: "List a host's registration tokens with their uses", security: accountSecurity,
         params: HostParams, querystring: RegistrationTokenQuery, response: { 200: Type.Object({ tokens: Type.Array(RegistrationToken) }), ...errors },
       },
     }, async (request) => {
@@ -30,7 +30,7 @@ export function hostRegistrationTokenRoutes(context: HomeportContext): FastifyPl
 
     app.post('/hosts/:id/registration-tokens', {
       schema: {
-        tags, summary: 'Create a registration token (random or chosen)', security: bearerSecurity,
+        tags, summary: 'Create a registration token (random or chosen)', security: accountSecurity,
         params: HostParams, body: CreateRegistrationTokenBody, response: { 201: RegistrationToken, ...errors },
       },
     }, async (request, reply) => {
@@ -41,7 +41,7 @@ export function hostRegistrationTokenRoutes(context: HomeportContext): FastifyPl
     });
 
     app.get('/hosts/:id/registration-tokens/:token', {
-      schema: { tags, summary: 'Show a registration token', security: bearerSecurity, params: RegistrationTokenParams, response: { 200: RegistrationToken, ...errors } },
+      schema: { tags, summary: 'Show a registration token', security: accountSecurity, params: RegistrationTokenParams, response: { 200: RegistrationToken, ...errors } },
     }, async (request) => {
       const account = requireAccount(request);
       return registrationTokenView(await showHostRegistrationToken(context, account.id, request.params.id, request.params.token));
@@ -49,7 +49,7 @@ export function hostRegistrationTokenRoutes(context: HomeportContext): FastifyPl
 
     app.patch('/hosts/:id/registration-tokens/:token', {
       schema: {
-        tags, summary: "Change a registration token's uses allowed or expiry", security: bearerSecurity,
+        tags, summary: "Change a registration token's uses allowed or expiry", security: accountSecurity,
         params: RegistrationTokenParams, body: UpdateRegistrationTokenBody, response: { 200: RegistrationToken, ...errors },
       },
     }, async (request) => {
@@ -59,7 +59,7 @@ export function hostRegistrationTokenRoutes(context: HomeportContext): FastifyPl
 
     app.delete('/hosts/:id/registration-tokens/:token', {
       schema: {
-        tags, summary: 'Revoke a registration token', security: bearerSecurity,
+        tags, summary: 'Revoke a registration token', security: accountSecurity,
         params: RegistrationTokenParams, response: { 204: Type.Null(), ...errors },
       },
     }, async (request, reply) => {

@@ -5,7 +5,7 @@ import {
   addHostUser, adminRightsRemoved, adminRightsWarning, deactivateHostUser, keyBackupWarning, listHostUsers,
   passwordShownOnce, resetHostUserPassword, setHostUserAdmin, showHostUser,
 } from '../../jobs/commands/host-users.ts';
-import { bearerSecurity, requireAccount } from '../authentication.ts';
+import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { HostParams } from './host-schemas.ts';
 import {
@@ -20,7 +20,7 @@ export function hostUserRoutes(context: HomeportContext): FastifyPluginAsyncType
   return async (app) => {
     app.get('/hosts/:id/users', {
       schema: {
-        tags, summary: "List a host's users, a page at a time", security: bearerSecurity,
+        tags, summary: "List a host's users, a page at a time", security: accountSecurity,
         params: HostParams, querystring: UserListQuery, response: { 200: HostUserPage, ...errors },
       },
     }, async (request) => {
@@ -32,7 +32,7 @@ export function hostUserRoutes(context: HomeportContext): FastifyPluginAsyncType
 
     app.post('/hosts/:id/users', {
       schema: {
-        tags, summary: 'Add a user; the generated password is in this answer only', security: bearerSecurity,
+        tags, summary: 'Add a user; the generated password is in this answer only', security: accountSecurity,
         params: HostParams, body: AddUserBody, response: { 201: AddedUser, ...errors },
       },
     }, async (request, reply) => {
@@ -43,7 +43,7 @@ export function hostUserRoutes(context: HomeportContext): FastifyPluginAsyncType
     });
 
     app.get('/hosts/:id/users/:userId', {
-      schema: { tags, summary: 'Show a user', security: bearerSecurity, params: HostUserParams, response: { 200: HostUser, ...errors } },
+      schema: { tags, summary: 'Show a user', security: accountSecurity, params: HostUserParams, response: { 200: HostUser, ...errors } },
     }, async (request) => {
       const account = requireAccount(request);
       return hostUserView(await showHostUser(context, account.id, request.params.id, request.params.userId));
@@ -51,7 +51,7 @@ export function hostUserRoutes(context: HomeportContext): FastifyPluginAsyncType
 
     app.put('/hosts/:id/users/:userId/admin', {
       schema: {
-        tags, summary: 'Make a user server admin, or take the rights away', security: bearerSecurity,
+        tags, summary: 'Make a user server admin, or take the rights away', security: accountSecurity,
         params: HostUserParams, body: AdminBody, response: { 200: UserWithWarning, ...errors },
       },
     }, async (request) => {
@@ -62,7 +62,7 @@ export function hostUserRoutes(context: HomeportContext): FastifyPluginAsyncType
 
     app.post('/hosts/:id/users/:userId/password', {
       schema: {
-        tags, security: bearerSecurity,
+        tags, security: accountSecurity,
         summary: 'Reset a password (generated or chosen); signs the user out of every session',
         description: keyBackupWarning,
         params: HostUserParams, body: PasswordBody, response: { 200: PasswordReset, ...errors },
@@ -75,7 +75,7 @@ export function hostUserRoutes(context: HomeportContext): FastifyPluginAsyncType
 
     app.post('/hosts/:id/users/:userId/deactivate', {
       schema: {
-        tags, summary: 'Deactivate a user for good, confirmed by the full user ID', security: bearerSecurity,
+        tags, summary: 'Deactivate a user for good, confirmed by the full user ID', security: accountSecurity,
         params: HostUserParams, body: DeactivateBody, response: { 200: HostUser, ...errors },
       },
     }, async (request) => {

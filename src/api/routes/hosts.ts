@@ -7,7 +7,7 @@ import { createHost } from '../../jobs/commands/create-host.ts';
 import { rebuildHost } from '../../jobs/commands/rebuild-host.ts';
 import { updateHostSettings } from '../../jobs/commands/update-host.ts';
 import { findAccountHost, listAccountHosts } from '../../store/hosts.ts';
-import { bearerSecurity, requireAccount } from '../authentication.ts';
+import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { CancelHostBody, CreateHostBody, Host, HostParams, HostWithJob, UpdateHostBody, hostView } from './host-schemas.ts';
 import { JobSummary, jobSummary } from './job-schemas.ts';
@@ -18,7 +18,7 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
   return async (app) => {
     app.get('/hosts', {
       schema: {
-        tags: ['hosts'], summary: 'List your hosts, newest first, a page at a time', security: bearerSecurity,
+        tags: ['hosts'], summary: 'List your hosts, newest first, a page at a time', security: accountSecurity,
         querystring: Type.Object({
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           after: Type.Optional(Type.String({ format: 'uuid', description: 'The "next" value of the previous page' })),
@@ -32,7 +32,7 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
     });
 
     app.post('/hosts', {
-      schema: { tags: ['hosts'], summary: 'Buy a host; its build starts at once', security: bearerSecurity, body: CreateHostBody, response: { 202: HostWithJob, ...errors } },
+      schema: { tags: ['hosts'], summary: 'Buy a host; its build starts at once', security: accountSecurity, body: CreateHostBody, response: { 202: HostWithJob, ...errors } },
     }, async (request, reply) => {
       const account = requireAccount(request);
       const { host, job } = await createHost(context, { accountId: account.id, ...request.body });
@@ -41,7 +41,7 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
     });
 
     app.get('/hosts/:id', {
-      schema: { tags: ['hosts'], summary: 'Show a host', security: bearerSecurity, params: HostParams, response: { 200: Host, 401: Problem, 404: Problem } },
+      schema: { tags: ['hosts'], summary: 'Show a host', security: accountSecurity, params: HostParams, response: { 200: Host, 401: Problem, 404: Problem } },
     }, async (request) => {
       const account = requireAccount(request);
       return hostView(context.config, await findAccountHost(context.db, account.id, request.params.id));
@@ -49,7 +49,7 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
 
     app.patch('/hosts/:id', {
       schema: {
-        tags: ['hosts'], summary: 'Raise seats (never lower) or set the Trust & Safety contact', security: bearerSecurity,
+        tags: ['hosts'], summary: 'Raise seats (never lower) or set the Trust & Safety contact', security: accountSecurity,
         params: HostParams, body: UpdateHostBody,
         response: { 200: Type.Object({ host: Host, job: Type.Union([JobSummary, Type.Null()]) }), ...errors },
       },
@@ -60,7 +60,7 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
     });
 
     app.post('/hosts/:id/rebuild', {
-      schema: { tags: ['hosts'], summary: 'Re-render the configuration and restart, keeping all data', security: bearerSecurity, params: HostParams, response: { 202: HostWithJob, ...errors } },
+      schema: { tags: ['hosts'], summary: 'Re-render the configuration and restart, keeping all data', security: accountSecurity, params: HostParams, response: { 202: HostWithJob, ...errors } },
     }, async (request, reply) => {
       const account = requireAccount(request);
       const { host, job } = await rebuildHost(context, account.id, request.params.id);
@@ -70,7 +70,7 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
 
     app.delete('/hosts/:id', {
       schema: {
-        tags: ['hosts'], summary: 'Cancel a host for good: removes its processes, database and media', security: bearerSecurity,
+        tags: ['hosts'], summary: 'Cancel a host for good: removes its processes, database and media', security: accountSecurity,
         params: HostParams, body: CancelHostBody, response: { 202: HostWithJob, ...errors },
       },
     }, async (request, reply) => {

@@ -5,7 +5,7 @@ import { notFound } from '../../domain/errors.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { findJob, jobDetail } from '../../store/jobs.ts';
 import { findAccountHost } from '../../store/hosts.ts';
-import { bearerSecurity, requireAccount } from '../authentication.ts';
+import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { Job, jobView } from './job-schemas.ts';
 
@@ -13,7 +13,7 @@ export function jobRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/jobs/:id', {
       schema: {
-        tags: ['jobs'], summary: 'Show a job with its steps and log', security: bearerSecurity,
+        tags: ['jobs'], summary: 'Show a job with its steps and log', security: accountSecurity,
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         querystring: Type.Object({ logsAfter: Type.Optional(Type.Integer({ minimum: 0, description: 'Only log lines after this id' })) }),
         response: { 200: Job, 400: Problem, 401: Problem, 404: Problem },

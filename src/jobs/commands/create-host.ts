@@ -1,13 +1,16 @@
-// Buying a host: validates label, size and seats, records the host and queues its build job
-// in one transaction, so either both exist or neither does.
+// Buying a host: checks the account may buy (verified email, current terms accepted), validates
+// label, size and seats, records the host and queues its build job in one transaction, so either
+// both exist or neither does.
 import { randomBytes } from 'node:crypto';
 import { HomeportError } from '../../domain/errors.ts';
 import { explainLabelProblem, hostnameFor, labelProblem } from '../../domain/hostname.ts';
+import { assertMayPurchase } from '../../domain/purchase-rules.ts';
 import { checkSeatsForSize } from '../../domain/seats.ts';
 import type { Size } from '../../domain/sizes.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { insertHost } from '../../store/hosts.ts';
 import { createJob } from '../../store/jobs.ts';
+import { purchaseReadiness } from '../../store/purchase-readiness.ts';
 import type { HostRow, JobRow } from '../../store/schema.ts';
 import { hostJobs } from '../host-jobs.ts';
 import type { HomeportContext } from '../job-context.ts';
@@ -39,6 +42,7 @@ export async function createHost(context: HomeportContext, input: CreateHostInpu
   const size = findSize(context.sizes, input.size);
   checkSeatsForSize(size, input.seats);
   return context.db.transaction().execute(async (trx) => {
+    assertMayPurchase(await purchaseReadiness(trx, input.accountId));
     const host = await insertHost(trx, {
       accountId: input.accountId,
       label: input.label,

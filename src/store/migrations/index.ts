@@ -1,7 +1,9 @@
 // Every migration, in order; forward only. A new migration is a new dated file added here.
 import type { Migration } from 'kysely/migration';
 import * as core from './2026_11_28_001_core.ts';
+import * as accounts from './2026_11_28_002_accounts.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
+  '2026_11_28_002_accounts': accounts,
 };

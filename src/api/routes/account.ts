@@ -1,0 +1,56 @@
+// /api/v1/account: the signed-in account's details, password and two-factor authentication.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { updateAccountDetails } from '../../accounts/account-details.ts';
+import { accountOverview } from '../../accounts/account-overview.ts';
+import { changePassword } from '../../accounts/password-changes.ts';
+import { beginTwoFactorEnrolment, confirmTwoFactorEnrolment } from '../../accounts/two-factor.ts';
+import type { HomeportContext } from '../../jobs/job-context.ts';
+import { accountSecurity, requireAccount } from '../authentication.ts';
+import { Problem } from '../problem-details.ts';
+import { AccountView, ChangePasswordBody, CodeBody, UpdateAccountBody, accountView } from './account-schemas.ts';
+
+const errors = { 400: Problem, 401: Problem, 403: Problem };
+
+export function accountRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/account', {
+      config: { allowBeforeRequiredAction: true },
+      schema: { tags: ['account'], summary: 'Your account: details, security, terms and what stands between you and a purchase', security: accountSecurity, response: { 200: AccountView, ...errors } },
+    }, async (request) => accountView(await accountOverview(context.db, requireAccount(request).id), context.config.require2fa));
+
+    app.patch('/account', {
+      schema: {
+        tags: ['account'], summary: 'Change name, company name, VAT ID or billing address (null clears an optional field)', security: accountSecurity,
+        body: UpdateAccountBody, response: { 200: AccountView, ...errors, 422: Problem },
+      },
+    }, async (request) => {
+      const account = await updateAccountDetails(context, requireAccount(request).id, request.body);
+      return accountView(await accountOverview(context.db, account.id), context.config.require2fa);
+    });
+
+    app.post('/account/password', {
+      config: { allowBeforeRequiredAction: true },
+      schema: { tags: ['account'], summary: 'Change your password; your other sessions are logged out', security: accountSecurity, body: ChangePasswordBody, response: { 204: Type.Null(), ...errors, 422: Problem } },
+    }, async (request, reply) => {
+      await changePassword(context, requireAccount(request).id, { ...request.body, keepSession: request.sessionToken });
+      reply.status(204);
+    });
+
+    app.post('/account/two-factor', {
+      config: { allowBeforeRequiredAction: true },
+      schema: {
+        tags: ['account'], summary: 'Start two-factor enrolment: a TOTP secret and the otpauth:// URI to show as a QR code', security: accountSecurity,
+        response: { 200: Type.Object({ secret: Type.String(), otpauthUri: Type.String() }), ...errors, 409: Problem },
+      },
+    }, async (request) => beginTwoFactorEnrolment(context, requireAccount(request).id));
+
+    app.post('/account/two-factor/confirm', {
+      config: { allowBeforeRequiredAction: true },
+      schema: {
+        tags: ['account'], summary: 'Finish enrolment with a current code; answers ten one-time recovery codes, shown this once', security: accountSecurity,
+        body: CodeBody, response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }), ...errors, 409: Problem },
+      },
+    }, async (request) => confirmTwoFactorEnrolment(context, requireAccount(request).id, request.body.code));
+  };
+}

@@ -1,0 +1,91 @@
+// /api/v1/operator/*: the operator console's API. Every route answers 404 to anyone but an operator.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { setAccountSuspended } from '../../accounts/operator-accounts.ts';
+import { publishTerms } from '../../accounts/terms.ts';
+import { notFound } from '../../domain/errors.ts';
+import type { HomeportContext } from '../../jobs/job-context.ts';
+import { searchAccounts } from '../../store/accounts.ts';
+import { listAudit } from '../../store/audit-log.ts';
+import { listCapturedMail } from '../../store/captured-mail.ts';
+import { listAllHosts } from '../../store/hosts.ts';
+import { findJob, jobDetail, listJobs } from '../../store/jobs.ts';
+import { listTerms } from '../../store/terms.ts';
+import { accountSecurity, requireOperator } from '../authentication.ts';
+import { Problem } from '../problem-details.ts';
+import { HostStatus } from './host-schemas.ts';
+import { Job, JobSummary, jobSummary, jobView } from './job-schemas.ts';
+import { AuditEntry, Mail, OperatorAccount, OperatorHost, auditView, mailView, operatorAccountView, operatorHostView } from './operator-schemas.ts';
+import { Terms, termsView } from './terms.ts';
+
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }));
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const base = { tags: ['operator'], security: accountSecurity };
+
+export function operatorRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.addHook('onRequest', async (request) => {
+      requireOperator(request);
+    });
+
+    app.get('/accounts', {
+      schema: { ...base, summary: 'Search accounts by email, name or company', querystring: Type.Object({ search: Type.Optional(Type.String({ maxLength: 200 })), limit: Limit }), response: { 200: Type.Object({ accounts: Type.Array(OperatorAccount) }), 400: Problem, 404: Problem } },
+    }, async (request) => ({ accounts: (await searchAccounts(context.db, request.query.search, request.query.limit ?? 100)).map(operatorAccountView) }));
+
+    for (const [path, suspended] of [['suspend', true], ['unsuspend', false]] as const) {
+      app.post(`/accounts/:id/${path}`, {
+        schema: { ...base, summary: suspended ? 'Suspend an account: no login, no API tokens, sessions ended' : 'Lift a suspension', params: IdParams, response: { 200: OperatorAccount, 400: Problem, 404: Problem } },
+      }, async (request) => operatorAccountView(await setAccountSuspended(context, requireOperator(request).id, request.params.id, suspended)));
+    }
+
+    app.get('/mail', {
+      schema: { ...base, summary: 'Mail captured because no SMTP server is configured, newest first', querystring: Type.Object({ to: Type.Optional(Type.String({ maxLength: 254 })), limit: Limit }), response: { 200: Type.Object({ mail: Type.Array(Mail) }), 404: Problem } },
+    }, async (request) => ({ mail: (await listCapturedMail(context.db, { recipient: request.query.to, limit: request.query.limit ?? 100 })).map(mailView) }));
+
+    app.get('/terms', {
+      schema: { ...base, summary: 'Every published version of the terms, newest (current) first', response: { 200: Type.Object({ versions: Type.Array(Terms) }), 404: Problem } },
+    }, async () => ({ versions: (await listTerms(context.db)).map(termsView) }));
+
+    app.post('/terms', {
+      schema: {
+        ...base, summary: 'Publish a new version of the terms; every customer must accept it before buying again',
+        body: Type.Object({ version: Type.String({ minLength: 1, maxLength: 100 }), text: Type.String({ minLength: 1, maxLength: 200_000 }) }, { additionalProperties: false }),
+        response: { 201: Terms, 400: Problem, 404: Problem, 409: Problem },
+      },
+    }, async (request, reply) => {
+      const published = await publishTerms(context, requireOperator(request).id, request.body);
+      reply.status(201);
+      return termsView(published);
+    });
+
+    app.get('/hosts', {
+      schema: { ...base, summary: "Every customer's hosts with their status", querystring: Type.Object({ status: Type.Optional(HostStatus), limit: Limit }), response: { 200: Type.Object({ hosts: Type.Array(OperatorHost) }), 400: Problem, 404: Problem } },
+    }, async (request) => ({ hosts: (await listAllHosts(context.db, { status: request.query.status, limit: request.query.limit ?? 100 })).map(operatorHostView) }));
+
+    app.get('/jobs', {
+      schema: {
+        ...base, summary: 'Recent jobs of every host',
+        querystring: Type.Object({ status: Type.Optional(JobSummary.properties.status), hostId: Type.Optional(Type.String({ format: 'uuid' })), limit: Limit }),
+        response: { 200: Type.Object({ jobs: Type.Array(JobSummary) }), 400: Problem, 404: Problem },
+      },
+    }, async (request) => ({ jobs: (await listJobs(context.db, { status: request.query.status, hostId: request.query.hostId, limit: request.query.limit ?? 100 })).map(jobSummary) }));
+
+    app.get('/jobs/:id', {
+      schema: { ...base, summary: "Any job with its steps and log", params: IdParams, response: { 200: Job, 400: Problem, 404: Problem } },
+    }, async (request) => {
+      const job = await findJob(context.db, request.params.id);
+      if (!job) throw notFound(`Job ${request.params.id}`);
+      return jobView(await jobDetail(context.db, job));
+    });
+
+    app.get('/audit-log', {
+      schema: {
+        ...base, summary: 'The audit log of privileged actions, newest first; page with `before`',
+        querystring: Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })), accountId: Type.Optional(Type.String({ format: 'uuid' })), limit: Limit }),
+        response: { 200: Type.Object({ entries: Type.Array(AuditEntry) }), 400: Problem, 404: Problem },
+      },
+    }, async (request) => ({
+      entries: (await listAudit(context.db, { limit: request.query.limit ?? 100, before: request.query.before?.toString(), accountId: request.query.accountId })).map(auditView),
+    }));
+  };
+}

@@ -87,6 +87,8 @@ describe('a crash of Homeport during a build', () => {
     await homeport.kill9();
     // As if every attempt had been used: the queue will never run this job again.
     const opened = await openHomeportDatabase(homeport);
+    // The dead Homeport may have locked the job; graphile-worker only reschedules unlocked jobs.
+    await opened.pool.query('SELECT graphile_worker.force_unlock_workers(ARRAY(SELECT DISTINCT locked_by FROM graphile_worker.jobs WHERE locked_by IS NOT NULL))');
     const { rowCount } = await opened.pool.query(
       'SELECT graphile_worker.reschedule_jobs(ARRAY(SELECT id FROM graphile_worker.jobs WHERE key = $1), attempts => 1, max_attempts => 1)',
       [created.body.job.id],

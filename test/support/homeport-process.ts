@@ -1,7 +1,7 @@
 // Runs a real Homeport (`homeport start`) as a child process in a temporary data directory on
 // free loopback ports, and gives tests its CLI, its API, its database and a trusted edge client.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,16 @@ import { freePort } from './throwaway-postgres.ts';
 import { synapseVenv } from './environment.ts';
 
 const run = promisify(execFile);
+
+async function processesMentioning(text: string): Promise<{ pid: number; cmdline: string }[]> {
+  const found: { pid: number; cmdline: string }[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cmdline = (await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '')).replaceAll('\0', ' ');
+    if (cmdline.includes(text)) found.push({ pid: Number(entry), cmdline });
+  }
+  return found;
+}
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const cliEntry = join(repoRoot, 'src', 'cli', 'main.ts');
 
@@ -122,6 +132,9 @@ export class HomeportProcess {
     const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGKILL');
     await exited;
+    // Pipes a surviving grandchild might still hold must not keep the test process alive.
+    child.stdout?.destroy();
+    child.stderr?.destroy();
   }
 
   async cli(args: string[], token?: string): Promise<{ stdout: string; stderr: string; code: number }> {
@@ -202,9 +215,22 @@ export class HomeportProcess {
     return `https://${label}.${this.baseDomain}:${this.edgePort}${path}`;
   }
 
+  /**
+   * Stops Homeport and anything it left running in its data directory: after a kill -9 (or a
+   * failed test) its PostgreSQL, Caddy and Synapses still run, and a test must leave nothing behind.
+   */
   async cleanup(): Promise<void> {
     await this.stop();
     await this.#edgeAgent?.close();
+    for (const { pid, cmdline } of await processesMentioning(this.dataDir)) {
+      // SIGQUIT is PostgreSQL's immediate shutdown: its own children go with it.
+      const signal = cmdline.includes('postgres') ? 'SIGQUIT' : 'SIGKILL';
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
     await rm(this.dataDir, { recursive: true, force: true });
   }
 }

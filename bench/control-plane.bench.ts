@@ -16,7 +16,7 @@ try {
   const token = await homeport.createAccount('reads@example.org');
   // Rows only: the reads measured here never touch a host's Synapse.
   const opened = await openHomeportDatabase(homeport);
-  const account = await opened.db.selectFrom('accounts').select('id').executeTakeFirstOrThrow();
+  const account = await opened.db.selectFrom('accounts').select('id').where('email', '=', 'reads@example.org').executeTakeFirstOrThrow();
   const ids: string[] = [];
   for (let batch = 0; batch < storedHosts / 100; batch++) {
     const rows = await opened.db.insertInto('hosts').values(Array.from({ length: 100 }, (_, i) => {
@@ -41,6 +41,8 @@ try {
   const baseline = await openLoop(rate, seconds, get('/healthz', false));
   const showHost = await openLoop(rate, seconds, async () => get(`/api/v1/hosts/${randomHost()}`, true)());
   const listHosts = await openLoop(rate / 4, seconds, get('/api/v1/hosts', true));
+  const failed = baseline.errors + showHost.errors + listHosts.errors;
+  if (failed > 0) throw new Error(`${failed} requests failed: the figures would measure error answers`);
   console.log(JSON.stringify({
     storedHosts, ratePerSecond: rate, seconds,
     healthzBaseline: baseline,

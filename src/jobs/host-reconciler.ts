@@ -2,14 +2,19 @@
 // adopted after a restart of Homeport), the edge is re-applied, and a host whose Synapse is
 // down shows `degraded` until it answers /health again.
 import type { HostProcessState } from '../runtime/runtime.ts';
-import { hostsWithStatus, moveHostStatus, servingStatuses } from '../store/hosts.ts';
+import { hostsWithStatus, moveHostStatus } from '../store/hosts.ts';
+import type { HostRow } from '../store/schema.ts';
 import { waitForHealth } from '../synapse/synapse-http.ts';
 import { applyEdgeFromDatabase } from './edge-hosts.ts';
 import { loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from './job-context.ts';
 
+const reconcileConcurrency = 8;
+const healthyRecheckMs = 15_000;
+
 export class HostReconciler {
   readonly #context: HomeportContext;
+  readonly #lastHealthy = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
@@ -21,31 +26,41 @@ export class HostReconciler {
   onProcessState(hostId: string, state: HostProcessState): void {
     if (state === 'restarting') {
       this.#context.logger.warn({ hostId }, 'Synapse exited unexpectedly; restarting it');
+      this.#lastHealthy.delete(hostId);
       moveHostStatus(this.#context.db, hostId, ['running'], 'degraded').catch((error: unknown) => {
         this.#context.logger.error({ hostId, err: error }, 'could not mark the host degraded');
       });
     }
   }
 
-  /** One pass; safe to repeat at any time. */
+  /** One pass; safe to repeat at any time. Hosts are looked at a few at a time. */
   async reconcileOnce(): Promise<void> {
+    // A rebuilding host belongs to its job, which stops and starts it on purpose.
+    const hosts = await hostsWithStatus(this.#context.db, ['running', 'degraded']);
+    for (let index = 0; index < hosts.length; index += reconcileConcurrency) {
+      await Promise.all(hosts.slice(index, index + reconcileConcurrency).map((host) => this.#reconcileHost(host)));
+    }
+  }
+
+  async #reconcileHost(host: HostRow): Promise<void> {
     const { db, runtime, logger } = this.#context;
-    for (const host of await hostsWithStatus(db, servingStatuses)) {
-      try {
-        const spec = await loadHostSpec(this.#context, host.id);
-        if (runtime.processState(host.id) === 'stopped') await runtime.start(spec);
-        const healthy = await waitForHealth(`http://127.0.0.1:${spec.httpPort}`, 1000).then(() => true, () => false);
-        if (!healthy && host.status === 'running') {
-          await moveHostStatus(db, host.id, ['running'], 'degraded');
-          logger.warn({ host: host.label }, 'host does not answer /health');
-        }
-        if (healthy && host.status === 'degraded') {
-          await moveHostStatus(db, host.id, ['degraded'], 'running');
-          logger.info({ host: host.label }, 'host is healthy again');
-        }
-      } catch (error) {
-        logger.debug({ host: host.label, err: error }, 'host not converged yet');
+    try {
+      if (runtime.processState(host.id) === 'stopped') await runtime.start(await loadHostSpec(this.#context, host.id));
+      const suspect = host.status !== 'running' || runtime.processState(host.id) !== 'running';
+      // A host that was healthy a moment ago and whose process still runs need not be asked again yet.
+      if (!suspect && Date.now() - (this.#lastHealthy.get(host.id) ?? 0) < healthyRecheckMs) return;
+      const healthy = await waitForHealth(`http://127.0.0.1:${host.http_port}`, 1000).then(() => true, () => false);
+      if (healthy) this.#lastHealthy.set(host.id, Date.now());
+      if (!healthy && host.status === 'running') {
+        await moveHostStatus(db, host.id, ['running'], 'degraded');
+        logger.warn({ host: host.label }, 'host does not answer /health');
       }
+      if (healthy && host.status === 'degraded') {
+        await moveHostStatus(db, host.id, ['degraded'], 'running');
+        logger.info({ host: host.label }, 'host is healthy again');
+      }
+    } catch (error) {
+      logger.debug({ host: host.label, err: error }, 'host not converged yet');
     }
   }
 

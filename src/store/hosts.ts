@@ -4,8 +4,6 @@ import { HomeportError, notFound } from '../domain/errors.ts';
 import type { Db } from './database.ts';
 import type { HostRow, HostStatus } from './schema.ts';
 
-/** Hosts whose Synapse should be running and routed by the edge. */
-export const servingStatuses: HostStatus[] = ['running', 'degraded', 'rebuilding'];
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const pgError = error as { code?: string; constraint?: string };

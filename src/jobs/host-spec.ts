@@ -40,6 +40,11 @@ function required(secrets: HostSecretValues, name: keyof HostSecretValues): stri
   return value;
 }
 
+/** Where a host is reached: derived from its row and the settings, the same for the runtime and the edge. */
+export function hostAddresses(config: Pick<Config, 'edgeHttpsPort'>, host: Pick<HostRow, 'server_name'>): { publicBaseUrl: string; edgeHostname: string } {
+  return { publicBaseUrl: publicUrl(config, host.server_name), edgeHostname: host.server_name };
+}
+
 export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Config; sizes: Size[] }, hostId: string): Promise<HostSpec> {
   const { db, box, config, sizes } = context;
   const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
@@ -51,8 +56,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     id: host.id,
     label: host.label,
     serverName: host.server_name,
-    publicBaseUrl: publicUrl(config, host.server_name),
-    edgeHostname: host.server_name,
+    ...hostAddresses(config, host),
     httpPort: host.http_port,
     metricsPort: host.metrics_port,
     seats: host.seats,

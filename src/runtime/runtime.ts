@@ -24,6 +24,9 @@ export interface HostSpec {
   secrets: HomeserverSecrets;
 }
 
+/** What the edge needs of a host: no secrets. */
+export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'publicBaseUrl' | 'supportEmail'>;
+
 export interface HostRuntime {
   /** Creates the host's database and role if missing (UTF8, C collation, template0). */
   ensureDatabase(database: HostSpec['database']): Promise<void>;
@@ -36,7 +39,7 @@ export interface HostRuntime {
   stop(hostId: string): Promise<void>;
   processState(hostId: string): HostProcessState;
   /** Makes the edge route exactly the given hosts. */
-  applyEdge(hosts: HostSpec[]): Promise<void>;
+  applyEdge(hosts: EdgeRoute[]): Promise<void>;
   /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */
   remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void>;
 }

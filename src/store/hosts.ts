@@ -73,12 +73,10 @@ export async function findAccountHost(db: Db, accountId: string, hostId: string)
 export async function listAccountHosts(db: Db, accountId: string, page: { limit: number; after?: string }): Promise<{ hosts: HostRow[]; next: string | null }> {
   let query = db.selectFrom('hosts').selectAll().where('account_id', '=', accountId);
   if (page.after) {
-    const cursor = await db.selectFrom('hosts').select(['created_at', 'id']).where('id', '=', page.after).where('account_id', '=', accountId).executeTakeFirst();
+    const cursor = await db.selectFrom('hosts').select('id').where('id', '=', page.after).where('account_id', '=', accountId).executeTakeFirst();
     if (!cursor) throw new HomeportError('invalid-input', 'Unknown cursor', `"${page.after}" is not a host of this account; use the "next" value of the previous page.`);
-    query = query.where((eb) => eb.or([
-      eb('created_at', '<', cursor.created_at),
-      eb.and([eb('created_at', '=', cursor.created_at), eb('id', '<', cursor.id)]),
-    ]));
+    // Compared inside PostgreSQL: its timestamps have microseconds, which a JavaScript Date would cut.
+    query = query.where(sql<boolean>`(created_at, id) < (SELECT created_at, id FROM hosts WHERE id = ${cursor.id})`);
   }
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
   const hosts = rows.slice(0, page.limit);

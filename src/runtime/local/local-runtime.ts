@@ -7,7 +7,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
 import { waitForHealth } from '../../synapse/synapse-http.ts';
-import type { HostProcessState, HostRuntime, HostSpec } from '../runtime.ts';
+import type { EdgeRoute, HostProcessState, HostRuntime, HostSpec } from '../runtime.ts';
 import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
@@ -131,7 +131,7 @@ export class LocalRuntime implements HostRuntime {
     return this.#options.supervisor.state(processKey(hostId));
   }
 
-  async applyEdge(hosts: HostSpec[]): Promise<void> {
+  async applyEdge(hosts: EdgeRoute[]): Promise<void> {
     const { config, edge } = this.#options;
     await edge.load(renderCaddyConfig({
       ...edge.baseConfigInput(),

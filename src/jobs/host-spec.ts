@@ -1,5 +1,6 @@
 // Derives the runtime's view of a host (HostSpec) from its row and its sealed secrets.
 import { publicUrl, type Config } from '../config.ts';
+import { hostnameFor } from '../domain/hostname.ts';
 import { notFound } from '../domain/errors.ts';
 import type { Size } from '../domain/sizes.ts';
 import type { HostSpec } from '../runtime/runtime.ts';
@@ -40,6 +41,11 @@ function required(secrets: HostSecretValues, name: keyof HostSecretValues): stri
   return value;
 }
 
+/** The client-server base URL of a host: its client domain with custom DNS, else its name on the base domain. */
+export function hostPublicUrl(config: Pick<Config, 'edgeHttpsPort'>, host: Pick<HostRow, 'server_name' | 'custom_client_domain'>): string {
+  return publicUrl(config, host.custom_client_domain ?? host.server_name);
+}
+
 export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Config; sizes: Size[] }, hostId: string): Promise<HostSpec> {
   const { db, box, config, sizes } = context;
   const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
@@ -51,8 +57,9 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     id: host.id,
     label: host.label,
     serverName: host.server_name,
-    publicBaseUrl: publicUrl(config, host.server_name),
-    edgeHostname: host.server_name,
+    publicBaseUrl: hostPublicUrl(config, host),
+    // A custom-DNS host stays routed on the base domain until the edge serves custom domains (issue 5, point 5).
+    edgeHostname: hostnameFor(host.label, config.baseDomain),
     httpPort: host.http_port,
     metricsPort: host.metrics_port,
     seats: host.seats,

@@ -1,4 +1,5 @@
 // Every setting of Homeport, read once from the environment, validated and typed.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type TlsMode = 'internal' | 'acme';
@@ -68,6 +69,18 @@ export interface Config {
   loginWindowMinutes: number;
   /** HOMEPORT_OPERATOR_EMAIL: the email of the first operator account, created with a one-time password on first start (default `operator@<base domain>`). */
   operatorEmail: string;
+  /** HOMEPORT_EDGE_CNAME_TARGET: the name customers point their client domain's CNAME record at (default `edge.<base domain>`). */
+  edgeCnameTarget: string;
+  /** HOMEPORT_DNS_SERVERS: comma-separated `ip[:port]` of the DNS servers delegation checks and outbound fetches ask; empty means the system's. */
+  dnsServers: string[];
+  /** HOMEPORT_FETCH_ALLOW: comma-separated IPs or CIDRs that outbound fetches of customers' URLs may reach although they are not public (tests, private deployments). */
+  fetchAllow: string[];
+  /** HOMEPORT_FETCH_CA_FILE: a PEM file of extra CAs trusted, besides the public ones, when fetching customers' URLs over HTTPS. */
+  fetchCaFile: string | undefined;
+  /** HOMEPORT_FETCH_TIMEOUT_MS: how long one fetch of a customer's URL may take, all redirects included (default 10000). */
+  fetchTimeoutMs: number;
+  /** HOMEPORT_DELEGATION_RECHECK_MINUTES: how long after a failed delegation check Homeport checks again by itself (default 240). */
+  delegationRecheckMinutes: number;
 }
 
 export class ConfigError extends Error {}
@@ -120,12 +133,38 @@ function portRange(raw: string | undefined): { first: number; last: number } {
   return { first, last };
 }
 
-function baseDomain(raw: string | undefined): string {
-  const value = (raw ?? 'homeport.localhost').toLowerCase().replace(/\.$/, '');
+function dnsName(name: string, raw: string): string {
+  const value = raw.toLowerCase().replace(/\.$/, '');
   if (!/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+$/.test(value) && value !== 'localhost') {
-    throw new ConfigError(`HOMEPORT_BASE_DOMAIN must be a DNS name, got "${raw}"`);
+    throw new ConfigError(`${name} must be a DNS name, got "${raw}"`);
   }
   return value;
+}
+
+function commaList(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function dnsServers(raw: string | undefined): string[] {
+  const servers = commaList(raw);
+  for (const server of servers) {
+    if (isIP(server) === 0 && !/^(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:.]+\]):\d+$/i.test(server)) {
+      throw new ConfigError(`HOMEPORT_DNS_SERVERS must be comma-separated ip or ip:port ([ipv6]:port), got "${server}"`);
+    }
+  }
+  return servers;
+}
+
+function addressList(name: string, raw: string | undefined): string[] {
+  const items = commaList(raw);
+  for (const item of items) {
+    const [address, bits, ...rest] = item.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !bitsOk || rest.length > 0) throw new ConfigError(`${name} must be comma-separated IP addresses or CIDRs, got "${item}"`);
+  }
+  return items;
 }
 
 export function isDevelopmentDomain(domain: string): boolean {
@@ -134,7 +173,7 @@ export function isDevelopmentDomain(domain: string): boolean {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.HOMEPORT_DATA_DIR || './data');
-  const domain = baseDomain(env.HOMEPORT_BASE_DOMAIN || undefined);
+  const domain = dnsName('HOMEPORT_BASE_DOMAIN', env.HOMEPORT_BASE_DOMAIN || 'homeport.localhost');
   const tls = env.HOMEPORT_TLS || (isDevelopmentDomain(domain) ? 'internal' : 'acme');
   if (tls !== 'internal' && tls !== 'acme') {
     throw new ConfigError(`HOMEPORT_TLS must be "internal" or "acme", got "${tls}"`);
@@ -189,6 +228,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerAddress: positiveInteger(env, 'HOMEPORT_LOGIN_FAILURES_PER_ADDRESS', 20),
     loginWindowMinutes: positiveInteger(env, 'HOMEPORT_LOGIN_WINDOW_MINUTES', 15),
     operatorEmail,
+    edgeCnameTarget: dnsName('HOMEPORT_EDGE_CNAME_TARGET', env.HOMEPORT_EDGE_CNAME_TARGET || `edge.${domain}`),
+    dnsServers: dnsServers(env.HOMEPORT_DNS_SERVERS),
+    fetchAllow: addressList('HOMEPORT_FETCH_ALLOW', env.HOMEPORT_FETCH_ALLOW),
+    fetchCaFile: env.HOMEPORT_FETCH_CA_FILE ? resolve(env.HOMEPORT_FETCH_CA_FILE) : undefined,
+    fetchTimeoutMs: positiveInteger(env, 'HOMEPORT_FETCH_TIMEOUT_MS', 10_000),
+    delegationRecheckMinutes: positiveInteger(env, 'HOMEPORT_DELEGATION_RECHECK_MINUTES', 240),
   };
 }
 

@@ -10,6 +10,7 @@ import { accountRoutes } from './routes/account.ts';
 import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hostDelegationRoutes } from './routes/host-delegation.ts';
 import { hostRegistrationTokenRoutes } from './routes/host-registration-tokens.ts';
 import { hostUserRoutes } from './routes/host-users.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -46,6 +47,7 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
   await app.register(async (api) => {
     await api.register(catalogueRoutes(context));
     await api.register(hostRoutes(context));
+    await api.register(hostDelegationRoutes(context));
     await api.register(hostUserRoutes(context));
     await api.register(hostRegistrationTokenRoutes(context));
     await api.register(jobRoutes(context));

@@ -38,6 +38,9 @@ const statusOf: Record<ErrorCode, number> = {
   'terms-outdated': 409,
   'terms-version-exists': 409,
   'account-details-invalid': 422,
+  'custom-dns-invalid': 422,
+  'domain-taken': 409,
+  'no-custom-dns': 409,
 };
 
 export const Problem = Type.Object(

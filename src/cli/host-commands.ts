@@ -7,6 +7,7 @@ interface HostView {
   id: string;
   label: string;
   serverName: string;
+  customDns: { homeserverDomain: string; clientDomain: string } | null;
   homeserverUrl: string;
   status: string;
   size: string;
@@ -32,8 +33,44 @@ function printHost(host: HostView): void {
   print(`  id:           ${host.id}`);
   print(`  server name:  ${host.serverName}`);
   print(`  homeserver:   ${host.homeserverUrl}`);
+  if (host.customDns) print(`  custom DNS:   ${host.customDns.homeserverDomain} (homeserver), ${host.customDns.clientDomain} (client)`);
   print(`  size:         ${host.size}, ${host.seats} seats`);
   print(`  T&S contact:  ${host.supportEmail ?? '(none)'}`);
+}
+
+interface DelegationCheckView {
+  checkedAt: string;
+  passed: boolean;
+  findings: { severity: string; code: string; message: string; fix: string }[];
+}
+
+interface DelegationView {
+  client: { url: string; body: string };
+  server: { url: string; body: string };
+  cname: { zoneLine: string };
+  snippets: { nginx: string; caddy: string; staticHosting: { files: { path: string; body: string }[]; headers: Record<string, string>; notes: string } };
+  lastCheck: DelegationCheckView | null;
+}
+
+function printCheck(check: DelegationCheckView): void {
+  print(`${check.passed ? 'passed' : 'not passed'} (checked ${check.checkedAt})`);
+  for (const finding of check.findings) {
+    print(`  ${finding.severity}: ${finding.message}`);
+    print(`    fix: ${finding.fix}`);
+  }
+}
+
+function printDelegation(delegation: DelegationView): void {
+  print(`${delegation.client.url}\n  ${delegation.client.body}`);
+  print(`${delegation.server.url}\n  ${delegation.server.body}`);
+  print(`DNS record:\n  ${delegation.cname.zoneLine}`);
+  print(`\nnginx:\n${delegation.snippets.nginx}`);
+  print(`Caddy:\n${delegation.snippets.caddy}`);
+  const { files, headers, notes } = delegation.snippets.staticHosting;
+  print(`Static hosting: ${notes}`);
+  for (const file of files) print(`  ${file.path}: ${file.body}`);
+  for (const [name, value] of Object.entries(headers)) print(`  header ${name}: ${value}`);
+  if (delegation.lastCheck) printCheck(delegation.lastCheck);
 }
 
 async function waitFor(api: ApiClient, job: JobSummary, wait: boolean): Promise<void> {
@@ -70,10 +107,17 @@ export function registerHostCommands(program: Command): void {
   host.command('create').description('buy a host and start building it').argument('<label>')
     .requiredOption('--size <size>', 'a size from `homeport sizes`')
     .requiredOption('--seats <n>', 'monthly active user seats', (value) => Number(value))
+    .option('--homeserver-domain <domain>', 'custom DNS: your Matrix domain (the server name, for good); needs --client-domain')
+    .option('--client-domain <domain>', 'custom DNS: where clients reach the host, a CNAME to the edge; needs --homeserver-domain')
     .option('--wait', 'follow the build until it ends')
-    .action(async (label: string, options: { size: string; seats: number; wait?: boolean }, command: Command) => {
+    .action(async (label: string, options: { size: string; seats: number; homeserverDomain?: string; clientDomain?: string; wait?: boolean }, command: Command) => {
       const api = apiFrom(command);
-      const { host: created, job } = await api.request<{ host: HostView; job: JobSummary }>('POST', '/api/v1/hosts', { label, size: options.size, seats: options.seats });
+      const body: Record<string, unknown> = { label, size: options.size, seats: options.seats };
+      if (options.homeserverDomain !== undefined || options.clientDomain !== undefined) {
+        if (options.homeserverDomain === undefined || options.clientDomain === undefined) command.error('custom DNS needs both --homeserver-domain and --client-domain');
+        body.customDns = { homeserverDomain: options.homeserverDomain, clientDomain: options.clientDomain };
+      }
+      const { host: created, job } = await api.request<{ host: HostView; job: JobSummary }>('POST', '/api/v1/hosts', body);
       printHost(created);
       await waitFor(api, job, Boolean(options.wait));
       if (options.wait) printHost(await api.request<HostView>('GET', `/api/v1/hosts/${created.id}`));
@@ -115,6 +159,19 @@ export function registerHostCommands(program: Command): void {
       const api = apiFrom(command);
       const { job } = await api.request<{ job: JobSummary }>('POST', `/api/v1/hosts/${encodeURIComponent(ref)}/rebuild`);
       await waitFor(api, job, Boolean(options.wait));
+    });
+
+  host.command('delegation').description('what to publish for a custom-DNS host: well-knowns, CNAME, snippets').argument('<host>', 'label or id')
+    .action(async (ref: string, _options, command: Command) => {
+      const delegation = await apiFrom(command).request<DelegationView>('GET', `/api/v1/hosts/${encodeURIComponent(ref)}/delegation`);
+      printDelegation(delegation);
+    });
+
+  host.command('check').description('check again: fetch the well-knowns and look up the CNAME of a custom-DNS host').argument('<host>', 'label or id')
+    .action(async (ref: string, _options, command: Command) => {
+      const check = await apiFrom(command).request<DelegationCheckView>('POST', `/api/v1/hosts/${encodeURIComponent(ref)}/delegation-checks`);
+      printCheck(check);
+      if (!check.passed) process.exitCode = 1;
     });
 
   host.command('cancel').description('cancel a host for good (removes its data)').argument('<host>', 'label or id')

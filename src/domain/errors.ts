@@ -32,7 +32,10 @@ export type ErrorCode =
   | 'terms-not-accepted'
   | 'terms-outdated'
   | 'terms-version-exists'
-  | 'account-details-invalid';
+  | 'account-details-invalid'
+  | 'custom-dns-invalid'
+  | 'domain-taken'
+  | 'no-custom-dns';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

@@ -8,7 +8,7 @@ const routedStatuses = ['provisioning', 'running', 'degraded', 'rebuilding', 'fa
 export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'>): Promise<EdgeRoute[]> {
   const rows = await context.db
     .selectFrom('hosts')
-    .select(['id', 'server_name', 'http_port', 'support_email'])
+    .select(['id', 'label', 'server_name', 'custom_client_domain', 'http_port', 'support_email'])
     .where('status', 'in', [...routedStatuses])
     .where('http_port', 'is not', null)
     .orderBy('created_at')

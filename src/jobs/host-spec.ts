@@ -1,5 +1,6 @@
 // Derives the runtime's view of a host (HostSpec) from its row and its sealed secrets.
 import { publicUrl, type Config } from '../config.ts';
+import { hostnameFor } from '../domain/hostname.ts';
 import { notFound } from '../domain/errors.ts';
 import type { Size } from '../domain/sizes.ts';
 import type { HostSpec } from '../runtime/runtime.ts';
@@ -40,9 +41,21 @@ function required(secrets: HostSecretValues, name: keyof HostSecretValues): stri
   return value;
 }
 
-/** Where a host is reached: derived from its row and the settings, the same for the runtime and the edge. */
-export function hostAddresses(config: Pick<Config, 'edgeHttpsPort'>, host: Pick<HostRow, 'server_name'>): { publicBaseUrl: string; edgeHostname: string } {
-  return { publicBaseUrl: publicUrl(config, host.server_name), edgeHostname: host.server_name };
+/** The client-server base URL of a host: its client domain with custom DNS, else its name on the base domain. */
+export function hostPublicUrl(config: Pick<Config, 'edgeHttpsPort'>, host: Pick<HostRow, 'server_name' | 'custom_client_domain'>): string {
+  return publicUrl(config, host.custom_client_domain ?? host.server_name);
+}
+
+/**
+ * Where a host is reached: derived from its row and the settings, the same for the runtime and
+ * the edge. A custom-DNS host stays routed on the base domain until the edge serves custom
+ * domains (issue 5, point 5).
+ */
+export function hostAddresses(
+  config: Pick<Config, 'edgeHttpsPort' | 'baseDomain'>,
+  host: Pick<HostRow, 'server_name' | 'custom_client_domain' | 'label'>,
+): { publicBaseUrl: string; edgeHostname: string } {
+  return { publicBaseUrl: hostPublicUrl(config, host), edgeHostname: hostnameFor(host.label, config.baseDomain) };
 }
 
 export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Config; sizes: Size[] }, hostId: string): Promise<HostSpec> {

@@ -2,7 +2,8 @@
 // any job still locked at start-up belonged to a Homeport that died: it is unlocked and resumed.
 import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runner } from 'graphile-worker';
 import type pg from 'pg';
-import { hostJobTask as hostJobTaskName } from '../store/jobs.ts';
+import { delegationCheckTask as delegationCheckTaskName, hostJobTask as hostJobTaskName } from '../store/jobs.ts';
+import { delegationCheckTask } from './commands/check-delegation.ts';
 import type { HomeportContext } from './job-context.ts';
 import { failAbandonedJobs } from './abandoned-jobs.ts';
 import { hostJobTask } from './run-host-job.ts';
@@ -40,7 +41,7 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
     concurrency: 4,
     noHandleSignals: true,
     pollInterval: 1000,
-    taskList: { [hostJobTaskName]: hostJobTask(context) },
+    taskList: { [hostJobTaskName]: hostJobTask(context), [delegationCheckTaskName]: delegationCheckTask(context) },
     logger: workerLogger(context),
   });
 }

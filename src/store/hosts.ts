@@ -22,6 +22,7 @@ export interface NewHost {
   size: string;
   seats: number;
   databaseName: string;
+  customDns?: { homeserverDomain: string; clientDomain: string };
 }
 
 export async function insertHost(db: Db, host: NewHost): Promise<HostRow> {
@@ -41,12 +42,20 @@ export async function insertHost(db: Db, host: NewHost): Promise<HostRow> {
         metrics_port: null,
         synapse_version: null,
         cancelled_at: null,
+        custom_homeserver_domain: host.customDns?.homeserverDomain ?? null,
+        custom_client_domain: host.customDns?.clientDomain ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
     if (isUniqueViolation(error, 'hosts_label_live_key')) {
       throw new HomeportError('hostname-taken', 'Hostname taken', `The hostname "${host.label}" is already in use.`);
+    }
+    if (isUniqueViolation(error, 'hosts_server_name_live_key')) {
+      throw new HomeportError('domain-taken', 'Domain taken', `Another host already has the homeserver domain "${host.serverName}".`);
+    }
+    if (isUniqueViolation(error, 'hosts_client_domain_live_key')) {
+      throw new HomeportError('domain-taken', 'Domain taken', `Another host already has the client domain "${host.customDns?.clientDomain}".`);
     }
     throw error;
   }

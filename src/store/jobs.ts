@@ -5,6 +5,7 @@ import type { Db } from './database.ts';
 import type { JobKind, JobLogRow, JobRow, JobStepRow, StepStatus } from './schema.ts';
 
 export const hostJobTask = 'host-job';
+export const delegationCheckTask = 'delegation-check';
 
 export interface JobDetail extends JobRow {
   steps: JobStepRow[];
@@ -25,6 +26,11 @@ export async function createJob(db: Db, hostId: string, kind: JobKind, stepNames
   // The queue entry's key is the job's id, so the two can always be matched up again.
   await sql`SELECT graphile_worker.add_job(${hostJobTask}, json_build_object('jobId', ${job.id}::text), queue_name => ${'host:' + hostId}, max_attempts => 5, job_key => ${job.id}::text)`.execute(db);
   return job;
+}
+
+/** Queues a host's delegation check for `runAt`; a host has one pending check at most, the newest. */
+export async function queueDelegationCheck(db: Db, hostId: string, runAt: Date): Promise<void> {
+  await sql`SELECT graphile_worker.add_job(${delegationCheckTask}, json_build_object('hostId', ${hostId}::text), run_at => ${runAt.toISOString()}::timestamptz, max_attempts => 3, job_key => ${'delegation-check:' + hostId}, job_key_mode => 'replace')`.execute(db);
 }
 
 export async function findJob(db: Db, jobId: string): Promise<JobRow | undefined> {

@@ -120,6 +120,23 @@ export interface HostsTable {
   created_at: CreatedAt;
   updated_at: Generated<Timestamp>;
   cancelled_at: Timestamp | null;
+  /** Set only for hosts with custom DNS; the server name is then this domain, for good. */
+  custom_homeserver_domain: string | null;
+  custom_client_domain: string | null;
+}
+
+export interface DelegationFinding {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  fix: string;
+}
+
+export interface DelegationChecksTable {
+  host_id: string;
+  checked_at: Timestamp;
+  passed: boolean;
+  findings: ColumnType<DelegationFinding[], string, string>;
 }
 
 export interface HostSecretsTable {
@@ -172,6 +189,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   hosts: HostsTable;
   host_secrets: HostSecretsTable;
+  delegation_checks: DelegationChecksTable;
   jobs: JobsTable;
   job_steps: JobStepsTable;
   job_logs: JobLogsTable;
@@ -190,6 +208,7 @@ export type TermsVersion = Selectable<TermsVersionsTable>;
 export type CapturedMail = Selectable<CapturedMailTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type HostRow = Selectable<HostsTable>;
+export type DelegationCheckRow = Selectable<DelegationChecksTable>;
 export type JobRow = Selectable<JobsTable>;
 export type JobStepRow = Selectable<JobStepsTable>;
 export type JobLogRow = Selectable<JobLogsTable>;

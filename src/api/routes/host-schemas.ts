@@ -1,9 +1,18 @@
 // The host resource as the API shows it, and the bodies that create and change one.
 import { Type, type Static } from 'typebox';
-import { publicUrl, type Config } from '../../config.ts';
+import type { Config } from '../../config.ts';
 import { labelLength } from '../../domain/hostname.ts';
+import { hostPublicUrl } from '../../jobs/host-spec.ts';
 import type { HostRow } from '../../store/schema.ts';
 import { JobSummary } from './job-schemas.ts';
+
+export const CustomDns = Type.Object(
+  {
+    homeserverDomain: Type.String({ maxLength: 300, description: 'The Matrix server name, e.g. example.com; it can never change. Internationalised names become punycode.' }),
+    clientDomain: Type.String({ maxLength: 300, description: 'Where clients reach the host, e.g. chat.example.com; a CNAME to the edge. Must differ from the homeserver domain.' }),
+  },
+  { additionalProperties: false },
+);
 
 export const HostStatus = Type.Union([
   Type.Literal('provisioning'), Type.Literal('running'), Type.Literal('degraded'), Type.Literal('rebuilding'),
@@ -14,6 +23,7 @@ export const Host = Type.Object({
   id: Type.String({ format: 'uuid' }),
   label: Type.String(),
   serverName: Type.String({ description: 'The Matrix domain of the host; it never changes.' }),
+  customDns: Type.Union([CustomDns, Type.Null()], { description: 'The customer\'s own domains, if the host was bought with custom DNS' }),
   homeserverUrl: Type.String({ description: 'The client-server API base URL, through the edge.' }),
   status: HostStatus,
   size: Type.String(),
@@ -30,6 +40,7 @@ export const CreateHostBody = Type.Object(
     label: Type.String({ maxLength: 200, description: `${labelLength.min}-${labelLength.max} lowercase letters, digits and hyphens` }),
     size: Type.String({ maxLength: 100 }),
     seats: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    customDns: Type.Optional(CustomDns),
   },
   { additionalProperties: false },
 );
@@ -54,7 +65,10 @@ export function hostView(config: Config, host: HostRow): Static<typeof Host> {
     id: host.id,
     label: host.label,
     serverName: host.server_name,
-    homeserverUrl: publicUrl(config, host.server_name),
+    customDns: host.custom_homeserver_domain && host.custom_client_domain
+      ? { homeserverDomain: host.custom_homeserver_domain, clientDomain: host.custom_client_domain }
+      : null,
+    homeserverUrl: hostPublicUrl(config, host),
     status: host.status,
     size: host.size,
     seats: host.seats,

@@ -2,6 +2,7 @@
 // label, size and seats, records the host and queues its build job in one transaction, so either
 // both exist or neither does.
 import { randomBytes } from 'node:crypto';
+import { checkCustomDns, type CustomDns } from '../../domain/custom-dns.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { explainLabelProblem, hostnameFor, labelProblem } from '../../domain/hostname.ts';
 import { assertMayPurchase } from '../../domain/purchase-rules.ts';
@@ -9,7 +10,7 @@ import { checkSeatsForSize } from '../../domain/seats.ts';
 import type { Size } from '../../domain/sizes.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { insertHost } from '../../store/hosts.ts';
-import { createJob } from '../../store/jobs.ts';
+import { createJob, queueDelegationCheck } from '../../store/jobs.ts';
 import { purchaseReadiness } from '../../store/purchase-readiness.ts';
 import type { HostRow, JobRow } from '../../store/schema.ts';
 import { hostJobs } from '../host-jobs.ts';
@@ -20,6 +21,8 @@ export interface CreateHostInput {
   label: string;
   size: string;
   seats: number;
+  /** A homeserver domain (then the server name, for good) and a client domain the customer owns. */
+  customDns?: CustomDns;
 }
 
 export function findSize(sizes: Size[], name: string): Size {
@@ -41,18 +44,28 @@ export async function createHost(context: HomeportContext, input: CreateHostInpu
   if (problem) throw new HomeportError('hostname-invalid', 'Invalid hostname', explainLabelProblem(input.label, problem), { reason: problem });
   const size = findSize(context.sizes, input.size);
   checkSeatsForSize(size, input.seats);
+  const customDns = input.customDns ? validCustomDns(input.customDns, context.config.baseDomain) : undefined;
   return context.db.transaction().execute(async (trx) => {
     assertMayPurchase(await purchaseReadiness(trx, input.accountId));
     const host = await insertHost(trx, {
       accountId: input.accountId,
       label: input.label,
-      serverName: hostnameFor(input.label, context.config.baseDomain),
+      serverName: customDns?.homeserverDomain ?? hostnameFor(input.label, context.config.baseDomain),
       size: size.name,
       seats: input.seats,
       databaseName: databaseNameFor(input.label),
+      customDns,
     });
     const job = await createJob(trx, host.id, 'build', hostJobs.build.steps.map((step) => step.name));
-    await recordAudit(trx, { actorAccountId: input.accountId, actor: 'customer', action: 'host.created', hostId: host.id, details: { label: host.label, size: size.name, seats: input.seats } });
+    await recordAudit(trx, { actorAccountId: input.accountId, actor: 'customer', action: 'host.created', hostId: host.id, details: { label: host.label, size: size.name, seats: input.seats, ...customDns } });
+    if (customDns) await queueDelegationCheck(trx, host.id, new Date());
     return { host, job };
   });
+}
+
+function validCustomDns(customDns: CustomDns, baseDomain: string): CustomDns {
+  const checked = checkCustomDns(customDns, baseDomain);
+  if ('customDns' in checked) return checked.customDns;
+  const errors = checked.problems.map((problem) => ({ field: `customDns.${problem.field}`, message: problem.message }));
+  throw new HomeportError('custom-dns-invalid', 'Invalid custom DNS', checked.problems.map((problem) => problem.message).join(' '), { errors });
 }

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely/migration';
 import * as core from './2026_11_28_001_core.ts';
 import * as accounts from './2026_11_28_002_accounts.ts';
+import * as customDns from './2026_12_01_003_custom_dns.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
   '2026_11_28_002_accounts': accounts,
+  '2026_12_01_003_custom_dns': customDns,
 };

@@ -1,0 +1,190 @@
+// A host bought with custom DNS: bad domains are refused, the delegation shows what to publish,
+// and "check again" judges well-knowns served by a real HTTPS server and a CNAME served by a real
+// DNS server, both on loopback, good and bad.
+import assert from 'node:assert/strict';
+import type http from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
+import { closeServer, makeCertificate, randomLoopbackAddress, startDnsServer, startHttpsServer, type TestCertificate, type TestDnsServer } from '../support/delegation-web.ts';
+
+interface Check { checkedAt: string; passed: boolean; findings: { severity: string; code: string; message: string; fix: string }[] }
+
+type Mode = 'good' | 'no-content-type' | 'wrong-json' | 'cors-missing-on-hop' | 'redirects-30' | 'redirects-31' | 'wrong-m-server' | 'html' | 'big' | 'slow';
+
+describe('custom DNS and delegation checks', () => {
+  let homeport: HomeportProcess;
+  let token: string;
+  let dns: TestDnsServer;
+  let certificate: TestCertificate;
+  let web: http.Server | undefined;
+  let hostId: string;
+  let mode: Mode = 'good';
+  const webAddress = randomLoopbackAddress();
+  const custom = { homeserverDomain: 'example.test', clientDomain: 'chat.example.test' };
+
+  function serve(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const path = request.url ?? '/';
+    const edgePort = homeport.edgePort;
+    const json = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
+    const documents: Record<string, unknown> = {
+      '/.well-known/matrix/client': { 'm.homeserver': { base_url: `https://chat.example.test:${edgePort}` } },
+      '/.well-known/matrix/server': { 'm.server': mode === 'wrong-m-server' ? 'elsewhere.example.test:443' : `chat.example.test:${edgePort}` },
+    };
+    const hop = /^\/hop\/(\d+)(\/.*)$/.exec(path);
+    const redirects = mode === 'redirects-30' ? 30 : mode === 'redirects-31' ? 31 : mode === 'cors-missing-on-hop' ? 1 : 0;
+    if (redirects > 0 && (hop || documents[path])) {
+      const step = hop ? Number(hop[1]) : 0;
+      const target = hop?.[2] ?? path;
+      const location = step + 1 >= redirects ? `/final${target}` : `/hop/${step + 1}${target}`;
+      response.writeHead(302, mode === 'cors-missing-on-hop' ? { location } : { location, 'access-control-allow-origin': '*' }).end();
+      return;
+    }
+    const document = documents[path.replace(/^\/final/, '')];
+    if (!document) return void response.writeHead(404).end();
+    switch (mode) {
+      case 'no-content-type': return void response.writeHead(200, { 'access-control-allow-origin': '*' }).end(JSON.stringify(document));
+      case 'wrong-json': return void response.writeHead(200, json).end('{"m.server": "chat.example.test:');
+      case 'html': return void response.writeHead(200, { 'content-type': 'text/html', 'access-control-allow-origin': '*' }).end('<!doctype html><title>Welcome</title><p>Our site</p>');
+      case 'big': {
+        response.writeHead(200, json);
+        const chunk = Buffer.alloc(1024 * 1024, 0x20);
+        let sent = 0;
+        const more = () => { while (sent < 10 && response.write(chunk)) sent += 1; if (sent >= 10) response.end(); else { sent += 1; response.once('drain', more); } };
+        response.on('error', () => undefined);
+        return more();
+      }
+      case 'slow': {
+        const timer = setTimeout(() => response.writeHead(200, json).end(JSON.stringify(document)), 6000);
+        response.on('close', () => clearTimeout(timer));
+        return;
+      }
+      default: return void response.writeHead(200, json).end(JSON.stringify(document));
+    }
+  }
+
+  before(async () => {
+    dns = await startDnsServer({
+      'example.test': { A: [webAddress] },
+      'chat.example.test': { CNAME: 'edge.cdns.localhost' },
+    });
+    certificate = await makeCertificate(['example.test']);
+    web = await startHttpsServer(certificate, webAddress, 443, serve);
+    homeport = await HomeportProcess.create('cdns', {
+      HOMEPORT_DNS_SERVERS: dns.address,
+      HOMEPORT_FETCH_ALLOW: webAddress,
+      HOMEPORT_FETCH_CA_FILE: certificate.certFile,
+      HOMEPORT_FETCH_TIMEOUT_MS: '2000',
+    });
+    await homeport.start();
+    token = await homeport.createAccount('custom@example.org');
+  });
+  after(async () => {
+    await homeport?.cleanup();
+    await closeServer(web);
+    await dns?.close();
+    await certificate?.remove();
+  });
+
+  test('refuses bad custom domains with a clear problem and creates nothing', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ homeserverDomain: 'example.test', clientDomain: 'example.test' }, /must differ/],
+      [{ homeserverDomain: 'not a domain', clientDomain: 'chat.example.test' }, /homeserver domain "not a domain" is not a domain name/],
+      [{ homeserverDomain: 'example.test', clientDomain: 'chat.cdns.localhost' }, /client domain "chat\.cdns\.localhost" is one of Homeport's own names/],
+    ];
+    for (const [customDns, detail] of cases) {
+      const answer = await homeport.api<Problem>('POST', '/api/v1/hosts', { token, body: { label: 'refused', size: 'starter', seats: 10, customDns } });
+      assert.equal(answer.status, 422, JSON.stringify(answer.body));
+      assert.match(answer.body.detail, detail);
+      assert.equal(answer.body.type, 'urn:homeport:problem:custom-dns-invalid');
+    }
+    const missing = await homeport.api<Problem>('POST', '/api/v1/hosts', { token, body: { label: 'refused', size: 'starter', seats: 10, customDns: { homeserverDomain: 'example.test' } } });
+    assert.equal(missing.status, 400);
+    const hosts = await homeport.api<{ hosts: unknown[] }>('GET', '/api/v1/hosts', { token });
+    assert.equal(hosts.body.hosts.length, 0);
+  });
+
+  test('a host with custom DNS has the homeserver domain as its server name and shows what to publish', async () => {
+    const created = await homeport.api<{ host: Record<string, unknown> }>('POST', '/api/v1/hosts', {
+      token, body: { label: 'custom', size: 'starter', seats: 10, customDns: { homeserverDomain: 'EXAMPLE.test.', clientDomain: 'chat.example.test' } },
+    });
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    hostId = String(created.body.host.id);
+    assert.equal(created.body.host.serverName, 'example.test');
+    assert.deepEqual(created.body.host.customDns, custom);
+    assert.equal(created.body.host.homeserverUrl, `https://chat.example.test:${homeport.edgePort}/`);
+
+    const taken = await homeport.api<Problem>('POST', '/api/v1/hosts', { token, body: { label: 'another', size: 'starter', seats: 10, customDns: { homeserverDomain: 'example.test', clientDomain: 'other.example.test' } } });
+    assert.equal(taken.status, 409, JSON.stringify(taken.body));
+    assert.match(taken.body.detail, /homeserver domain "example\.test"/);
+
+    const delegation = await homeport.api<Record<string, Record<string, unknown>>>('GET', `/api/v1/hosts/${hostId}/delegation`, { token });
+    assert.equal(delegation.status, 200, JSON.stringify(delegation.body));
+    assert.equal(delegation.body.client?.url, 'https://example.test/.well-known/matrix/client');
+    assert.equal(delegation.body.client?.body, `{"m.homeserver":{"base_url":"https://chat.example.test:${homeport.edgePort}"}}`);
+    assert.equal(delegation.body.server?.body, `{"m.server":"chat.example.test:${homeport.edgePort}"}`);
+    assert.equal(delegation.body.cname?.zoneLine, 'chat.example.test. 3600 IN CNAME edge.cdns.localhost.');
+    assert.match(String((delegation.body.snippets as Record<string, unknown>).nginx), /add_header Access-Control-Allow-Origin '\*' always;/);
+
+    const cli = await homeport.cli(['host', 'delegation', 'custom'], token);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /chat\.example\.test\. 3600 IN CNAME edge\.cdns\.localhost\./);
+  });
+
+  async function check(which: Mode): Promise<string[]> {
+    mode = which;
+    const answer = await homeport.api<Check>('POST', `/api/v1/hosts/${hostId}/delegation-checks`, { token });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    return answer.body.findings.map((finding) => `${finding.severity}:${finding.code}`);
+  }
+
+  test('well-knowns published right, with the CNAME in place, pass; the result is kept', async () => {
+    assert.deepEqual(await check('good'), []);
+    const last = await homeport.api<Check>('GET', `/api/v1/hosts/${hostId}/delegation-checks`, { token });
+    assert.equal(last.body.passed, true);
+    assert.ok(Date.now() - Date.parse(last.body.checkedAt) < 60_000);
+    const cli = await homeport.cli(['host', 'check', 'custom'], token);
+    assert.equal(cli.code, 0, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, /^passed/);
+  });
+
+  test('each bad well-known gives its finding', async () => {
+    assert.deepEqual(await check('no-content-type'), ['warning:client-content-type', 'warning:server-content-type']);
+    assert.deepEqual(await check('wrong-json'), ['error:client-invalid-json', 'error:server-invalid-json']);
+    assert.deepEqual(await check('cors-missing-on-hop'), ['error:client-cors-missing']);
+    assert.deepEqual(await check('redirects-30'), []);
+    assert.deepEqual(await check('redirects-31'), ['error:client-too-many-redirects', 'error:server-too-many-redirects']);
+    assert.deepEqual(await check('wrong-m-server'), ['error:server-m-server-wrong']);
+    assert.deepEqual(await check('html'), ['error:client-html', 'error:server-html']);
+    assert.deepEqual(await check('big'), ['error:client-too-large', 'error:server-too-large']);
+    assert.deepEqual(await check('slow'), ['error:client-timeout', 'error:server-timeout']);
+    const last = await homeport.api<Check>('GET', `/api/v1/hosts/${hostId}/delegation-checks`, { token });
+    assert.equal(last.body.passed, false);
+    assert.match(last.body.findings[0]?.fix ?? '', /answers quickly/);
+  });
+
+  test('a missing or wrong CNAME is an error with the record to create', async () => {
+    dns.records.set('chat.example.test', { CNAME: 'somewhere.else.test' });
+    assert.deepEqual(await check('good'), ['error:cname-wrong']);
+    dns.records.set('chat.example.test', {});
+    const cli = await homeport.cli(['host', 'check', 'custom'], token);
+    assert.equal(cli.code, 1);
+    assert.match(cli.stdout, /chat\.example\.test has no CNAME record/);
+    assert.match(cli.stdout, /fix: Create the DNS record "chat\.example\.test\. CNAME edge\.cdns\.localhost\."/);
+    dns.records.set('chat.example.test', { CNAME: 'edge.cdns.localhost' });
+  });
+
+  test('hosts without custom DNS have nothing to publish', async () => {
+    const plain = await homeport.api<{ host: Record<string, unknown> }>('POST', '/api/v1/hosts', { token, body: { label: 'plain', size: 'starter', seats: 10 } });
+    assert.equal(plain.status, 202);
+    assert.equal(plain.body.host.customDns, null);
+    assert.equal(plain.body.host.serverName, 'plain.cdns.localhost');
+    const delegation = await homeport.api<Problem>('GET', '/api/v1/hosts/plain/delegation', { token });
+    assert.equal(delegation.status, 409);
+    assert.match(delegation.body.detail, /no custom DNS/);
+  });
+
+  test('the custom-DNS host builds and runs with its homeserver domain as server name', async () => {
+    const host = await homeport.waitForHostStatus(token, hostId, 'running');
+    assert.equal(host.serverName, 'example.test');
+  });
+});

@@ -1,18 +1,21 @@
 // A host: server name, homeserver URL, versions, status; raise seats (never lower), the Trust &
 // Safety contact, rebuild, and cancel (typing the hostname, warned that all data is lost).
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { del, get, patch, post, seg } from '../api-client.ts';
 import type { Host, JobSummary } from '../api-types.ts';
 import { Field, Loading, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
 import { StatusBadge, formatDate } from '../format.tsx';
 import { NotFoundPage, PageTitle } from '../layout.tsx';
 import { navigate, useLocation } from '../router.tsx';
-import { useApi } from '../use-api.ts';
+import { useApi, useInterval } from '../use-api.ts';
 import { HostTabs } from './host-nav.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
   const host = useApi(() => get<Host>(`/hosts/${seg(hostId)}`), [hostId]);
   const { query } = useLocation();
+  const busy = host.data?.status === 'provisioning' || host.data?.status === 'rebuilding' || host.data?.status === 'cancelling';
+  const poll = useCallback(() => void host.reload(), [host]);
+  useInterval(poll, 2000, busy);
   if (host.problem?.status === 404) return <NotFoundPage />;
   if (host.problem) return <ProblemBanner problem={host.problem} />;
   if (!host.data) return <Loading />;
@@ -24,7 +27,7 @@ export function HostPage({ hostId }: { hostId: string }) {
       <HostTabs hostId={h.label} />
       {query.get('built') === 'build' && <Notice kind="success">Your host is ready. Add users and registration tokens from the tabs above.</Notice>}
       <dl className="facts">
-        <dt>Status</dt><dd><StatusBadge status={h.status} /></dd>
+        <dt>Status</dt><dd><StatusBadge status={h.status} />{h.status === 'rebuilding' && <span className="muted"> applying your changes to the server</span>}</dd>
         <dt>Server name</dt><dd data-testid="server-name">{h.serverName}</dd>
         <dt>Homeserver URL</dt><dd><a href={h.homeserverUrl}>{h.homeserverUrl}</a></dd>
         <dt>Synapse version</dt><dd>{h.synapseVersion ?? '–'}</dd>

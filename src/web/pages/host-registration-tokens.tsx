@@ -5,9 +5,8 @@ import { del, get, post, seg } from '../api-client.ts';
 import type { RegistrationToken } from '../api-types.ts';
 import { ConfirmButton, CopyButton, EmptyState, Field, Loading, Notice, ProblemBanner, useAction, useSubmit } from '../forms.tsx';
 import { formatDate } from '../format.tsx';
-import { PageTitle } from '../layout.tsx';
 import { useApi } from '../use-api.ts';
-import { HostTabs } from './host-nav.tsx';
+import { HostAdminFrame } from './host-nav.tsx';
 
 export function RegistrationTokensPage({ hostId }: { hostId: string }) {
   const tokens = useApi(() => get<{ tokens: RegistrationToken[] }>(`/hosts/${seg(hostId)}/registration-tokens`), [hostId]);
@@ -18,9 +17,7 @@ export function RegistrationTokensPage({ hostId }: { hostId: string }) {
     await tokens.reload();
   });
   return (
-    <section>
-      <PageTitle back={{ to: '/', label: 'Hosts' }}>{hostId}</PageTitle>
-      <HostTabs hostId={hostId} />
+    <HostAdminFrame hostId={hostId}>{() => (<>
       <h2>Registration tokens</h2>
       <p className="muted">With a token, people can create their own account on this host: they enter username and password as normal, then the token. A host with tokens requires one to register.</p>
       {created && <Notice kind="success">Token created: <code>{created}</code> <CopyButton text={created} /></Notice>}
@@ -46,7 +43,7 @@ export function RegistrationTokensPage({ hostId }: { hostId: string }) {
           </tbody>
         </table>
       )}
-    </section>
+    </>)}</HostAdminFrame>
   );
 }
 

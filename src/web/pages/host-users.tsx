@@ -5,9 +5,8 @@ import { get, post, put, seg } from '../api-client.ts';
 import type { HostUser } from '../api-types.ts';
 import { EmptyState, Field, Loading, Notice, ProblemBanner, ShownOnce, useSubmit } from '../forms.tsx';
 import { formatDate } from '../format.tsx';
-import { PageTitle } from '../layout.tsx';
 import { useApi } from '../use-api.ts';
-import { HostTabs } from './host-nav.tsx';
+import { HostAdminFrame } from './host-nav.tsx';
 
 interface UserPage {
   users: HostUser[];
@@ -26,9 +25,7 @@ export function HostUsersPage({ hostId }: { hostId: string }) {
   const [added, setAdded] = useState<{ userId: string; password: string; warning: string } | undefined>();
   const users = useApi(() => get<UserPage>(`/hosts/${seg(hostId)}/users?limit=50&from=${from}${applied ? `&search=${encodeURIComponent(applied)}` : ''}`), [hostId, applied, from]);
   return (
-    <section>
-      <PageTitle back={{ to: '/', label: 'Hosts' }}>{hostId}</PageTitle>
-      <HostTabs hostId={hostId} />
+    <HostAdminFrame hostId={hostId}>{() => (<>
       <h2>Users</h2>
       {added && <ShownOnce label={`Password of ${added.userId}`} value={added.password} warning={`${added.warning} You will only be able to see it once.`} />}
       <AddUserForm hostId={hostId} onAdded={async (result) => { setAdded(result); await users.reload(); }} />
@@ -57,7 +54,7 @@ export function HostUsersPage({ hostId }: { hostId: string }) {
           </div>
         </>
       )}
-    </section>
+    </>)}</HostAdminFrame>
   );
 }
 

@@ -1,4 +1,5 @@
-// Builds the control panel (src/web) into dist/web, which Homeport serves at `/`.
+// Builds the control panel (src/web) into dist/web, which Homeport serves at `/`. `npm run dev:web`
+// serves it with hot reload instead, passing /api to a Homeport on HOMEPORT_API_URL.
 import { defineConfig } from 'vite';
 
 export default defineConfig({
@@ -6,5 +7,6 @@ export default defineConfig({
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   build: { outDir: '../../dist/web', emptyOutDir: true, sourcemap: true },
+  server: { proxy: { '/api': process.env.HOMEPORT_API_URL ?? 'http://127.0.0.1:8080' } },
   logLevel: 'warn',
 });

@@ -55,7 +55,7 @@ export function ProblemBanner({ problem }: { problem: ApiProblem | undefined }) 
   return (
     <div className="problem" role="alert">
       <strong>{problem.title}</strong>
-      <p>{problem.message}</p>
+      <p>{problem.errors.length > 0 ? 'Please correct the fields marked below.' : problem.message}</p>
     </div>
   );
 }
@@ -71,10 +71,26 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
       await navigator.clipboard.writeText(text);
       setCopied(true);
     } catch {
-      setCopied(false);
+      setCopied(copyWithSelection(text));
     }
   };
   return <button type="button" className="secondary" onClick={() => void copy()}>{copied ? 'Copied' : label}</button>;
+}
+
+/** The Clipboard API needs a secure context; over plain http on a LAN address, fall back to a selection. */
+function copyWithSelection(text: string): boolean {
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.append(area);
+  area.select();
+  try {
+    return document.execCommand('copy');
+  } finally {
+    area.remove();
+  }
 }
 
 /** A secret shown exactly once: the value, a copy button and the warning that it will not come back. */

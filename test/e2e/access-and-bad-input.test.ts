@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { HomeportProcess } from '../support/homeport-process.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, operatorPassword, screenshot } from '../support/panel-browser.ts';
+import { ensurePanelBuilt, launchChromium, mailedLink, operatorCredentials, operatorPassword, screenshot } from '../support/panel-browser.ts';
+import { PanelClient } from '../support/panel-client.ts';
 
 describe('the control panel, at its boundaries', () => {
   let homeport: HomeportProcess;
@@ -19,7 +20,7 @@ describe('the control panel, at its boundaries', () => {
     await ensurePanelBuilt();
     homeport = await HomeportProcess.create('e2eb');
     await homeport.start();
-    operatorEmail = (await firstOperator(homeport)).email;
+    operatorEmail = operatorCredentials(homeport).email;
     // Another customer's host (its build runs in the background; this file needs only that it exists).
     const token = await homeport.createAccount('grace@example.org');
     const created = await homeport.api('POST', '/api/v1/hosts', { token, body: { label: otherLabel, size: 'starter', seats: 5 } });
@@ -111,6 +112,31 @@ describe('the control panel, at its boundaries', () => {
     await visitor.getByRole('heading', { name: 'Not found' }).waitFor();
   });
 
+  test('Homeport serves the panel at any page path, but never in place of the API or the probes', async () => {
+    const page = await fetch(url('/hosts/some/deep/page'));
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<div id="root">/);
+    const api = await fetch(url('/api/v1/no-such-thing'));
+    assert.equal(api.status, 404);
+    assert.equal(api.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    assert.deepEqual(await (await fetch(url('/healthz'))).json(), { status: 'ok' });
+    assert.match(await (await fetch(url('/metrics'))).text(), /# HELP/);
+    assert.equal((await fetch(url('/api/v1/openapi.json'))).status, 200);
+  });
+
+  test('the operator logs in with the one-time password, must choose a new one, then opens the console', async () => {
+    const page = await newPage();
+    await logIn(page, operatorEmail, operatorCredentials(homeport).oneTime);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.goto(url('/operator/accounts'));
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await screenshot(page, 'e00-operator-first-login');
+    await page.getByLabel('Current password').fill(operatorCredentials(homeport).oneTime);
+    await page.getByLabel('New password').fill(operatorPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('heading', { name: 'Operator console' }).waitFor();
+  });
+
   test('the operator console lists accounts, hosts, jobs with their logs, mail and the audit log, and suspends an account', async () => {
     const page = await newPage();
     await logIn(page, operatorEmail, operatorPassword);
@@ -152,9 +178,35 @@ describe('the control panel, at its boundaries', () => {
     await screenshot(page, 'e03-operator-audit-log');
   });
 
+  test('a forgotten password is reset with the mailed link, which works once', async () => {
+    const operator = new PanelClient(homeport.apiUrl);
+    assert.equal((await operator.logIn(operatorEmail, operatorPassword)).status, 200);
+    const page = await newPage();
+    await page.goto(url('/login'));
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill('linus@example.org');
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByText('If an account with that email exists').waitFor();
+    const link = await mailedLink(operator, 'linus@example.org', /Reset/);
+    await page.goto(link);
+    await page.getByLabel('New password').fill('short');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.locator('#field-password-error').waitFor();
+    await page.getByLabel('New password').fill('an even longer new password');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByText('Your password is changed.').waitFor();
+    await page.goto(link);
+    await page.getByLabel('New password').fill('yet another new password');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByRole('alert').waitFor();
+    await screenshot(page, 'd04-reset-link-used');
+    await logIn(page, 'linus@example.org', 'an even longer new password');
+    await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
+  });
+
   test('two-factor enrolment shows a QR code, then login asks for a code and recovery codes are shown once', async () => {
     const page = await newPage();
-    await logIn(page, 'linus@example.org', 'a long enough password');
+    await logIn(page, 'linus@example.org', 'an even longer new password');
     await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
     await page.goto(url('/account/security'));
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
@@ -181,7 +233,7 @@ describe('the control panel, at its boundaries', () => {
     // The enrolment code was just used, so the login uses a code from the app's next window, or a recovery code.
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(/\/login$/);
-    await logIn(page, 'linus@example.org', 'a long enough password');
+    await logIn(page, 'linus@example.org', 'an even longer new password');
     await page.getByLabel('Authentication code').fill(totp.generate({ timestamp: Date.now() + 120_000 }));
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').waitFor();
@@ -192,7 +244,7 @@ describe('the control panel, at its boundaries', () => {
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(/\/login$/);
-    await logIn(page, 'linus@example.org', 'a long enough password');
+    await logIn(page, 'linus@example.org', 'an even longer new password');
     await page.getByLabel('Authentication code').fill(recoveryCode);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').waitFor();

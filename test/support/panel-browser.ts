@@ -33,11 +33,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 export const operatorPassword = 'operator-chosen-password-1';
 
-/** Logs the first operator in with the one-time password Homeport printed, and chooses a real one. */
-export async function firstOperator(homeport: HomeportProcess): Promise<{ client: PanelClient; email: string }> {
+/** The first operator's email and one-time password, as Homeport printed them once at its first start. */
+export function operatorCredentials(homeport: HomeportProcess): { email: string; oneTime: string } {
   const match = /First operator account created: (\S+)\nOne-time password[^:]*: (\S+)/.exec(homeport.output);
   if (!match) throw new Error(`no operator credentials in the output:\n${homeport.output.slice(0, 2000)}`);
-  const [, email, oneTime] = match as unknown as [string, string, string];
+  return { email: match[1]!, oneTime: match[2]! };
+}
+
+/** Logs the first operator in with the one-time password, and chooses a real one, through the API. */
+export async function firstOperator(homeport: HomeportProcess): Promise<{ client: PanelClient; email: string }> {
+  const { email, oneTime } = operatorCredentials(homeport);
   const client = new PanelClient(homeport.apiUrl);
   const login = await client.logIn(email, oneTime);
   if (login.status !== 200) throw new Error(`operator login: ${JSON.stringify(login.body)}`);

@@ -149,6 +149,7 @@ function ReviewStep({ size, availability, seats }: { size: Size; availability: A
         <dt>Size</dt><dd>{size.title}</dd>
         <dt>Seats</dt><dd>{seats}</dd>
         <dt>Price</dt><dd>{formatMoney(monthly, size.currency)} per month ({seats} × {formatMoney(size.pricePerSeatMinor, size.currency)})</dd>
+        <dt>Payment</dt><dd>No payment card is asked for yet: this installation does not charge through the panel.</dd>
       </dl>
       <PurchaseBlockers account={account} />
       <ProblemBanner problem={problem} />

@@ -118,7 +118,7 @@ describe('the control panel, for a new customer', () => {
     await screenshot(page, 'a10-host');
   });
 
-  test('server admin: a new user\'s password is shown once, a reset follows the key backup warning, tokens are created and revoked', async () => {
+  test('server admin: a new user\'s password is shown once, a reset follows the key backup warning, admin rights and deactivation are confirmed, tokens are created and revoked', async () => {
     await page.getByRole('navigation', { name: 'Host' }).getByRole('link', { name: 'Users' }).click();
     await page.getByText('No users yet').waitFor();
     await page.getByLabel('Username').fill('alice');
@@ -151,6 +151,29 @@ describe('the control panel, for a new customer', () => {
     assert.notEqual(newPassword, password);
     await loginThroughEdge(homeport, label, 'alice', newPassword);
     await assert.rejects(loginThroughEdge(homeport, label, 'alice', password));
+
+    await page.getByRole('button', { name: 'Make server admin…' }).click();
+    await page.getByText('Give these rights only to people you trust with the whole server.').waitFor();
+    await page.getByRole('button', { name: 'Make server admin', exact: true }).click();
+    await page.locator('tr[data-user="@alice:adahost.e2ea.localhost"]').getByText('Server admin').waitFor();
+
+    await page.getByLabel('Username').fill('bob');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.locator('tr[data-user="@bob:adahost.e2ea.localhost"]').waitFor();
+    await page.getByLabel('Search users').fill('bo');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('1 users').waitFor();
+    const bob = page.locator('tr[data-user="@bob:adahost.e2ea.localhost"]');
+    await bob.getByRole('button', { name: 'Manage' }).click();
+    const deactivate = page.getByRole('button', { name: 'Deactivate user' });
+    await page.getByLabel('Type @bob:adahost.e2ea.localhost to confirm').fill('@bob');
+    assert.equal(await deactivate.isDisabled(), true, 'the full user ID must be typed');
+    await page.getByLabel('Type @bob:adahost.e2ea.localhost to confirm').fill('@bob:adahost.e2ea.localhost');
+    await deactivate.click();
+    await bob.getByText('Deactivated').waitFor();
+    await page.getByLabel('Search users').fill('nobody-here');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No users match “nobody-here”').waitFor();
 
     await page.getByRole('navigation', { name: 'Host' }).getByRole('link', { name: 'Registration tokens' }).click();
     await page.getByText('No registration tokens').waitFor();

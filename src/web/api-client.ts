@@ -40,6 +40,9 @@ export class ApiProblem extends Error {
 
 let csrfToken: string | null = null;
 
+/** Fired when the server no longer knows the session (expired, logged out elsewhere, password reset). */
+export const sessionEndedEvent = 'homeport:session-ended';
+
 /** Set from every session answer (log in, sign-up, GET /session). */
 export function rememberCsrfToken(token: string | null | undefined): void {
   csrfToken = token ?? null;
@@ -64,6 +67,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   } catch {
     parsed = { detail: text.slice(0, 200) };
   }
+  if (response.status === 401 && path !== '/session') window.dispatchEvent(new Event(sessionEndedEvent));
   if (!response.ok) throw new ApiProblem(response.status, (parsed ?? {}) as ProblemBody);
   const csrf = (parsed as { csrfToken?: unknown } | undefined)?.csrfToken;
   if (typeof csrf === 'string') rememberCsrfToken(csrf);

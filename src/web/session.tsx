@@ -1,6 +1,6 @@
 // Who is logged in: loaded once from GET /api/v1/session, refreshed after anything that changes it.
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { ApiProblem, get, rememberCsrfToken } from './api-client.ts';
+import { ApiProblem, get, rememberCsrfToken, sessionEndedEvent } from './api-client.ts';
 import type { Account, Session } from './api-types.ts';
 
 interface SessionState {
@@ -33,6 +33,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => {
     void refresh();
+    const ended = () => void refresh();
+    window.addEventListener(sessionEndedEvent, ended);
+    return () => window.removeEventListener(sessionEndedEvent, ended);
   }, [refresh]);
   const signedIn = useCallback((session: Session) => {
     rememberCsrfToken(session.csrfToken);

@@ -37,7 +37,7 @@ describe('the control panel, for a new customer', () => {
     await homeport?.cleanup();
   });
 
-  test('a visitor registers, verifies the email from the mailed link, accepts the terms and fills in account details', async () => {
+  test('a visitor registers, verifies the email from the mailed link, accepts the terms, fills in account details and creates and revokes an API token', async () => {
     await page.goto(url('/'));
     await page.waitForURL(/\/login\?next=/);
     await screenshot(page, 'a01-login');
@@ -82,6 +82,21 @@ describe('the control panel, for a new customer', () => {
     await screenshot(page, 'a05-account');
     await page.reload();
     assert.equal(await page.getByLabel('Company name').inputValue(), 'Analytical Engines Ltd');
+
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByText('No API tokens yet').waitFor();
+    await page.getByLabel('Token name').fill('deploy script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByTestId('secret').textContent())!;
+    await page.getByText('This token is shown only once.').waitFor();
+    const whoami = await homeport.api<{ account: { email: string } }>('GET', '/api/v1/session', { token });
+    assert.equal(whoami.body.account.email, email);
+    await page.reload();
+    assert.equal(await page.getByTestId('secret').count(), 0);
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByText('No API tokens yet').waitFor();
+    assert.equal((await homeport.api('GET', '/api/v1/session', { token })).status, 401);
   });
 
   test('the wizard buys a host and the build page follows the job to the host page', async () => {
@@ -220,14 +235,20 @@ describe('the control panel, for a new customer', () => {
   });
 
   test('the panel is usable at phone width', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, storageState: await context.storageState() });
     try {
       const small = await phone.newPage();
-      await small.goto(url('/register'));
-      await small.getByRole('button', { name: 'Register' }).waitFor();
-      const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);
-      await screenshot(small, 'a13-phone-register');
+      for (const [path, ready, name] of [
+        ['/account', 'Company name', 'a13-phone-account'],
+        ['/hosts/new', 'Choose your host size', 'a14-phone-wizard'],
+        ['/account/tokens', 'Token name', 'a15-phone-tokens'],
+      ] as const) {
+        await small.goto(url(path));
+        await small.getByText(ready, { exact: true }).first().waitFor();
+        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${path}: no horizontal scrolling (${overflow}px too wide)`);
+        await screenshot(small, name);
+      }
     } finally {
       await phone.close();
     }

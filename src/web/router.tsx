@@ -2,6 +2,8 @@
 // patterns like /hosts/:id/users.
 import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
+export { matchPath } from './route-match.ts';
+
 const changeEvent = 'homeport:navigate';
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
@@ -32,20 +34,6 @@ export function useLocation(): Location {
     };
   }, []);
   return location;
-}
-
-/** The parameters of `pattern` in `path`, or undefined when it does not match. */
-export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
-  const want = pattern.split('/').filter(Boolean);
-  const have = path.split('/').filter(Boolean);
-  if (want.length !== have.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [index, part] of want.entries()) {
-    const actual = have[index]!;
-    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(actual);
-    else if (part !== actual) return undefined;
-  }
-  return params;
 }
 
 export function Link({ to, children, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {

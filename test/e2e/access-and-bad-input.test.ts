@@ -115,7 +115,15 @@ describe('the control panel, at its boundaries', () => {
   test('Homeport serves the panel at any page path, but never in place of the API or the probes', async () => {
     const page = await fetch(url('/hosts/some/deep/page'));
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /<div id="root">/);
+    const html = await page.text();
+    assert.match(html, /<div id="root">/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.equal(page.headers.get('referrer-policy'), 'no-referrer', 'link tokens in page URLs never leave as a referrer');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script, html);
+    const asset = await fetch(url(script));
+    assert.equal(asset.status, 200);
+    assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
     const api = await fetch(url('/api/v1/no-such-thing'));
     assert.equal(api.status, 404);
     assert.equal(api.headers.get('content-type'), 'application/problem+json; charset=utf-8');
@@ -212,6 +220,7 @@ describe('the control panel, at its boundaries', () => {
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
     const qr = page.getByRole('img', { name: 'QR code of your two-factor secret' });
     await qr.waitFor();
+    assert.ok(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100), 'the QR code is drawn');
     const otpauth = (await qr.getAttribute('data-otpauth'))!;
     assert.match(otpauth, /^otpauth:\/\/totp\//);
     const secret = (await page.getByTestId('totp-secret').textContent())!;

@@ -17,6 +17,7 @@ describe('the control panel, for a new customer', () => {
   let page: Page;
   const email = 'ada@example.org';
   const label = 'adahost';
+  let alicePassword = '';
   const url = (path: string) => `${homeport.apiUrl}${path}`;
 
   before(async () => {
@@ -165,6 +166,7 @@ describe('the control panel, for a new customer', () => {
     const newPassword = (await page.getByTestId('secret').textContent())!;
     assert.notEqual(newPassword, password);
     await loginThroughEdge(homeport, label, 'alice', newPassword);
+    alicePassword = newPassword;
     await assert.rejects(loginThroughEdge(homeport, label, 'alice', password));
 
     await page.getByRole('button', { name: 'Make server admin…' }).click();
@@ -204,7 +206,7 @@ describe('the control panel, for a new customer', () => {
     await page.getByText('No registration tokens').waitFor();
   });
 
-  test('seats only go up, the Trust & Safety contact is saved, and cancelling needs the hostname typed', async () => {
+  test('seats only go up, the Trust & Safety contact is saved, a rebuild keeps the data, and cancelling needs the hostname typed', async () => {
     await page.getByRole('navigation', { name: 'Host' }).getByRole('link', { name: 'Host' }).click();
     const seats = page.getByLabel('Total monthly active user seats');
     assert.equal(await seats.getAttribute('min'), '5');
@@ -221,6 +223,16 @@ describe('the control panel, for a new customer', () => {
     const support = await (await homeport.edgeFetch())(homeport.edgeUrl(label, '/.well-known/matrix/support'));
     assert.match(await support.text(), /abuse@example\.org/);
     await screenshot(page, 'a11-host-settings');
+
+    // Raising seats applied them with a rebuild of its own; the page follows it until the host runs again.
+    await page.getByText('Running', { exact: true }).waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Rebuild host' }).click();
+    await page.waitForURL(new RegExp(`/hosts/${label}/jobs/`));
+    await page.getByRole('heading', { name: `Rebuilding ${label}` }).waitFor();
+    await page.waitForURL(new RegExp(`/hosts/${label}\\?built=rebuild$`), { timeout: 300_000 });
+    await page.getByText('Running', { exact: true }).waitFor();
+    assert.equal(await page.getByTestId('seats').textContent(), '8', 'a rebuild keeps the settings');
+    await loginThroughEdge(homeport, label, 'alice', alicePassword);
 
     const cancel = page.getByRole('button', { name: 'Cancel host for good' });
     await page.getByText('all your data will be lost').waitFor();

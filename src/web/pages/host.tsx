@@ -90,6 +90,8 @@ function SupportContactForm({ host, onSaved }: { host: Host; onSaved(): Promise<
   );
 }
 
+const rebuildable = new Set<Host['status']>(['running', 'degraded', 'failed']);
+
 function RebuildSection({ host }: { host: Host }) {
   const { busy, problem, onSubmit } = useSubmit(async () => {
     const { job } = await post<{ host: Host; job: JobSummary }>(`/hosts/${seg(host.label)}/rebuild`);
@@ -100,7 +102,8 @@ function RebuildSection({ host }: { host: Host }) {
       <h2>Rebuild</h2>
       <p className="muted">Re-renders the configuration and restarts the server, keeping all data. Users are briefly disconnected.</p>
       <ProblemBanner problem={problem} />
-      <button type="button" className="secondary" disabled={busy} onClick={() => void onSubmit()}>Rebuild host</button>
+      <button type="button" className="secondary" disabled={busy || !rebuildable.has(host.status)} onClick={() => void onSubmit()}>Rebuild host</button>
+      {!rebuildable.has(host.status) && <p className="hint">Possible again once the current job has finished.</p>}
     </div>
   );
 }

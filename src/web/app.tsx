@@ -2,7 +2,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { Layout, NotFoundPage } from './layout.tsx';
 import { Loading } from './forms.tsx';
-import { navigate, matchPath, useLocation } from './router.tsx';
+import { matchPath, navigate, safeNext, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 import { AccountPage } from './pages/account.tsx';
 import { AccountSecurityPage } from './pages/account-security.tsx';
@@ -74,7 +74,7 @@ export function App() {
   const found = routes.map((route) => ({ route, params: matchPath(route.path, path) })).find((match) => match.params);
   if (!found) return <Layout><NotFoundPage /></Layout>;
   const { route, params } = found;
-  if (route.access === 'visitor' && account) return <Redirect to={query.get('next') ?? '/'} />;
+  if (route.access === 'visitor' && account) return <Redirect to={safeNext(query.get('next'))} />;
   if ((route.access === 'account' || route.access === 'operator') && !account) {
     // Operator pages do not reveal themselves to visitors: they are simply not found.
     if (route.access === 'operator') return <Layout><NotFoundPage /></Layout>;

@@ -13,6 +13,11 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   window.scrollTo(0, 0);
 }
 
+/** A `next` parameter, only when it is a path of this panel (never another site). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
 export interface Location {
   path: string;
   query: URLSearchParams;

@@ -81,10 +81,10 @@ function HostnameStep({ label, setLabel, checked, setChecked, onContinue }: {
   };
   // The live check: a moment after typing stops.
   useEffect(() => {
-    if (checked?.label === label.trim()) return;
     const timer = setTimeout(() => void check(label), 400);
     return () => clearTimeout(timer);
-  });
+    // Only a changed label needs a new check.
+  }, [label]);
   const current = checked && checked.label === label.trim() ? checked : undefined;
   return (
     <form onSubmit={(event) => { event.preventDefault(); if (current?.available) onContinue(); else void check(label); }} noValidate>

@@ -4,7 +4,7 @@ import { ApiProblem, post } from '../api-client.ts';
 import type { Session } from '../api-types.ts';
 import { Field, ProblemBanner, useSubmit } from '../forms.tsx';
 import { PageTitle } from '../layout.tsx';
-import { Link, navigate, useLocation } from '../router.tsx';
+import { Link, navigate, safeNext, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
 export function LogInPage() {
@@ -18,8 +18,7 @@ export function LogInPage() {
     try {
       const session = await post<Session>('/session', { email, password, ...(askCode && code ? { code: code.trim() } : {}) });
       signedIn(session);
-      const next = query.get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+      navigate(safeNext(query.get('next')));
     } catch (error) {
       if (error instanceof ApiProblem && error.code === 'second-factor-required' && !askCode) {
         setAskCode(true);

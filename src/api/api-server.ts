@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Registry } from 'prom-client';
 import type { HomeportContext } from '../jobs/job-context.ts';
 import { registerAuthentication, sessionCookie } from './authentication.ts';
+import { registerPanelFiles } from './panel-files.ts';
 import { registerProblemDetails } from './problem-details.ts';
 import { accountRoutes } from './routes/account.ts';
 import { apiTokenRoutes } from './routes/api-tokens.ts';
@@ -59,5 +60,6 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(operatorRoutes(context), { prefix: '/operator' });
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
+  await registerPanelFiles(app);
   return app;
 }

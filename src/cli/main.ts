@@ -28,7 +28,7 @@ program.command('start').description('start Homeport: database, edge, hosts, job
     return;
   }
   const running = await startHomeport(config);
-  console.error(`Homeport is running: API and panel on ${running.apiUrl}, hosts on https://<label>.${config.baseDomain}:${config.edgeHttpsPort}/`);
+  console.error(`Homeport is running: control panel and API on ${running.apiUrl}/, hosts on https://<label>.${config.baseDomain}:${config.edgeHttpsPort}/`);
   await new Promise<void>((resolve) => {
     const shutdown = () => {
       running.stop().then(resolve, (error: unknown) => {

@@ -1,0 +1,158 @@
+// The shapes of the API's answers the panel reads (see /api/v1/openapi.json).
+
+export interface BillingAddress {
+  line1: string;
+  line2: string | null;
+  postalCode: string;
+  city: string;
+  country: string;
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  name: string;
+  companyName: string | null;
+  vatId: string | null;
+  billingAddress: BillingAddress | null;
+  emailVerified: boolean;
+  isOperator: boolean;
+  twoFactorEnabled: boolean;
+  unusedRecoveryCodes: number;
+  requiredAction: 'password-change' | 'two-factor-enrolment' | null;
+  terms: { currentVersion: string | null; accepted: boolean };
+  purchaseBlockers: { code: string; detail: string }[];
+  createdAt: string;
+}
+
+export interface Session {
+  account: Account;
+  authenticatedBy: 'session' | 'token';
+  csrfToken: string | null;
+}
+
+export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled';
+
+export interface Host {
+  id: string;
+  label: string;
+  serverName: string;
+  homeserverUrl: string;
+  status: HostStatus;
+  size: string;
+  seats: number;
+  supportEmail: string | null;
+  synapseVersion: string | null;
+  createdAt: string;
+}
+
+export interface Size {
+  name: string;
+  title: string;
+  pricePerSeatMinor: number;
+  currency: string;
+  minSeats: number;
+  maxSeats: number;
+  maxUploadSize: string;
+}
+
+export interface Availability {
+  label: string;
+  hostname: string;
+  available: boolean;
+  reason?: string;
+  detail?: string;
+}
+
+export interface JobSummary {
+  id: string;
+  hostId: string;
+  kind: 'build' | 'rebuild' | 'cancel';
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  error: string | null;
+  attempts: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface Job extends JobSummary {
+  progress: number;
+  steps: { name: string; status: 'pending' | 'running' | 'done' | 'failed'; startedAt: string | null; finishedAt: string | null }[];
+  logs: { id: number; at: string; level: string; message: string }[];
+}
+
+export interface HostUser {
+  userId: string;
+  displayName: string | null;
+  admin: boolean;
+  deactivated: boolean;
+  erased: boolean;
+  locked: boolean;
+  createdAt: string | null;
+  lastSeenAt: string | null;
+}
+
+export interface RegistrationToken {
+  token: string;
+  usesAllowed: number | null;
+  pending: number;
+  completed: number;
+  expiresAt: string | null;
+  usable: boolean;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface Terms {
+  version: string;
+  text: string;
+  publishedAt: string;
+}
+
+export interface OperatorAccount {
+  id: string;
+  email: string;
+  name: string;
+  companyName: string | null;
+  isOperator: boolean;
+  emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  suspendedAt: string | null;
+  createdAt: string;
+}
+
+export interface OperatorHost {
+  id: string;
+  label: string;
+  serverName: string;
+  status: string;
+  size: string;
+  seats: number;
+  accountId: string;
+  accountEmail: string;
+  createdAt: string;
+}
+
+export interface CapturedMail {
+  id: number;
+  at: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  actorAccountId: string | null;
+  action: string;
+  hostId: string | null;
+  details: Record<string, unknown>;
+}

@@ -1,0 +1,149 @@
+// Form building blocks: fields that show the API's per-field errors, the problem banner, a submit
+// hook that tracks busy state and problems, copy buttons and typed confirmations.
+import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
+import { ApiProblem } from './api-client.ts';
+
+export function useSubmit(action: () => Promise<void>): { busy: boolean; problem: ApiProblem | undefined; onSubmit(event?: FormEvent): Promise<void>; clear(): void } {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const onSubmit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await action();
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, { title: 'Something went wrong', detail: String(error) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, problem, onSubmit, clear: () => setProblem(undefined) };
+}
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string;
+  name: string;
+  problem?: ApiProblem | undefined;
+  hint?: ReactNode;
+  /** The API's field name when it differs from the input's name (e.g. billingAddress.city). */
+  apiField?: string;
+}
+
+export function Field({ label, name, problem, hint, apiField, ...input }: FieldProps) {
+  const id = `field-${name}`;
+  const message = problem?.fieldMessage(apiField ?? name);
+  const describedBy = [hint ? `${id}-hint` : '', message ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={message ? 'field field-invalid' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} aria-invalid={message ? true : undefined} aria-describedby={describedBy} {...input} />
+      {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
+      {message && <p className="field-error" id={`${id}-error`}>{fieldSentence(label, message)}</p>}
+    </div>
+  );
+}
+
+/** The API says either a sentence ("Your name is required.") or a predicate ("is required"). */
+function fieldSentence(label: string, message: string): string {
+  return /^[A-Z]/.test(message) ? message : `${label} ${message}`;
+}
+
+export function ProblemBanner({ problem }: { problem: ApiProblem | undefined }) {
+  if (!problem) return null;
+  return (
+    <div className="problem" role="alert">
+      <strong>{problem.title}</strong>
+      <p>{problem.errors.length > 0 ? 'Please correct the fields marked below.' : problem.message}</p>
+    </div>
+  );
+}
+
+export function Notice({ kind = 'info', children }: { kind?: 'info' | 'warning' | 'success'; children: ReactNode }) {
+  return <div className={`notice notice-${kind}`} role={kind === 'warning' ? 'note' : 'status'}>{children}</div>;
+}
+
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+    } catch {
+      setCopied(copyWithSelection(text));
+    }
+  };
+  return <button type="button" className="secondary" onClick={() => void copy()}>{copied ? 'Copied' : label}</button>;
+}
+
+/** The Clipboard API needs a secure context; over plain http on a LAN address, fall back to a selection. */
+function copyWithSelection(text: string): boolean {
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.append(area);
+  area.select();
+  try {
+    return document.execCommand('copy');
+  } finally {
+    area.remove();
+  }
+}
+
+/** A secret shown exactly once: the value, a copy button and the warning that it will not come back. */
+export function ShownOnce({ label, value, warning }: { label: string; value: string; warning: string }) {
+  return (
+    <div className="shown-once" role="status">
+      <p className="shown-once-label">{label}</p>
+      <div className="secret-row"><code data-testid="secret">{value}</code><CopyButton text={value} /></div>
+      <p className="warning-text">{warning}</p>
+    </div>
+  );
+}
+
+export function Loading({ what = 'Loading' }: { what?: string }) {
+  return <p className="loading" aria-busy="true">{what}…</p>;
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <p className="empty-title">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+/** Like useSubmit, for buttons that act on one item of a list. */
+export function useAction<A>(action: (argument: A) => Promise<void>): { busy: boolean; problem: ApiProblem | undefined; run(argument: A): Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const run = async (argument: A) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await action(argument);
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, { title: 'Something went wrong', detail: String(error) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, problem, run };
+}
+
+/** A button that asks once more, in place, before doing something that cannot be undone. */
+export function ConfirmButton({ label, question, confirmLabel, busy, onConfirm }: { label: string; question: string; confirmLabel: string; busy?: boolean; onConfirm(): void }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) return <button type="button" className="danger secondary" onClick={() => setAsking(true)}>{label}</button>;
+  return (
+    <span className="confirm-inline" role="group" aria-label={question}>
+      <span>{question}</span>
+      <button type="button" className="danger" disabled={busy} onClick={() => { setAsking(false); onConfirm(); }}>{confirmLabel}</button>
+      <button type="button" className="secondary" onClick={() => setAsking(false)}>Keep</button>
+    </span>
+  );
+}

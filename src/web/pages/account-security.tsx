@@ -1,0 +1,18 @@
+// Password change and two-factor authentication of the signed-in account.
+import { PageTitle } from '../layout.tsx';
+import { AccountTabs } from './account-nav.tsx';
+import { ChangePasswordForm } from './required-action.tsx';
+import { TwoFactorSection } from './two-factor.tsx';
+
+export function AccountSecurityPage() {
+  return (
+    <section>
+      <PageTitle>Account</PageTitle>
+      <AccountTabs />
+      <h2>Password</h2>
+      <ChangePasswordForm />
+      <h2>Two-factor authentication</h2>
+      <TwoFactorSection />
+    </section>
+  );
+}

@@ -1,0 +1,159 @@
+// The set-up wizard: size → hostname (live availability check) → configure → review → purchase.
+// The step is in the URL, so back and forward move between steps.
+import { useEffect, useState } from 'react';
+import { ApiProblem, get, post, seg } from '../api-client.ts';
+import type { Availability, Host, JobSummary, Size } from '../api-types.ts';
+import { Field, Loading, ProblemBanner, useSubmit } from '../forms.tsx';
+import { formatMoney } from '../format.tsx';
+import { PageTitle } from '../layout.tsx';
+import { navigate, useLocation } from '../router.tsx';
+import { useAccount, useSession } from '../session.tsx';
+import { useApi } from '../use-api.ts';
+import { PurchaseBlockers } from './purchase-blockers.tsx';
+
+const steps = ['size', 'hostname', 'configure', 'review'] as const;
+type Step = (typeof steps)[number];
+const stepTitles: Record<Step, string> = { size: 'Size', hostname: 'Hostname', configure: 'Configure', review: 'Review and purchase' };
+
+export function HostWizardPage() {
+  const { query } = useLocation();
+  const sizes = useApi(() => get<{ sizes: Size[] }>('/sizes'), []);
+  const [size, setSize] = useState<Size | undefined>();
+  const [label, setLabel] = useState('');
+  const [checked, setChecked] = useState<Availability | undefined>();
+  const [seats, setSeats] = useState(0);
+  const wanted = (query.get('step') ?? 'size') as Step;
+  // A step is reachable only with what the steps before it chose (e.g. after a reload).
+  const step: Step = wanted === 'size' || !size ? 'size' : wanted === 'hostname' || !checked?.available ? 'hostname' : wanted;
+  const go = (next: Step) => navigate(`/hosts/new?step=${next}`);
+  return (
+    <section>
+      <PageTitle back={{ to: '/', label: 'Hosts' }}>Set up a host</PageTitle>
+      <ol className="wizard-steps">
+        {steps.map((s, index) => <li key={s} aria-current={s === step ? 'step' : undefined}>{index + 1}. {stepTitles[s]}</li>)}
+      </ol>
+      <ProblemBanner problem={sizes.problem} />
+      {!sizes.data ? <Loading /> : (
+        <>
+          {step === 'size' && <SizeStep sizes={sizes.data.sizes} chosen={size} onChoose={(s) => { setSize(s); setSeats((n) => Math.max(n, s.minSeats)); go('hostname'); }} />}
+          {step === 'hostname' && <HostnameStep label={label} setLabel={setLabel} checked={checked} setChecked={setChecked} onContinue={() => go('configure')} />}
+          {step === 'configure' && size && <ConfigureStep size={size} seats={seats} setSeats={setSeats} onContinue={() => go('review')} />}
+          {step === 'review' && size && checked && <ReviewStep size={size} availability={checked} seats={seats} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function SizeStep({ sizes, chosen, onChoose }: { sizes: Size[]; chosen: Size | undefined; onChoose(size: Size): void }) {
+  const [selected, setSelected] = useState(chosen?.name ?? sizes[0]?.name ?? '');
+  const size = sizes.find((s) => s.name === selected);
+  return (
+    <form onSubmit={(event) => { event.preventDefault(); if (size) onChoose(size); }}>
+      <h2>Choose your host size</h2>
+      <div className="choices" role="radiogroup" aria-label="Size">
+        {sizes.map((s) => (
+          <label key={s.name} className={s.name === selected ? 'choice chosen' : 'choice'}>
+            <input type="radio" name="size" value={s.name} checked={s.name === selected} onChange={() => setSelected(s.name)} />
+            <span className="choice-title">{s.title}</span>
+            <span>{formatMoney(s.pricePerSeatMinor, s.currency)} per seat per month</span>
+            <span className="muted">{s.minSeats}–{s.maxSeats} seats · uploads up to {s.maxUploadSize}</span>
+          </label>
+        ))}
+      </div>
+      <button type="submit" disabled={!size}>Continue</button>
+    </form>
+  );
+}
+
+function HostnameStep({ label, setLabel, checked, setChecked, onContinue }: {
+  label: string; setLabel(label: string): void; checked: Availability | undefined; setChecked(a: Availability | undefined): void; onContinue(): void;
+}) {
+  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const check = async (value: string) => {
+    if (value.trim() === '') return;
+    try {
+      setChecked(await get<Availability>(`/hostnames/${seg(value.trim())}`));
+      setProblem(undefined);
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error : undefined);
+    }
+  };
+  // The live check: a moment after typing stops.
+  useEffect(() => {
+    const timer = setTimeout(() => void check(label), 400);
+    return () => clearTimeout(timer);
+    // Only a changed label needs a new check.
+  }, [label]);
+  const current = checked && checked.label === label.trim() ? checked : undefined;
+  return (
+    <form onSubmit={(event) => { event.preventDefault(); if (current?.available) onContinue(); else void check(label); }} noValidate>
+      <h2>Choose a hostname</h2>
+      <ProblemBanner problem={problem} />
+      <Field
+        label="Hostname" name="label" value={label} autoComplete="off" autoCapitalize="none" spellCheck={false}
+        onChange={(e) => { setLabel(e.target.value.toLowerCase()); }}
+        hint="3–40 lowercase letters, digits and hyphens. It becomes your Matrix server name and can never change."
+      />
+      <div className="availability" aria-live="polite">
+        {current && current.available && <p className="success-text" data-testid="availability">{current.hostname} is available.</p>}
+        {current && !current.available && <p className="field-error" data-testid="availability">{current.detail ?? `${current.hostname} is not available.`}</p>}
+      </div>
+      <div className="actions">
+        <button type="button" className="secondary" onClick={() => void check(label)}>Check</button>
+        <button type="submit" disabled={!current?.available}>Continue</button>
+      </div>
+    </form>
+  );
+}
+
+function ConfigureStep({ size, seats, setSeats, onContinue }: { size: Size; seats: number; setSeats(n: number): void; onContinue(): void }) {
+  const valid = Number.isInteger(seats) && seats >= size.minSeats && seats <= size.maxSeats;
+  return (
+    <form onSubmit={(event) => { event.preventDefault(); if (valid) onContinue(); }} noValidate>
+      <h2>Configure your new host</h2>
+      <Field
+        label="Monthly active user seats" name="seats" type="number" min={size.minSeats} max={size.maxSeats} value={Number.isNaN(seats) ? '' : seats}
+        onChange={(e) => setSeats(e.target.valueAsNumber)}
+        hint={`${size.minSeats}–${size.maxSeats} seats. You can add seats later, but you cannot decrease your user count.`}
+      />
+      {!valid && <p className="field-error">Choose between {size.minSeats} and {size.maxSeats} seats.</p>}
+      <fieldset disabled className="coming-soon">
+        <legend>Custom DNS <span className="badge">coming soon</span></legend>
+        <label className="check"><input type="checkbox" /> Use my own domain</label>
+        <Field label="Custom homeserver domain" name="homeserverDomain" placeholder="example.com" disabled />
+        <Field label="Custom client domain" name="clientDomain" placeholder="chat.example.com" disabled />
+      </fieldset>
+      <button type="submit" disabled={!valid}>Continue</button>
+    </form>
+  );
+}
+
+function ReviewStep({ size, availability, seats }: { size: Size; availability: Availability; seats: number }) {
+  const account = useAccount();
+  const { refresh } = useSession();
+  const { busy, problem, onSubmit } = useSubmit(async () => {
+    try {
+      const { host, job } = await post<{ host: Host; job: JobSummary }>('/hosts', { label: availability.label, size: size.name, seats });
+      navigate(`/hosts/${host.label}/jobs/${job.id}`);
+    } finally {
+      await refresh();
+    }
+  });
+  const monthly = size.pricePerSeatMinor * seats;
+  return (
+    <form onSubmit={(event) => void onSubmit(event)}>
+      <h2>Review and purchase</h2>
+      <dl className="facts">
+        <dt>Server name</dt><dd>{availability.hostname}</dd>
+        <dt>Size</dt><dd>{size.title}</dd>
+        <dt>Seats</dt><dd>{seats}</dd>
+        <dt>Price</dt><dd>{formatMoney(monthly, size.currency)} per month ({seats} × {formatMoney(size.pricePerSeatMinor, size.currency)})</dd>
+        <dt>Payment</dt><dd>No payment card is asked for yet: this installation does not charge through the panel.</dd>
+      </dl>
+      <PurchaseBlockers account={account} />
+      <ProblemBanner problem={problem} />
+      <button type="submit" disabled={busy || account.purchaseBlockers.length > 0}>{busy ? 'Purchasing…' : 'Purchase'}</button>
+    </form>
+  );
+}

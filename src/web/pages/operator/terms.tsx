@@ -1,0 +1,53 @@
+// Operator: every version of the terms, and publishing a new one (every customer must accept it again).
+import { useState } from 'react';
+import { get, post } from '../../api-client.ts';
+import type { Terms } from '../../api-types.ts';
+import { EmptyState, Field, Loading, Notice, ProblemBanner, useSubmit } from '../../forms.tsx';
+import { formatDate } from '../../format.tsx';
+import { PageTitle } from '../../layout.tsx';
+import { useApi } from '../../use-api.ts';
+import { OperatorTabs } from './operator-nav.tsx';
+
+export function OperatorTermsPage() {
+  const versions = useApi(() => get<{ versions: Terms[] }>('/operator/terms'), []);
+  const [version, setVersion] = useState('');
+  const [text, setText] = useState('');
+  const [published, setPublished] = useState<string | undefined>();
+  const { busy, problem, onSubmit } = useSubmit(async () => {
+    const terms = await post<Terms>('/operator/terms', { version: version.trim(), text });
+    setPublished(terms.version);
+    setVersion('');
+    setText('');
+    await versions.reload();
+  });
+  return (
+    <section>
+      <PageTitle>Operator console</PageTitle>
+      <OperatorTabs />
+      <h2>Terms and conditions</h2>
+      {published && <Notice kind="success">Version {published} is published. Customers must accept it before their next purchase.</Notice>}
+      <form className="panel-section" onSubmit={(event) => void onSubmit(event)} noValidate>
+        <h3>Publish a new version</h3>
+        <ProblemBanner problem={problem} />
+        <Field label="Version" name="version" value={version} onChange={(e) => setVersion(e.target.value)} problem={problem} hint="e.g. 2025-01" />
+        <div className="field">
+          <label htmlFor="field-text">Text</label>
+          <textarea id="field-text" name="text" rows={8} value={text} onChange={(e) => setText(e.target.value)} />
+        </div>
+        <button type="submit" disabled={busy}>Publish</button>
+      </form>
+      <ProblemBanner problem={versions.problem} />
+      {!versions.data ? <Loading /> : versions.data.versions.length === 0 ? <EmptyState title="No terms published yet"><p>Until you publish terms, customers can buy without accepting any.</p></EmptyState> : (
+        <ul className="cards">
+          {versions.data.versions.map((terms, index) => (
+            <li key={terms.version} className="card">
+              <p className="card-title">Version {terms.version}{index === 0 && <span className="badge">current</span>}</p>
+              <p className="muted">Published {formatDate(terms.publishedAt)}</p>
+              <details><summary>Text</summary><div className="terms-text">{terms.text}</div></details>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,12 @@
+// Builds the control panel (src/web) into dist/web, which Homeport serves at `/`. `npm run dev:web`
+// serves it with hot reload instead, passing /api to a Homeport on HOMEPORT_API_URL.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: 'src/web',
+  base: '/',
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: { outDir: '../../dist/web', emptyOutDir: true, sourcemap: true },
+  server: { proxy: { '/api': process.env.HOMEPORT_API_URL ?? 'http://127.0.0.1:8080' } },
+  logLevel: 'warn',
+});

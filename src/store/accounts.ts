@@ -7,8 +7,6 @@ import type { Account, AccountsTable } from './schema.ts';
 
 const tokenPrefix = 'hpt_';
 
-export const hashApiToken = hashToken;
-
 export interface NewAccount {
   email: string;
   name: string;
@@ -90,7 +88,7 @@ export async function createApiToken(db: Db, accountId: string, name: string): P
   const token = newRandomToken(tokenPrefix);
   const row = await db
     .insertInto('api_tokens')
-    .values({ account_id: accountId, name, token_hash: hashApiToken(token) })
+    .values({ account_id: accountId, name, token_hash: hashToken(token) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, token };
@@ -118,7 +116,7 @@ export async function accountForToken(db: Db, token: string): Promise<Account | 
     .innerJoin('accounts', 'accounts.id', 'api_tokens.account_id')
     .selectAll('accounts')
     .select(['api_tokens.id as token_id', 'api_tokens.last_used_at'])
-    .where('api_tokens.token_hash', '=', hashApiToken(token))
+    .where('api_tokens.token_hash', '=', hashToken(token))
     .where('api_tokens.revoked_at', 'is', null)
     .where('accounts.suspended_at', 'is', null)
     .executeTakeFirst();

@@ -117,6 +117,22 @@ describe('ProcessSupervisor', () => {
     assert.equal(current.state('host:1'), 'stopped');
   });
 
+  it('adopts a process whose pid file was never written (Homeport killed right after spawning it)', async () => {
+    const child = idleChild('no-pid-file');
+    const previous = supervisor();
+    await previous.ensureRunning('host:3', child.spec);
+    const pid = previous.pid('host:3');
+    previous.releaseAll();
+    await rm(child.spec.pidFile);
+
+    const current = supervisor();
+    await current.ensureRunning('host:3', child.spec);
+    assert.equal(current.pid('host:3'), pid);
+    assert.deepEqual(await processesWith(child.marker), [pid]);
+    await current.stop('host:3');
+    assert.deepEqual(await processesWith(child.marker), []);
+  });
+
   it('stops a process an earlier Homeport left running even though it was never adopted', async () => {
     const child = idleChild('left-over');
     const previous = supervisor();

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../logger.ts';
@@ -206,15 +206,23 @@ export class ProcessSupervisor {
 
 /** The pid in the pid file, if that process still runs the expected command (pids get recycled). */
 async function adoptablePid(spec: Pick<ProcessSpec, 'command' | 'args' | 'pidFile'>): Promise<number | undefined> {
-  let pid: number;
-  try {
-    pid = Number((await readFile(spec.pidFile, 'utf8')).trim());
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  const recorded = Number((await readFile(spec.pidFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
     throw error;
+  })).trim());
+  if (Number.isInteger(recorded) && recorded > 0 && isAlive(recorded) && runsCommand(recorded, spec.command, spec.args)) return recorded;
+  // A Homeport killed between spawning and writing the pid file leaves a process no file names:
+  // found by its command line, it is adopted rather than started a second time.
+  return processRunningCommand(spec.command, spec.args);
+}
+
+async function processRunningCommand(command: string, args: string[]): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (isAlive(pid) && runsCommand(pid, command, args)) return pid;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
-  return runsCommand(pid, spec.command, spec.args) ? pid : undefined;
+  return undefined;
 }
 
 function runsCommand(pid: number, command: string, args: string[]): boolean {

@@ -67,6 +67,18 @@ export interface Config {
   loginFailuresPerAddress: number;
   /** HOMEPORT_LOGIN_WINDOW_MINUTES: the window of the login limits, in minutes (default 15). */
   loginWindowMinutes: number;
+  /** HOMEPORT_SIGNUPS_PER_ADDRESS_PER_HOUR: account registrations one client address may make per hour before 429 (default 10). */
+  signUpsPerAddressPerHour: number;
+  /** HOMEPORT_MAIL_REQUESTS_PER_ADDRESS_PER_HOUR: password reset and verification resend requests one client address may make per hour (default 20). */
+  mailRequestsPerAddressPerHour: number;
+  /** HOMEPORT_MAILS_PER_ACCOUNT_PER_HOUR: verification or reset mails one account receives per hour at most, whoever asks (default 5). */
+  mailsPerAccountPerHour: number;
+  /**
+   * HOMEPORT_TRUST_PROXY: which reverse proxies in front of the API are trusted to say the client's
+   * address in X-Forwarded-For: a number of hops, or comma-separated IPs/CIDRs; empty trusts none
+   * (default), so every limit counts the address that connected.
+   */
+  trustProxy: number | string[] | false;
   /** HOMEPORT_OPERATOR_EMAIL: the email of the first operator account, created with a one-time password on first start (default `operator@<base domain>`). */
   operatorEmail: string;
   /** HOMEPORT_EDGE_CNAME_TARGET: the name customers point their client domain's CNAME record at (default `edge.<base domain>`). */
@@ -167,6 +179,12 @@ function addressList(name: string, raw: string | undefined): string[] {
   return items;
 }
 
+function trustProxy(raw: string | undefined): number | string[] | false {
+  if (raw === undefined || raw.trim() === '') return false;
+  if (/^\d+$/.test(raw.trim())) return positiveInteger({ HOMEPORT_TRUST_PROXY: raw.trim() }, 'HOMEPORT_TRUST_PROXY', 1);
+  return addressList('HOMEPORT_TRUST_PROXY', raw);
+}
+
 export function isDevelopmentDomain(domain: string): boolean {
   return domain === 'localhost' || developmentSuffixes.some((suffix) => domain.endsWith(suffix));
 }
@@ -227,6 +245,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerAccount: positiveInteger(env, 'HOMEPORT_LOGIN_FAILURES_PER_ACCOUNT', 5),
     loginFailuresPerAddress: positiveInteger(env, 'HOMEPORT_LOGIN_FAILURES_PER_ADDRESS', 20),
     loginWindowMinutes: positiveInteger(env, 'HOMEPORT_LOGIN_WINDOW_MINUTES', 15),
+    signUpsPerAddressPerHour: positiveInteger(env, 'HOMEPORT_SIGNUPS_PER_ADDRESS_PER_HOUR', 10),
+    mailRequestsPerAddressPerHour: positiveInteger(env, 'HOMEPORT_MAIL_REQUESTS_PER_ADDRESS_PER_HOUR', 20),
+    mailsPerAccountPerHour: positiveInteger(env, 'HOMEPORT_MAILS_PER_ACCOUNT_PER_HOUR', 5),
+    trustProxy: trustProxy(env.HOMEPORT_TRUST_PROXY),
     operatorEmail,
     edgeCnameTarget: dnsName('HOMEPORT_EDGE_CNAME_TARGET', env.HOMEPORT_EDGE_CNAME_TARGET || `edge.${domain}`),
     dnsServers: dnsServers(env.HOMEPORT_DNS_SERVERS),

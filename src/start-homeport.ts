@@ -24,6 +24,7 @@ import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
 import { ensureSynapseVenv } from './runtime/local/synapse-venv.ts';
 import { migrate, openDatabase, type Db } from './store/database.ts';
 import { pruneLoginAttempts } from './store/login-attempts.ts';
+import { pruneRequestCounts } from './store/request-counts.ts';
 import { SecretBox } from './store/secret-box.ts';
 import { loadSizes } from './store/sizes-config.ts';
 
@@ -149,6 +150,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
     show(`First operator account created: ${firstOperator.email}\nOne-time password (shown only now; you choose a new one at the first login): ${firstOperator.password}\n`);
   }
   await pruneLoginAttempts(opened.db, new Date(Date.now() - 24 * 3_600_000));
+  await pruneRequestCounts(opened.db, new Date(Date.now() - 24 * 3_600_000));
   const reconciler = new HostReconciler(context);
   reconcilerRef.current = reconciler;
   await reconciler.start();

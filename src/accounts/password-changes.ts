@@ -5,6 +5,7 @@ import { recordAudit } from '../store/audit-log.ts';
 import { createEmailToken, retireEmailTokens, useEmailToken } from '../store/email-tokens.ts';
 import { revokeAccountSessions } from '../store/sessions.ts';
 import { passwordResetMail, resetValidForMs } from './account-mail.ts';
+import { mailLimitReached } from './mail-limits.ts';
 import type { AccountsContext } from './accounts-context.ts';
 import { checkNewPassword, hashPassword, verifyPassword } from './passwords.ts';
 
@@ -12,6 +13,11 @@ import { checkNewPassword, hashPassword, verifyPassword } from './passwords.ts';
 export async function requestPasswordReset(context: AccountsContext, email: string): Promise<void> {
   const account = await findAccountByEmail(context.db, email.trim());
   if (!account || account.suspended_at !== null) return;
+  // The answer stays the same, so a stranger cannot use this to flood someone's inbox or probe it.
+  if (await mailLimitReached(context, account.id)) {
+    context.logger.warn({ accountId: account.id }, 'password reset not mailed: the account reached its hourly mail limit');
+    return;
+  }
   await retireEmailTokens(context.db, account.id, 'reset-password');
   const token = await createEmailToken(context.db, account.id, 'reset-password', resetValidForMs);
   await recordAudit(context.db, { actorAccountId: account.id, actor: 'customer', action: 'account.password-reset-requested' });

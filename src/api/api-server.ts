@@ -3,10 +3,12 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { Config } from '../config.ts';
 import type { HomeportContext } from '../jobs/job-context.ts';
 import { registerAuthentication, sessionCookie } from './authentication.ts';
 import { registerPanelFiles } from './panel-files.ts';
 import { registerProblemDetails } from './problem-details.ts';
+import { registerRequestLimits } from './request-limits.ts';
 import { accountRoutes } from './routes/account.ts';
 import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
@@ -21,11 +23,18 @@ import { sessionRoutes } from './routes/session.ts';
 import { signUpRoutes } from './routes/sign-up.ts';
 import { termsRoutes } from './routes/terms.ts';
 
+/** A number of hops becomes proxy-addr's hop test (Fastify's types leave the number form out). */
+function trustedProxies(setting: Config['trustProxy']): string[] | boolean | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 export async function buildApiServer(context: HomeportContext, metrics: Registry): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: context.logger.child({ component: 'api' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // request.ip is the client's address only through proxies the operator named.
+    trustProxy: trustedProxies(context.config.trustProxy),
     // Unknown fields are refused, not silently dropped: a typo must not pass for a valid request.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -44,6 +53,7 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
   });
   registerProblemDetails(app);
   await registerAuthentication(app, context.db, context.config);
+  await registerRequestLimits(app, context.db);
   await app.register(healthRoutes(context.db, metrics));
   await app.register(async (api) => {
     await api.register(catalogueRoutes(context));

@@ -36,3 +36,14 @@ export async function useEmailToken(db: Db, purpose: EmailTokenPurpose, token: s
 export async function retireEmailTokens(db: Db, accountId: string, purpose: EmailTokenPurpose): Promise<void> {
   await db.updateTable('email_tokens').set({ used_at: sql`now()` }).where('account_id', '=', accountId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
 }
+
+/** How many mailed links the account was sent since the given time, of every purpose. */
+export async function emailTokensSince(db: Db, accountId: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('email_tokens')
+    .select((eb) => eb.fn.countAll<string>().as('sent'))
+    .where('account_id', '=', accountId)
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.sent);
+}

@@ -72,6 +72,12 @@ export interface LoginAttemptsTable {
   succeeded: boolean;
 }
 
+export interface RequestCountsTable {
+  key: string;
+  window_start: Date;
+  count: number;
+}
+
 export interface TermsVersionsTable {
   id: Generated<string>;
   version: string;
@@ -198,6 +204,7 @@ export interface Database {
   email_tokens: EmailTokensTable;
   recovery_codes: RecoveryCodesTable;
   login_attempts: LoginAttemptsTable;
+  request_counts: RequestCountsTable;
   terms_versions: TermsVersionsTable;
   terms_acceptances: TermsAcceptancesTable;
   captured_mail: CapturedMailTable;

@@ -86,6 +86,9 @@ export class HomeportProcess {
       HOMEPORT_SYNAPSE_VENV: synapseVenv,
       HOMEPORT_SYNAPSE_EXTRA_CONFIG: extraConfig,
       HOMEPORT_LOG_LEVEL: 'debug',
+      // Every test registers from 127.0.0.1; test/integration/request-limits.test.ts sets its own.
+      HOMEPORT_SIGNUPS_PER_ADDRESS_PER_HOUR: '1000',
+      HOMEPORT_MAIL_REQUESTS_PER_ADDRESS_PER_HOUR: '1000',
       ...extraEnv,
     };
     return new HomeportProcess(env, dataDir);

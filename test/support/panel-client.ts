@@ -7,6 +7,8 @@ export interface PanelRequestOptions {
   /** Leave out the X-CSRF-Token header, as a forged cross-site request would. */
   withoutCsrf?: boolean;
   bearer?: string;
+  /** Extra request headers, e.g. X-Forwarded-For as a trusted proxy would send it. */
+  headers?: Record<string, string>;
 }
 
 export class PanelClient {
@@ -20,7 +22,7 @@ export class PanelClient {
   }
 
   async request<T = Record<string, unknown>>(method: string, path: string, options: PanelRequestOptions = {}): Promise<ApiAnswer<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (this.cookie) headers.cookie = this.cookie;
     if (this.csrfToken && !options.withoutCsrf) headers['x-csrf-token'] = this.csrfToken;

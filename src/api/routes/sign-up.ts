@@ -8,15 +8,17 @@ import { registerAccount } from '../../accounts/register-account.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount, setSessionCookie } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
+import { mailRequestLimit, signUpLimit } from '../request-limits.ts';
 import { Email, Password, RegisterBody, SessionView, TokenBody, accountView } from './account-schemas.ts';
 import { csrfTokenFor } from '../../store/sessions.ts';
 
 export function signUpRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/accounts', {
+      config: { rateLimit: signUpLimit(context.config) },
       schema: {
         tags: ['sign-up'], summary: 'Register; sends a verification mail and logs the new account in', body: RegisterBody,
-        response: { 201: SessionView, 400: Problem, 409: Problem, 422: Problem },
+        response: { 201: SessionView, 400: Problem, 409: Problem, 422: Problem, 429: Problem },
       },
     }, async (request, reply) => {
       const { account, session } = await registerAccount(context, { ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
@@ -33,13 +35,15 @@ export function signUpRoutes(context: HomeportContext): FastifyPluginAsyncTypebo
     });
 
     app.post('/email-verifications/resend', {
-      schema: { tags: ['sign-up'], summary: 'Mail a new verification link (earlier links stop working)', security: accountSecurity, response: { 200: Type.Object({ sent: Type.Boolean() }), 401: Problem, 403: Problem } },
+      config: { rateLimit: mailRequestLimit(context.config) },
+      schema: { tags: ['sign-up'], summary: 'Mail a new verification link (earlier links stop working)', security: accountSecurity, response: { 200: Type.Object({ sent: Type.Boolean() }), 401: Problem, 403: Problem, 429: Problem } },
     }, async (request) => resendVerificationMail(context, requireAccount(request).id));
 
     app.post('/password-resets', {
+      config: { rateLimit: mailRequestLimit(context.config) },
       schema: {
         tags: ['sign-up'], summary: 'Mail a password reset link; the answer is the same whether the account exists or not',
-        body: Type.Object({ email: Email }, { additionalProperties: false }), response: { 202: Type.Object({ detail: Type.String() }), 400: Problem },
+        body: Type.Object({ email: Email }, { additionalProperties: false }), response: { 202: Type.Object({ detail: Type.String() }), 400: Problem, 429: Problem },
       },
     }, async (request, reply) => {
       await requestPasswordReset(context, request.body.email);

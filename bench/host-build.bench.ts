@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { generateHomeserverSecrets } from '../src/synapse/host-secrets.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../src/synapse/homeserver-config.ts';
 import { waitForHealth } from '../src/synapse/synapse-http.ts';
-import { venvPython } from '../src/runtime/local/synapse-venv.ts';
+import { synapseVersion, venvPython } from '../src/runtime/local/synapse-venv.ts';
+import { templateDatabaseName } from '../src/runtime/local/synapse-schema-template.ts';
+import { eventually } from '../test/support/eventually.ts';
 import { synapseVenv } from '../test/support/environment.ts';
 import { hostAdmin, openHomeportDatabase } from '../test/support/host-admin.ts';
 import { HomeportProcess } from '../test/support/homeport-process.ts';
@@ -103,6 +105,14 @@ const homeport = await HomeportProcess.create('bench');
 try {
   await homeport.start();
   const token = await homeport.createAccount('bench@example.org');
+  // Measure the installation's steady state: the Synapse schema template is prepared once after
+  // the first start, in the background, and must not compete with the baseline for the CPU.
+  await eventually(async () => {
+    const postgres = await openHomeportDatabase(homeport, 'postgres');
+    const { rows } = await postgres.pool.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate', [templateDatabaseName(synapseVersion)]);
+    await postgres.close();
+    if (rows.length === 0) throw new Error('the schema template is not ready yet');
+  }, 300_000, 500);
   await bareSynapseColdStart(homeport, 'warmup');
   const bare = await bareSynapseColdStart(homeport, 'measured');
   const host = await createToFirstLogin(homeport, token, 'acme');

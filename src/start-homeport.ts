@@ -21,7 +21,8 @@ import { LocalRuntime } from './runtime/local/local-runtime.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
 import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
 import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
-import { ensureSynapseVenv } from './runtime/local/synapse-venv.ts';
+import { ensureSynapseVenv, synapseVersion } from './runtime/local/synapse-venv.ts';
+import { SynapseSchemaTemplate } from './runtime/local/synapse-schema-template.ts';
 import { migrate, openDatabase, type Db } from './store/database.ts';
 import { pruneLoginAttempts } from './store/login-attempts.ts';
 import { pruneRequestCounts } from './store/request-counts.ts';
@@ -136,8 +137,16 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
 
   // The runtime reports process changes to the reconciler, which itself needs the runtime.
   const reconcilerRef: { current?: HostReconciler } = {};
+  // With Homeport's own cluster the admin role is a superuser and can hand a copied schema to each host's role.
+  const schemaTemplate = urls.cluster ? new SynapseSchemaTemplate({
+    adminPool, databaseEndpoint: urls.endpoint, venvPython, synapseVersion, workDir: config.dataDir, logger: logger.child({ component: 'schema-template' }),
+  }) : undefined;
+  if (schemaTemplate) {
+    schemaTemplate.prepareInBackground();
+    parts.add('schema template', () => schemaTemplate.stop());
+  }
   const runtime = new LocalRuntime({
-    config, logger, adminPool, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython,
+    config, logger, adminPool, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython, schemaTemplate,
     synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
     onProcessState: (hostId, state) => reconcilerRef.current?.onProcessState(hostId, state),
   });

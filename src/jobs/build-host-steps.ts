@@ -31,8 +31,8 @@ export const databaseStep: JobStep = {
   async run({ context, hostId, log }) {
     await ensureHostSecrets(context.db, context.box, hostId);
     const spec = await loadHostSpec(context, hostId);
-    await context.runtime.ensureDatabase(spec.database);
-    await log(`database ${spec.database.name} ready (UTF8, C collation)`);
+    const { fromTemplate } = await context.runtime.ensureDatabase(spec.database);
+    await log(`database ${spec.database.name} ready (UTF8, C collation${fromTemplate ? ', Synapse schema copied from the prepared template' : ''})`);
   },
 };
 

@@ -28,8 +28,12 @@ export interface HostSpec {
 export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'publicBaseUrl' | 'supportEmail'>;
 
 export interface HostRuntime {
-  /** Creates the host's database and role if missing (UTF8, C collation, template0). */
-  ensureDatabase(database: HostSpec['database']): Promise<void>;
+  /**
+   * Creates the host's database and role if missing (UTF8, C collation): a copy of the prepared
+   * Synapse schema when the runtime has one, else empty (always empty with `empty: true`, e.g. to
+   * restore a dump into).
+   */
+  ensureDatabase(database: HostSpec['database'], options?: { empty?: boolean }): Promise<{ fromTemplate: boolean }>;
   /** Writes the signing key, secrets and homeserver.yaml for the host. */
   writeConfig(spec: HostSpec): Promise<void>;
   /** Starts Synapse unless it already runs (adopting a process left from an earlier Homeport). */

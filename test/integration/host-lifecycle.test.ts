@@ -154,7 +154,8 @@ describe('a host', () => {
 
     const cancel = await homeport.api<{ job: { id: string } }>('DELETE', `/api/v1/hosts/${hostId}`, { token, body: { confirm: 'acme' } });
     assert.equal(cancel.status, 202);
-    assert.equal((await homeport.waitForJob(token, cancel.body.job.id)).status, 'succeeded');
+    const cancelled = await homeport.waitForJob(token, cancel.body.job.id);
+    assert.equal(cancelled.status, 'succeeded', JSON.stringify(cancelled));
     assert.equal((await homeport.api<{ status: string }>('GET', `/api/v1/hosts/${hostId}`, { token })).body.status, 'cancelled');
 
     assert.deepEqual(await synapseProcesses(homeport.dataDir, hostId), []);

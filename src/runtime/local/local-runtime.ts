@@ -12,6 +12,7 @@ import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
+import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
 
 export interface LocalRuntimeOptions {
@@ -24,6 +25,8 @@ export interface LocalRuntimeOptions {
   supervisor: ProcessSupervisor;
   edge: CaddyEdge;
   venvPython: string;
+  /** The prepared Synapse schema new databases are copied from (local PostgreSQL cluster only). */
+  schemaTemplate?: SynapseSchemaTemplate;
   /** Extra homeserver.yaml keys for every host (tests raise rate limits with it). */
   synapseOverrides?: Record<string, unknown>;
   onProcessState?(hostId: string, state: HostProcessState): void;
@@ -47,8 +50,9 @@ export class LocalRuntime implements HostRuntime {
     return join(this.#options.config.dataDir, 'hosts', hostId);
   }
 
-  async ensureDatabase(database: HostSpec['database']): Promise<void> {
-    await ensureHostDatabase(this.#options.adminPool, database);
+  async ensureDatabase(database: HostSpec['database'], options: { empty?: boolean } = {}): Promise<{ fromTemplate: boolean }> {
+    const template = options.empty ? undefined : this.#options.schemaTemplate?.readyTemplate();
+    return ensureHostDatabase(this.#options.adminPool, database, template ? { name: template, owner: templateOwner } : undefined);
   }
 
   async writeConfig(spec: HostSpec): Promise<void> {

@@ -91,8 +91,10 @@ export interface Config {
   fetchCaFile: string | undefined;
   /** HOMEPORT_FETCH_TIMEOUT_MS: how long one fetch of a customer's URL may take, all redirects included (default 10000). */
   fetchTimeoutMs: number;
-  /** HOMEPORT_DELEGATION_RECHECK_MINUTES: how long after a failed delegation check Homeport checks again by itself (default 240). */
+  /** HOMEPORT_DELEGATION_RECHECK_MINUTES: how long after a failed delegation check Homeport checks again by itself (default 240; fractions allowed). */
   delegationRecheckMinutes: number;
+  /** HOMEPORT_ELEMENT_WEB_DIR: an unpacked Element Web release (with index.html) served at every host's client URL; without it the client URL says Element Web is not configured. */
+  elementWebDir: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -114,6 +116,14 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
   return value;
 }
 
@@ -255,7 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fetchAllow: addressList('HOMEPORT_FETCH_ALLOW', env.HOMEPORT_FETCH_ALLOW),
     fetchCaFile: env.HOMEPORT_FETCH_CA_FILE ? resolve(env.HOMEPORT_FETCH_CA_FILE) : undefined,
     fetchTimeoutMs: positiveInteger(env, 'HOMEPORT_FETCH_TIMEOUT_MS', 10_000),
-    delegationRecheckMinutes: positiveInteger(env, 'HOMEPORT_DELEGATION_RECHECK_MINUTES', 240),
+    delegationRecheckMinutes: positiveNumber(env, 'HOMEPORT_DELEGATION_RECHECK_MINUTES', 240),
+    elementWebDir: env.HOMEPORT_ELEMENT_WEB_DIR ? resolve(env.HOMEPORT_ELEMENT_WEB_DIR) : undefined,
   };
 }
 

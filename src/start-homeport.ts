@@ -1,6 +1,7 @@
 // The composition root: starts every part of Homeport in order (database, edge, runtime, jobs,
 // reconciler, API) from a Config, and stops them in reverse. Reading argv/env is the CLI's job.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -77,6 +78,13 @@ async function databases(config: Config, logger: Logger): Promise<{ homeport: st
   return { homeport: await cluster.connectionString('homeport'), admin, endpoint: { host: '127.0.0.1', port: config.pgPort }, cluster };
 }
 
+/** An Element Web release is a directory with index.html at its top; anything else would serve nothing. */
+async function checkElementWebDir(dir: string | undefined): Promise<void> {
+  if (!dir) return;
+  const found = await stat(join(dir, 'index.html')).then((info) => info.isFile(), () => false);
+  if (!found) throw new Error(`HOMEPORT_ELEMENT_WEB_DIR (${dir}) has no index.html: point it at an unpacked Element Web release`);
+}
+
 /** What has been started so far, stopped in reverse order: on Ctrl-C, or when a later part fails to start. */
 class StartedParts {
   readonly #stops: { name: string; stop: () => Promise<void> }[] = [];
@@ -112,6 +120,7 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
 
 async function startParts(config: Config, logger: Logger, parts: StartedParts, options: StartOptions): Promise<RunningHomeport> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await checkElementWebDir(config.elementWebDir);
   const venvPython = await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
   const urls = await databases(config, logger);
   // Hosts keep running without Homeport only when asked to; then their database must too.

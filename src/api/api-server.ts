@@ -22,6 +22,10 @@ import { operatorRoutes } from './routes/operator.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signUpRoutes } from './routes/sign-up.ts';
 import { termsRoutes } from './routes/terms.ts';
+import { edgeRoutes } from './routes/edge.ts';
+import { hostClientDomainRoutes } from './routes/host-client-domain.ts';
+import { hostLookAndFeelRoutes } from './routes/host-look-and-feel.ts';
+import { operatorClientDomainRoutes } from './routes/operator-client-domains.ts';
 
 /** A number of hops becomes proxy-addr's hop test (Fastify's types leave the number form out). */
 function trustedProxies(setting: Config['trustProxy']): string[] | boolean | ((address: string, hop: number) => boolean) {
@@ -68,6 +72,10 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(apiTokenRoutes(context));
     await api.register(termsRoutes(context));
     await api.register(operatorRoutes(context), { prefix: '/operator' });
+    await api.register(edgeRoutes(context));
+    await api.register(hostLookAndFeelRoutes(context));
+    await api.register(hostClientDomainRoutes(context));
+    await api.register(operatorClientDomainRoutes(context), { prefix: '/operator' });
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
   await registerPanelFiles(app);

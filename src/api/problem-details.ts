@@ -41,6 +41,7 @@ const statusOf: Record<ErrorCode, number> = {
   'custom-dns-invalid': 422,
   'domain-taken': 409,
   'no-custom-dns': 409,
+  'look-and-feel-invalid': 422,
 };
 
 export const Problem = Type.Object(

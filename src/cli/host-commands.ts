@@ -1,6 +1,7 @@
 // `homeport host ...`, `homeport sizes`, `homeport hostname`, `homeport job`: customer actions through the API.
 import type { Command } from 'commander';
 import { ApiClient } from './api-client.ts';
+import { registerClientCommands } from './client-commands.ts';
 import { followJob } from './job-progress.ts';
 
 interface HostView {
@@ -182,4 +183,6 @@ export function registerHostCommands(program: Command): void {
       const { job } = await api.request<{ job: JobSummary }>('DELETE', `/api/v1/hosts/${encodeURIComponent(ref)}`, { confirm: options.confirm });
       await waitFor(api, job, Boolean(options.wait));
     });
+
+  registerClientCommands(host);
 }

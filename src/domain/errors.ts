@@ -35,7 +35,8 @@ export type ErrorCode =
   | 'account-details-invalid'
   | 'custom-dns-invalid'
   | 'domain-taken'
-  | 'no-custom-dns';
+  | 'no-custom-dns'
+  | 'look-and-feel-invalid';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

@@ -48,8 +48,8 @@ export function hostPublicUrl(config: Pick<Config, 'edgeHttpsPort'>, host: Pick<
 
 /**
  * Where a host is reached: derived from its row and the settings, the same for the runtime and
- * the edge. A custom-DNS host stays routed on the base domain until the edge serves custom
- * domains (issue 5, point 5).
+ * the edge. Every host keeps its name on the base domain; a custom-DNS host is also served on its
+ * own domains (see edge-hosts.ts).
  */
 export function hostAddresses(
   config: Pick<Config, 'edgeHttpsPort' | 'baseDomain'>,

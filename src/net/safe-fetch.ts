@@ -19,6 +19,8 @@ export interface SafeFetchOptions {
   maxBytes: number;
   /** Redirects followed; the one after the last is refused. */
   maxRedirects: number;
+  /** The Accept header (JSON by default: the well-known files). */
+  accept?: string;
 }
 
 export interface FetchedHop {
@@ -113,7 +115,7 @@ function requestHop(url: URL, address: string, options: SafeFetchOptions, signal
     lookup: pinnedLookup(address),
     agent: false,
     signal,
-    headers: { accept: 'application/json', 'user-agent': 'Homeport delegation check' },
+    headers: { accept: options.accept ?? 'application/json', 'user-agent': 'Homeport URL check' },
   };
   if (secure) {
     if (isIP(hostname) === 0) requestOptions.servername = hostname;

@@ -25,7 +25,18 @@ export interface HostSpec {
 }
 
 /** What the edge needs of a host: no secrets. */
-export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'publicBaseUrl' | 'supportEmail'>;
+export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'publicBaseUrl' | 'supportEmail'> & {
+  /** The customer's own names the host answers on: its client domain and custom homeserver domain. */
+  customNames: string[];
+  /** Earlier client domains that still serve the host. */
+  previousNames: string[];
+  /** Earlier client domains switched to answer every request with "server moved". */
+  movedNames: string[];
+  /** The `m.server` of the host's /.well-known/matrix/server: `<name>:<edge HTTPS port>`. */
+  delegatedServer: string;
+  /** The host's Element Web config.json. */
+  clientConfig: Record<string, unknown>;
+};
 
 export interface HostRuntime {
   /**
@@ -42,8 +53,10 @@ export interface HostRuntime {
   waitHealthy(spec: HostSpec, timeoutMs: number): Promise<void>;
   stop(hostId: string): Promise<void>;
   processState(hostId: string): HostProcessState;
-  /** Makes the edge route exactly the given hosts. */
+  /** Makes the edge route exactly the given hosts (their Element Web config.json included). */
   applyEdge(hosts: EdgeRoute[]): Promise<void>;
+  /** Writes the host's Element Web config.json; served at once, no restart. */
+  writeClientConfig(hostId: string, config: Record<string, unknown>): Promise<void>;
   /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */
   remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void>;
 }

@@ -166,3 +166,20 @@ export async function listAllHosts(db: Db, options: { status?: HostStatus; limit
   if (options.status) query = query.where('hosts.status', '=', options.status);
   return query.execute();
 }
+
+/** A custom-DNS host's new client domain; another live host's client domain is refused. */
+export async function setHostClientDomain(db: Db, hostId: string, domain: string): Promise<HostRow> {
+  try {
+    return await db
+      .updateTable('hosts')
+      .set({ custom_client_domain: domain, updated_at: sql`now()` })
+      .where('id', '=', hostId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    if (isUniqueViolation(error, 'hosts_client_domain_live_key')) {
+      throw new HomeportError('domain-taken', 'Domain taken', `Another host already has the client domain "${domain}".`);
+    }
+    throw error;
+  }
+}

@@ -190,6 +190,25 @@ export interface AuditLogTable {
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
+export interface HostLookAndFeelTable {
+  host_id: string;
+  brand: string | null;
+  home_url: string | null;
+  welcome_url: string | null;
+  logo_url: string | null;
+  welcome_background_url: string | null;
+  updated_at: Timestamp;
+}
+
+export interface HostPreviousClientDomainsTable {
+  host_id: string;
+  domain: string;
+  /** True: the domain answers every request with "server moved" (401 M_UNKNOWN_TOKEN). */
+  moved: Generated<boolean>;
+  replaced_at: Timestamp;
+  moved_at: Timestamp | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_tokens: ApiTokensTable;
@@ -208,6 +227,8 @@ export interface Database {
   terms_versions: TermsVersionsTable;
   terms_acceptances: TermsAcceptancesTable;
   captured_mail: CapturedMailTable;
+  host_look_and_feel: HostLookAndFeelTable;
+  host_previous_client_domains: HostPreviousClientDomainsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -219,3 +240,5 @@ export type DelegationCheckRow = Selectable<DelegationChecksTable>;
 export type JobRow = Selectable<JobsTable>;
 export type JobStepRow = Selectable<JobStepsTable>;
 export type JobLogRow = Selectable<JobLogsTable>;
+export type HostLookAndFeelRow = Selectable<HostLookAndFeelTable>;
+export type PreviousClientDomainRow = Selectable<HostPreviousClientDomainsTable>;

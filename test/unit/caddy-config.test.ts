@@ -93,9 +93,14 @@ describe('renderCaddyConfig', () => {
           handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${18001 + index}` }],
         });
       }
-      for (const path of ['/_synapse/metrics', '/', '/.well-known/other']) {
+      for (const path of ['/_synapse/metrics', '/_synapse/replication/x', '/.well-known/other']) {
         assert.deepEqual(handlerFor(subroutes, path), { handler: 'static_response', status_code: 404 });
       }
+      // Without an Element Web bundle the client URL says so.
+      const client = handlerFor(subroutes, '/');
+      assert.equal(client?.handler, 'static_response');
+      assert.equal(client.status_code, 503);
+      assert.match(client.body ?? '', /Element Web is not configured on this installation/);
     }
   });
 
@@ -148,5 +153,75 @@ describe('renderCaddyConfig', () => {
     }]);
     const defaults = renderCaddyConfig({ ...base, tls: { mode: 'acme' }, hosts: twoHosts });
     assert.deepEqual(defaults.apps.tls?.automation.policies[0]?.issuers, [{ module: 'acme' }]);
+  });
+});
+
+describe('renderCaddyConfig for custom domains and the web client', () => {
+  const ask = 'http://127.0.0.1:8080/api/v1/edge/certificate-permission';
+  const custom: EdgeHost = {
+    ...host('acme', 18001),
+    customNames: ['chat.example.com', 'example.com'],
+    previousNames: ['old.example.com'],
+    movedNames: ['older.example.com'],
+    clientConfigDir: '/data/hosts/acme/element-web',
+  };
+
+  it("serves a host on its own domains, under its base name's route; earlier domains after every current name", () => {
+    const routes = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] }).apps.http.servers.edge?.routes ?? [];
+    assert.deepEqual(routes.map((route) => route['@id']), ['host-acme', 'host-globex', 'host-acme-previous', 'moved-client-domains', undefined]);
+    assert.deepEqual(routes[0]?.match, [{ host: ['acme.homeport.localhost', 'chat.example.com', 'example.com'] }]);
+    assert.deepEqual(routes[2]?.match, [{ host: ['old.example.com'] }]);
+    assert.deepEqual(routes[2]?.handle, routes[0]?.handle);
+  });
+
+  it('answers every request on a moved domain with 401 M_UNKNOWN_TOKEN and CORS, and 204 to OPTIONS', () => {
+    const routes = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom] }).apps.http.servers.edge?.routes ?? [];
+    const moved = routes.find((route) => route['@id'] === 'moved-client-domains');
+    assert.deepEqual(moved?.match, [{ host: ['older.example.com'] }]);
+    const handler = moved?.handle[0];
+    assert.equal(handler?.handler, 'subroute');
+    for (const [path, method] of [['/_matrix/client/v3/sync', 'GET'], ['/_matrix/client/v3/rooms/x/send', 'POST'], ['/', 'GET']]) {
+      const answer = handlerFor(handler.routes, path!, method);
+      assert.equal(answer?.handler, 'static_response');
+      assert.equal(answer.status_code, 401);
+      assert.deepEqual(JSON.parse(answer.body ?? ''), { errcode: 'M_UNKNOWN_TOKEN', error: 'Server moved, please log in again.' });
+      assert.deepEqual(answer.headers?.['Access-Control-Allow-Origin'], ['*']);
+      assert.match(answer.headers?.['Access-Control-Allow-Headers']?.[0] ?? '', /Authorization/);
+    }
+    const preflight = handlerFor(handler.routes, '/_matrix/client/v3/sync', 'OPTIONS');
+    assert.equal(preflight?.handler, 'static_response');
+    assert.equal(preflight.status_code, 204);
+    assert.match(preflight.headers?.['Access-Control-Allow-Methods']?.[0] ?? '', /POST/);
+  });
+
+  it('gets base names up front and custom names on demand, after asking Homeport', () => {
+    const config = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] });
+    assert.deepEqual(config.apps.tls?.automation, {
+      policies: [
+        { subjects: ['acme.homeport.localhost', 'globex.homeport.localhost'], issuers: [{ module: 'internal' }] },
+        { issuers: [{ module: 'internal' }], on_demand: true },
+      ],
+      on_demand: { ask },
+    });
+    assert.deepEqual(config.apps.http.servers.edge?.tls_connection_policies, [{}]);
+    const redirect = config.apps.http.servers.redirect?.routes[0]?.match?.[0]?.host;
+    assert.deepEqual(redirect, ['acme.homeport.localhost', 'chat.example.com', 'example.com', 'old.example.com', 'older.example.com', 'globex.homeport.localhost']);
+    // No custom names: nothing is ever issued on demand.
+    const plain = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [host('globex', 18002)] });
+    assert.equal(plain.apps.tls?.automation.on_demand, undefined);
+    assert.equal(plain.apps.tls?.automation.policies.length, 1);
+  });
+
+  it("serves Element Web from the bundle, with the host's own config.json never cached", () => {
+    const routes = renderCaddyConfig({ ...base, elementWebDir: '/opt/element', hosts: [custom] }).apps.http.servers.edge?.routes ?? [];
+    const subroutes = hostSubroutes(routes, 'acme');
+    const configRoute = subroutes.find((route) => route.match?.[0]?.path?.includes('/config.json'));
+    assert.deepEqual(configRoute?.handle, [
+      { handler: 'headers', response: { set: { 'Cache-Control': ['no-cache'] } } },
+      { handler: 'file_server', root: '/data/hosts/acme/element-web' },
+    ]);
+    assert.deepEqual(handlerFor(subroutes, '/'), { handler: 'file_server', root: '/opt/element' });
+    assert.deepEqual(handlerFor(subroutes, '/bundles/app.js'), { handler: 'file_server', root: '/opt/element' });
+    assert.deepEqual(handlerFor(subroutes, '/_synapse/metrics'), { handler: 'static_response', status_code: 404 });
   });
 });

@@ -1,19 +1,18 @@
 // A custom-DNS host's delegation: what its owner publishes, and the check of what is published
 // (both well-knowns fetched SSRF-safely, the client domain's CNAME looked up). The check runs on
 // request, after creation and again every few hours until it passes.
-import { readFile } from 'node:fs/promises';
 import type { Task } from 'graphile-worker';
 import type { Config } from '../../config.ts';
 import { judgeCname, judgeWellKnown, type Finding, type SeenCname } from '../../domain/delegation-findings.ts';
 import { renderDelegation, type Delegation, type DelegationInput } from '../../domain/delegation.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { createResolver, resolveCname } from '../../net/dns-resolver.ts';
-import { parseAllowList } from '../../net/public-address.ts';
-import { safeFetch, type SafeFetchOptions } from '../../net/safe-fetch.ts';
+import { safeFetch } from '../../net/safe-fetch.ts';
 import { lastDelegationCheck, recordDelegationCheck } from '../../store/delegation-checks.ts';
 import { findAccountHost, findHost } from '../../store/hosts.ts';
 import { queueDelegationCheck } from '../../store/jobs.ts';
 import type { DelegationCheckRow, HostRow } from '../../store/schema.ts';
+import { customerFetchOptions } from '../customer-url-fetch.ts';
 import type { HomeportContext } from '../job-context.ts';
 
 /** A well-known file is a few hundred bytes; anything past this is not one. */
@@ -33,17 +32,6 @@ export async function showDelegation(context: HomeportContext, accountId: string
   return { host, delegation, lastCheck: await lastDelegationCheck(context.db, host.id) };
 }
 
-async function fetchOptions(config: Config): Promise<SafeFetchOptions> {
-  return {
-    resolver: createResolver(config.dnsServers),
-    allow: parseAllowList(config.fetchAllow),
-    extraCa: config.fetchCaFile ? await readFile(config.fetchCaFile, 'utf8') : undefined,
-    timeoutMs: config.fetchTimeoutMs,
-    maxBytes: maxWellKnownBytes,
-    maxRedirects,
-  };
-}
-
 async function seeCname(config: Config, name: string): Promise<SeenCname> {
   try {
     return { ok: true, targets: await resolveCname(createResolver(config.dnsServers), name) };
@@ -56,7 +44,7 @@ async function seeCname(config: Config, name: string): Promise<SeenCname> {
 export async function runDelegationCheck(context: HomeportContext, host: HostRow): Promise<DelegationCheckRow> {
   const input = delegationInput(context.config, host);
   const delegation = renderDelegation(input);
-  const options = await fetchOptions(context.config);
+  const options = await customerFetchOptions(context.config, { maxBytes: maxWellKnownBytes, maxRedirects });
   const [client, server, cname] = await Promise.all([
     safeFetch(delegation.client.url, options),
     safeFetch(delegation.server.url, options),

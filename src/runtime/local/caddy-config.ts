@@ -3,10 +3,19 @@ import type { TlsMode } from '../../config.ts';
 
 export interface EdgeHost {
   id: string;
+  /** The host's name on the base domain; its certificate is obtained up front. */
   hostname: string;
+  /** The customer's own names the host answers on (client domain, homeserver domain); certificates on demand. */
+  customNames?: string[];
+  /** Earlier client domains still served as before (not switched to "moved"); below every current name. */
+  previousNames?: string[];
+  /** Earlier client domains that answer every request with "server moved". */
+  movedNames?: string[];
   /** Loopback port of the host's Synapse client+federation listener. */
   upstreamPort: number;
   wellKnown: { client: object; server: object; support: object };
+  /** The directory holding the host's Element Web config.json. */
+  clientConfigDir?: string;
 }
 
 export interface CaddyConfigInput {
@@ -20,13 +29,22 @@ export interface CaddyConfigInput {
   httpsPort: number;
   /** acmeCaRoot: a PEM file the ACME CA's certificate chains to (a test CA such as Pebble). */
   tls: { mode: TlsMode; email?: string; acmeCa?: string; acmeCaRoot?: string };
+  /**
+   * Where Caddy asks whether a name may get an on-demand certificate (`?domain=<name>`; 200 = yes).
+   * Caddy 2.6 calls this `on_demand.ask`; Caddy 2.8 and later take a `permission` module instead.
+   */
+  onDemandAsk?: string;
+  /** An unpacked Element Web release served at every host's client URL. */
+  elementWebDir?: string;
   hosts: EdgeHost[];
 }
 
 export type CaddyHandler =
   | { handler: 'subroute'; routes: CaddyRoute[] }
   | { handler: 'static_response'; status_code: number; headers?: Record<string, string[]>; body?: string }
-  | { handler: 'reverse_proxy'; upstreams: Array<{ dial: string }> };
+  | { handler: 'reverse_proxy'; upstreams: Array<{ dial: string }> }
+  | { handler: 'headers'; response: { set: Record<string, string[]> } }
+  | { handler: 'file_server'; root: string };
 
 export interface CaddyRoute {
   '@id'?: string;
@@ -39,6 +57,7 @@ export interface CaddyServer {
   listen: string[];
   routes: CaddyRoute[];
   automatic_https?: { disable_redirects: boolean };
+  tls_connection_policies?: object[];
 }
 
 export interface CaddyIssuer {
@@ -46,6 +65,17 @@ export interface CaddyIssuer {
   email?: string;
   ca?: string;
   trusted_roots_pem_files?: string[];
+}
+
+export interface CaddyAutomationPolicy {
+  subjects?: string[];
+  issuers: CaddyIssuer[];
+  on_demand?: boolean;
+}
+
+export interface CaddyAutomation {
+  policies: CaddyAutomationPolicy[];
+  on_demand?: { ask: string };
 }
 
 export interface CaddyConfig {
@@ -57,7 +87,7 @@ export interface CaddyConfig {
       https_port: number;
       servers: Record<string, CaddyServer>;
     };
-    tls?: { automation: { policies: Array<{ subjects: string[]; issuers: CaddyIssuer[] }> } };
+    tls?: { automation: CaddyAutomation };
     pki: { certificate_authorities: { local: { install_trust: boolean } } };
   };
 }
@@ -79,7 +109,35 @@ function placeholderSafeJson(value: object): string {
     string.replaceAll('{', '\\u007b').replaceAll('}', '\\u007d'));
 }
 
-function hostRoute(host: EdgeHost): CaddyRoute {
+const movedCorsHeaders = {
+  'Access-Control-Allow-Origin': ['*'],
+  'Access-Control-Allow-Methods': ['GET, POST, PUT, DELETE, OPTIONS'],
+  'Access-Control-Allow-Headers': ['X-Requested-With, Content-Type, Authorization'],
+};
+
+/** What every Matrix client understands as "sign in again", sent by an old client domain. */
+export const serverMovedBody = { errcode: 'M_UNKNOWN_TOKEN', error: 'Server moved, please log in again.' };
+
+const elementWebMissingPage = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Element Web is not configured</title></head>' +
+  '<body><h1>Element Web is not configured on this installation</h1>' +
+  '<p>This Matrix server works with any Matrix client. The operator of this installation has not set up the web client (HOMEPORT_ELEMENT_WEB_DIR).</p></body></html>';
+
+function elementWebRoutes(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute[] {
+  const config: CaddyRoute[] = host.clientConfigDir ? [{
+    // Homeport rewrites config.json whenever the look and feel changes: browsers must ask again.
+    match: [{ path: ['/config.json'] }],
+    handle: [
+      { handler: 'headers', response: { set: { 'Cache-Control': ['no-cache'] } } },
+      { handler: 'file_server', root: host.clientConfigDir },
+    ],
+  }] : [];
+  const client: CaddyRoute = elementWebDir
+    ? { handle: [{ handler: 'file_server', root: elementWebDir }] }
+    : { handle: [{ handler: 'static_response', status_code: 503, headers: { 'Content-Type': ['text/html; charset=utf-8'] }, body: elementWebMissingPage }] };
+  return [...config, client];
+}
+
+function hostSubroute(host: EdgeHost, elementWebDir: string | undefined): CaddyHandler {
   const wellKnownPaths = wellKnownNames.map((name) => `/.well-known/matrix/${name}`);
   const wellKnownRoutes = wellKnownNames.map((name): CaddyRoute => ({
     match: [{ path: [`/.well-known/matrix/${name}`] }],
@@ -91,28 +149,70 @@ function hostRoute(host: EdgeHost): CaddyRoute {
     }],
   }));
   return {
+    handler: 'subroute',
+    routes: [
+      // Browsers preflight the well-knowns before Matrix web clients may read them.
+      {
+        match: [{ path: wellKnownPaths, method: ['OPTIONS'] }],
+        handle: [{ handler: 'static_response', status_code: 204, headers: corsHeaders }],
+      },
+      ...wellKnownRoutes,
+      {
+        // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
+        match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
+        handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${host.upstreamPort}` }] }],
+      },
+      // Synapse's metrics, replication and anything else stay unreachable from outside.
+      { match: [{ path: ['/_synapse/*', '/_matrix', '/.well-known/*'] }], handle: [notFound] },
+      // Everything else is the web client.
+      ...elementWebRoutes(host, elementWebDir),
+    ],
+  };
+}
+
+function hostRoute(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute {
+  return {
     '@id': `host-${host.id}`,
-    match: [{ host: [host.hostname] }],
+    match: [{ host: [host.hostname, ...(host.customNames ?? [])] }],
+    handle: [hostSubroute(host, elementWebDir)],
+    terminal: true,
+  };
+}
+
+/** Earlier client domains not switched to "moved" keep serving the host, below every current name. */
+function previousNamesRoute(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute[] {
+  if (!host.previousNames?.length) return [];
+  return [{ '@id': `host-${host.id}-previous`, match: [{ host: host.previousNames }], handle: [hostSubroute(host, elementWebDir)], terminal: true }];
+}
+
+/** Every request on a moved client domain is told to sign in again, with what browsers need to read it. */
+function movedRoute(hosts: EdgeHost[]): CaddyRoute[] {
+  const names = hosts.flatMap((host) => host.movedNames ?? []);
+  if (names.length === 0) return [];
+  return [{
+    '@id': 'moved-client-domains',
+    match: [{ host: names }],
     handle: [{
       handler: 'subroute',
       routes: [
-        // Browsers preflight the well-knowns before Matrix web clients may read them.
+        { match: [{ method: ['OPTIONS'] }], handle: [{ handler: 'static_response', status_code: 204, headers: movedCorsHeaders }] },
         {
-          match: [{ path: wellKnownPaths, method: ['OPTIONS'] }],
-          handle: [{ handler: 'static_response', status_code: 204, headers: corsHeaders }],
+          handle: [{
+            handler: 'static_response',
+            status_code: 401,
+            headers: { 'Content-Type': ['application/json'], ...movedCorsHeaders },
+            body: placeholderSafeJson(serverMovedBody),
+          }],
         },
-        ...wellKnownRoutes,
-        {
-          // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
-          match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
-          handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${host.upstreamPort}` }] }],
-        },
-        // Synapse's metrics, replication and anything else stay unreachable from outside.
-        { handle: [notFound] },
       ],
     }],
     terminal: true,
-  };
+  }];
+}
+
+/** Every name of every host, base names first. */
+function allNames(host: EdgeHost): string[] {
+  return [host.hostname, ...(host.customNames ?? []), ...(host.previousNames ?? []), ...(host.movedNames ?? [])];
 }
 
 function issuer(tls: CaddyConfigInput['tls']): CaddyIssuer {
@@ -133,7 +233,7 @@ function listenAddress(bindHost: string, port: number): string {
 // internal port behind a forward), so the redirects are ours and name the port clients use.
 function redirectServer(input: CaddyConfigInput): CaddyServer {
   const port = input.httpsPort === 443 ? '' : `:${input.httpsPort}`;
-  const hostnames = input.hosts.map((host) => host.hostname);
+  const hostnames = input.hosts.flatMap(allNames);
   const redirect: CaddyRoute = {
     match: [{ host: hostnames }],
     handle: [{
@@ -149,8 +249,21 @@ function redirectServer(input: CaddyConfigInput): CaddyServer {
   };
 }
 
+/**
+ * Base-domain names get their certificates up front; the customers' own names only when a client
+ * first connects, after Homeport has said the name belongs to a host (no certificates for strangers).
+ */
+function tlsAutomation(input: CaddyConfigInput): CaddyAutomation | undefined {
+  const baseNames = input.hosts.map((host) => host.hostname);
+  if (baseNames.length === 0) return undefined;
+  const customNames = input.hosts.flatMap(allNames).filter((name) => !baseNames.includes(name));
+  const policies: CaddyAutomationPolicy[] = [{ subjects: baseNames, issuers: [issuer(input.tls)] }];
+  if (customNames.length === 0 || !input.onDemandAsk) return { policies };
+  return { policies: [...policies, { issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
+}
+
 export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
-  const hostnames = input.hosts.map((host) => host.hostname);
+  const automation = tlsAutomation(input);
   return {
     // Homeport re-applies the configuration on every start, so Caddy keeps no copy of its own.
     admin: { listen: input.adminListen, config: { persist: false } },
@@ -163,15 +276,20 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
           // Listening on the HTTPS port turns on automatic HTTPS for every host name routed here.
           edge: {
             listen: [listenAddress(input.bindHost, input.httpsPort)],
-            routes: [...input.hosts.map(hostRoute), { handle: [notFound] }],
+            routes: [
+              ...input.hosts.map((host) => hostRoute(host, input.elementWebDir)),
+              ...input.hosts.flatMap((host) => previousNamesRoute(host, input.elementWebDir)),
+              ...movedRoute(input.hosts),
+              { handle: [notFound] },
+            ],
             automatic_https: { disable_redirects: true },
+            // TLS on every connection, also for names whose certificate comes on demand.
+            tls_connection_policies: [{}],
           },
           redirect: redirectServer(input),
         },
       },
-      ...(hostnames.length > 0
-        ? { tls: { automation: { policies: [{ subjects: hostnames, issuers: [issuer(input.tls)] }] } } }
-        : {}),
+      ...(automation ? { tls: { automation } } : {}),
       // The local CA must never be installed into the system's trust store.
       pki: { certificate_authorities: { local: { install_trust: false } } },
     },

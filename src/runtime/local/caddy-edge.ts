@@ -8,7 +8,8 @@ import { renderCaddyConfig, type CaddyConfig, type CaddyConfigInput } from './ca
 import type { ProcessSupervisor } from './process-supervisor.ts';
 
 export type EdgeSettings = Pick<Config,
-  'dataDir' | 'caddyBin' | 'edgeAdmin' | 'edgeHost' | 'edgeHttpPort' | 'edgeHttpsPort' | 'tlsMode' | 'acmeEmail' | 'acmeCa' | 'acmeCaRoot'>;
+  'dataDir' | 'caddyBin' | 'edgeAdmin' | 'edgeHost' | 'edgeHttpPort' | 'edgeHttpsPort' | 'tlsMode' | 'acmeEmail' | 'acmeCa' | 'acmeCaRoot'>
+  & Partial<Pick<Config, 'apiHost' | 'apiPort' | 'elementWebDir'>>;
 
 export interface CaddyEdgeOptions {
   config: EdgeSettings;
@@ -44,6 +45,12 @@ export function caddyRootCertificatePath(dataDir: string): string {
   return join(caddyPaths(dataDir).storage, 'pki', 'authorities', 'local', 'root.crt');
 }
 
+/** Homeport's API answers Caddy's on-demand question on loopback when it listens on every interface. */
+export function certificatePermissionUrl(apiHost: string, apiPort: number): string {
+  const host = apiHost === '' || apiHost === '0.0.0.0' || apiHost === '::' ? '127.0.0.1' : apiHost;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${apiPort}/api/v1/edge/certificate-permission`;
+}
+
 export class CaddyEdge {
   readonly #options: CaddyEdgeOptions;
   readonly #paths: ReturnType<typeof caddyPaths>;
@@ -64,6 +71,8 @@ export class CaddyEdge {
       httpPort: config.edgeHttpPort,
       httpsPort: config.edgeHttpsPort,
       tls: { mode: config.tlsMode, email: config.acmeEmail, acmeCa: config.acmeCa, acmeCaRoot: config.acmeCaRoot },
+      onDemandAsk: config.apiPort ? certificatePermissionUrl(config.apiHost ?? '127.0.0.1', config.apiPort) : undefined,
+      elementWebDir: config.elementWebDir,
     };
   }
 

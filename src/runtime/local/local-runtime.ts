@@ -1,6 +1,6 @@
 // The local runtime: each host is a Synapse process supervised on this machine, a database in
 // Homeport's PostgreSQL, a directory under `<data dir>/hosts/<id>`, and routes in Caddy.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { Config } from '../../config.ts';
@@ -136,16 +136,37 @@ export class LocalRuntime implements HostRuntime {
   }
 
   async applyEdge(hosts: EdgeRoute[]): Promise<void> {
-    const { config, edge } = this.#options;
+    const { edge } = this.#options;
+    for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
     await edge.load(renderCaddyConfig({
       ...edge.baseConfigInput(),
       hosts: hosts.map((spec) => ({
         id: spec.id,
         hostname: spec.edgeHostname,
+        customNames: spec.customNames,
+        previousNames: spec.previousNames,
+        movedNames: spec.movedNames,
         upstreamPort: spec.httpPort,
-        wellKnown: wellKnownDocuments(config, spec),
+        wellKnown: wellKnownDocuments(spec),
+        clientConfigDir: this.#clientConfigDir(spec.id),
       })),
     }));
+  }
+
+  #clientConfigDir(hostId: string): string {
+    return join(this.hostDir(hostId), 'element-web');
+  }
+
+  async writeClientConfig(hostId: string, config: Record<string, unknown>, options: { onlyIfChanged?: boolean } = {}): Promise<void> {
+    const dir = this.#clientConfigDir(hostId);
+    const file = join(dir, 'config.json');
+    const text = JSON.stringify(config, null, 2) + '\n';
+    if (options.onlyIfChanged && (await readFile(file, 'utf8').catch(() => undefined)) === text) return;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Written aside and renamed, so the edge never serves half a file.
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, text, { mode: 0o600 });
+    await rename(temporary, file);
   }
 
   async remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void> {

@@ -1,6 +1,5 @@
-// The three /.well-known/matrix documents the edge serves for a host on the base domain.
-import type { Config } from '../../config.ts';
-import type { HostSpec } from '../runtime.ts';
+// The three /.well-known/matrix documents the edge serves for a host, on every name it answers on.
+import type { EdgeRoute } from '../runtime.ts';
 
 export interface WellKnownDocuments {
   client: Record<string, unknown>;
@@ -8,11 +7,11 @@ export interface WellKnownDocuments {
   support: Record<string, unknown>;
 }
 
-export function wellKnownDocuments(config: Pick<Config, 'edgeHttpsPort'>, spec: Pick<HostSpec, 'publicBaseUrl' | 'edgeHostname' | 'supportEmail'>): WellKnownDocuments {
+export function wellKnownDocuments(spec: Pick<EdgeRoute, 'publicBaseUrl' | 'delegatedServer' | 'supportEmail'>): WellKnownDocuments {
   return {
     client: { 'm.homeserver': { base_url: spec.publicBaseUrl.replace(/\/$/, '') } },
     // Federation reaches the host through the edge's HTTPS port, like clients do.
-    server: { 'm.server': `${spec.edgeHostname}:${config.edgeHttpsPort}` },
+    server: { 'm.server': spec.delegatedServer },
     support: {
       contacts: spec.supportEmail ? [{ email_address: spec.supportEmail, role: 'm.role.admin' }] : [],
     },

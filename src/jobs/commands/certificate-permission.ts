@@ -1,0 +1,25 @@
+// Answers the edge's on-demand TLS question: may this name get a certificate? Only names of live
+// hosts may: their base name, custom homeserver and client domains, and earlier client domains.
+import type { Config } from '../../config.ts';
+import type { Db } from '../../store/database.ts';
+
+const liveStatuses = ['provisioning', 'running', 'degraded', 'rebuilding', 'failed'] as const;
+
+export async function mayHaveCertificate(context: { db: Db; config: Pick<Config, 'baseDomain'> }, name: string): Promise<boolean> {
+  const domain = name.trim().toLowerCase().replace(/\.$/, '');
+  if (domain === '' || domain.length > 253) return false;
+  const suffix = `.${context.config.baseDomain}`;
+  const label = domain.endsWith(suffix) ? domain.slice(0, -suffix.length) : undefined;
+  const host = await context.db
+    .selectFrom('hosts')
+    .select('id')
+    .where('status', 'in', [...liveStatuses])
+    .where((eb) => eb.or([
+      eb('server_name', '=', domain),
+      eb('custom_client_domain', '=', domain),
+      ...(label && !label.includes('.') ? [eb('label', '=', label)] : []),
+      eb('id', 'in', eb.selectFrom('host_previous_client_domains').select('host_id').where('domain', '=', domain)),
+    ]))
+    .executeTakeFirst();
+  return host !== undefined;
+}

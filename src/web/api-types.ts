@@ -37,6 +37,7 @@ export interface Host {
   id: string;
   label: string;
   serverName: string;
+  customDns: CustomDns | null;
   homeserverUrl: string;
   status: HostStatus;
   size: string;
@@ -155,4 +156,57 @@ export interface AuditEntry {
   action: string;
   hostId: string | null;
   details: Record<string, unknown>;
+}
+
+export interface CustomDns {
+  homeserverDomain: string;
+  clientDomain: string;
+}
+
+export interface Finding {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  fix: string;
+}
+
+export interface DelegationCheck {
+  checkedAt: string;
+  passed: boolean;
+  findings: Finding[];
+}
+
+export interface WellKnownFile {
+  url: string;
+  path: string;
+  body: string;
+}
+
+export interface Delegation {
+  client: WellKnownFile;
+  server: WellKnownFile;
+  cname: { name: string; type: 'CNAME'; target: string; zoneLine: string };
+  snippets: { nginx: string; caddy: string; staticHosting: { files: { path: string; body: string }[]; headers: Record<string, string>; notes: string } };
+  lastCheck: DelegationCheck | null;
+}
+
+export interface PreviousClientDomain {
+  domain: string;
+  moved: boolean;
+  replacedAt: string;
+  movedAt: string | null;
+}
+
+export interface LookAndFeel {
+  brand: string | null;
+  homeUrl: string | null;
+  welcomeUrl: string | null;
+  logoUrl: string | null;
+  welcomeBackgroundUrl: string | null;
+  clientUrl: string;
+  updatedAt: string | null;
+}
+
+export interface LookAndFeelFinding extends Finding {
+  field: string;
 }

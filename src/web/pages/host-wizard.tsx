@@ -22,6 +22,7 @@ export function HostWizardPage() {
   const [label, setLabel] = useState('');
   const [checked, setChecked] = useState<Availability | undefined>();
   const [seats, setSeats] = useState(0);
+  const [customDns, setCustomDns] = useState<CustomDnsChoice>({ enabled: false, homeserverDomain: '', clientDomain: '' });
   const wanted = (query.get('step') ?? 'size') as Step;
   // A step is reachable only with what the steps before it chose (e.g. after a reload).
   const step: Step = wanted === 'size' || !size ? 'size' : wanted === 'hostname' || !checked?.available ? 'hostname' : wanted;
@@ -37,8 +38,8 @@ export function HostWizardPage() {
         <>
           {step === 'size' && <SizeStep sizes={sizes.data.sizes} chosen={size} onChoose={(s) => { setSize(s); setSeats((n) => Math.max(n, s.minSeats)); go('hostname'); }} />}
           {step === 'hostname' && <HostnameStep label={label} setLabel={setLabel} checked={checked} setChecked={setChecked} onContinue={() => go('configure')} />}
-          {step === 'configure' && size && <ConfigureStep size={size} seats={seats} setSeats={setSeats} onContinue={() => go('review')} />}
-          {step === 'review' && size && checked && <ReviewStep size={size} availability={checked} seats={seats} />}
+          {step === 'configure' && size && <ConfigureStep size={size} seats={seats} setSeats={setSeats} customDns={customDns} setCustomDns={setCustomDns} onContinue={() => go('review')} />}
+          {step === 'review' && size && checked && <ReviewStep size={size} availability={checked} seats={seats} customDns={customDns} />}
         </>
       )}
     </section>
@@ -107,8 +108,20 @@ function HostnameStep({ label, setLabel, checked, setChecked, onContinue }: {
   );
 }
 
-function ConfigureStep({ size, seats, setSeats, onContinue }: { size: Size; seats: number; setSeats(n: number): void; onContinue(): void }) {
-  const valid = Number.isInteger(seats) && seats >= size.minSeats && seats <= size.maxSeats;
+interface CustomDnsChoice {
+  enabled: boolean;
+  homeserverDomain: string;
+  clientDomain: string;
+}
+
+const serverNameWarning = 'The server name is part of every user ID and room address: it can never be changed after purchase.';
+
+function ConfigureStep({ size, seats, setSeats, customDns, setCustomDns, onContinue }: {
+  size: Size; seats: number; setSeats(n: number): void; customDns: CustomDnsChoice; setCustomDns(choice: CustomDnsChoice): void; onContinue(): void;
+}) {
+  const seatsValid = Number.isInteger(seats) && seats >= size.minSeats && seats <= size.maxSeats;
+  const dnsComplete = !customDns.enabled || (customDns.homeserverDomain.trim() !== '' && customDns.clientDomain.trim() !== '');
+  const valid = seatsValid && dnsComplete;
   return (
     <form onSubmit={(event) => { event.preventDefault(); if (valid) onContinue(); }} noValidate>
       <h2>Configure your new host</h2>
@@ -117,24 +130,39 @@ function ConfigureStep({ size, seats, setSeats, onContinue }: { size: Size; seat
         onChange={(e) => setSeats(e.target.valueAsNumber)}
         hint={`${size.minSeats}–${size.maxSeats} seats. You can add seats later, but you cannot decrease your user count.`}
       />
-      {!valid && <p className="field-error">Choose between {size.minSeats} and {size.maxSeats} seats.</p>}
-      <fieldset disabled className="coming-soon">
-        <legend>Custom DNS <span className="badge">coming soon</span></legend>
-        <label className="check"><input type="checkbox" /> Use my own domain</label>
-        <Field label="Custom homeserver domain" name="homeserverDomain" placeholder="example.com" disabled />
-        <Field label="Custom client domain" name="clientDomain" placeholder="chat.example.com" disabled />
+      {!seatsValid && <p className="field-error">Choose between {size.minSeats} and {size.maxSeats} seats.</p>}
+      <fieldset>
+        <legend>Custom DNS</legend>
+        <label className="check">
+          <input type="checkbox" checked={customDns.enabled} onChange={(e) => setCustomDns({ ...customDns, enabled: e.target.checked })} /> Use my own domain
+        </label>
+        {customDns.enabled && (
+          <>
+            <Field label="Custom homeserver domain" name="homeserverDomain" placeholder="example.com" autoComplete="off" autoCapitalize="none" spellCheck={false}
+              value={customDns.homeserverDomain} onChange={(e) => setCustomDns({ ...customDns, homeserverDomain: e.target.value })}
+              hint="Your Matrix server name: user IDs will look like @alice:example.com. You publish two small files on it." />
+            <Field label="Custom client domain" name="clientDomain" placeholder="chat.example.com" autoComplete="off" autoCapitalize="none" spellCheck={false}
+              value={customDns.clientDomain} onChange={(e) => setCustomDns({ ...customDns, clientDomain: e.target.value })}
+              hint="Where your users reach the web client and the server: a CNAME record to our edge. It must differ from the homeserver domain." />
+            <p className="warning-text" data-testid="server-name-warning">{serverNameWarning}</p>
+          </>
+        )}
       </fieldset>
       <button type="submit" disabled={!valid}>Continue</button>
     </form>
   );
 }
 
-function ReviewStep({ size, availability, seats }: { size: Size; availability: Availability; seats: number }) {
+function ReviewStep({ size, availability, seats, customDns }: { size: Size; availability: Availability; seats: number; customDns: CustomDnsChoice }) {
   const account = useAccount();
   const { refresh } = useSession();
   const { busy, problem, onSubmit } = useSubmit(async () => {
     try {
-      const { host, job } = await post<{ host: Host; job: JobSummary }>('/hosts', { label: availability.label, size: size.name, seats });
+      const body = {
+        label: availability.label, size: size.name, seats,
+        ...(customDns.enabled ? { customDns: { homeserverDomain: customDns.homeserverDomain.trim(), clientDomain: customDns.clientDomain.trim() } } : {}),
+      };
+      const { host, job } = await post<{ host: Host; job: JobSummary }>('/hosts', body);
       navigate(`/hosts/${host.label}/jobs/${job.id}`);
     } finally {
       await refresh();
@@ -145,14 +173,17 @@ function ReviewStep({ size, availability, seats }: { size: Size; availability: A
     <form onSubmit={(event) => void onSubmit(event)}>
       <h2>Review and purchase</h2>
       <dl className="facts">
-        <dt>Server name</dt><dd>{availability.hostname}</dd>
+        <dt>Server name</dt><dd data-testid="review-server-name">{customDns.enabled ? customDns.homeserverDomain.trim() : availability.hostname}</dd>
+        {customDns.enabled && <><dt>Client domain</dt><dd>{customDns.clientDomain.trim()}</dd><dt>Hostname</dt><dd>{availability.hostname}</dd></>}
         <dt>Size</dt><dd>{size.title}</dd>
         <dt>Seats</dt><dd>{seats}</dd>
         <dt>Price</dt><dd>{formatMoney(monthly, size.currency)} per month ({seats} × {formatMoney(size.pricePerSeatMinor, size.currency)})</dd>
         <dt>Payment</dt><dd>No payment card is asked for yet: this installation does not charge through the panel.</dd>
       </dl>
+      <p className="warning-text">{serverNameWarning}</p>
       <PurchaseBlockers account={account} />
       <ProblemBanner problem={problem} />
+      {problem?.errors.map((error) => <p key={error.field} className="field-error">{error.message}</p>)}
       <button type="submit" disabled={busy || account.purchaseBlockers.length > 0}>{busy ? 'Purchasing…' : 'Purchase'}</button>
     </form>
   );

@@ -8,6 +8,8 @@ import { StatusBadge, formatDate } from '../format.tsx';
 import { NotFoundPage, PageTitle } from '../layout.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import { useApi, useInterval } from '../use-api.ts';
+import { ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
+import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostTabs } from './host-nav.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
@@ -30,6 +32,7 @@ export function HostPage({ hostId }: { hostId: string }) {
         <dt>Status</dt><dd><StatusBadge status={h.status} />{h.status === 'rebuilding' && <span className="muted"> applying your changes to the server</span>}</dd>
         <dt>Server name</dt><dd data-testid="server-name">{h.serverName}</dd>
         <dt>Homeserver URL</dt><dd><a href={h.homeserverUrl}>{h.homeserverUrl}</a></dd>
+        <dt>Client URL</dt><dd><a href={h.homeserverUrl} data-testid="client-url-fact">{h.homeserverUrl}</a> <span className="muted">(Element Web)</span></dd>
         <dt>Synapse version</dt><dd>{h.synapseVersion ?? '–'}</dd>
         <dt>Size</dt><dd>{h.size}</dd>
         <dt>Seats</dt><dd data-testid="seats">{h.seats}</dd>
@@ -37,6 +40,9 @@ export function HostPage({ hostId }: { hostId: string }) {
       </dl>
       {!gone && (
         <>
+          {h.customDns && <DelegationSection host={h} />}
+          {h.customDns && <ClientDomainSection host={h} />}
+          <LookAndFeelSection host={h} />
           <SeatsForm host={h} onSaved={host.reload} />
           <SupportContactForm host={h} onSaved={host.reload} />
           <RebuildSection host={h} />

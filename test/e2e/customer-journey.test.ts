@@ -117,7 +117,7 @@ describe('the control panel, for a new customer', () => {
     await page.getByRole('heading', { name: 'Choose a hostname' }).waitFor();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Configure your new host' }).waitFor();
-    await page.getByText('coming soon').waitFor();
+    await page.getByLabel('Use my own domain').waitFor();
     await page.getByLabel('Monthly active user seats').fill('5');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Review and purchase' }).waitFor();

@@ -194,6 +194,8 @@ describe('the edge on custom domains', () => {
     assert.match(options.headers.get('access-control-allow-headers') ?? '', /Authorization/);
     assert.match(options.headers.get('access-control-allow-methods') ?? '', /POST/);
 
+    const asCustomer = await homeport.api('PUT', `/api/v1/operator/hosts/${hostId}/previous-client-domains/chat.customer.test`, { token, body: { moved: false } });
+    assert.equal(asCustomer.status, 404, 'the operator route does not exist for customers');
     // The operator can switch it back; the customer's action and the operator's are in the audit log.
     const { client: operator } = await firstOperator(homeport);
     const back = await operator.request<{ moved: boolean }>('PUT', `/api/v1/operator/hosts/${hostId}/previous-client-domains/chat.customer.test`, { body: { moved: false } });

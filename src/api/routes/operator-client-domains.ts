@@ -10,6 +10,11 @@ import { MovedBody, PreviousClientDomain, previousClientDomainView } from './pre
 
 export function operatorClientDomainRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // Before validation, so a customer's malformed request reveals the route no more than a good one.
+    app.addHook('onRequest', async (request) => {
+      requireOperator(request);
+    });
+
     app.put('/hosts/:id/previous-client-domains/:domain', {
       schema: {
         tags: ['operator'], security: accountSecurity, summary: 'Switch any host\'s old client domain to answer "server moved" (or back)',

@@ -138,6 +138,13 @@ describe('the edge on custom domains', () => {
     const wellKnown = await (await fetchFn(edge('chat.customer.test', '/.well-known/matrix/server'))).json();
     assert.deepEqual(wellKnown, { 'm.server': `chat.customer.test:${homeport.edgePort}` });
 
+    // The web client's place: this installation has no Element Web bundle, and says so.
+    const client = await fetchFn(edge('chat.customer.test', '/'));
+    assert.equal(client.status, 503);
+    assert.match(await client.text(), /Element Web is not configured on this installation/);
+    const config = (await (await fetchFn(edge('chat.customer.test', '/config.json'))).json()) as { default_server_config: unknown };
+    assert.deepEqual(config.default_server_config, { 'm.homeserver': { base_url: `https://chat.customer.test:${homeport.edgePort}`, server_name: 'customer.test' } });
+
     // A stranger's name pointed at the edge gets no certificate at all.
     await assert.rejects(fetchFn(edge('stranger.test', '/_matrix/client/versions')));
   });
@@ -170,6 +177,10 @@ describe('the edge on custom domains', () => {
       return response.status;
     }, 90_000, 1000);
     assert.equal(newVersions, 200);
+    const config = (await (await fetchFn(edge('talk.customer.test', '/config.json'))).json()) as { default_server_config: unknown };
+    assert.deepEqual(config.default_server_config, { 'm.homeserver': { base_url: `https://talk.customer.test:${homeport.edgePort}`, server_name: 'customer.test' } });
+    const serverWellKnown = await (await fetchFn(edge('talk.customer.test', '/.well-known/matrix/server'))).json();
+    assert.deepEqual(serverWellKnown, { 'm.server': `talk.customer.test:${homeport.edgePort}` });
     // Until switched, the old domain still serves the host.
     assert.equal((await fetchFn(edge('chat.customer.test', '/_matrix/client/versions'))).status, 200);
 

@@ -28,6 +28,11 @@ const explanations: Record<DomainProblem, string> = {
   'under-base-domain': "is one of Homeport's own names; choose a domain you own",
 };
 
+/** A sentence on why `raw` cannot be used, e.g. 'The client domain "x" is not a domain name: ...'. */
+export function explainDomainProblem(what: string, raw: string, problem: DomainProblem): string {
+  return `${what} "${raw}" ${explanations[problem]}.`;
+}
+
 /** The ASCII (punycode) form of a domain name, lower-cased and without a trailing dot, or a problem. */
 export function normaliseDomain(raw: string, baseDomain: string): { domain: string } | { problem: DomainProblem } {
   const trimmed = raw.trim().replace(/\.$/, '');

@@ -184,6 +184,27 @@ describe('custom DNS and delegation checks', () => {
     assert.match(delegation.body.detail, /no custom DNS/);
   });
 
+  test('a new client domain that is no domain, is the homeserver domain or is not the customer\'s to move is refused, and nothing changes', async () => {
+    const plain = await homeport.api<Problem>('PUT', '/api/v1/hosts/plain/client-domain', { token, body: { clientDomain: 'chat.plain.test' } });
+    assert.equal(plain.status, 409);
+    assert.match(plain.body.detail, /no custom DNS/);
+    for (const [clientDomain, detail] of [['not a domain', /client domain "not a domain" is not a domain name/], ['example.test', /must differ from the homeserver domain/], ['x.cdns.localhost', /one of Homeport's own names/]] as const) {
+      const answer = await homeport.api<Problem>('PUT', `/api/v1/hosts/${hostId}/client-domain`, { token, body: { clientDomain } });
+      assert.equal(answer.status, 422, JSON.stringify(answer.body));
+      assert.match(answer.body.detail, detail);
+    }
+    const unchanged = await homeport.api<{ host: Record<string, unknown>; job: unknown }>('PUT', `/api/v1/hosts/${hostId}/client-domain`, { token, body: { clientDomain: 'CHAT.example.test' } });
+    assert.equal(unchanged.status, 200);
+    assert.equal(unchanged.body.job, null);
+    const stranger = await homeport.createAccount('stranger@example.org');
+    assert.equal((await homeport.api('PUT', `/api/v1/hosts/${hostId}/client-domain`, { token: stranger, body: { clientDomain: 'mine.example.test' } })).status, 404);
+    assert.equal((await homeport.api('PUT', `/api/v1/hosts/${hostId}/previous-client-domains/chat.example.test`, { token, body: { moved: true } })).status, 404);
+    const host = await homeport.api<{ customDns: unknown }>('GET', `/api/v1/hosts/${hostId}`, { token });
+    assert.deepEqual(host.body.customDns, custom);
+    const previous = await homeport.api<{ domains: unknown[] }>('GET', `/api/v1/hosts/${hostId}/previous-client-domains`, { token });
+    assert.deepEqual(previous.body.domains, []);
+  });
+
   test('the custom-DNS host builds and runs with its homeserver domain as server name', async () => {
     const host = await homeport.waitForHostStatus(token, hostId, 'running');
     assert.equal(host.serverName, 'example.test');

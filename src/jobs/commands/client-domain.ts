@@ -1,7 +1,7 @@
 // Moving a custom-DNS host to a new client domain: the old one becomes a previous client domain
 // (still served until switched to "moved"), Synapse is rebuilt with the new public URL, the edge
 // follows at the end of that rebuild, and the delegation is checked again.
-import { normaliseDomain } from '../../domain/custom-dns.ts';
+import { explainDomainProblem, normaliseDomain } from '../../domain/custom-dns.ts';
 import { HomeportError, notFound } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { findAccountHost, findHost, setHostClientDomain } from '../../store/hosts.ts';
@@ -28,7 +28,7 @@ function customClientDomain(host: HostRow): string {
 export async function changeClientDomain(context: HomeportContext, accountId: string, hostRef: string, raw: string): Promise<{ host: HostRow; job: JobRow | null }> {
   const checked = normaliseDomain(raw, context.config.baseDomain);
   if ('problem' in checked) {
-    const message = `The client domain "${raw}" is not usable (${checked.problem}): use a domain you own, like chat.example.com.`;
+    const message = explainDomainProblem('The client domain', raw, checked.problem);
     throw new HomeportError('custom-dns-invalid', 'Invalid client domain', message, { errors: [{ field: 'clientDomain', message }] });
   }
   const domain = checked.domain;

@@ -170,6 +170,16 @@ describe('Element Web and the look and feel of a host', () => {
     assert.equal(await tab.locator('#welcome-url').textContent(), page('/home.html'));
   });
 
+  test('the OpenAPI document describes the look-and-feel, client-domain and edge endpoints', async () => {
+    const { body } = await homeport.api<{ paths: Record<string, Record<string, unknown>> }>('GET', '/api/v1/openapi.json');
+    for (const [path, method] of [
+      ['/api/v1/hosts/{id}/look-and-feel', 'put'], ['/api/v1/hosts/{id}/client-domain', 'put'], ['/api/v1/hosts/{id}/previous-client-domains', 'get'],
+      ['/api/v1/hosts/{id}/previous-client-domains/{domain}', 'put'], ['/api/v1/operator/hosts/{id}/previous-client-domains/{domain}', 'put'], ['/api/v1/edge/certificate-permission', 'get'],
+    ] as const) {
+      assert.ok(body.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
+    }
+  });
+
   test('start refuses an Element Web directory without index.html', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'no-element-'));
     const other = await HomeportProcess.create('laf2', { HOMEPORT_ELEMENT_WEB_DIR: empty });

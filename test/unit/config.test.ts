@@ -44,3 +44,14 @@ test('reads the account settings with safe defaults', () => {
   assert.throws(() => loadConfig({ HOMEPORT_SMTP_URL: 'mail.example.com' }), /HOMEPORT_SMTP_URL/);
   assert.throws(() => loadConfig({ HOMEPORT_LOGIN_FAILURES_PER_ACCOUNT: '0' }), /HOMEPORT_LOGIN_FAILURES_PER_ACCOUNT/);
 });
+
+test('reads the web client and delegation re-check settings', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.elementWebDir, undefined);
+  assert.equal(defaults.delegationRecheckMinutes, 240);
+  const set = loadConfig({ HOMEPORT_ELEMENT_WEB_DIR: 'element', HOMEPORT_DELEGATION_RECHECK_MINUTES: '0.05' });
+  assert.match(set.elementWebDir ?? '', /^\/.*\/element$/);
+  assert.equal(set.delegationRecheckMinutes, 0.05);
+  assert.throws(() => loadConfig({ HOMEPORT_DELEGATION_RECHECK_MINUTES: '0' }), /HOMEPORT_DELEGATION_RECHECK_MINUTES/);
+  assert.throws(() => loadConfig({ HOMEPORT_DELEGATION_RECHECK_MINUTES: 'soon' }), /HOMEPORT_DELEGATION_RECHECK_MINUTES/);
+});

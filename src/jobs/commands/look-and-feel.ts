@@ -63,7 +63,8 @@ export async function saveHostLookAndFeel(
   if (host.status === 'cancelling' || host.status === 'cancelled') {
     throw new HomeportError('host-busy', 'Host is cancelled', `Host ${host.label} is cancelled and cannot be changed.`);
   }
-  const trimmed = Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, typeof value === 'string' && value.trim() === '' ? null : value?.trim() ?? null]));
+  // An empty value clears the field, like null.
+  const trimmed = Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value?.trim() || null]));
   const wanted: LookAndFeel = { ...current.lookAndFeel, ...trimmed };
   const problems = lookAndFeelProblems(wanted);
   if (problems.length > 0) {

@@ -93,6 +93,12 @@ export interface Config {
   fetchTimeoutMs: number;
   /** HOMEPORT_DELEGATION_RECHECK_MINUTES: how long after a failed delegation check Homeport checks again by itself (default 240). */
   delegationRecheckMinutes: number;
+  /** HOMEPORT_EXPORT_RETENTION_MINUTES: how long an export's files are kept after they are ready, then deleted (default 10080, a week). */
+  exportRetentionMinutes: number;
+  /** HOMEPORT_DOWNLOAD_LINK_MINUTES: how long a signed download link of an export stays valid (default 1440, a day). */
+  downloadLinkMinutes: number;
+  /** HOMEPORT_IMPORT_DISK_RESERVE_MB: free disk an import must leave after unpacking and restoring, checked before it starts (default 1024). */
+  importDiskReserveMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -256,6 +262,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fetchCaFile: env.HOMEPORT_FETCH_CA_FILE ? resolve(env.HOMEPORT_FETCH_CA_FILE) : undefined,
     fetchTimeoutMs: positiveInteger(env, 'HOMEPORT_FETCH_TIMEOUT_MS', 10_000),
     delegationRecheckMinutes: positiveInteger(env, 'HOMEPORT_DELEGATION_RECHECK_MINUTES', 240),
+    exportRetentionMinutes: positiveInteger(env, 'HOMEPORT_EXPORT_RETENTION_MINUTES', 10_080),
+    downloadLinkMinutes: positiveInteger(env, 'HOMEPORT_DOWNLOAD_LINK_MINUTES', 1440),
+    importDiskReserveMb: positiveInteger(env, 'HOMEPORT_IMPORT_DISK_RESERVE_MB', 1024),
   };
 }
 

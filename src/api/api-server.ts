@@ -22,6 +22,8 @@ import { operatorRoutes } from './routes/operator.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signUpRoutes } from './routes/sign-up.ts';
 import { termsRoutes } from './routes/terms.ts';
+import { hostExportRoutes } from './routes/host-exports.ts';
+import { operatorImportRoutes } from './routes/operator-imports.ts';
 
 /** A number of hops becomes proxy-addr's hop test (Fastify's types leave the number form out). */
 function trustedProxies(setting: Config['trustProxy']): string[] | boolean | ((address: string, hop: number) => boolean) {
@@ -68,6 +70,8 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(apiTokenRoutes(context));
     await api.register(termsRoutes(context));
     await api.register(operatorRoutes(context), { prefix: '/operator' });
+    await api.register(hostExportRoutes(context));
+    await api.register(operatorImportRoutes(context), { prefix: '/operator' });
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
   await registerPanelFiles(app);

@@ -35,7 +35,13 @@ export type ErrorCode =
   | 'account-details-invalid'
   | 'custom-dns-invalid'
   | 'domain-taken'
-  | 'no-custom-dns';
+  | 'no-custom-dns'
+  | 'passphrase-invalid'
+  | 'passphrase-wrong'
+  | 'link-expired'
+  | 'import-invalid'
+  | 'schema-too-new'
+  | 'disk-too-small';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

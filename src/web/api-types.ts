@@ -31,7 +31,7 @@ export interface Session {
   csrfToken: string | null;
 }
 
-export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled';
+export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting';
 
 export interface Host {
   id: string;
@@ -67,7 +67,7 @@ export interface Availability {
 export interface JobSummary {
   id: string;
   hostId: string;
-  kind: 'build' | 'rebuild' | 'cancel';
+  kind: 'build' | 'rebuild' | 'cancel' | 'export' | 'import';
   status: 'queued' | 'running' | 'succeeded' | 'failed';
   error: string | null;
   attempts: number;

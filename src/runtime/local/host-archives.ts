@@ -5,7 +5,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -59,6 +59,7 @@ async function runTool(command: string, args: string[], options: { env?: NodeJS.
 
 export async function dumpDatabase(database: DatabaseAccess, dir: string, options: { excludeTableData?: string[]; signal?: AbortSignal } = {}): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+  await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
   const args = ['--format=directory', '--no-owner', '--no-privileges', `--file=${dir}`];
   for (const table of options.excludeTableData ?? []) args.push(`--exclude-table-data=${table}`);
   await runTool(await postgresTool('pg_dump'), args, { env: environmentFor(database), signal: options.signal });

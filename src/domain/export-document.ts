@@ -161,7 +161,7 @@ export function parseExportDocument(text: string): ExportDocumentFacts {
   const secret = (setting: string) => find(new RegExp(`^\\| \`${setting.replace('.', '\\.')}\` \\| \`([^\`]*)\` \\|$`, 'm'), setting);
   return {
     serverName: find(/^- server name: `([^`]+)`/m, 'server name'),
-    synapseVersion: find(/^\| Synapse \| ([^ |]+) \|$/m, 'Synapse version'),
+    synapseVersion: find(/^\| Synapse \| (.+?) \|$/m, 'Synapse version'),
     signingKey: `${find(/^Signing key file \(`signing_key_path`\):\n\n```\n([^\n]+)\n```/m, 'signing key')}\n`,
     secrets: {
       pepper: secret('password_config.pepper'),

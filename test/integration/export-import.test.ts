@@ -183,7 +183,7 @@ describe('export and import', () => {
 
     await cp(join(work, 'plain'), join(work, 'newer'), { recursive: true });
     const document = await readFile(join(work, 'newer', 'acme-config.md'), 'utf8');
-    await writeFile(join(work, 'newer', 'acme-config.md'), document.replace(/^\| Synapse \| [^ ]+ \|$/m, '| Synapse | 99.0.0 |'));
+    await writeFile(join(work, 'newer', 'acme-config.md'), document.replace(/^\| Synapse \| .+? \|$/m, '| Synapse | 99.0.0 |'));
     const { stdout: sums } = await run('sha256sum', ['acme-config.md', 'acme-media.tar.gz', 'acme-synapse-database.zip'], { cwd: join(work, 'newer') });
     await writeFile(join(work, 'newer', 'SHA256SUMS'), sums);
     const newer = await attempt({ from: join(work, 'newer') });

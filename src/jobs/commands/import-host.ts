@@ -69,9 +69,9 @@ export async function importHost(context: HomeportContext, operatorId: string, i
   if (!account) throw new HomeportError('not-found', 'No such account', `There is no account with the email ${input.accountEmail}.`);
   const source = await inspect(context, input);
   const { serverName } = source.plan;
-  const customDns = customDnsFor(context, input, serverName);
   const taken = await context.db.selectFrom('hosts').select('label').where('server_name', '=', serverName).where('status', '<>', 'cancelled').executeTakeFirst();
   if (taken) throw new HomeportError('domain-taken', 'Server name taken', `Host ${taken.label} already serves ${serverName}; a server name can only be served once.`);
+  const customDns = customDnsFor(context, input, serverName);
   await assertDiskRoom(context.config.dataDir, source.plan.requiredBytes, context.config.importDiskReserveMb);
   return context.db.transaction().execute(async (trx) => {
     const host = await insertHost(trx, {

@@ -156,3 +156,24 @@ export interface AuditEntry {
   hostId: string | null;
   details: Record<string, unknown>;
 }
+
+export interface ExportEstimate {
+  databaseBytes: number;
+  mediaBytes: number;
+  dumpBytesPerSecond: number;
+  archiveBytesPerSecond: number;
+  downtimeSeconds: number;
+}
+
+export interface HostExport {
+  id: string;
+  hostId: string;
+  jobId: string;
+  status: 'running' | 'ready' | 'failed' | 'deleted';
+  encrypted: boolean;
+  estimatedDowntimeSeconds: number | null;
+  createdAt: string;
+  readyAt: string | null;
+  expiresAt: string | null;
+  files: { name: string; size: number; sha256: string; url: string }[];
+}

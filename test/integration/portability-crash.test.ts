@@ -12,6 +12,7 @@ import { openHomeportDatabase } from '../support/host-admin.ts';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 import { synapseProcesses } from '../support/processes.ts';
+import { eventually } from '../support/eventually.ts';
 
 interface JobView {
   status: string;
@@ -80,7 +81,8 @@ describe('a crash of Homeport during an export or an import', () => {
     assert.equal(job.status, 'succeeded', JSON.stringify(job));
     await homeport.waitForHostStatus(token, hostId, 'running');
     assert.equal((await synapseProcesses(homeport.dataDir, hostId)).length, 1, 'exactly one Synapse runs for the host');
-    const alice = await loginThroughEdge(homeport, 'acme', 'alice', content.users[0]!.password);
+    // The edge client's pooled connections may predate the crash: the first tries may fail.
+    const alice = await eventually(() => loginThroughEdge(homeport, 'acme', 'alice', content.users[0]!.password), 30_000);
     assert.deepEqual(await textMessages(alice, content.roomId), content.messages);
     const shown = await homeport.api<{ status: string; files: { name: string }[] }>('GET', `/api/v1/hosts/acme/exports/${started.body.export.id}`, { token });
     assert.equal(shown.body.status, 'ready');
@@ -126,7 +128,7 @@ describe('a crash of Homeport during an export or an import', () => {
     if (job.status === 'succeeded') {
       assert.equal(host.status, 'running');
       assert.equal((await synapseProcesses(homeport.dataDir, importedId)).length, 1);
-      const alice = await loginThroughEdge(homeport, 'acme', 'alice', content.users[0]!.password);
+      const alice = await eventually(() => loginThroughEdge(homeport, 'acme', 'alice', content.users[0]!.password), 30_000);
       assert.deepEqual(await textMessages(alice, content.roomId), content.messages);
     } else {
       console.log(`# the import failed cleanly: ${job.error}`);

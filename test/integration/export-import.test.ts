@@ -15,6 +15,8 @@ import { assertSameContent, fillHost, type HostContent } from '../support/host-c
 import { hostSecrets } from '../support/host-admin.ts';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
+import { eventually } from '../support/eventually.ts';
+import { existsSync } from 'node:fs';
 import { textMessages } from '../support/host-content.ts';
 
 const run = promisify(execFile);
@@ -34,12 +36,14 @@ describe('export and import', () => {
   let content: HostContent;
   let work: string;
   let targetOwner: string;
+  let firstLink: { exportId: string; url: string } | undefined;
   let operator: string;
   const passphrase = 'a passphrase for the export';
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'homeport-exports-'));
-    source = await HomeportProcess.create('rt');
+    // Exports are kept one minute, so the test sees the scheduled deletion.
+    source = await HomeportProcess.create('rt', { HOMEPORT_EXPORT_RETENTION_MINUTES: '1' });
     await source.start();
     token = await source.createAccount('owner@example.org');
     const built = await source.cli(['host', 'create', 'acme', '--size', 'starter', '--seats', '10', '--wait'], token);
@@ -95,6 +99,7 @@ describe('export and import', () => {
     const ready = body.exports.find((item) => item.status === 'ready');
     assert.ok(ready);
     const media = ready.files.find((file) => file.name === 'acme-media.tar.gz')!;
+    firstLink = { exportId: ready.id, url: media.url };
     const whole = await readFile(join(work, 'plain', media.name));
     const ranged = await fetch(new URL(media.url, source.apiUrl), { headers: { range: 'bytes=10-109' } });
     assert.equal(ranged.status, 206);
@@ -138,6 +143,19 @@ describe('export and import', () => {
       await rm(gpgHome, { recursive: true, force: true });
     }
     assert.equal((await source.api<{ status: string }>('GET', '/api/v1/hosts/acme', { token })).body.status, 'running');
+  });
+
+  test('deletes an export after its retention period; its links then answer 410', async () => {
+    assert.ok(firstLink);
+    const link = firstLink;
+    await eventually(async () => {
+      const shown = await source.api<ExportView>('GET', `/api/v1/hosts/acme/exports/${link.exportId}`, { token });
+      assert.equal(shown.body.status, 'deleted');
+      assert.deepEqual(shown.body.files, []);
+    }, 180_000, 1000);
+    assert.equal(existsSync(join(source.dataDir, 'exports', link.exportId)), false);
+    const response = await fetch(new URL(link.url, source.apiUrl));
+    assert.equal(response.status, 410);
   });
 
   test('imports the export into a fresh Homeport: same users, passwords, messages in order, image, key and registration token', async () => {

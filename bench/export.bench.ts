@@ -42,16 +42,19 @@ try {
   await opened.close();
   const hostDb = await openHomeportDatabase(homeport, host.database_name);
   await hostDb.pool.query('CREATE TABLE bench_filler (id serial PRIMARY KEY, body text)');
+  // The host's role owns its tables (it dumps them); this connection is the cluster's superuser.
+  await hostDb.pool.query(`ALTER TABLE bench_filler OWNER TO "${host.database_name}"`);
   await hostDb.pool.query("INSERT INTO bench_filler (body) SELECT md5(random()::text) || repeat(md5(random()::text), 30) FROM generate_series(1, 100000)");
   await hostDb.close();
 
   // Homeport's export, its dump and archive steps timed by the job itself.
   const started = await homeport.api<{ export: { id: string }; job: { id: string }; estimate: { databaseBytes: number; mediaBytes: number; downtimeSeconds: number } }>('POST', '/api/v1/hosts/acme/exports', { token, body: {} });
+  if (started.status !== 202) throw new Error(`the export did not start: ${JSON.stringify(started.body)}`);
   const jobStarted = performance.now();
   let steps: StepTimes[] = [];
   for (;;) {
-    const job = (await homeport.api<{ status: string; steps: StepTimes[] }>('GET', `/api/v1/jobs/${started.body.job.id}`, { token })).body;
-    if (job.status === 'failed') throw new Error('the export failed');
+    const job = (await homeport.api<{ status: string; error: string | null; steps: StepTimes[] }>('GET', `/api/v1/jobs/${started.body.job.id}`, { token })).body;
+    if (job.status === 'failed') throw new Error(`the export failed: ${job.error}`);
     if (job.status === 'succeeded') {
       steps = job.steps;
       break;

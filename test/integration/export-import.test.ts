@@ -72,7 +72,7 @@ describe('export and import', () => {
   test('exports config, database, media and SHA256SUMS, and the host runs again', async () => {
     const result = await source.cli(['host', 'export', 'acme', '--download', join(work, 'plain')], token);
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    for (const step of ['stop Synapse', 'database dump', 'media archive', 'start Synapse', 'config document', 'encryption', 'checksums']) {
+    for (const step of ['stop Synapse', 'database dump', 'media archive', 'start Synapse', 'database zip', 'config document', 'encryption', 'checksums']) {
       assert.match(result.stdout, new RegExp(`\\] ${step}\\s+done`), step);
     }
     assert.match(result.stdout, /Synapse stopped for a consistent copy/);

@@ -43,12 +43,18 @@ async function exportFor(input: StepInput): Promise<ExportInStep> {
   return { row, host, dir, names: exportFileNames(host.label) };
 }
 
-/** The files Synapse must be stopped for are both written (in plain or encrypted form). */
-async function dataFilesWritten(found: ExportInStep): Promise<boolean> {
-  for (const name of [found.names.database, found.names.media]) {
-    if (!(await exists(join(found.dir, name))) && !(await exists(join(found.dir, `${name}.gpg`)))) return false;
-  }
-  return true;
+/** Where the consistent copy of the database lands while Synapse is stopped, before it is zipped. */
+function dumpPaths(found: ExportInStep): { dir: string; complete: string } {
+  const dir = join(found.dir, 'work', found.names.databaseDir);
+  return { dir, complete: `${dir}.complete` };
+}
+
+/** The copies Synapse must be stopped for are both made (the dump, zipped or not, and the media archive). */
+async function dataCopied(found: ExportInStep): Promise<boolean> {
+  const database = join(found.dir, found.names.database);
+  const media = join(found.dir, found.names.media);
+  const dumped = (await exists(dumpPaths(found).complete)) || (await exists(database)) || (await exists(`${database}.gpg`));
+  return dumped && ((await exists(media)) || (await exists(`${media}.gpg`)));
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -58,7 +64,7 @@ export const exportStopStep: JobStep = {
   timeoutMs: 120_000,
   async run(input) {
     const found = await exportFor(input);
-    if (await dataFilesWritten(found)) {
+    if (await dataCopied(found)) {
       await input.log('database and media are already written; Synapse keeps running');
       return;
     }
@@ -73,17 +79,32 @@ export const exportDatabaseStep: JobStep = {
   async run(input) {
     const found = await exportFor(input);
     const target = join(found.dir, found.names.database);
-    if ((await exists(target)) || (await exists(`${target}.gpg`))) return;
+    const dump = dumpPaths(found);
+    if ((await exists(dump.complete)) || (await exists(target)) || (await exists(`${target}.gpg`))) return;
     const spec = await loadHostSpec(input.context, input.hostId);
-    const work = join(found.dir, 'work');
     const started = performance.now();
-    await input.context.runtime.dumpDatabase(spec.database, join(work, found.names.databaseDir), { excludeTableData: excludedTableData, signal: input.signal });
-    await zipDirectory(join(work, found.names.databaseDir), found.names.databaseDir, target);
-    await rm(work, { recursive: true, force: true });
+    await input.context.runtime.dumpDatabase(spec.database, dump.dir, { excludeTableData: excludedTableData, signal: input.signal });
+    await writeFile(dump.complete, '');
     const seconds = (performance.now() - started) / 1000;
     const bytes = Number(found.row.database_bytes ?? 0);
     await recordTransferRate(input.context.db, 'dump', bytes, seconds);
-    await input.log(`${found.names.database}: ${mib(await fileSize(target))} from a ${mib(bytes)} database in ${seconds.toFixed(1)} s`);
+    await input.log(`pg_dump of the ${mib(bytes)} database in ${seconds.toFixed(1)} s`);
+  },
+};
+
+/** Zipping needs no stopped Synapse: it runs after the start, on the consistent copy. */
+export const exportZipStep: JobStep = {
+  name: 'database zip',
+  timeoutMs: 6 * 3_600_000,
+  async run(input) {
+    const found = await exportFor(input);
+    const target = join(found.dir, found.names.database);
+    if ((await exists(target)) || (await exists(`${target}.gpg`))) return;
+    const dump = dumpPaths(found);
+    if (!(await exists(dump.complete))) throw new Error('the database dump is missing; start a new export');
+    await zipDirectory(dump.dir, found.names.databaseDir, target);
+    await rm(join(found.dir, 'work'), { recursive: true, force: true });
+    await input.log(`${found.names.database}: ${mib(await fileSize(target))}`);
   },
 };
 
@@ -188,4 +209,4 @@ export const exportChecksumStep: JobStep = {
   },
 };
 
-export const exportSteps: JobStep[] = [exportStopStep, exportDatabaseStep, exportMediaStep, exportStartStep, exportDocumentStep, exportEncryptStep, exportChecksumStep];
+export const exportSteps: JobStep[] = [exportStopStep, exportDatabaseStep, exportMediaStep, exportStartStep, exportZipStep, exportDocumentStep, exportEncryptStep, exportChecksumStep];

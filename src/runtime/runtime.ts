@@ -60,8 +60,8 @@ export interface HostRuntime {
   restoreDatabase(database: HostSpec['database'], dump: { format: DumpFormat; path: string }, signal?: AbortSignal): Promise<void>;
   /** Ports a SQLite homeserver.db into the host's empty database (needs the host's config written). */
   portSqliteDatabase(hostId: string, sqliteFile: string, signal?: AbortSignal): Promise<void>;
-  /** Replaces the host's media store with an archive's contents, dropping `stripComponents` leading path parts. */
-  restoreMedia(hostId: string, archive: string, stripComponents: number, signal?: AbortSignal): Promise<void>;
+  /** Replaces the host's media store with a gzip tar archive's contents, wherever the store sits in it. */
+  restoreMedia(hostId: string, archive: string, signal?: AbortSignal): Promise<void>;
   /** Runs `work` connected to the host's database as the host's role. */
   withDatabase<T>(database: HostSpec['database'], work: (client: pg.Client) => Promise<T>): Promise<T>;
   /** The version of the PostgreSQL server holding the hosts' databases. */

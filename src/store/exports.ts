@@ -1,7 +1,7 @@
-// Exports of hosts as stored (status, files, expiry), the measured transfer rates, and imports.
+// Exports of hosts as stored (status, files, expiry) and the measured transfer rates.
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
-import type { ExportFile, ExportRow, ImportRow, TransferKind } from './schema.ts';
+import type { ExportFile, ExportRow, TransferKind } from './schema.ts';
 
 export const exportExpiryTask = 'export-expiry';
 
@@ -59,30 +59,4 @@ export async function recordTransferRate(db: Db, kind: TransferKind, bytes: numb
 export async function recentTransferRates(db: Db, kind: TransferKind, limit = 10): Promise<{ bytes: number; seconds: number }[]> {
   const rows = await db.selectFrom('transfer_rates').select(['bytes', 'seconds']).where('kind', '=', kind).orderBy('id', 'desc').limit(limit).execute();
   return rows.map((row) => ({ bytes: Number(row.bytes), seconds: row.seconds }));
-}
-
-export async function insertImport(db: Db, values: { id: string; hostId: string; jobId: string; sourceDir: string; sourceKind: string; plan: Record<string, unknown>; passphraseSealed: string | null; verifyUser: string; verifyPasswordSealed: string }): Promise<ImportRow> {
-  return db.insertInto('imports').values({
-    id: values.id,
-    host_id: values.hostId,
-    job_id: values.jobId,
-    source_dir: values.sourceDir,
-    source_kind: values.sourceKind,
-    plan: JSON.stringify(values.plan),
-    passphrase_sealed: values.passphraseSealed,
-    verify_user: values.verifyUser,
-    verify_password_sealed: values.verifyPasswordSealed,
-    database_restored_at: null,
-  }).returningAll().executeTakeFirstOrThrow();
-}
-
-export async function findImportOfJob(db: Db, jobId: string): Promise<ImportRow | undefined> {
-  return db.selectFrom('imports').selectAll().where('job_id', '=', jobId).executeTakeFirst();
-}
-
-export async function updateImport(db: Db, importId: string, changes: { databaseRestoredAt?: Date | null; forgetSecrets?: boolean }): Promise<void> {
-  await db.updateTable('imports').set({
-    ...(changes.databaseRestoredAt !== undefined ? { database_restored_at: changes.databaseRestoredAt } : {}),
-    ...(changes.forgetSecrets ? { passphrase_sealed: null, verify_password_sealed: null } : {}),
-  }).where('id', '=', importId).execute();
 }

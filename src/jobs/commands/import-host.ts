@@ -11,7 +11,7 @@ import { checkSeatsForSize } from '../../domain/seats.ts';
 import { synapseVersion, venvPython } from '../../runtime/local/synapse-venv.ts';
 import { findAccountByEmail } from '../../store/accounts.ts';
 import { recordAudit } from '../../store/audit-log.ts';
-import { insertImport } from '../../store/exports.ts';
+import { insertImport } from '../../store/imports.ts';
 import { storeHostSecrets } from '../../store/host-secrets.ts';
 import { insertHost } from '../../store/hosts.ts';
 import { createJob } from '../../store/jobs.ts';

@@ -4,10 +4,9 @@
 // finds its own finished work (a marker file or a recorded time) and skips it.
 import { access, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { listArchive } from '../../runtime/local/host-archives.ts';
 import { venvPython } from '../../runtime/local/synapse-venv.ts';
 import type { DumpFormat } from '../../runtime/runtime.ts';
-import { findImportOfJob, updateImport } from '../../store/exports.ts';
+import { findImportOfJob, updateImport } from '../../store/imports.ts';
 import { findHost } from '../../store/hosts.ts';
 import { loadHostSecrets } from '../../store/host-secrets.ts';
 import type { ImportRow } from '../../store/schema.ts';
@@ -134,16 +133,6 @@ export const sequencesStep: JobStep = {
   },
 };
 
-function stripComponentsFor(entries: string[]): number {
-  const mediaDirs = /^(local_content|local_thumbnails|remote_content|remote_thumbnail|url_cache|url_cache_thumbnails)$/;
-  for (const entry of entries) {
-    const parts = entry.split('/');
-    const index = parts.findIndex((part) => mediaDirs.test(part));
-    if (index >= 0) return index;
-  }
-  return 0;
-}
-
 export const restoreMediaStep: JobStep = {
   name: 'media',
   timeoutMs: 12 * 3_600_000,
@@ -155,8 +144,7 @@ export const restoreMediaStep: JobStep = {
     if (!unpacked.media) {
       await input.log('no media archive to restore');
     } else {
-      const strip = stripComponentsFor(await listArchive(unpacked.media));
-      await input.context.runtime.restoreMedia(input.hostId, unpacked.media, strip, input.signal);
+      await input.context.runtime.restoreMedia(input.hostId, unpacked.media, input.signal);
       await input.log(`media restored from ${basename(unpacked.media)}`);
     }
     await writeFile(marker, '');

@@ -4,7 +4,8 @@
 import { rm } from 'node:fs/promises';
 import type { Task } from 'graphile-worker';
 import { recordAudit } from '../../store/audit-log.ts';
-import { expiredExports, findExport, findExportOfJob, findImportOfJob, setExportStatus, updateImport } from '../../store/exports.ts';
+import { expiredExports, findExport, findExportOfJob, setExportStatus } from '../../store/exports.ts';
+import { findImportOfJob, updateImport } from '../../store/imports.ts';
 import { deleteHostSecrets } from '../../store/host-secrets.ts';
 import { findHost, updateHost } from '../../store/hosts.ts';
 import { databaseRoleFor } from '../host-spec.ts';

@@ -101,6 +101,20 @@ export async function listArchive(file: string): Promise<string[]> {
   return stdout.split('\n').filter((line) => line !== '');
 }
 
+/**
+ * How many leading path parts to drop so a media archive unpacks into the store itself: ours hold
+ * `./local_content/...`, a self-hosted `tar -czf media.tar.gz /var/lib/synapse/media_store` holds
+ * `var/lib/synapse/media_store/local_content/...`.
+ */
+export function mediaStripComponents(entries: string[]): number {
+  const mediaDirs = /^(local_content|local_thumbnails|remote_content|remote_thumbnail|url_cache|url_cache_thumbnails)$/;
+  for (const entry of entries) {
+    const index = entry.split('/').findIndex((part) => mediaDirs.test(part));
+    if (index >= 0) return index;
+  }
+  return 0;
+}
+
 export async function extractArchive(file: string, dir: string, stripComponents: number, signal?: AbortSignal): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });

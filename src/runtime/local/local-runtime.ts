@@ -12,7 +12,8 @@ import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
 import {
-  archiveDirectory, databaseBytes, directoryBytes, dumpDatabase, extractArchive, portSqliteDatabase, postgresServerVersion, restoreDatabase, withDatabaseClient,
+  archiveDirectory, databaseBytes, directoryBytes, dumpDatabase, extractArchive, listArchive, mediaStripComponents, portSqliteDatabase, postgresServerVersion, restoreDatabase,
+  withDatabaseClient,
   type DatabaseAccess,
 } from './host-archives.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
@@ -191,8 +192,9 @@ export class LocalRuntime implements HostRuntime {
     await portSqliteDatabase({ venvPython: this.#options.venvPython, sqliteFile, homeserverConfig: paths.homeserverConfig, cwd: paths.hostDir, signal });
   }
 
-  async restoreMedia(hostId: string, archive: string, stripComponents: number, signal?: AbortSignal): Promise<void> {
-    await extractArchive(archive, homeserverPaths(this.hostDir(hostId)).mediaStore, stripComponents, signal);
+  async restoreMedia(hostId: string, archive: string, signal?: AbortSignal): Promise<void> {
+    const strip = mediaStripComponents(await listArchive(archive));
+    await extractArchive(archive, homeserverPaths(this.hostDir(hostId)).mediaStore, strip, signal);
   }
 
   async withDatabase<T>(database: HostSpec['database'], work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -42,6 +42,18 @@ function printExport(item: ExportView): void {
   for (const file of item.files) print(`  ${file.name.padEnd(40)} ${mib(file.size).padStart(12)}  sha256 ${file.sha256}`);
 }
 
+/** `--encrypt` without a file: HOMEPORT_EXPORT_PASSPHRASE, else the first line of standard input when it is piped. */
+async function passphraseFromEnvironmentOrStdin(): Promise<string> {
+  const fromEnvironment = process.env.HOMEPORT_EXPORT_PASSPHRASE;
+  if (fromEnvironment) return fromEnvironment;
+  if (process.stdin.isTTY) throw new Error('--encrypt needs the passphrase: --passphrase-file FILE, HOMEPORT_EXPORT_PASSPHRASE, or piped on standard input');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const line = Buffer.concat(chunks).toString('utf8').split('\n')[0] ?? '';
+  if (line === '') throw new Error('the passphrase on standard input is empty');
+  return line;
+}
+
 /** A secret from a file (first line), never from the command line where `ps` shows it. */
 async function secretFromFile(file: string): Promise<string> {
   const text = (await readFile(file, 'utf8')).split('\n')[0] ?? '';
@@ -94,16 +106,18 @@ export function registerPortabilityCommands(program: Command): void {
 
   host.command('export').description('export a host: config, database and media files with checksums (the host stops meanwhile)').argument('<host>', 'label or id')
     .option('--estimate', 'only show the downtime estimate')
-    .option('--passphrase-file <file>', 'encrypt every file with the passphrase in this file (OpenPGP; `gpg --decrypt` opens them)')
+    .option('--encrypt', 'encrypt every file with a passphrase (OpenPGP; `gpg --decrypt` opens them), from HOMEPORT_EXPORT_PASSPHRASE or standard input')
+    .option('--passphrase-file <file>', 'encrypt with the passphrase in this file (implies --encrypt)')
     .option('--wait', 'follow the export until it ends')
     .option('--download <dir>', 'after the export, download its files into this folder (implies --wait)')
-    .action(async (ref: string, options: { estimate?: boolean; passphraseFile?: string; wait?: boolean; download?: string }, command: Command) => {
+    .action(async (ref: string, options: { estimate?: boolean; encrypt?: boolean; passphraseFile?: string; wait?: boolean; download?: string }, command: Command) => {
       const api = apiForCommand(command);
       if (options.estimate) {
         printEstimate(await api.request<EstimateView>('GET', `${hostPath(ref)}/exports/estimate`));
         return;
       }
-      const body = options.passphraseFile ? { passphrase: await secretFromFile(options.passphraseFile) } : {};
+      const passphrase = options.passphraseFile ? await secretFromFile(options.passphraseFile) : options.encrypt ? await passphraseFromEnvironmentOrStdin() : undefined;
+      const body = passphrase === undefined ? {} : { passphrase };
       const started = await api.request<{ export: ExportView; job: { id: string }; estimate: EstimateView }>('POST', `${hostPath(ref)}/exports`, body);
       printEstimate(started.estimate);
       print(`export ${started.export.id} started (job ${started.job.id})`);

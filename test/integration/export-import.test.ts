@@ -124,7 +124,9 @@ describe('export and import', () => {
   });
 
   test('an encrypted export is OpenPGP that gpg decrypts with the passphrase', async () => {
-    const result = await source.cli(['host', 'export', 'acme', '--passphrase-file', join(work, 'passphrase'), '--download', join(work, 'encrypted')], token);
+    source.env.HOMEPORT_EXPORT_PASSPHRASE = passphrase;
+    const result = await source.cli(['host', 'export', 'acme', '--encrypt', '--download', join(work, 'encrypted')], token);
+    delete source.env.HOMEPORT_EXPORT_PASSPHRASE;
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const files = (await readdir(join(work, 'encrypted'))).sort();
     assert.deepEqual(files, ['SHA256SUMS', 'acme-config.md.gpg', 'acme-media.tar.gz.gpg', 'acme-synapse-database.zip.gpg']);

@@ -74,7 +74,7 @@ describe('a crash of Homeport during an export or an import', () => {
   test('during an export: after the restart the export finishes and the host runs again', async () => {
     const started = await homeport.api<{ export: { id: string }; job: { id: string } }>('POST', '/api/v1/hosts/acme/exports', { token, body: {} });
     assert.equal(started.status, 202);
-    const step = await killDuring(homeport, `/api/v1/jobs/${started.body.job.id}`, token, ['stop Synapse', 'database dump', 'media archive', 'start Synapse']);
+    const step = await killDuring(homeport, `/api/v1/jobs/${started.body.job.id}`, token, ['database dump', 'media archive', 'start Synapse', 'database zip', 'config document', 'checksums']);
     console.log(`# killed Homeport during the export step "${step}"`);
     await homeport.start();
     const job = await waitForJobAt(homeport, `/api/v1/jobs/${started.body.job.id}`, token);
@@ -117,7 +117,7 @@ describe('a crash of Homeport during an export or an import', () => {
     });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const jobPath = `/api/v1/operator/jobs/${started.body.job.id}`;
-    const step = await killDuring(homeport, jobPath, operator, ['unpack', 'database restore', 'sequences and keys', 'media', 'start Synapse', 'healthy']);
+    const step = await killDuring(homeport, jobPath, operator, ['database restore', 'sequences and keys', 'media', 'start Synapse', 'healthy', 'admin access', 'verify login']);
     console.log(`# killed Homeport during the import step "${step}"`);
     await homeport.start();
     const job = await waitForJobAt(homeport, jobPath, operator);

@@ -95,6 +95,12 @@ export interface Config {
   delegationRecheckMinutes: number;
   /** HOMEPORT_ELEMENT_WEB_DIR: an unpacked Element Web release (with index.html) served at every host's client URL; without it the client URL says Element Web is not configured. */
   elementWebDir: string | undefined;
+  /** HOMEPORT_EXPORT_RETENTION_MINUTES: how long an export's files are kept after they are ready, then deleted (default 10080, a week). */
+  exportRetentionMinutes: number;
+  /** HOMEPORT_DOWNLOAD_LINK_MINUTES: how long a signed download link of an export stays valid (default 1440, a day). */
+  downloadLinkMinutes: number;
+  /** HOMEPORT_IMPORT_DISK_RESERVE_MB: free disk an import must leave after unpacking and restoring, checked before it starts (default 1024). */
+  importDiskReserveMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -267,6 +273,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fetchTimeoutMs: positiveInteger(env, 'HOMEPORT_FETCH_TIMEOUT_MS', 10_000),
     delegationRecheckMinutes: positiveNumber(env, 'HOMEPORT_DELEGATION_RECHECK_MINUTES', 240),
     elementWebDir: env.HOMEPORT_ELEMENT_WEB_DIR ? resolve(env.HOMEPORT_ELEMENT_WEB_DIR) : undefined,
+    exportRetentionMinutes: positiveInteger(env, 'HOMEPORT_EXPORT_RETENTION_MINUTES', 10_080),
+    downloadLinkMinutes: positiveInteger(env, 'HOMEPORT_DOWNLOAD_LINK_MINUTES', 1440),
+    importDiskReserveMb: positiveInteger(env, 'HOMEPORT_IMPORT_DISK_RESERVE_MB', 1024),
   };
 }
 

@@ -26,6 +26,8 @@ import { edgeRoutes } from './routes/edge.ts';
 import { hostClientDomainRoutes } from './routes/host-client-domain.ts';
 import { hostLookAndFeelRoutes } from './routes/host-look-and-feel.ts';
 import { operatorClientDomainRoutes } from './routes/operator-client-domains.ts';
+import { hostExportRoutes } from './routes/host-exports.ts';
+import { operatorImportRoutes } from './routes/operator-imports.ts';
 
 /** A number of hops becomes proxy-addr's hop test (Fastify's types leave the number form out). */
 function trustedProxies(setting: Config['trustProxy']): string[] | boolean | ((address: string, hop: number) => boolean) {
@@ -76,6 +78,8 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(hostLookAndFeelRoutes(context));
     await api.register(hostClientDomainRoutes(context));
     await api.register(operatorClientDomainRoutes(context), { prefix: '/operator' });
+    await api.register(hostExportRoutes(context));
+    await api.register(operatorImportRoutes(context), { prefix: '/operator' });
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
   await registerPanelFiles(app);

@@ -42,6 +42,12 @@ const statusOf: Record<ErrorCode, number> = {
   'domain-taken': 409,
   'no-custom-dns': 409,
   'look-and-feel-invalid': 422,
+  'passphrase-invalid': 422,
+  'passphrase-wrong': 422,
+  'link-expired': 410,
+  'import-invalid': 422,
+  'schema-too-new': 409,
+  'disk-too-small': 409,
 };
 
 export const Problem = Type.Object(

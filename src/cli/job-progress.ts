@@ -14,11 +14,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const marks: Record<string, string> = { running: '...', done: 'done', failed: 'FAILED' };
 
-export async function followJob(api: ApiClient, jobId: string, write: (line: string) => void, pollMs = 300): Promise<JobView> {
+/** `jobsPath` is `/api/v1/operator/jobs` for jobs of hosts the operator does not own (imports). */
+export async function followJob(api: ApiClient, jobId: string, write: (line: string) => void, pollMs = 300, jobsPath = '/api/v1/jobs'): Promise<JobView> {
   const shown = new Map<string, string>();
   let logsAfter = 0;
   for (;;) {
-    const job = await api.request<JobView>('GET', `/api/v1/jobs/${jobId}?logsAfter=${logsAfter}`);
+    const job = await api.request<JobView>('GET', `${jobsPath}/${jobId}?logsAfter=${logsAfter}`);
     const events: { at: number; order: number; line: string }[] = [];
     job.steps.forEach((step, index) => {
       if (step.status === 'pending' || shown.get(step.name) === step.status) return;

@@ -10,6 +10,7 @@ import { registerAccountCommands } from './account-commands.ts';
 import { ApiProblem } from './api-client.ts';
 import { formatChecks, runChecks } from './doctor.ts';
 import { registerHostCommands } from './host-commands.ts';
+import { registerPortabilityCommands } from './portability-commands.ts';
 import { registerRegistrationTokenCommands } from './registration-token-commands.ts';
 import { registerUserCommands } from './user-commands.ts';
 
@@ -62,6 +63,7 @@ registerAccountCommands(program);
 registerHostCommands(program);
 registerUserCommands(program);
 registerRegistrationTokenCommands(program);
+registerPortabilityCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -36,7 +36,13 @@ export type ErrorCode =
   | 'custom-dns-invalid'
   | 'domain-taken'
   | 'no-custom-dns'
-  | 'look-and-feel-invalid';
+  | 'look-and-feel-invalid'
+  | 'passphrase-invalid'
+  | 'passphrase-wrong'
+  | 'link-expired'
+  | 'import-invalid'
+  | 'schema-too-new'
+  | 'disk-too-small';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

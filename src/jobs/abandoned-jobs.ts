@@ -5,10 +5,11 @@ import { moveHostStatus } from '../store/hosts.ts';
 import { appendJobLog, finishJob } from '../store/jobs.ts';
 import type { JobKind } from '../store/schema.ts';
 import { hostJobs } from './host-jobs.ts';
+import { runAfterFailure } from './run-host-job.ts';
 import type { HomeportContext } from './job-context.ts';
 
 /** Must run before the worker starts: a job running at that moment would look abandoned. */
-export async function failAbandonedJobs(context: Pick<HomeportContext, 'db' | 'logger'>): Promise<number> {
+export async function failAbandonedJobs(context: HomeportContext): Promise<number> {
   const { db, logger } = context;
   const { rows } = await sql<{ id: string; host_id: string; kind: JobKind }>`
     SELECT j.id, j.host_id, j.kind FROM jobs j
@@ -22,6 +23,7 @@ export async function failAbandonedJobs(context: Pick<HomeportContext, 'db' | 'l
     await appendJobLog(db, job.id, 'error', reason);
     await finishJob(db, job.id, { status: 'failed', error: reason });
     const definition = hostJobs[job.kind];
+    await runAfterFailure(context, definition, job.host_id, job.id);
     await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.failedStatus);
     logger.warn({ jobId: job.id, hostId: job.host_id }, 'failed an abandoned job');
   }

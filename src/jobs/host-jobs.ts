@@ -3,10 +3,13 @@ import type { HostStatus, JobKind } from '../store/schema.ts';
 import { updateHost } from '../store/hosts.ts';
 import { deleteHostSecrets } from '../store/host-secrets.ts';
 import { recordAudit } from '../store/audit-log.ts';
-import { adminAccessStep, allocateStep, buildSteps, configStep, databaseStep, edgeStep, healthyStep } from './build-host-steps.ts';
+import { adminAccessStep, allocateStep, buildSteps, configStep, databaseStep, edgeStep, healthyStep, startStep } from './build-host-steps.ts';
 import { databaseRoleFor, loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from './job-context.ts';
 import type { JobStep } from './job-step.ts';
+import { exportSteps } from './portability/export-steps.ts';
+import { forgetFailedExport, forgetFailedImport, finishImport } from './portability/portability-cleanup.ts';
+import { restoreDatabaseStep, restoreMediaStep, sequencesStep, unpackStep, verifyLoginStep } from './portability/import-steps.ts';
 
 export interface HostJobDefinition {
   kind: JobKind;
@@ -18,7 +21,9 @@ export interface HostJobDefinition {
   finalStatus: HostStatus;
   /** The host's status when the job has failed for good. */
   failedStatus: HostStatus;
-  afterSuccess?(context: HomeportContext, hostId: string): Promise<void>;
+  afterSuccess?(context: HomeportContext, hostId: string, jobId: string): Promise<void>;
+  /** Cleans up after the job failed for good (before the host moves to `failedStatus`). */
+  afterFailure?(context: HomeportContext, hostId: string, jobId: string): Promise<void>;
 }
 
 const doneStep: JobStep = { name: 'done', timeoutMs: 10_000, run: async () => undefined };
@@ -76,5 +81,26 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
       await updateHost(context.db, hostId, { cancelled_at: new Date() });
       await recordAudit(context.db, { actorAccountId: null, actor: 'homeport', action: 'host.cancelled', hostId });
     },
+  },
+  export: {
+    kind: 'export',
+    steps: [...exportSteps, doneStep],
+    activeStatus: 'exporting',
+    startsFrom: ['running', 'degraded'],
+    finalStatus: 'running',
+    // Degraded, so the reconciler starts Synapse again if the job stopped it and failed.
+    failedStatus: 'degraded',
+    afterFailure: forgetFailedExport,
+  },
+  import: {
+    kind: 'import',
+    steps: [allocateStep, unpackStep, configStep, restoreDatabaseStep, sequencesStep, restoreMediaStep, startStep, healthyStep, adminAccessStep, edgeStep, verifyLoginStep, doneStep],
+    activeStatus: 'provisioning',
+    startsFrom: [],
+    finalStatus: 'running',
+    // A failed import leaves no partial host: everything is removed and the server name is free again.
+    failedStatus: 'cancelled',
+    afterSuccess: finishImport,
+    afterFailure: forgetFailedImport,
   },
 };

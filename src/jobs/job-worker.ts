@@ -7,6 +7,8 @@ import { delegationCheckTask } from './commands/check-delegation.ts';
 import type { HomeportContext } from './job-context.ts';
 import { failAbandonedJobs } from './abandoned-jobs.ts';
 import { hostJobTask } from './run-host-job.ts';
+import { exportExpiryTask as exportExpiryTaskName } from '../store/exports.ts';
+import { exportExpiryTask } from './portability/portability-cleanup.ts';
 
 function workerLogger(context: HomeportContext): WorkerLogger {
   const logger = context.logger.child({ component: 'job-worker' });
@@ -41,7 +43,13 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
     concurrency: 4,
     noHandleSignals: true,
     pollInterval: 1000,
-    taskList: { [hostJobTaskName]: hostJobTask(context), [delegationCheckTaskName]: delegationCheckTask(context) },
+    taskList: {
+      [hostJobTaskName]: hostJobTask(context),
+      [delegationCheckTaskName]: delegationCheckTask(context),
+      [exportExpiryTaskName]: exportExpiryTask(context),
+    },
+    // Sweeps exports past their retention even if their own scheduled deletion was lost.
+    crontab: `17 * * * * ${exportExpiryTaskName}`,
     logger: workerLogger(context),
   });
 }

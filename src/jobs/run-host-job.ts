@@ -4,7 +4,7 @@ import type { Task } from 'graphile-worker';
 import { HomeportError } from '../domain/errors.ts';
 import { appendJobLog, findJob, finishJob, setStepStatus, startJobAttempt } from '../store/jobs.ts';
 import { moveHostStatus } from '../store/hosts.ts';
-import { hostJobs } from './host-jobs.ts';
+import { hostJobs, type HostJobDefinition } from './host-jobs.ts';
 import type { HomeportContext } from './job-context.ts';
 import type { JobStep, StepInput } from './job-step.ts';
 
@@ -21,6 +21,15 @@ async function runStepWithTimeout(step: JobStep, input: Omit<StepInput, 'signal'
     await Promise.race([step.run({ ...input, signal: controller.signal }), timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** A failed clean-up is logged, never thrown: the job has failed already and says why. */
+export async function runAfterFailure(context: HomeportContext, definition: HostJobDefinition, hostId: string, jobId: string): Promise<void> {
+  try {
+    await definition.afterFailure?.(context, hostId, jobId);
+  } catch (error) {
+    context.logger.error({ jobId, hostId, err: error }, 'cleaning up after a failed job failed');
   }
 }
 
@@ -54,6 +63,7 @@ export function hostJobTask(context: HomeportContext): Task {
           throw error;
         }
         await finishJob(db, jobId, { status: 'failed', error: message });
+        await runAfterFailure(context, definition, job.host_id, jobId);
         await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.failedStatus);
         // A host that never got built must not go on restarting a Synapse that cannot start.
         if (job.kind === 'build') await context.runtime.stop(job.host_id);
@@ -63,7 +73,7 @@ export function hostJobTask(context: HomeportContext): Task {
     }
     // Only from the job's own status: a host cancelled meanwhile stays cancelling.
     await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.finalStatus);
-    await definition.afterSuccess?.(context, job.host_id);
+    await definition.afterSuccess?.(context, job.host_id, jobId);
     await finishJob(db, jobId, { status: 'succeeded' });
     context.logger.info({ jobId, hostId: job.host_id, kind: job.kind }, 'job finished');
   };

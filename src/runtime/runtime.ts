@@ -1,5 +1,6 @@
 // The boundary every runtime implements (local processes now, Kubernetes later): the jobs and
 // the reconciler only ever talk to a host's runtime through this interface.
+import type pg from 'pg';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
 
 export type HostProcessState = 'running' | 'starting' | 'restarting' | 'stopped';
@@ -59,4 +60,25 @@ export interface HostRuntime {
   writeClientConfig(hostId: string, config: Record<string, unknown>): Promise<void>;
   /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */
   remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void>;
+
+  /** Sizes of the host's database and media store in bytes (what an export has to copy). */
+  measure(hostId: string, database: Pick<HostSpec['database'], 'name'>): Promise<{ databaseBytes: number; mediaBytes: number }>;
+  /** Dumps the database in pg_dump's directory format, without owners or privileges, into `dir` (replaced). */
+  dumpDatabase(database: HostSpec['database'], dir: string, options?: { excludeTableData?: string[]; signal?: AbortSignal }): Promise<void>;
+  /** Writes the host's media store as a gzip tar archive, entries relative to the store. */
+  archiveMedia(hostId: string, file: string, signal?: AbortSignal): Promise<void>;
+  /** Drops the host's database and creates it again empty, so a restore starts from nothing. */
+  resetDatabase(database: HostSpec['database']): Promise<void>;
+  /** Restores a dump into the host's empty database as the host's role. */
+  restoreDatabase(database: HostSpec['database'], dump: { format: DumpFormat; path: string }, signal?: AbortSignal): Promise<void>;
+  /** Ports a SQLite homeserver.db into the host's empty database (needs the host's config written). */
+  portSqliteDatabase(hostId: string, sqliteFile: string, signal?: AbortSignal): Promise<void>;
+  /** Replaces the host's media store with a gzip tar archive's contents, wherever the store sits in it. */
+  restoreMedia(hostId: string, archive: string, signal?: AbortSignal): Promise<void>;
+  /** Runs `work` connected to the host's database as the host's role. */
+  withDatabase<T>(database: HostSpec['database'], work: (client: pg.Client) => Promise<T>): Promise<T>;
+  /** The version of the PostgreSQL server holding the hosts' databases. */
+  postgresVersion(): Promise<string>;
 }
+
+export type DumpFormat = 'directory' | 'custom' | 'plain-gzip';

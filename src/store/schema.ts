@@ -4,8 +4,8 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled';
-export type JobKind = 'build' | 'rebuild' | 'cancel';
+export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting';
+export type JobKind = 'build' | 'rebuild' | 'cancel' | 'export' | 'import';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -229,6 +229,9 @@ export interface Database {
   captured_mail: CapturedMailTable;
   host_look_and_feel: HostLookAndFeelTable;
   host_previous_client_domains: HostPreviousClientDomainsTable;
+  exports: ExportsTable;
+  transfer_rates: TransferRatesTable;
+  imports: ImportsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -242,3 +245,55 @@ export type JobStepRow = Selectable<JobStepsTable>;
 export type JobLogRow = Selectable<JobLogsTable>;
 export type HostLookAndFeelRow = Selectable<HostLookAndFeelTable>;
 export type PreviousClientDomainRow = Selectable<HostPreviousClientDomainsTable>;
+
+export type ExportStatus = 'running' | 'ready' | 'failed' | 'deleted';
+
+export interface ExportFile {
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+export interface ExportsTable {
+  id: Generated<string>;
+  host_id: string;
+  job_id: string;
+  status: Generated<ExportStatus>;
+  encrypted: boolean;
+  passphrase_sealed: string | null;
+  files: ColumnType<ExportFile[], string | undefined, string>;
+  database_bytes: ColumnType<string | null, number | null, number | null>;
+  media_bytes: ColumnType<string | null, number | null, number | null>;
+  estimated_downtime_seconds: number | null;
+  created_at: CreatedAt;
+  ready_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export type TransferKind = 'dump' | 'archive';
+
+export interface TransferRatesTable {
+  id: Generated<string>;
+  kind: TransferKind;
+  bytes: ColumnType<string, number, number>;
+  seconds: number;
+  measured_at: CreatedAt;
+}
+
+export interface ImportsTable {
+  id: Generated<string>;
+  host_id: string;
+  job_id: string;
+  source_dir: string;
+  source_kind: string;
+  plan: ColumnType<Record<string, unknown>, string, string>;
+  passphrase_sealed: string | null;
+  verify_user: string;
+  verify_password_sealed: string | null;
+  database_restored_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export type ExportRow = Selectable<ExportsTable>;
+export type ImportRow = Selectable<ImportsTable>;

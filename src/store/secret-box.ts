@@ -1,6 +1,6 @@
 // Encrypts host secrets at rest with the installation's master key (AES-256-GCM under a
 // versioned prefix, with a key derived per purpose so one leaked ciphertext type proves nothing of another).
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const prefix = 'hp1';
 
@@ -29,5 +29,16 @@ export class SecretBox {
     const decipher = createDecipheriv('aes-256-gcm', this.#key(purpose), Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /** An HMAC-SHA256 of `message` under a key of its own purpose (e.g. download links), base64url. */
+  sign(purpose: string, message: string): string {
+    return createHmac('sha256', this.#key(`sign:${purpose}`)).update(message, 'utf8').digest('base64url');
+  }
+
+  verify(purpose: string, message: string, signature: string): boolean {
+    const expected = Buffer.from(this.sign(purpose, message));
+    const given = Buffer.from(signature);
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }

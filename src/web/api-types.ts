@@ -31,7 +31,7 @@ export interface Session {
   csrfToken: string | null;
 }
 
-export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled';
+export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting';
 
 export interface Host {
   id: string;
@@ -68,7 +68,7 @@ export interface Availability {
 export interface JobSummary {
   id: string;
   hostId: string;
-  kind: 'build' | 'rebuild' | 'cancel';
+  kind: 'build' | 'rebuild' | 'cancel' | 'export' | 'import';
   status: 'queued' | 'running' | 'succeeded' | 'failed';
   error: string | null;
   attempts: number;
@@ -209,4 +209,25 @@ export interface LookAndFeel {
 
 export interface LookAndFeelFinding extends Finding {
   field: string;
+}
+
+export interface ExportEstimate {
+  databaseBytes: number;
+  mediaBytes: number;
+  dumpBytesPerSecond: number;
+  archiveBytesPerSecond: number;
+  downtimeSeconds: number;
+}
+
+export interface HostExport {
+  id: string;
+  hostId: string;
+  jobId: string;
+  status: 'running' | 'ready' | 'failed' | 'deleted';
+  encrypted: boolean;
+  estimatedDowntimeSeconds: number | null;
+  createdAt: string;
+  readyAt: string | null;
+  expiresAt: string | null;
+  files: { name: string; size: number; sha256: string; url: string }[];
 }

@@ -17,6 +17,7 @@ export const statusText: Record<string, string> = {
   failed: 'Failed',
   cancelling: 'Being cancelled',
   cancelled: 'Cancelled',
+  exporting: 'Exporting',
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -55,3 +55,14 @@ test('reads the web client and delegation re-check settings', () => {
   assert.throws(() => loadConfig({ HOMEPORT_DELEGATION_RECHECK_MINUTES: '0' }), /HOMEPORT_DELEGATION_RECHECK_MINUTES/);
   assert.throws(() => loadConfig({ HOMEPORT_DELEGATION_RECHECK_MINUTES: 'soon' }), /HOMEPORT_DELEGATION_RECHECK_MINUTES/);
 });
+
+test('keeps exports a week, signs download links for a day and keeps 1 GB free after an import, unless told otherwise', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.exportRetentionMinutes, 10_080);
+  assert.equal(defaults.downloadLinkMinutes, 1440);
+  assert.equal(defaults.importDiskReserveMb, 1024);
+  const set = loadConfig({ HOMEPORT_EXPORT_RETENTION_MINUTES: '60', HOMEPORT_DOWNLOAD_LINK_MINUTES: '5', HOMEPORT_IMPORT_DISK_RESERVE_MB: '10' });
+  assert.deepEqual([set.exportRetentionMinutes, set.downloadLinkMinutes, set.importDiskReserveMb], [60, 5, 10]);
+  assert.throws(() => loadConfig({ HOMEPORT_EXPORT_RETENTION_MINUTES: '0' }), /HOMEPORT_EXPORT_RETENTION_MINUTES/);
+  assert.throws(() => loadConfig({ HOMEPORT_IMPORT_DISK_RESERVE_MB: 'lots' }), /HOMEPORT_IMPORT_DISK_RESERVE_MB/);
+});

@@ -26,3 +26,12 @@ test('refuses a value sealed for another purpose, another key, or tampered with'
   flipped[0] = flipped[0]! ^ 1;
   assert.throws(() => box.open('host:1:pepper', [version, iv, flipped.toString('base64url'), tag].join(':')));
 });
+
+test('signs messages so that only the same purpose and message verify', () => {
+  const signature = box.sign('export-download', 'export 1 file a until 100');
+  assert.equal(box.verify('export-download', 'export 1 file a until 100', signature), true);
+  assert.equal(box.verify('export-download', 'export 1 file a until 101', signature), false);
+  assert.equal(box.verify('other', 'export 1 file a until 100', signature), false);
+  assert.equal(box.verify('export-download', 'export 1 file a until 100', signature.slice(0, -1)), false);
+  assert.equal(new SecretBox(randomBytes(32)).verify('export-download', 'export 1 file a until 100', signature), false);
+});

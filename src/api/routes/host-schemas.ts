@@ -17,6 +17,7 @@ export const CustomDns = Type.Object(
 export const HostStatus = Type.Union([
   Type.Literal('provisioning'), Type.Literal('running'), Type.Literal('degraded'), Type.Literal('rebuilding'),
   Type.Literal('failed'), Type.Literal('cancelling'), Type.Literal('cancelled'),
+  Type.Literal('exporting'),
 ]);
 
 export const Host = Type.Object({

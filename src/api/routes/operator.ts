@@ -71,11 +71,15 @@ export function operatorRoutes(context: HomeportContext): FastifyPluginAsyncType
     }, async (request) => ({ jobs: (await listJobs(context.db, { status: request.query.status, hostId: request.query.hostId, limit: request.query.limit ?? 100 })).map(jobSummary) }));
 
     app.get('/jobs/:id', {
-      schema: { ...base, summary: "Any job with its steps and log", params: IdParams, response: { 200: Job, 400: Problem, 404: Problem } },
+      schema: {
+        ...base, summary: "Any job with its steps and log", params: IdParams,
+        querystring: Type.Object({ logsAfter: Type.Optional(Type.Integer({ minimum: 0, description: 'Only log lines after this id' })) }),
+        response: { 200: Job, 400: Problem, 404: Problem },
+      },
     }, async (request) => {
       const job = await findJob(context.db, request.params.id);
       if (!job) throw notFound(`Job ${request.params.id}`);
-      return jobView(await jobDetail(context.db, job));
+      return jobView(await jobDetail(context.db, job, request.query.logsAfter ?? 0));
     });
 
     app.get('/audit-log', {

@@ -34,7 +34,7 @@ export function findSize(sizes: Size[], name: string): Size {
 }
 
 /** Database and role names are derived from the label, plus a suffix so a re-bought label never meets its predecessor's leftovers. */
-function databaseNameFor(label: string): string {
+export function databaseNameFor(label: string): string {
   const suffix = randomBytes(3).toString('hex');
   return `host_${label.replaceAll('-', '_')}_${suffix}`;
 }

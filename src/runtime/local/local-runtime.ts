@@ -7,10 +7,15 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
 import { waitForHealth } from '../../synapse/synapse-http.ts';
-import type { EdgeRoute, HostProcessState, HostRuntime, HostSpec } from '../runtime.ts';
+import type { DumpFormat, EdgeRoute, HostProcessState, HostRuntime, HostSpec } from '../runtime.ts';
 import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
+import {
+  archiveDirectory, databaseBytes, directoryBytes, dumpDatabase, extractArchive, listArchive, mediaStripComponents, portSqliteDatabase, postgresServerVersion, restoreDatabase,
+  withDatabaseClient,
+  type DatabaseAccess,
+} from './host-archives.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
@@ -173,5 +178,51 @@ export class LocalRuntime implements HostRuntime {
     await this.stop(hostId);
     await dropHostDatabase(this.#options.adminPool, database);
     await rm(this.hostDir(hostId), { recursive: true, force: true });
+  }
+
+  #access(database: HostSpec['database']): DatabaseAccess {
+    return { ...this.#options.databaseEndpoint, ...database };
+  }
+
+  async measure(hostId: string, database: Pick<HostSpec['database'], 'name'>): Promise<{ databaseBytes: number; mediaBytes: number }> {
+    return {
+      databaseBytes: await databaseBytes(this.#options.adminPool, database.name),
+      mediaBytes: await directoryBytes(homeserverPaths(this.hostDir(hostId)).mediaStore),
+    };
+  }
+
+  async dumpDatabase(database: HostSpec['database'], dir: string, options: { excludeTableData?: string[]; signal?: AbortSignal } = {}): Promise<void> {
+    await dumpDatabase(this.#access(database), dir, options);
+  }
+
+  async archiveMedia(hostId: string, file: string, signal?: AbortSignal): Promise<void> {
+    await archiveDirectory(homeserverPaths(this.hostDir(hostId)).mediaStore, file, signal);
+  }
+
+  async resetDatabase(database: HostSpec['database']): Promise<void> {
+    await dropHostDatabase(this.#options.adminPool, database);
+    await this.ensureDatabase(database, { empty: true });
+  }
+
+  async restoreDatabase(database: HostSpec['database'], dump: { format: DumpFormat; path: string }, signal?: AbortSignal): Promise<void> {
+    await restoreDatabase(this.#access(database), dump, signal);
+  }
+
+  async portSqliteDatabase(hostId: string, sqliteFile: string, signal?: AbortSignal): Promise<void> {
+    const paths = homeserverPaths(this.hostDir(hostId));
+    await portSqliteDatabase({ venvPython: this.#options.venvPython, sqliteFile, homeserverConfig: paths.homeserverConfig, cwd: paths.hostDir, signal });
+  }
+
+  async restoreMedia(hostId: string, archive: string, signal?: AbortSignal): Promise<void> {
+    const strip = mediaStripComponents(await listArchive(archive));
+    await extractArchive(archive, homeserverPaths(this.hostDir(hostId)).mediaStore, strip, signal);
+  }
+
+  async withDatabase<T>(database: HostSpec['database'], work: (client: pg.Client) => Promise<T>): Promise<T> {
+    return withDatabaseClient(this.#access(database), work);
+  }
+
+  async postgresVersion(): Promise<string> {
+    return postgresServerVersion(this.#options.adminPool);
   }
 }

@@ -11,11 +11,12 @@ import { useApi, useInterval } from '../use-api.ts';
 import { ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostTabs } from './host-nav.tsx';
+import { ExportSection } from './host-exports.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
   const host = useApi(() => get<Host>(`/hosts/${seg(hostId)}`), [hostId]);
   const { query } = useLocation();
-  const busy = host.data?.status === 'provisioning' || host.data?.status === 'rebuilding' || host.data?.status === 'cancelling';
+  const busy = host.data?.status === 'provisioning' || host.data?.status === 'rebuilding' || host.data?.status === 'cancelling' || host.data?.status === 'exporting';
   const poll = useCallback(() => void host.reload(), [host]);
   useInterval(poll, 2000, busy);
   if (host.problem?.status === 404) return <NotFoundPage />;
@@ -46,6 +47,7 @@ export function HostPage({ hostId }: { hostId: string }) {
           <SeatsForm host={h} onSaved={host.reload} />
           <SupportContactForm host={h} onSaved={host.reload} />
           <RebuildSection host={h} />
+          <ExportSection host={h} />
           <CancelSection host={h} />
         </>
       )}

@@ -1,0 +1,154 @@
+// A host's data as files: its database dumped and restored with PostgreSQL's own tools (run as
+// the host's role, so nothing needs more rights than the host has), its media store as a tar
+// archive, and the sizes that estimate how long that takes. Programs get argument arrays and
+// passwords by environment, never a shell string.
+import { execFile, spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { findPostgresBinaries } from './postgres-binaries.ts';
+
+const run = promisify(execFile);
+
+export interface DatabaseAccess {
+  host: string;
+  port: number;
+  name: string;
+  user: string;
+  password: string;
+}
+
+/** A database dump as found in an export or a self-hosted Synapse's files. */
+import type { DumpFormat } from '../runtime.ts';
+
+export type { DumpFormat };
+
+async function postgresTool(name: 'pg_dump' | 'pg_restore' | 'psql'): Promise<string> {
+  const binaries = await findPostgresBinaries();
+  return binaries ? join(binaries.binDir, name) : name;
+}
+
+function environmentFor(database: DatabaseAccess): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    PGHOST: database.host,
+    PGPORT: String(database.port),
+    PGUSER: database.user,
+    PGPASSWORD: database.password,
+    PGDATABASE: database.name,
+    PGCONNECT_TIMEOUT: '10',
+  };
+}
+
+/** Runs a program and fails with the end of its standard error (which never holds the password). */
+async function runTool(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal }): Promise<string> {
+  try {
+    const { stdout } = await run(command, args, { ...options, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const failed = error as { stderr?: string; message: string };
+    const detail = (failed.stderr ?? '').trim().split('\n').slice(-5).join(' | ') || failed.message;
+    throw new Error(`${command.split('/').at(-1)} failed: ${detail}`, { cause: error });
+  }
+}
+
+export async function dumpDatabase(database: DatabaseAccess, dir: string, options: { excludeTableData?: string[]; signal?: AbortSignal } = {}): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+  const args = ['--format=directory', '--no-owner', '--no-privileges', `--file=${dir}`];
+  for (const table of options.excludeTableData ?? []) args.push(`--exclude-table-data=${table}`);
+  await runTool(await postgresTool('pg_dump'), args, { env: environmentFor(database), signal: options.signal });
+}
+
+/** Restores into the (empty) database as its own role, which then owns every object. */
+export async function restoreDatabase(database: DatabaseAccess, dump: { format: DumpFormat; path: string }, signal?: AbortSignal): Promise<void> {
+  const env = environmentFor(database);
+  if (dump.format !== 'plain-gzip') {
+    await runTool(await postgresTool('pg_restore'), ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${database.name}`, dump.path], { env, signal });
+    return;
+  }
+  const psql = spawn(await postgresTool('psql'), ['--quiet', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '--dbname', database.name], { env, signal, stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  psql.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    psql.once('error', reject);
+    psql.once('exit', resolve);
+  });
+  await pipeline(createReadStream(dump.path), createGunzip(), psql.stdin).catch(() => undefined);
+  const code = await exited;
+  if (code !== 0) throw new Error(`psql failed: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+}
+
+/** The data of one table in a dump, as pg_restore prints it (COPY text format). */
+export async function tableDataOfDump(dump: { format: 'directory' | 'custom'; path: string }, table: string): Promise<string> {
+  return runTool(await postgresTool('pg_restore'), ['--data-only', `--table=${table}`, '--file=-', dump.path], {});
+}
+
+/** A gzip tar of everything inside `mediaDir`, entries relative to it. */
+export async function archiveDirectory(dir: string, file: string, signal?: AbortSignal): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await runTool('tar', ['--create', '--gzip', '--file', file, '--directory', dir, '.'], { signal });
+}
+
+/** Lists a gzip tar's entries (names only). */
+export async function listArchive(file: string): Promise<string[]> {
+  const stdout = await runTool('tar', ['--list', '--gzip', '--file', file], {});
+  return stdout.split('\n').filter((line) => line !== '');
+}
+
+/**
+ * How many leading path parts to drop so a media archive unpacks into the store itself: ours hold
+ * `./local_content/...`, a self-hosted `tar -czf media.tar.gz /var/lib/synapse/media_store` holds
+ * `var/lib/synapse/media_store/local_content/...`.
+ */
+export function mediaStripComponents(entries: string[]): number {
+  const mediaDirs = /^(local_content|local_thumbnails|remote_content|remote_thumbnail|url_cache|url_cache_thumbnails)$/;
+  for (const entry of entries) {
+    const index = entry.split('/').findIndex((part) => mediaDirs.test(part));
+    if (index >= 0) return index;
+  }
+  return 0;
+}
+
+export async function extractArchive(file: string, dir: string, stripComponents: number, signal?: AbortSignal): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await runTool('tar', ['--extract', '--gzip', '--file', file, '--directory', dir, `--strip-components=${stripComponents}`, '--no-same-owner', '--no-same-permissions'], { signal });
+}
+
+export async function directoryBytes(dir: string): Promise<number> {
+  const stdout = await runTool('du', ['--summarize', '--bytes', dir], {}).catch(() => '0');
+  return Number(stdout.split(/\s/)[0] ?? 0) || 0;
+}
+
+export async function databaseBytes(admin: pg.Pool, name: string): Promise<number> {
+  const { rows } = await admin.query<{ size: string }>('SELECT pg_database_size($1)::text AS size', [name]);
+  return Number(rows[0]?.size ?? 0);
+}
+
+export async function withDatabaseClient<T>(database: DatabaseAccess, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ host: database.host, port: database.port, user: database.user, password: database.password, database: database.name });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Ports a SQLite homeserver.db into the (empty) PostgreSQL database with Synapse's own `synapse_port_db`. */
+export async function portSqliteDatabase(input: { venvPython: string; sqliteFile: string; homeserverConfig: string; cwd: string; signal?: AbortSignal }): Promise<void> {
+  await runTool(input.venvPython, ['-m', 'synapse._scripts.synapse_port_db', '--sqlite-database', input.sqliteFile, '--postgres-config', input.homeserverConfig], {
+    cwd: input.cwd, signal: input.signal, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+  });
+}
+
+export async function postgresServerVersion(admin: pg.Pool): Promise<string> {
+  const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
+  return rows[0]?.server_version ?? 'unknown';
+}

@@ -22,6 +22,9 @@ import { operatorRoutes } from './routes/operator.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signUpRoutes } from './routes/sign-up.ts';
 import { termsRoutes } from './routes/terms.ts';
+import { billingRoutes } from './routes/billing.ts';
+import { operatorBillingRoutes } from './routes/operator-billing.ts';
+import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
 
 /** A number of hops becomes proxy-addr's hop test (Fastify's types leave the number form out). */
 function trustedProxies(setting: Config['trustProxy']): string[] | boolean | ((address: string, hop: number) => boolean) {
@@ -68,6 +71,9 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(apiTokenRoutes(context));
     await api.register(termsRoutes(context));
     await api.register(operatorRoutes(context), { prefix: '/operator' });
+    await api.register(billingRoutes(context));
+    await api.register(operatorBillingRoutes(context), { prefix: '/operator' });
+    await api.register(stripeWebhookRoutes(context));
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
   await registerPanelFiles(app);

@@ -41,6 +41,15 @@ const statusOf: Record<ErrorCode, number> = {
   'custom-dns-invalid': 422,
   'domain-taken': 409,
   'no-custom-dns': 409,
+  'billing-address-required': 409,
+  'payment-method-required': 409,
+  'payment-failed': 402,
+  'card-payment-unavailable': 409,
+  'coupon-unknown': 422,
+  'coupon-not-applicable': 409,
+  'coupon-exists': 409,
+  'invoice-not-payable': 409,
+  'webhook-signature-invalid': 400,
 };
 
 export const Problem = Type.Object(

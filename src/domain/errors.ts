@@ -35,7 +35,16 @@ export type ErrorCode =
   | 'account-details-invalid'
   | 'custom-dns-invalid'
   | 'domain-taken'
-  | 'no-custom-dns';
+  | 'no-custom-dns'
+  | 'billing-address-required'
+  | 'payment-method-required'
+  | 'payment-failed'
+  | 'card-payment-unavailable'
+  | 'coupon-unknown'
+  | 'coupon-not-applicable'
+  | 'coupon-exists'
+  | 'invoice-not-payable'
+  | 'webhook-signature-invalid';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

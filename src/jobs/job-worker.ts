@@ -2,6 +2,7 @@
 // any job still locked at start-up belonged to a Homeport that died: it is unlocked and resumed.
 import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runner } from 'graphile-worker';
 import type pg from 'pg';
+import { runBillingCheck } from '../billing/billing-check.ts';
 import { delegationCheckTask as delegationCheckTaskName, hostJobTask as hostJobTaskName } from '../store/jobs.ts';
 import { delegationCheckTask } from './commands/check-delegation.ts';
 import type { HomeportContext } from './job-context.ts';
@@ -33,15 +34,34 @@ async function unlockJobsOfDeadWorkers(pool: pg.Pool): Promise<void> {
   }
 }
 
+/** The billing check runs on graphile-worker's cron, every HOMEPORT_BILLING_CHECK_MINUTES, and once at start. */
+const billingCheckTaskName = 'billing_check';
+
+function billingCrontab(minutes: number): string {
+  const schedule = minutes >= 60 ? `0 */${Math.min(Math.floor(minutes / 60), 23)} * * *` : `*/${minutes} * * * *`;
+  return `${schedule} ${billingCheckTaskName} ?max=1&jobKey=billing-check\n`;
+}
+
 export async function startJobWorker(context: HomeportContext, pool: pg.Pool): Promise<Runner> {
   await unlockJobsOfDeadWorkers(pool);
   await failAbandonedJobs(context);
+  const utils = await makeWorkerUtils({ pgPool: pool });
+  try {
+    await utils.addJob(billingCheckTaskName, {}, { jobKey: 'billing-check', maxAttempts: 1 });
+  } finally {
+    await utils.release();
+  }
   return run({
+    crontab: billingCrontab(context.config.billing.checkMinutes),
     pgPool: pool,
     concurrency: 4,
     noHandleSignals: true,
     pollInterval: 1000,
-    taskList: { [hostJobTaskName]: hostJobTask(context), [delegationCheckTaskName]: delegationCheckTask(context) },
+    taskList: {
+      [hostJobTaskName]: hostJobTask(context),
+      [delegationCheckTaskName]: delegationCheckTask(context),
+      [billingCheckTaskName]: async () => runBillingCheck(context),
+    },
     logger: workerLogger(context),
   });
 }

@@ -4,10 +4,12 @@ import * as core from './2026_11_28_001_core.ts';
 import * as accounts from './2026_11_28_002_accounts.ts';
 import * as customDns from './2026_12_01_003_custom_dns.ts';
 import * as requestCounts from './2026_12_05_007_request_counts.ts';
+import * as billing from './2026_12_06_010_billing.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
   '2026_11_28_002_accounts': accounts,
   '2026_12_01_003_custom_dns': customDns,
   '2026_12_05_007_request_counts': requestCounts,
+  '2026_12_06_010_billing': billing,
 };

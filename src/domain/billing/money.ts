@@ -8,7 +8,9 @@ export function minorDigits(currency: string): number {
 /** numerator / denominator rounded half up, for non-negative whole numbers of any size. */
 export function divideRoundingHalfUp(numerator: bigint, denominator: bigint): number {
   if (denominator <= 0n || numerator < 0n) throw new RangeError('divideRoundingHalfUp takes a non-negative numerator and a positive denominator');
-  return Number((numerator * 2n + denominator) / (denominator * 2n));
+  const quotient = (numerator * 2n + denominator) / (denominator * 2n);
+  if (quotient > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('an amount of money beyond 2^53 minor units');
+  return Number(quotient);
 }
 
 /** amount × basisPoints / 10000, rounded half up: a percentage (in hundredths of a percent) of an amount. */

@@ -1,0 +1,103 @@
+// Stripe's official stripe-mock (a Go program serving Stripe's OpenAPI fixtures) on a loopback port,
+// behind a small pass-through proxy that adds the two decisions stripe-mock never makes:
+//  - stripe-mock answers every PaymentIntent with its fixture status (requires_payment_method). Real
+//    Stripe answers a confirmed off-session PaymentIntent for a good card with `succeeded`; the proxy
+//    sets that status on PaymentIntents created with confirm=true, and on nothing else.
+//  - stripe-mock never declines. Like Stripe's own test card `pm_card_chargeDeclined`, a PaymentIntent
+//    with that payment method gets the 402 card_declined error real Stripe sends.
+// Everything else passes through unchanged, and every request is kept for the test to inspect.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { freePort } from './throwaway-postgres.ts';
+
+export const declinedCard = 'pm_card_chargeDeclined';
+
+export interface StripeRequest {
+  method: string;
+  path: string;
+  form: URLSearchParams;
+}
+
+export interface StripeMock {
+  /** HOMEPORT_STRIPE_API_URL: the proxy in front of stripe-mock. */
+  url: string;
+  requests: StripeRequest[];
+  stop(): Promise<void>;
+}
+
+function stripeMockBinary(): string {
+  const candidates = [process.env.STRIPE_MOCK, '/usr/local/bin/stripe-mock', `${process.env.HOME}/go/bin/stripe-mock`].filter((path): path is string => Boolean(path));
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error('stripe-mock is not installed: go install github.com/stripe/stripe-mock@v0.203.0 (see .ci/run)');
+  return found;
+}
+
+async function waitForPort(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`stripe-mock exited with ${child.exitCode}`);
+    const up = await fetch(`${url}/v1/customers`, { headers: { authorization: 'Bearer sk_test_123' } }).then(() => true, () => false);
+    if (up) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error('stripe-mock did not start');
+}
+
+export async function startStripeMock(): Promise<StripeMock> {
+  const mockPort = await freePort();
+  const child = spawn(stripeMockBinary(), ['-http-addr', `127.0.0.1:${mockPort}`], { stdio: 'ignore' });
+  const mockUrl = `http://127.0.0.1:${mockPort}`;
+  await waitForPort(mockUrl, child);
+  const requests: StripeRequest[] = [];
+  const proxy: Server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const path = incoming.url ?? '/';
+      const form = new URLSearchParams(body.toString());
+      requests.push({ method: incoming.method ?? 'GET', path, form });
+      const creatingIntent = incoming.method === 'POST' && path === '/v1/payment_intents';
+      if (creatingIntent && form.get('payment_method') === declinedCard) {
+        outgoing.writeHead(402, { 'content-type': 'application/json' });
+        outgoing.end(JSON.stringify({ error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.', payment_intent: { id: 'pi_declined' } } }));
+        return;
+      }
+      const forwarded = httpRequest(`${mockUrl}${path}`, { method: incoming.method, headers: { ...incoming.headers, host: `127.0.0.1:${mockPort}` } }, (answer) => {
+        const answerChunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => answerChunks.push(chunk));
+        answer.on('end', () => {
+          let text = Buffer.concat(answerChunks).toString();
+          if (creatingIntent && form.get('confirm') === 'true' && answer.statusCode === 200) {
+            const intent = JSON.parse(text) as Record<string, unknown>;
+            text = JSON.stringify({ ...intent, status: 'succeeded', last_payment_error: null, next_action: null, amount_received: intent.amount });
+          }
+          const headers = { ...answer.headers };
+          delete headers['content-length'];
+          outgoing.writeHead(answer.statusCode ?? 502, headers);
+          outgoing.end(text);
+        });
+      });
+      forwarded.on('error', (error) => {
+        outgoing.writeHead(502);
+        outgoing.end(String(error));
+      });
+      forwarded.end(body);
+    });
+  });
+  const proxyPort = await freePort();
+  await new Promise<void>((done) => proxy.listen(proxyPort, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${proxyPort}`,
+    requests,
+    async stop() {
+      await new Promise<void>((done) => proxy.close(() => done()));
+      if (child.exitCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}

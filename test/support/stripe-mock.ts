@@ -46,7 +46,8 @@ async function waitForPort(url: string, child: ChildProcess): Promise<void> {
 
 export async function startStripeMock(): Promise<StripeMock> {
   const mockPort = await freePort();
-  const child = spawn(stripeMockBinary(), ['-http-addr', `127.0.0.1:${mockPort}`], { stdio: 'ignore' });
+  // Without an HTTPS address stripe-mock also listens on its default :12112, which another run may hold.
+  const child = spawn(stripeMockBinary(), ['-http-addr', `127.0.0.1:${mockPort}`, '-https-addr', `127.0.0.1:${await freePort()}`], { stdio: 'ignore' });
   const mockUrl = `http://127.0.0.1:${mockPort}`;
   await waitForPort(mockUrl, child);
   const requests: StripeRequest[] = [];

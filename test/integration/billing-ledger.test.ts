@@ -121,7 +121,7 @@ describe('billing ledger', () => {
     problem(await homeport.api('POST', '/api/v1/operator/coupons', { token: operator, body: { code: 'BAD', percentOff: 10, duration: 'once', sizes: ['galactic'] } }), 400, /no size "galactic"/);
   });
 
-  test('raising seats adds a prorated line; lowering is refused through the API and the CLI', async () => {
+  test('raising seats adds a prorated line; lowering is refused through the API, the CLI and the operator console', async () => {
     await homeport.waitForHostStatus(customer, hostId, 'running');
     const raised = await homeport.api<Body>('PATCH', `/api/v1/hosts/${hostId}`, { token: customer, body: { seats: 8 } });
     assert.equal(raised.status, 200, JSON.stringify(raised.body));
@@ -138,8 +138,14 @@ describe('billing ledger', () => {
     const cli = await homeport.cli(['host', 'set', 'ledger', '--seats', '6'], customer);
     assert.notEqual(cli.code, 0);
     assert.match(cli.stderr, /never lowered/);
+    await homeport.waitForHostStatus(customer, hostId, 'running');
+    problem(await homeport.api('POST', `/api/v1/operator/hosts/${hostId}/seats`, { token: operator, body: { seats: 7 } }), 409, /never lowered/);
+    const byOperator = await homeport.api<Body>('POST', `/api/v1/operator/hosts/${hostId}/seats`, { token: operator, body: { seats: 9 } });
+    assert.equal(byOperator.status, 200, JSON.stringify(byOperator.body));
+    assert.match(String(byOperator.body.invoiceNumber), /^T-\d{4}-000003$/, 'the operator\'s raise is invoiced, prorated, too');
     const subscription = await sql((db) => db.selectFrom('subscriptions').select('seats').where('host_id', '=', hostId).executeTakeFirstOrThrow());
-    assert.equal(subscription.seats, 8);
+    assert.equal(subscription.seats, 9);
+    await homeport.waitForHostStatus(customer, hostId, 'running');
   });
 
   test('renewals: the cron job invoices each new period once, the coupon only for its months', async () => {
@@ -150,7 +156,7 @@ describe('billing ledger', () => {
       return found.length >= 2 ? found : undefined;
     });
     const byIndex = renewals.sort((a, b) => a.number.localeCompare(b.number));
-    assert.deepEqual(byIndex.map((invoice) => [invoice.subtotalMinor, invoice.discountMinor]), [[4000, 800], [4000, 0]], 'second period discounted, third not');
+    assert.deepEqual(byIndex.map((invoice) => [invoice.subtotalMinor, invoice.discountMinor]), [[4500, 900], [4500, 0]], 'second period discounted, third not');
     const subscription = await sql((db) => db.selectFrom('subscriptions').selectAll().where('host_id', '=', hostId).executeTakeFirstOrThrow());
     assert.equal(subscription.period_index, 2);
     assert.ok(new Date(subscription.current_period_end).getTime() > Date.now());
@@ -175,7 +181,7 @@ describe('billing ledger', () => {
     const rows = await sql((db) => db.selectFrom('invoices').select(['sequence', 'year']).orderBy('sequence').execute());
     assert.deepEqual(rows.map((row) => row.sequence), rows.map((_row, index) => index + 1));
     const open = await homeport.api<{ invoices: { id: string; number: string }[] }>('GET', '/api/v1/operator/invoices?status=open', { token: operator });
-    assert.ok(open.body.invoices.length >= 4);
+    assert.ok(open.body.invoices.length >= 5);
     const target = open.body.invoices.at(-1)!;
     const cli = await homeport.cli(['billing', 'invoice-paid', target.number], operator);
     assert.equal(cli.code, 0, cli.stderr);

@@ -1,9 +1,11 @@
 // /api/v1/operator/...: billing in the operator console: invoice payment per account, invoices
-// (mark paid after a bank transfer) and coupons. Every route answers 404 to anyone but an operator.
+// (mark paid after a bank transfer), coupons, and raising a host's seats for its customer (never
+// lowering them: the same rule as everywhere). Every route answers 404 to anyone but an operator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createCoupon, expireCouponNow } from '../../billing/coupons.ts';
 import { markInvoicePaidByOperator, setInvoicePayment } from '../../billing/invoice-payment.ts';
+import { raiseSeatsForCustomer } from '../../billing/operator-seats.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { listCoupons } from '../../store/coupons.ts';
 import { listAllInvoices } from '../../store/invoices.ts';
@@ -38,6 +40,14 @@ export function operatorBillingRoutes(context: HomeportContext): FastifyPluginAs
     app.post('/invoices/:id/paid', {
       schema: { ...base, summary: 'Mark an invoice paid (the bank transfer arrived)', params: IdParams, response: { 200: InvoiceSummary, 400: Problem, 404: Problem, 409: Problem } },
     }, async (request) => invoiceSummaryView(await markInvoicePaidByOperator(context, requireOperator(request).id, request.params.id)));
+
+    app.post('/hosts/:id/seats', {
+      schema: {
+        ...base, summary: "Raise a host's seats for its customer (prorated on their next invoice); lowering is refused", params: IdParams,
+        body: Type.Object({ seats: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ id: Type.String(), seats: Type.Integer(), invoiceNumber: Type.Union([Type.String(), Type.Null()]) }), 400: Problem, 404: Problem, 409: Problem, 422: Problem },
+      },
+    }, async (request) => raiseSeatsForCustomer(context, requireOperator(request).id, request.params.id, request.body.seats));
 
     app.get('/coupons', {
       schema: { ...base, summary: 'Every coupon, newest first', response: { 200: Type.Object({ coupons: Type.Array(CouponView) }), 404: Problem } },

@@ -22,6 +22,8 @@ export async function updateHostSettings(
   accountId: string,
   hostId: string,
   changes: HostChanges,
+  /** Who asks: the owner, or an operator acting for them (the seat rules are the same). */
+  actor: { accountId: string; role: 'customer' | 'operator' } = { accountId, role: 'customer' },
 ): Promise<{ host: HostRow; job?: JobRow; invoice?: InvoiceRow }> {
   const result = await context.db.transaction().execute(async (trx) => {
     // Locks the row so two concurrent seat changes cannot both pass the "only up" check.
@@ -39,7 +41,7 @@ export async function updateHostSettings(
       await updateHost(trx, host.id, { seats: changes.seats });
       invoice = await billSeatRaise(trx, context.config.billing, { host, size, from: host.seats, to: changes.seats, at: new Date() });
       job = await queueRebuild(trx, { ...host, seats: changes.seats });
-      await recordAudit(trx, { actorAccountId: accountId, actor: 'customer', action: 'host.seats', hostId: host.id, details: { from: host.seats, to: changes.seats } });
+      await recordAudit(trx, { actorAccountId: actor.accountId, actor: actor.role, action: 'host.seats', hostId: host.id, details: { from: host.seats, to: changes.seats } });
     }
     if (changes.supportEmail !== undefined && changes.supportEmail !== host.support_email) {
       await updateHost(trx, host.id, { support_email: changes.supportEmail });

@@ -36,6 +36,8 @@ export interface CardPayments {
   /** Makes a payment method (from a confirmed SetupIntent) the customer's card; refuses another customer's. */
   saveCard(customerId: string, paymentMethodId: string): Promise<CardSummary>;
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** The PaymentIntent made for a journaled charge (found by its chargeId metadata), if Stripe has one. */
+  findCharge(chargeId: string): Promise<{ paymentIntentId: string; succeeded: boolean } | null>;
   refund(paymentIntentId: string, idempotencyKey: string): Promise<void>;
   /** Checks the Stripe-Signature header against the raw body; throws webhook-signature-invalid. */
   verifyWebhook(rawBody: Buffer, signature: string | undefined): WebhookEvent;

@@ -84,6 +84,13 @@ export class StripePayments implements CardPayments {
     }
   }
 
+  async findCharge(chargeId: string): Promise<{ paymentIntentId: string; succeeded: boolean } | null> {
+    if (!/^[0-9a-f-]{36}$/.test(chargeId)) throw new Error('a charge id is a UUID');
+    const found = await this.#stripe.paymentIntents.search({ query: `metadata['chargeId']:'${chargeId}'`, limit: 10 });
+    const intent = found.data.find((candidate) => candidate.metadata?.chargeId === chargeId);
+    return intent ? { paymentIntentId: intent.id, succeeded: intent.status === 'succeeded' } : null;
+  }
+
   async refund(paymentIntentId: string, idempotencyKey: string): Promise<void> {
     await this.#stripe.refunds.create({ payment_intent: paymentIntentId }, { idempotencyKey });
   }

@@ -1,7 +1,8 @@
 // Card payment through Stripe, against Stripe's official stripe-mock (see test/support/stripe-mock.ts
 // for the two answers its proxy adds: a confirmed PaymentIntent succeeds, a declined card is declined):
 // save a card, a purchase charged before the host exists, a declined card leaves no host and says
-// why, a seat raise charged to the card, webhooks verified and processed once, a lost charge refunded.
+// why, a seat raise charged to the card, webhooks verified and processed once, and a charge lost to
+// a kill -9 between Stripe's answer and the host's record refunded at the next start.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
@@ -133,19 +134,29 @@ describe('card payment through Stripe', () => {
     assert.equal(audited.length, 1, 'the replayed event was not processed again');
   });
 
-  test('a charge that succeeded without its host being recorded (a crash in between) is refunded by the billing check', async () => {
-    const account = await sql((db) => db.selectFrom('accounts').select('id').where('email', '=', 'card@example.org').executeTakeFirstOrThrow());
-    const lost = await sql((db) => db.insertInto('card_charges').values({
-      account_id: account.id, purpose: 'purchase', invoice_id: null, host_id: null, amount_minor: 3000, currency: 'EUR',
-      payment_intent_id: 'pi_lost_in_a_crash', status: 'succeeded', failure: null, updated_at: new Date(Date.now() - 11 * 60_000),
-    }).returning('id').executeTakeFirstOrThrow());
+  test('killed after Stripe charged the card but before the host was recorded, Homeport finds the charge at its next start and refunds it', async () => {
+    await saveCard('pm_card_visa');
+    const hold = stripe.holdNextPaymentIntent();
+    const purchase = homeport.api('POST', '/api/v1/hosts', { token, body: { label: 'crashed', size: 'starter', seats: 5 } }).catch((error: unknown) => error);
+    const paymentIntentId = await hold.arrived;
+    // Stripe has taken the money; Homeport dies before it hears so.
+    await homeport.kill9();
+    hold.release();
+    assert.ok((await purchase) instanceof Error, 'the purchase request died with Homeport');
+    const charge = await sql((db) => db.selectFrom('card_charges').select(['id', 'status']).where('status', '=', 'pending').executeTakeFirstOrThrow());
+    assert.equal((await sql((db) => db.selectFrom('hosts').select('id').where('label', '=', 'crashed').execute())).length, 0);
+    // As if ten minutes had passed: a charge still unsettled by then is taken as lost.
+    await sql((db) => db.updateTable('card_charges').set({ updated_at: new Date(Date.now() - 11 * 60_000) }).where('id', '=', charge.id).execute());
+    await homeport.start();
     const deadline = Date.now() + 150_000;
-    let status = 'succeeded';
+    let status = 'pending';
     while (status !== 'refunded' && Date.now() < deadline) {
       await new Promise((done) => setTimeout(done, 1000));
-      status = (await sql((db) => db.selectFrom('card_charges').select('status').where('id', '=', lost.id).executeTakeFirstOrThrow())).status;
+      status = (await sql((db) => db.selectFrom('card_charges').select('status').where('id', '=', charge.id).executeTakeFirstOrThrow())).status;
     }
     assert.equal(status, 'refunded');
-    assert.ok(stripe.requests.some((r) => r.path === '/v1/refunds' && r.form.get('payment_intent') === 'pi_lost_in_a_crash'));
+    assert.ok(stripe.requests.some((r) => r.path === '/v1/refunds' && r.form.get('payment_intent') === paymentIntentId), 'the PaymentIntent Stripe made was refunded');
+    const audit = await sql((db) => db.selectFrom('audit_log').select('action').where('action', '=', 'card-charge.refunded').execute());
+    assert.equal(audit.length, 1);
   });
 });

@@ -27,7 +27,7 @@ describe('billing in the control panel', () => {
   before(async () => {
     await ensurePanelBuilt();
     stripe = await startStripeMock();
-    homeport = await HomeportProcess.create('e2eb', {
+    homeport = await HomeportProcess.create('e2ebill', {
       HOMEPORT_STRIPE_SECRET_KEY: 'sk_test_panel', HOMEPORT_STRIPE_PUBLISHABLE_KEY: 'pk_test_panel', HOMEPORT_STRIPE_WEBHOOK_SECRET: 'whsec_panel', HOMEPORT_STRIPE_API_URL: stripe.url,
     });
     await homeport.start();

@@ -10,7 +10,7 @@ import { findAccount } from '../store/accounts.ts';
 import type { Account, PaymentMethodKind, SubscriptionRow } from '../store/schema.ts';
 import { listAccountSubscriptions } from '../store/subscriptions.ts';
 import { accountCoupon, taxFor } from './invoice-issuing.ts';
-import { choosePaymentMethod, planPurchase } from './purchase-billing.ts';
+import { choosePaymentMethod, pricePurchase } from './purchase-billing.ts';
 
 export interface BillingOverview {
   account: Account;
@@ -55,6 +55,6 @@ export async function quoteHost(context: HomeportContext, accountId: string, inp
     // A quote is also shown to an account that cannot pay yet; the purchase itself says why.
     paymentMethod = null;
   }
-  const plan = await planPurchase(context, { accountId, label: input.label ?? 'new', size, seats: input.seats, paymentMethod: paymentMethod ?? 'invoice', now: new Date() });
-  return { ...plan.totals, paymentMethod: paymentMethod === null ? null : plan.paymentMethod, currency: context.config.billing.currency };
+  const { totals } = await pricePurchase(context, account, { label: input.label ?? 'new', size, seats: input.seats, now: new Date() });
+  return { ...totals, paymentMethod, currency: context.config.billing.currency };
 }

@@ -36,9 +36,8 @@ export function choosePaymentMethod(context: HomeportContext, account: Account, 
   return requested ?? (card ? 'card' : 'invoice');
 }
 
-export async function planPurchase(context: HomeportContext, input: { accountId: string; label: string; size: Size; seats: number; paymentMethod?: PaymentMethodKind; now: Date }): Promise<PurchasePlan> {
-  const account = await findAccount(context.db, input.accountId);
-  const paymentMethod = choosePaymentMethod(context, account, input.paymentMethod);
+/** The first month of a host for this account: its period, and its line priced with the account's coupon and tax. */
+export async function pricePurchase(context: HomeportContext, account: Account, input: { label: string; size: Size; seats: number; now: Date }): Promise<{ period: BillingPeriod; totals: InvoiceTotals }> {
   const period = periodStartingAt(input.now);
   const totals = await priceLines(context.db, context.config.billing, account, [{
     description: periodLineDescription(input.size, input.label, input.seats, period),
@@ -49,6 +48,13 @@ export async function planPurchase(context: HomeportContext, input: { accountId:
     periodIndex: 0,
     wholePeriod: true,
   }]);
+  return { period, totals };
+}
+
+export async function planPurchase(context: HomeportContext, input: { accountId: string; label: string; size: Size; seats: number; paymentMethod?: PaymentMethodKind; now: Date }): Promise<PurchasePlan> {
+  const account = await findAccount(context.db, input.accountId);
+  const paymentMethod = choosePaymentMethod(context, account, input.paymentMethod);
+  const { period, totals } = await pricePurchase(context, account, input);
   return { account, size: input.size, seats: input.seats, paymentMethod, period, totals };
 }
 

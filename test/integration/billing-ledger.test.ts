@@ -76,6 +76,9 @@ describe('billing ledger', () => {
     assert.match(String(billing.body.notice), /invoice only/);
     assert.deepEqual(billing.body.cardPayment, { available: false, publishableKey: null });
     problem(await homeport.api('POST', '/api/v1/billing/card/setup', { token: unpaid }), 409, /invoice only/);
+    const quote = await homeport.api<Body>('POST', '/api/v1/billing/quote', { token: unpaid, body: { size: 'starter', seats: 5 } });
+    assert.equal(quote.status, 200, 'a price is shown before a way to pay exists');
+    assert.deepEqual([quote.body.totalMinor, quote.body.paymentMethod], [2975, null]);
   });
 
   test('a coupon applied before the first purchase discounts the first invoice; afterwards coupons are refused', async () => {

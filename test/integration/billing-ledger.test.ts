@@ -83,7 +83,9 @@ describe('billing ledger', () => {
 
   test('a coupon applied before the first purchase discounts the first invoice; afterwards coupons are refused', async () => {
     await createCoupon({ code: 'welcome20', percentOff: 20, duration: 'months', durationMonths: 2, sizes: ['starter'] });
-    await createCoupon({ code: 'LATER', percentOff: 50, duration: 'once' });
+    const later = await homeport.cli(['billing', 'coupon', 'create', '--code', 'later', '--percent-off', '50'], operator);
+    assert.equal(later.code, 0, later.stderr);
+    assert.match(later.stdout, /^LATER\tLATER: 50% off, the first month\t0\/∞ redeemed\tno expiry/);
     problem(await homeport.api('POST', '/api/v1/billing/coupon', { token: customer, body: { code: 'nosuch' } }), 422, /no coupon NOSUCH/);
     const applied = await homeport.api<Body>('POST', '/api/v1/billing/coupon', { token: customer, body: { code: 'Welcome20' } });
     assert.equal(applied.status, 200, JSON.stringify(applied.body));

@@ -24,7 +24,7 @@ export interface PurchasePlan {
   totals: InvoiceTotals;
 }
 
-/** Card when the account has one (and Stripe is configured) and did not ask for invoice payment. */
+/** The card when the account has one (and Stripe is configured), else invoice payment when enabled; a method asked for must be available. */
 export function choosePaymentMethod(context: HomeportContext, account: Account, requested: PaymentMethodKind | undefined): PaymentMethodKind {
   const card = context.cardPayments !== undefined && account.card_payment_method_id !== null;
   if (requested === 'card' && !card) {
@@ -33,7 +33,10 @@ export function choosePaymentMethod(context: HomeportContext, account: Account, 
   if (requested === 'invoice' && !account.invoice_payment_enabled) {
     throw new HomeportError('payment-method-required', 'Invoice payment not enabled', 'Invoice payment is not enabled for your account; ask us to enable it, or pay by card.');
   }
-  return requested ?? (card ? 'card' : 'invoice');
+  if (requested) return requested;
+  if (card) return 'card';
+  if (account.invoice_payment_enabled) return 'invoice';
+  throw new HomeportError('payment-method-required', 'Add a payment method first', context.cardPayments ? 'Save a card first (Account → Billing), or ask us to enable invoice payment.' : 'This installation takes payment by invoice only: ask us to enable invoice payment for your account.');
 }
 
 /** The first month of a host for this account: its period, and its line priced with the account's coupon and tax. */

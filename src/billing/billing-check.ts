@@ -13,7 +13,7 @@ export async function runBillingCheck(context: HomeportContext, now = new Date()
   const renewed = await renewDueSubscriptions(context, now);
   if (context.cardPayments) {
     for (const invoice of await openCardInvoices(context.db, { untriedOnly: true, limit: 50 })) {
-      await collectCardInvoice(context, invoice.id);
+      await collectCardInvoice(context, invoice.id).catch((error: unknown) => context.logger.error({ err: error, invoiceId: invoice.id }, 'charging a card invoice failed'));
     }
   }
   const settled = await settleLostCharges(context, new Date(now.getTime() - lostChargeAfterMs));

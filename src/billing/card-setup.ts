@@ -32,7 +32,7 @@ export async function saveCard(context: HomeportContext, accountId: string, paym
     return updated;
   });
   for (const invoice of await openCardInvoices(context.db, { accountId, untriedOnly: false, limit: 50 })) {
-    await collectCardInvoice(context, invoice.id);
+    await collectCardInvoice(context, invoice.id).catch((error: unknown) => context.logger.error({ err: error, invoiceId: invoice.id }, 'charging an open invoice to the new card failed'));
   }
   return account;
 }

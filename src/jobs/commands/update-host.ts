@@ -50,6 +50,9 @@ export async function updateHostSettings(
     return { host: await findAccountHost(trx, accountId, host.id), job, invoice };
   });
   if (changes.supportEmail !== undefined) await applyEdgeFromDatabase(context);
-  if (result.invoice?.status === 'open' && result.invoice.payment_method === 'card') await collectCardInvoice(context, result.invoice.id);
+  if (result.invoice?.status === 'open' && result.invoice.payment_method === 'card') {
+    // The seats are bought either way; an invoice Stripe could not be asked about is charged by the billing check.
+    await collectCardInvoice(context, result.invoice.id).catch((error: unknown) => context.logger.error({ err: error, invoiceId: result.invoice?.id }, 'charging a seat raise failed'));
+  }
   return result;
 }

@@ -5,7 +5,7 @@ import type { HomeportContext } from '../jobs/job-context.ts';
 import type { CardPayments, ChargeResult } from '../payments/card-payments.ts';
 import { findAccount } from '../store/accounts.ts';
 import { recordAudit } from '../store/audit-log.ts';
-import { insertCardCharge, updateCardCharge } from '../store/card-charges.ts';
+import { hasUnsettledCharge, insertCardCharge, updateCardCharge } from '../store/card-charges.ts';
 import { findInvoice, markInvoicePaid, setInvoicePaymentError } from '../store/invoices.ts';
 import type { Account, CardChargeRow } from '../store/schema.ts';
 
@@ -33,6 +33,8 @@ export async function askStripe(payments: CardPayments, account: Account, charge
 export async function collectCardInvoice(context: HomeportContext, invoiceId: string): Promise<void> {
   const invoice = await findInvoice(context.db, invoiceId);
   if (!invoice || invoice.status !== 'open' || invoice.payment_method !== 'card') return;
+  // A charge whose answer was lost is settled by the billing check (lost-charges.ts), never charged twice.
+  if (await hasUnsettledCharge(context.db, invoice.id)) return;
   const account = await findAccount(context.db, invoice.account_id);
   if (!context.cardPayments) {
     await setInvoicePaymentError(context.db, invoice.id, 'Card payment is not configured; the invoice waits for payment.');

@@ -21,6 +21,12 @@ export async function updateCardCharge(db: Db, id: string, changes: Updateable<C
   return db.updateTable('card_charges').set({ ...changes, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Whether an invoice has a charge whose outcome is not recorded yet: it must not be charged again meanwhile. */
+export async function hasUnsettledCharge(db: Db, invoiceId: string): Promise<boolean> {
+  const row = await db.selectFrom('card_charges').select('id').where('invoice_id', '=', invoiceId).where('status', 'in', ['pending', 'succeeded']).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Charges left pending or succeeded-but-unattached since before `olderThan`, oldest first. */
 export async function unsettledCardCharges(db: Db, olderThan: Date, limit: number): Promise<CardChargeRow[]> {
   return db.selectFrom('card_charges').selectAll().where('status', 'in', ['pending', 'succeeded']).where('updated_at', '<', olderThan)

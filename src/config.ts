@@ -1,6 +1,9 @@
 // Every setting of Homeport, read once from the environment, validated and typed.
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { isCurrencyCode } from './domain/billing/money.ts';
+import { euCountries, parseVatRates, type VatRates } from './domain/billing/tax.ts';
+import { isCountryCode } from './domain/account-details.ts';
 
 export type TlsMode = 'internal' | 'acme';
 
@@ -101,6 +104,36 @@ export interface Config {
   downloadLinkMinutes: number;
   /** HOMEPORT_IMPORT_DISK_RESERVE_MB: free disk an import must leave after unpacking and restoring, checked before it starts (default 1024). */
   importDiskReserveMb: number;
+  /** Prices, tax, invoices and card payment: see BillingConfig. */
+  billing: BillingConfig;
+}
+
+export interface BillingConfig {
+  /** HOMEPORT_CURRENCY: the ISO 4217 currency of every price, invoice and coupon (default EUR); a sizes file must use it. */
+  currency: string;
+  /** HOMEPORT_SELLER_COUNTRY: the seller's country (ISO 3166-1), which decides reverse charge (default DE). */
+  sellerCountry: string;
+  /** HOMEPORT_SELLER: the seller as printed on invoices, lines separated by `;` (name first, then address and VAT ID). */
+  seller: string[];
+  /** HOMEPORT_VAT_RATES: `DE=19,FR=20,...` VAT percentages per buyer country (default: the EU standard rates). */
+  vatRates: VatRates;
+  /** HOMEPORT_INVOICE_PREFIX: put before the year and sequence of every invoice number (default `HP-`). */
+  invoicePrefix: string;
+  /** HOMEPORT_BILLING_CHECK_MINUTES: how often renewals, unpaid card invoices and lost charges are looked at (default 15). */
+  checkMinutes: number;
+  /** Card payment through Stripe; undefined when HOMEPORT_STRIPE_SECRET_KEY is not set (invoice payment only). */
+  stripe: StripeConfig | undefined;
+}
+
+export interface StripeConfig {
+  /** HOMEPORT_STRIPE_SECRET_KEY: the secret API key (sk_...). */
+  secretKey: string;
+  /** HOMEPORT_STRIPE_PUBLISHABLE_KEY: the publishable key (pk_...) the panel gives Stripe.js. */
+  publishableKey: string;
+  /** HOMEPORT_STRIPE_WEBHOOK_SECRET: the signing secret (whsec_...) of the webhook endpoint /api/v1/stripe/webhook. */
+  webhookSecret: string;
+  /** HOMEPORT_STRIPE_API_URL: another Stripe API (tests: stripe-mock); default Stripe's own. */
+  apiUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -276,7 +309,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportRetentionMinutes: positiveInteger(env, 'HOMEPORT_EXPORT_RETENTION_MINUTES', 10_080),
     downloadLinkMinutes: positiveInteger(env, 'HOMEPORT_DOWNLOAD_LINK_MINUTES', 1440),
     importDiskReserveMb: positiveInteger(env, 'HOMEPORT_IMPORT_DISK_RESERVE_MB', 1024),
+    billing: billingSettings(env, domain),
   };
+}
+
+/** EU standard VAT rates as of 2026; an operator checks and overrides them with HOMEPORT_VAT_RATES. */
+const defaultVatRates = 'AT=20,BE=21,BG=20,CY=19,CZ=21,DE=19,DK=25,EE=24,ES=21,FI=25.5,FR=20,GR=24,HR=25,HU=27,IE=23,IT=22,LT=21,LU=17,LV=21,MT=18,NL=21,PL=23,PT=23,RO=21,SE=25,SI=22,SK=23';
+
+function billingSettings(env: NodeJS.ProcessEnv, domain: string): BillingConfig {
+  const currency = (env.HOMEPORT_CURRENCY || 'EUR').toUpperCase();
+  if (!isCurrencyCode(currency)) throw new ConfigError(`HOMEPORT_CURRENCY must be an ISO 4217 currency code such as EUR, got "${env.HOMEPORT_CURRENCY}"`);
+  const sellerCountry = (env.HOMEPORT_SELLER_COUNTRY || 'DE').toUpperCase();
+  if (!isCountryCode(sellerCountry)) throw new ConfigError(`HOMEPORT_SELLER_COUNTRY must be an ISO 3166-1 country code such as DE, got "${env.HOMEPORT_SELLER_COUNTRY}"`);
+  const vatRates = parseVatRates(env.HOMEPORT_VAT_RATES || defaultVatRates);
+  if ('problem' in vatRates) throw new ConfigError(`HOMEPORT_VAT_RATES: ${String(vatRates.problem)}`);
+  const seller = (env.HOMEPORT_SELLER || `Homeport ${domain}`).split(';').map((line) => line.trim()).filter((line) => line !== '');
+  const invoicePrefix = env.HOMEPORT_INVOICE_PREFIX ?? 'HP-';
+  if (!/^[A-Za-z0-9/_-]{0,12}$/.test(invoicePrefix)) throw new ConfigError(`HOMEPORT_INVOICE_PREFIX must be up to 12 letters, digits, "-", "_" or "/", got "${invoicePrefix}"`);
+  if (euCountries.includes(sellerCountry) && vatRates[sellerCountry] === undefined) throw new ConfigError(`HOMEPORT_VAT_RATES has no rate for the seller's country ${sellerCountry}`);
+  return {
+    currency, sellerCountry, seller, vatRates: vatRates as VatRates, invoicePrefix,
+    checkMinutes: positiveInteger(env, 'HOMEPORT_BILLING_CHECK_MINUTES', 15),
+    stripe: stripeSettings(env),
+  };
+}
+
+function stripeSettings(env: NodeJS.ProcessEnv): StripeConfig | undefined {
+  const secretKey = env.HOMEPORT_STRIPE_SECRET_KEY || undefined;
+  if (!secretKey) return undefined;
+  const publishableKey = env.HOMEPORT_STRIPE_PUBLISHABLE_KEY || '';
+  const webhookSecret = env.HOMEPORT_STRIPE_WEBHOOK_SECRET || '';
+  if (!publishableKey.startsWith('pk_')) throw new ConfigError('HOMEPORT_STRIPE_PUBLISHABLE_KEY (pk_...) is needed with HOMEPORT_STRIPE_SECRET_KEY');
+  if (!webhookSecret.startsWith('whsec_')) throw new ConfigError('HOMEPORT_STRIPE_WEBHOOK_SECRET (whsec_...) is needed with HOMEPORT_STRIPE_SECRET_KEY');
+  const apiUrl = env.HOMEPORT_STRIPE_API_URL ? httpUrl('HOMEPORT_STRIPE_API_URL', env.HOMEPORT_STRIPE_API_URL) : undefined;
+  return { secretKey, publishableKey, webhookSecret, apiUrl };
 }
 
 /** The URL clients use for a host name: the HTTPS port is left out when it is 443. */

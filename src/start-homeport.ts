@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { CapturedMailer } from './mail/captured-mailer.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { SmtpMailer } from './mail/smtp-mailer.ts';
+import { StripePayments } from './payments/stripe-payments.ts';
 import { CaddyEdge } from './runtime/local/caddy-edge.ts';
 import { LocalRuntime } from './runtime/local/local-runtime.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
@@ -135,7 +136,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   await prepareJobQueue(opened.pool);
 
   const box = new SecretBox(await loadMasterKey(config.dataDir, config.masterKey));
-  const sizes = await loadSizes(config.sizesFile);
+  const sizes = await loadSizes(config.sizesFile, config.billing.currency);
   const supervisor = new ProcessSupervisor({ logger: logger.child({ component: 'supervisor' }) });
   parts.add('processes', async () => {
     if (config.stopHostsOnExit) await supervisor.stopAll();
@@ -162,6 +163,8 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
   const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer };
+  if (config.billing.stripe) context.cardPayments = new StripePayments(config.billing.stripe);
+  else logger.warn('HOMEPORT_STRIPE_SECRET_KEY is not set: customers pay by invoice only');
   const firstOperator = await ensureFirstOperator(context);
   if (firstOperator) {
     const show = options.showOnce ?? ((text: string) => process.stderr.write(text));

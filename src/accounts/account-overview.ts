@@ -15,8 +15,8 @@ export interface AccountOverview {
   unusedRecoveryCodes: number;
 }
 
-export async function accountOverview(db: Db, accountId: string): Promise<AccountOverview> {
-  const [account, readiness, codes] = await Promise.all([findAccount(db, accountId), purchaseReadiness(db, accountId), unusedRecoveryCodes(db, accountId)]);
+export async function accountOverview(db: Db, accountId: string, cardPaymentAvailable: boolean): Promise<AccountOverview> {
+  const [account, readiness, codes] = await Promise.all([findAccount(db, accountId), purchaseReadiness(db, accountId, cardPaymentAvailable), unusedRecoveryCodes(db, accountId)]);
   return {
     account,
     currentTermsVersion: readiness.currentTermsVersion,

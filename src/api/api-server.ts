@@ -28,6 +28,9 @@ import { hostLookAndFeelRoutes } from './routes/host-look-and-feel.ts';
 import { operatorClientDomainRoutes } from './routes/operator-client-domains.ts';
 import { hostExportRoutes } from './routes/host-exports.ts';
 import { operatorImportRoutes } from './routes/operator-imports.ts';
+import { billingRoutes } from './routes/billing.ts';
+import { operatorBillingRoutes } from './routes/operator-billing.ts';
+import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
 
 /** A number of hops becomes proxy-addr's hop test (Fastify's types leave the number form out). */
 function trustedProxies(setting: Config['trustProxy']): string[] | boolean | ((address: string, hop: number) => boolean) {
@@ -80,6 +83,9 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(operatorClientDomainRoutes(context), { prefix: '/operator' });
     await api.register(hostExportRoutes(context));
     await api.register(operatorImportRoutes(context), { prefix: '/operator' });
+    await api.register(billingRoutes(context));
+    await api.register(operatorBillingRoutes(context), { prefix: '/operator' });
+    await api.register(stripeWebhookRoutes(context));
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
   await registerPanelFiles(app);

@@ -12,7 +12,7 @@ const notPanelPaths = /^\/(api|healthz|readyz|metrics)(\/|\?|$)/;
 /** The panel runs only its own bundled code, is never framed, and never leaks link tokens (?token=) as a referrer. */
 const pageHeaders = {
   'cache-control': 'no-cache',
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy': "default-src 'self'; script-src 'self' https://js.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; connect-src 'self' https://api.stripe.com; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',

@@ -48,6 +48,15 @@ const statusOf: Record<ErrorCode, number> = {
   'import-invalid': 422,
   'schema-too-new': 409,
   'disk-too-small': 409,
+  'billing-address-required': 409,
+  'payment-method-required': 409,
+  'payment-failed': 402,
+  'card-payment-unavailable': 409,
+  'coupon-unknown': 422,
+  'coupon-not-applicable': 409,
+  'coupon-exists': 409,
+  'invoice-not-payable': 409,
+  'webhook-signature-invalid': 400,
 };
 
 export const Problem = Type.Object(

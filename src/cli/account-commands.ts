@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { PostgresCluster } from '../runtime/local/postgres-cluster.ts';
 import { createLogger } from '../logger.ts';
-import { createAccount, createApiToken, findAccountByEmail, revokeApiToken } from '../store/accounts.ts';
+import { checkAccountDetails } from '../domain/account-details.ts';
+import { createAccount, createApiToken, findAccountByEmail, revokeApiToken, updateAccount } from '../store/accounts.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import { openDatabase, type OpenedDatabase } from '../store/database.ts';
 
@@ -26,16 +27,43 @@ async function withDatabase<T>(action: (opened: OpenedDatabase) => Promise<T>): 
 
 const print = (line: string) => process.stdout.write(line + '\n');
 
+interface AccountCreateOptions {
+  email: string;
+  name: string;
+  operator?: boolean;
+  withToken?: boolean;
+  invoicePayment?: boolean;
+  address?: string;
+  postalCode?: string;
+  city?: string;
+  country?: string;
+}
+
 export function registerAccountCommands(program: Command): void {
   const account = program.command('account').description('customer accounts (operator)');
   account.command('create').description('create a customer account')
     .requiredOption('--email <email>').requiredOption('--name <name>')
     .option('--operator', 'the account may use the operator console')
     .option('--with-token', 'also create a personal API token and print it once')
-    .action(async (options: { email: string; name: string; operator?: boolean; withToken?: boolean }) => {
+    .option('--invoice-payment', 'the account may pay by invoice / bank transfer')
+    .option('--address <line>', 'billing address: street and number')
+    .option('--postal-code <code>', 'billing address: postal code')
+    .option('--city <city>', 'billing address: city')
+    .option('--country <code>', 'billing address: ISO 3166-1 country code, e.g. DE')
+    .action(async (options: AccountCreateOptions) => {
+      const billingAddress = options.address ? { line1: options.address, postalCode: options.postalCode ?? '', city: options.city ?? '', country: options.country ?? '' } : null;
+      const checked = checkAccountDetails({ name: options.name, companyName: null, vatId: null, billingAddress });
+      if (checked.problems.length > 0) throw new Error(checked.problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '));
       await withDatabase(async ({ db }) => {
         const created = await createAccount(db, { email: options.email, name: options.name, isOperator: options.operator, emailVerified: true });
-        await recordAudit(db, { actorAccountId: null, actor: 'operator-cli', action: 'account.created', details: { accountId: created.id, email: created.email } });
+        const address = checked.details.billingAddress;
+        if (address || options.invoicePayment) {
+          await updateAccount(db, created.id, {
+            invoice_payment_enabled: Boolean(options.invoicePayment),
+            ...(address ? { billing_line1: address.line1, billing_postal_code: address.postalCode, billing_city: address.city, billing_country: address.country } : {}),
+          });
+        }
+        await recordAudit(db, { actorAccountId: null, actor: 'operator-cli', action: 'account.created', details: { accountId: created.id, email: created.email, invoicePayment: Boolean(options.invoicePayment) } });
         print(`account ${created.id} ${created.email}`);
         if (options.withToken) {
           const { token } = await createApiToken(db, created.id, 'cli');

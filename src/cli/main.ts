@@ -7,6 +7,7 @@ import { ensureSynapseVenv, synapseVersion } from '../runtime/local/synapse-venv
 import { caddyRootCertificatePath } from '../runtime/local/caddy-edge.ts';
 import { startHomeport } from '../start-homeport.ts';
 import { registerAccountCommands } from './account-commands.ts';
+import { registerBillingCommands } from './billing-commands.ts';
 import { ApiProblem } from './api-client.ts';
 import { formatChecks, runChecks } from './doctor.ts';
 import { registerHostCommands } from './host-commands.ts';
@@ -64,6 +65,7 @@ registerHostCommands(program);
 registerUserCommands(program);
 registerRegistrationTokenCommands(program);
 registerPortabilityCommands(program);
+registerBillingCommands(program);
 
 try {
   await program.parseAsync(process.argv);

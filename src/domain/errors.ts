@@ -42,7 +42,17 @@ export type ErrorCode =
   | 'link-expired'
   | 'import-invalid'
   | 'schema-too-new'
-  | 'disk-too-small';
+  | 'disk-too-small'
+
+  | 'billing-address-required'
+  | 'payment-method-required'
+  | 'payment-failed'
+  | 'card-payment-unavailable'
+  | 'coupon-unknown'
+  | 'coupon-not-applicable'
+  | 'coupon-exists'
+  | 'invoice-not-payable'
+  | 'webhook-signature-invalid';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

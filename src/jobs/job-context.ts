@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Size } from '../domain/sizes.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { CardPayments } from '../payments/card-payments.ts';
 import type { HostRuntime } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
@@ -15,4 +16,6 @@ export interface HomeportContext {
   sizes: Size[];
   logger: Logger;
   mailer: Mailer;
+  /** Card payment (Stripe); undefined when not configured: invoice payment only. */
+  cardPayments?: CardPayments;
 }

@@ -2,6 +2,7 @@
 // any job still locked at start-up belonged to a Homeport that died: it is unlocked and resumed.
 import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runner } from 'graphile-worker';
 import type pg from 'pg';
+import { runBillingCheck } from '../billing/billing-check.ts';
 import { delegationCheckTask as delegationCheckTaskName, hostJobTask as hostJobTaskName } from '../store/jobs.ts';
 import { delegationCheckTask } from './commands/check-delegation.ts';
 import type { HomeportContext } from './job-context.ts';
@@ -35,10 +36,26 @@ async function unlockJobsOfDeadWorkers(pool: pg.Pool): Promise<void> {
   }
 }
 
+/** The billing check runs on graphile-worker's cron, every HOMEPORT_BILLING_CHECK_MINUTES, and once at start. */
+const billingCheckTaskName = 'billing_check';
+
+function billingCrontab(minutes: number): string {
+  const schedule = minutes >= 60 ? `0 */${Math.min(Math.floor(minutes / 60), 23)} * * *` : `*/${minutes} * * * *`;
+  return `${schedule} ${billingCheckTaskName} ?max=1&jobKey=billing-check\n`;
+}
+
 export async function startJobWorker(context: HomeportContext, pool: pg.Pool): Promise<Runner> {
   await unlockJobsOfDeadWorkers(pool);
   await failAbandonedJobs(context);
+  const utils = await makeWorkerUtils({ pgPool: pool });
+  try {
+    await utils.addJob(billingCheckTaskName, {}, { jobKey: 'billing-check', maxAttempts: 1 });
+  } finally {
+    await utils.release();
+  }
   return run({
+    // Billing checks on their schedule; sweeps exports past their retention even if their own scheduled deletion was lost.
+    crontab: billingCrontab(context.config.billing.checkMinutes) + `17 * * * * ${exportExpiryTaskName}\n`,
     pgPool: pool,
     concurrency: 4,
     noHandleSignals: true,
@@ -47,9 +64,8 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
       [hostJobTaskName]: hostJobTask(context),
       [delegationCheckTaskName]: delegationCheckTask(context),
       [exportExpiryTaskName]: exportExpiryTask(context),
+      [billingCheckTaskName]: async () => runBillingCheck(context),
     },
-    // Sweeps exports past their retention even if their own scheduled deletion was lost.
-    crontab: `17 * * * * ${exportExpiryTaskName}`,
     logger: workerLogger(context),
   });
 }

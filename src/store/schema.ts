@@ -31,6 +31,16 @@ export interface AccountsTable {
   totp_enabled_at: Timestamp | null;
   /** The last TOTP time step used to log in: a code of that step or an earlier one is a replay. */
   totp_last_step: ColumnType<string | null, string | number | null, string | number | null>;
+  invoice_payment_enabled: Generated<boolean>;
+  stripe_customer_id: string | null;
+  card_payment_method_id: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  /** MM/YYYY */
+  card_expiry: string | null;
+  coupon_id: string | null;
+  coupon_applied_at: Timestamp | null;
+  first_purchase_at: Timestamp | null;
 }
 
 export interface SessionsTable {
@@ -232,9 +242,137 @@ export interface Database {
   exports: ExportsTable;
   transfer_rates: TransferRatesTable;
   imports: ImportsTable;
+  coupons: CouponsTable;
+  subscriptions: SubscriptionsTable;
+  invoice_counters: InvoiceCountersTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  card_charges: CardChargesTable;
+  stripe_events: StripeEventsTable;
+}
+
+/** bigint columns: pg returns strings; amounts stay far below 2^53 and are read with Number(). */
+type BigMoney = ColumnType<string, number | bigint, number | bigint>;
+
+export interface CouponsTable {
+  id: Generated<string>;
+  code: string;
+  percent_off_bp: number | null;
+  amount_off_minor: number | null;
+  currency: string;
+  duration: 'once' | 'months' | 'forever';
+  duration_months: number | null;
+  sizes: ColumnType<string[], string[] | undefined, string[]>;
+  expires_at: Timestamp | null;
+  max_redemptions: number | null;
+  redemptions: Generated<number>;
+  created_at: CreatedAt;
+  created_by: string | null;
+}
+
+export type PaymentMethodKind = 'card' | 'invoice';
+export type SubscriptionStatus = 'active' | 'cancelling' | 'ended';
+
+export interface SubscriptionsTable {
+  id: Generated<string>;
+  account_id: string;
+  host_id: string;
+  size: string;
+  seats: number;
+  price_per_seat_minor: number;
+  currency: string;
+  payment_method: PaymentMethodKind;
+  status: Generated<SubscriptionStatus>;
+  period_index: Generated<number>;
+  current_period_start: Timestamp;
+  current_period_end: Timestamp;
+  started_at: CreatedAt;
+  cancel_at: Timestamp | null;
+  ended_at: Timestamp | null;
+}
+
+export interface InvoiceCountersTable {
+  year: number;
+  last_sequence: number;
+}
+
+export type InvoiceKind = 'purchase' | 'renewal' | 'seats';
+
+export interface InvoiceParty {
+  name: string;
+  companyName?: string | null;
+  vatId?: string | null;
+  address: string[];
+}
+
+export interface InvoicesTable {
+  id: Generated<string>;
+  account_id: string;
+  subscription_id: string | null;
+  kind: InvoiceKind;
+  number: string;
+  year: number;
+  sequence: number;
+  issued_at: CreatedAt;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  currency: string;
+  payment_method: PaymentMethodKind;
+  status: 'open' | 'paid';
+  paid_at: Timestamp | null;
+  payment_error: string | null;
+  subtotal_minor: BigMoney;
+  discount_minor: BigMoney;
+  tax_rate_bp: number;
+  tax_minor: BigMoney;
+  total_minor: BigMoney;
+  reverse_charge: boolean;
+  tax_note: string | null;
+  coupon_code: string | null;
+  buyer: ColumnType<InvoiceParty, string, string>;
+  seller: ColumnType<InvoiceParty, string, string>;
+}
+
+export interface InvoiceLinesTable {
+  invoice_id: string;
+  position: number;
+  description: string;
+  size: string;
+  seats: number;
+  unit_price_minor: number;
+  amount_minor: BigMoney;
+  discount_minor: BigMoney;
+}
+
+export type CardChargeStatus = 'pending' | 'succeeded' | 'failed' | 'attached' | 'refunded';
+
+export interface CardChargesTable {
+  id: Generated<string>;
+  account_id: string;
+  purpose: 'purchase' | 'invoice';
+  invoice_id: string | null;
+  host_id: string | null;
+  amount_minor: BigMoney;
+  currency: string;
+  payment_intent_id: string | null;
+  status: Generated<CardChargeStatus>;
+  failure: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  received_at: CreatedAt;
 }
 
 export type Account = Selectable<AccountsTable>;
+export type CouponRow = Selectable<CouponsTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type InvoiceRow = Selectable<InvoicesTable>;
+export type InvoiceLineRow = Selectable<InvoiceLinesTable>;
+export type CardChargeRow = Selectable<CardChargesTable>;
 export type TermsVersion = Selectable<TermsVersionsTable>;
 export type CapturedMail = Selectable<CapturedMailTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;

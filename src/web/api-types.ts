@@ -126,6 +126,7 @@ export interface OperatorAccount {
   twoFactorEnabled: boolean;
   suspendedAt: string | null;
   createdAt: string;
+  invoicePaymentEnabled: boolean;
 }
 
 export interface OperatorHost {
@@ -230,4 +231,81 @@ export interface HostExport {
   readyAt: string | null;
   expiresAt: string | null;
   files: { name: string; size: number; sha256: string; url: string }[];
+}
+
+export type PaymentMethod = 'card' | 'invoice';
+
+export interface Billing {
+  currency: string;
+  cardPayment: { available: boolean; publishableKey: string | null };
+  notice: string | null;
+  invoicePaymentEnabled: boolean;
+  card: { brand: string; last4: string; expiry: string } | null;
+  paymentMethods: PaymentMethod[];
+  coupon: { code: string; description: string } | null;
+  couponAllowed: boolean;
+  tax: { ratePercent: number; reverseCharge: boolean; note: string | null };
+  subscriptions: { hostId: string; label: string; size: string; seats: number; status: string; paymentMethod: PaymentMethod; currentPeriodEnd: string; cancelAt: string | null; monthlyMinor: number }[];
+}
+
+export interface BillingLine {
+  description: string;
+  size: string;
+  seats: number;
+  unitPriceMinor: number;
+  amountMinor: number;
+  discountMinor: number;
+}
+
+export interface Quote {
+  currency: string;
+  paymentMethod: PaymentMethod | null;
+  lines: BillingLine[];
+  subtotalMinor: number;
+  discountMinor: number;
+  netMinor: number;
+  taxRatePercent: number;
+  taxMinor: number;
+  totalMinor: number;
+  reverseCharge: boolean;
+  taxNote: string | null;
+  couponCode: string | null;
+}
+
+export interface InvoiceSummary {
+  id: string;
+  number: string;
+  kind: string;
+  issuedAt: string;
+  periodStart: string;
+  periodEnd: string;
+  currency: string;
+  paymentMethod: PaymentMethod;
+  status: 'open' | 'paid';
+  paidAt: string | null;
+  paymentError: string | null;
+  subtotalMinor: number;
+  discountMinor: number;
+  taxRatePercent: number;
+  taxMinor: number;
+  totalMinor: number;
+  reverseCharge: boolean;
+  taxNote: string | null;
+  couponCode: string | null;
+  accountEmail?: string;
+}
+
+export interface Coupon {
+  id: string;
+  code: string;
+  description: string;
+  percentOff: number | null;
+  amountOffMinor: number | null;
+  duration: 'once' | 'months' | 'forever';
+  durationMonths: number | null;
+  sizes: string[];
+  expiresAt: string | null;
+  maxRedemptions: number | null;
+  redemptions: number;
+  createdAt: string;
 }

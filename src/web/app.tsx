@@ -26,6 +26,9 @@ import { OperatorHostsPage } from './pages/operator/hosts.tsx';
 import { OperatorJobPage, OperatorJobsPage } from './pages/operator/jobs.tsx';
 import { OperatorMailPage } from './pages/operator/mail.tsx';
 import { OperatorTermsPage } from './pages/operator/terms.tsx';
+import { BillingPage } from './pages/billing.tsx';
+import { OperatorCouponsPage } from './pages/operator/coupons.tsx';
+import { OperatorInvoicesPage } from './pages/operator/invoices.tsx';
 
 type Access = 'public' | 'visitor' | 'account' | 'operator';
 type Params = Record<string, string>;
@@ -60,6 +63,9 @@ const routes: Route[] = [
   { path: '/operator/jobs/:id', access: 'operator', page: (p) => <OperatorJobPage jobId={p.id!} /> },
   { path: '/operator/mail', access: 'operator', page: () => <OperatorMailPage /> },
   { path: '/operator/audit-log', access: 'operator', page: () => <OperatorAuditLogPage /> },
+  { path: '/account/billing', access: 'account', page: () => <BillingPage /> },
+  { path: '/operator/invoices', access: 'operator', page: () => <OperatorInvoicesPage /> },
+  { path: '/operator/coupons', access: 'operator', page: () => <OperatorCouponsPage /> },
 ];
 
 function Redirect({ to }: { to: string }) {

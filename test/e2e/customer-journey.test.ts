@@ -65,7 +65,10 @@ describe('the control panel, for a new customer', () => {
     await screenshot(page, 'a04-terms');
     await page.getByRole('button', { name: 'I agree to the terms and conditions' }).click();
     await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
-    assert.equal(await page.getByText('Before you can buy a host').count(), 0);
+    // Verified and terms accepted: what is left is a billing address and a way to pay.
+    await page.locator('[data-code="billing-address-required"]').waitFor();
+    await page.locator('[data-code="payment-method-required"]').waitFor();
+    assert.equal(await page.locator('[data-code="email-not-verified"], [data-code="terms-not-accepted"]').count(), 0);
 
     // The link works once.
     await page.goto(link);
@@ -83,6 +86,10 @@ describe('the control panel, for a new customer', () => {
     await screenshot(page, 'a05-account');
     await page.reload();
     assert.equal(await page.getByLabel('Company name').inputValue(), 'Analytical Engines Ltd');
+    // This installation has no Stripe: the operator enables invoice payment, as agreed with the customer.
+    const found = await operator.request<{ accounts: { id: string; email: string }[] }>('GET', `/api/v1/operator/accounts?search=${encodeURIComponent(email)}`);
+    const enabled = await operator.request('POST', `/api/v1/operator/accounts/${found.body.accounts[0]!.id}/invoice-payment/enable`);
+    assert.equal(enabled.status, 200, JSON.stringify(enabled.body));
 
     await page.getByRole('link', { name: 'API tokens' }).click();
     await page.getByText('No API tokens yet').waitFor();
@@ -121,6 +128,9 @@ describe('the control panel, for a new customer', () => {
     await page.getByLabel('Monthly active user seats').fill('5');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Review and purchase' }).waitFor();
+    // 5 seats × 5.00, and German VAT for a business in the seller's own country.
+    await page.getByTestId('quote').getByText('€29.75').waitFor();
+    assert.equal(await page.getByLabel('Invoice: pay by bank transfer').isChecked(), true);
     await screenshot(page, 'a08-wizard-review');
     await page.getByRole('button', { name: 'Purchase' }).click();
 

@@ -100,7 +100,7 @@ describe('customer accounts', () => {
     assert.equal(session.body.account.emailVerified, false);
     const stored = await sql((db) => db.selectFrom('accounts').select('password_hash').where('email', '=', 'new@example.org').executeTakeFirstOrThrow());
     assert.match(stored.password_hash ?? '', /^\$argon2id\$/);
-    assert.deepEqual((session.body.account.purchaseBlockers as Body[]).map((b) => b.code), ['email-not-verified']);
+    assert.deepEqual((session.body.account.purchaseBlockers as Body[]).map((b) => b.code), ['email-not-verified', 'billing-address-required', 'payment-method-required']);
     assert.equal((await client.request('GET', '/api/v1/hosts')).status, 200);
     const bought = await client.request('POST', '/api/v1/hosts', { body: { label: 'unverified', size: 'starter', seats: 5 } });
     assert.equal((assertProblem(bought, 403, /Verify your email/) as Body).type, 'urn:homeport:problem:email-not-verified');
@@ -234,6 +234,10 @@ describe('customer accounts', () => {
 
   test('terms: a purchase needs the current version accepted, and again after a new version', async () => {
     const client = await registerVerified('terms@example.org');
+    // The other things a purchase needs: a billing address and a way to pay (invoice payment, enabled by the operator).
+    assert.equal((await client.request('PATCH', '/api/v1/account', { body: { billingAddress: { line1: 'Main St 1', postalCode: '10115', city: 'Berlin', country: 'DE' } } })).status, 200);
+    const payable = await sql((db) => db.selectFrom('accounts').select('id').where('email', '=', 'terms@example.org').executeTakeFirstOrThrow());
+    assert.equal((await operator.request('POST', `/api/v1/operator/accounts/${payable.id}/invoice-payment/enable`)).status, 200);
     const v1 = await operator.request('POST', '/api/v1/operator/terms', { body: { version: '2026-11', text: 'Be nice.' } });
     assert.equal(v1.status, 201, JSON.stringify(v1.body));
     assertProblem(await operator.request('POST', '/api/v1/operator/terms', { body: { version: '2026-11', text: 'Again' } }), 409, /already been published/);

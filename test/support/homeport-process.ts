@@ -151,9 +151,13 @@ export class HomeportProcess {
     }
   }
 
-  /** Creates an account with a personal API token through the operator CLI. */
-  async createAccount(email: string): Promise<string> {
-    const result = await this.cli(['account', 'create', '--email', email, '--name', email.split('@')[0] ?? 'test', '--with-token']);
+  /**
+   * Creates an account with a personal API token through the operator CLI. It may buy at once:
+   * it has a billing address and invoice payment enabled, unless `payable: false`.
+   */
+  async createAccount(email: string, options: { payable?: boolean } = {}): Promise<string> {
+    const payable = options.payable === false ? [] : ['--invoice-payment', '--address', 'Teststraße 1', '--postal-code', '10115', '--city', 'Berlin', '--country', 'DE'];
+    const result = await this.cli(['account', 'create', '--email', email, '--name', email.split('@')[0] ?? 'test', '--with-token', ...payable]);
     const token = /^token (\S+)$/m.exec(result.stdout)?.[1];
     if (!token) throw new Error(`no token in: ${result.stdout} ${result.stderr}`);
     return token;

@@ -47,12 +47,18 @@ test('billing countries are ISO 3166-1 codes, given in any case', () => {
   }
 });
 
-test('buying needs a verified email and the current terms accepted', () => {
-  assert.deepEqual(purchaseBlockers({ emailVerified: true, currentTermsVersion: null, acceptedCurrentTerms: true }), []);
-  const blockers = purchaseBlockers({ emailVerified: false, currentTermsVersion: '2026-11', acceptedCurrentTerms: false });
-  assert.deepEqual(blockers.map((b) => b.code), ['email-not-verified', 'terms-not-accepted']);
+test('buying needs a verified email, the current terms, a billing address and a way to pay', () => {
+  const ready = { emailVerified: true, currentTermsVersion: null, acceptedCurrentTerms: true, hasBillingAddress: true, hasCard: false, invoicePaymentEnabled: true, cardPaymentAvailable: false };
+  assert.deepEqual(purchaseBlockers(ready), []);
+  assert.deepEqual(purchaseBlockers({ ...ready, invoicePaymentEnabled: false, hasCard: true, cardPaymentAvailable: true }), []);
+  const blockers = purchaseBlockers({ ...ready, emailVerified: false, currentTermsVersion: '2026-11', acceptedCurrentTerms: false, hasBillingAddress: false, invoicePaymentEnabled: false });
+  assert.deepEqual(blockers.map((b) => b.code), ['email-not-verified', 'terms-not-accepted', 'billing-address-required', 'payment-method-required']);
   assert.match(blockers[1]?.message ?? '', /version 2026-11/);
   assert.equal(blockers[1]?.extra.termsVersion, '2026-11');
+  assert.match(blockers[3]?.message ?? '', /invoice only/, 'without Stripe, the blocker says only invoice payment is offered');
+  const cardWithoutStripe = purchaseBlockers({ ...ready, invoicePaymentEnabled: false, hasCard: true, cardPaymentAvailable: false });
+  assert.deepEqual(cardWithoutStripe.map((b) => b.code), ['payment-method-required'], 'a saved card does not count once Stripe is no longer configured');
+  assert.match(purchaseBlockers({ ...ready, invoicePaymentEnabled: false, cardPaymentAvailable: true })[0]?.message ?? '', /payment card/);
 });
 
 test('a one-time password must be changed first, then 2FA enrolled when the operator requires it', () => {

@@ -17,7 +17,7 @@ export function accountRoutes(context: HomeportContext): FastifyPluginAsyncTypeb
     app.get('/account', {
       config: { allowBeforeRequiredAction: true },
       schema: { tags: ['account'], summary: 'Your account: details, security, terms and what stands between you and a purchase', security: accountSecurity, response: { 200: AccountView, ...errors } },
-    }, async (request) => accountView(await accountOverview(context.db, requireAccount(request).id), context.config.require2fa));
+    }, async (request) => accountView(await accountOverview(context.db, requireAccount(request).id, context.config.billing.stripe !== undefined), context.config.require2fa));
 
     app.patch('/account', {
       schema: {
@@ -26,7 +26,7 @@ export function accountRoutes(context: HomeportContext): FastifyPluginAsyncTypeb
       },
     }, async (request) => {
       const account = await updateAccountDetails(context, requireAccount(request).id, request.body);
-      return accountView(await accountOverview(context.db, account.id), context.config.require2fa);
+      return accountView(await accountOverview(context.db, account.id, context.config.billing.stripe !== undefined), context.config.require2fa);
     });
 
     app.post('/account/password', {

@@ -42,6 +42,7 @@ export const CreateHostBody = Type.Object(
     size: Type.String({ maxLength: 100 }),
     seats: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
     customDns: Type.Optional(CustomDns),
+    paymentMethod: Type.Optional(Type.Union([Type.Literal('card'), Type.Literal('invoice')], { description: 'Pay by the saved card or by invoice (when enabled); default: the card if there is one' })),
   },
   { additionalProperties: false },
 );

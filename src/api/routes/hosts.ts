@@ -32,7 +32,7 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
     });
 
     app.post('/hosts', {
-      schema: { tags: ['hosts'], summary: 'Buy a host; its build starts at once', security: accountSecurity, body: CreateHostBody, response: { 202: HostWithJob, ...errors } },
+      schema: { tags: ['hosts'], summary: 'Buy a host: a card is charged first (402 with the reason when declined); its build starts at once', security: accountSecurity, body: CreateHostBody, response: { 202: HostWithJob, ...errors, 402: Problem } },
     }, async (request, reply) => {
       const account = requireAccount(request);
       const { host, job } = await createHost(context, { accountId: account.id, ...request.body });

@@ -15,6 +15,7 @@ export const OperatorAccount = Type.Object({
   twoFactorEnabled: Type.Boolean(),
   suspendedAt: NullableTime,
   createdAt: Type.String({ format: 'date-time' }),
+  invoicePaymentEnabled: Type.Boolean(),
 });
 
 export function operatorAccountView(account: Account): Static<typeof OperatorAccount> {
@@ -28,6 +29,7 @@ export function operatorAccountView(account: Account): Static<typeof OperatorAcc
     twoFactorEnabled: account.totp_enabled_at !== null,
     suspendedAt: iso(account.suspended_at),
     createdAt: iso(account.created_at)!,
+    invoicePaymentEnabled: account.invoice_payment_enabled,
   };
 }
 

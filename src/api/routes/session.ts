@@ -19,7 +19,7 @@ export function sessionRoutes(context: HomeportContext): FastifyPluginAsyncTypeb
     }, async (request, reply) => {
       const { account, session } = await logIn(context, { ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
       setSessionCookie(context.config, reply, session);
-      return { account: accountView(await accountOverview(context.db, account.id), context.config.require2fa), authenticatedBy: 'session' as const, csrfToken: csrfTokenFor(session.token) };
+      return { account: accountView(await accountOverview(context.db, account.id, context.config.billing.stripe !== undefined), context.config.require2fa), authenticatedBy: 'session' as const, csrfToken: csrfTokenFor(session.token) };
     });
 
     app.get('/session', {
@@ -28,7 +28,7 @@ export function sessionRoutes(context: HomeportContext): FastifyPluginAsyncTypeb
     }, async (request) => {
       const account = requireAccount(request);
       return {
-        account: accountView(await accountOverview(context.db, account.id), context.config.require2fa),
+        account: accountView(await accountOverview(context.db, account.id, context.config.billing.stripe !== undefined), context.config.require2fa),
         authenticatedBy: request.authenticatedBy ?? 'token',
         csrfToken: request.sessionToken ? csrfTokenFor(request.sessionToken) : null,
       };

@@ -24,7 +24,7 @@ export function signUpRoutes(context: HomeportContext): FastifyPluginAsyncTypebo
       const { account, session } = await registerAccount(context, { ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
       setSessionCookie(context.config, reply, session);
       reply.status(201);
-      return { account: accountView(await accountOverview(context.db, account.id), context.config.require2fa), authenticatedBy: 'session' as const, csrfToken: csrfTokenFor(session.token) };
+      return { account: accountView(await accountOverview(context.db, account.id, context.config.billing.stripe !== undefined), context.config.require2fa), authenticatedBy: 'session' as const, csrfToken: csrfTokenFor(session.token) };
     });
 
     app.post('/email-verifications', {

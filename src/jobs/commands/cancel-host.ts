@@ -1,4 +1,6 @@
-// Cancelling a host: irreversible, confirmed by typing its label; a job removes everything.
+// Cancelling a host: irreversible, confirmed by typing its label; a job removes everything, and
+// its subscription ends at the end of the period already invoiced.
+import { endSubscriptionAtPeriodEnd } from '../../billing/seat-billing.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { findAccountHost, updateHost } from '../../store/hosts.ts';
@@ -22,6 +24,7 @@ export async function cancelHost(
       throw new HomeportError('host-busy', 'Already cancelled', `Host ${host.label} is already ${host.status}.`);
     }
     const cancelling = await updateHost(trx, host.id, { status: 'cancelling' });
+    await endSubscriptionAtPeriodEnd(trx, host.id);
     const job = await createJob(trx, host.id, 'cancel', hostJobs.cancel.steps.map((step) => step.name));
     await recordAudit(trx, { actorAccountId: accountId, actor: 'customer', action: 'host.cancel', hostId: host.id, details: { label: host.label } });
     return { host: cancelling, job };

@@ -1,7 +1,9 @@
-// Buying a host: checks the account may buy (verified email, current terms accepted), validates
-// label, size and seats, records the host and queues its build job in one transaction, so either
-// both exist or neither does.
+// Buying a host: checks the account may buy (verified email, current terms accepted, billing
+// address, payment method), validates label, size and seats, charges a card first, then records
+// the host, its subscription and invoice and queues its build job in one transaction, so either
+// all exist or none does (and a charge without a host is refunded).
 import { randomBytes } from 'node:crypto';
+import { chargePurchase, lockAccountForPurchase, planPurchase, recordPurchase, refundPurchaseCharge } from '../../billing/purchase-billing.ts';
 import { checkCustomDns, type CustomDns } from '../../domain/custom-dns.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { explainLabelProblem, hostnameFor, labelProblem } from '../../domain/hostname.ts';
@@ -9,10 +11,10 @@ import { assertMayPurchase } from '../../domain/purchase-rules.ts';
 import { checkSeatsForSize } from '../../domain/seats.ts';
 import type { Size } from '../../domain/sizes.ts';
 import { recordAudit } from '../../store/audit-log.ts';
-import { insertHost } from '../../store/hosts.ts';
+import { insertHost, isLabelTaken } from '../../store/hosts.ts';
 import { createJob, queueDelegationCheck } from '../../store/jobs.ts';
 import { purchaseReadiness } from '../../store/purchase-readiness.ts';
-import type { HostRow, JobRow } from '../../store/schema.ts';
+import type { HostRow, InvoiceRow, JobRow, PaymentMethodKind } from '../../store/schema.ts';
 import { hostJobs } from '../host-jobs.ts';
 import type { HomeportContext } from '../job-context.ts';
 
@@ -23,6 +25,8 @@ export interface CreateHostInput {
   seats: number;
   /** A homeserver domain (then the server name, for good) and a client domain the customer owns. */
   customDns?: CustomDns;
+  /** How to pay: the saved card or invoice payment; by default the card when there is one. */
+  paymentMethod?: PaymentMethodKind;
 }
 
 export function findSize(sizes: Size[], name: string): Size {
@@ -39,28 +43,43 @@ export function databaseNameFor(label: string): string {
   return `host_${label.replaceAll('-', '_')}_${suffix}`;
 }
 
-export async function createHost(context: HomeportContext, input: CreateHostInput): Promise<{ host: HostRow; job: JobRow }> {
+export async function createHost(context: HomeportContext, input: CreateHostInput): Promise<{ host: HostRow; job: JobRow; invoice: InvoiceRow }> {
   const problem = labelProblem(input.label);
   if (problem) throw new HomeportError('hostname-invalid', 'Invalid hostname', explainLabelProblem(input.label, problem), { reason: problem });
   const size = findSize(context.sizes, input.size);
   checkSeatsForSize(size, input.seats);
   const customDns = input.customDns ? validCustomDns(input.customDns, context.config.baseDomain) : undefined;
-  return context.db.transaction().execute(async (trx) => {
-    assertMayPurchase(await purchaseReadiness(trx, input.accountId));
-    const host = await insertHost(trx, {
-      accountId: input.accountId,
-      label: input.label,
-      serverName: customDns?.homeserverDomain ?? hostnameFor(input.label, context.config.baseDomain),
-      size: size.name,
-      seats: input.seats,
-      databaseName: databaseNameFor(input.label),
-      customDns,
+  const cardPaymentAvailable = context.cardPayments !== undefined;
+  // Everything that can be checked is checked before a card is charged.
+  assertMayPurchase(await purchaseReadiness(context.db, input.accountId, cardPaymentAvailable));
+  if (await isLabelTaken(context.db, input.label)) throw new HomeportError('hostname-taken', 'Hostname taken', `The hostname "${input.label}" is already in use.`);
+  const plan = await planPurchase(context, { accountId: input.accountId, label: input.label, size, seats: input.seats, paymentMethod: input.paymentMethod, now: new Date() });
+  const charge = await chargePurchase(context, plan);
+  try {
+    return await context.db.transaction().execute(async (trx) => {
+      await lockAccountForPurchase(trx, input.accountId);
+      assertMayPurchase(await purchaseReadiness(trx, input.accountId, cardPaymentAvailable));
+      const host = await insertHost(trx, {
+        accountId: input.accountId,
+        label: input.label,
+        serverName: customDns?.homeserverDomain ?? hostnameFor(input.label, context.config.baseDomain),
+        size: size.name,
+        seats: input.seats,
+        databaseName: databaseNameFor(input.label),
+        customDns,
+      });
+      const invoice = await recordPurchase(trx, context, plan, host, charge);
+      const job = await createJob(trx, host.id, 'build', hostJobs.build.steps.map((step) => step.name));
+      await recordAudit(trx, { actorAccountId: input.accountId, actor: 'customer', action: 'host.created', hostId: host.id, details: { label: host.label, size: size.name, seats: input.seats, invoice: invoice.number, paymentMethod: plan.paymentMethod, ...customDns } });
+      if (customDns) await queueDelegationCheck(trx, host.id, new Date());
+      return { host, job, invoice };
     });
-    const job = await createJob(trx, host.id, 'build', hostJobs.build.steps.map((step) => step.name));
-    await recordAudit(trx, { actorAccountId: input.accountId, actor: 'customer', action: 'host.created', hostId: host.id, details: { label: host.label, size: size.name, seats: input.seats, ...customDns } });
-    if (customDns) await queueDelegationCheck(trx, host.id, new Date());
-    return { host, job };
-  });
+  } catch (error) {
+    if (charge) {
+      await refundPurchaseCharge(context, charge).catch((refundError: unknown) => context.logger.error({ err: refundError, chargeId: charge.id }, 'refund failed; the billing check retries it'));
+    }
+    throw error;
+  }
 }
 
 function validCustomDns(customDns: CustomDns, baseDomain: string): CustomDns {

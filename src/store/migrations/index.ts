@@ -6,6 +6,7 @@ import * as customDns from './2026_12_01_003_custom_dns.ts';
 import * as requestCounts from './2026_12_05_007_request_counts.ts';
 import * as lookAndFeel from './2026_12_06_008_look_and_feel.ts';
 import * as exports from './2026_12_06_009_exports.ts';
+import * as billing from './2026_12_06_010_billing.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_007_request_counts': requestCounts,
   '2026_12_06_008_look_and_feel': lookAndFeel,
   '2026_12_06_009_exports': exports,
+  '2026_12_06_010_billing': billing,
 };

@@ -3,6 +3,7 @@ import { Link, useLocation } from '../router.tsx';
 
 const tabs = [
   { to: '/account', label: 'Details' },
+  { to: '/account/billing', label: 'Billing' },
   { to: '/account/security', label: 'Password & 2FA' },
   { to: '/account/tokens', label: 'API tokens' },
   { to: '/terms', label: 'Terms' },

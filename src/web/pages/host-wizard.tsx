@@ -1,12 +1,13 @@
-// The set-up wizard: size → hostname (live availability check) → configure → review → purchase.
+// The set-up wizard: size → hostname (live availability check) → configure → review (price, VAT,
+// total and payment method) → purchase.
 // The step is in the URL, so back and forward move between steps.
 import { useEffect, useState } from 'react';
 import { ApiProblem, get, post, seg } from '../api-client.ts';
-import type { Availability, Host, JobSummary, Size } from '../api-types.ts';
+import type { Availability, Billing, Host, JobSummary, PaymentMethod, Quote, Size } from '../api-types.ts';
 import { Field, Loading, ProblemBanner, useSubmit } from '../forms.tsx';
 import { formatMoney } from '../format.tsx';
 import { PageTitle } from '../layout.tsx';
-import { navigate, useLocation } from '../router.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
 import { useAccount, useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
 import { PurchaseBlockers } from './purchase-blockers.tsx';
@@ -156,11 +157,16 @@ function ConfigureStep({ size, seats, setSeats, customDns, setCustomDns, onConti
 function ReviewStep({ size, availability, seats, customDns }: { size: Size; availability: Availability; seats: number; customDns: CustomDnsChoice }) {
   const account = useAccount();
   const { refresh } = useSession();
+  const billing = useApi(() => get<Billing>('/billing'), []);
+  const [method, setMethod] = useState<PaymentMethod | undefined>();
+  const chosen = method ?? billing.data?.paymentMethods[0];
+  const quote = useApi(() => post<Quote>('/billing/quote', { size: size.name, seats, label: availability.label, ...(chosen ? { paymentMethod: chosen } : {}) }), [size.name, seats, chosen]);
   const { busy, problem, onSubmit } = useSubmit(async () => {
     try {
       const body = {
         label: availability.label, size: size.name, seats,
         ...(customDns.enabled ? { customDns: { homeserverDomain: customDns.homeserverDomain.trim(), clientDomain: customDns.clientDomain.trim() } } : {}),
+        ...(chosen ? { paymentMethod: chosen } : {}),
       };
       const { host, job } = await post<{ host: Host; job: JobSummary }>('/hosts', body);
       navigate(`/hosts/${host.label}/jobs/${job.id}`);
@@ -168,7 +174,7 @@ function ReviewStep({ size, availability, seats, customDns }: { size: Size; avai
       await refresh();
     }
   });
-  const monthly = size.pricePerSeatMinor * seats;
+  const money = (minor: number) => formatMoney(minor, quote.data?.currency ?? size.currency);
   return (
     <form onSubmit={(event) => void onSubmit(event)}>
       <h2>Review and purchase</h2>
@@ -177,14 +183,42 @@ function ReviewStep({ size, availability, seats, customDns }: { size: Size; avai
         {customDns.enabled && <><dt>Client domain</dt><dd>{customDns.clientDomain.trim()}</dd><dt>Hostname</dt><dd>{availability.hostname}</dd></>}
         <dt>Size</dt><dd>{size.title}</dd>
         <dt>Seats</dt><dd>{seats}</dd>
-        <dt>Price</dt><dd>{formatMoney(monthly, size.currency)} per month ({seats} × {formatMoney(size.pricePerSeatMinor, size.currency)})</dd>
-        <dt>Payment</dt><dd>No payment card is asked for yet: this installation does not charge through the panel.</dd>
       </dl>
+      <ProblemBanner problem={quote.problem ?? billing.problem} />
+      {quote.data && (
+        <dl className="facts" data-testid="quote">
+          <dt>Price</dt><dd>{money(quote.data.subtotalMinor)} per month ({seats} × {formatMoney(size.pricePerSeatMinor, size.currency)})</dd>
+          {quote.data.discountMinor > 0 && <><dt>Discount</dt><dd>−{money(quote.data.discountMinor)} (coupon {quote.data.couponCode})</dd></>}
+          <dt>VAT</dt><dd>{quote.data.taxRatePercent}%: {money(quote.data.taxMinor)}{quote.data.taxNote ? ` · ${quote.data.taxNote}` : ''}</dd>
+          <dt>Total</dt><dd><strong>{money(quote.data.totalMinor)}</strong> for the first month, then monthly</dd>
+        </dl>
+      )}
+      {billing.data && <PaymentChoice billing={billing.data} chosen={chosen} onChoose={setMethod} />}
       <p className="warning-text">{serverNameWarning}</p>
       <PurchaseBlockers account={account} />
       <ProblemBanner problem={problem} />
       {problem?.errors.map((error) => <p key={error.field} className="field-error">{error.message}</p>)}
-      <button type="submit" disabled={busy || account.purchaseBlockers.length > 0}>{busy ? 'Purchasing…' : 'Purchase'}</button>
+      <button type="submit" disabled={busy || account.purchaseBlockers.length > 0 || !chosen}>{busy ? 'Purchasing…' : 'Purchase'}</button>
     </form>
+  );
+}
+
+function PaymentChoice({ billing, chosen, onChoose }: { billing: Billing; chosen: PaymentMethod | undefined; onChoose(method: PaymentMethod): void }) {
+  const describe = (method: PaymentMethod) => method === 'card' && billing.card
+    ? `Card: ${billing.card.brand} ending in ${billing.card.last4}, charged now`
+    : 'Invoice: pay by bank transfer';
+  if (billing.paymentMethods.length === 0) {
+    return <p>{billing.notice ?? 'Add a payment method first.'} <Link to="/account/billing">Go to billing</Link></p>;
+  }
+  return (
+    <fieldset className="payment-choice">
+      <legend>Payment</legend>
+      {billing.paymentMethods.map((method) => (
+        <label key={method} className="check">
+          <input type="radio" name="paymentMethod" value={method} checked={chosen === method} onChange={() => onChoose(method)} /> {describe(method)}
+        </label>
+      ))}
+      {billing.notice && <p className="muted">{billing.notice}</p>}
+    </fieldset>
   );
 }

@@ -71,7 +71,7 @@ function SeatsForm({ host, onSaved }: { host: Host; onSaved(): Promise<void> }) 
       <Field
         label="Total monthly active user seats" name="seats" type="number" min={host.seats} step={1} value={Number.isNaN(seats) ? '' : seats}
         onChange={(e) => { setSaved(false); setSeats(Math.max(e.target.valueAsNumber, 0)); }} problem={problem}
-        hint={`Currently ${host.seats}. Note that you cannot decrease your user count later.`}
+        hint={`Currently ${host.seats}. Added seats are invoiced, prorated, for the rest of the current month. Note that you cannot decrease your user count later.`}
       />
       <button type="submit" disabled={busy || !(seats > host.seats)}>Save seats</button>
     </form>

@@ -1,4 +1,5 @@
-// What stands between an account and a purchase (unverified email, terms not accepted), with the way out.
+// What stands between an account and a purchase (unverified email, terms not accepted, no billing
+// address, no payment method), with the way out.
 import { useState } from 'react';
 import { post } from '../api-client.ts';
 import type { Account } from '../api-types.ts';
@@ -16,6 +17,8 @@ export function PurchaseBlockers({ account }: { account: Account }) {
             {blocker.detail}{' '}
             {blocker.code === 'email-not-verified' && <>Check your inbox (and spam).<ResendVerification /></>}
             {blocker.code === 'terms-not-accepted' && <Link to="/terms">Read and accept the terms</Link>}
+            {blocker.code === 'billing-address-required' && <Link to="/account">Add your billing address</Link>}
+            {blocker.code === 'payment-method-required' && <Link to="/account/billing">Go to billing</Link>}
           </li>
         ))}
       </ul>

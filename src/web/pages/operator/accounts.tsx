@@ -1,4 +1,4 @@
-// Operator: search accounts, suspend or lift a suspension.
+// Operator: search accounts, suspend or lift a suspension, enable or stop invoice payment.
 import { useState } from 'react';
 import { get, post, seg } from '../../api-client.ts';
 import type { OperatorAccount } from '../../api-types.ts';
@@ -16,6 +16,10 @@ export function OperatorAccountsPage() {
     await post(`/operator/accounts/${seg(id)}/${suspended ? 'suspend' : 'unsuspend'}`);
     await accounts.reload();
   });
+  const invoicePayment = useAction(async ({ id, enable }: { id: string; enable: boolean }) => {
+    await post(`/operator/accounts/${seg(id)}/invoice-payment/${enable ? 'enable' : 'disable'}`);
+    await accounts.reload();
+  });
   return (
     <section>
       <PageTitle>Operator console</PageTitle>
@@ -25,10 +29,10 @@ export function OperatorAccountsPage() {
         <Field label="Search by email, name or company" name="search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         <button type="submit" className="secondary">Search</button>
       </form>
-      <ProblemBanner problem={accounts.problem ?? suspend.problem} />
+      <ProblemBanner problem={accounts.problem ?? suspend.problem ?? invoicePayment.problem} />
       {!accounts.data ? <Loading /> : accounts.data.accounts.length === 0 ? <EmptyState title="No accounts match" /> : (
         <table>
-          <thead><tr><th>Email</th><th>Name</th><th>Company</th><th>Verified</th><th>2FA</th><th>Created</th><th>State</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <thead><tr><th>Email</th><th>Name</th><th>Company</th><th>Verified</th><th>2FA</th><th>Created</th><th>Invoice payment</th><th>State</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {accounts.data.accounts.map((account) => (
               <tr key={account.id} data-account={account.email}>
@@ -38,6 +42,12 @@ export function OperatorAccountsPage() {
                 <td data-label="Verified">{account.emailVerified ? 'Yes' : 'No'}</td>
                 <td data-label="2FA">{account.twoFactorEnabled ? 'On' : 'Off'}</td>
                 <td data-label="Created">{formatDate(account.createdAt)}</td>
+                <td data-label="Invoice payment">
+                  {account.invoicePaymentEnabled ? 'Enabled ' : 'Off '}
+                  <button type="button" className="secondary" disabled={invoicePayment.busy} onClick={() => void invoicePayment.run({ id: account.id, enable: !account.invoicePaymentEnabled })}>
+                    {account.invoicePaymentEnabled ? 'Stop invoice payment' : 'Enable invoice payment'}
+                  </button>
+                </td>
                 <td data-label="State">{account.suspendedAt ? `Suspended ${formatDate(account.suspendedAt)}` : 'Active'}</td>
                 <td>
                   {account.suspendedAt

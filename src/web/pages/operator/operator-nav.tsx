@@ -5,6 +5,8 @@ const tabs = [
   { to: '/operator/accounts', label: 'Accounts' },
   { to: '/operator/hosts', label: 'Hosts' },
   { to: '/operator/jobs', label: 'Jobs' },
+  { to: '/operator/invoices', label: 'Invoices' },
+  { to: '/operator/coupons', label: 'Coupons' },
   { to: '/operator/terms', label: 'Terms' },
   { to: '/operator/mail', label: 'Mail' },
   { to: '/operator/audit-log', label: 'Audit log' },

@@ -1,0 +1,68 @@
+// /api/v1/operator/...: billing in the operator console: invoice payment per account, invoices
+// (mark paid after a bank transfer), coupons, and raising a host's seats for its customer (never
+// lowering them: the same rule as everywhere). Every route answers 404 to anyone but an operator.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { createCoupon, expireCouponNow } from '../../billing/coupons.ts';
+import { markInvoicePaidByOperator, setInvoicePayment } from '../../billing/invoice-payment.ts';
+import { raiseSeatsForCustomer } from '../../billing/operator-seats.ts';
+import type { HomeportContext } from '../../jobs/job-context.ts';
+import { listCoupons } from '../../store/coupons.ts';
+import { listAllInvoices } from '../../store/invoices.ts';
+import { accountSecurity, requireOperator } from '../authentication.ts';
+import { Problem } from '../problem-details.ts';
+import { CouponView, InvoiceSummary, NewCouponBody, couponView, invoiceSummaryView } from './billing-schemas.ts';
+import { OperatorAccount, operatorAccountView } from './operator-schemas.ts';
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const base = { tags: ['operator'], security: accountSecurity };
+
+export function operatorBillingRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.addHook('onRequest', async (request) => {
+      requireOperator(request);
+    });
+
+    for (const [path, enabled] of [['enable', true], ['disable', false]] as const) {
+      app.post(`/accounts/:id/invoice-payment/${path}`, {
+        schema: { ...base, summary: enabled ? 'Let an account pay by invoice / bank transfer' : 'Stop invoice payment for an account', params: IdParams, response: { 200: OperatorAccount, 400: Problem, 404: Problem } },
+      }, async (request) => operatorAccountView(await setInvoicePayment(context, requireOperator(request).id, request.params.id, enabled)));
+    }
+
+    app.get('/invoices', {
+      schema: {
+        ...base, summary: "Every customer's invoices, newest first",
+        querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('paid')])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }),
+        response: { 200: Type.Object({ invoices: Type.Array(InvoiceSummary) }), 400: Problem, 404: Problem },
+      },
+    }, async (request) => ({ invoices: (await listAllInvoices(context.db, { status: request.query.status, limit: request.query.limit ?? 100 })).map(invoiceSummaryView) }));
+
+    app.post('/invoices/:id/paid', {
+      schema: { ...base, summary: 'Mark an invoice paid (the bank transfer arrived)', params: IdParams, response: { 200: InvoiceSummary, 400: Problem, 404: Problem, 409: Problem } },
+    }, async (request) => invoiceSummaryView(await markInvoicePaidByOperator(context, requireOperator(request).id, request.params.id)));
+
+    app.post('/hosts/:id/seats', {
+      schema: {
+        ...base, summary: "Raise a host's seats for its customer (prorated on their next invoice); lowering is refused", params: IdParams,
+        body: Type.Object({ seats: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ id: Type.String(), seats: Type.Integer(), invoiceNumber: Type.Union([Type.String(), Type.Null()]) }), 400: Problem, 404: Problem, 409: Problem, 422: Problem },
+      },
+    }, async (request) => raiseSeatsForCustomer(context, requireOperator(request).id, request.params.id, request.body.seats));
+
+    app.get('/coupons', {
+      schema: { ...base, summary: 'Every coupon, newest first', response: { 200: Type.Object({ coupons: Type.Array(CouponView) }), 404: Problem } },
+    }, async () => ({ coupons: (await listCoupons(context.db)).map(couponView) }));
+
+    app.post('/coupons', {
+      schema: { ...base, summary: 'Create a coupon: percent or amount off, once / N months / forever, sizes, expiry, maximum redemptions', body: NewCouponBody, response: { 201: CouponView, 400: Problem, 404: Problem, 409: Problem } },
+    }, async (request, reply) => {
+      const coupon = await createCoupon(context, requireOperator(request).id, request.body);
+      reply.status(201);
+      return couponView(coupon);
+    });
+
+    app.post('/coupons/:id/expire', {
+      schema: { ...base, summary: 'Expire a coupon now: nobody can apply it any more', params: IdParams, response: { 200: CouponView, 400: Problem, 404: Problem } },
+    }, async (request) => couponView(await expireCouponNow(context, requireOperator(request).id, request.params.id)));
+  };
+}

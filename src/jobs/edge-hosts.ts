@@ -7,7 +7,8 @@ import { previousClientDomainsOfLiveHosts } from '../store/previous-client-domai
 import type { HomeportContext } from './job-context.ts';
 import { hostAddresses } from './host-spec.ts';
 
-const routedStatuses = ['provisioning', 'running', 'degraded', 'rebuilding', 'failed', 'exporting'] as const;
+/** The statuses in which a host is served by the edge (and may get certificates for its names). */
+export const routedStatuses = ['provisioning', 'running', 'degraded', 'rebuilding', 'failed', 'exporting'] as const;
 
 export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'>): Promise<EdgeRoute[]> {
   const rows = await context.db

@@ -2,8 +2,7 @@
 // hosts may: their base name, custom homeserver and client domains, and earlier client domains.
 import type { Config } from '../../config.ts';
 import type { Db } from '../../store/database.ts';
-
-const liveStatuses = ['provisioning', 'running', 'degraded', 'rebuilding', 'failed'] as const;
+import { routedStatuses } from '../edge-hosts.ts';
 
 export async function mayHaveCertificate(context: { db: Db; config: Pick<Config, 'baseDomain'> }, name: string): Promise<boolean> {
   const domain = name.trim().toLowerCase().replace(/\.$/, '');
@@ -13,7 +12,7 @@ export async function mayHaveCertificate(context: { db: Db; config: Pick<Config,
   const host = await context.db
     .selectFrom('hosts')
     .select('id')
-    .where('status', 'in', [...liveStatuses])
+    .where('status', 'in', [...routedStatuses])
     .where((eb) => eb.or([
       eb('server_name', '=', domain),
       eb('custom_client_domain', '=', domain),

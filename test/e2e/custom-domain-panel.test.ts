@@ -72,6 +72,17 @@ describe('custom DNS in the control panel', () => {
     await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
     await page.goto(await mailedLink(operator, email, /Verify/));
     await page.getByText('Your email address is verified.').waitFor();
+    // Buying needs a billing address and a payment method: invoice payment, enabled by the operator.
+    await page.goto(url('/account'));
+    await page.getByLabel('Address line 1').fill('1 Domain Street');
+    await page.getByLabel('Postal code').fill('10115');
+    await page.getByLabel('City').fill('Berlin');
+    await page.getByLabel('Country').fill('DE');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Your details are saved.').waitFor();
+    const found = await operator.request<{ accounts: { id: string; email: string }[] }>('GET', `/api/v1/operator/accounts?search=${encodeURIComponent(email)}`);
+    const enabled = await operator.request('POST', `/api/v1/operator/accounts/${found.body.accounts[0]!.id}/invoice-payment/enable`);
+    assert.equal(enabled.status, 200, JSON.stringify(enabled.body));
 
     await page.goto(url('/hosts/new'));
     await page.getByRole('button', { name: 'Continue' }).click();

@@ -31,7 +31,8 @@ describe('a crash of Homeport during a build', () => {
     while (Date.now() < deadline) {
       const detail = (await homeport.api<{ steps: { name: string; status: string }[] }>('GET', `/api/v1/jobs/${job.id}`, { token })).body;
       const running = detail.steps.find((step) => step.status === 'running');
-      if (running && ['healthy', 'admin access', 'start Synapse'].includes(running.name)) {
+      // "start Synapse" runs before and after the spawn: wait until the process is really there.
+      if (running && ['healthy', 'admin access', 'start Synapse'].includes(running.name) && (await synapseProcesses(homeport.dataDir, host.id)).length === 1) {
         stepAtKill = running.name;
         break;
       }

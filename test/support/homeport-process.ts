@@ -23,6 +23,11 @@ async function processesMentioning(text: string): Promise<{ pid: number; cmdline
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const cliEntry = join(repoRoot, 'src', 'cli', 'main.ts');
 
+/** A child killed by a signal has `signalCode` set and `exitCode` still null. */
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
 /** Synapse's rate limits are made for the internet; tests log in many times from one address. */
 const testSynapseConfig = `
 rc_login:
@@ -111,7 +116,7 @@ export class HomeportProcess {
     child.stderr?.on('data', keep);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`homeport start exited with ${child.exitCode}:\n${this.#output.slice(-4000)}`);
+      if (hasExited(child)) throw new Error(`homeport start exited with ${child.exitCode ?? child.signalCode}:\n${this.#output.slice(-4000)}`);
       const ready = await fetch(`${this.apiUrl}/readyz`).then((response) => response.ok, () => false);
       if (ready) return;
       await new Promise((done) => setTimeout(done, 200));
@@ -122,7 +127,7 @@ export class HomeportProcess {
   /** Ctrl-C: Homeport stops its hosts, edge and database cleanly. */
   async stop(): Promise<void> {
     const child = this.#child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || hasExited(child)) return;
     const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGINT');
     await exited;
@@ -131,7 +136,7 @@ export class HomeportProcess {
   /** kill -9: nothing is stopped; the hosts' Synapses, Caddy and PostgreSQL keep running. */
   async kill9(): Promise<void> {
     const child = this.#child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || hasExited(child)) return;
     const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGKILL');
     await exited;

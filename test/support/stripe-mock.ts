@@ -42,7 +42,7 @@ function stripeMockBinary(): string {
 async function waitForPort(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`stripe-mock exited with ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`stripe-mock exited with ${child.exitCode ?? child.signalCode}`);
     const up = await fetch(`${url}/v1/customers`, { headers: { authorization: 'Bearer sk_test_123' } }).then(() => true, () => false);
     if (up) return;
     await new Promise((done) => setTimeout(done, 100));

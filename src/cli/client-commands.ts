@@ -1,19 +1,13 @@
 // `homeport host look`, `host client-domain`, `host moved`: a host's client look and feel, a new
 // client domain for a custom-DNS host, and the "server moved" switch of an old one.
 import type { Command } from 'commander';
+import type { Static } from 'typebox';
+import type { LookAndFeelFindingSchema, LookAndFeelView } from '../contract/look-and-feel.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
 import { followJob } from './job-progress.ts';
 
-interface LookAndFeel {
-  brand: string | null;
-  homeUrl: string | null;
-  welcomeUrl: string | null;
-  logoUrl: string | null;
-  welcomeBackgroundUrl: string | null;
-  clientUrl: string;
-}
-
-interface Finding { severity: string; field: string; message: string; fix: string }
+type LookAndFeel = Static<typeof LookAndFeelView>;
+type Finding = Static<typeof LookAndFeelFindingSchema>;
 
 function printLookAndFeel(value: LookAndFeel): void {
   print(`client:              ${value.clientUrl}`);

@@ -1,26 +1,17 @@
 // `homeport host ...`, `homeport sizes`, `homeport hostname`, `homeport job`: customer actions through the API.
 import type { Command } from 'commander';
+import type { Static } from 'typebox';
+import type { Delegation, DelegationCheck } from '../contract/delegation.ts';
+import type { Host } from '../contract/hosts.ts';
+import type { JobSummary as JobSummarySchema } from '../contract/jobs.ts';
 import { ApiClient } from './api-client.ts';
 import { registerClientCommands } from './client-commands.ts';
 import { followJob } from './job-progress.ts';
 
-interface HostView {
-  id: string;
-  label: string;
-  serverName: string;
-  customDns: { homeserverDomain: string; clientDomain: string } | null;
-  homeserverUrl: string;
-  status: string;
-  size: string;
-  seats: number;
-  supportEmail: string | null;
-}
-
-interface JobSummary {
-  id: string;
-  kind: string;
-  status: string;
-}
+type HostView = Static<typeof Host>;
+type JobSummary = Static<typeof JobSummarySchema>;
+type DelegationView = Static<typeof Delegation>;
+type DelegationCheckView = Static<typeof DelegationCheck>;
 
 function apiFrom(command: Command): ApiClient {
   const options = command.optsWithGlobals<{ apiUrl: string; token?: string }>();
@@ -37,20 +28,6 @@ function printHost(host: HostView): void {
   if (host.customDns) print(`  custom DNS:   ${host.customDns.homeserverDomain} (homeserver), ${host.customDns.clientDomain} (client)`);
   print(`  size:         ${host.size}, ${host.seats} seats`);
   print(`  T&S contact:  ${host.supportEmail ?? '(none)'}`);
-}
-
-interface DelegationCheckView {
-  checkedAt: string;
-  passed: boolean;
-  findings: { severity: string; code: string; message: string; fix: string }[];
-}
-
-interface DelegationView {
-  client: { url: string; body: string };
-  server: { url: string; body: string };
-  cname: { zoneLine: string };
-  snippets: { nginx: string; caddy: string; staticHosting: { files: { path: string; body: string }[]; headers: Record<string, string>; notes: string } };
-  lastCheck: DelegationCheckView | null;
 }
 
 function printCheck(check: DelegationCheckView): void {
@@ -76,8 +53,11 @@ function printDelegation(delegation: DelegationView): void {
 
 async function waitFor(api: ApiClient, job: JobSummary, wait: boolean): Promise<void> {
   print(`job ${job.id} (${job.kind}) ${job.status}`);
-  if (!wait) return;
-  const finished = await followJob(api, job.id, print);
+  if (wait) await followToEnd(api, job.id);
+}
+
+async function followToEnd(api: ApiClient, jobId: string): Promise<void> {
+  const finished = await followJob(api, jobId, print);
   if (finished.status === 'failed') {
     process.exitCode = 1;
     print(`job failed: ${finished.error ?? 'unknown error'}`);
@@ -101,7 +81,7 @@ export function registerHostCommands(program: Command): void {
   });
 
   program.command('job').description('show a job and follow it until it ends').argument('<id>').action(async (id: string, _options, command: Command) => {
-    await waitFor(apiFrom(command), { id, kind: 'job', status: '' }, true);
+    await followToEnd(apiFrom(command), id);
   });
 
   const host = program.command('host').description('buy and manage hosts');

@@ -1,14 +1,9 @@
 // Follows a job until it ends, printing step changes and log lines in the order they happened.
+import type { Static } from 'typebox';
+import type { Job } from '../contract/jobs.ts';
 import type { ApiClient } from './api-client.ts';
 
-interface JobView {
-  id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  error: string | null;
-  progress: number;
-  steps: { name: string; status: string; startedAt: string | null; finishedAt: string | null }[];
-  logs: { id: number; at: string; level: string; message: string }[];
-}
+type JobView = Static<typeof Job>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

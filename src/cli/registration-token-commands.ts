@@ -1,15 +1,10 @@
 // `homeport registration-token list|create|revoke`: the tokens a host requires for registration, through the API.
 import { InvalidArgumentError, type Command } from 'commander';
+import type { Static } from 'typebox';
+import type { RegistrationToken } from '../contract/registration-tokens.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
 
-interface RegistrationTokenView {
-  token: string;
-  usesAllowed: number | null;
-  pending: number;
-  completed: number;
-  expiresAt: string | null;
-  usable: boolean;
-}
+type RegistrationTokenView = Static<typeof RegistrationToken>;
 
 function describe(token: RegistrationTokenView): string {
   const uses = `${token.completed}/${token.usesAllowed ?? 'unlimited'} used, ${token.pending} pending`;

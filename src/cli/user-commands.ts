@@ -1,19 +1,12 @@
 // `homeport user list|show|add|admin|password|deactivate`: a host's Matrix users, through the API.
 import type { Command } from 'commander';
+import type { Static } from 'typebox';
+import type { HostUser as HostUserSchema } from '../contract/host-users.ts';
 import { keyBackupWarning, passwordShownOnce } from '../jobs/commands/host-users.ts';
 import type { ApiClient } from './api-client.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
 
-interface HostUser {
-  userId: string;
-  displayName: string | null;
-  admin: boolean;
-  deactivated: boolean;
-  erased: boolean;
-  locked: boolean;
-  createdAt: string | null;
-  lastSeenAt: string | null;
-}
+type HostUser = Static<typeof HostUserSchema>;
 
 const userPath = (host: string, user: string) => `${hostPath(host)}/users/${encodeURIComponent(user)}`;
 

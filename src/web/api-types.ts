@@ -1,4 +1,27 @@
-// The shapes of the API's answers the panel reads (see /api/v1/openapi.json).
+// The shapes of the API's answers the panel reads (see /api/v1/openapi.json): taken from the
+// API's own schemas in src/contract where they live there, types only (nothing of it is bundled).
+import type { Static } from 'typebox';
+import type * as delegation from '../contract/delegation.ts';
+import type * as hostUsers from '../contract/host-users.ts';
+import type * as hosts from '../contract/hosts.ts';
+import type * as jobs from '../contract/jobs.ts';
+import type * as lookAndFeel from '../contract/look-and-feel.ts';
+import type * as previousClientDomains from '../contract/previous-client-domains.ts';
+import type * as registrationTokens from '../contract/registration-tokens.ts';
+
+export type Host = Static<typeof hosts.Host>;
+export type HostStatus = Static<typeof hosts.HostStatus>;
+export type CustomDns = Static<typeof hosts.CustomDns>;
+export type JobSummary = Static<typeof jobs.JobSummary>;
+export type Job = Static<typeof jobs.Job>;
+export type HostUser = Static<typeof hostUsers.HostUser>;
+export type RegistrationToken = Static<typeof registrationTokens.RegistrationToken>;
+export type Delegation = Static<typeof delegation.Delegation>;
+export type DelegationCheck = Static<typeof delegation.DelegationCheck>;
+export type Finding = DelegationCheck['findings'][number];
+export type PreviousClientDomain = Static<typeof previousClientDomains.PreviousClientDomain>;
+export type LookAndFeel = Static<typeof lookAndFeel.LookAndFeelView>;
+export type LookAndFeelFinding = Static<typeof lookAndFeel.LookAndFeelFindingSchema>;
 
 export interface BillingAddress {
   line1: string;
@@ -31,22 +54,6 @@ export interface Session {
   csrfToken: string | null;
 }
 
-export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting';
-
-export interface Host {
-  id: string;
-  label: string;
-  serverName: string;
-  customDns: CustomDns | null;
-  homeserverUrl: string;
-  status: HostStatus;
-  size: string;
-  seats: number;
-  supportEmail: string | null;
-  synapseVersion: string | null;
-  createdAt: string;
-}
-
 export interface Size {
   name: string;
   title: string;
@@ -63,44 +70,6 @@ export interface Availability {
   available: boolean;
   reason?: string;
   detail?: string;
-}
-
-export interface JobSummary {
-  id: string;
-  hostId: string;
-  kind: 'build' | 'rebuild' | 'cancel' | 'export' | 'import';
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  error: string | null;
-  attempts: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface Job extends JobSummary {
-  progress: number;
-  steps: { name: string; status: 'pending' | 'running' | 'done' | 'failed'; startedAt: string | null; finishedAt: string | null }[];
-  logs: { id: number; at: string; level: string; message: string }[];
-}
-
-export interface HostUser {
-  userId: string;
-  displayName: string | null;
-  admin: boolean;
-  deactivated: boolean;
-  erased: boolean;
-  locked: boolean;
-  createdAt: string | null;
-  lastSeenAt: string | null;
-}
-
-export interface RegistrationToken {
-  token: string;
-  usesAllowed: number | null;
-  pending: number;
-  completed: number;
-  expiresAt: string | null;
-  usable: boolean;
 }
 
 export interface ApiToken {
@@ -157,59 +126,6 @@ export interface AuditEntry {
   action: string;
   hostId: string | null;
   details: Record<string, unknown>;
-}
-
-export interface CustomDns {
-  homeserverDomain: string;
-  clientDomain: string;
-}
-
-export interface Finding {
-  severity: 'error' | 'warning';
-  code: string;
-  message: string;
-  fix: string;
-}
-
-export interface DelegationCheck {
-  checkedAt: string;
-  passed: boolean;
-  findings: Finding[];
-}
-
-export interface WellKnownFile {
-  url: string;
-  path: string;
-  body: string;
-}
-
-export interface Delegation {
-  client: WellKnownFile;
-  server: WellKnownFile;
-  cname: { name: string; type: 'CNAME'; target: string; zoneLine: string };
-  snippets: { nginx: string; caddy: string; staticHosting: { files: { path: string; body: string }[]; headers: Record<string, string>; notes: string } };
-  lastCheck: DelegationCheck | null;
-}
-
-export interface PreviousClientDomain {
-  domain: string;
-  moved: boolean;
-  replacedAt: string;
-  movedAt: string | null;
-}
-
-export interface LookAndFeel {
-  brand: string | null;
-  homeUrl: string | null;
-  welcomeUrl: string | null;
-  logoUrl: string | null;
-  welcomeBackgroundUrl: string | null;
-  clientUrl: string;
-  updatedAt: string | null;
-}
-
-export interface LookAndFeelFinding extends Finding {
-  field: string;
 }
 
 export interface ExportEstimate {

@@ -4,36 +4,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MatrixError, type MatrixClient } from 'matrix-js-sdk';
+import type { Static } from 'typebox';
+import type { HostUser as HostUserSchema, HostUserPage } from '../../src/contract/host-users.ts';
+import type { RegistrationToken } from '../../src/contract/registration-tokens.ts';
 import { eventually } from '../support/eventually.ts';
 import { hostAdmin, hostSecrets, openHomeportDatabase } from '../support/host-admin.ts';
 import { HomeportProcess, type ApiAnswer, type Problem } from '../support/homeport-process.ts';
 import { registerThroughEdge, registerWithoutToken } from '../support/matrix-registration.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 
-interface HostUser {
-  userId: string;
-  displayName: string | null;
-  admin: boolean;
-  deactivated: boolean;
-  erased: boolean;
-  createdAt: string | null;
-  lastSeenAt: string | null;
-}
-
-interface UserPage {
-  users: HostUser[];
-  next: number | null;
-  total: number;
-}
-
-interface TokenView {
-  token: string;
-  usesAllowed: number | null;
-  pending: number;
-  completed: number;
-  expiresAt: string | null;
-  usable: boolean;
-}
+type HostUser = Static<typeof HostUserSchema>;
+type UserPage = Static<typeof HostUserPage>;
+type TokenView = Static<typeof RegistrationToken>;
 
 async function matrixErrorOf(promise: Promise<unknown>): Promise<MatrixError> {
   try {

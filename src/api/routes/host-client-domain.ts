@@ -6,9 +6,12 @@ import { accountPreviousClientDomains, changeClientDomain, setAccountPreviousDom
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { Host, HostParams, hostView } from './host-schemas.ts';
-import { JobSummary, jobSummary } from './job-schemas.ts';
-import { MovedBody, PreviousClientDomain, PreviousDomainParams, previousClientDomainView } from './previous-client-domain-schemas.ts';
+import { Host, HostParams } from '../../contract/hosts.ts';
+import { hostView } from '../views/host-view.ts';
+import { JobSummary } from '../../contract/jobs.ts';
+import { jobSummary } from '../views/job-view.ts';
+import { MovedBody, PreviousClientDomain, PreviousDomainParams } from '../../contract/previous-client-domains.ts';
+import { previousClientDomainView } from '../views/previous-client-domain-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem };
 

@@ -5,8 +5,9 @@ import { checkAccountHostDelegation, showDelegation } from '../../jobs/commands/
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { Delegation, DelegationCheck, delegationCheckView, delegationView } from './delegation-schemas.ts';
-import { HostParams } from './host-schemas.ts';
+import { Delegation, DelegationCheck } from '../../contract/delegation.ts';
+import { delegationCheckView, delegationView } from '../views/delegation-view.ts';
+import { HostParams } from '../../contract/hosts.ts';
 
 export function hostDelegationRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -10,8 +10,9 @@ import { notFound } from '../../domain/errors.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { CreateExportBody, Estimate, Export, estimateView, exportView } from './export-schemas.ts';
-import { HostParams } from './host-schemas.ts';
-import { JobSummary, jobSummary } from './job-schemas.ts';
+import { HostParams } from '../../contract/hosts.ts';
+import { JobSummary } from '../../contract/jobs.ts';
+import { jobSummary } from '../views/job-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem };
 const tags = ['exports'];

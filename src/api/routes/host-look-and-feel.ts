@@ -5,8 +5,9 @@ import { hostPublicUrl } from '../../jobs/host-spec.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { HostParams } from './host-schemas.ts';
-import { LookAndFeelBody, LookAndFeelView, SavedLookAndFeel, lookAndFeelView } from './look-and-feel-schemas.ts';
+import { HostParams } from '../../contract/hosts.ts';
+import { LookAndFeelBody, LookAndFeelView, SavedLookAndFeel } from '../../contract/look-and-feel.ts';
+import { lookAndFeelView } from '../views/look-and-feel-view.ts';
 
 export function hostLookAndFeelRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {

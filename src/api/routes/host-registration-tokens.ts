@@ -7,10 +7,9 @@ import {
 } from '../../jobs/commands/host-registration-tokens.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { HostParams } from './host-schemas.ts';
-import {
-  CreateRegistrationTokenBody, RegistrationToken, RegistrationTokenParams, RegistrationTokenQuery, UpdateRegistrationTokenBody, registrationTokenView,
-} from './registration-token-schemas.ts';
+import { HostParams } from '../../contract/hosts.ts';
+import { CreateRegistrationTokenBody, RegistrationToken, RegistrationTokenParams, RegistrationTokenQuery, UpdateRegistrationTokenBody } from '../../contract/registration-tokens.ts';
+import { registrationTokenView } from '../views/registration-token-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem, 503: Problem };
 const tags = ['server admin'];

@@ -7,11 +7,9 @@ import {
 } from '../../jobs/commands/host-users.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { HostParams } from './host-schemas.ts';
-import {
-  AddUserBody, AddedUser, AdminBody, DeactivateBody, HostUser, HostUserPage, HostUserParams, PasswordBody, PasswordReset,
-  UserListQuery, UserWithWarning, hostUserView,
-} from './host-user-schemas.ts';
+import { HostParams } from '../../contract/hosts.ts';
+import { AddUserBody, AddedUser, AdminBody, DeactivateBody, HostUser, HostUserPage, HostUserParams, PasswordBody, PasswordReset, UserListQuery, UserWithWarning } from '../../contract/host-users.ts';
+import { hostUserView } from '../views/host-user-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem, 503: Problem };
 const tags = ['server admin'];

@@ -9,8 +9,10 @@ import { updateHostSettings } from '../../jobs/commands/update-host.ts';
 import { findAccountHost, listAccountHosts } from '../../store/hosts.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { CancelHostBody, CreateHostBody, Host, HostParams, HostWithJob, UpdateHostBody, hostView } from './host-schemas.ts';
-import { JobSummary, jobSummary } from './job-schemas.ts';
+import { CancelHostBody, CreateHostBody, Host, HostParams, HostWithJob, UpdateHostBody } from '../../contract/hosts.ts';
+import { hostView } from '../views/host-view.ts';
+import { JobSummary } from '../../contract/jobs.ts';
+import { jobSummary } from '../views/job-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem };
 

@@ -7,7 +7,8 @@ import { findJob, jobDetail } from '../../store/jobs.ts';
 import { findAccountHost } from '../../store/hosts.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { Job, jobView } from './job-schemas.ts';
+import { Job } from '../../contract/jobs.ts';
+import { jobView } from '../views/job-view.ts';
 
 export function jobRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {

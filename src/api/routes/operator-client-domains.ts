@@ -6,7 +6,8 @@ import { setOperatorPreviousDomainMoved } from '../../jobs/commands/client-domai
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { MovedBody, PreviousClientDomain, previousClientDomainView } from './previous-client-domain-schemas.ts';
+import { MovedBody, PreviousClientDomain } from '../../contract/previous-client-domains.ts';
+import { previousClientDomainView } from '../views/previous-client-domain-view.ts';
 
 export function operatorClientDomainRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -6,8 +6,10 @@ import { importHost } from '../../jobs/commands/import-host.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { Host, hostView } from './host-schemas.ts';
-import { JobSummary, jobSummary } from './job-schemas.ts';
+import { Host } from '../../contract/hosts.ts';
+import { hostView } from '../views/host-view.ts';
+import { JobSummary } from '../../contract/jobs.ts';
+import { jobSummary } from '../views/job-view.ts';
 
 const ImportBody = Type.Object(
   {

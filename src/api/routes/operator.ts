@@ -13,8 +13,9 @@ import { findJob, jobDetail, listJobs } from '../../store/jobs.ts';
 import { listTerms } from '../../store/terms.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { HostStatus } from './host-schemas.ts';
-import { Job, JobSummary, jobSummary, jobView } from './job-schemas.ts';
+import { HostStatus } from '../../contract/hosts.ts';
+import { Job, JobSummary } from '../../contract/jobs.ts';
+import { jobSummary, jobView } from '../views/job-view.ts';
 import { AuditEntry, Mail, OperatorAccount, OperatorHost, auditView, mailView, operatorAccountView, operatorHostView } from './operator-schemas.ts';
 import { Terms, termsView } from './terms.ts';
 

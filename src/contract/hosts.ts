@@ -1,10 +1,7 @@
 // The host resource as the API shows it, and the bodies that create and change one.
-import { Type, type Static } from 'typebox';
-import type { Config } from '../../config.ts';
-import { labelLength } from '../../domain/hostname.ts';
-import { hostPublicUrl } from '../../jobs/host-spec.ts';
-import type { HostRow } from '../../store/schema.ts';
-import { JobSummary } from './job-schemas.ts';
+import { Type } from 'typebox';
+import { labelLength } from '../domain/hostname.ts';
+import { JobSummary } from './jobs.ts';
 
 export const CustomDns = Type.Object(
   {
@@ -61,21 +58,3 @@ export const CancelHostBody = Type.Object(
 );
 
 export const HostParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Host id or label' }) });
-
-export function hostView(config: Config, host: HostRow): Static<typeof Host> {
-  return {
-    id: host.id,
-    label: host.label,
-    serverName: host.server_name,
-    customDns: host.custom_homeserver_domain && host.custom_client_domain
-      ? { homeserverDomain: host.custom_homeserver_domain, clientDomain: host.custom_client_domain }
-      : null,
-    homeserverUrl: hostPublicUrl(config, host),
-    status: host.status,
-    size: host.size,
-    seats: host.seats,
-    supportEmail: host.support_email,
-    synapseVersion: host.synapse_version,
-    createdAt: new Date(host.created_at).toISOString(),
-  };
-}

@@ -1,6 +1,5 @@
 // A host's client look and feel as the API shows and takes it, with the validator's findings.
-import { Type, type Static } from 'typebox';
-import type { HostLookAndFeel } from '../../jobs/commands/look-and-feel.ts';
+import { Type } from 'typebox';
 
 const OptionalUrl = (description: string) => Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()], { description: `${description}; an https URL, null clears it` }));
 
@@ -36,7 +35,3 @@ export const SavedLookAndFeel = Type.Object({
   lookAndFeel: LookAndFeelView,
   findings: Type.Array(LookAndFeelFindingSchema, { description: 'What the validator saw; saved anyway' }),
 });
-
-export function lookAndFeelView(value: HostLookAndFeel, clientUrl: string): Static<typeof LookAndFeelView> {
-  return { ...value.lookAndFeel, clientUrl, updatedAt: value.updatedAt ? value.updatedAt.toISOString() : null };
-}

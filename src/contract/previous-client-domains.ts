@@ -1,6 +1,5 @@
 // An earlier client domain of a host as the API shows it, and the "moved" switch.
-import { Type, type Static } from 'typebox';
-import type { PreviousClientDomainRow } from '../../store/schema.ts';
+import { Type } from 'typebox';
 
 export const PreviousClientDomain = Type.Object({
   domain: Type.String(),
@@ -15,12 +14,3 @@ export const PreviousDomainParams = Type.Object({
 });
 
 export const MovedBody = Type.Object({ moved: Type.Boolean() }, { additionalProperties: false });
-
-export function previousClientDomainView(row: PreviousClientDomainRow): Static<typeof PreviousClientDomain> {
-  return {
-    domain: row.domain,
-    moved: row.moved,
-    replacedAt: new Date(row.replaced_at).toISOString(),
-    movedAt: row.moved_at ? new Date(row.moved_at).toISOString() : null,
-  };
-}

@@ -1,7 +1,5 @@
 // What a custom-DNS host's owner publishes, and the delegation check's result, as the API shows them.
-import { Type, type Static } from 'typebox';
-import type { Delegation as RenderedDelegation } from '../../domain/delegation.ts';
-import type { DelegationCheckRow } from '../../store/schema.ts';
+import { Type } from 'typebox';
 
 const WellKnownFile = Type.Object({
   url: Type.String({ description: 'Where the file must be served' }),
@@ -36,11 +34,3 @@ export const Delegation = Type.Object({
   }),
   lastCheck: Type.Union([DelegationCheck, Type.Null()]),
 });
-
-export function delegationCheckView(row: DelegationCheckRow): Static<typeof DelegationCheck> {
-  return { checkedAt: new Date(row.checked_at).toISOString(), passed: row.passed, findings: row.findings };
-}
-
-export function delegationView(delegation: RenderedDelegation, lastCheck: DelegationCheckRow | undefined): Static<typeof Delegation> {
-  return { ...delegation, lastCheck: lastCheck ? delegationCheckView(lastCheck) : null };
-}

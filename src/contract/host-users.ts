@@ -1,7 +1,6 @@
 // A host's Matrix user as the API shows it, and the bodies that add and change one.
-import { Type, type Static } from 'typebox';
-import { chosenPasswordLength } from '../../domain/chosen-password.ts';
-import type { SynapseUser } from '../../synapse/admin-client.ts';
+import { Type } from 'typebox';
+import { chosenPasswordLength } from '../domain/chosen-password.ts';
 
 const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
@@ -77,18 +76,3 @@ export const DeactivateBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export function hostUserView(user: SynapseUser): Static<typeof HostUser> {
-  return {
-    userId: user.userId,
-    displayName: user.displayname,
-    admin: user.admin,
-    deactivated: user.deactivated,
-    erased: user.erased,
-    locked: user.locked,
-    createdAt: iso(user.createdAt),
-    lastSeenAt: iso(user.lastSeenAt),
-  };
-}

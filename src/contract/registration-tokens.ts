@@ -1,7 +1,6 @@
 // A host's registration token as the API shows it, and the bodies that create and change one.
-import { Type, type Static } from 'typebox';
-import { isRegistrationTokenUsable, registrationTokenLength } from '../../domain/registration-token.ts';
-import type { RegistrationToken as SynapseRegistrationToken } from '../../synapse/admin-client.ts';
+import { Type } from 'typebox';
+import { registrationTokenLength } from '../domain/registration-token.ts';
 
 const UsesAllowed = Type.Union([Type.Integer(), Type.Null()], { description: 'How many registrations may complete with it, at least 1; null for unlimited' });
 const ExpiresAt = Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When it stops working, in the future; null for never' });
@@ -40,15 +39,3 @@ export const UpdateRegistrationTokenBody = Type.Object(
   { usesAllowed: Type.Optional(UsesAllowed), expiresAt: Type.Optional(ExpiresAt) },
   { additionalProperties: false, minProperties: 1 },
 );
-
-export function registrationTokenView(token: SynapseRegistrationToken, now = new Date()): Static<typeof RegistrationToken> {
-  const expiresAt = token.expiryTime === null ? null : new Date(token.expiryTime);
-  return {
-    token: token.token,
-    usesAllowed: token.usesAllowed,
-    pending: token.pending,
-    completed: token.completed,
-    expiresAt: expiresAt?.toISOString() ?? null,
-    usable: isRegistrationTokenUsable({ ...token, expiresAt }, now),
-  };
-}

@@ -2,12 +2,14 @@
 // client domain for a custom-DNS host, and the "server moved" switch of an old one.
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
-import type { LookAndFeelFindingSchema, LookAndFeelView } from '../contract/look-and-feel.ts';
+import type { Host } from '../contract/hosts.ts';
+import type { JobSummary } from '../contract/jobs.ts';
+import type { LookAndFeelView, SavedLookAndFeel } from '../contract/look-and-feel.ts';
+import type { PreviousClientDomain } from '../contract/previous-client-domains.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
 import { followJob } from './job-progress.ts';
 
 type LookAndFeel = Static<typeof LookAndFeelView>;
-type Finding = Static<typeof LookAndFeelFindingSchema>;
 
 function printLookAndFeel(value: LookAndFeel): void {
   print(`client:              ${value.clientUrl}`);
@@ -37,7 +39,7 @@ export function registerClientCommands(host: Command): void {
         printLookAndFeel(await api.request<LookAndFeel>('GET', `${hostPath(ref)}/look-and-feel`));
         return;
       }
-      const saved = await api.request<{ lookAndFeel: LookAndFeel; findings: Finding[] }>('PUT', `${hostPath(ref)}/look-and-feel`, body);
+      const saved = await api.request<Static<typeof SavedLookAndFeel>>('PUT', `${hostPath(ref)}/look-and-feel`, body);
       printLookAndFeel(saved.lookAndFeel);
       print(saved.findings.length === 0 ? 'saved; every URL checked out' : `saved with ${saved.findings.length} finding(s):`);
       for (const finding of saved.findings) print(`  ${finding.severity}: ${finding.message}\n    fix: ${finding.fix}`);
@@ -48,7 +50,7 @@ export function registerClientCommands(host: Command): void {
     .option('--wait', 'follow the rebuild until it ends')
     .action(async (ref: string, domain: string, options: { wait?: boolean }, command: Command) => {
       const api = apiForCommand(command);
-      const result = await api.request<{ host: { homeserverUrl: string }; job: { id: string; kind: string; status: string } | null }>('PUT', `${hostPath(ref)}/client-domain`, { clientDomain: domain });
+      const result = await api.request<{ host: Static<typeof Host>; job: Static<typeof JobSummary> | null }>('PUT', `${hostPath(ref)}/client-domain`, { clientDomain: domain });
       print(`homeserver URL: ${result.host.homeserverUrl}`);
       if (!result.job) {
         print('nothing to change');
@@ -69,7 +71,7 @@ export function registerClientCommands(host: Command): void {
       if (domain !== undefined) {
         await api.request('PUT', `${hostPath(ref)}/previous-client-domains/${encodeURIComponent(domain)}`, { moved: !options.undo });
       }
-      const { domains } = await api.request<{ domains: { domain: string; moved: boolean }[] }>('GET', `${hostPath(ref)}/previous-client-domains`);
+      const { domains } = await api.request<{ domains: Static<typeof PreviousClientDomain>[] }>('GET', `${hostPath(ref)}/previous-client-domains`);
       if (domains.length === 0) print('no previous client domains');
       for (const item of domains) print(`${item.domain}  ${item.moved ? 'moved (answers "Server moved, please log in again.")' : 'still serves the host'}`);
     });

@@ -1,6 +1,7 @@
 // `homeport host ...`, `homeport sizes`, `homeport hostname`, `homeport job`: customer actions through the API.
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
+import type { Availability, Size } from '../contract/catalogue.ts';
 import type { Delegation, DelegationCheck } from '../contract/delegation.ts';
 import type { Host } from '../contract/hosts.ts';
 import type { JobSummary as JobSummarySchema } from '../contract/jobs.ts';
@@ -68,14 +69,14 @@ async function followToEnd(api: ApiClient, jobId: string): Promise<void> {
 
 export function registerHostCommands(program: Command): void {
   program.command('sizes').description('list the sizes on offer').action(async (_options, command: Command) => {
-    const { sizes } = await apiFrom(command).request<{ sizes: { name: string; title: string; pricePerSeatMinor: number; currency: string; minSeats: number; maxSeats: number }[] }>('GET', '/api/v1/sizes');
+    const { sizes } = await apiFrom(command).request<{ sizes: Static<typeof Size>[] }>('GET', '/api/v1/sizes');
     for (const size of sizes) {
       print(`${size.name.padEnd(12)} ${(size.pricePerSeatMinor / 100).toFixed(2)} ${size.currency}/seat/month, ${size.minSeats}-${size.maxSeats} seats`);
     }
   });
 
   program.command('hostname').description('check whether a hostname label is available').argument('<label>').action(async (label: string, _options, command: Command) => {
-    const result = await apiFrom(command).request<{ hostname: string; available: boolean; detail?: string }>('GET', `/api/v1/hostnames/${encodeURIComponent(label)}`);
+    const result = await apiFrom(command).request<Static<typeof Availability>>('GET', `/api/v1/hostnames/${encodeURIComponent(label)}`);
     print(result.available ? `${result.hostname} is available` : `${result.hostname} is not available: ${result.detail}`);
     if (!result.available) process.exitCode = 1;
   });

@@ -1,6 +1,8 @@
 // The shapes of the API's answers the panel reads (see /api/v1/openapi.json): taken from the
 // API's own schemas in src/contract where they live there, types only (nothing of it is bundled).
 import type { Static } from 'typebox';
+import type * as apiTokens from '../contract/api-tokens.ts';
+import type * as catalogue from '../contract/catalogue.ts';
 import type * as delegation from '../contract/delegation.ts';
 import type * as hostUsers from '../contract/host-users.ts';
 import type * as hosts from '../contract/hosts.ts';
@@ -8,6 +10,7 @@ import type * as jobs from '../contract/jobs.ts';
 import type * as lookAndFeel from '../contract/look-and-feel.ts';
 import type * as previousClientDomains from '../contract/previous-client-domains.ts';
 import type * as registrationTokens from '../contract/registration-tokens.ts';
+import type * as terms from '../contract/terms.ts';
 
 export type Host = Static<typeof hosts.Host>;
 export type HostStatus = Static<typeof hosts.HostStatus>;
@@ -22,6 +25,10 @@ export type Finding = DelegationCheck['findings'][number];
 export type PreviousClientDomain = Static<typeof previousClientDomains.PreviousClientDomain>;
 export type LookAndFeel = Static<typeof lookAndFeel.LookAndFeelView>;
 export type LookAndFeelFinding = Static<typeof lookAndFeel.LookAndFeelFindingSchema>;
+export type Size = Static<typeof catalogue.Size>;
+export type Availability = Static<typeof catalogue.Availability>;
+export type ApiToken = Static<typeof apiTokens.TokenSummary>;
+export type Terms = Static<typeof terms.Terms>;
 
 export interface BillingAddress {
   line1: string;
@@ -52,37 +59,6 @@ export interface Session {
   account: Account;
   authenticatedBy: 'session' | 'token';
   csrfToken: string | null;
-}
-
-export interface Size {
-  name: string;
-  title: string;
-  pricePerSeatMinor: number;
-  currency: string;
-  minSeats: number;
-  maxSeats: number;
-  maxUploadSize: string;
-}
-
-export interface Availability {
-  label: string;
-  hostname: string;
-  available: boolean;
-  reason?: string;
-  detail?: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-export interface Terms {
-  version: string;
-  text: string;
-  publishedAt: string;
 }
 
 export interface OperatorAccount {

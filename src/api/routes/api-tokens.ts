@@ -2,17 +2,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createAccountToken, revokeAccountToken } from '../../accounts/api-tokens.ts';
+import { TokenSummary } from '../../contract/api-tokens.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { listApiTokens } from '../../store/accounts.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-
-const TokenSummary = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
 
 export function apiTokenRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -2,15 +2,15 @@
 // client domain, and switch an old one to answer "server moved" so every client signs out cleanly.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { Host, HostParams } from '../../contract/hosts.ts';
+import { JobSummary } from '../../contract/jobs.ts';
+import { MovedBody, PreviousClientDomain, PreviousDomainParams } from '../../contract/previous-client-domains.ts';
 import { accountPreviousClientDomains, changeClientDomain, setAccountPreviousDomainMoved } from '../../jobs/commands/client-domain.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { Host, HostParams } from '../../contract/hosts.ts';
 import { hostView } from '../views/host-view.ts';
-import { JobSummary } from '../../contract/jobs.ts';
 import { jobSummary } from '../views/job-view.ts';
-import { MovedBody, PreviousClientDomain, PreviousDomainParams } from '../../contract/previous-client-domains.ts';
 import { previousClientDomainView } from '../views/previous-client-domain-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem };

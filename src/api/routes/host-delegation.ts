@@ -1,13 +1,13 @@
 // /api/v1/hosts/{id}/delegation and /delegation-checks: what a custom-DNS host's owner publishes, "check again" and its last result.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { Delegation, DelegationCheck } from '../../contract/delegation.ts';
+import { HostParams } from '../../contract/hosts.ts';
 import { checkAccountHostDelegation, showDelegation } from '../../jobs/commands/check-delegation.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { Delegation, DelegationCheck } from '../../contract/delegation.ts';
 import { delegationCheckView, delegationView } from '../views/delegation-view.ts';
-import { HostParams } from '../../contract/hosts.ts';
 
 export function hostDelegationRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -1,12 +1,12 @@
 // /api/v1/hosts/{id}/look-and-feel: the client's brand, home and welcome pages, logo and welcome background.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HostParams } from '../../contract/hosts.ts';
+import { LookAndFeelBody, LookAndFeelView, SavedLookAndFeel } from '../../contract/look-and-feel.ts';
 import { saveHostLookAndFeel, showLookAndFeel } from '../../jobs/commands/look-and-feel.ts';
 import { hostPublicUrl } from '../../jobs/host-spec.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { HostParams } from '../../contract/hosts.ts';
-import { LookAndFeelBody, LookAndFeelView, SavedLookAndFeel } from '../../contract/look-and-feel.ts';
 import { lookAndFeelView } from '../views/look-and-feel-view.ts';
 
 export function hostLookAndFeelRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {

@@ -1,14 +1,14 @@
 // /api/v1/hosts/{id}/registration-tokens: the tokens a host requires for registration.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import { HostParams } from '../../contract/hosts.ts';
+import { CreateRegistrationTokenBody, RegistrationToken, RegistrationTokenParams, RegistrationTokenQuery, UpdateRegistrationTokenBody } from '../../contract/registration-tokens.ts';
 import {
   createHostRegistrationToken, listHostRegistrationTokens, revokeHostRegistrationToken, showHostRegistrationToken, updateHostRegistrationToken,
 } from '../../jobs/commands/host-registration-tokens.ts';
+import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { HostParams } from '../../contract/hosts.ts';
-import { CreateRegistrationTokenBody, RegistrationToken, RegistrationTokenParams, RegistrationTokenQuery, UpdateRegistrationTokenBody } from '../../contract/registration-tokens.ts';
 import { registrationTokenView } from '../views/registration-token-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem, 503: Problem };

@@ -1,14 +1,14 @@
 // /api/v1/hosts/{id}/users: the Matrix users of a host, managed through Homeport's admin access.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import { AddUserBody, AddedUser, AdminBody, DeactivateBody, HostUser, HostUserPage, HostUserParams, PasswordBody, PasswordReset, UserListQuery, UserWithWarning } from '../../contract/host-users.ts';
+import { HostParams } from '../../contract/hosts.ts';
 import {
   addHostUser, adminRightsRemoved, adminRightsWarning, deactivateHostUser, keyBackupWarning, listHostUsers,
   passwordShownOnce, resetHostUserPassword, setHostUserAdmin, showHostUser,
 } from '../../jobs/commands/host-users.ts';
+import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { HostParams } from '../../contract/hosts.ts';
-import { AddUserBody, AddedUser, AdminBody, DeactivateBody, HostUser, HostUserPage, HostUserParams, PasswordBody, PasswordReset, UserListQuery, UserWithWarning } from '../../contract/host-users.ts';
 import { hostUserView } from '../views/host-user-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem, 503: Problem };

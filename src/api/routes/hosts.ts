@@ -1,17 +1,17 @@
 // /api/v1/hosts: buy, list, show, change, rebuild and cancel hosts of the signed-in account.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import { CancelHostBody, CreateHostBody, Host, HostParams, HostWithJob, UpdateHostBody } from '../../contract/hosts.ts';
+import { JobSummary } from '../../contract/jobs.ts';
 import { cancelHost } from '../../jobs/commands/cancel-host.ts';
 import { createHost } from '../../jobs/commands/create-host.ts';
 import { rebuildHost } from '../../jobs/commands/rebuild-host.ts';
 import { updateHostSettings } from '../../jobs/commands/update-host.ts';
+import type { HomeportContext } from '../../jobs/job-context.ts';
 import { findAccountHost, listAccountHosts } from '../../store/hosts.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { CancelHostBody, CreateHostBody, Host, HostParams, HostWithJob, UpdateHostBody } from '../../contract/hosts.ts';
 import { hostView } from '../views/host-view.ts';
-import { JobSummary } from '../../contract/jobs.ts';
 import { jobSummary } from '../views/job-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem };

@@ -1,13 +1,13 @@
 // /api/v1/jobs/{id}: a job's steps, progress and log lines, for the account that owns its host.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { Job } from '../../contract/jobs.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
-import { findJob, jobDetail } from '../../store/jobs.ts';
 import { findAccountHost } from '../../store/hosts.ts';
+import { findJob, jobDetail } from '../../store/jobs.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { Job } from '../../contract/jobs.ts';
 import { jobView } from '../views/job-view.ts';
 
 export function jobRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {

@@ -2,11 +2,11 @@
 // old client domain to "server moved" (or back). 404 to anyone but an operator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MovedBody, PreviousClientDomain } from '../../contract/previous-client-domains.ts';
 import { setOperatorPreviousDomainMoved } from '../../jobs/commands/client-domain.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { MovedBody, PreviousClientDomain } from '../../contract/previous-client-domains.ts';
 import { previousClientDomainView } from '../views/previous-client-domain-view.ts';
 
 export function operatorClientDomainRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {

@@ -2,13 +2,13 @@
 // (a Homeport export or a self-hosted Synapse's files). 404 for anyone but an operator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { Host } from '../../contract/hosts.ts';
+import { JobSummary } from '../../contract/jobs.ts';
 import { importHost } from '../../jobs/commands/import-host.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { Host } from '../../contract/hosts.ts';
 import { hostView } from '../views/host-view.ts';
-import { JobSummary } from '../../contract/jobs.ts';
 import { jobSummary } from '../views/job-view.ts';
 
 const ImportBody = Type.Object(

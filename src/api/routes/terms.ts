@@ -1,19 +1,14 @@
 // /api/v1/terms: the current terms and conditions, and accepting them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { acceptTerms } from '../../accounts/terms.ts';
+import { Terms } from '../../contract/terms.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
-import type { TermsVersion } from '../../store/schema.ts';
 import { currentTerms } from '../../store/terms.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-
-export const Terms = Type.Object({ version: Type.String(), text: Type.String(), publishedAt: Type.String({ format: 'date-time' }) });
-
-export function termsView(terms: TermsVersion): Static<typeof Terms> {
-  return { version: terms.version, text: terms.text, publishedAt: new Date(terms.published_at).toISOString() };
-}
+import { termsView } from '../views/terms-view.ts';
 
 export function termsRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {

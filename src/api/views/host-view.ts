@@ -1,7 +1,7 @@
 // How a host row becomes the API's host resource.
 import type { Static } from 'typebox';
-import type { Host } from '../../contract/hosts.ts';
 import type { Config } from '../../config.ts';
+import type { Host } from '../../contract/hosts.ts';
 import { hostPublicUrl } from '../../jobs/host-spec.ts';
 import type { HostRow } from '../../store/schema.ts';
 

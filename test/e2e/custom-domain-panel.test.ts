@@ -5,22 +5,18 @@
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { closeServer, makeCertificate, randomLoopbackAddress, startDnsServer, startHttpsServer, type TestCertificate, type TestDnsServer } from '../support/delegation-web.ts';
+import type { Browser, Page } from 'playwright-core';
+import { startCustomerSite, type CustomerSite } from '../support/delegation-web.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import type { PanelClient } from '../support/panel-client.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, screenshot } from '../support/panel-browser.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, openPanelPage, screenshot } from '../support/panel-browser.ts';
 
 describe('custom DNS in the control panel', () => {
   let homeport: HomeportProcess;
   let operator: PanelClient;
-  let dns: TestDnsServer;
-  let certificate: TestCertificate;
-  let web: http.Server | undefined;
+  let site: CustomerSite | undefined;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const webAddress = randomLoopbackAddress();
   const email = 'dana@example.test';
   const url = (path: string) => `${homeport.apiUrl}${path}`;
 
@@ -38,29 +34,17 @@ describe('custom DNS in the control panel', () => {
 
   before(async () => {
     await ensurePanelBuilt();
-    dns = await startDnsServer({ 'example.test': { A: [webAddress] }, 'chat.example.test': { CNAME: 'edge.e2ec.localhost' } });
-    certificate = await makeCertificate(['example.test']);
-    web = await startHttpsServer(certificate, webAddress, 443, serve);
-    homeport = await HomeportProcess.create('e2ec', {
-      HOMEPORT_DNS_SERVERS: dns.address,
-      HOMEPORT_FETCH_ALLOW: webAddress,
-      HOMEPORT_FETCH_CA_FILE: certificate.certFile,
-      HOMEPORT_FETCH_TIMEOUT_MS: '5000',
-    });
+    site = await startCustomerSite('example.test', { 'chat.example.test': { CNAME: 'edge.e2ec.localhost' } }, serve);
+    homeport = await HomeportProcess.create('e2ec', site.homeportEnv);
     await homeport.start();
     operator = (await firstOperator(homeport)).client;
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: homeport.apiUrl });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    ({ page } = await openPanelPage(browser, homeport));
   });
   after(async () => {
     await browser?.close();
     await homeport?.cleanup();
-    await closeServer(web);
-    await dns?.close();
-    await certificate?.remove();
+    await site?.close();
   });
 
   test('the wizard buys a host with custom DNS after warning that the server name never changes', async () => {
@@ -130,11 +114,11 @@ describe('custom DNS in the control panel', () => {
     await page.getByTestId('delegation-status').getByText(/Last checked/).waitFor();
     await screenshot(page, 'c03-host-delegation');
 
-    dns.records.set('chat.example.test', {});
+    site!.dns.records.set('chat.example.test', {});
     await page.getByRole('button', { name: 'Check again' }).click();
     await page.getByText('chat.example.test has no CNAME record.').waitFor();
     await page.getByText('Fix: Create the DNS record "chat.example.test. CNAME edge.e2ec.localhost."', { exact: false }).waitFor();
-    dns.records.set('chat.example.test', { CNAME: 'edge.e2ec.localhost' });
+    site!.dns.records.set('chat.example.test', { CNAME: 'edge.e2ec.localhost' });
 
     await page.getByRole('heading', { name: 'Client domain', exact: true }).waitFor();
     assert.equal(await page.getByTestId('client-domain').textContent(), 'chat.example.test');

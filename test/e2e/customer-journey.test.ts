@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 import type { PanelClient } from '../support/panel-client.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, screenshot } from '../support/panel-browser.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, openPanelPage, screenshot } from '../support/panel-browser.ts';
 
 describe('the control panel, for a new customer', () => {
   let homeport: HomeportProcess;
@@ -28,10 +28,7 @@ describe('the control panel, for a new customer', () => {
     const terms = await operator.request('POST', '/api/v1/operator/terms', { body: { version: '2026-01', text: 'Be kind. Pay your bills.' } });
     assert.equal(terms.status, 201, JSON.stringify(terms.body));
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: homeport.apiUrl });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    ({ context, page } = await openPanelPage(browser, homeport));
   });
   after(async () => {
     await browser?.close();

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import type { PanelClient } from '../support/panel-client.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, screenshot } from '../support/panel-browser.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, openPanelPage, screenshot } from '../support/panel-browser.ts';
 
 describe('the control panel, exporting a host', () => {
   let homeport: HomeportProcess;
@@ -30,8 +30,7 @@ describe('the control panel, exporting a host', () => {
     const reset = await homeport.api('POST', '/api/v1/password-resets/complete', { body: { token: link.searchParams.get('token'), password } });
     assert.equal(reset.status, 204, JSON.stringify(reset.body));
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
-    page.setDefaultTimeout(30_000);
+    ({ page } = await openPanelPage(browser, homeport, undefined, 30_000));
   });
   after(async () => {
     await browser?.close();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { closeServer, makeCertificate, randomLoopbackAddress, startDnsServer, startHttpsServer, type TestCertificate, type TestDnsServer } from '../support/delegation-web.ts';
+import { startCustomerSite, type CustomerSite } from '../support/delegation-web.ts';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
 import { launchChromium, screenshot } from '../support/panel-browser.ts';
 
@@ -34,27 +34,16 @@ function servePages(request: http.IncomingMessage, response: http.ServerResponse
 
 describe('Element Web and the look and feel of a host', () => {
   let homeport: HomeportProcess;
-  let dns: TestDnsServer;
-  let certificate: TestCertificate;
-  let web: http.Server | undefined;
+  let site: CustomerSite | undefined;
   let browser: Browser | undefined;
   let token: string;
   let hostId: string;
   let clientUrl: string;
-  const webAddress = randomLoopbackAddress();
   const page = (path: string) => `https://pages.test${path}`;
 
   before(async () => {
-    dns = await startDnsServer({ 'pages.test': { A: [webAddress] }, 'intranet.test': { A: ['10.0.0.1'] } });
-    certificate = await makeCertificate(['pages.test']);
-    web = await startHttpsServer(certificate, webAddress, 443, servePages);
-    homeport = await HomeportProcess.create('laf', {
-      HOMEPORT_ELEMENT_WEB_DIR: bundleDir,
-      HOMEPORT_DNS_SERVERS: dns.address,
-      HOMEPORT_FETCH_ALLOW: webAddress,
-      HOMEPORT_FETCH_CA_FILE: certificate.certFile,
-      HOMEPORT_FETCH_TIMEOUT_MS: '5000',
-    });
+    site = await startCustomerSite('pages.test', { 'intranet.test': { A: ['10.0.0.1'] } }, servePages);
+    homeport = await HomeportProcess.create('laf', { HOMEPORT_ELEMENT_WEB_DIR: bundleDir, ...site.homeportEnv });
     await homeport.start();
     token = await homeport.createAccount('brand@example.org');
     const created = await homeport.api<{ host: { id: string; homeserverUrl: string } }>('POST', '/api/v1/hosts', { token, body: { label: 'branded', size: 'starter', seats: 5 } });
@@ -66,9 +55,7 @@ describe('Element Web and the look and feel of a host', () => {
   after(async () => {
     await browser?.close();
     await homeport?.cleanup();
-    await closeServer(web);
-    await dns?.close();
-    await certificate?.remove();
+    await site?.close();
   });
 
   interface ElementConfig {

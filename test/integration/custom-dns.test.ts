@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
-import { closeServer, makeCertificate, randomLoopbackAddress, startDnsServer, startHttpsServer, type TestCertificate, type TestDnsServer } from '../support/delegation-web.ts';
+import { startCustomerSite, type CustomerSite } from '../support/delegation-web.ts';
 
 interface Check { checkedAt: string; passed: boolean; findings: { severity: string; code: string; message: string; fix: string }[] }
 
@@ -14,12 +14,9 @@ type Mode = 'good' | 'no-content-type' | 'wrong-json' | 'cors-missing-on-hop' | 
 describe('custom DNS and delegation checks', () => {
   let homeport: HomeportProcess;
   let token: string;
-  let dns: TestDnsServer;
-  let certificate: TestCertificate;
-  let web: http.Server | undefined;
   let hostId: string;
   let mode: Mode = 'good';
-  const webAddress = randomLoopbackAddress();
+  let site: CustomerSite | undefined;
   const custom = { homeserverDomain: 'example.test', clientDomain: 'chat.example.test' };
 
   function serve(request: http.IncomingMessage, response: http.ServerResponse): void {
@@ -63,27 +60,15 @@ describe('custom DNS and delegation checks', () => {
   }
 
   before(async () => {
-    dns = await startDnsServer({
-      'example.test': { A: [webAddress] },
-      'chat.example.test': { CNAME: 'edge.cdns.localhost' },
-    });
-    certificate = await makeCertificate(['example.test']);
-    web = await startHttpsServer(certificate, webAddress, 443, serve);
-    homeport = await HomeportProcess.create('cdns', {
-      HOMEPORT_DNS_SERVERS: dns.address,
-      HOMEPORT_FETCH_ALLOW: webAddress,
-      HOMEPORT_FETCH_CA_FILE: certificate.certFile,
-      // Room for 30 redirect hops on a loaded machine; the slow case answers well after it.
-      HOMEPORT_FETCH_TIMEOUT_MS: '6000',
-    });
+    // Room for 30 redirect hops on a loaded machine (6 s); the slow case answers well after it.
+    site = await startCustomerSite('example.test', { 'chat.example.test': { CNAME: 'edge.cdns.localhost' } }, serve, 6000);
+    homeport = await HomeportProcess.create('cdns', site.homeportEnv);
     await homeport.start();
     token = await homeport.createAccount('custom@example.org');
   });
   after(async () => {
     await homeport?.cleanup();
-    await closeServer(web);
-    await dns?.close();
-    await certificate?.remove();
+    await site?.close();
   });
 
   test('refuses bad custom domains with a clear problem and creates nothing', async () => {
@@ -164,14 +149,14 @@ describe('custom DNS and delegation checks', () => {
   });
 
   test('a missing or wrong CNAME is an error with the record to create', async () => {
-    dns.records.set('chat.example.test', { CNAME: 'somewhere.else.test' });
+    site!.dns.records.set('chat.example.test', { CNAME: 'somewhere.else.test' });
     assert.deepEqual(await check('good'), ['error:cname-wrong']);
-    dns.records.set('chat.example.test', {});
+    site!.dns.records.set('chat.example.test', {});
     const cli = await homeport.cli(['host', 'check', 'custom'], token);
     assert.equal(cli.code, 1);
     assert.match(cli.stdout, /chat\.example\.test has no CNAME record/);
     assert.match(cli.stdout, /fix: Create the DNS record "chat\.example\.test\. CNAME edge\.cdns\.localhost\."/);
-    dns.records.set('chat.example.test', { CNAME: 'edge.cdns.localhost' });
+    site!.dns.records.set('chat.example.test', { CNAME: 'edge.cdns.localhost' });
   });
 
   test('hosts without custom DNS have nothing to publish', async () => {

@@ -91,3 +91,41 @@ export async function closeServer(server: { close(callback: () => void): void; c
   server.closeAllConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
+
+/** A customer's web site on loopback: its DNS, its HTTPS server with a self-signed certificate. */
+export interface CustomerSite {
+  /** The loopback address `name` resolves to. */
+  address: string;
+  dns: TestDnsServer;
+  certificate: TestCertificate;
+  /** What Homeport needs to ask this DNS server and fetch from this site over HTTPS. */
+  homeportEnv: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `name` on port 443 of a random loopback address with `handler`; the DNS server answers
+ * `name` with that address and the `otherRecords` (e.g. a CNAME of a client domain to the edge).
+ */
+export async function startCustomerSite(name: string, otherRecords: Record<string, DnsRecords>, handler: http.RequestListener, fetchTimeoutMs = 5000): Promise<CustomerSite> {
+  const address = randomLoopbackAddress();
+  const dns = await startDnsServer({ [name]: { A: [address] }, ...otherRecords });
+  const certificate = await makeCertificate([name]);
+  const web = await startHttpsServer(certificate, address, 443, handler);
+  return {
+    address,
+    dns,
+    certificate,
+    homeportEnv: {
+      HOMEPORT_DNS_SERVERS: dns.address,
+      HOMEPORT_FETCH_ALLOW: address,
+      HOMEPORT_FETCH_CA_FILE: certificate.certFile,
+      HOMEPORT_FETCH_TIMEOUT_MS: String(fetchTimeoutMs),
+    },
+    async close() {
+      await closeServer(web);
+      await dns.close();
+      await certificate.remove();
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { HomeportProcess } from './homeport-process.ts';
 import { PanelClient } from './panel-client.ts';
 
@@ -22,6 +22,15 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: process.env.HOMEPORT_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/** A new browser context on the panel (clipboard allowed, for copy buttons) and a page in it. */
+export async function openPanelPage(browser: Browser, homeport: HomeportProcess, viewport = { width: 1100, height: 900 }, timeoutMs = 20_000): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: homeport.apiUrl });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  return { context, page };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

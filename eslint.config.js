@@ -12,4 +12,13 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Jobs, API and domain talk to a runtime only through src/runtime/runtime.ts; the local
+    // runtime is wired in by the composition root and the CLI.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/runtime/local/**', 'src/start-homeport.ts', 'src/cli/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/runtime/local/*'], message: 'Use the interfaces of src/runtime/runtime.ts.' }] }],
+    },
+  },
 );

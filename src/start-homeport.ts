@@ -162,7 +162,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   });
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
-  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer };
+  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime };
   if (config.billing.stripe) context.cardPayments = new StripePayments(config.billing.stripe);
   else logger.warn('HOMEPORT_STRIPE_SECRET_KEY is not set: customers pay by invoice only');
   const firstOperator = await ensureFirstOperator(context);

@@ -4,7 +4,7 @@ import type { Size } from '../domain/sizes.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { CardPayments } from '../payments/card-payments.ts';
-import type { HostRuntime } from '../runtime/runtime.ts';
+import type { HostPortability, HostRuntime, SynapseTooling } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 
@@ -13,6 +13,10 @@ export interface HomeportContext {
   db: Db;
   box: SecretBox;
   runtime: HostRuntime;
+  /** Export and import of a host's data (the same runtime, seen through its portability interface). */
+  portability: HostPortability;
+  /** What import asks of the Synapse the runtime runs. */
+  synapseTooling: SynapseTooling;
   sizes: Size[];
   logger: Logger;
   mailer: Mailer;

@@ -60,7 +60,13 @@ export interface HostRuntime {
   writeClientConfig(hostId: string, config: Record<string, unknown>): Promise<void>;
   /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */
   remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void>;
+}
 
+/**
+ * A host's data as files, for export and import: dumps and restores of its database, archives
+ * of its media store. Every runtime implements it next to HostRuntime, where the data lives.
+ */
+export interface HostPortability {
   /** Sizes of the host's database and media store in bytes (what an export has to copy). */
   measure(hostId: string, database: Pick<HostSpec['database'], 'name'>): Promise<{ databaseBytes: number; mediaBytes: number }>;
   /** Dumps the database in pg_dump's directory format, without owners or privileges, into `dir` (replaced). */
@@ -79,6 +85,24 @@ export interface HostRuntime {
   withDatabase<T>(database: HostSpec['database'], work: (client: pg.Client) => Promise<T>): Promise<T>;
   /** The version of the PostgreSQL server holding the hosts' databases. */
   postgresVersion(): Promise<string>;
+}
+
+/** What import needs to know of the Synapse a runtime runs, to refuse what could not start before anything changes. */
+export interface SynapseTooling {
+  /** The Synapse version the runtime runs hosts on. */
+  readonly synapseVersion: string;
+  /** The newest database schema that Synapse supports. */
+  installedSchemaVersion(): Promise<number>;
+  /** The schema of a database dump or a SQLite homeserver.db, read without restoring it. */
+  databaseSchemaState(database: { format: DumpFormat | 'sqlite'; path: string }): Promise<SchemaState>;
+  /** A password hash as that Synapse makes it (bcrypt of the password and the pepper). */
+  passwordHash(password: string, pepper: string): Promise<string>;
+}
+
+export interface SchemaState {
+  version: number | undefined;
+  /** The oldest Synapse schema that can run this database (Synapse refuses to start when it is newer than its own). */
+  compatVersion: number | undefined;
 }
 
 export type DumpFormat = 'directory' | 'custom' | 'plain-gzip';

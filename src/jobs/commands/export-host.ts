@@ -17,7 +17,7 @@ export const minimumPassphraseLength = 8;
 const linkPurpose = 'export-download';
 
 async function estimateFor(context: HomeportContext, host: HostRow): Promise<DowntimeEstimate> {
-  const sizes = await context.runtime.measure(host.id, { name: host.database_name });
+  const sizes = await context.portability.measure(host.id, { name: host.database_name });
   return estimateDowntime({
     ...sizes,
     dumpSamples: await recentTransferRates(context.db, 'dump'),

@@ -8,7 +8,6 @@ import { checkCustomDns } from '../../domain/custom-dns.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { explainLabelProblem, hostnameFor, labelProblem } from '../../domain/hostname.ts';
 import { checkSeatsForSize } from '../../domain/seats.ts';
-import { synapseVersion, venvPython } from '../../runtime/local/synapse-venv.ts';
 import { findAccountByEmail } from '../../store/accounts.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { insertImport } from '../../store/imports.ts';
@@ -41,7 +40,7 @@ async function inspect(context: HomeportContext, input: ImportHostInput): Promis
   const scratch = await mkdtemp(join(context.config.dataDir, 'import-check-'));
   try {
     return await inspectImportSource({
-      dir: input.from, passphrase: input.passphrase, venvPython: venvPython(context.config.synapseVenv), installedSynapse: synapseVersion, scratchDir: scratch,
+      dir: input.from, passphrase: input.passphrase, tooling: context.synapseTooling, scratchDir: scratch,
     });
   } finally {
     await rm(scratch, { recursive: true, force: true });

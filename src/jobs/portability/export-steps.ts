@@ -27,6 +27,9 @@ export function exportDir(context: Pick<HomeportContext, 'config'>, exportId: st
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
+/** A file of the export is written, plain or already encrypted. */
+const written = async (path: string) => (await exists(path)) || (await exists(`${path}.gpg`));
+
 interface ExportInStep {
   row: ExportRow;
   host: HostRow;
@@ -51,10 +54,8 @@ function dumpPaths(found: ExportInStep): { dir: string; complete: string } {
 
 /** The copies Synapse must be stopped for are both made (the dump, zipped or not, and the media archive). */
 async function dataCopied(found: ExportInStep): Promise<boolean> {
-  const database = join(found.dir, found.names.database);
-  const media = join(found.dir, found.names.media);
-  const dumped = (await exists(dumpPaths(found).complete)) || (await exists(database)) || (await exists(`${database}.gpg`));
-  return dumped && ((await exists(media)) || (await exists(`${media}.gpg`)));
+  const dumped = (await exists(dumpPaths(found).complete)) || (await written(join(found.dir, found.names.database)));
+  return dumped && (await written(join(found.dir, found.names.media)));
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -80,10 +81,10 @@ export const exportDatabaseStep: JobStep = {
     const found = await exportFor(input);
     const target = join(found.dir, found.names.database);
     const dump = dumpPaths(found);
-    if ((await exists(dump.complete)) || (await exists(target)) || (await exists(`${target}.gpg`))) return;
+    if ((await exists(dump.complete)) || (await written(target))) return;
     const spec = await loadHostSpec(input.context, input.hostId);
     const started = performance.now();
-    await input.context.runtime.dumpDatabase(spec.database, dump.dir, { excludeTableData: excludedTableData, signal: input.signal });
+    await input.context.portability.dumpDatabase(spec.database, dump.dir, { excludeTableData: excludedTableData, signal: input.signal });
     await writeFile(dump.complete, '');
     const seconds = (performance.now() - started) / 1000;
     const bytes = Number(found.row.database_bytes ?? 0);
@@ -99,7 +100,7 @@ export const exportZipStep: JobStep = {
   async run(input) {
     const found = await exportFor(input);
     const target = join(found.dir, found.names.database);
-    if ((await exists(target)) || (await exists(`${target}.gpg`))) return;
+    if (await written(target)) return;
     const dump = dumpPaths(found);
     if (!(await exists(dump.complete))) throw new Error('the database dump is missing; start a new export');
     await zipDirectory(dump.dir, found.names.databaseDir, target);
@@ -114,9 +115,9 @@ export const exportMediaStep: JobStep = {
   async run(input) {
     const found = await exportFor(input);
     const target = join(found.dir, found.names.media);
-    if ((await exists(target)) || (await exists(`${target}.gpg`))) return;
+    if (await written(target)) return;
     const started = performance.now();
-    await input.context.runtime.archiveMedia(input.hostId, `${target}.part`, input.signal);
+    await input.context.portability.archiveMedia(input.hostId, `${target}.part`, input.signal);
     await rename(`${target}.part`, target);
     const seconds = (performance.now() - started) / 1000;
     const bytes = Number(found.row.media_bytes ?? 0);
@@ -153,7 +154,7 @@ export const exportDocumentStep: JobStep = {
       serverName: spec.serverName,
       publicBaseUrl: spec.publicBaseUrl,
       createdAt: new Date(found.row.created_at),
-      versions: { synapse: found.host.synapse_version ?? 'unknown', postgres: await input.context.runtime.postgresVersion(), homeport: await homeportVersion() },
+      versions: { synapse: found.host.synapse_version ?? 'unknown', postgres: await input.context.portability.postgresVersion(), homeport: await homeportVersion() },
       signingKey,
       secrets: spec.secrets,
       homeserverConfig: parse(await readFile(configPath, 'utf8')) as Record<string, unknown>,

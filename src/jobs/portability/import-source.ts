@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { checksumsFileName, parseChecksums } from '../../domain/checksums.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { compareVersions, parseExportDocument } from '../../domain/export-document.ts';
-import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState, type SchemaState } from '../../runtime/local/dump-inspection.ts';
+import type { SchemaState, SynapseTooling } from '../../runtime/runtime.ts';
 import { InvalidSigningKey, parseSigningKey } from '../../synapse/signing-key.ts';
 import { decryptFile, sha256File, WrongPassphrase, zipEntries } from './archive-files.ts';
 
@@ -40,8 +40,7 @@ export interface ImportSource {
 export interface InspectInput {
   dir: string;
   passphrase: string | undefined;
-  venvPython: string;
-  installedSynapse: string;
+  tooling: SynapseTooling;
   /** A private scratch directory (removed afterwards) for decrypting the config document. */
   scratchDir: string;
 }
@@ -116,9 +115,9 @@ async function inspectHomeportExport(input: InspectInput, files: string[]): Prom
   } catch (error) {
     throw invalid(`${configName} is incomplete (the signing key is missing or broken): ${(error as Error).message}`);
   }
-  if (compareVersions(facts.synapseVersion, input.installedSynapse) > 0) {
+  if (compareVersions(facts.synapseVersion, input.tooling.synapseVersion) > 0) {
     throw new HomeportError('schema-too-new', 'Export is newer than the installed Synapse',
-      `The export comes from Synapse ${facts.synapseVersion}; this Homeport runs Synapse ${input.installedSynapse}. Import it into a Homeport with Synapse ${facts.synapseVersion} or newer.`);
+      `The export comes from Synapse ${facts.synapseVersion}; this Homeport runs Synapse ${input.tooling.synapseVersion}. Import it into a Homeport with Synapse ${facts.synapseVersion} or newer.`);
   }
   const databaseBytes = encrypted
     ? (await stat(join(input.dir, database))).size * 2
@@ -192,10 +191,8 @@ async function inspectSelfHosted(input: InspectInput, files: string[]): Promise<
   const mediaName = files.find((name) => /\.(tar\.gz|tgz)(\.gpg)?$/.test(name));
   const databasePath = join(input.dir, database.file);
   if (!database.encrypted && database.format !== 'zip') {
-    const state = database.format === 'sqlite'
-      ? await sqliteSchemaState(input.venvPython, databasePath)
-      : await dumpSchemaState({ format: database.format, path: databasePath });
-    const refusal = schemaRefusal(state, await installedSchemaVersion(input.venvPython));
+    const state = await input.tooling.databaseSchemaState({ format: database.format, path: databasePath });
+    const refusal = schemaRefusal(state, await input.tooling.installedSchemaVersion());
     if (refusal) throw refusal;
   }
   const databaseBytes = database.format === 'directory'

@@ -4,13 +4,11 @@
 // finds its own finished work (a marker file or a recorded time) and skips it.
 import { access, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { venvPython } from '../../runtime/local/synapse-venv.ts';
 import type { DumpFormat } from '../../runtime/runtime.ts';
 import { findImportOfJob, updateImport } from '../../store/imports.ts';
 import { findHost } from '../../store/hosts.ts';
 import { loadHostSecrets } from '../../store/host-secrets.ts';
 import type { ImportRow } from '../../store/schema.ts';
-import { synapsePasswordHash } from '../../synapse/password-hash.ts';
 import { synapseRequest } from '../../synapse/synapse-http.ts';
 import { adminLocalpart, synapseUrl } from '../host-admin-access.ts';
 import { loadHostSpec } from '../host-spec.ts';
@@ -97,12 +95,12 @@ export const restoreDatabaseStep: JobStep = {
     const unpacked = await readUnpacked(work);
     const spec = await loadHostSpec(input.context, input.hostId);
     // From nothing on every try: a restore killed half-way leaves a database that cannot be trusted.
-    await input.context.runtime.resetDatabase(spec.database);
+    await input.context.portability.resetDatabase(spec.database);
     if (unpacked.database.format === 'sqlite') {
-      await input.context.runtime.portSqliteDatabase(input.hostId, unpacked.database.path, input.signal);
+      await input.context.portability.portSqliteDatabase(input.hostId, unpacked.database.path, input.signal);
       await input.log(`SQLite homeserver.db ported to PostgreSQL with synapse_port_db into ${spec.database.name}`);
     } else {
-      await input.context.runtime.restoreDatabase(spec.database, { format: unpacked.database.format, path: unpacked.database.path }, input.signal);
+      await input.context.portability.restoreDatabase(spec.database, { format: unpacked.database.format, path: unpacked.database.path }, input.signal);
       await input.log(`restored into a fresh database ${spec.database.name} without owners (pg_restore --no-owner)`);
     }
     await updateImport(input.context.db, row.id, { databaseRestoredAt: new Date() });
@@ -118,8 +116,8 @@ export const sequencesStep: JobStep = {
     const secrets = await loadHostSecrets(input.context.db, input.context.box, input.hostId);
     if (!host || !secrets.adminPassword) throw new Error("the host's admin password has not been generated yet");
     const adminUser = `@${adminLocalpart}:${host.server_name}`;
-    const adminHash = await synapsePasswordHash(venvPython(input.context.config.synapseVenv), secrets.adminPassword, spec.secrets.pepper);
-    const checks = await input.context.runtime.withDatabase(spec.database, async (client) => {
+    const adminHash = await input.context.synapseTooling.passwordHash(secrets.adminPassword, spec.secrets.pepper);
+    const checks = await input.context.portability.withDatabase(spec.database, async (client) => {
       const found = await fixSynapseSequences(client);
       await client.query('DELETE FROM e2e_one_time_keys_json').catch(() => undefined);
       // Homeport's own admin user from an earlier Homeport gets this installation's password; its old sessions end.
@@ -144,7 +142,7 @@ export const restoreMediaStep: JobStep = {
     if (!unpacked.media) {
       await input.log('no media archive to restore');
     } else {
-      await input.context.runtime.restoreMedia(input.hostId, unpacked.media, input.signal);
+      await input.context.portability.restoreMedia(input.hostId, unpacked.media, input.signal);
       await input.log(`media restored from ${basename(unpacked.media)}`);
     }
     await writeFile(marker, '');

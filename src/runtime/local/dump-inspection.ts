@@ -5,40 +5,42 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { promisify } from 'node:util';
+import type { SchemaState } from '../runtime.ts';
 import { tableDataOfDump, type DumpFormat } from './host-archives.ts';
 
 const run = promisify(execFile);
 
-export interface SchemaState {
-  version: number | undefined;
-  /** The oldest Synapse schema that can run this database (Synapse refuses to start when it is newer than its own). */
-  compatVersion: number | undefined;
+const copyHeader = /^COPY (?:public\.)?(\w+) \(([^)]*)\) FROM stdin;$/;
+
+/** The value of `column` in the first row after a `COPY table (columns) FROM stdin;` line, by the column's name. */
+function copyValue(header: string, row: string | undefined, column: string): number | undefined {
+  const columns = copyHeader.exec(header)?.[2]?.split(',').map((name) => name.trim().replace(/^"|"$/g, ''));
+  const index = columns?.indexOf(column) ?? -1;
+  if (index < 0 || row === undefined || row === '\\.') return undefined;
+  const value = Number(row.split('\t')[index]);
+  return Number.isFinite(value) ? value : undefined;
 }
 
-function firstCopyValue(text: string, table: string, column: number): number | undefined {
+function firstCopyValue(text: string, table: string, column: string): number | undefined {
   const lines = text.split('\n');
-  const start = lines.findIndex((line) => line.startsWith(`COPY public.${table} `) || line.startsWith(`COPY ${table} `));
-  const row = start >= 0 ? lines[start + 1] : undefined;
-  if (!row || row === '\\.') return undefined;
-  const value = Number(row.split('\t')[column]);
-  return Number.isFinite(value) ? value : undefined;
+  const start = lines.findIndex((line) => copyHeader.exec(line)?.[1] === table);
+  return start >= 0 ? copyValue(lines[start]!, lines[start + 1], column) : undefined;
 }
 
 async function plainDumpSchema(file: string): Promise<SchemaState> {
   const state: SchemaState = { version: undefined, compatVersion: undefined };
   const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-  let reading: 'version' | 'compat' | undefined;
+  let header: string | undefined;
   for await (const line of lines) {
-    if (reading) {
-      const fields = line.split('\t');
-      if (reading === 'version') state.version = Number(fields[1]);
-      else state.compatVersion = Number(fields[0]);
-      reading = undefined;
+    if (header) {
+      if (copyHeader.exec(header)?.[1] === 'schema_version') state.version = copyValue(header, line, 'version');
+      else state.compatVersion = copyValue(header, line, 'compat_version');
+      header = undefined;
       if (state.version !== undefined && state.compatVersion !== undefined) break;
       continue;
     }
-    if (/^COPY (public\.)?schema_version /.test(line)) reading = 'version';
-    else if (/^COPY (public\.)?schema_compat_version /.test(line)) reading = 'compat';
+    const table = copyHeader.exec(line)?.[1];
+    if (table === 'schema_version' || table === 'schema_compat_version') header = line;
   }
   lines.close();
   return state;
@@ -46,8 +48,8 @@ async function plainDumpSchema(file: string): Promise<SchemaState> {
 
 export async function dumpSchemaState(dump: { format: DumpFormat; path: string }): Promise<SchemaState> {
   if (dump.format === 'plain-gzip') return plainDumpSchema(dump.path);
-  const version = firstCopyValue(await tableDataOfDump({ format: dump.format, path: dump.path }, 'schema_version'), 'schema_version', 1);
-  const compatVersion = firstCopyValue(await tableDataOfDump({ format: dump.format, path: dump.path }, 'schema_compat_version'), 'schema_compat_version', 0);
+  const version = firstCopyValue(await tableDataOfDump({ format: dump.format, path: dump.path }, 'schema_version'), 'schema_version', 'version');
+  const compatVersion = firstCopyValue(await tableDataOfDump({ format: dump.format, path: dump.path }, 'schema_compat_version'), 'schema_compat_version', 'compat_version');
   return { version, compatVersion };
 }
 

@@ -6,6 +6,8 @@ import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -79,9 +81,42 @@ export async function restoreDatabase(database: DatabaseAccess, dump: { format: 
     psql.once('error', reject);
     psql.once('exit', resolve);
   });
-  await pipeline(createReadStream(dump.path), createGunzip(), psql.stdin).catch(() => undefined);
+  await pipeline(createReadStream(dump.path), createGunzip(), withoutOwnersOrPrivileges(), psql.stdin).catch(() => undefined);
   const code = await exited;
   if (code !== 0) throw new Error(`psql failed: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+}
+
+const ownerOrPrivilege = /^(ALTER [A-Z ]+ .* OWNER TO .*|GRANT .*|REVOKE .*|ALTER DEFAULT PRIVILEGES .*);$/;
+
+/**
+ * A plain SQL dump without its `OWNER TO`, `GRANT` and `REVOKE` statements, as pg_restore's
+ * --no-owner --no-privileges does for the other formats: a self-hosted dump names roles (e.g.
+ * synapse_user) that do not exist here. Table data (between `COPY ... FROM stdin;` and `\.`)
+ * passes through untouched.
+ */
+export function withoutOwnersOrPrivileges(): Transform {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let inCopy = false;
+  const filter = (line: string): string => {
+    if (inCopy) {
+      if (line === '\\.') inCopy = false;
+      return line + '\n';
+    }
+    if (/^COPY .* FROM stdin;$/.test(line)) inCopy = true;
+    return ownerOrPrivilege.test(line) ? '' : line + '\n';
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const lines = (rest + decoder.write(chunk)).split('\n');
+      rest = lines.pop() ?? '';
+      done(null, lines.map(filter).join(''));
+    },
+    flush(done) {
+      rest += decoder.end();
+      done(null, rest === '' ? '' : filter(rest).slice(0, -1));
+    },
+  });
 }
 
 /** The data of one table in a dump, as pg_restore prints it (COPY text format). */

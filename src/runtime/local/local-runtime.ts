@@ -7,9 +7,11 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
 import { waitForHealth } from '../../synapse/synapse-http.ts';
-import type { DumpFormat, EdgeRoute, HostProcessState, HostRuntime, HostSpec } from '../runtime.ts';
+import { synapsePasswordHash } from '../../synapse/password-hash.ts';
+import type { DumpFormat, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, SchemaState, SynapseTooling } from '../runtime.ts';
 import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
+import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
 import {
   archiveDirectory, databaseBytes, directoryBytes, dumpDatabase, extractArchive, listArchive, mediaStripComponents, portSqliteDatabase, postgresServerVersion, restoreDatabase,
@@ -17,6 +19,7 @@ import {
   type DatabaseAccess,
 } from './host-archives.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
+import { synapseVersion } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
 
@@ -42,7 +45,8 @@ const processKey = (hostId: string) => `host:${hostId}`;
 /** A Synapse that exits this often while its build waits for it will not come up by itself. */
 const crashesBeforeGivingUp = 3;
 
-export class LocalRuntime implements HostRuntime {
+export class LocalRuntime implements HostRuntime, HostPortability, SynapseTooling {
+  readonly synapseVersion = synapseVersion;
   readonly #options: LocalRuntimeOptions;
   /** Unexpected exits per host since Homeport started, to stop waiting for a Synapse that cannot start. */
   readonly #crashes = new Map<string, number>();
@@ -224,5 +228,19 @@ export class LocalRuntime implements HostRuntime {
 
   async postgresVersion(): Promise<string> {
     return postgresServerVersion(this.#options.adminPool);
+  }
+
+  async installedSchemaVersion(): Promise<number> {
+    return installedSchemaVersion(this.#options.venvPython);
+  }
+
+  async databaseSchemaState(database: { format: DumpFormat | 'sqlite'; path: string }): Promise<SchemaState> {
+    return database.format === 'sqlite'
+      ? sqliteSchemaState(this.#options.venvPython, database.path)
+      : dumpSchemaState({ format: database.format, path: database.path });
+  }
+
+  async passwordHash(password: string, pepper: string): Promise<string> {
+    return synapsePasswordHash(this.#options.venvPython, password, pepper);
   }
 }

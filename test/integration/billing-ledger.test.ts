@@ -4,8 +4,8 @@
 // the period's end, gap-free invoice numbers, and the operator marking an invoice paid.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
-import { openHomeportDatabase } from '../support/host-admin.ts';
+import { HomeportProcess } from '../support/homeport-process.ts';
+import { assertProblem, createOperatorToken, withHomeportDb, type HomeportDb } from '../support/billing-tests.ts';
 
 type Body = Record<string, unknown>;
 interface Invoice { id: string; number: string; kind: string; status: string; subtotalMinor: number; discountMinor: number; taxMinor: number; totalMinor: number; couponCode: string | null; lines: { description: string; amountMinor: number; discountMinor: number; seats: number }[] }
@@ -20,29 +20,16 @@ describe('billing ledger', () => {
     // The billing check runs every minute, so a test can wait for a renewal.
     homeport = await HomeportProcess.create('bill', { HOMEPORT_BILLING_CHECK_MINUTES: '1', HOMEPORT_INVOICE_PREFIX: 'T-' });
     await homeport.start();
-    operator = (/^token (\S+)$/m.exec((await homeport.cli(['account', 'create', '--email', 'op@example.org', '--name', 'Op', '--operator', '--with-token'])).stdout) ?? [])[1]!;
-    assert.ok(operator);
+    operator = await createOperatorToken(homeport);
     customer = await homeport.createAccount('payer@example.org');
   });
   after(async () => {
     await homeport?.cleanup();
   });
 
-  async function sql<T>(action: (db: Awaited<ReturnType<typeof openHomeportDatabase>>['db']) => Promise<T>): Promise<T> {
-    const opened = await openHomeportDatabase(homeport);
-    try {
-      return await action(opened.db);
-    } finally {
-      await opened.close();
-    }
-  }
+  const sql = <T>(action: (db: HomeportDb) => Promise<T>): Promise<T> => withHomeportDb(homeport, action);
 
-  function problem(answer: { status: number; body: unknown }, status: number, detail: RegExp): Problem {
-    const body = answer.body as Problem;
-    assert.equal(answer.status, status, JSON.stringify(body));
-    assert.match(body.detail, detail);
-    return body;
-  }
+  const problem = assertProblem;
 
   async function createCoupon(body: Body): Promise<Body> {
     const created = await homeport.api<Body>('POST', '/api/v1/operator/coupons', { token: operator, body });

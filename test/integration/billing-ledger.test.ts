@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HomeportProcess } from '../support/homeport-process.ts';
+import { pdfToText } from '../support/pdf-text.ts';
 import { assertProblem, createOperatorToken, withHomeportDb, type HomeportDb } from '../support/billing-tests.ts';
 
 type Body = Record<string, unknown>;
@@ -97,6 +98,18 @@ describe('billing ledger', () => {
     assert.match(text, /Invoice T-\d{4}-000001/);
     assert.match(text, /coupon WELCOME20/);
     assert.match(text, /VAT 19%/);
+    const pdf = await fetch(`${homeport.apiUrl}/api/v1/billing/invoices/${first!.id}/pdf`, { headers: { authorization: `Bearer ${customer}` } });
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    assert.match(pdf.headers.get('content-disposition') ?? '', /attachment; filename="invoice-T-\d{4}-000001\.pdf"/);
+    const pdfText = await pdfToText(Buffer.from(await pdf.arrayBuffer()));
+    assert.match(pdfText, /Invoice T-\d{4}-000001/);
+    assert.match(pdfText, /Discount \(coupon WELCOME20\) +-€5\.00/);
+    assert.match(pdfText, /Total +€23\.80/);
+    const byOperator = await fetch(`${homeport.apiUrl}/api/v1/operator/invoices/${first!.id}/pdf`, { headers: { authorization: `Bearer ${operator}` } });
+    assert.equal(byOperator.status, 200);
+    const notHers = await fetch(`${homeport.apiUrl}/api/v1/operator/invoices/${first!.id}/pdf`, { headers: { authorization: `Bearer ${customer}` } });
+    assert.equal(notHers.status, 404, 'the operator route is not for customers');
   });
 
   test('an expired coupon and a used-up coupon are refused', async () => {

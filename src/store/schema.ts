@@ -441,7 +441,11 @@ export interface ImportsTable {
   verify_password_sealed: string | null;
   database_restored_at: Timestamp | null;
   created_at: CreatedAt;
+  /** subscription: the host is billed once the import succeeds; none: a complimentary host. */
+  billing: Generated<ImportBilling>;
 }
+
+export type ImportBilling = 'subscription' | 'none';
 
 export type ExportRow = Selectable<ExportsTable>;
 export type ImportRow = Selectable<ImportsTable>;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { isCurrencyCode } from './domain/billing/money.ts';
 import { euCountries, parseVatRates, type VatRates } from './domain/billing/tax.ts';
 import { isCountryCode } from './domain/account-details.ts';
+import { checkVatId } from './domain/vat-id.ts';
 
 export type TlsMode = 'internal' | 'acme';
 
@@ -123,6 +124,12 @@ export interface BillingConfig {
   checkMinutes: number;
   /** Card payment through Stripe; undefined when HOMEPORT_STRIPE_SECRET_KEY is not set (invoice payment only). */
   stripe: StripeConfig | undefined;
+  /** HOMEPORT_VIES_URL: the VIES REST API (https://ec.europa.eu/taxation_customs/vies/rest-api) asked about every VAT ID saved; unset: VAT IDs are format-checked only. */
+  viesUrl: string | undefined;
+  /** HOMEPORT_VIES_TIMEOUT_MS: how long a VIES check may take before it counts as VIES unavailable (default 10000). */
+  viesTimeoutMs: number;
+  /** HOMEPORT_VIES_REQUESTER_VAT_ID: the seller's own VAT ID, sent to VIES as the requester so that VIES answers a request identifier (the consultation number auditors ask for). */
+  viesRequesterVatId: string | undefined;
 }
 
 export interface StripeConfig {
@@ -331,7 +338,24 @@ function billingSettings(env: NodeJS.ProcessEnv, domain: string): BillingConfig 
     currency, sellerCountry, seller, vatRates: vatRates as VatRates, invoicePrefix,
     checkMinutes: positiveInteger(env, 'HOMEPORT_BILLING_CHECK_MINUTES', 15),
     stripe: stripeSettings(env),
+    viesUrl: env.HOMEPORT_VIES_URL ? viesBaseUrl(env.HOMEPORT_VIES_URL) : undefined,
+    viesTimeoutMs: positiveInteger(env, 'HOMEPORT_VIES_TIMEOUT_MS', 10_000),
+    viesRequesterVatId: viesRequester(env.HOMEPORT_VIES_REQUESTER_VAT_ID),
   };
+}
+
+/** The VIES REST API's base: an http(s) URL with its path (unlike httpUrl, which keeps the origin only). */
+function viesBaseUrl(raw: string): string {
+  const origin = httpUrl('HOMEPORT_VIES_URL', raw);
+  const url = new URL(raw);
+  return `${origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function viesRequester(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const check = checkVatId(raw);
+  if (!check.ok) throw new ConfigError(`HOMEPORT_VIES_REQUESTER_VAT_ID: ${check.reason}`);
+  return check.vatId;
 }
 
 function stripeSettings(env: NodeJS.ProcessEnv): StripeConfig | undefined {

@@ -57,6 +57,8 @@ const statusOf: Record<ErrorCode, number> = {
   'coupon-exists': 409,
   'invoice-not-payable': 409,
   'webhook-signature-invalid': 400,
+  'vat-id-unknown': 422,
+  'vies-unavailable': 503,
 };
 
 export const Problem = Type.Object(

@@ -3,17 +3,27 @@ import { formatMoney } from '../domain/billing/money.ts';
 import type { InvoiceLineRow, InvoiceParty, InvoiceRow } from '../store/schema.ts';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-const day = (date: Date | string) => new Date(date).toISOString().slice(0, 10);
+export const day = (date: Date | string) => new Date(date).toISOString().slice(0, 10);
+
+/** The payment state as an invoice prints it (HTML, PDF and the invoice mail). */
+export function invoiceStatusText(invoice: InvoiceRow): string {
+  return invoice.status === 'paid' ? `Paid ${invoice.paid_at ? day(invoice.paid_at) : ''}`.trim() : invoice.payment_method === 'invoice' ? 'Due: please pay by bank transfer, quoting the invoice number.' : 'Open';
+}
+
+/** A party's lines as an invoice prints them: company, name, address, VAT ID. */
+export function partyLines(who: InvoiceParty): string[] {
+  return [who.companyName, who.name, ...who.address, who.vatId ? `VAT ID ${who.vatId}` : null].filter((line): line is string => typeof line === 'string' && line !== '');
+}
 
 function party(title: string, who: InvoiceParty): string {
-  const lines = [who.companyName, who.name, ...who.address, who.vatId ? `VAT ID ${who.vatId}` : null].filter((line): line is string => typeof line === 'string' && line !== '');
+  const lines = partyLines(who);
   return `<section><h2>${title}</h2>${lines.map((line) => `<div>${escape(line)}</div>`).join('')}</section>`;
 }
 
 export function renderInvoiceHtml(invoice: InvoiceRow, lines: InvoiceLineRow[]): string {
   const money = (minor: string | number) => escape(formatMoney(Number(minor), invoice.currency));
   const rows = lines.map((line) => `<tr><td>${escape(line.description)}</td><td class="n">${money(line.amount_minor)}</td><td class="n">${Number(line.discount_minor) > 0 ? `−${money(line.discount_minor)}` : ''}</td></tr>`).join('');
-  const status = invoice.status === 'paid' ? `Paid ${invoice.paid_at ? day(invoice.paid_at) : ''}` : invoice.payment_method === 'invoice' ? 'Due: please pay by bank transfer, quoting the invoice number.' : 'Open';
+  const status = invoiceStatusText(invoice);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Invoice ${escape(invoice.number)}</title>
 <style>body{font:14px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}table{width:100%;border-collapse:collapse}td,th{padding:.3rem;border-bottom:1px solid #ddd;text-align:left}.n{text-align:right}.parties{display:flex;gap:4rem}</style>

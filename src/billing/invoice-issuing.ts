@@ -20,8 +20,10 @@ export function sellerOf(billing: BillingConfig): InvoiceParty {
   return { name, address };
 }
 
+/** With VIES configured, only a VAT ID VIES confirmed counts for reverse charge (one saved before VIES was configured does not). */
 export function taxFor(account: Account, billing: BillingConfig): TaxTreatment {
-  return taxTreatment({ country: account.billing_country ?? billing.sellerCountry, vatId: account.vat_id }, billing.sellerCountry, billing.vatRates);
+  const vatId = billing.viesUrl !== undefined && account.vies_vat_id !== account.vat_id ? null : account.vat_id;
+  return taxTreatment({ country: account.billing_country ?? billing.sellerCountry, vatId }, billing.sellerCountry, billing.vatRates);
 }
 
 export async function accountCoupon(db: Db, account: Account): Promise<Coupon | null> {

@@ -15,6 +15,9 @@ import { insertSubscription } from '../store/subscriptions.ts';
 import { askStripe } from './card-collection.ts';
 import { issueInvoice, priceLines } from './invoice-issuing.ts';
 
+/** What pricing and recording a purchase need of Homeport's context. */
+export type BillingContext = Pick<HomeportContext, 'config' | 'db' | 'sizes' | 'logger' | 'cardPayments'>;
+
 export interface PurchasePlan {
   account: Account;
   size: Size;
@@ -40,7 +43,7 @@ export function choosePaymentMethod(context: HomeportContext, account: Account, 
 }
 
 /** The first month of a host for this account: its period, and its line priced with the account's coupon and tax. */
-export async function pricePurchase(context: HomeportContext, account: Account, input: { label: string; size: Size; seats: number; now: Date }): Promise<{ period: BillingPeriod; totals: InvoiceTotals }> {
+export async function pricePurchase(context: BillingContext, account: Account, input: { label: string; size: Size; seats: number; now: Date }): Promise<{ period: BillingPeriod; totals: InvoiceTotals }> {
   const period = periodStartingAt(input.now);
   const totals = await priceLines(context.db, context.config.billing, account, [{
     description: periodLineDescription(input.size, input.label, input.seats, period),
@@ -78,7 +81,7 @@ export async function lockAccountForPurchase(trx: Db, accountId: string): Promis
   await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().execute();
 }
 
-export async function recordPurchase(trx: Db, context: HomeportContext, plan: PurchasePlan, host: HostRow, charge: CardChargeRow | undefined): Promise<InvoiceRow> {
+export async function recordPurchase(trx: Db, context: BillingContext, plan: PurchasePlan, host: HostRow, charge: CardChargeRow | undefined): Promise<InvoiceRow> {
   const subscription = await insertSubscription(trx, {
     accountId: plan.account.id,
     hostId: host.id,

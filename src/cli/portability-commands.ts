@@ -154,7 +154,8 @@ export function registerPortabilityCommands(program: Command): void {
     .option('--passphrase-file <file>', "a file holding an encrypted export's passphrase")
     .option('--client-domain <domain>', 'where clients reach the host, when the server name is not <label>.<base domain>')
     .option('--wait', 'follow the import until it ends')
-    .action(async (options: { from: string; label: string; account: string; size: string; seats: number; verifyUser: string; verifyPasswordFile: string; passphraseFile?: string; clientDomain?: string; wait?: boolean }, command: Command) => {
+    .option('--no-billing', 'a complimentary host: no subscription, no invoices (by default the account is billed once the import succeeds)')
+    .action(async (options: { from: string; label: string; account: string; size: string; seats: number; verifyUser: string; verifyPasswordFile: string; passphraseFile?: string; clientDomain?: string; wait?: boolean; billing: boolean }, command: Command) => {
       const api = apiForCommand(command);
       const body: Record<string, unknown> = {
         from: resolve(options.from), label: options.label, accountEmail: options.account, size: options.size, seats: options.seats,
@@ -162,6 +163,7 @@ export function registerPortabilityCommands(program: Command): void {
       };
       if (options.passphraseFile) body.passphrase = await secretFromFile(options.passphraseFile);
       if (options.clientDomain) body.clientDomain = options.clientDomain;
+      if (!options.billing) body.billing = 'none';
       const imported = await api.request<{ host: { id: string; label: string; serverName: string }; job: { id: string } }>('POST', '/api/v1/operator/imports', body);
       print(`importing ${imported.host.serverName} as host ${imported.host.label} (${imported.host.id}), job ${imported.job.id}`);
       if (options.wait) await follow(api, imported.job.id, '/api/v1/operator/jobs');

@@ -52,7 +52,9 @@ export type ErrorCode =
   | 'coupon-not-applicable'
   | 'coupon-exists'
   | 'invoice-not-payable'
-  | 'webhook-signature-invalid';
+  | 'webhook-signature-invalid'
+  | 'vat-id-unknown'
+  | 'vies-unavailable';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

@@ -1,8 +1,8 @@
 // Imports of hosts as stored: the plan, the sealed passphrase and check password, and progress.
 import type { Db } from './database.ts';
-import type { ImportRow } from './schema.ts';
+import type { ImportBilling, ImportRow } from './schema.ts';
 
-export async function insertImport(db: Db, values: { id: string; hostId: string; jobId: string; sourceDir: string; sourceKind: string; plan: Record<string, unknown>; passphraseSealed: string | null; verifyUser: string; verifyPasswordSealed: string }): Promise<ImportRow> {
+export async function insertImport(db: Db, values: { id: string; hostId: string; jobId: string; sourceDir: string; sourceKind: string; plan: Record<string, unknown>; passphraseSealed: string | null; verifyUser: string; verifyPasswordSealed: string; billing?: ImportBilling }): Promise<ImportRow> {
   return db.insertInto('imports').values({
     id: values.id,
     host_id: values.hostId,
@@ -14,6 +14,7 @@ export async function insertImport(db: Db, values: { id: string; hostId: string;
     verify_user: values.verifyUser,
     verify_password_sealed: values.verifyPasswordSealed,
     database_restored_at: null,
+    billing: values.billing ?? 'subscription',
   }).returningAll().executeTakeFirstOrThrow();
 }
 

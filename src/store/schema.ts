@@ -41,6 +41,13 @@ export interface AccountsTable {
   coupon_id: string | null;
   coupon_applied_at: Timestamp | null;
   first_purchase_at: Timestamp | null;
+  /** The VAT ID VIES last confirmed, with the evidence of that check (null: never checked, or changed since). */
+  vies_vat_id: string | null;
+  vies_checked_at: Timestamp | null;
+  vies_request_date: string | null;
+  vies_request_identifier: string | null;
+  vies_name: string | null;
+  vies_address: string | null;
 }
 
 export interface SessionsTable {
@@ -108,6 +115,7 @@ export interface CapturedMailTable {
   recipient: string;
   subject: string;
   text: string;
+  attachments: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface ApiTokensTable {
@@ -331,6 +339,8 @@ export interface InvoicesTable {
   coupon_code: string | null;
   buyer: ColumnType<InvoiceParty, string, string>;
   seller: ColumnType<InvoiceParty, string, string>;
+  /** When the invoice mail went out; null until then (each invoice is mailed once). */
+  mailed_at: Timestamp | null;
 }
 
 export interface InvoiceLinesTable {
@@ -431,7 +441,11 @@ export interface ImportsTable {
   verify_password_sealed: string | null;
   database_restored_at: Timestamp | null;
   created_at: CreatedAt;
+  /** subscription: the host is billed once the import succeeds; none: a complimentary host. */
+  billing: Generated<ImportBilling>;
 }
+
+export type ImportBilling = 'subscription' | 'none';
 
 export type ExportRow = Selectable<ExportsTable>;
 export type ImportRow = Selectable<ImportsTable>;

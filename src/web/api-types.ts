@@ -72,6 +72,8 @@ export interface OperatorAccount {
   suspendedAt: string | null;
   createdAt: string;
   invoicePaymentEnabled: boolean;
+  vatId: string | null;
+  viesCheck: { vatId: string; current: boolean; checkedAt: string; requestDate: string | null; requestIdentifier: string | null; name: string | null; address: string | null } | null;
 }
 
 export interface OperatorHost {

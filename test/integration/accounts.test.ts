@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
-import { openHomeportDatabase } from '../support/host-admin.ts';
+import { assertProblem, withHomeportDb, type HomeportDb } from '../support/billing-tests.ts';
 import { PanelClient } from '../support/panel-client.ts';
 
 type Body = Record<string, unknown>;
@@ -23,14 +23,7 @@ describe('customer accounts', () => {
     await homeport?.cleanup();
   });
 
-  async function sql<T>(action: (db: Awaited<ReturnType<typeof openHomeportDatabase>>['db']) => Promise<T>): Promise<T> {
-    const opened = await openHomeportDatabase(homeport);
-    try {
-      return await action(opened.db);
-    } finally {
-      await opened.close();
-    }
-  }
+  const sql = <T>(action: (db: HomeportDb) => Promise<T>): Promise<T> => withHomeportDb(homeport, action);
 
   /** The link token of the newest captured mail to an address, read through the operator API. */
   async function mailedToken(to: string, subject: RegExp): Promise<string> {
@@ -55,13 +48,6 @@ describe('customer accounts', () => {
     const verified = await client.request('POST', '/api/v1/email-verifications', { body: { token: await mailedToken(email, /Verify/) } });
     assert.equal(verified.status, 200);
     return client;
-  }
-
-  function assertProblem(answer: { status: number; body: unknown }, status: number, detail: RegExp): Problem {
-    const problem = answer.body as Problem;
-    assert.equal(answer.status, status, JSON.stringify(problem));
-    assert.match(problem.detail, detail);
-    return problem;
   }
 
   test('the first start creates an operator whose one-time password is printed once and must be changed', async () => {

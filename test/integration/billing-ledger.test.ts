@@ -4,8 +4,9 @@
 // the period's end, gap-free invoice numbers, and the operator marking an invoice paid.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
-import { openHomeportDatabase } from '../support/host-admin.ts';
+import { HomeportProcess } from '../support/homeport-process.ts';
+import { pdfToText } from '../support/pdf-text.ts';
+import { assertProblem, createOperatorToken, withHomeportDb, type HomeportDb } from '../support/billing-tests.ts';
 
 type Body = Record<string, unknown>;
 interface Invoice { id: string; number: string; kind: string; status: string; subtotalMinor: number; discountMinor: number; taxMinor: number; totalMinor: number; couponCode: string | null; lines: { description: string; amountMinor: number; discountMinor: number; seats: number }[] }
@@ -20,29 +21,16 @@ describe('billing ledger', () => {
     // The billing check runs every minute, so a test can wait for a renewal.
     homeport = await HomeportProcess.create('bill', { HOMEPORT_BILLING_CHECK_MINUTES: '1', HOMEPORT_INVOICE_PREFIX: 'T-' });
     await homeport.start();
-    operator = (/^token (\S+)$/m.exec((await homeport.cli(['account', 'create', '--email', 'op@example.org', '--name', 'Op', '--operator', '--with-token'])).stdout) ?? [])[1]!;
-    assert.ok(operator);
+    operator = await createOperatorToken(homeport);
     customer = await homeport.createAccount('payer@example.org');
   });
   after(async () => {
     await homeport?.cleanup();
   });
 
-  async function sql<T>(action: (db: Awaited<ReturnType<typeof openHomeportDatabase>>['db']) => Promise<T>): Promise<T> {
-    const opened = await openHomeportDatabase(homeport);
-    try {
-      return await action(opened.db);
-    } finally {
-      await opened.close();
-    }
-  }
+  const sql = <T>(action: (db: HomeportDb) => Promise<T>): Promise<T> => withHomeportDb(homeport, action);
 
-  function problem(answer: { status: number; body: unknown }, status: number, detail: RegExp): Problem {
-    const body = answer.body as Problem;
-    assert.equal(answer.status, status, JSON.stringify(body));
-    assert.match(body.detail, detail);
-    return body;
-  }
+  const problem = assertProblem;
 
   async function createCoupon(body: Body): Promise<Body> {
     const created = await homeport.api<Body>('POST', '/api/v1/operator/coupons', { token: operator, body });
@@ -110,6 +98,18 @@ describe('billing ledger', () => {
     assert.match(text, /Invoice T-\d{4}-000001/);
     assert.match(text, /coupon WELCOME20/);
     assert.match(text, /VAT 19%/);
+    const pdf = await fetch(`${homeport.apiUrl}/api/v1/billing/invoices/${first!.id}/pdf`, { headers: { authorization: `Bearer ${customer}` } });
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    assert.match(pdf.headers.get('content-disposition') ?? '', /attachment; filename="invoice-T-\d{4}-000001\.pdf"/);
+    const pdfText = await pdfToText(Buffer.from(await pdf.arrayBuffer()));
+    assert.match(pdfText, /Invoice T-\d{4}-000001/);
+    assert.match(pdfText, /Discount \(coupon WELCOME20\) +-€5\.00/);
+    assert.match(pdfText, /Total +€23\.80/);
+    const byOperator = await fetch(`${homeport.apiUrl}/api/v1/operator/invoices/${first!.id}/pdf`, { headers: { authorization: `Bearer ${operator}` } });
+    assert.equal(byOperator.status, 200);
+    const notHers = await fetch(`${homeport.apiUrl}/api/v1/operator/invoices/${first!.id}/pdf`, { headers: { authorization: `Bearer ${customer}` } });
+    assert.equal(notHers.status, 404, 'the operator route is not for customers');
   });
 
   test('an expired coupon and a used-up coupon are refused', async () => {

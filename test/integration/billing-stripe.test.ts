@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
-import { openHomeportDatabase } from '../support/host-admin.ts';
+import { withHomeportDb, type HomeportDb } from '../support/billing-tests.ts';
 import { declinedCard, startStripeMock, type StripeMock } from '../support/stripe-mock.ts';
 
 type Body = Record<string, unknown>;
@@ -38,14 +38,7 @@ describe('card payment through Stripe', () => {
     await stripe?.stop();
   });
 
-  async function sql<T>(action: (db: Awaited<ReturnType<typeof openHomeportDatabase>>['db']) => Promise<T>): Promise<T> {
-    const opened = await openHomeportDatabase(homeport);
-    try {
-      return await action(opened.db);
-    } finally {
-      await opened.close();
-    }
-  }
+  const sql = <T>(action: (db: HomeportDb) => Promise<T>): Promise<T> => withHomeportDb(homeport, action);
 
   async function saveCard(paymentMethodId: string): Promise<Body> {
     const saved = await homeport.api<Body>('POST', '/api/v1/billing/card', { token, body: { paymentMethodId } });

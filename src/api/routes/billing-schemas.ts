@@ -52,6 +52,16 @@ export function billingView(overview: BillingOverview): Static<typeof Billing> {
 
 const Line = Type.Object({ description: Type.String(), size: Type.String(), seats: Type.Integer(), unitPriceMinor: Type.Integer(), amountMinor: Type.Integer(), discountMinor: Type.Integer() });
 
+/** The tax and totals a quote and an invoice both show. */
+const taxAndTotals = {
+  taxRatePercent: Type.Number(),
+  taxMinor: Type.Integer(),
+  totalMinor: Type.Integer(),
+  reverseCharge: Type.Boolean(),
+  taxNote: Nullable(Type.String()),
+  couponCode: Nullable(Type.String()),
+};
+
 export const Quote = Type.Object({
   currency: Type.String(),
   paymentMethod: Nullable(PaymentMethod),
@@ -59,12 +69,7 @@ export const Quote = Type.Object({
   subtotalMinor: Type.Integer(),
   discountMinor: Type.Integer(),
   netMinor: Type.Integer(),
-  taxRatePercent: Type.Number(),
-  taxMinor: Type.Integer(),
-  totalMinor: Type.Integer(),
-  reverseCharge: Type.Boolean(),
-  taxNote: Nullable(Type.String()),
-  couponCode: Nullable(Type.String()),
+  ...taxAndTotals,
 });
 
 export function quoteView(quote: InvoiceTotals & { paymentMethod: 'card' | 'invoice' | null; currency: string }): Static<typeof Quote> {
@@ -98,12 +103,7 @@ export const InvoiceSummary = Type.Object({
   paymentError: Nullable(Type.String()),
   subtotalMinor: Type.Integer(),
   discountMinor: Type.Integer(),
-  taxRatePercent: Type.Number(),
-  taxMinor: Type.Integer(),
-  totalMinor: Type.Integer(),
-  reverseCharge: Type.Boolean(),
-  taxNote: Nullable(Type.String()),
-  couponCode: Nullable(Type.String()),
+  ...taxAndTotals,
   accountEmail: Type.Optional(Type.String()),
 });
 

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { billingOverview, quoteHost } from '../../billing/billing-overview.ts';
 import { beginCardSetup, saveCard } from '../../billing/card-setup.ts';
 import { applyCoupon } from '../../billing/coupons.ts';
+import { accountInvoicePdf } from '../../billing/invoice-documents.ts';
 import { renderInvoiceHtml } from '../../billing/invoice-html.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { findAccountInvoice, invoiceLines, listAccountInvoices } from '../../store/invoices.ts';
@@ -80,6 +81,13 @@ export function billingRoutes(context: HomeportContext): FastifyPluginAsyncTypeb
       const html = renderInvoiceHtml(invoice, await invoiceLines(context.db, invoice.id));
       if (request.query.download) reply.header('content-disposition', `attachment; filename="invoice-${invoice.number}.html"`);
       return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(html);
+    });
+
+    app.get('/billing/invoices/:id/pdf', {
+      schema: { ...base, summary: 'One invoice as a PDF document (a download)', params: InvoiceParams },
+    }, async (request, reply) => {
+      const { fileName, pdf } = await accountInvoicePdf(context.db, requireAccount(request).id, request.params.id);
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).send(pdf);
     });
   };
 }

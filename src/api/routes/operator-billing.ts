@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createCoupon, expireCouponNow } from '../../billing/coupons.ts';
+import { operatorInvoicePdf } from '../../billing/invoice-documents.ts';
 import { markInvoicePaidByOperator, setInvoicePayment } from '../../billing/invoice-payment.ts';
 import { raiseSeatsForCustomer } from '../../billing/operator-seats.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
@@ -36,6 +37,13 @@ export function operatorBillingRoutes(context: HomeportContext): FastifyPluginAs
         response: { 200: Type.Object({ invoices: Type.Array(InvoiceSummary) }), 400: Problem, 404: Problem },
       },
     }, async (request) => ({ invoices: (await listAllInvoices(context.db, { status: request.query.status, limit: request.query.limit ?? 100 })).map(invoiceSummaryView) }));
+
+    app.get('/invoices/:id/pdf', {
+      schema: { ...base, summary: "A customer's invoice as a PDF document (a download)", params: IdParams },
+    }, async (request, reply) => {
+      const { fileName, pdf } = await operatorInvoicePdf(context.db, request.params.id);
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).send(pdf);
+    });
 
     app.post('/invoices/:id/paid', {
       schema: { ...base, summary: 'Mark an invoice paid (the bank transfer arrived)', params: IdParams, response: { 200: InvoiceSummary, 400: Problem, 404: Problem, 409: Problem } },

@@ -22,6 +22,7 @@ const ImportBody = Type.Object(
     verifyUser: Type.String({ minLength: 1, maxLength: 255, description: 'A user of the imported server (localpart or full Matrix ID) whose login proves the import' }),
     verifyPassword: Type.String({ minLength: 1, maxLength: 1024 }),
     clientDomain: Type.Optional(Type.String({ maxLength: 300, description: 'Where clients reach the host when the server name is not <label>.<base domain>' })),
+    billing: Type.Optional(Type.Union([Type.Literal('subscription'), Type.Literal('none')], { description: "subscription (default): once the import succeeds the account's subscription for the host starts, its first invoice issued like a purchase's (a card is charged by the billing check, invoice payment gets an open invoice); none: a complimentary host" })),
   },
   { additionalProperties: false },
 );

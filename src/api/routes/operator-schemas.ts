@@ -16,6 +16,16 @@ export const OperatorAccount = Type.Object({
   suspendedAt: NullableTime,
   createdAt: Type.String({ format: 'date-time' }),
   invoicePaymentEnabled: Type.Boolean(),
+  vatId: Type.Union([Type.String(), Type.Null()]),
+  viesCheck: Type.Union([Type.Object({
+    vatId: Type.String(),
+    current: Type.Boolean({ description: 'Whether this check is of the VAT ID the account has now' }),
+    checkedAt: Type.String({ format: 'date-time' }),
+    requestDate: Type.Union([Type.String(), Type.Null()]),
+    requestIdentifier: Type.Union([Type.String(), Type.Null()]),
+    name: Type.Union([Type.String(), Type.Null()]),
+    address: Type.Union([Type.String(), Type.Null()]),
+  }, { description: "The last successful VIES check of the account's VAT ID: the evidence for reverse charge" }), Type.Null()]),
 });
 
 export function operatorAccountView(account: Account): Static<typeof OperatorAccount> {
@@ -30,6 +40,16 @@ export function operatorAccountView(account: Account): Static<typeof OperatorAcc
     suspendedAt: iso(account.suspended_at),
     createdAt: iso(account.created_at)!,
     invoicePaymentEnabled: account.invoice_payment_enabled,
+    vatId: account.vat_id,
+    viesCheck: account.vies_vat_id === null || account.vies_checked_at === null ? null : {
+      vatId: account.vies_vat_id,
+      current: account.vies_vat_id === account.vat_id,
+      checkedAt: iso(account.vies_checked_at)!,
+      requestDate: account.vies_request_date,
+      requestIdentifier: account.vies_request_identifier,
+      name: account.vies_name,
+      address: account.vies_address,
+    },
   };
 }
 

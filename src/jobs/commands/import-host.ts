@@ -14,7 +14,7 @@ import { insertImport } from '../../store/imports.ts';
 import { storeHostSecrets } from '../../store/host-secrets.ts';
 import { insertHost } from '../../store/hosts.ts';
 import { createJob } from '../../store/jobs.ts';
-import type { HostRow, ImportRow, JobRow } from '../../store/schema.ts';
+import type { HostRow, ImportBilling, ImportRow, JobRow } from '../../store/schema.ts';
 import { hostJobs } from '../host-jobs.ts';
 import type { HomeportContext } from '../job-context.ts';
 import { assertDiskRoom, inspectImportSource, type ImportSource } from '../portability/import-source.ts';
@@ -34,6 +34,8 @@ export interface ImportHostInput {
   verifyPassword: string;
   /** Needed when the server name is not `<label>.<base domain>`: where clients reach the host. */
   clientDomain?: string;
+  /** subscription (default): the account is billed for the host once the import succeeds; none: complimentary. */
+  billing?: ImportBilling;
 }
 
 async function inspect(context: HomeportContext, input: ImportHostInput): Promise<ImportSource> {
@@ -89,10 +91,11 @@ export async function importHost(context: HomeportContext, operatorId: string, i
       passphraseSealed: input.passphrase ? context.box.seal(importSecretPurpose(importId, 'passphrase'), input.passphrase) : null,
       verifyUser: input.verifyUser,
       verifyPasswordSealed: context.box.seal(importSecretPurpose(importId, 'verify-password'), input.verifyPassword),
+      billing: input.billing,
     });
     await recordAudit(trx, {
       actorAccountId: operatorId, actor: 'operator', action: 'host.import', hostId: host.id,
-      details: { label: host.label, serverName, from: input.from, kind: source.plan.kind, account: account.email },
+      details: { label: host.label, serverName, from: input.from, kind: source.plan.kind, account: account.email, billing: row.billing },
     });
     return { host, job, import: row };
   });

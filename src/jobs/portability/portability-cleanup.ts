@@ -3,6 +3,7 @@
 // retention has passed (a scheduled job at each export's expiry).
 import { rm } from 'node:fs/promises';
 import type { Task } from 'graphile-worker';
+import { startImportedHostBilling } from '../../billing/imported-host-billing.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { expiredExports, findExport, findExportOfJob, setExportStatus } from '../../store/exports.ts';
 import { findImportOfJob, updateImport } from '../../store/imports.ts';
@@ -24,6 +25,7 @@ export async function finishImport(context: HomeportContext, hostId: string, job
   const row = await findImportOfJob(context.db, jobId);
   if (row) await rm(importWorkDir(context, row.id), { recursive: true, force: true });
   await recordAudit(context.db, { actorAccountId: null, actor: 'homeport', action: 'host.imported', hostId });
+  await startImportedHostBilling(context, hostId, row?.billing ?? 'subscription');
 }
 
 export async function forgetFailedImport(context: HomeportContext, hostId: string, jobId: string): Promise<void> {

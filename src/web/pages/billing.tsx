@@ -92,7 +92,8 @@ function InvoiceTable({ invoices }: { invoices: InvoiceSummary[] }) {
             <td data-label="Status">{invoice.status === 'paid' ? 'Paid' : invoice.paymentMethod === 'invoice' ? 'Due by bank transfer' : `Open${invoice.paymentError ? `: ${invoice.paymentError}` : ''}`}</td>
             <td>
               <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/html`} target="_blank" rel="noopener">View</a>{' · '}
-              <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/html?download=true`} download>Download</a>
+              <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/html?download=true`} download>Download</a>{' · '}
+              <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/pdf`} download>PDF</a>
             </td>
           </tr>
         ))}

@@ -32,13 +32,14 @@ export function OperatorAccountsPage() {
       <ProblemBanner problem={accounts.problem ?? suspend.problem ?? invoicePayment.problem} />
       {!accounts.data ? <Loading /> : accounts.data.accounts.length === 0 ? <EmptyState title="No accounts match" /> : (
         <table>
-          <thead><tr><th>Email</th><th>Name</th><th>Company</th><th>Verified</th><th>2FA</th><th>Created</th><th>Invoice payment</th><th>State</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <thead><tr><th>Email</th><th>Name</th><th>Company</th><th>VAT ID</th><th>Verified</th><th>2FA</th><th>Created</th><th>Invoice payment</th><th>State</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {accounts.data.accounts.map((account) => (
               <tr key={account.id} data-account={account.email}>
                 <td data-label="Email">{account.email}{account.isOperator && <span className="badge">operator</span>}</td>
                 <td data-label="Name">{account.name}</td>
                 <td data-label="Company">{account.companyName ?? '–'}</td>
+                <td data-label="VAT ID"><VatIdCell account={account} /></td>
                 <td data-label="Verified">{account.emailVerified ? 'Yes' : 'No'}</td>
                 <td data-label="2FA">{account.twoFactorEnabled ? 'On' : 'Off'}</td>
                 <td data-label="Created">{formatDate(account.createdAt)}</td>
@@ -60,5 +61,20 @@ export function OperatorAccountsPage() {
         </table>
       )}
     </section>
+  );
+}
+
+/** The VAT ID and the evidence of its last VIES check (date, request identifier, the name VIES returned). */
+function VatIdCell({ account }: { account: OperatorAccount }) {
+  const check = account.viesCheck;
+  if (!account.vatId) return <>–</>;
+  if (!check || !check.current) return <>{account.vatId} <span className="badge">not checked with VIES</span></>;
+  return (
+    <>
+      {account.vatId} <span className="badge">VIES: valid</span>
+      <div className="muted" data-vies-check>
+        Checked {check.requestDate ?? formatDate(check.checkedAt)}{check.requestIdentifier ? `, request ${check.requestIdentifier}` : ''}{check.name ? `, registered to ${check.name}` : ''}
+      </div>
+    </>
   );
 }

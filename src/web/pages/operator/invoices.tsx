@@ -34,7 +34,10 @@ export function OperatorInvoicesPage() {
                 <td data-label="Total">{formatMoney(invoice.totalMinor, invoice.currency)}</td>
                 <td data-label="Paid by">{invoice.paymentMethod === 'card' ? 'Card' : 'Bank transfer'}</td>
                 <td data-label="Status">{invoice.status === 'paid' ? `Paid ${formatDate(invoice.paidAt)}` : `Open${invoice.paymentError ? `: ${invoice.paymentError}` : ''}`}</td>
-                <td>{invoice.status === 'open' && <ConfirmButton label="Mark paid" question={`The payment for ${invoice.number} has arrived?`} confirmLabel="Mark as paid" busy={markPaid.busy} onConfirm={() => void markPaid.run(invoice.id)} />}</td>
+                <td>
+                  <a href={`/api/v1/operator/invoices/${seg(invoice.id)}/pdf`} download>PDF</a>{' '}
+                  {invoice.status === 'open' && <ConfirmButton label="Mark paid" question={`The payment for ${invoice.number} has arrived?`} confirmLabel="Mark as paid" busy={markPaid.busy} onConfirm={() => void markPaid.run(invoice.id)} />}
+                </td>
               </tr>
             ))}
           </tbody>

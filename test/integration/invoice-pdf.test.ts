@@ -1,0 +1,76 @@
+// Invoice PDFs, read back with a real PDF parser (pdftotext from poppler-utils): an invoice issued
+// in a real PostgreSQL (a reverse-charge buyer with a coupon; a consumer paying VAT) rendered by
+// the same service the API's download uses; the text must carry the number, both parties, the
+// lines, the coupon's discount, the VAT or the reverse-charge note, and the totals as money.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { accountInvoicePdf } from '../../src/billing/invoice-documents.ts';
+import { invoiceTotals } from '../../src/domain/billing/invoice-totals.ts';
+import { reverseChargeNote, taxTreatment } from '../../src/domain/billing/tax.ts';
+import { migrate, openDatabase, type OpenedDatabase } from '../../src/store/database.ts';
+import { insertInvoice } from '../../src/store/invoices.ts';
+import { pdfToText } from '../support/pdf-text.ts';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
+
+let postgres: ThrowawayPostgres;
+let opened: OpenedDatabase;
+
+before(async () => {
+  postgres = await startThrowawayPostgres();
+  opened = openDatabase(`postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres`, 4);
+  await migrate(opened.db);
+});
+after(async () => {
+  await opened?.close();
+  await postgres?.stop();
+});
+
+const pdfText = pdfToText;
+
+const seller = { name: 'Homeport GmbH', address: ['Teststraße 1', '10115 Berlin', 'VAT ID DE123456789'] };
+const at = new Date(Date.UTC(2026, 10, 29));
+const period = { start: at, end: new Date(Date.UTC(2026, 11, 29)) };
+const line = (amountMinor: number, seats: number) => ({ description: `Starter host "chat", ${seats} seats, 2026-11-29 to 2026-12-29`, size: 'starter', seats, unitPriceMinor: amountMinor / seats, amountMinor, periodIndex: 0, wholePeriod: true });
+
+test('a reverse-charge invoice with a coupon: number, parties, discount, the legal note and the totals', async () => {
+  const account = await opened.db.insertInto('accounts').values({ email: 'rc@example.org', name: 'Zoë Martin' }).returning('id').executeTakeFirstOrThrow();
+  const tax = taxTreatment({ country: 'FR', vatId: 'FR40303265045' }, 'DE', { DE: 1900, FR: 2000 });
+  const coupon = { code: 'WELCOME20', discount: { kind: 'percent' as const, basisPoints: 2000 }, duration: { kind: 'forever' as const }, sizes: [] };
+  const totals = invoiceTotals([line(123_450, 25)], coupon, tax);
+  const invoice = await insertInvoice(opened.db, {
+    accountId: account.id, subscriptionId: null, kind: 'purchase', prefix: 'PDF-', issuedAt: at, period, currency: 'EUR', paymentMethod: 'invoice', totals,
+    buyer: { name: 'Zoë Martin', companyName: 'Société Exemple SA', vatId: 'FR40303265045', address: ['1 Rue de Rivoli', '75001 Paris', 'FR'] }, seller, paid: false,
+  });
+  const { fileName, pdf } = await accountInvoicePdf(opened.db, account.id, invoice.id);
+  assert.equal(fileName, 'invoice-PDF-2026-000001.pdf');
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  const text = await pdfText(pdf);
+  assert.match(text, /Invoice PDF-2026-000001/);
+  assert.match(text, /Issued 2026-11-29 · period 2026-11-29 to 2026-12-29 · Due: please pay by bank transfer/);
+  for (const party of ['Homeport GmbH', 'Teststraße 1', 'Société Exemple SA', 'Zoë Martin', '75001 Paris', 'VAT ID FR40303265045']) assert.ok(text.includes(party), `${party} in:\n${text}`);
+  assert.match(text, /Starter host "chat", 25 seats.*€1,234\.50 +-€246\.90/);
+  assert.match(text, /Subtotal +€1,234\.50/);
+  assert.match(text, /Discount \(coupon WELCOME20\) +-€246\.90/);
+  assert.match(text, /VAT 0% +€0\.00/);
+  assert.match(text, /Total +€987\.60/);
+  assert.ok(text.replace(/\s+/g, ' ').includes(reverseChargeNote), `the reverse-charge note in:\n${text}`);
+
+  const other = await opened.db.insertInto('accounts').values({ email: 'other@example.org', name: 'Other' }).returning('id').executeTakeFirstOrThrow();
+  await assert.rejects(accountInvoicePdf(opened.db, other.id, invoice.id), /does not exist/, "another account's invoice is not found");
+});
+
+test('a consumer invoice in yen, paid: VAT charged, no discount line, no reverse-charge note', async () => {
+  const account = await opened.db.insertInto('accounts').values({ email: 'jp@example.org', name: 'Consumer' }).returning('id').executeTakeFirstOrThrow();
+  const totals = invoiceTotals([line(5000, 5)], null, taxTreatment({ country: 'DE', vatId: null }, 'DE', { DE: 1900 }));
+  const invoice = await insertInvoice(opened.db, {
+    accountId: account.id, subscriptionId: null, kind: 'renewal', prefix: 'PDF-', issuedAt: at, period, currency: 'JPY', paymentMethod: 'card', totals,
+    buyer: { name: 'Consumer', address: ['Teststraße 2', '10115 Berlin', 'DE'] }, seller, paid: true,
+  });
+  const text = await pdfText((await accountInvoicePdf(opened.db, account.id, invoice.id)).pdf);
+  assert.match(text, /Invoice PDF-2026-000002/);
+  assert.match(text, /Paid 2026-/);
+  assert.match(text, /Subtotal +¥5,000/);
+  assert.match(text, /VAT 19% +¥950/);
+  assert.match(text, /Total +¥5,950/);
+  assert.doesNotMatch(text, /Discount \(|Reverse charge/);
+});

@@ -1,9 +1,12 @@
 // The shapes of the API's answers the panel reads (see /api/v1/openapi.json): taken from the
 // API's own schemas in src/contract where they live there, types only (nothing of it is bundled).
 import type { Static } from 'typebox';
+import type * as accounts from '../contract/accounts.ts';
 import type * as apiTokens from '../contract/api-tokens.ts';
+import type * as billing from '../contract/billing.ts';
 import type * as catalogue from '../contract/catalogue.ts';
 import type * as delegation from '../contract/delegation.ts';
+import type * as exports from '../contract/exports.ts';
 import type * as hostUsers from '../contract/host-users.ts';
 import type * as hosts from '../contract/hosts.ts';
 import type * as jobs from '../contract/jobs.ts';
@@ -29,37 +32,17 @@ export type Size = Static<typeof catalogue.Size>;
 export type Availability = Static<typeof catalogue.Availability>;
 export type ApiToken = Static<typeof apiTokens.TokenSummary>;
 export type Terms = Static<typeof terms.Terms>;
-
-export interface BillingAddress {
-  line1: string;
-  line2: string | null;
-  postalCode: string;
-  city: string;
-  country: string;
-}
-
-export interface Account {
-  id: string;
-  email: string;
-  name: string;
-  companyName: string | null;
-  vatId: string | null;
-  billingAddress: BillingAddress | null;
-  emailVerified: boolean;
-  isOperator: boolean;
-  twoFactorEnabled: boolean;
-  unusedRecoveryCodes: number;
-  requiredAction: 'password-change' | 'two-factor-enrolment' | null;
-  terms: { currentVersion: string | null; accepted: boolean };
-  purchaseBlockers: { code: string; detail: string }[];
-  createdAt: string;
-}
-
-export interface Session {
-  account: Account;
-  authenticatedBy: 'session' | 'token';
-  csrfToken: string | null;
-}
+export type BillingAddress = Static<typeof accounts.BillingAddress>;
+export type Account = Static<typeof accounts.AccountView>;
+export type Session = Static<typeof accounts.SessionView>;
+export type ExportEstimate = Static<typeof exports.Estimate>;
+export type HostExport = Static<typeof exports.Export>;
+export type Billing = Static<typeof billing.Billing>;
+export type PaymentMethod = Billing['paymentMethods'][number];
+export type Quote = Static<typeof billing.Quote>;
+export type BillingLine = Quote['lines'][number];
+export type InvoiceSummary = Static<typeof billing.InvoiceSummary>;
+export type Coupon = Static<typeof billing.CouponView>;
 
 export interface OperatorAccount {
   id: string;
@@ -106,100 +89,3 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-export interface ExportEstimate {
-  databaseBytes: number;
-  mediaBytes: number;
-  dumpBytesPerSecond: number;
-  archiveBytesPerSecond: number;
-  downtimeSeconds: number;
-}
-
-export interface HostExport {
-  id: string;
-  hostId: string;
-  jobId: string;
-  status: 'running' | 'ready' | 'failed' | 'deleted';
-  encrypted: boolean;
-  estimatedDowntimeSeconds: number | null;
-  createdAt: string;
-  readyAt: string | null;
-  expiresAt: string | null;
-  files: { name: string; size: number; sha256: string; url: string }[];
-}
-
-export type PaymentMethod = 'card' | 'invoice';
-
-export interface Billing {
-  currency: string;
-  cardPayment: { available: boolean; publishableKey: string | null };
-  notice: string | null;
-  invoicePaymentEnabled: boolean;
-  card: { brand: string; last4: string; expiry: string } | null;
-  paymentMethods: PaymentMethod[];
-  coupon: { code: string; description: string } | null;
-  couponAllowed: boolean;
-  tax: { ratePercent: number; reverseCharge: boolean; note: string | null };
-  subscriptions: { hostId: string; label: string; size: string; seats: number; status: string; paymentMethod: PaymentMethod; currentPeriodEnd: string; cancelAt: string | null; monthlyMinor: number }[];
-}
-
-export interface BillingLine {
-  description: string;
-  size: string;
-  seats: number;
-  unitPriceMinor: number;
-  amountMinor: number;
-  discountMinor: number;
-}
-
-export interface Quote {
-  currency: string;
-  paymentMethod: PaymentMethod | null;
-  lines: BillingLine[];
-  subtotalMinor: number;
-  discountMinor: number;
-  netMinor: number;
-  taxRatePercent: number;
-  taxMinor: number;
-  totalMinor: number;
-  reverseCharge: boolean;
-  taxNote: string | null;
-  couponCode: string | null;
-}
-
-export interface InvoiceSummary {
-  id: string;
-  number: string;
-  kind: string;
-  issuedAt: string;
-  periodStart: string;
-  periodEnd: string;
-  currency: string;
-  paymentMethod: PaymentMethod;
-  status: 'open' | 'paid';
-  paidAt: string | null;
-  paymentError: string | null;
-  subtotalMinor: number;
-  discountMinor: number;
-  taxRatePercent: number;
-  taxMinor: number;
-  totalMinor: number;
-  reverseCharge: boolean;
-  taxNote: string | null;
-  couponCode: string | null;
-  accountEmail?: string;
-}
-
-export interface Coupon {
-  id: string;
-  code: string;
-  description: string;
-  percentOff: number | null;
-  amountOffMinor: number | null;
-  duration: 'once' | 'months' | 'forever';
-  durationMonths: number | null;
-  sizes: string[];
-  expiresAt: string | null;
-  maxRedemptions: number | null;
-  redemptions: number;
-  createdAt: string;
-}

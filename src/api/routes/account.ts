@@ -5,10 +5,11 @@ import { updateAccountDetails } from '../../accounts/account-details.ts';
 import { accountOverview } from '../../accounts/account-overview.ts';
 import { changePassword } from '../../accounts/password-changes.ts';
 import { beginTwoFactorEnrolment, confirmTwoFactorEnrolment } from '../../accounts/two-factor.ts';
+import { AccountView, ChangePasswordBody, CodeBody, UpdateAccountBody } from '../../contract/accounts.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { AccountView, ChangePasswordBody, CodeBody, UpdateAccountBody, accountView } from './account-schemas.ts';
+import { accountView } from '../views/account-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 403: Problem };
 

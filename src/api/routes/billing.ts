@@ -6,11 +6,12 @@ import { beginCardSetup, saveCard } from '../../billing/card-setup.ts';
 import { applyCoupon } from '../../billing/coupons.ts';
 import { accountInvoicePdf } from '../../billing/invoice-documents.ts';
 import { renderInvoiceHtml } from '../../billing/invoice-html.ts';
+import { Billing, Invoice, InvoiceSummary, Quote } from '../../contract/billing.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { findAccountInvoice, invoiceLines, listAccountInvoices } from '../../store/invoices.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { Billing, Invoice, InvoiceSummary, Quote, billingView, invoiceSummaryView, invoiceView, quoteView } from './billing-schemas.ts';
+import { billingView, invoiceSummaryView, invoiceView, quoteView } from '../views/billing-view.ts';
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };
 const base = { tags: ['billing'], security: accountSecurity };

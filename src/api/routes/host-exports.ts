@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import send from '@fastify/send';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { CreateExportBody, Estimate, Export } from '../../contract/exports.ts';
 import { HostParams } from '../../contract/hosts.ts';
 import { JobSummary } from '../../contract/jobs.ts';
 import { notFound } from '../../domain/errors.ts';
@@ -11,8 +12,8 @@ import { downloadLinks, estimateExport, listExports, resolveDownload, showExport
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
+import { estimateView, exportView } from '../views/export-view.ts';
 import { jobSummary } from '../views/job-view.ts';
-import { CreateExportBody, Estimate, Export, estimateView, exportView } from './export-schemas.ts';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem };
 const tags = ['exports'];

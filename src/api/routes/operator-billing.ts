@@ -7,12 +7,13 @@ import { createCoupon, expireCouponNow } from '../../billing/coupons.ts';
 import { operatorInvoicePdf } from '../../billing/invoice-documents.ts';
 import { markInvoicePaidByOperator, setInvoicePayment } from '../../billing/invoice-payment.ts';
 import { raiseSeatsForCustomer } from '../../billing/operator-seats.ts';
+import { CouponView, InvoiceSummary, NewCouponBody } from '../../contract/billing.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { listCoupons } from '../../store/coupons.ts';
 import { listAllInvoices } from '../../store/invoices.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { CouponView, InvoiceSummary, NewCouponBody, couponView, invoiceSummaryView } from './billing-schemas.ts';
+import { couponView, invoiceSummaryView } from '../views/billing-view.ts';
 import { OperatorAccount, operatorAccountView } from './operator-schemas.ts';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

@@ -3,11 +3,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { accountOverview } from '../../accounts/account-overview.ts';
 import { logIn, logOut } from '../../accounts/log-in.ts';
+import { LogInBody, SessionView } from '../../contract/accounts.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { csrfTokenFor } from '../../store/sessions.ts';
 import { accountSecurity, clearSessionCookie, requireAccount, setSessionCookie } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-import { LogInBody, SessionView, accountView } from './account-schemas.ts';
+import { accountView } from '../views/account-view.ts';
 
 export function sessionRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {

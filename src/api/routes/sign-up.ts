@@ -5,12 +5,13 @@ import { accountOverview } from '../../accounts/account-overview.ts';
 import { resendVerificationMail, verifyEmail } from '../../accounts/email-verification.ts';
 import { completePasswordReset, requestPasswordReset } from '../../accounts/password-changes.ts';
 import { registerAccount } from '../../accounts/register-account.ts';
+import { Email, Password, RegisterBody, SessionView, TokenBody } from '../../contract/accounts.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
+import { csrfTokenFor } from '../../store/sessions.ts';
 import { accountSecurity, requireAccount, setSessionCookie } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { mailRequestLimit, signUpLimit } from '../request-limits.ts';
-import { Email, Password, RegisterBody, SessionView, TokenBody, accountView } from './account-schemas.ts';
-import { csrfTokenFor } from '../../store/sessions.ts';
+import { accountView } from '../views/account-view.ts';
 
 export function signUpRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -1,8 +1,5 @@
 // The export resource and the downtime estimate as the API shows them.
-import { Type, type Static } from 'typebox';
-import type { DowntimeEstimate } from '../../domain/export-estimate.ts';
-import type { DownloadLink } from '../../jobs/commands/export-host.ts';
-import type { ExportRow } from '../../store/schema.ts';
+import { Type } from 'typebox';
 
 export const Estimate = Type.Object({
   databaseBytes: Type.Integer(),
@@ -36,25 +33,3 @@ export const CreateExportBody = Type.Object(
   { passphrase: Type.Optional(Type.String({ maxLength: 1024, description: 'Encrypts every file (OpenPGP, AES-256; `gpg --decrypt` opens them). At least 8 characters.' })) },
   { additionalProperties: false },
 );
-
-export function estimateView(estimate: DowntimeEstimate): Static<typeof Estimate> {
-  const { seconds, ...rest } = estimate;
-  return { ...rest, downtimeSeconds: seconds };
-}
-
-const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
-
-export function exportView(row: ExportRow, links: DownloadLink[]): Static<typeof Export> {
-  return {
-    id: row.id,
-    hostId: row.host_id,
-    jobId: row.job_id,
-    status: row.status,
-    encrypted: row.encrypted,
-    estimatedDowntimeSeconds: row.estimated_downtime_seconds,
-    createdAt: new Date(row.created_at).toISOString(),
-    readyAt: iso(row.ready_at),
-    expiresAt: iso(row.expires_at),
-    files: links,
-  };
-}

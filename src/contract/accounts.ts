@@ -1,13 +1,10 @@
 // The account resource as the API shows it, and the bodies of sign-up, login and account changes.
-import { Type, type Static } from 'typebox';
-import type { AccountOverview } from '../../accounts/account-overview.ts';
-import { accountDetails } from '../../accounts/account-details.ts';
-import { passwordLength } from '../../domain/password-policy.ts';
-import { requiredAction } from '../../domain/account-restrictions.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+import { Type } from 'typebox';
+import { passwordLength } from '../domain/password-policy.ts';
+import { Nullable } from './nullable.ts';
 
 export const Email = Type.String({ format: 'email', maxLength: 254 });
+
 export const Password = Type.String({ maxLength: 1024, description: `At least ${passwordLength.min} characters` });
 
 export const BillingAddress = Type.Object(
@@ -65,27 +62,7 @@ export const UpdateAccountBody = Type.Object(
 );
 
 export const ChangePasswordBody = Type.Object({ currentPassword: Type.String({ maxLength: 1024 }), newPassword: Password }, { additionalProperties: false });
-export const TokenBody = Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
-export const CodeBody = Type.Object({ code: Type.String({ maxLength: 40 }) }, { additionalProperties: false });
 
-export function accountView(overview: AccountOverview, twoFactorRequired: boolean): Static<typeof AccountView> {
-  const { account } = overview;
-  const details = accountDetails(account);
-  const action = requiredAction({ passwordChangeRequired: account.password_change_required, twoFactorEnabled: account.totp_enabled_at !== null }, twoFactorRequired);
-  return {
-    id: account.id,
-    email: account.email,
-    name: details.name,
-    companyName: details.companyName,
-    vatId: details.vatId,
-    billingAddress: details.billingAddress ? { ...details.billingAddress, line2: details.billingAddress.line2 ?? null } : null,
-    emailVerified: account.email_verified_at !== null,
-    isOperator: account.is_operator,
-    twoFactorEnabled: account.totp_enabled_at !== null,
-    unusedRecoveryCodes: overview.unusedRecoveryCodes,
-    requiredAction: action ?? null,
-    terms: { currentVersion: overview.currentTermsVersion, accepted: overview.acceptedCurrentTerms },
-    purchaseBlockers: overview.purchaseBlockers.map((blocker) => ({ code: blocker.code, detail: blocker.message })),
-    createdAt: new Date(account.created_at).toISOString(),
-  };
-}
+export const TokenBody = Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
+
+export const CodeBody = Type.Object({ code: Type.String({ maxLength: 40 }) }, { additionalProperties: false });

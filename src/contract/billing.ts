@@ -1,0 +1,91 @@
+// The billing resources as the API shows them: the billing overview, quotes, invoices, coupons.
+import { Type } from 'typebox';
+import { Nullable } from './nullable.ts';
+
+const PaymentMethod = Type.Union([Type.Literal('card'), Type.Literal('invoice')]);
+
+export const Tax = Type.Object({ ratePercent: Type.Number(), reverseCharge: Type.Boolean(), note: Nullable(Type.String()) });
+
+export const Billing = Type.Object({
+  currency: Type.String(),
+  cardPayment: Type.Object({ available: Type.Boolean(), publishableKey: Nullable(Type.String()) }, { description: 'Whether this installation takes cards (Stripe); without it, invoice payment only' }),
+  notice: Nullable(Type.String({ description: 'What the customer must know about paying here' })),
+  invoicePaymentEnabled: Type.Boolean(),
+  card: Nullable(Type.Object({ brand: Type.String(), last4: Type.String(), expiry: Type.String() })),
+  paymentMethods: Type.Array(PaymentMethod, { description: 'The ways this account can pay now' }),
+  coupon: Nullable(Type.Object({ code: Type.String(), description: Type.String() })),
+  couponAllowed: Type.Boolean({ description: 'Coupons can only be applied before the first purchase' }),
+  tax: Tax,
+  subscriptions: Type.Array(Type.Object({
+    hostId: Type.String({ format: 'uuid' }), label: Type.String(), size: Type.String(), seats: Type.Integer(), status: Type.String(),
+    paymentMethod: PaymentMethod, currentPeriodEnd: Type.String({ format: 'date-time' }), cancelAt: Nullable(Type.String({ format: 'date-time' })), monthlyMinor: Type.Integer(),
+  })),
+});
+
+const Line = Type.Object({ description: Type.String(), size: Type.String(), seats: Type.Integer(), unitPriceMinor: Type.Integer(), amountMinor: Type.Integer(), discountMinor: Type.Integer() });
+
+/** The tax and totals a quote and an invoice both show. */
+const taxAndTotals = {
+  taxRatePercent: Type.Number(),
+  taxMinor: Type.Integer(),
+  totalMinor: Type.Integer(),
+  reverseCharge: Type.Boolean(),
+  taxNote: Nullable(Type.String()),
+  couponCode: Nullable(Type.String()),
+};
+
+export const Quote = Type.Object({
+  currency: Type.String(),
+  paymentMethod: Nullable(PaymentMethod),
+  lines: Type.Array(Line),
+  subtotalMinor: Type.Integer(),
+  discountMinor: Type.Integer(),
+  netMinor: Type.Integer(),
+  ...taxAndTotals,
+});
+
+export const InvoiceSummary = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  number: Type.String(),
+  kind: Type.String(),
+  issuedAt: Type.String({ format: 'date-time' }),
+  periodStart: Type.String({ format: 'date-time' }),
+  periodEnd: Type.String({ format: 'date-time' }),
+  currency: Type.String(),
+  paymentMethod: PaymentMethod,
+  status: Type.Union([Type.Literal('open'), Type.Literal('paid')]),
+  paidAt: Nullable(Type.String({ format: 'date-time' })),
+  paymentError: Nullable(Type.String()),
+  subtotalMinor: Type.Integer(),
+  discountMinor: Type.Integer(),
+  ...taxAndTotals,
+  accountEmail: Type.Optional(Type.String()),
+});
+
+export const Invoice = Type.Object({ ...InvoiceSummary.properties, lines: Type.Array(Line) });
+
+export const CouponView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  code: Type.String(),
+  description: Type.String(),
+  percentOff: Nullable(Type.Number()),
+  amountOffMinor: Nullable(Type.Integer()),
+  duration: Type.Union([Type.Literal('once'), Type.Literal('months'), Type.Literal('forever')]),
+  durationMonths: Nullable(Type.Integer()),
+  sizes: Type.Array(Type.String()),
+  expiresAt: Nullable(Type.String({ format: 'date-time' })),
+  maxRedemptions: Nullable(Type.Integer()),
+  redemptions: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const NewCouponBody = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 40 }),
+  percentOff: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+  amountOffMinor: Type.Optional(Type.Integer({ minimum: 1 })),
+  duration: Type.Union([Type.Literal('once'), Type.Literal('months'), Type.Literal('forever')]),
+  durationMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
+  sizes: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
+  expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  maxRedemptions: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+}, { additionalProperties: false });

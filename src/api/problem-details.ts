@@ -57,6 +57,8 @@ const statusOf: Record<ErrorCode, number> = {
   'coupon-exists': 409,
   'invoice-not-payable': 409,
   'webhook-signature-invalid': 400,
+  'upload-closed': 409,
+  'upload-offset-mismatch': 409,
 };
 
 export const Problem = Type.Object(

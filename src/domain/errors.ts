@@ -52,7 +52,10 @@ export type ErrorCode =
   | 'coupon-not-applicable'
   | 'coupon-exists'
   | 'invoice-not-payable'
-  | 'webhook-signature-invalid';
+  | 'webhook-signature-invalid'
+
+  | 'upload-closed'
+  | 'upload-offset-mismatch';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

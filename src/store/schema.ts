@@ -249,6 +249,7 @@ export interface Database {
   invoice_lines: InvoiceLinesTable;
   card_charges: CardChargesTable;
   stripe_events: StripeEventsTable;
+  import_uploads: ImportUploadsTable;
 }
 
 /** bigint columns: pg returns strings; amounts stay far below 2^53 and are read with Number(). */
@@ -435,3 +436,14 @@ export interface ImportsTable {
 
 export type ExportRow = Selectable<ExportsTable>;
 export type ImportRow = Selectable<ImportsTable>;
+
+export interface ImportUploadsTable {
+  id: Generated<string>;
+  operator_account_id: string;
+  import_id: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export type ImportUploadRow = Selectable<ImportUploadsTable>;

@@ -7,6 +7,7 @@ import * as requestCounts from './2026_12_05_007_request_counts.ts';
 import * as lookAndFeel from './2026_12_06_008_look_and_feel.ts';
 import * as exports from './2026_12_06_009_exports.ts';
 import * as billing from './2026_12_06_010_billing.ts';
+import * as importUploads from './2026_12_07_012_import_uploads.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_008_look_and_feel': lookAndFeel,
   '2026_12_06_009_exports': exports,
   '2026_12_06_010_billing': billing,
+  '2026_12_07_012_import_uploads': importUploads,
 };

@@ -28,6 +28,7 @@ import { hostLookAndFeelRoutes } from './routes/host-look-and-feel.ts';
 import { operatorClientDomainRoutes } from './routes/operator-client-domains.ts';
 import { hostExportRoutes } from './routes/host-exports.ts';
 import { operatorImportRoutes } from './routes/operator-imports.ts';
+import { operatorImportUploadRoutes } from './routes/operator-import-uploads.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { operatorBillingRoutes } from './routes/operator-billing.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
@@ -86,6 +87,7 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(billingRoutes(context));
     await api.register(operatorBillingRoutes(context), { prefix: '/operator' });
     await api.register(stripeWebhookRoutes(context));
+    await api.register(operatorImportUploadRoutes(context), { prefix: '/operator' });
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
   await registerPanelFiles(app);

@@ -59,6 +59,8 @@ const statusOf: Record<ErrorCode, number> = {
   'webhook-signature-invalid': 400,
   'vat-id-unknown': 422,
   'vies-unavailable': 503,
+  'upload-closed': 409,
+  'upload-offset-mismatch': 409,
 };
 
 export const Problem = Type.Object(

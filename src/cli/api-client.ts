@@ -34,9 +34,26 @@ export class ApiClient {
     } catch (error) {
       throw new Error(`cannot reach Homeport at ${this.#options.baseUrl} (is \`homeport start\` running?): ${(error as Error).message}`, { cause: error });
     }
+    return this.#answer<T>(response);
+  }
+
+  async #answer<T>(response: Response): Promise<T> {
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as unknown) : undefined;
     if (!response.ok) throw new ApiProblem(response.status, (parsed ?? {}) as Record<string, unknown>);
     return parsed as T;
+  }
+
+  /** PUTs `length` bytes of a stream as the raw body (application/octet-stream), with no time limit: files can be large. */
+  async putStream<T>(path: string, body: ReadableStream<Uint8Array>, length: number): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/octet-stream', 'content-length': String(length) };
+    if (this.#options.token) headers.authorization = `Bearer ${this.#options.token}`;
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.#options.baseUrl), { method: 'PUT', headers, body, duplex: 'half' } as RequestInit);
+    } catch (error) {
+      throw new Error(`sending to Homeport at ${this.#options.baseUrl} failed: ${(error as Error).message}`, { cause: error });
+    }
+    return this.#answer<T>(response);
   }
 }

@@ -2,7 +2,7 @@
 // one in from a Homeport export or a self-hosted Synapse's files (operator).
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -89,6 +89,40 @@ async function downloadExport(apiUrl: string, item: ExportView, dir: string): Pr
   }
 }
 
+interface UploadView {
+  id: string;
+  files: { name: string; size: number }[];
+}
+
+/**
+ * Sends every file of a local folder into a new import upload and answers its id. A file the
+ * upload already holds in part (an interrupted run with `--upload-id`) is resumed where it stopped.
+ */
+async function uploadFolder(api: ApiClient, dir: string, existing: string | undefined): Promise<string> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  if (folders.length > 0) throw new Error(`${dir} holds folders (${folders.join(', ')}): an upload takes files only; zip a pg_dump directory dump (its .zip is accepted)`);
+  const upload = existing
+    ? await api.request<UploadView>('GET', `/api/v1/operator/import-uploads/${encodeURIComponent(existing)}`)
+    : await api.request<UploadView>('POST', '/api/v1/operator/import-uploads');
+  print(`upload ${upload.id}`);
+  for (const entry of entries.filter((item) => item.isFile())) {
+    const path = join(dir, entry.name);
+    const size = (await stat(path)).size;
+    const sent = upload.files.find((file) => file.name === entry.name)?.size;
+    if (sent === size) {
+      print(`  ${entry.name}: already uploaded`);
+      continue;
+    }
+    const offset = sent !== undefined && sent < size ? sent : 0;
+    const body = Readable.toWeb(createReadStream(path, { start: offset })) as ReadableStream<Uint8Array>;
+    const written = await api.putStream<{ size: number }>(`/api/v1/operator/import-uploads/${upload.id}/files/${encodeURIComponent(entry.name)}?offset=${offset}`, body, size - offset);
+    if (written.size !== size) throw new Error(`${entry.name}: Homeport holds ${written.size} of ${size} bytes; run again with --upload-id ${upload.id} to resume`);
+    print(`  ${entry.name}: ${mib(size)}${offset ? ` (resumed at ${mib(offset)})` : ''}`);
+  }
+  return upload.id;
+}
+
 async function follow(api: ApiClient, jobId: string, jobsPath?: string): Promise<boolean> {
   const finished = await followJob(api, jobId, print, 300, jobsPath);
   if (finished.status === 'failed') {
@@ -143,8 +177,10 @@ export function registerPortabilityCommands(program: Command): void {
       await downloadExport(command.optsWithGlobals<{ apiUrl: string }>().apiUrl, item, resolve(options.to));
     });
 
-  host.command('import').description('operator: import a host from a Homeport export or a self-hosted Synapse folder on this machine')
+  host.command('import').description('operator: import a host from a Homeport export or a self-hosted Synapse folder (on the Homeport machine, or sent with --upload)')
     .requiredOption('--from <dir>', 'the folder with the files')
+    .option('--upload', 'send the folder\'s files to Homeport first (the CLI runs on another machine than Homeport)')
+    .option('--upload-id <id>', 'with --upload: resume an interrupted upload instead of starting a new one')
     .requiredOption('--label <label>', 'the new host\'s label')
     .requiredOption('--account <email>', 'the customer account that owns the host')
     .requiredOption('--size <size>', 'a size from `homeport sizes`')
@@ -155,10 +191,12 @@ export function registerPortabilityCommands(program: Command): void {
     .option('--client-domain <domain>', 'where clients reach the host, when the server name is not <label>.<base domain>')
     .option('--wait', 'follow the import until it ends')
     .option('--no-billing', 'a complimentary host: no subscription, no invoices (by default the account is billed once the import succeeds)')
-    .action(async (options: { from: string; label: string; account: string; size: string; seats: number; verifyUser: string; verifyPasswordFile: string; passphraseFile?: string; clientDomain?: string; wait?: boolean; billing: boolean }, command: Command) => {
+    .action(async (options: { from: string; upload?: boolean; uploadId?: string; label: string; account: string; size: string; seats: number; verifyUser: string; verifyPasswordFile: string; passphraseFile?: string; clientDomain?: string; wait?: boolean; billing: boolean }, command: Command) => {
       const api = apiForCommand(command);
+      if (options.uploadId && !options.upload) throw new Error('--upload-id goes with --upload');
+      const source = options.upload ? { upload: await uploadFolder(api, resolve(options.from), options.uploadId) } : { from: resolve(options.from) };
       const body: Record<string, unknown> = {
-        from: resolve(options.from), label: options.label, accountEmail: options.account, size: options.size, seats: options.seats,
+        ...source, label: options.label, accountEmail: options.account, size: options.size, seats: options.seats,
         verifyUser: options.verifyUser, verifyPassword: await secretFromFile(options.verifyPasswordFile),
       };
       if (options.passphraseFile) body.passphrase = await secretFromFile(options.passphraseFile);

@@ -54,7 +54,9 @@ export type ErrorCode =
   | 'invoice-not-payable'
   | 'webhook-signature-invalid'
   | 'vat-id-unknown'
-  | 'vies-unavailable';
+  | 'vies-unavailable'
+  | 'upload-closed'
+  | 'upload-offset-mismatch';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

@@ -10,6 +10,8 @@ import { failAbandonedJobs } from './abandoned-jobs.ts';
 import { hostJobTask } from './run-host-job.ts';
 import { exportExpiryTask as exportExpiryTaskName } from '../store/exports.ts';
 import { exportExpiryTask } from './portability/portability-cleanup.ts';
+import { importUploadExpiryTask as importUploadExpiryTaskName } from '../store/import-uploads.ts';
+import { importUploadExpiryTask } from './commands/import-uploads.ts';
 
 function workerLogger(context: HomeportContext): WorkerLogger {
   const logger = context.logger.child({ component: 'job-worker' });
@@ -55,7 +57,7 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
   }
   return run({
     // Billing checks on their schedule; sweeps exports past their retention even if their own scheduled deletion was lost.
-    crontab: billingCrontab(context.config.billing.checkMinutes) + `17 * * * * ${exportExpiryTaskName}\n`,
+    crontab: billingCrontab(context.config.billing.checkMinutes) + `17 * * * * ${exportExpiryTaskName}\n` + `23 * * * * ${importUploadExpiryTaskName}\n`,
     pgPool: pool,
     concurrency: 4,
     noHandleSignals: true,
@@ -65,6 +67,7 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
       [delegationCheckTaskName]: delegationCheckTask(context),
       [exportExpiryTaskName]: exportExpiryTask(context),
       [billingCheckTaskName]: async () => runBillingCheck(context),
+      [importUploadExpiryTaskName]: importUploadExpiryTask(context),
     },
     logger: workerLogger(context),
   });

@@ -257,6 +257,7 @@ export interface Database {
   invoice_lines: InvoiceLinesTable;
   card_charges: CardChargesTable;
   stripe_events: StripeEventsTable;
+  import_uploads: ImportUploadsTable;
 }
 
 /** bigint columns: pg returns strings; amounts stay far below 2^53 and are read with Number(). */
@@ -449,3 +450,14 @@ export type ImportBilling = 'subscription' | 'none';
 
 export type ExportRow = Selectable<ExportsTable>;
 export type ImportRow = Selectable<ImportsTable>;
+
+export interface ImportUploadsTable {
+  id: Generated<string>;
+  operator_account_id: string;
+  import_id: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export type ImportUploadRow = Selectable<ImportUploadsTable>;

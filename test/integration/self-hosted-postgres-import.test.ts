@@ -3,11 +3,12 @@
 // it up), gets users, a room with messages, an image and a registration token through real
 // clients, stops, and is dumped twice the way operators do: `pg_dump -Fc` and `pg_dump | gzip`.
 // The custom dump is imported; the same server name from the gzip dump is refused while the
-// first import holds it; once that host is cancelled the gzip dump imports too. Both times the
-// same users log in with the same passwords and everything is there.
+// first import holds it; once that host is cancelled the gzip dump is sent with the CLI's
+// --upload (as from another machine) and imports too. Both times the same users log in with
+// the same passwords and everything is there.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,14 +188,45 @@ describe('import from a self-hosted Synapse on PostgreSQL (custom and plain gzip
     assert.deepEqual(hosts.body.hosts.map((host) => host.label), ['old']);
   });
 
-  test('imports the plain gzip dump once the first host is cancelled: everything is there again', async () => {
+  test('an import upload takes safe file names only, resumes at the size written, and is for operators only', async () => {
+    const created = await homeport.api<{ id: string; files: unknown[] }>('POST', '/api/v1/operator/import-uploads', { token: operator });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const put = (name: string, body: string, offset = 0, token = operator) => fetch(`${homeport.apiUrl}/api/v1/operator/import-uploads/${created.body.id}/files/${name}?offset=${offset}`, {
+      method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body,
+    });
+    for (const name of ['...', '.hidden', '..%2Fescape', 'a%2Fb', 'homeserver%20copy.yaml']) {
+      const answer = await put(name, 'x');
+      assert.equal(answer.status, 400, `${name}: ${await answer.text()}`);
+      assert.match(answer.headers.get('content-type') ?? '', /application\/problem\+json/);
+    }
+    assert.equal((await put('homeserver.yaml', 'server_name: x', 0, owner)).status, 404);
+    assert.equal((await put('homeserver.yaml', 'server_name: ')).status, 200);
+    assert.equal((await put('homeserver.yaml', 'x', 3)).status, 409, 'an offset other than the size written');
+    assert.deepEqual(await (await put('homeserver.yaml', 'example.org\n', 13)).json(), { name: 'homeserver.yaml', size: 25 });
+    const listed = await homeport.api<{ files: { name: string; size: number }[] }>('GET', `/api/v1/operator/import-uploads/${created.body.id}`, { token: operator });
+    assert.deepEqual(listed.body.files, [{ name: 'homeserver.yaml', size: 25 }]);
+    const both = await homeport.api<Problem>('POST', '/api/v1/operator/imports', {
+      token: operator, body: { from: join(work, 'plain'), upload: created.body.id, label: 'again', accountEmail: 'owner@example.org', size: 'starter', seats: 10, verifyUser: 'alice', verifyPassword: 'x' },
+    });
+    assert.equal(both.status, 400, JSON.stringify(both.body));
+    const openapi = await homeport.api<{ paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>> }>('GET', '/api/v1/openapi.json');
+    assert.ok(openapi.body.paths['/api/v1/operator/import-uploads/{id}/files/{name}']?.put?.requestBody?.content['application/octet-stream'], 'the file upload is documented');
+  });
+
+  test('uploads the plain gzip dump\'s folder with the CLI and imports it once the first host is cancelled: everything is there again', async () => {
     const cancel = await homeport.cli(['host', 'cancel', 'old', '--confirm', 'old', '--wait'], owner);
     assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
-    const imported = await homeport.cli(['host', 'import', '--from', join(work, 'plain'), ...importArgs, '--verify-password-file', join(work, 'alice-password'), '--wait'], operator);
+    const imported = await homeport.cli(['host', 'import', '--from', join(work, 'plain'), '--upload', ...importArgs, '--verify-password-file', join(work, 'alice-password'), '--wait'], operator);
     assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+    const uploadId = /^upload (\S+)$/m.exec(imported.stdout)?.[1];
+    assert.ok(uploadId, imported.stdout);
+    assert.match(imported.stdout, /synapse\.sql\.gz: /);
     assert.match(imported.stdout, /database: plain-gzip/);
     assert.match(imported.stdout, /@alice:old\.pgi\.localhost logged in/);
     await assertSameContent(homeport, 'old', content);
     assert.ok((await stateGroupSequence(homeport, 'old')) > 1);
+    // The upload is gone once its import has finished.
+    assert.equal((await homeport.api('GET', `/api/v1/operator/import-uploads/${uploadId}`, { token: operator })).status, 404);
+    assert.equal(existsSync(join(homeport.dataDir, 'import-uploads', uploadId)), false);
   });
 });

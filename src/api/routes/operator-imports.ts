@@ -13,7 +13,8 @@ import { jobSummary } from '../views/job-view.ts';
 
 const ImportBody = Type.Object(
   {
-    from: Type.String({ minLength: 1, maxLength: 4096, description: 'Absolute path of the folder on the Homeport machine' }),
+    from: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Absolute path of the folder on the Homeport machine (or give `upload`)' })),
+    upload: Type.Optional(Type.String({ format: 'uuid', description: 'An import upload holding the files (POST /api/v1/operator/import-uploads), instead of `from`' })),
     label: Type.String({ maxLength: 200, description: 'The new host\'s label' }),
     accountEmail: Type.String({ format: 'email', maxLength: 254, description: 'The customer account that will own the host' }),
     size: Type.String({ maxLength: 100 }),
@@ -35,7 +36,7 @@ export function operatorImportRoutes(context: HomeportContext): FastifyPluginAsy
 
     app.post('/imports', {
       schema: {
-        tags: ['operator'], summary: 'Import a host from a folder on this machine; everything that could fail is refused before any change', security: accountSecurity,
+        tags: ['operator'], summary: 'Import a host from a folder on this machine or an import upload; everything that could fail is refused before any change', security: accountSecurity,
         body: ImportBody,
         response: { 202: Type.Object({ host: Host, job: JobSummary, importId: Type.String({ format: 'uuid' }) }), 400: Problem, 404: Problem, 409: Problem, 422: Problem },
       },

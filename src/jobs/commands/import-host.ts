@@ -11,6 +11,7 @@ import { checkSeatsForSize } from '../../domain/seats.ts';
 import { findAccountByEmail } from '../../store/accounts.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { insertImport } from '../../store/imports.ts';
+import { useImportUpload } from '../../store/import-uploads.ts';
 import { storeHostSecrets } from '../../store/host-secrets.ts';
 import { insertHost } from '../../store/hosts.ts';
 import { createJob } from '../../store/jobs.ts';
@@ -20,10 +21,13 @@ import type { HomeportContext } from '../job-context.ts';
 import { assertDiskRoom, inspectImportSource, type ImportSource } from '../portability/import-source.ts';
 import { importSecretPurpose } from '../portability/import-steps.ts';
 import { databaseNameFor, findSize } from './create-host.ts';
+import { importUploadSource } from './import-uploads.ts';
 
 export interface ImportHostInput {
-  /** An absolute path of a folder on the Homeport machine. */
-  from: string;
+  /** An absolute path of a folder on the Homeport machine; or `upload`. */
+  from?: string;
+  /** An import upload (POST /api/v1/operator/import-uploads) holding the files; or `from`. */
+  upload?: string;
   label: string;
   accountEmail: string;
   size: string;
@@ -38,11 +42,11 @@ export interface ImportHostInput {
   billing?: ImportBilling;
 }
 
-async function inspect(context: HomeportContext, input: ImportHostInput): Promise<ImportSource> {
+async function inspect(context: HomeportContext, input: ImportHostInput, dir: string): Promise<ImportSource> {
   const scratch = await mkdtemp(join(context.config.dataDir, 'import-check-'));
   try {
     return await inspectImportSource({
-      dir: input.from, passphrase: input.passphrase, tooling: context.synapseTooling, scratchDir: scratch,
+      dir, passphrase: input.passphrase, tooling: context.synapseTooling, scratchDir: scratch,
     });
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -61,14 +65,18 @@ function customDnsFor(context: HomeportContext, input: ImportHostInput, serverNa
 }
 
 export async function importHost(context: HomeportContext, operatorId: string, input: ImportHostInput): Promise<{ host: HostRow; job: JobRow; import: ImportRow }> {
-  if (!isAbsolute(input.from)) throw new HomeportError('invalid-input', 'Absolute path needed', `"${input.from}" must be an absolute path on the Homeport machine.`);
+  if ((input.from === undefined) === (input.upload === undefined)) {
+    throw new HomeportError('invalid-input', 'Source needed', 'Give exactly one of `from` (a folder on the Homeport machine) and `upload` (an import upload id).');
+  }
+  if (input.from !== undefined && !isAbsolute(input.from)) throw new HomeportError('invalid-input', 'Absolute path needed', `"${input.from}" must be an absolute path on the Homeport machine.`);
   const problem = labelProblem(input.label);
   if (problem) throw new HomeportError('hostname-invalid', 'Invalid hostname', explainLabelProblem(input.label, problem), { reason: problem });
   const size = findSize(context.sizes, input.size);
   checkSeatsForSize(size, input.seats);
   const account = await findAccountByEmail(context.db, input.accountEmail);
   if (!account) throw new HomeportError('not-found', 'No such account', `There is no account with the email ${input.accountEmail}.`);
-  const source = await inspect(context, input);
+  const dir = input.upload !== undefined ? await importUploadSource(context, input.upload) : input.from!;
+  const source = await inspect(context, input, dir);
   const { serverName } = source.plan;
   const taken = await context.db.selectFrom('hosts').select('label').where('server_name', '=', serverName).where('status', '<>', 'cancelled').executeTakeFirst();
   if (taken) throw new HomeportError('domain-taken', 'Server name taken', `Host ${taken.label} already serves ${serverName}; a server name can only be served once.`);
@@ -85,7 +93,7 @@ export async function importHost(context: HomeportContext, operatorId: string, i
       id: importId,
       hostId: host.id,
       jobId: job.id,
-      sourceDir: input.from,
+      sourceDir: dir,
       sourceKind: source.plan.kind,
       plan: source.plan as unknown as Record<string, unknown>,
       passphraseSealed: input.passphrase ? context.box.seal(importSecretPurpose(importId, 'passphrase'), input.passphrase) : null,
@@ -93,9 +101,12 @@ export async function importHost(context: HomeportContext, operatorId: string, i
       verifyPasswordSealed: context.box.seal(importSecretPurpose(importId, 'verify-password'), input.verifyPassword),
       billing: input.billing,
     });
+    if (input.upload !== undefined && !(await useImportUpload(trx, input.upload, importId))) {
+      throw new HomeportError('upload-closed', 'Upload already imported', `Upload ${input.upload} is used by another import; start a new upload.`);
+    }
     await recordAudit(trx, {
       actorAccountId: operatorId, actor: 'operator', action: 'host.import', hostId: host.id,
-      details: { label: host.label, serverName, from: input.from, kind: source.plan.kind, account: account.email, billing: row.billing },
+      details: { label: host.label, serverName, from: dir, upload: input.upload ?? null, kind: source.plan.kind, account: account.email, billing: row.billing },
     });
     return { host, job, import: row };
   });

@@ -11,6 +11,7 @@ import { deleteHostSecrets } from '../../store/host-secrets.ts';
 import { findHost, updateHost } from '../../store/hosts.ts';
 import { databaseRoleFor } from '../host-spec.ts';
 import type { HomeportContext } from '../job-context.ts';
+import { deleteUploadOfImport, releaseUploadOfImport } from '../commands/import-uploads.ts';
 import { exportDir } from './export-steps.ts';
 import { importWorkDir } from './import-steps.ts';
 
@@ -23,7 +24,10 @@ export async function forgetFailedExport(context: HomeportContext, _hostId: stri
 
 export async function finishImport(context: HomeportContext, hostId: string, jobId: string): Promise<void> {
   const row = await findImportOfJob(context.db, jobId);
-  if (row) await rm(importWorkDir(context, row.id), { recursive: true, force: true });
+  if (row) {
+    await rm(importWorkDir(context, row.id), { recursive: true, force: true });
+    await deleteUploadOfImport(context, row.id);
+  }
   await recordAudit(context.db, { actorAccountId: null, actor: 'homeport', action: 'host.imported', hostId });
   await startImportedHostBilling(context, hostId, row?.billing ?? 'subscription');
 }
@@ -34,6 +38,7 @@ export async function forgetFailedImport(context: HomeportContext, hostId: strin
   if (row) {
     await updateImport(context.db, row.id, { forgetSecrets: true });
     await rm(importWorkDir(context, row.id), { recursive: true, force: true });
+    await releaseUploadOfImport(context, row.id);
   }
   if (!host) return;
   await context.runtime.remove(host.id, { name: host.database_name, user: databaseRoleFor(host) });

@@ -4,7 +4,7 @@
 // passwords by environment, never a shell string.
 import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { parse, stringify } from 'yaml';
 import { findPostgresBinaries } from './postgres-binaries.ts';
 
 const run = promisify(execFile);
@@ -176,11 +177,25 @@ export async function withDatabaseClient<T>(database: DatabaseAccess, work: (cli
   }
 }
 
-/** Ports a SQLite homeserver.db into the (empty) PostgreSQL database with Synapse's own `synapse_port_db`. */
+/**
+ * Ports a SQLite homeserver.db into the (empty) PostgreSQL database with Synapse's own
+ * `synapse_port_db`. It first runs every background update of the fresh PostgreSQL schema
+ * (about 60) and sleeps `background_updates.sleep_duration_ms` (1 s by default) before each
+ * batch: a minute of idling on even an empty database. It gets a copy of the host's config
+ * that does not sleep; the running Synapse keeps the default.
+ */
 export async function portSqliteDatabase(input: { venvPython: string; sqliteFile: string; homeserverConfig: string; cwd: string; signal?: AbortSignal }): Promise<void> {
-  await runTool(input.venvPython, ['-m', 'synapse._scripts.synapse_port_db', '--sqlite-database', input.sqliteFile, '--postgres-config', input.homeserverConfig], {
-    cwd: input.cwd, signal: input.signal, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
-  });
+  const config = parse(await readFile(input.homeserverConfig, 'utf8')) as Record<string, unknown>;
+  const background = (config.background_updates ?? {}) as Record<string, unknown>;
+  const portConfig = join(dirname(input.homeserverConfig), 'port-db.homeserver.yaml');
+  await writeFile(portConfig, stringify({ ...config, background_updates: { ...background, sleep_duration_ms: 1 } }), { mode: 0o600 });
+  try {
+    await runTool(input.venvPython, ['-m', 'synapse._scripts.synapse_port_db', '--sqlite-database', input.sqliteFile, '--postgres-config', portConfig], {
+      cwd: input.cwd, signal: input.signal, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    });
+  } finally {
+    await rm(portConfig, { force: true });
+  }
 }
 
 export async function postgresServerVersion(admin: pg.Pool): Promise<string> {

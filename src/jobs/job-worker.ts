@@ -10,6 +10,8 @@ import { failAbandonedJobs } from './abandoned-jobs.ts';
 import { hostJobTask } from './run-host-job.ts';
 import { exportExpiryTask as exportExpiryTaskName } from '../store/exports.ts';
 import { exportExpiryTask } from './portability/portability-cleanup.ts';
+import { sendInvoiceMail } from '../billing/invoice-mail.ts';
+import { invoiceMailTask } from '../store/invoices.ts';
 
 function workerLogger(context: HomeportContext): WorkerLogger {
   const logger = context.logger.child({ component: 'job-worker' });
@@ -65,6 +67,9 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
       [delegationCheckTaskName]: delegationCheckTask(context),
       [exportExpiryTaskName]: exportExpiryTask(context),
       [billingCheckTaskName]: async () => runBillingCheck(context),
+      [invoiceMailTask]: async (payload) => {
+        await sendInvoiceMail(context, (payload as { invoiceId: string }).invoiceId);
+      },
     },
     logger: workerLogger(context),
   });

@@ -149,6 +149,7 @@ export interface CapturedMail {
   to: string;
   subject: string;
   text: string;
+  attachments: string[];
 }
 
 export interface AuditEntry {

@@ -6,7 +6,7 @@ import { taxTreatment, type TaxTreatment } from '../domain/billing/tax.ts';
 import type { BillingConfig } from '../config.ts';
 import { couponFromRow, findCoupon } from '../store/coupons.ts';
 import type { Db } from '../store/database.ts';
-import { insertInvoice } from '../store/invoices.ts';
+import { insertInvoice, queueInvoiceMail } from '../store/invoices.ts';
 import type { Account, InvoiceKind, InvoiceParty, InvoiceRow, PaymentMethodKind } from '../store/schema.ts';
 
 export function buyerOf(account: Account): InvoiceParty {
@@ -46,8 +46,9 @@ export interface InvoiceToIssue {
   paid: boolean;
 }
 
+/** Issues the invoice and queues its mail to the customer, both in the caller's transaction. */
 export async function issueInvoice(db: Db, billing: BillingConfig, input: InvoiceToIssue): Promise<InvoiceRow> {
-  return insertInvoice(db, {
+  const invoice = await insertInvoice(db, {
     accountId: input.account.id,
     subscriptionId: input.subscriptionId,
     kind: input.kind,
@@ -61,4 +62,6 @@ export async function issueInvoice(db: Db, billing: BillingConfig, input: Invoic
     seller: sellerOf(billing),
     paid: input.paid || input.totals.totalMinor === 0,
   });
+  await queueInvoiceMail(db, invoice.id);
+  return invoice;
 }

@@ -3,15 +3,17 @@
 import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runner } from 'graphile-worker';
 import type pg from 'pg';
 import { runBillingCheck } from '../billing/billing-check.ts';
-import { delegationCheckTask as delegationCheckTaskName, hostJobTask as hostJobTaskName } from '../store/jobs.ts';
-import { delegationCheckTask } from './commands/check-delegation.ts';
-import type { HomeportContext } from './job-context.ts';
-import { failAbandonedJobs } from './abandoned-jobs.ts';
-import { hostJobTask } from './run-host-job.ts';
+import { sendInvoiceMail } from '../billing/invoice-mail.ts';
 import { exportExpiryTask as exportExpiryTaskName } from '../store/exports.ts';
-import { exportExpiryTask } from './portability/portability-cleanup.ts';
 import { importUploadExpiryTask as importUploadExpiryTaskName } from '../store/import-uploads.ts';
+import { invoiceMailTask } from '../store/invoices.ts';
+import { delegationCheckTask as delegationCheckTaskName, hostJobTask as hostJobTaskName } from '../store/jobs.ts';
+import { failAbandonedJobs } from './abandoned-jobs.ts';
+import { delegationCheckTask } from './commands/check-delegation.ts';
 import { importUploadExpiryTask } from './commands/import-uploads.ts';
+import type { HomeportContext } from './job-context.ts';
+import { exportExpiryTask } from './portability/portability-cleanup.ts';
+import { hostJobTask } from './run-host-job.ts';
 
 function workerLogger(context: HomeportContext): WorkerLogger {
   const logger = context.logger.child({ component: 'job-worker' });
@@ -68,6 +70,9 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
       [exportExpiryTaskName]: exportExpiryTask(context),
       [billingCheckTaskName]: async () => runBillingCheck(context),
       [importUploadExpiryTaskName]: importUploadExpiryTask(context),
+      [invoiceMailTask]: async (payload) => {
+        await sendInvoiceMail(context, (payload as { invoiceId: string }).invoiceId);
+      },
     },
     logger: workerLogger(context),
   });

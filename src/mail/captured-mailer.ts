@@ -15,7 +15,7 @@ export class CapturedMailer implements Mailer {
   }
 
   async send(message: MailMessage): Promise<void> {
-    await insertCapturedMail(this.#db, message);
+    await insertCapturedMail(this.#db, { ...message, attachments: message.attachments?.map((file) => file.filename) });
     this.#logger.info({ mailTo: message.to, subject: message.subject, body: message.text }, 'mail captured (no HOMEPORT_SMTP_URL)');
   }
 

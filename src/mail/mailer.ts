@@ -4,6 +4,14 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Files sent with the mail (an invoice's PDF); captured mail keeps their names only. */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export interface Mailer {

@@ -12,7 +12,10 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(message: MailMessage): Promise<void> {
-    await this.#transport.sendMail({ from: this.#from, to: message.to, subject: message.subject, text: message.text });
+    await this.#transport.sendMail({
+      from: this.#from, to: message.to, subject: message.subject, text: message.text,
+      ...(message.attachments?.length ? { attachments: message.attachments.map((file) => ({ filename: file.filename, contentType: file.contentType, content: file.content })) } : {}),
+    });
   }
 
   async close(): Promise<void> {

@@ -2,8 +2,8 @@
 import type { Db } from './database.ts';
 import type { CapturedMail } from './schema.ts';
 
-export async function insertCapturedMail(db: Db, mail: { to: string; subject: string; text: string }): Promise<void> {
-  await db.insertInto('captured_mail').values({ recipient: mail.to, subject: mail.subject, text: mail.text }).execute();
+export async function insertCapturedMail(db: Db, mail: { to: string; subject: string; text: string; attachments?: string[] | undefined }): Promise<void> {
+  await db.insertInto('captured_mail').values({ recipient: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments ?? [] }).execute();
 }
 
 export async function listCapturedMail(db: Db, options: { recipient?: string; limit: number }): Promise<CapturedMail[]> {

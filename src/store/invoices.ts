@@ -117,3 +117,20 @@ export async function openCardInvoices(db: Db, options: { accountId?: string; un
   if (options.untriedOnly) query = query.where('payment_error', 'is', null);
   return query.execute();
 }
+
+/** The graphile-worker task that mails an issued invoice to its customer. */
+export const invoiceMailTask = 'invoice-mail';
+
+/** Queues the invoice's mail in the caller's transaction: it goes out only if the invoice is committed, once per invoice (job key). */
+export async function queueInvoiceMail(db: Db, invoiceId: string): Promise<void> {
+  await sql`SELECT graphile_worker.add_job(${invoiceMailTask}, json_build_object('invoiceId', ${invoiceId}::text), max_attempts => 10, job_key => ${'invoice-mail:' + invoiceId})`.execute(db);
+}
+
+/** The invoice, locked, if it has not been mailed yet; a second sender waits for the first and then finds it mailed. */
+export async function lockUnmailedInvoice(db: Db, id: string): Promise<InvoiceRow | undefined> {
+  return db.selectFrom('invoices').selectAll().where('id', '=', id).where('mailed_at', 'is', null).forUpdate().executeTakeFirst();
+}
+
+export async function markInvoiceMailed(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('invoices').set({ mailed_at: at }).where('id', '=', id).execute();
+}

@@ -77,6 +77,7 @@ export interface CapturedMail {
   to: string;
   subject: string;
   text: string;
+  attachments: string[];
 }
 
 export interface AuditEntry {

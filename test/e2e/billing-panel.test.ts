@@ -1,12 +1,15 @@
 // Billing in the control panel, in Chromium against a real Homeport (with Stripe's stripe-mock):
 // the operator enables invoice payment and creates a coupon, the customer applies it, tries to add
 // a card up to where Stripe.js takes over (it cannot load on these machines), buys a host through
-// the wizard paying by invoice, and finds the invoice; the operator marks it paid.
+// the wizard paying by invoice, and finds the invoice (as a document and a PDF); the operator
+// downloads its PDF too and marks it paid.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { PanelClient } from '../support/panel-client.ts';
+import { pdfToText } from '../support/pdf-text.ts';
 import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, operatorPassword, screenshot } from '../support/panel-browser.ts';
 import { startStripeMock, type StripeMock } from '../support/stripe-mock.ts';
 
@@ -139,10 +142,18 @@ describe('billing in the control panel', () => {
     await document.getByRole('heading', { name: `Invoice HP-${year}-000001` }).waitFor();
     await document.getByText('Discount (coupon LAUNCH10)').waitFor();
     await document.close();
+    const [download] = await Promise.all([customer.waitForEvent('download'), row.getByRole('link', { name: 'PDF' }).click()]);
+    assert.equal(download.suggestedFilename(), `invoice-HP-${year}-000001.pdf`);
+    const pdf = await pdfToText(await readFile(await download.path()));
+    assert.match(pdf, new RegExp(`Invoice HP-${year}-000001`));
+    assert.match(pdf, /Discount \(coupon LAUNCH10\)/);
+    assert.match(pdf, /Total +€53\.55/);
 
     await operator.goto(url('/operator/invoices'));
     const operatorRow = operator.locator(`tr[data-invoice="HP-${year}-000001"]`);
     await operatorRow.getByText(email).waitFor();
+    const [operatorDownload] = await Promise.all([operator.waitForEvent('download'), operatorRow.getByRole('link', { name: 'PDF' }).click()]);
+    assert.match(await pdfToText(await readFile(await operatorDownload.path())), /Total +€53\.55/);
     await operatorRow.getByRole('button', { name: 'Mark paid' }).click();
     await operatorRow.getByRole('button', { name: 'Mark as paid' }).click();
     await operatorRow.getByText(/^Paid /).waitFor();

@@ -195,4 +195,26 @@ describe('billing ledger', () => {
     const audit = await homeport.api<{ entries: Body[] }>('GET', '/api/v1/operator/audit-log?limit=500', { token: operator });
     assert.ok(audit.body.entries.some((entry) => entry.action === 'invoice.paid'));
   });
+
+  test('every invoice (purchase, seat raises, renewals) is mailed to its customer once, with its PDF', async () => {
+    const issued = await invoices();
+    assert.deepEqual([...new Set(issued.map((invoice) => invoice.kind))].sort(), ['purchase', 'renewal', 'seats']);
+    type Mail = { subject: string; text: string; attachments: string[] };
+    const mail = await waitFor('a mail per invoice', async () => {
+      const answer = await homeport.api<{ mail: Mail[] }>('GET', '/api/v1/operator/mail?to=payer%40example.org&limit=100', { token: operator });
+      const invoiceMail = answer.body.mail.filter((m) => m.subject.startsWith('Invoice '));
+      return invoiceMail.length >= issued.length ? invoiceMail : undefined;
+    }, 60_000);
+    assert.equal(mail.length, issued.length, 'no invoice mailed twice');
+    for (const invoice of issued) {
+      const [sent, ...more] = mail.filter((m) => m.subject.startsWith(`Invoice ${invoice.number}:`));
+      assert.ok(sent, `a mail for ${invoice.number}`);
+      assert.equal(more.length, 0, `${invoice.number} mailed once`);
+      assert.deepEqual(sent.attachments, [`invoice-${invoice.number}.pdf`]);
+      assert.match(sent.text, /\/account\/billing/);
+    }
+    const first = mail.find((m) => m.subject.includes('-000001:'))!;
+    assert.match(first.subject, /: €23\.80$/);
+    assert.match(first.text, /Due now: please pay by bank transfer/);
+  });
 });

@@ -13,6 +13,7 @@ import { startImportedHostBilling } from '../../src/billing/imported-host-billin
 import type { BillingContext } from '../../src/billing/purchase-billing.ts';
 import { loadConfig } from '../../src/config.ts';
 import { builtInSizes } from '../../src/domain/sizes.ts';
+import { prepareJobQueue } from '../../src/jobs/job-worker.ts';
 import { createLogger } from '../../src/logger.ts';
 import { migrate, openDatabase, type OpenedDatabase } from '../../src/store/database.ts';
 import { insertHost } from '../../src/store/hosts.ts';
@@ -27,6 +28,8 @@ before(async () => {
   postgres = await startThrowawayPostgres();
   opened = openDatabase(`postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres`, 4);
   await migrate(opened.db);
+  // Issuing an invoice queues its mail as a graphile-worker job in the same transaction.
+  await prepareJobQueue(opened.pool);
   dataDir = await mkdtemp(join(tmpdir(), 'homeport-import-billing-'));
   const config = loadConfig({ HOMEPORT_DATA_DIR: dataDir, HOMEPORT_INVOICE_PREFIX: 'IMP-', HOMEPORT_SELLER_COUNTRY: 'DE' });
   context = { config, db: opened.db, sizes: builtInSizes, logger: createLogger('silent') };
@@ -57,6 +60,8 @@ test('a successful import starts the subscription with an open first invoice, on
   // 12 seats × 10.00, German VAT 19% for a consumer in Germany; not paid: nothing was charged.
   assert.deepEqual([invoice!.kind, invoice!.status, Number(invoice!.subtotal_minor), Number(invoice!.tax_minor), Number(invoice!.total_minor), invoice!.subscription_id], ['purchase', 'open', 12_000, 2280, 14_280, subscription.id]);
   assert.match(invoice!.number, /^IMP-\d{4}-000001$/);
+  const mailJobs = await opened.pool.query<{ key: string }>("SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'invoice-mail'");
+  assert.deepEqual(mailJobs.rows.map((row) => row.key), [`invoice-mail:${invoice!.id}`], 'its mail is queued with the invoice');
   const account = await opened.db.selectFrom('accounts').select('first_purchase_at').where('id', '=', accountId).executeTakeFirstOrThrow();
   assert.ok(account.first_purchase_at, 'the import counts as the first purchase (no coupon afterwards)');
   const audit = await opened.db.selectFrom('audit_log').select(['action', 'details']).where('host_id', '=', hostId).execute();

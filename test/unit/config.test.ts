@@ -84,3 +84,16 @@ test('reads the billing settings: currency, seller, VAT rates, invoice prefix, a
   assert.throws(() => loadConfig({ HOMEPORT_VAT_RATES: 'FR=20' }), /seller's country DE/);
   assert.throws(() => loadConfig({ HOMEPORT_STRIPE_SECRET_KEY: 'sk_test_1' }), /HOMEPORT_STRIPE_PUBLISHABLE_KEY/);
 });
+
+test('reads the VIES settings: off by default, the REST base with its path, a timeout, a requester VAT ID in its format', () => {
+  const off = loadConfig({}).billing;
+  assert.equal(off.viesUrl, undefined);
+  assert.equal(off.viesTimeoutMs, 10_000);
+  assert.equal(off.viesRequesterVatId, undefined);
+  const on = loadConfig({ HOMEPORT_VIES_URL: 'https://ec.europa.eu/taxation_customs/vies/rest-api/', HOMEPORT_VIES_TIMEOUT_MS: '3000', HOMEPORT_VIES_REQUESTER_VAT_ID: 'de 123 456 789' }).billing;
+  assert.equal(on.viesUrl, 'https://ec.europa.eu/taxation_customs/vies/rest-api');
+  assert.equal(on.viesTimeoutMs, 3000);
+  assert.equal(on.viesRequesterVatId, 'DE123456789');
+  assert.throws(() => loadConfig({ HOMEPORT_VIES_URL: 'ftp://vies.example' }), (error: Error) => error instanceof ConfigError && /HOMEPORT_VIES_URL/.test(error.message));
+  assert.throws(() => loadConfig({ HOMEPORT_VIES_REQUESTER_VAT_ID: 'DE12' }), (error: Error) => error instanceof ConfigError && /HOMEPORT_VIES_REQUESTER_VAT_ID/.test(error.message));
+});

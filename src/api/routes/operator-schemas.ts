@@ -72,10 +72,10 @@ export function operatorHostView(host: HostRow & { account_email: string }): Sta
   };
 }
 
-export const Mail = Type.Object({ id: Type.Integer(), at: Type.String({ format: 'date-time' }), to: Type.String(), subject: Type.String(), text: Type.String() });
+export const Mail = Type.Object({ id: Type.Integer(), at: Type.String({ format: 'date-time' }), to: Type.String(), subject: Type.String(), text: Type.String(), attachments: Type.Array(Type.String(), { description: 'Names of the files sent with the mail' }) });
 
 export function mailView(mail: CapturedMail): Static<typeof Mail> {
-  return { id: Number(mail.id), at: iso(mail.at)!, to: mail.recipient, subject: mail.subject, text: mail.text };
+  return { id: Number(mail.id), at: iso(mail.at)!, to: mail.recipient, subject: mail.subject, text: mail.text, attachments: mail.attachments };
 }
 
 export const AuditEntry = Type.Object({

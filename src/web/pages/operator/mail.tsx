@@ -30,6 +30,7 @@ export function OperatorMailPage() {
               <p className="card-title">{message.subject}</p>
               <p className="muted">To {message.to} · {formatDate(message.at)}</p>
               <pre className="mail-text">{message.text}</pre>
+              {message.attachments.length > 0 && <p className="muted">Attached: {message.attachments.join(', ')}</p>}
             </li>
           ))}
         </ul>

@@ -1,18 +1,21 @@
 // `homeport billing ...` and `homeport invoices`: invoice payment, invoices and coupons through the
 // API (operator actions need an operator's token), and a customer's own invoices and coupon.
 import type { Command } from 'commander';
+import type { Static } from 'typebox';
+import type { CouponView as Coupon, InvoiceSummary } from '../contract/billing.ts';
+import type { OperatorAccount } from '../contract/operator.ts';
 import { formatMoney } from '../domain/billing/money.ts';
-import { apiForCommand, print } from './command-api.ts';
 import type { ApiClient } from './api-client.ts';
+import { apiForCommand, print } from './command-api.ts';
 
-interface InvoiceView { id: string; number: string; kind: string; issuedAt: string; status: string; paymentMethod: string; totalMinor: number; currency: string; paymentError: string | null; accountEmail?: string }
-interface CouponView { id: string; code: string; description: string; redemptions: number; maxRedemptions: number | null; expiresAt: string | null }
+type InvoiceView = Static<typeof InvoiceSummary>;
+type CouponView = Static<typeof Coupon>;
 
 const invoiceLine = (invoice: InvoiceView) => [invoice.number, invoice.issuedAt.slice(0, 10), invoice.kind, formatMoney(invoice.totalMinor, invoice.currency), invoice.status, invoice.paymentMethod, invoice.accountEmail ?? '', invoice.paymentError ?? ''].join('\t').trimEnd();
 const couponLine = (coupon: CouponView) => [coupon.code, coupon.description, `${coupon.redemptions}/${coupon.maxRedemptions ?? '∞'} redeemed`, coupon.expiresAt ? `expires ${coupon.expiresAt}` : 'no expiry', coupon.id].join('\t');
 
 async function accountIdByEmail(api: ApiClient, email: string): Promise<string> {
-  const { accounts } = await api.request<{ accounts: { id: string; email: string }[] }>('GET', `/api/v1/operator/accounts?search=${encodeURIComponent(email)}`);
+  const { accounts } = await api.request<{ accounts: Static<typeof OperatorAccount>[] }>('GET', `/api/v1/operator/accounts?search=${encodeURIComponent(email)}`);
   const account = accounts.find((candidate) => candidate.email.toLowerCase() === email.toLowerCase());
   if (!account) throw new Error(`no account with ${email}`);
   return account.id;

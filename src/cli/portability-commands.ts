@@ -8,27 +8,18 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
-import { apiForCommand, hostPath, print } from './command-api.ts';
+import type { Static } from 'typebox';
+import type { Estimate, Export } from '../contract/exports.ts';
+import type { Host } from '../contract/hosts.ts';
+import type { ImportUpload } from '../contract/imports.ts';
+import type { JobSummary } from '../contract/jobs.ts';
 import type { ApiClient } from './api-client.ts';
+import { apiForCommand, hostPath, print } from './command-api.ts';
 import { followJob } from './job-progress.ts';
 
-interface EstimateView {
-  databaseBytes: number;
-  mediaBytes: number;
-  dumpBytesPerSecond: number;
-  archiveBytesPerSecond: number;
-  downtimeSeconds: number;
-}
-
-interface ExportView {
-  id: string;
-  jobId: string;
-  status: string;
-  encrypted: boolean;
-  createdAt: string;
-  expiresAt: string | null;
-  files: { name: string; size: number; sha256: string; url: string }[];
-}
+type EstimateView = Static<typeof Estimate>;
+type ExportView = Static<typeof Export>;
+type UploadView = Static<typeof ImportUpload>;
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -89,11 +80,6 @@ async function downloadExport(apiUrl: string, item: ExportView, dir: string): Pr
   }
 }
 
-interface UploadView {
-  id: string;
-  files: { name: string; size: number }[];
-}
-
 /**
  * Sends every file of a local folder into a new import upload and answers its id. A file the
  * upload already holds in part (an interrupted run with `--upload-id`) is resumed where it stopped.
@@ -152,7 +138,7 @@ export function registerPortabilityCommands(program: Command): void {
       }
       const passphrase = options.passphraseFile ? await secretFromFile(options.passphraseFile) : options.encrypt ? await passphraseFromEnvironmentOrStdin() : undefined;
       const body = passphrase === undefined ? {} : { passphrase };
-      const started = await api.request<{ export: ExportView; job: { id: string }; estimate: EstimateView }>('POST', `${hostPath(ref)}/exports`, body);
+      const started = await api.request<{ export: ExportView; job: Static<typeof JobSummary>; estimate: EstimateView }>('POST', `${hostPath(ref)}/exports`, body);
       printEstimate(started.estimate);
       print(`export ${started.export.id} started (job ${started.job.id})`);
       if (!options.wait && !options.download) return;
@@ -202,7 +188,7 @@ export function registerPortabilityCommands(program: Command): void {
       if (options.passphraseFile) body.passphrase = await secretFromFile(options.passphraseFile);
       if (options.clientDomain) body.clientDomain = options.clientDomain;
       if (!options.billing) body.billing = 'none';
-      const imported = await api.request<{ host: { id: string; label: string; serverName: string }; job: { id: string } }>('POST', '/api/v1/operator/imports', body);
+      const imported = await api.request<{ host: Static<typeof Host>; job: Static<typeof JobSummary> }>('POST', '/api/v1/operator/imports', body);
       print(`importing ${imported.host.serverName} as host ${imported.host.label} (${imported.host.id}), job ${imported.job.id}`);
       if (options.wait) await follow(api, imported.job.id, '/api/v1/operator/jobs');
     });

@@ -11,6 +11,7 @@ import type * as hostUsers from '../contract/host-users.ts';
 import type * as hosts from '../contract/hosts.ts';
 import type * as jobs from '../contract/jobs.ts';
 import type * as lookAndFeel from '../contract/look-and-feel.ts';
+import type * as operator from '../contract/operator.ts';
 import type * as previousClientDomains from '../contract/previous-client-domains.ts';
 import type * as registrationTokens from '../contract/registration-tokens.ts';
 import type * as terms from '../contract/terms.ts';
@@ -43,50 +44,7 @@ export type Quote = Static<typeof billing.Quote>;
 export type BillingLine = Quote['lines'][number];
 export type InvoiceSummary = Static<typeof billing.InvoiceSummary>;
 export type Coupon = Static<typeof billing.CouponView>;
-
-export interface OperatorAccount {
-  id: string;
-  email: string;
-  name: string;
-  companyName: string | null;
-  isOperator: boolean;
-  emailVerified: boolean;
-  twoFactorEnabled: boolean;
-  suspendedAt: string | null;
-  createdAt: string;
-  invoicePaymentEnabled: boolean;
-  vatId: string | null;
-  viesCheck: { vatId: string; current: boolean; checkedAt: string; requestDate: string | null; requestIdentifier: string | null; name: string | null; address: string | null } | null;
-}
-
-export interface OperatorHost {
-  id: string;
-  label: string;
-  serverName: string;
-  status: string;
-  size: string;
-  seats: number;
-  accountId: string;
-  accountEmail: string;
-  createdAt: string;
-}
-
-export interface CapturedMail {
-  id: number;
-  at: string;
-  to: string;
-  subject: string;
-  text: string;
-  attachments: string[];
-}
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  actorAccountId: string | null;
-  action: string;
-  hostId: string | null;
-  details: Record<string, unknown>;
-}
-
+export type OperatorAccount = Static<typeof operator.OperatorAccount>;
+export type OperatorHost = Static<typeof operator.OperatorHost>;
+export type CapturedMail = Static<typeof operator.Mail>;
+export type AuditEntry = Static<typeof operator.AuditEntry>;

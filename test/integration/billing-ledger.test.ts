@@ -4,12 +4,15 @@
 // the period's end, gap-free invoice numbers, and the operator marking an invoice paid.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Static } from 'typebox';
+import type { Invoice as InvoiceSchema } from '../../src/contract/billing.ts';
+import { assertProblem, createOperatorToken, withHomeportDb, type HomeportDb } from '../support/billing-tests.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { pdfToText } from '../support/pdf-text.ts';
-import { assertProblem, createOperatorToken, withHomeportDb, type HomeportDb } from '../support/billing-tests.ts';
+
+type Invoice = Static<typeof InvoiceSchema>;
 
 type Body = Record<string, unknown>;
-interface Invoice { id: string; number: string; kind: string; status: string; subtotalMinor: number; discountMinor: number; taxMinor: number; totalMinor: number; couponCode: string | null; lines: { description: string; amountMinor: number; discountMinor: number; seats: number }[] }
 
 describe('billing ledger', () => {
   let homeport: HomeportProcess;

@@ -3,20 +3,22 @@
 // server and DNS server on loopback and judges them; saving with findings works and changes
 // config.json at once, with no rebuild; Chromium loads the client and shows the new values.
 import assert from 'node:assert/strict';
-import type http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import type { Static } from 'typebox';
+import type { LookAndFeelView, SavedLookAndFeel } from '../../src/contract/look-and-feel.ts';
 import { startCustomerSite, type CustomerSite } from '../support/delegation-web.ts';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
 import { launchChromium, screenshot } from '../support/panel-browser.ts';
 
-const bundleDir = resolve(import.meta.dirname, '..', 'fixtures', 'element-web');
+type LookAndFeel = Static<typeof LookAndFeelView>;
+type Saved = Static<typeof SavedLookAndFeel>;
 
-interface LookAndFeel { brand: string | null; homeUrl: string | null; welcomeUrl: string | null; logoUrl: string | null; welcomeBackgroundUrl: string | null; clientUrl: string }
-interface Saved { lookAndFeel: LookAndFeel; findings: { severity: string; code: string; field: string; message: string; fix: string }[] }
+const bundleDir = resolve(import.meta.dirname, '..', 'fixtures', 'element-web');
 
 const welcomePage = '<!doctype html><title>Welcome</title><a href="#/login">Sign in</a> <a href="#/register">Create account</a>';
 

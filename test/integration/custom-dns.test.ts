@@ -4,10 +4,12 @@
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
+import type { Static } from 'typebox';
+import type { DelegationCheck } from '../../src/contract/delegation.ts';
 import { startCustomerSite, type CustomerSite } from '../support/delegation-web.ts';
+import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
 
-interface Check { checkedAt: string; passed: boolean; findings: { severity: string; code: string; message: string; fix: string }[] }
+type Check = Static<typeof DelegationCheck>;
 
 type Mode = 'good' | 'no-content-type' | 'wrong-json' | 'cors-missing-on-hop' | 'redirects-30' | 'redirects-31' | 'wrong-m-server' | 'html' | 'big' | 'slow';
 

@@ -7,16 +7,18 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { AutoDiscovery, createClient } from 'matrix-js-sdk';
+import type { Static } from 'typebox';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { eventually } from '../support/eventually.ts';
+import type { DelegationCheck } from '../../src/contract/delegation.ts';
 import { closeServer, makeCertificate, randomLoopbackAddress, startDnsServer, startHttpsServer, type TestCertificate, type TestDnsServer } from '../support/delegation-web.ts';
+import { eventually } from '../support/eventually.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { hostAdmin } from '../support/host-admin.ts';
 import { firstOperator } from '../support/panel-browser.ts';
 import { startPebble, type Pebble } from '../support/pebble.ts';
 import { freePort } from '../support/throwaway-postgres.ts';
 
-interface Check { checkedAt: string; passed: boolean; findings: { code: string }[] }
+type Check = Static<typeof DelegationCheck>;
 
 describe('the edge on custom domains', () => {
   let homeport: HomeportProcess;

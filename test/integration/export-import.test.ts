@@ -3,30 +3,27 @@
 // a second, fresh Homeport, where the same users, messages, image, key and token work.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { Static } from 'typebox';
+import type { Export } from '../../src/contract/exports.ts';
 import { zipEntries } from '../../src/jobs/portability/archive-files.ts';
 import { SecretBox } from '../../src/store/secret-box.ts';
 import { parseSigningKey } from '../../src/synapse/signing-key.ts';
-import { assertSameContent, fillHost, type HostContent } from '../support/host-content.ts';
-import { hostSecrets } from '../support/host-admin.ts';
-import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
-import { loginThroughEdge } from '../support/matrix-user.ts';
 import { eventually } from '../support/eventually.ts';
-import { existsSync } from 'node:fs';
+import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
+import { hostSecrets } from '../support/host-admin.ts';
+import { assertSameContent, fillHost, type HostContent } from '../support/host-content.ts';
 import { textMessages } from '../support/host-content.ts';
+import { loginThroughEdge } from '../support/matrix-user.ts';
+
+type ExportView = Static<typeof Export>;
 
 const run = promisify(execFile);
-
-interface ExportView {
-  id: string;
-  status: string;
-  encrypted: boolean;
-  files: { name: string; size: number; sha256: string; url: string }[];
-}
 
 describe('export and import', () => {
   let source: HomeportProcess;

@@ -7,17 +7,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fillHost, textMessages, type HostContent } from '../support/host-content.ts';
-import { openHomeportDatabase } from '../support/host-admin.ts';
+import type { Static } from 'typebox';
+import type { Job } from '../../src/contract/jobs.ts';
+import { eventually } from '../support/eventually.ts';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
+import { openHomeportDatabase } from '../support/host-admin.ts';
+import { fillHost, textMessages, type HostContent } from '../support/host-content.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 import { synapseProcesses } from '../support/processes.ts';
-import { eventually } from '../support/eventually.ts';
 
-interface JobView {
-  status: string;
-  steps: { name: string; status: string }[];
-}
+type JobView = Static<typeof Job>;
 
 /** Polls a job until one of the steps runs, then kills Homeport; answers the step it was in. */
 async function killDuring(homeport: HomeportProcess, jobPath: string, token: string, steps: string[]): Promise<string> {

@@ -8,13 +8,14 @@ import { operatorInvoicePdf } from '../../billing/invoice-documents.ts';
 import { markInvoicePaidByOperator, setInvoicePayment } from '../../billing/invoice-payment.ts';
 import { raiseSeatsForCustomer } from '../../billing/operator-seats.ts';
 import { CouponView, InvoiceSummary, NewCouponBody } from '../../contract/billing.ts';
+import { OperatorAccount } from '../../contract/operator.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { listCoupons } from '../../store/coupons.ts';
 import { listAllInvoices } from '../../store/invoices.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { couponView, invoiceSummaryView } from '../views/billing-view.ts';
-import { OperatorAccount, operatorAccountView } from './operator-schemas.ts';
+import { operatorAccountView } from '../views/operator-view.ts';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const base = { tags: ['operator'], security: accountSecurity };

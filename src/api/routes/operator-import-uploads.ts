@@ -3,18 +3,11 @@
 // import with `{ upload: id }`. 404 for anyone but an operator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ImportUpload } from '../../contract/imports.ts';
 import { createImportUpload, describeImportUpload, uploadFileNamePattern, writeImportUploadFile, type ImportUploadView } from '../../jobs/commands/import-uploads.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
-
-const ImportUpload = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  createdAt: Type.String({ format: 'date-time' }),
-  expiresAt: Type.String({ format: 'date-time', description: 'When the upload is deleted if no import uses it (the export retention period)' }),
-  importId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'The import that uses the files; no more files are accepted once set' }),
-  files: Type.Array(Type.Object({ name: Type.String(), size: Type.Integer({ description: 'Bytes written so far: resume a file at this offset' }) })),
-});
 
 const UploadParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

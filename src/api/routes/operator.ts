@@ -5,6 +5,7 @@ import { setAccountSuspended } from '../../accounts/operator-accounts.ts';
 import { publishTerms } from '../../accounts/terms.ts';
 import { HostStatus } from '../../contract/hosts.ts';
 import { Job, JobSummary } from '../../contract/jobs.ts';
+import { AuditEntry, Mail, OperatorAccount, OperatorHost } from '../../contract/operator.ts';
 import { Terms } from '../../contract/terms.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
@@ -17,8 +18,8 @@ import { listTerms } from '../../store/terms.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { jobSummary, jobView } from '../views/job-view.ts';
+import { auditView, mailView, operatorAccountView, operatorHostView } from '../views/operator-view.ts';
 import { termsView } from '../views/terms-view.ts';
-import { AuditEntry, Mail, OperatorAccount, OperatorHost, auditView, mailView, operatorAccountView, operatorHostView } from './operator-schemas.ts';
 
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }));
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

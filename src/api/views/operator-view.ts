@@ -1,0 +1,46 @@
+// How accounts, hosts, captured mail and audit log rows become what the operator console reads.
+import type { Static } from 'typebox';
+import type { AuditEntry, Mail, OperatorAccount, OperatorHost } from '../../contract/operator.ts';
+import type { Account, AuditLogRow, CapturedMail, HostRow } from '../../store/schema.ts';
+
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+
+export function operatorAccountView(account: Account): Static<typeof OperatorAccount> {
+  return {
+    id: account.id,
+    email: account.email,
+    name: account.name,
+    companyName: account.company_name,
+    isOperator: account.is_operator,
+    emailVerified: account.email_verified_at !== null,
+    twoFactorEnabled: account.totp_enabled_at !== null,
+    suspendedAt: iso(account.suspended_at),
+    createdAt: iso(account.created_at)!,
+    invoicePaymentEnabled: account.invoice_payment_enabled,
+    vatId: account.vat_id,
+    viesCheck: account.vies_vat_id === null || account.vies_checked_at === null ? null : {
+      vatId: account.vies_vat_id,
+      current: account.vies_vat_id === account.vat_id,
+      checkedAt: iso(account.vies_checked_at)!,
+      requestDate: account.vies_request_date,
+      requestIdentifier: account.vies_request_identifier,
+      name: account.vies_name,
+      address: account.vies_address,
+    },
+  };
+}
+
+export function operatorHostView(host: HostRow & { account_email: string }): Static<typeof OperatorHost> {
+  return {
+    id: host.id, label: host.label, serverName: host.server_name, status: host.status, size: host.size, seats: host.seats,
+    accountId: host.account_id, accountEmail: host.account_email, createdAt: iso(host.created_at)!,
+  };
+}
+
+export function mailView(mail: CapturedMail): Static<typeof Mail> {
+  return { id: Number(mail.id), at: iso(mail.at)!, to: mail.recipient, subject: mail.subject, text: mail.text, attachments: mail.attachments };
+}
+
+export function auditView(entry: AuditLogRow): Static<typeof AuditEntry> {
+  return { id: Number(entry.id), at: iso(entry.at)!, actor: entry.actor, actorAccountId: entry.actor_account_id, action: entry.action, hostId: entry.host_id, details: entry.details };
+}

@@ -60,7 +60,8 @@ interface ViesEvidence {
  * saved. Unknown to VIES: 422, nothing saved. VIES unavailable: 503 "try again", nothing saved:
  * the account keeps the VAT ID and tax treatment it had, so no unverified number ever gets reverse
  * charge, and the customer can retry later or save without the VAT ID (and be charged VAT).
- * Answers the evidence of a new successful check, or undefined when no check was due.
+ * A VAT ID the account already had and VIES cannot check now is kept unconfirmed instead.
+ * Answers the evidence of a new successful check, or undefined when there is none.
  */
 async function viesEvidence(context: AccountsContext, account: Account, vatId: string | null): Promise<ViesEvidence | undefined> {
   const { viesUrl, viesTimeoutMs, viesRequesterVatId } = context.config.billing;
@@ -71,6 +72,9 @@ async function viesEvidence(context: AccountsContext, account: Account, vatId: s
   }
   if (answer.kind === 'unavailable') {
     context.logger.warn({ accountId: account.id, vatId, reason: answer.reason }, 'VIES check unavailable');
+    // The VAT ID the account already has (saved before VIES was configured) stays as it is,
+    // unconfirmed and without reverse charge, so the other details can still be changed.
+    if (vatId === account.vat_id) return undefined;
     throw new HomeportError('vies-unavailable', 'VAT ID cannot be checked now', `${answer.reason} The EU's VIES service must confirm a VAT ID before it is saved; please try again in a few minutes. Nothing was saved.`);
   }
   return {

@@ -122,4 +122,16 @@ describe('VAT IDs checked with VIES', () => {
     assert.deepEqual(await tax(), { ratePercent: 20, reverseCharge: false, note: null });
     assert.equal(requests.length, asked);
   });
+
+  test('an account whose VAT ID VIES never confirmed can change its other details while VIES is unavailable', async () => {
+    const legacy = await homeport.createAccount('legacy-vat@example.org');
+    // Saved before HOMEPORT_VIES_URL was set: VIES answers MS_UNAVAILABLE for this number.
+    await withHomeportDb(homeport, (db) => db.updateTable('accounts').set({ vat_id: 'DE123456789', company_name: 'Legacy GmbH' }).where('email', '=', 'legacy-vat@example.org').execute());
+    const renamed = await homeport.api<Body>('PATCH', '/api/v1/account', { token: legacy, body: { name: 'Renamed', vatId: 'DE123456789' } });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+    const row = await withHomeportDb(homeport, (db) => db.selectFrom('accounts').select(['name', 'vat_id', 'vies_vat_id']).where('email', '=', 'legacy-vat@example.org').executeTakeFirstOrThrow());
+    assert.deepEqual(row, { name: 'Renamed', vat_id: 'DE123456789', vies_vat_id: null });
+    const sameNumber = await homeport.api<Body>('PATCH', '/api/v1/account', { token: legacy, body: { vatId: 'DE 123 456 789' } });
+    assert.equal(sameNumber.status, 200, JSON.stringify(sameNumber.body));
+  });
 });

@@ -24,6 +24,10 @@ export const AccountView = Type.Object({
   name: Type.String(),
   companyName: Nullable(Type.String()),
   vatId: Nullable(Type.String()),
+  vatIdCheck: Nullable(Type.Object({
+    checkedAt: Type.String({ format: 'date-time' }),
+    requestIdentifier: Nullable(Type.String({ description: 'VIES\'s consultation number, when it gave one' })),
+  }, { description: 'The VIES check that confirmed the current VAT ID; null when VIES has not confirmed it (or this installation does not ask VIES)' })),
   billingAddress: Nullable(Type.Object({ line1: Type.String(), line2: Nullable(Type.String()), postalCode: Type.String(), city: Type.String(), country: Type.String() })),
   emailVerified: Type.Boolean(),
   isOperator: Type.Boolean(),

@@ -97,6 +97,9 @@ describe('VAT IDs checked with VIES', () => {
     assert.equal(treatment.reverseCharge, true);
     assert.equal(treatment.ratePercent, 0);
 
+    const own = await homeport.api<{ vatId: string; vatIdCheck: { checkedAt: string; requestIdentifier: string | null } | null }>('GET', '/api/v1/account', { token: customer });
+    assert.equal(own.body.vatId, 'FR40303265045');
+    assert.equal(own.body.vatIdCheck?.requestIdentifier, 'WAPIAAAAZ1abc123', 'the customer sees that VIES confirmed the number');
     const accounts = await homeport.api<{ accounts: { email: string; vatId: string | null; viesCheck: Body | null }[] }>('GET', '/api/v1/operator/accounts?search=vies%40example.org', { token: operator });
     const account = accounts.body.accounts.find((a) => a.email === 'vies@example.org');
     assert.ok(account, JSON.stringify(accounts.body));
@@ -131,6 +134,8 @@ describe('VAT IDs checked with VIES', () => {
     assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
     const row = await withHomeportDb(homeport, (db) => db.selectFrom('accounts').select(['name', 'vat_id', 'vies_vat_id']).where('email', '=', 'legacy-vat@example.org').executeTakeFirstOrThrow());
     assert.deepEqual(row, { name: 'Renamed', vat_id: 'DE123456789', vies_vat_id: null });
+    const own = await homeport.api<{ vatIdCheck: unknown }>('GET', '/api/v1/account', { token: legacy });
+    assert.equal(own.body.vatIdCheck, null, 'an unconfirmed VAT ID shows no confirmation');
     const sameNumber = await homeport.api<Body>('PATCH', '/api/v1/account', { token: legacy, body: { vatId: 'DE 123 456 789' } });
     assert.equal(sameNumber.status, 200, JSON.stringify(sameNumber.body));
   });

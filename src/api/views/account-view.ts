@@ -15,6 +15,9 @@ export function accountView(overview: AccountOverview, twoFactorRequired: boolea
     name: details.name,
     companyName: details.companyName,
     vatId: details.vatId,
+    vatIdCheck: account.vat_id !== null && account.vies_vat_id === account.vat_id && account.vies_checked_at !== null
+      ? { checkedAt: new Date(account.vies_checked_at).toISOString(), requestIdentifier: account.vies_request_identifier }
+      : null,
     billingAddress: details.billingAddress ? { ...details.billingAddress, line2: details.billingAddress.line2 ?? null } : null,
     emailVerified: account.email_verified_at !== null,
     isOperator: account.is_operator,

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { patch } from '../api-client.ts';
 import type { Account } from '../api-types.ts';
+import { formatDate } from '../format.tsx';
 import { Field, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
 import { PageTitle } from '../layout.tsx';
 import { useAccount, useSession } from '../session.tsx';
@@ -57,6 +58,11 @@ function AccountDetailsForm({ account }: { account: Account }) {
       <Field label="Name" name="name" autoComplete="name" value={form.name} onChange={set('name')} problem={problem} />
       <Field label="Company name" name="companyName" autoComplete="organization" value={form.companyName} onChange={set('companyName')} problem={problem} hint="If you are a business, you must enter your company name." />
       <Field label="VAT ID" name="vatId" value={form.vatId} onChange={set('vatId')} problem={problem} hint="EU VAT ID with its country prefix, e.g. DE123456789. A business with a VAT ID must give its company name." />
+      {account.vatIdCheck && form.vatId.replace(/[\s.-]/g, '').toUpperCase() === account.vatId && (
+        <p className="muted" data-testid="vat-id-confirmed">
+          Confirmed by the EU's VIES on {formatDate(account.vatIdCheck.checkedAt)}{account.vatIdCheck.requestIdentifier ? ` (consultation number ${account.vatIdCheck.requestIdentifier})` : ''}.
+        </p>
+      )}
       <fieldset>
         <legend>Billing address</legend>
         <Field label="Address line 1" name="line1" apiField="billingAddress.line1" autoComplete="address-line1" value={form.line1} onChange={set('line1')} problem={problem} />

@@ -1,18 +1,20 @@
 // An invoice as a PDF (pdfkit): the same content as the HTML document — seller, buyer, number,
 // dates, lines, coupon discount, VAT or the reverse-charge note, and the totals.
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import { formatMoney } from '../domain/billing/money.ts';
 import type { InvoiceLineRow, InvoiceRow } from '../store/schema.ts';
 import { day, invoiceStatusText, partyLines } from './invoice-html.ts';
 
 /**
- * pdfkit's built-in Helvetica covers Windows-1252 (Latin letters, €, £); anything else would print
- * as nothing, so it is spelled as "?" instead of disappearing from a name or an address.
+ * DejaVu Sans, embedded (subset) in every invoice: it covers Latin, Greek and Cyrillic names and
+ * addresses and every currency sign, which pdfkit's built-in Helvetica (Windows-1252) does not.
  */
-const printable = (text: string) => text.replace(/\u00a0/g, ' ').replace(/[^\u0020-\u007e\u00a0-\u00ff€£–—‘’“”•…]/g, '?');
+const fontFile = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const fonts = { regular: fontFile, bold: fontFile.replace('DejaVuSans.ttf', 'DejaVuSans-Bold.ttf') };
 
 export function renderInvoicePdf(invoice: InvoiceRow, lines: InvoiceLineRow[]): Promise<Buffer> {
-  const money = (minor: string | number) => printable(formatMoney(Number(minor), invoice.currency));
+  const money = (minor: string | number) => formatMoney(Number(minor), invoice.currency);
   // A fixed creation date keeps the file the same for the same invoice (its mail and its download).
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Invoice ${invoice.number}`, Author: invoice.seller.name, CreationDate: new Date(invoice.issued_at) } });
   const chunks: Buffer[] = [];
@@ -24,17 +26,17 @@ export function renderInvoicePdf(invoice: InvoiceRow, lines: InvoiceLineRow[]): 
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
 
-  doc.font('Helvetica-Bold').fontSize(20).text(printable(`Invoice ${invoice.number}`));
-  doc.moveDown(0.3).font('Helvetica').fontSize(10)
-    .text(printable(`Issued ${day(invoice.issued_at)} · period ${day(invoice.period_start)} to ${day(invoice.period_end)} · ${invoiceStatusText(invoice)}`));
+  doc.font(fonts.bold).fontSize(20).text(`Invoice ${invoice.number}`);
+  doc.moveDown(0.3).font(fonts.regular).fontSize(10)
+    .text(`Issued ${day(invoice.issued_at)} · period ${day(invoice.period_start)} to ${day(invoice.period_end)} · ${invoiceStatusText(invoice)}`);
   doc.moveDown();
 
   const partiesTop = doc.y;
   const column = width / 2;
   for (const [index, [title, who]] of ([['From', invoice.seller], ['To', invoice.buyer]] as const).entries()) {
-    doc.font('Helvetica-Bold').fontSize(11).text(title, left + index * column, partiesTop, { width: column - 10 });
-    doc.font('Helvetica').fontSize(10);
-    for (const line of partyLines(who)) doc.text(printable(line), { width: column - 10 });
+    doc.font(fonts.bold).fontSize(11).text(title, left + index * column, partiesTop, { width: column - 10 });
+    doc.font(fonts.regular).fontSize(10);
+    for (const line of partyLines(who)) doc.text(line, { width: column - 10 });
   }
   doc.x = left;
   doc.y = Math.max(doc.y, partiesTop + 90);
@@ -44,8 +46,8 @@ export function renderInvoicePdf(invoice: InvoiceRow, lines: InvoiceLineRow[]): 
   const descriptionWidth = width - 2 * amountWidth;
   const row = (cells: [string, string, string], bold = false) => {
     const top = doc.y;
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(10);
-    doc.text(printable(cells[0]), left, top, { width: descriptionWidth - 10 });
+    doc.font(bold ? fonts.bold : fonts.regular).fontSize(10);
+    doc.text(cells[0], left, top, { width: descriptionWidth - 10 });
     const bottom = doc.y;
     doc.text(cells[1], left + descriptionWidth, top, { width: amountWidth, align: 'right' });
     doc.text(cells[2], left + descriptionWidth + amountWidth, top, { width: amountWidth, align: 'right' });
@@ -64,7 +66,7 @@ export function renderInvoicePdf(invoice: InvoiceRow, lines: InvoiceLineRow[]): 
   total(`VAT ${invoice.tax_rate_bp / 100}%`, money(invoice.tax_minor));
   total('Total', money(invoice.total_minor), true);
   if (invoice.tax_note) {
-    doc.moveDown().font('Helvetica').fontSize(10).text(printable(invoice.tax_note), left, doc.y, { width });
+    doc.moveDown().font(fonts.regular).fontSize(10).text(invoice.tax_note, left, doc.y, { width });
   }
   doc.end();
   return done;

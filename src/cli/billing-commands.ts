@@ -49,6 +49,12 @@ export function registerBillingCommands(program: Command): void {
       for (const invoice of invoices) print(invoiceLine(invoice));
     });
 
+  billing.command('check').description('run the billing check now: renewals due, card invoices to charge, lost charges (operator)')
+    .action(async (_options, command: Command) => {
+      await apiForCommand(command).request('POST', '/api/v1/operator/billing-check');
+      print('billing check queued');
+    });
+
   billing.command('invoice-paid').description('mark an invoice paid once the bank transfer arrived (operator)').argument('<number>', 'invoice number or id')
     .action(async (ref: string, _options, command: Command) => {
       const api = apiForCommand(command);

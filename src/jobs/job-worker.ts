@@ -4,6 +4,7 @@ import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runne
 import type pg from 'pg';
 import { runBillingCheck } from '../billing/billing-check.ts';
 import { sendInvoiceMail } from '../billing/invoice-mail.ts';
+import { billingCheckJobKey, billingCheckTask as billingCheckTaskName } from '../store/billing-check-queue.ts';
 import { exportExpiryTask as exportExpiryTaskName } from '../store/exports.ts';
 import { importUploadExpiryTask as importUploadExpiryTaskName } from '../store/import-uploads.ts';
 import { invoiceMailTask } from '../store/invoices.ts';
@@ -40,12 +41,10 @@ async function unlockJobsOfDeadWorkers(pool: pg.Pool): Promise<void> {
   }
 }
 
-/** The billing check runs on graphile-worker's cron, every HOMEPORT_BILLING_CHECK_MINUTES, and once at start. */
-const billingCheckTaskName = 'billing_check';
-
+/** The billing check runs on graphile-worker's cron, every HOMEPORT_BILLING_CHECK_MINUTES, once at start, and when an operator asks. */
 function billingCrontab(minutes: number): string {
   const schedule = minutes >= 60 ? `0 */${Math.min(Math.floor(minutes / 60), 23)} * * *` : `*/${minutes} * * * *`;
-  return `${schedule} ${billingCheckTaskName} ?max=1&jobKey=billing-check\n`;
+  return `${schedule} ${billingCheckTaskName} ?max=1&jobKey=${billingCheckJobKey}\n`;
 }
 
 export async function startJobWorker(context: HomeportContext, pool: pg.Pool): Promise<Runner> {
@@ -53,7 +52,7 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
   await failAbandonedJobs(context);
   const utils = await makeWorkerUtils({ pgPool: pool });
   try {
-    await utils.addJob(billingCheckTaskName, {}, { jobKey: 'billing-check', maxAttempts: 1 });
+    await utils.addJob(billingCheckTaskName, {}, { jobKey: billingCheckJobKey, maxAttempts: 1 });
   } finally {
     await utils.release();
   }

@@ -178,10 +178,14 @@ describe('billing ledger', () => {
     assert.equal(new Date(subscription.cancel_at!).toISOString(), new Date(subscription.current_period_end).toISOString());
     const before = (await invoices()).length;
     await sql((db) => db.updateTable('subscriptions').set({ current_period_end: new Date(Date.now() - 60_000) }).where('host_id', '=', hostId).execute());
+    // Not waiting for the schedule: the operator asks for the check.
+    const check = await homeport.cli(['billing', 'check'], operator);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /billing check queued/);
     await waitFor('the subscription to end', async () => {
       const row = await sql((db) => db.selectFrom('subscriptions').select('status').where('host_id', '=', hostId).executeTakeFirstOrThrow());
       return row.status === 'ended' ? true : undefined;
-    });
+    }, 30_000);
     assert.equal((await invoices()).length, before);
   });
 

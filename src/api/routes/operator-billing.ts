@@ -3,6 +3,7 @@
 // lowering them: the same rule as everywhere). Every route answers 404 to anyone but an operator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { requestBillingCheck } from '../../billing/billing-check.ts';
 import { createCoupon, expireCouponNow } from '../../billing/coupons.ts';
 import { operatorInvoicePdf } from '../../billing/invoice-documents.ts';
 import { markInvoicePaidByOperator, setInvoicePayment } from '../../billing/invoice-payment.ts';
@@ -31,6 +32,17 @@ export function operatorBillingRoutes(context: HomeportContext): FastifyPluginAs
         schema: { ...base, summary: enabled ? 'Let an account pay by invoice / bank transfer' : 'Stop invoice payment for an account', params: IdParams, response: { 200: OperatorAccount, 400: Problem, 404: Problem } },
       }, async (request) => operatorAccountView(await setInvoicePayment(context, requireOperator(request).id, request.params.id, enabled)));
     }
+
+    app.post('/billing-check', {
+      schema: {
+        ...base, summary: 'Run the billing check now: renewals due, card invoices not yet charged, charges a crash left unsettled (it also runs on its schedule)',
+        response: { 202: Type.Object({ queued: Type.Boolean() }), 404: Problem },
+      },
+    }, async (request, reply) => {
+      await requestBillingCheck(context, requireOperator(request).id);
+      reply.status(202);
+      return { queued: true };
+    });
 
     app.get('/invoices', {
       schema: {

@@ -3,25 +3,17 @@
 // stops, and its files (homeserver.yaml, signing key, homeserver.db, a media archive) are
 // imported. The same users log in with the same passwords and everything is there.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { createClient, type MatrixClient } from 'matrix-js-sdk';
-import { stringify } from 'yaml';
-import { SynapseAdminClient } from '../../src/synapse/admin-client.ts';
-import { registerWithSharedSecret } from '../../src/synapse/shared-secret-registration.ts';
-import { generateSigningKey } from '../../src/synapse/signing-key.ts';
-import { waitForHealth } from '../../src/synapse/synapse-http.ts';
-import { synapseVenv } from '../support/environment.ts';
-import { assertSameContent, randomPng, type HostContent } from '../support/host-content.ts';
+import { assertSameContent, type HostContent } from '../support/host-content.ts';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
-import { freePort } from '../support/throwaway-postgres.ts';
+import { selfHostedPython as python, startSelfHostedSynapse, type SelfHostedSynapse } from '../support/self-hosted-synapse.ts';
 
 const run = promisify(execFile);
-const python = join(synapseVenv, 'bin', 'python');
 
 async function sqlite(file: string, statement: string): Promise<string> {
   const { stdout } = await run(python, ['-c', 'import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\nrows = db.execute(sys.argv[2]).fetchall()\ndb.commit()\nprint(rows[0][0] if rows else "")', file, statement]);
@@ -30,7 +22,7 @@ async function sqlite(file: string, statement: string): Promise<string> {
 
 describe('import from a self-hosted Synapse', () => {
   let work: string;
-  let synapse: ChildProcess | undefined;
+  let synapse: SelfHostedSynapse | undefined;
   let homeport: HomeportProcess;
   let operator: string;
   let content: HostContent;
@@ -39,73 +31,22 @@ describe('import from a self-hosted Synapse', () => {
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'homeport-selfhosted-'));
     const dir = join(work, 'synapse');
-    await mkdir(join(dir, 'media_store'), { recursive: true });
-    const port = await freePort();
-    const key = generateSigningKey();
-    await writeFile(join(dir, `${serverName}.signing.key`), key.fileContents);
-    const sharedSecret = 'self-hosted shared secret';
-    await writeFile(join(dir, 'homeserver.yaml'), stringify({
-      server_name: serverName,
-      pid_file: join(dir, 'homeserver.pid'),
-      listeners: [{ port, type: 'http', bind_addresses: ['127.0.0.1'], tls: false, resources: [{ names: ['client', 'federation'] }] }],
-      database: { name: 'sqlite3', args: { database: join(dir, 'homeserver.db') } },
-      media_store_path: join(dir, 'media_store'),
-      signing_key_path: join(dir, `${serverName}.signing.key`),
-      registration_shared_secret: sharedSecret,
-      macaroon_secret_key: 'self-hosted macaroon secret',
-      form_secret: 'self-hosted form secret',
-      password_config: { enabled: true, pepper: 'self-hosted pepper' },
-      enable_registration: true,
-      registration_requires_token: true,
-      report_stats: false,
-      trusted_key_servers: [],
-      suppress_key_server_warning: true,
-      rc_message: { per_second: 1000, burst_count: 1000 },
-      rc_login: { address: { per_second: 1000, burst_count: 1000 }, account: { per_second: 1000, burst_count: 1000 } },
-    }, { version: '1.1' }));
-    synapse = spawn(python, ['-m', 'synapse.app.homeserver', '--config-path', join(dir, 'homeserver.yaml')], { cwd: dir, stdio: 'ignore' });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await waitForHealth(baseUrl, 180_000);
-
-    const admin = await registerWithSharedSecret({ baseUrl, sharedSecret, username: 'admin', password: 'the admin password', admin: true, displayname: 'Admin' });
-    const adminClient = new SynapseAdminClient({ baseUrl, accessToken: admin.accessToken });
-    const users = ['alice', 'bob'].map((localpart) => ({ localpart, password: `${localpart}'s self-hosted password` }));
-    for (const user of users) await adminClient.upsertUser(`@${user.localpart}:${serverName}`, { password: user.password });
-    const login = async (user: string, password: string): Promise<MatrixClient> => {
-      const response = await createClient({ baseUrl }).loginRequest({ type: 'm.login.password', identifier: { type: 'm.id.user', user }, password });
-      return createClient({ baseUrl, accessToken: response.access_token, userId: response.user_id, deviceId: response.device_id });
-    };
-    const alice = await login('alice', users[0]!.password);
-    const bob = await login('bob', users[1]!.password);
-    const { room_id: roomId } = await alice.createRoom({ name: 'Self-hosted', invite: [`@bob:${serverName}`] });
-    await bob.joinRoom(roomId);
-    const messages: string[] = [];
-    for (let index = 0; index < 60; index += 1) {
-      const body = `self-hosted message ${index}`;
-      await (index % 2 ? bob : alice).sendTextMessage(roomId, body);
-      messages.push(body);
-    }
-    const image = randomPng();
-    const { content_uri: mxc } = await alice.uploadContent(new Uint8Array(image), { type: 'image/png', name: 'old.png' });
-    const registration = await adminClient.createRegistrationToken({ token: 'self-hosted-token', usesAllowed: 3, expiryTime: null });
-    content = { users, roomId, messages, image, mxc, keyId: key.keyId, publicKey: key.publicKey, registrationToken: registration.token };
+    synapse = await startSelfHostedSynapse(dir, serverName, { name: 'sqlite3', args: { database: join(dir, 'homeserver.db') } }, 'self-hosted');
+    content = synapse.content;
 
     // synapse_port_db refuses a database with background updates still pending.
     const deadline = Date.now() + 120_000;
     while (Number(await sqlite(join(dir, 'homeserver.db'), 'SELECT count(*) FROM background_updates')) > 0 && Date.now() < deadline) {
       await new Promise((done) => setTimeout(done, 500));
     }
-    const exited = new Promise((done) => synapse!.once('exit', done));
-    synapse.kill('SIGTERM');
-    await exited;
-    synapse = undefined;
+    await synapse.stop();
 
     // What the operator is handed: config, key, SQLite database and a media archive.
     const folder = join(work, 'import');
     await mkdir(folder);
     for (const name of ['homeserver.yaml', `${serverName}.signing.key`, 'homeserver.db']) await cp(join(dir, name), join(folder, name));
     await run('tar', ['-czf', join(folder, 'media_store.tar.gz'), '-C', dir, 'media_store']);
-    await writeFile(join(work, 'alice-password'), users[0]!.password);
+    await writeFile(join(work, 'alice-password'), content.users[0]!.password);
 
     homeport = await HomeportProcess.create('sh');
     await homeport.start();
@@ -115,7 +56,7 @@ describe('import from a self-hosted Synapse', () => {
     assert.ok(operator, created.stdout + created.stderr);
   });
   after(async () => {
-    synapse?.kill('SIGKILL');
+    await synapse?.stop();
     await homeport?.cleanup();
     await rm(work, { recursive: true, force: true });
   });

@@ -7,7 +7,7 @@
 // --upload (as from another machine) and imports too. Both times the same users log in with
 // the same passwords and everything is there.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,20 +16,14 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { createClient, type MatrixClient } from 'matrix-js-sdk';
-import { stringify } from 'yaml';
-import { SynapseAdminClient } from '../../src/synapse/admin-client.ts';
-import { registerWithSharedSecret } from '../../src/synapse/shared-secret-registration.ts';
-import { generateSigningKey } from '../../src/synapse/signing-key.ts';
-import { waitForHealth } from '../../src/synapse/synapse-http.ts';
-import { postgresTool, synapseVenv } from '../support/environment.ts';
-import { assertSameContent, randomPng, type HostContent } from '../support/host-content.ts';
+import { postgresTool } from '../support/environment.ts';
+import { assertSameContent, type HostContent } from '../support/host-content.ts';
 import { openHomeportDatabase } from '../support/host-admin.ts';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
-import { freePort, startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
+import { startSelfHostedSynapse, type SelfHostedSynapse } from '../support/self-hosted-synapse.ts';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
 
 const run = promisify(execFile);
-const python = join(synapseVenv, 'bin', 'python');
 
 /** The last value of the imported host's state_group_id_seq. */
 async function stateGroupSequence(homeport: HomeportProcess, label: string): Promise<number> {
@@ -53,7 +47,7 @@ async function stateGroupSequence(homeport: HomeportProcess, label: string): Pro
 describe('import from a self-hosted Synapse on PostgreSQL (custom and plain gzip dumps)', () => {
   let work: string;
   let postgres: ThrowawayPostgres | undefined;
-  let synapse: ChildProcess | undefined;
+  let synapse: SelfHostedSynapse | undefined;
   let homeport: HomeportProcess;
   let owner: string;
   let operator: string;
@@ -71,61 +65,10 @@ describe('import from a self-hosted Synapse on PostgreSQL (custom and plain gzip
       '-c', "CREATE DATABASE synapse ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER synapse_user"]);
 
     const dir = join(work, 'synapse');
-    await mkdir(join(dir, 'media_store'), { recursive: true });
-    const port = await freePort();
-    const key = generateSigningKey();
-    await writeFile(join(dir, `${serverName}.signing.key`), key.fileContents);
-    const sharedSecret = 'self-hosted shared secret';
-    await writeFile(join(dir, 'homeserver.yaml'), stringify({
-      server_name: serverName,
-      pid_file: join(dir, 'homeserver.pid'),
-      listeners: [{ port, type: 'http', bind_addresses: ['127.0.0.1'], tls: false, resources: [{ names: ['client', 'federation'] }] }],
-      database: { name: 'psycopg2', args: { user: 'synapse_user', password: 'synapse password', dbname: 'synapse', host: '127.0.0.1', port: postgres.port, cp_min: 1, cp_max: 5 } },
-      media_store_path: join(dir, 'media_store'),
-      signing_key_path: join(dir, `${serverName}.signing.key`),
-      registration_shared_secret: sharedSecret,
-      macaroon_secret_key: 'self-hosted macaroon secret',
-      form_secret: 'self-hosted form secret',
-      password_config: { enabled: true, pepper: 'self-hosted pepper' },
-      enable_registration: true,
-      registration_requires_token: true,
-      report_stats: false,
-      trusted_key_servers: [],
-      suppress_key_server_warning: true,
-      rc_message: { per_second: 1000, burst_count: 1000 },
-      rc_login: { address: { per_second: 1000, burst_count: 1000 }, account: { per_second: 1000, burst_count: 1000 } },
-    }, { version: '1.1' }));
-    synapse = spawn(python, ['-m', 'synapse.app.homeserver', '--config-path', join(dir, 'homeserver.yaml')], { cwd: dir, stdio: 'ignore' });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await waitForHealth(baseUrl, 240_000);
-
-    const admin = await registerWithSharedSecret({ baseUrl, sharedSecret, username: 'admin', password: 'the admin password', admin: true, displayname: 'Admin' });
-    const adminClient = new SynapseAdminClient({ baseUrl, accessToken: admin.accessToken });
-    const users = ['alice', 'bob'].map((localpart) => ({ localpart, password: `${localpart}'s self-hosted password on PostgreSQL` }));
-    for (const user of users) await adminClient.upsertUser(`@${user.localpart}:${serverName}`, { password: user.password });
-    const login = async (user: string, password: string): Promise<MatrixClient> => {
-      const response = await createClient({ baseUrl }).loginRequest({ type: 'm.login.password', identifier: { type: 'm.id.user', user }, password });
-      return createClient({ baseUrl, accessToken: response.access_token, userId: response.user_id, deviceId: response.device_id });
-    };
-    const alice = await login('alice', users[0]!.password);
-    const bob = await login('bob', users[1]!.password);
-    const { room_id: roomId } = await alice.createRoom({ name: 'Self-hosted on PostgreSQL', invite: [`@bob:${serverName}`] });
-    await bob.joinRoom(roomId);
-    const messages: string[] = [];
-    for (let index = 0; index < 60; index += 1) {
-      const body = `self-hosted postgres message ${index}`;
-      await (index % 2 ? bob : alice).sendTextMessage(roomId, body);
-      messages.push(body);
-    }
-    const image = randomPng();
-    const { content_uri: mxc } = await alice.uploadContent(new Uint8Array(image), { type: 'image/png', name: 'old.png' });
-    const registration = await adminClient.createRegistrationToken({ token: 'self-hosted-pg-token', usesAllowed: 3, expiryTime: null });
-    content = { users, roomId, messages, image, mxc, keyId: key.keyId, publicKey: key.publicKey, registrationToken: registration.token };
-
-    const exited = new Promise((done) => synapse!.once('exit', done));
-    synapse.kill('SIGTERM');
-    await exited;
-    synapse = undefined;
+    const database = { name: 'psycopg2', args: { user: 'synapse_user', password: 'synapse password', dbname: 'synapse', host: '127.0.0.1', port: postgres.port, cp_min: 1, cp_max: 5 } };
+    synapse = await startSelfHostedSynapse(dir, serverName, database, 'self-hosted on PostgreSQL');
+    content = synapse.content;
+    await synapse.stop();
 
     // What the operator is handed, twice: config, key, media archive, and the database dumped by
     // the PostgreSQL superuser with default options (owners and grants included).
@@ -143,7 +86,7 @@ describe('import from a self-hosted Synapse on PostgreSQL (custom and plain gzip
     assert.equal(await dumped, 0, 'pg_dump | gzip succeeded');
     await postgres.stop();
     postgres = undefined;
-    await writeFile(join(work, 'alice-password'), users[0]!.password);
+    await writeFile(join(work, 'alice-password'), content.users[0]!.password);
 
     homeport = await HomeportProcess.create('pgi');
     await homeport.start();
@@ -153,7 +96,7 @@ describe('import from a self-hosted Synapse on PostgreSQL (custom and plain gzip
     assert.ok(operator, created.stdout + created.stderr);
   });
   after(async () => {
-    synapse?.kill('SIGKILL');
+    await synapse?.stop();
     await postgres?.stop();
     await homeport?.cleanup();
     await rm(work, { recursive: true, force: true });

@@ -15,19 +15,16 @@ import { loadConfig } from '../../src/config.ts';
 import { builtInSizes } from '../../src/domain/sizes.ts';
 import { prepareJobQueue } from '../../src/jobs/job-worker.ts';
 import { createLogger } from '../../src/logger.ts';
-import { migrate, openDatabase, type OpenedDatabase } from '../../src/store/database.ts';
+import type { OpenedDatabase } from '../../src/store/database.ts';
 import { insertHost } from '../../src/store/hosts.ts';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
+import { startMigratedDatabase } from '../support/migrated-database.ts';
 
-let postgres: ThrowawayPostgres;
 let opened: OpenedDatabase;
 let dataDir: string;
 let context: BillingContext;
 
 before(async () => {
-  postgres = await startThrowawayPostgres();
-  opened = openDatabase(`postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres`, 4);
-  await migrate(opened.db);
+  opened = await startMigratedDatabase();
   // Issuing an invoice queues its mail as a graphile-worker job in the same transaction.
   await prepareJobQueue(opened.pool);
   dataDir = await mkdtemp(join(tmpdir(), 'homeport-import-billing-'));
@@ -36,7 +33,6 @@ before(async () => {
 });
 after(async () => {
   await opened?.close();
-  await postgres?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 

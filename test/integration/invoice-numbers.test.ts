@@ -3,21 +3,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { invoiceTotals } from '../../src/domain/billing/invoice-totals.ts';
-import { migrate, openDatabase, type OpenedDatabase } from '../../src/store/database.ts';
+import type { OpenedDatabase } from '../../src/store/database.ts';
 import { insertInvoice } from '../../src/store/invoices.ts';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
+import { startMigratedDatabase } from '../support/migrated-database.ts';
 
-let postgres: ThrowawayPostgres;
 let opened: OpenedDatabase;
 
 before(async () => {
-  postgres = await startThrowawayPostgres();
-  opened = openDatabase(`postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres`, 12);
-  await migrate(opened.db);
+  opened = await startMigratedDatabase(12);
 });
 after(async () => {
   await opened?.close();
-  await postgres?.stop();
 });
 
 test('concurrent invoices, some rolled back, have gap-free numbers per year', async () => {

@@ -7,22 +7,18 @@ import { after, before, test } from 'node:test';
 import { accountInvoicePdf } from '../../src/billing/invoice-documents.ts';
 import { invoiceTotals } from '../../src/domain/billing/invoice-totals.ts';
 import { reverseChargeNote, taxTreatment } from '../../src/domain/billing/tax.ts';
-import { migrate, openDatabase, type OpenedDatabase } from '../../src/store/database.ts';
+import type { OpenedDatabase } from '../../src/store/database.ts';
 import { insertInvoice } from '../../src/store/invoices.ts';
+import { startMigratedDatabase } from '../support/migrated-database.ts';
 import { pdfToText } from '../support/pdf-text.ts';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
 
-let postgres: ThrowawayPostgres;
 let opened: OpenedDatabase;
 
 before(async () => {
-  postgres = await startThrowawayPostgres();
-  opened = openDatabase(`postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres`, 4);
-  await migrate(opened.db);
+  opened = await startMigratedDatabase();
 });
 after(async () => {
   await opened?.close();
-  await postgres?.stop();
 });
 
 const pdfText = pdfToText;

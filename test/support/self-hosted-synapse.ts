@@ -52,6 +52,8 @@ export async function startSelfHostedSynapse(dir: string, serverName: string, da
     report_stats: false,
     trusted_key_servers: [],
     suppress_key_server_warning: true,
+    // Background updates without Synapse's 1 s pause between them, so a test need not wait a minute for them.
+    background_updates: { sleep_enabled: false },
     rc_message: { per_second: 1000, burst_count: 1000 },
     rc_login: { address: { per_second: 1000, burst_count: 1000 }, account: { per_second: 1000, burst_count: 1000 } },
   }, { version: '1.1' }));

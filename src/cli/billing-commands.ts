@@ -2,7 +2,7 @@
 // API (operator actions need an operator's token), and a customer's own invoices and coupon.
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
-import type { CouponView as Coupon, InvoiceSummary } from '../contract/billing.ts';
+import type { Billing, CouponView as Coupon, InvoiceSummary } from '../contract/billing.ts';
 import type { OperatorAccount } from '../contract/operator.ts';
 import { formatMoney } from '../domain/billing/money.ts';
 import type { ApiClient } from './api-client.ts';
@@ -30,7 +30,7 @@ export function registerBillingCommands(program: Command): void {
   const billing = program.command('billing').description('payment methods, invoices and coupons');
   billing.command('apply-coupon').description('apply a coupon to your account (only before your first purchase)').argument('<code>')
     .action(async (code: string, _options, command: Command) => {
-      const result = await apiForCommand(command).request<{ coupon: { description: string } | null }>('POST', '/api/v1/billing/coupon', { code });
+      const result = await apiForCommand(command).request<Static<typeof Billing>>('POST', '/api/v1/billing/coupon', { code });
       print(`applied ${result.coupon?.description ?? code}`);
     });
 

@@ -1,7 +1,7 @@
 // `homeport user list|show|add|admin|password|deactivate`: a host's Matrix users, through the API.
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
-import type { HostUser as HostUserSchema } from '../contract/host-users.ts';
+import type { AddedUser, HostUser as HostUserSchema, HostUserPage, PasswordReset, UserWithWarning } from '../contract/host-users.ts';
 import { keyBackupWarning, passwordShownOnce } from '../jobs/commands/host-users.ts';
 import type { ApiClient } from './api-client.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
@@ -41,7 +41,7 @@ async function listUsers(api: ApiClient, host: string, options: { search?: strin
   if (options.from !== undefined) query.set('from', String(options.from));
   if (options.limit !== undefined) query.set('limit', String(options.limit));
   if (options.activeOnly) query.set('deactivated', 'false');
-  const page = await api.request<{ users: HostUser[]; next: number | null; total: number }>('GET', `${hostPath(host)}/users?${query}`);
+  const page = await api.request<Static<typeof HostUserPage>>('GET', `${hostPath(host)}/users?${query}`);
   for (const user of page.users) {
     print(`${user.userId.padEnd(40)} ${(user.displayName ?? '').padEnd(24)} ${flags(user).padEnd(20)} last seen ${user.lastSeenAt ?? 'never'}`);
   }
@@ -70,7 +70,7 @@ export function registerUserCommands(program: Command): void {
     .option('--admin', 'make the new user a server admin (great power over the host)')
     .action(async (host: string, username: string, options: { displayName?: string; admin?: boolean }, command: Command) => {
       const body = { username, ...(options.displayName ? { displayName: options.displayName } : {}), admin: Boolean(options.admin) };
-      const added = await apiForCommand(command).request<{ user: HostUser; password: string; warning: string }>('POST', `${hostPath(host)}/users`, body);
+      const added = await apiForCommand(command).request<Static<typeof AddedUser>>('POST', `${hostPath(host)}/users`, body);
       print(`added ${added.user.userId}${added.user.admin ? ' (server admin)' : ''}`);
       printSecretOnce('password', added.password, added.warning);
     });
@@ -78,7 +78,7 @@ export function registerUserCommands(program: Command): void {
   user.command('admin').description('make a user server admin, or take the rights away').argument('<host>', 'host label or id').argument('<user>', 'user ID or username')
     .option('--revoke', 'take server admin rights away')
     .action(async (host: string, ref: string, options: { revoke?: boolean }, command: Command) => {
-      const result = await apiForCommand(command).request<{ user: HostUser; warning: string }>('PUT', `${userPath(host, ref)}/admin`, { admin: !options.revoke });
+      const result = await apiForCommand(command).request<Static<typeof UserWithWarning>>('PUT', `${userPath(host, ref)}/admin`, { admin: !options.revoke });
       print(`${result.user.userId} is ${result.user.admin ? 'now a server admin' : 'no longer a server admin'}`);
       process.stderr.write(`${result.warning}\n`);
     });
@@ -94,7 +94,7 @@ export function registerUserCommands(program: Command): void {
         return;
       }
       const body = options.passwordStdin ? { password: await readStdin() } : {};
-      const result = await apiForCommand(command).request<{ user: HostUser; password?: string }>('POST', `${userPath(host, ref)}/password`, body);
+      const result = await apiForCommand(command).request<Static<typeof PasswordReset>>('POST', `${userPath(host, ref)}/password`, body);
       print(`password of ${result.user.userId} reset; every session was signed out`);
       if (result.password) printSecretOnce('password', result.password, passwordShownOnce);
     });

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { PanelClient } from '../support/panel-client.ts';
 import { pdfToText } from '../support/pdf-text.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, operatorPassword, screenshot } from '../support/panel-browser.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, openPanelPage, operatorPassword, screenshot } from '../support/panel-browser.ts';
 import { startStripeMock, type StripeMock } from '../support/stripe-mock.ts';
 
 describe('billing in the control panel', () => {
@@ -18,7 +18,6 @@ describe('billing in the control panel', () => {
   let homeport: HomeportProcess;
   let browser: Browser;
   let customerContext: BrowserContext;
-  let operatorContext: BrowserContext;
   let customer: Page;
   let operator: Page;
   let operatorEmail: string;
@@ -43,12 +42,8 @@ describe('billing in the control panel', () => {
     const address = await client.request('PATCH', '/api/v1/account', { body: { billingAddress: { line1: 'Navy Yard 1', postalCode: '10115', city: 'Berlin', country: 'DE' } } });
     assert.equal(address.status, 200, JSON.stringify(address.body));
     browser = await launchChromium();
-    customerContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    operatorContext = await browser.newContext({ viewport: { width: 1300, height: 900 } });
-    customer = await customerContext.newPage();
-    operator = await operatorContext.newPage();
-    customer.setDefaultTimeout(20_000);
-    operator.setDefaultTimeout(20_000);
+    ({ context: customerContext, page: customer } = await openPanelPage(browser, homeport));
+    ({ page: operator } = await openPanelPage(browser, homeport, { width: 1300, height: 900 }));
   });
   after(async () => {
     await browser?.close();

@@ -8,6 +8,15 @@ import { checkVatId } from './domain/vat-id.ts';
 
 export type TlsMode = 'internal' | 'acme';
 
+export type LogFormat = 'json' | 'pretty';
+
+function logFormat(raw: string | undefined): LogFormat {
+  const format = raw || 'auto';
+  if (format === 'auto') return process.stdout.isTTY ? 'pretty' : 'json';
+  if (format !== 'json' && format !== 'pretty') throw new ConfigError(`HOMEPORT_LOG_FORMAT must be "auto", "json" or "pretty", got "${format}"`);
+  return format;
+}
+
 export interface Config {
   /** HOMEPORT_DATA_DIR: where the PostgreSQL cluster, the master key, Caddy's state and every host's files live. */
   dataDir: string;
@@ -53,6 +62,8 @@ export interface Config {
   synapseExtraConfig: string | undefined;
   /** HOMEPORT_LOG_LEVEL: pino level (info by default). */
   logLevel: string;
+  /** HOMEPORT_LOG_FORMAT: `json` (one object a line, for journald and collectors), `pretty` (for people) or `auto` (pretty on a terminal, else json; the default). */
+  logFormat: LogFormat;
   /** HOMEPORT_STOP_HOSTS_ON_EXIT: whether Ctrl-C also stops the hosts' Synapses (default true). */
   stopHostsOnExit: boolean;
   /** HOMEPORT_PUBLIC_URL: where customers reach the panel (links in mail); session cookies are `Secure` when it is https. Default: the API's own address. */
@@ -292,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey,
     synapseExtraConfig: env.HOMEPORT_SYNAPSE_EXTRA_CONFIG || undefined,
     logLevel: env.HOMEPORT_LOG_LEVEL || 'info',
+    logFormat: logFormat(env.HOMEPORT_LOG_FORMAT),
     stopHostsOnExit: (env.HOMEPORT_STOP_HOSTS_ON_EXIT ?? 'true') !== 'false',
     publicUrl: httpUrl('HOMEPORT_PUBLIC_URL', env.HOMEPORT_PUBLIC_URL || `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${apiPort}`),
     smtpUrl,

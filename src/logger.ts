@@ -1,5 +1,7 @@
 // The one pino logger factory: JSON logs with tokens, passwords, keys and secrets redacted.
 import { pino, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+import type { LogFormat } from './config.ts';
 
 export type { Logger };
 
@@ -16,7 +18,10 @@ export const redactPaths = [
   'req.headers.cookie',
 ];
 
-export function createLogger(level = 'info', destination?: NodeJS.WritableStream): Logger {
+/** JSON lines by default; `pretty` writes readable, coloured lines for a person at a terminal (same redaction). */
+export function createLogger(level = 'info', destination?: NodeJS.WritableStream, format: LogFormat = 'json'): Logger {
   const options = { level, redact: { paths: redactPaths, censor: '[redacted]' } };
-  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+  if (destination) return pino(options, destination as pino.DestinationStream);
+  if (format === 'pretty') return pino(options, PinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
+  return pino(options);
 }

@@ -108,7 +108,7 @@ class StartedParts {
 }
 
 export async function startHomeport(config: Config, options: StartOptions = {}): Promise<RunningHomeport> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const parts = new StartedParts(logger);
   try {
     return await startParts(config, logger, parts, options);

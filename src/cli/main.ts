@@ -13,6 +13,7 @@ import { formatChecks, runChecks } from './doctor.ts';
 import { registerHostCommands } from './host-commands.ts';
 import { registerPortabilityCommands } from './portability-commands.ts';
 import { registerRegistrationTokenCommands } from './registration-token-commands.ts';
+import { registerServiceCommands } from './service-commands.ts';
 import { registerUserCommands } from './user-commands.ts';
 
 const program = new Command('homeport')
@@ -66,6 +67,7 @@ registerUserCommands(program);
 registerRegistrationTokenCommands(program);
 registerPortabilityCommands(program);
 registerBillingCommands(program);
+registerServiceCommands(program);
 
 try {
   await program.parseAsync(process.argv);

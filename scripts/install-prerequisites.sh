@@ -6,11 +6,11 @@ set -euo pipefail
 mode="${1:-start}"
 
 start_packages=(postgresql caddy python3 python3-venv ca-certificates procps openssl)
-test_packages=(chromium pebble gnupg poppler-utils)
+test_packages=(chromium pebble gnupg poppler-utils systemd)
 # Each package is checked by a command it installs, so a machine that has them asks nothing.
 declare -A provides=(
   [postgresql]="" [caddy]=caddy [python3]=python3 [python3-venv]="" [ca-certificates]="" [procps]=ps
-  [openssl]=openssl [chromium]=chromium [pebble]=pebble [gnupg]=gpg [poppler-utils]=pdftotext
+  [openssl]=openssl [chromium]=chromium [pebble]=pebble [gnupg]=gpg [poppler-utils]=pdftotext [systemd]=systemd-analyze
 )
 
 packages=()

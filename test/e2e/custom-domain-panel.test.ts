@@ -61,7 +61,7 @@ describe('custom DNS in the control panel', () => {
     await page.getByLabel('Address line 1').fill('1 Domain Street');
     await page.getByLabel('Postal code').fill('10115');
     await page.getByLabel('City').fill('Berlin');
-    await page.getByLabel('Country').fill('DE');
+    await page.getByLabel('Country').selectOption('DE');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Your details are saved.').waitFor();
     const found = await operator.request<{ accounts: { id: string; email: string }[] }>('GET', `/api/v1/operator/accounts?search=${encodeURIComponent(email)}`);

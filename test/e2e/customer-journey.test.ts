@@ -77,12 +77,15 @@ describe('the control panel, for a new customer', () => {
     await page.getByLabel('Address line 1').fill('1 Difference Street');
     await page.getByLabel('Postal code').fill('10115');
     await page.getByLabel('City').fill('Berlin');
-    await page.getByLabel('Country').fill('DE');
+    // The country is picked by its name, so typing "Germany" can never save Georgia's "GE".
+    await page.getByLabel('Country').selectOption({ label: 'Germany (DE)' });
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Your details are saved.').waitFor();
     await screenshot(page, 'a05-account');
     await page.reload();
     assert.equal(await page.getByLabel('Company name').inputValue(), 'Analytical Engines Ltd');
+    assert.equal(await page.getByLabel('Country').inputValue(), 'DE');
+    assert.equal(await page.locator('#field-country option:checked').textContent(), 'Germany (DE)');
     // This installation has no Stripe: the operator enables invoice payment, as agreed with the customer.
     const found = await operator.request<{ accounts: { id: string; email: string }[] }>('GET', `/api/v1/operator/accounts?search=${encodeURIComponent(email)}`);
     const enabled = await operator.request('POST', `/api/v1/operator/accounts/${found.body.accounts[0]!.id}/invoice-payment/enable`);

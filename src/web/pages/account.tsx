@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { patch } from '../api-client.ts';
 import type { Account } from '../api-types.ts';
 import { formatDate } from '../format.tsx';
+import { CountrySelect } from '../country-select.tsx';
 import { Field, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
 import { PageTitle } from '../layout.tsx';
 import { useAccount, useSession } from '../session.tsx';
@@ -42,7 +43,7 @@ function AccountDetailsForm({ account }: { account: Account }) {
       companyName: orNull(form.companyName),
       vatId: orNull(form.vatId),
       billingAddress: hasAddress
-        ? { line1: form.line1.trim(), line2: orNull(form.line2), postalCode: form.postalCode.trim(), city: form.city.trim(), country: form.country.trim().toUpperCase() }
+        ? { line1: form.line1.trim(), line2: orNull(form.line2), postalCode: form.postalCode.trim(), city: form.city.trim(), country: form.country }
         : null,
     });
     await refresh();
@@ -71,7 +72,7 @@ function AccountDetailsForm({ account }: { account: Account }) {
           <Field label="Postal code" name="postalCode" apiField="billingAddress.postalCode" autoComplete="postal-code" value={form.postalCode} onChange={set('postalCode')} problem={problem} />
           <Field label="City" name="city" apiField="billingAddress.city" autoComplete="address-level2" value={form.city} onChange={set('city')} problem={problem} />
         </div>
-        <Field label="Country" name="country" apiField="billingAddress.country" autoComplete="country" maxLength={2} value={form.country} onChange={set('country')} problem={problem} hint="Two-letter code, e.g. DE, FR, NL." />
+        <CountrySelect label="Country" name="country" apiField="billingAddress.country" autoComplete="country" value={form.country} onChange={(country) => setForm({ ...form, country })} problem={problem} />
       </fieldset>
       <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
     </form>

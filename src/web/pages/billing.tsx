@@ -2,6 +2,7 @@
 // address, its coupon (only before the first purchase) and its invoices.
 import { useState } from 'react';
 import { get, post, seg } from '../api-client.ts';
+import { countryName } from '../country-select.tsx';
 import type { Billing, InvoiceSummary } from '../api-types.ts';
 import { EmptyState, Field, Loading, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
 import { formatDate, formatMoney } from '../format.tsx';
@@ -31,7 +32,7 @@ export function BillingPage() {
           <PaymentMethods billing={billing.data} onChanged={() => void billing.reload()} />
           <h2>Billing address</h2>
           {address
-            ? <p data-testid="billing-address">{[account.companyName, address.line1, address.line2, `${address.postalCode} ${address.city}`, address.country].filter(Boolean).join(', ')}{account.vatId ? ` · VAT ID ${account.vatId}` : ''} · <Link to="/account">Change</Link></p>
+            ? <p data-testid="billing-address">{[account.companyName, address.line1, address.line2, `${address.postalCode} ${address.city}`, countryName(address.country)].filter(Boolean).join(', ')}{account.vatId ? ` · VAT ID ${account.vatId}` : ''} · <Link to="/account">Change</Link></p>
             : <p>No billing address yet. <Link to="/account">Add your billing address</Link> (and, for a business, your company name and VAT ID).</p>}
           {billing.data.tax.note && <p className="muted" data-testid="tax-note">{billing.data.tax.note}</p>}
           <h2>Coupon</h2>

@@ -4,8 +4,10 @@ import { HomeportError } from '../domain/errors.ts';
 import type { Db } from './database.ts';
 import type { HostNameKind } from './schema.ts';
 
-export function domainTaken(name: string): HomeportError {
-  return new HomeportError('domain-taken', 'Domain taken', `The domain "${name}" is already used by another host (as its homeserver, client or earlier client domain).`, { domain: name });
+const roles: Record<HostNameKind, string> = { homeserver: 'homeserver domain', client: 'client domain', previous: 'earlier client domain' };
+
+export function domainTaken(name: string, kind: HostNameKind): HomeportError {
+  return new HomeportError('domain-taken', 'Domain taken', `The ${roles[kind]} "${name}" is already used by another host (as its homeserver, client or earlier client domain).`, { domain: name });
 }
 
 /** Takes `name` for the host, or changes its kind when the host has it already; another host's name is refused. */
@@ -16,20 +18,12 @@ export async function claimHostName(db: Db, hostId: string, name: string, kind: 
     .onConflict((conflict) => conflict.column('name').doUpdateSet({ kind }).where('host_names.host_id', '=', hostId))
     .returning('name')
     .executeTakeFirst();
-  if (!claimed) throw domainTaken(name);
+  if (!claimed) throw domainTaken(name, kind);
 }
 
-/** Refuses, before anything is charged or built, names that another live host owns. */
-export async function assertNamesFree(db: Db, names: string[], exceptHostId?: string): Promise<void> {
-  if (names.length === 0) return;
-  let query = db.selectFrom('host_names').select('name').where('name', 'in', names);
-  if (exceptHostId) query = query.where('host_id', '<>', exceptHostId);
-  const taken = await query.executeTakeFirst();
-  if (taken) throw domainTaken(taken.name);
-}
-
-/** The live host that owns `name`, if any. */
-export async function hostOwningName(db: Db, name: string): Promise<string | undefined> {
-  const row = await db.selectFrom('host_names').select('host_id').where('name', '=', name).executeTakeFirst();
-  return row?.host_id;
+/** Refuses, before anything is charged or built, a new host's names that another live host owns. */
+export async function assertNamesFree(db: Db, names: { homeserverDomain: string; clientDomain: string }): Promise<void> {
+  const wanted = new Map<string, HostNameKind>([[names.homeserverDomain, 'homeserver'], [names.clientDomain, 'client']]);
+  const taken = await db.selectFrom('host_names').select('name').where('name', 'in', [...wanted.keys()]).executeTakeFirst();
+  if (taken) throw domainTaken(taken.name, wanted.get(taken.name) ?? 'homeserver');
 }

@@ -56,7 +56,7 @@ export async function createHost(context: HomeportContext, input: CreateHostInpu
   if (await isLabelTaken(context.db, input.label)) throw new HomeportError('hostname-taken', 'Hostname taken', `The hostname "${input.label}" is already in use.`);
   // Another host's name in any column (homeserver, client or earlier client domain); the
   // transaction below claims the names for good and refunds the charge if one was taken meanwhile.
-  if (customDns) await assertNamesFree(context.db, [customDns.homeserverDomain, customDns.clientDomain]);
+  if (customDns) await assertNamesFree(context.db, customDns);
   const plan = await planPurchase(context, { accountId: input.accountId, label: input.label, size, seats: input.seats, paymentMethod: input.paymentMethod, now: new Date() });
   const charge = await chargePurchase(context, plan);
   try {

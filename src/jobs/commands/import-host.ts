@@ -82,7 +82,7 @@ export async function importHost(context: HomeportContext, operatorId: string, i
   const taken = await context.db.selectFrom('hosts').select('label').where('server_name', '=', serverName).where('status', '<>', 'cancelled').executeTakeFirst();
   if (taken) throw new HomeportError('domain-taken', 'Server name taken', `Host ${taken.label} already serves ${serverName}; a server name can only be served once.`);
   const customDns = customDnsFor(context, input, serverName);
-  if (customDns) await assertNamesFree(context.db, [customDns.homeserverDomain, customDns.clientDomain]);
+  if (customDns) await assertNamesFree(context.db, customDns);
   await assertDiskRoom(context.config.dataDir, source.plan.requiredBytes, context.config.importDiskReserveMb);
   return context.db.transaction().execute(async (trx) => {
     const host = await insertHost(trx, {

@@ -53,7 +53,7 @@ export const InvoiceSummary = Type.Object({
   periodEnd: Type.String({ format: 'date-time' }),
   currency: Type.String(),
   paymentMethod: PaymentMethod,
-  status: Type.Union([Type.Literal('open'), Type.Literal('paid')]),
+  status: Type.Union([Type.Literal('open'), Type.Literal('paid'), Type.Literal('void')], { description: 'void: cancelled by Homeport because the host could not be built; a card payment for it is refunded' }),
   paidAt: Nullable(Type.String({ format: 'date-time' })),
   paymentError: Nullable(Type.String()),
   subtotalMinor: Type.Integer(),

@@ -28,6 +28,7 @@ export const Host = Type.Object({
   seats: Type.Integer(),
   supportEmail: Type.Union([Type.String(), Type.Null()]),
   synapseVersion: Type.Union([Type.String(), Type.Null()]),
+  edgeProblem: Type.Union([Type.String(), Type.Null()], { description: 'Why the edge does not serve the host now (e.g. one of its names is served by another host); null when it does.' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 

@@ -33,11 +33,19 @@ export function explainDomainProblem(what: string, raw: string, problem: DomainP
   return `${what} "${raw}" ${explanations[problem]}.`;
 }
 
-/** The ASCII (punycode) form of a domain name, lower-cased and without a trailing dot, or a problem. */
-export function normaliseDomain(raw: string, baseDomain: string): { domain: string } | { problem: DomainProblem } {
+/**
+ * The one spelling a name is stored and compared in: ASCII (punycode), lower case, no trailing dot
+ * (`Chat.Example.COM.` is `chat.example.com`); '' for what cannot be a name.
+ */
+export function canonicalName(raw: string): string {
   const trimmed = raw.trim().replace(/\.$/, '');
   // domainToASCII applies IDNA (UTS #46): it maps Unicode to punycode and returns '' for what is no name.
-  const domain = trimmed === '' || /[/:@?#\s]/.test(trimmed) ? '' : domainToASCII(trimmed);
+  return trimmed === '' || /[/:@?#\s]/.test(trimmed) ? '' : domainToASCII(trimmed);
+}
+
+/** The ASCII (punycode) form of a domain name, lower-cased and without a trailing dot, or a problem. */
+export function normaliseDomain(raw: string, baseDomain: string): { domain: string } | { problem: DomainProblem } {
+  const domain = canonicalName(raw);
   if (domain === '') return { problem: 'not-a-domain' };
   if (domain.length > maxNameLength) return { problem: 'too-long' };
   const labels = domain.split('.');

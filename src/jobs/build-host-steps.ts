@@ -80,9 +80,26 @@ export const adminAccessStep: JobStep = {
 export const edgeStep: JobStep = {
   name: 'edge routes',
   timeoutMs: 60_000,
-  async run({ context, log }) {
-    await applyEdgeFromDatabase(context);
+  async run({ context, hostId, log }) {
+    const problem = (await applyEdgeFromDatabase(context)).get(hostId);
+    // The other hosts got their routes; only this host's job fails.
+    if (problem) throw new Error(problem);
     await log('edge routes applied');
+  },
+};
+
+/** Cancelling: the host's routes go; an edge that cannot be configured now must not keep the host. */
+export const edgeRemovalStep: JobStep = {
+  name: 'edge routes',
+  timeoutMs: 60_000,
+  async run({ context, log }) {
+    try {
+      await applyEdgeFromDatabase(context);
+      await log('edge routes removed');
+    } catch (error) {
+      // The host is no longer routed in the database: the next edge update removes its routes.
+      await log(`the edge could not be updated now (${error instanceof Error ? error.message : String(error)}); its next update removes this host's routes`);
+    }
   },
 };
 

@@ -1,8 +1,12 @@
 // Which hosts the edge routes: every live host whose ports are allocated, derived from the database,
-// with every name it answers on and its Element Web config.json.
+// with every name it answers on and its Element Web config.json. One host's bad state never keeps
+// the edge from the others: a host whose names another host serves, or whose routes the edge
+// refuses, is left out and told why (hosts.edge_problem); every other host is still applied.
+import { canonicalName } from '../domain/custom-dns.ts';
 import { delegatedServer } from '../domain/delegation.ts';
 import { renderElementConfig, type LookAndFeel } from '../domain/element-config.ts';
-import type { EdgeRoute } from '../runtime/runtime.ts';
+import type { EdgeRefusal, EdgeRoute } from '../runtime/runtime.ts';
+import type { Db } from '../store/database.ts';
 import { previousClientDomainsOfLiveHosts } from '../store/previous-client-domains.ts';
 import type { HomeportContext } from './job-context.ts';
 import { hostAddresses } from './host-spec.ts';
@@ -46,7 +50,58 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
   });
 }
 
-/** Re-renders the edge from the database: the same call adds, updates and removes routes. */
-export async function applyEdgeFromDatabase(context: HomeportContext): Promise<void> {
-  await context.runtime.applyEdge(await routedHosts(context));
+function servedNames(route: EdgeRoute): string[] {
+  return [route.edgeHostname, ...route.customNames, ...route.previousNames, ...route.movedNames].map(canonicalName);
+}
+
+/**
+ * Routes in which every name is served by one host only. A host serving a name that host_names
+ * gives to another host loses the whole route; among hosts with unrecorded names (data from before
+ * host_names) the older one keeps the name.
+ */
+export async function withoutSharedNames(db: Db, routes: EdgeRoute[]): Promise<{ routes: EdgeRoute[]; leftOut: EdgeRefusal[] }> {
+  const names = routes.flatMap(servedNames);
+  const owners = new Map<string, string>();
+  if (names.length > 0) {
+    for (const row of await db.selectFrom('host_names').select(['name', 'host_id']).where('name', 'in', names).execute()) owners.set(row.name, row.host_id);
+  }
+  const served = new Map<string, string>();
+  const kept: EdgeRoute[] = [];
+  const leftOut: EdgeRefusal[] = [];
+  for (const route of routes) {
+    const own = servedNames(route);
+    const clash = own.find((name) => (owners.get(name) ?? route.id) !== route.id || served.has(name) || own.indexOf(name) !== own.lastIndexOf(name));
+    if (clash) {
+      leftOut.push({ id: route.id, reason: `the name ${clash} is served by another host, so the edge does not serve this host` });
+      continue;
+    }
+    for (const name of own) served.set(name, route.id);
+    kept.push(route);
+  }
+  return { routes: kept, leftOut };
+}
+
+/** Stores why each host is not served (null for every host that is), changing only what changed. */
+async function recordEdgeProblems(db: Db, problems: EdgeRefusal[]): Promise<void> {
+  const ids = problems.map((problem) => problem.id);
+  let cleared = db.updateTable('hosts').set({ edge_problem: null }).where('edge_problem', 'is not', null);
+  if (ids.length > 0) cleared = cleared.where('id', 'not in', ids);
+  await cleared.execute();
+  for (const problem of problems) {
+    await db.updateTable('hosts').set({ edge_problem: problem.reason }).where('id', '=', problem.id)
+      .where((eb) => eb.or([eb('edge_problem', 'is', null), eb('edge_problem', '<>', problem.reason)])).execute();
+  }
+}
+
+/**
+ * Re-renders the edge from the database: the same call adds, updates and removes routes. Answers
+ * the hosts left out of it, with why; the others are served whatever is wrong with those.
+ */
+export async function applyEdgeFromDatabase(context: HomeportContext): Promise<Map<string, string>> {
+  const { routes, leftOut } = await withoutSharedNames(context.db, await routedHosts(context));
+  const refused = await context.runtime.applyEdge(routes);
+  const problems = [...leftOut, ...refused];
+  for (const problem of problems) context.logger.warn({ hostId: problem.id, problem: problem.reason }, 'host left out of the edge');
+  await recordEdgeProblems(context.db, problems);
+  return new Map(problems.map((problem) => [problem.id, problem.reason]));
 }

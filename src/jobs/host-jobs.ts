@@ -1,9 +1,10 @@
 // The three host jobs (build, rebuild, cancel): their steps and what each does to the host's status.
+import { voidFailedBuildInvoice } from '../billing/failed-build-billing.ts';
 import type { HostStatus, JobKind } from '../store/schema.ts';
 import { updateHost } from '../store/hosts.ts';
 import { deleteHostSecrets } from '../store/host-secrets.ts';
 import { recordAudit } from '../store/audit-log.ts';
-import { adminAccessStep, allocateStep, buildSteps, configStep, databaseStep, edgeStep, healthyStep, startStep } from './build-host-steps.ts';
+import { adminAccessStep, allocateStep, buildSteps, configStep, databaseStep, edgeRemovalStep, edgeStep, healthyStep, startStep } from './build-host-steps.ts';
 import { databaseRoleFor, loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from './job-context.ts';
 import type { JobStep } from './job-step.ts';
@@ -59,7 +60,10 @@ const removeStep: JobStep = {
 };
 
 export const hostJobs: Record<JobKind, HostJobDefinition> = {
-  build: { kind: 'build', steps: [...buildSteps, doneStep], activeStatus: 'provisioning', startsFrom: [], finalStatus: 'running', failedStatus: 'failed' },
+  build: {
+    kind: 'build', steps: [...buildSteps, doneStep], activeStatus: 'provisioning', startsFrom: [], finalStatus: 'running', failedStatus: 'failed',
+    afterFailure: (context, hostId) => voidFailedBuildInvoice(context, hostId),
+  },
   rebuild: {
     kind: 'rebuild',
     // The build's own steps, with a restart: this also finishes a host whose build failed half-way.
@@ -71,7 +75,7 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
   },
   cancel: {
     kind: 'cancel',
-    steps: [stopStep, edgeStep, removeStep, doneStep],
+    steps: [stopStep, edgeRemovalStep, removeStep, doneStep],
     activeStatus: 'cancelling',
     startsFrom: [],
     finalStatus: 'cancelled',

@@ -39,6 +39,12 @@ export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'pub
   clientConfig: Record<string, unknown>;
 };
 
+/** A host the edge does not serve, and why (shown to its owner). */
+export interface EdgeRefusal {
+  id: string;
+  reason: string;
+}
+
 export interface HostRuntime {
   /**
    * Creates the host's database and role if missing (UTF8, C collation): a copy of the prepared
@@ -54,8 +60,12 @@ export interface HostRuntime {
   waitHealthy(spec: HostSpec, timeoutMs: number): Promise<void>;
   stop(hostId: string): Promise<void>;
   processState(hostId: string): HostProcessState;
-  /** Makes the edge route exactly the given hosts (their Element Web config.json included). */
-  applyEdge(hosts: EdgeRoute[]): Promise<void>;
+  /**
+   * Makes the edge route exactly the given hosts (their Element Web config.json included). A host
+   * whose routes the edge refuses is left out and answered, the others are still applied; throws
+   * only when the edge cannot be configured at all.
+   */
+  applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]>;
   /** Writes the host's Element Web config.json; served at once, no restart. */
   writeClientConfig(hostId: string, config: Record<string, unknown>): Promise<void>;
   /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { HomeportError, notFound } from '../domain/errors.ts';
 import type { Db } from './database.ts';
+import { claimHostName } from './host-names.ts';
 import type { HostRow, HostStatus } from './schema.ts';
 
 
@@ -25,7 +26,17 @@ export interface NewHost {
   customDns?: { homeserverDomain: string; clientDomain: string };
 }
 
+/** Records the host and claims its custom names; call inside the purchase's transaction. */
 export async function insertHost(db: Db, host: NewHost): Promise<HostRow> {
+  const row = await insertHostRow(db, host);
+  if (host.customDns) {
+    await claimHostName(db, row.id, host.customDns.homeserverDomain, 'homeserver');
+    await claimHostName(db, row.id, host.customDns.clientDomain, 'client');
+  }
+  return row;
+}
+
+async function insertHostRow(db: Db, host: NewHost): Promise<HostRow> {
   try {
     return await db
       .insertInto('hosts')
@@ -99,7 +110,7 @@ export async function hostsWithStatus(db: Db, statuses: HostStatus[]): Promise<H
 export async function updateHost(
   db: Db,
   hostId: string,
-  changes: Partial<Pick<HostRow, 'seats' | 'status' | 'support_email' | 'synapse_version' | 'cancelled_at'>>,
+  changes: Partial<Pick<HostRow, 'seats' | 'status' | 'support_email' | 'synapse_version' | 'cancelled_at' | 'edge_problem'>>,
 ): Promise<HostRow> {
   return db
     .updateTable('hosts')
@@ -167,8 +178,9 @@ export async function listAllHosts(db: Db, options: { status?: HostStatus; limit
   return query.execute();
 }
 
-/** A custom-DNS host's new client domain; another live host's client domain is refused. */
+/** A custom-DNS host's new client domain; a name another live host owns is refused. */
 export async function setHostClientDomain(db: Db, hostId: string, domain: string): Promise<HostRow> {
+  await claimHostName(db, hostId, domain, 'client');
   try {
     return await db
       .updateTable('hosts')

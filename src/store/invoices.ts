@@ -106,6 +106,12 @@ export async function markInvoicePaid(db: Db, id: string, at: Date): Promise<Inv
     .where('id', '=', id).where('status', '=', 'open').returningAll().executeTakeFirst();
 }
 
+/** Voids an open or paid invoice (it keeps its number); undefined when it was void already. */
+export async function voidInvoice(db: Db, id: string, reason: string, at: Date): Promise<InvoiceRow | undefined> {
+  return db.updateTable('invoices').set({ status: 'void', voided_at: at, void_reason: reason })
+    .where('id', '=', id).where('status', 'in', ['open', 'paid']).returningAll().executeTakeFirst();
+}
+
 export async function setInvoicePaymentError(db: Db, id: string, error: string): Promise<void> {
   await db.updateTable('invoices').set({ payment_error: error }).where('id', '=', id).where('status', '=', 'open').execute();
 }

@@ -28,6 +28,12 @@ export async function createJob(db: Db, hostId: string, kind: JobKind, stepNames
   return job;
 }
 
+/** Whether a job of this kind is queued or running for the host. */
+export async function hasUnfinishedJob(db: Db, hostId: string, kind: JobKind): Promise<boolean> {
+  const row = await db.selectFrom('jobs').select('id').where('host_id', '=', hostId).where('kind', '=', kind).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Queues a host's delegation check for `runAt`; a host has one pending check at most, the newest. */
 export async function queueDelegationCheck(db: Db, hostId: string, runAt: Date): Promise<void> {
   await sql`SELECT graphile_worker.add_job(${delegationCheckTask}, json_build_object('hostId', ${hostId}::text), run_at => ${runAt.toISOString()}::timestamptz, max_attempts => 3, job_key => ${'delegation-check:' + hostId}, job_key_mode => 'replace')`.execute(db);

@@ -1,14 +1,16 @@
 // The client domains a host had before its current one; each may be switched to "moved".
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { claimHostName } from './host-names.ts';
 import type { PreviousClientDomainRow } from './schema.ts';
 
 export async function listPreviousClientDomains(db: Db, hostId: string): Promise<PreviousClientDomainRow[]> {
   return db.selectFrom('host_previous_client_domains').selectAll().where('host_id', '=', hostId).orderBy('replaced_at', 'desc').execute();
 }
 
-/** Records that `domain` was the host's client domain until now; a domain taken back is no longer previous. */
+/** Records that `domain` was the host's client domain until now (the host keeps owning it); a domain taken back is no longer previous. */
 export async function replaceClientDomain(db: Db, hostId: string, oldDomain: string, newDomain: string): Promise<void> {
+  await claimHostName(db, hostId, oldDomain, 'previous');
   await db.deleteFrom('host_previous_client_domains').where('host_id', '=', hostId).where('domain', '=', newDomain).execute();
   await db
     .insertInto('host_previous_client_domains')

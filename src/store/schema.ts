@@ -147,6 +147,8 @@ export interface HostsTable {
   /** Set only for hosts with custom DNS; the server name is then this domain, for good. */
   custom_homeserver_domain: string | null;
   custom_client_domain: string | null;
+  /** Why the edge does not serve the host (e.g. a name another host owns); null when it does. */
+  edge_problem: Generated<string | null>;
 }
 
 export interface DelegationFinding {
@@ -227,6 +229,15 @@ export interface HostPreviousClientDomainsTable {
   moved_at: Timestamp | null;
 }
 
+export type HostNameKind = 'homeserver' | 'client' | 'previous';
+
+/** A customer name the edge serves, owned by one live host (the name is the primary key). */
+export interface HostNamesTable {
+  name: string;
+  host_id: string;
+  kind: HostNameKind;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_tokens: ApiTokensTable;
@@ -247,6 +258,7 @@ export interface Database {
   captured_mail: CapturedMailTable;
   host_look_and_feel: HostLookAndFeelTable;
   host_previous_client_domains: HostPreviousClientDomainsTable;
+  host_names: HostNamesTable;
   exports: ExportsTable;
   transfer_rates: TransferRatesTable;
   imports: ImportsTable;
@@ -327,8 +339,11 @@ export interface InvoicesTable {
   period_end: Timestamp;
   currency: string;
   payment_method: PaymentMethodKind;
-  status: 'open' | 'paid';
+  /** void: cancelled by Homeport (a build that failed for good); its card payment is refunded. */
+  status: 'open' | 'paid' | 'void';
   paid_at: Timestamp | null;
+  voided_at: ColumnType<Date | null, Date | undefined, Date>;
+  void_reason: ColumnType<string | null, string | undefined, string>;
   payment_error: string | null;
   subtotal_minor: BigMoney;
   discount_minor: BigMoney;

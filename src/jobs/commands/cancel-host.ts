@@ -4,7 +4,7 @@ import { endSubscriptionAtPeriodEnd } from '../../billing/seat-billing.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { findAccountHost, updateHost } from '../../store/hosts.ts';
-import { createJob } from '../../store/jobs.ts';
+import { createJob, hasUnfinishedJob } from '../../store/jobs.ts';
 import type { HostRow, JobRow } from '../../store/schema.ts';
 import { hostJobs } from '../host-jobs.ts';
 import type { HomeportContext } from '../job-context.ts';
@@ -20,10 +20,11 @@ export async function cancelHost(
     if (confirmation !== host.label) {
       throw new HomeportError('confirmation-mismatch', 'Confirmation does not match', `Type the hostname "${host.label}" to confirm cancelling this host.`);
     }
-    if (host.status === 'cancelling' || host.status === 'cancelled') {
+    // A cancel whose job failed for good may be asked again: cancelling always gets to the end.
+    if (host.status === 'cancelled' || (host.status === 'cancelling' && await hasUnfinishedJob(trx, host.id, 'cancel'))) {
       throw new HomeportError('host-busy', 'Already cancelled', `Host ${host.label} is already ${host.status}.`);
     }
-    const cancelling = await updateHost(trx, host.id, { status: 'cancelling' });
+    const cancelling = host.status === 'cancelling' ? host : await updateHost(trx, host.id, { status: 'cancelling' });
     await endSubscriptionAtPeriodEnd(trx, host.id);
     const job = await createJob(trx, host.id, 'cancel', hostJobs.cancel.steps.map((step) => step.name));
     await recordAudit(trx, { actorAccountId: accountId, actor: 'customer', action: 'host.cancel', hostId: host.id, details: { label: host.label } });

@@ -1,11 +1,13 @@
 // Answers the edge's on-demand TLS question: may this name get a certificate? Only names of live
 // hosts may: their base name, custom homeserver and client domains, and earlier client domains.
+// Two primary-key lookups (the label, the host_names row), whatever the number of hosts.
 import type { Config } from '../../config.ts';
+import { canonicalName } from '../../domain/custom-dns.ts';
 import type { Db } from '../../store/database.ts';
 import { routedStatuses } from '../edge-hosts.ts';
 
 export async function mayHaveCertificate(context: { db: Db; config: Pick<Config, 'baseDomain'> }, name: string): Promise<boolean> {
-  const domain = name.trim().toLowerCase().replace(/\.$/, '');
+  const domain = canonicalName(name);
   if (domain === '' || domain.length > 253) return false;
   const suffix = `.${context.config.baseDomain}`;
   const label = domain.endsWith(suffix) ? domain.slice(0, -suffix.length) : undefined;
@@ -14,10 +16,8 @@ export async function mayHaveCertificate(context: { db: Db; config: Pick<Config,
     .select('id')
     .where('status', 'in', [...routedStatuses])
     .where((eb) => eb.or([
-      eb('server_name', '=', domain),
-      eb('custom_client_domain', '=', domain),
       ...(label && !label.includes('.') ? [eb('label', '=', label)] : []),
-      eb('id', 'in', eb.selectFrom('host_previous_client_domains').select('host_id').where('domain', '=', domain)),
+      eb('id', '=', eb.selectFrom('host_names').select('host_id').where('name', '=', domain)),
     ]))
     .executeTakeFirst();
   return host !== undefined;

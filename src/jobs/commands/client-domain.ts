@@ -1,7 +1,7 @@
 // Moving a custom-DNS host to a new client domain: the old one becomes a previous client domain
 // (still served until switched to "moved"), Synapse is rebuilt with the new public URL, the edge
 // follows at the end of that rebuild, and the delegation is checked again.
-import { explainDomainProblem, normaliseDomain } from '../../domain/custom-dns.ts';
+import { canonicalName, explainDomainProblem, normaliseDomain } from '../../domain/custom-dns.ts';
 import { HomeportError, notFound } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { findAccountHost, findHost, setHostClientDomain } from '../../store/hosts.ts';
@@ -67,7 +67,7 @@ export interface MovedSwitch {
 
 async function switchMoved(context: HomeportContext, host: HostRow, change: MovedSwitch): Promise<PreviousClientDomainRow> {
   assertChangeable(host);
-  const domain = change.domain.trim().toLowerCase().replace(/\.$/, '');
+  const domain = canonicalName(change.domain);
   const row = await context.db.transaction().execute(async (trx) => {
     const updated = await setPreviousClientDomainMoved(trx, host.id, domain, change.moved);
     if (!updated) throw notFound(`The previous client domain ${domain} of host ${host.label}`);

@@ -13,6 +13,7 @@ import { recordAudit } from '../../store/audit-log.ts';
 import { insertImport } from '../../store/imports.ts';
 import { useImportUpload } from '../../store/import-uploads.ts';
 import { storeHostSecrets } from '../../store/host-secrets.ts';
+import { assertNamesFree } from '../../store/host-names.ts';
 import { insertHost } from '../../store/hosts.ts';
 import { createJob } from '../../store/jobs.ts';
 import type { HostRow, ImportBilling, ImportRow, JobRow } from '../../store/schema.ts';
@@ -81,6 +82,7 @@ export async function importHost(context: HomeportContext, operatorId: string, i
   const taken = await context.db.selectFrom('hosts').select('label').where('server_name', '=', serverName).where('status', '<>', 'cancelled').executeTakeFirst();
   if (taken) throw new HomeportError('domain-taken', 'Server name taken', `Host ${taken.label} already serves ${serverName}; a server name can only be served once.`);
   const customDns = customDnsFor(context, input, serverName);
+  if (customDns) await assertNamesFree(context.db, customDns);
   await assertDiskRoom(context.config.dataDir, source.plan.requiredBytes, context.config.importDiskReserveMb);
   return context.db.transaction().execute(async (trx) => {
     const host = await insertHost(trx, {

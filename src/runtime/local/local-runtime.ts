@@ -8,10 +8,11 @@ import type { Logger } from '../../logger.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
 import { waitForHealth } from '../../synapse/synapse-http.ts';
 import { synapsePasswordHash } from '../../synapse/password-hash.ts';
-import type { DumpFormat, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, SchemaState, SynapseTooling } from '../runtime.ts';
+import type { DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, SchemaState, SynapseTooling } from '../runtime.ts';
 import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
+import { loadAdmitting } from './edge-admission.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
 import {
   archiveDirectory, databaseBytes, directoryBytes, dumpDatabase, extractArchive, listArchive, mediaStripComponents, portSqliteDatabase, postgresServerVersion, restoreDatabase,
@@ -144,12 +145,12 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     return this.#options.supervisor.state(processKey(hostId));
   }
 
-  async applyEdge(hosts: EdgeRoute[]): Promise<void> {
+  async applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]> {
     const { edge } = this.#options;
     for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
-    await edge.load(renderCaddyConfig({
+    return loadAdmitting(hosts, (admitted) => edge.load(renderCaddyConfig({
       ...edge.baseConfigInput(),
-      hosts: hosts.map((spec) => ({
+      hosts: admitted.map((spec) => ({
         id: spec.id,
         hostname: spec.edgeHostname,
         customNames: spec.customNames,
@@ -159,7 +160,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
         wellKnown: wellKnownDocuments(spec),
         clientConfigDir: this.#clientConfigDir(spec.id),
       })),
-    }));
+    })));
   }
 
   #clientConfigDir(hostId: string): string {

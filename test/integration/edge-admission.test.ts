@@ -1,0 +1,84 @@
+// A real Caddy refuses a configuration in which two hosts share a name; the edge then finds the
+// host it refuses by halving the set, serves the others, and answers which host it left out.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, LookupFunction } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Agent, fetch } from 'undici';
+import { loadConfig } from '../../src/config.ts';
+import { renderCaddyConfig, type EdgeHost } from '../../src/runtime/local/caddy-config.ts';
+import { CaddyEdge } from '../../src/runtime/local/caddy-edge.ts';
+import { loadAdmitting } from '../../src/runtime/local/edge-admission.ts';
+import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
+import { eventually } from '../support/eventually.ts';
+import { freePort } from '../support/throwaway-postgres.ts';
+
+const toLoopback: LookupFunction = (_hostname, options, callback) => {
+  if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+  else callback(null, '127.0.0.1', 4);
+};
+
+describe('the edge leaves out a host Caddy refuses', () => {
+  let dataDir: string;
+  let edge: CaddyEdge;
+  let supervisor: ProcessSupervisor;
+  let upstream: Server;
+  let agent: Agent | undefined;
+  let httpsPort: number;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'homeport-admission-'));
+    httpsPort = await freePort();
+    const config = loadConfig({
+      HOMEPORT_DATA_DIR: dataDir,
+      HOMEPORT_BASE_DOMAIN: 'admit.localhost',
+      HOMEPORT_TLS: 'internal',
+      HOMEPORT_EDGE_HOST: '127.0.0.1',
+      HOMEPORT_EDGE_ADMIN: `127.0.0.1:${await freePort()}`,
+      HOMEPORT_EDGE_HTTP_PORT: String(await freePort()),
+      HOMEPORT_EDGE_HTTPS_PORT: String(httpsPort),
+      HOMEPORT_CADDY: process.env.HOMEPORT_CADDY || 'caddy',
+    });
+    upstream = createServer((request, response) => response.end(JSON.stringify({ path: request.url })));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    supervisor = new ProcessSupervisor();
+    edge = new CaddyEdge({ config, supervisor });
+    await edge.start();
+  });
+  after(async () => {
+    await agent?.close();
+    await supervisor?.stopAll(5_000);
+    await new Promise((resolve) => upstream?.close(resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  function host(id: string, customNames: string[]): EdgeHost {
+    const hostname = `${id}.admit.localhost`;
+    return {
+      id, hostname, customNames, upstreamPort: (upstream.address() as AddressInfo).port,
+      wellKnown: { client: {}, server: { 'm.server': `${hostname}:${httpsPort}` }, support: {} },
+    };
+  }
+
+  test('two hosts claiming one name: the later is left out and reported, the others are served', async () => {
+    const hosts = [host('first', []), host('owner', ['shared.example']), host('intruder', ['shared.example']), host('last', [])];
+    const refused = await loadAdmitting(hosts, (admitted) => edge.load(renderCaddyConfig({ ...edge.baseConfigInput(), hosts: admitted })));
+    assert.deepEqual(refused.map((refusal) => refusal.id), ['intruder']);
+    assert.match(refused[0]?.reason ?? '', /shared\.example/);
+
+    agent = new Agent({ connect: { ca: await readFile(edge.rootCertificatePath(), 'utf8'), lookup: toLoopback } });
+    const dispatcher = agent;
+    for (const id of ['first', 'owner', 'last']) {
+      // Certificates for base names are issued in the background right after the load.
+      const answer = await eventually(async () => {
+        const response = await fetch(`https://${id}.admit.localhost:${httpsPort}/_matrix/client/versions`, { dispatcher });
+        return { status: response.status, body: await response.json() };
+      }, 30_000, 200);
+      assert.deepEqual(answer, { status: 200, body: { path: '/_matrix/client/versions' } });
+    }
+    await assert.rejects(fetch(`https://intruder.admit.localhost:${httpsPort}/_matrix/client/versions`, { dispatcher }));
+  });
+});

@@ -1,6 +1,7 @@
 // The boundary every runtime implements (local processes now, Kubernetes later): the jobs and
 // the reconciler only ever talk to a host's runtime through this interface.
 import type pg from 'pg';
+import type { RateLimits } from '../domain/rate-limits.ts';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
 
 export type HostProcessState = 'running' | 'starting' | 'restarting' | 'stopped';
@@ -20,6 +21,7 @@ export interface HostSpec {
   metricsPort: number;
   seats: number;
   maxUploadSize: string;
+  rateLimits: RateLimits;
   supportEmail: string | null;
   database: { name: string; user: string; password: string };
   secrets: HomeserverSecrets;

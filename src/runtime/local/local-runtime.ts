@@ -78,6 +78,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       secrets: spec.secrets,
       seats: spec.seats,
       maxUploadSize: spec.maxUploadSize,
+      rateLimits: spec.rateLimits,
       overrides: this.#options.synapseOverrides,
     });
     // Secrets are inline in homeserver.yaml and in the key file: readable by Homeport's user only.

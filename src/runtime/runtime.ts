@@ -39,6 +39,8 @@ export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'pub
   delegatedServer: string;
   /** The host's Element Web config.json. */
   clientConfig: Record<string, unknown>;
+  /** Homeport's own admin user on the host: the edge refuses every request naming it. */
+  homeportUserId: string;
 };
 
 export interface HostRuntime {

@@ -40,6 +40,8 @@ export interface HomeserverConfigInput {
   maxUploadSize: string;
   /** The size's rc_* limits. */
   rateLimits: RateLimits;
+  /** The host's Trust & Safety contact: what clients show users refused at the seat limit. */
+  supportEmail?: string | null;
   /** Empty by default: hosts fetch other servers' keys directly and never ask matrix.org. */
   trustedKeyServers?: TrustedKeyServer[];
   /** Top-level keys that replace the rendered ones (tests raise rc_login, allow loopback federation...). */
@@ -117,6 +119,7 @@ export function renderHomeserverConfig(input: HomeserverConfigInput): string {
     // Seats are enforced by Synapse itself; admin-API registration stays possible at the limit.
     limit_usage_by_mau: true,
     max_mau_value: input.seats,
+    ...(input.supportEmail ? { admin_contact: `mailto:${input.supportEmail}` } : {}),
     // No phoning home, and nothing that makes the server fetch from third parties on its own.
     report_stats: false,
     trusted_key_servers: (input.trustedKeyServers ?? []).map((server) => ({

@@ -170,3 +170,8 @@ test("the size's rate limits become Synapse's rc_* settings; an override still w
   assert.deepEqual(config.rc_media_create, { per_second: 20, burst_count: 100 });
   assert.deepEqual(rendered({ overrides: { rc_message: { per_second: 1000, burst_count: 1000 } } }).rc_message, { per_second: 1000, burst_count: 1000 });
 });
+
+test("the Trust & Safety contact becomes Synapse's admin_contact, shown to users refused at the seat limit", () => {
+  assert.equal(rendered({ supportEmail: 'safety@acme.example' }).admin_contact, 'mailto:safety@acme.example');
+  assert.equal(rendered({ supportEmail: null }).admin_contact, undefined);
+});

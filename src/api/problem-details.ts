@@ -18,6 +18,7 @@ const statusOf: Record<ErrorCode, number> = {
   'email-taken': 409,
   'localpart-invalid': 422,
   'user-exists': 409,
+  'seat-limit-reached': 409,
   'user-deactivated': 409,
   'password-invalid': 422,
   'registration-token-invalid': 422,

@@ -28,6 +28,8 @@ function printHost(host: HostView): void {
   print(`  homeserver:   ${host.homeserverUrl}`);
   if (host.customDns) print(`  custom DNS:   ${host.customDns.homeserverDomain} (homeserver), ${host.customDns.clientDomain} (client)`);
   print(`  size:         ${host.size}, ${host.seats} seats`);
+  if (host.seatsUsed !== null) print(`  seats used:   ${host.seatsUsed} of ${host.seats}`);
+  if (host.seatsWarning) print(`  warning:      ${host.seatsWarning}`);
   print(`  T&S contact:  ${host.supportEmail ?? '(none)'}`);
 }
 

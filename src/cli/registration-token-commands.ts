@@ -25,7 +25,9 @@ export function registerRegistrationTokenCommands(program: Command): void {
     .option('--unusable', 'only expired or used-up tokens')
     .action(async (host: string, options: { usable?: boolean; unusable?: boolean }, command: Command) => {
       const query = options.usable ? '?usable=true' : options.unusable ? '?usable=false' : '';
-      const { tokens: list } = await apiForCommand(command).request<{ tokens: RegistrationTokenView[] }>('GET', `${hostPath(host)}/registration-tokens${query}`);
+      const { tokens: list, seatWarning } = await apiForCommand(command)
+        .request<{ tokens: RegistrationTokenView[]; seatWarning: string | null }>('GET', `${hostPath(host)}/registration-tokens${query}`);
+      if (seatWarning) process.stderr.write(`warning: ${seatWarning}\n`);
       if (list.length === 0) print('no registration tokens: nobody can register (create one with `homeport registration-token create`)');
       for (const token of list) print(describe(token));
     });
@@ -37,8 +39,9 @@ export function registerRegistrationTokenCommands(program: Command): void {
     .option('--expires <date-time>', 'when it stops working, e.g. 2027-01-31T23:59:00Z; never when left out')
     .action(async (host: string, token: string | undefined, options: { uses: number | null; expires?: string }, command: Command) => {
       const body = { ...(token === undefined ? {} : { token }), usesAllowed: options.uses, expiresAt: options.expires ?? null };
-      const created = await apiForCommand(command).request<RegistrationTokenView>('POST', `${hostPath(host)}/registration-tokens`, body);
+      const created = await apiForCommand(command).request<RegistrationTokenView & { seatWarning?: string }>('POST', `${hostPath(host)}/registration-tokens`, body);
       print(describe(created));
+      if (created.seatWarning) process.stderr.write(`warning: ${created.seatWarning}\n`);
     });
 
   tokens.command('revoke').description('revoke a registration token').argument('<host>', 'host label or id').argument('<token>')

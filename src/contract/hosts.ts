@@ -25,7 +25,11 @@ export const Host = Type.Object({
   homeserverUrl: Type.String({ description: 'The client-server API base URL, through the edge.' }),
   status: HostStatus,
   size: Type.String(),
-  seats: Type.Integer(),
+  seats: Type.Integer({ description: 'Seats bought: monthly active users allowed' }),
+  seatsUsed: Type.Union([Type.Integer(), Type.Null()], {
+    description: "Monthly active users now (Homeport's own user is never one); null in lists and while the host does not run",
+  }),
+  seatsWarning: Type.Union([Type.String(), Type.Null()], { description: 'Set from 90 % of the seats in use, and at the limit' }),
   supportEmail: Type.Union([Type.String(), Type.Null()]),
   synapseVersion: Type.Union([Type.String(), Type.Null()]),
   edgeProblem: Type.Union([Type.String(), Type.Null()], { description: 'Why the edge does not serve the host now (e.g. one of its names is served by another host); null when it does.' }),

@@ -8,11 +8,20 @@ const ExpiresAt = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]
 export const RegistrationToken = Type.Object({
   token: Type.String(),
   usesAllowed: Type.Union([Type.Integer(), Type.Null()]),
-  pending: Type.Integer({ description: 'Registrations that passed the token stage and have not finished yet' }),
+  pending: Type.Integer({ description: 'Registrations that passed the token stage and have not finished yet (also those the homeserver refused at the seat limit)' }),
   completed: Type.Integer({ description: 'Registrations completed with it' }),
   expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   usable: Type.Boolean({ description: 'Not expired and not used up' }),
 });
+
+const SeatWarning = Type.String({ description: 'Set when every seat is in use: registrations with any token are refused until more seats are bought' });
+
+export const RegistrationTokenList = Type.Object({
+  tokens: Type.Array(RegistrationToken),
+  seatWarning: Type.Union([SeatWarning, Type.Null()]),
+});
+
+export const CreatedRegistrationToken = Type.Object({ ...RegistrationToken.properties, seatWarning: Type.Optional(SeatWarning) });
 
 export const RegistrationTokenParams = Type.Object({
   id: Type.String({ maxLength: 100, description: 'Host id or label' }),

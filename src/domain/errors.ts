@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'localpart-invalid'
   | 'user-exists'
   | 'user-deactivated'
+  | 'seat-limit-reached'
   | 'password-invalid'
   | 'registration-token-invalid'
   | 'registration-token-exists'

@@ -1,4 +1,6 @@
 // Sizes (plans) on offer: a price per seat per month, a minimum of seats and resource limits.
+import { rateLimitsFor, type RateLimits } from './rate-limits.ts';
+
 export interface Size {
   name: string;
   title: string;
@@ -9,12 +11,14 @@ export interface Size {
   maxSeats: number;
   /** Synapse's max_upload_size, e.g. "50M". */
   maxUploadSize: string;
+  /** Synapse's rc_* limits of the size's hosts; absent in sizes rebuilt from an old subscription: the size's name decides. */
+  rateLimits?: RateLimits;
 }
 
 export const builtInSizes: Size[] = [
-  { name: 'starter', title: 'Starter', pricePerSeatMinor: 500, currency: 'EUR', minSeats: 5, maxSeats: 50, maxUploadSize: '50M' },
-  { name: 'business', title: 'Business', pricePerSeatMinor: 1000, currency: 'EUR', minSeats: 10, maxSeats: 1000, maxUploadSize: '100M' },
-  { name: 'enterprise', title: 'Enterprise', pricePerSeatMinor: 1500, currency: 'EUR', minSeats: 50, maxSeats: 100000, maxUploadSize: '500M' },
+  { name: 'starter', title: 'Starter', pricePerSeatMinor: 500, currency: 'EUR', minSeats: 5, maxSeats: 50, maxUploadSize: '50M', rateLimits: rateLimitsFor('starter') },
+  { name: 'business', title: 'Business', pricePerSeatMinor: 1000, currency: 'EUR', minSeats: 10, maxSeats: 1000, maxUploadSize: '100M', rateLimits: rateLimitsFor('business') },
+  { name: 'enterprise', title: 'Enterprise', pricePerSeatMinor: 1500, currency: 'EUR', minSeats: 50, maxSeats: 100000, maxUploadSize: '500M', rateLimits: rateLimitsFor('enterprise') },
 ];
 
 /** Checks sizes read from operator configuration; returns the problems found, empty when valid. */

@@ -1,7 +1,7 @@
 // The build of a new host, step by step: each step checks what exists and does only what is missing.
 import { createServer } from 'node:net';
 import { allocateHostPorts, updateHost } from '../store/hosts.ts';
-import { ensureAdminAccess } from './host-admin-access.ts';
+import { restoreAdminAccess } from './admin-access-repair.ts';
 import { ensureHostSecrets, loadHostSpec } from './host-spec.ts';
 import { applyEdgeFromDatabase } from './edge-hosts.ts';
 import type { JobStep } from './job-step.ts';
@@ -69,8 +69,8 @@ export const adminAccessStep: JobStep = {
   name: 'admin access',
   timeoutMs: 60_000,
   async run({ context, hostId, log }) {
-    const spec = await loadHostSpec(context, hostId);
-    const admin = await ensureAdminAccess(context.db, context.box, spec);
+    // Also repairs Homeport's user if it was changed inside the host: a rebuild always restores access.
+    const admin = await restoreAdminAccess(context, hostId);
     const version = await admin.serverVersion();
     await updateHost(context.db, hostId, { synapse_version: version });
     await log(`Homeport's admin access works (Synapse ${version})`);

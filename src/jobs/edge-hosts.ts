@@ -5,10 +5,12 @@
 import { canonicalName } from '../domain/custom-dns.ts';
 import { delegatedServer } from '../domain/delegation.ts';
 import { renderElementConfig, type LookAndFeel } from '../domain/element-config.ts';
+import { userIdFor } from '../domain/matrix-localpart.ts';
 import type { EdgeRefusal, EdgeRoute } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import { previousClientDomainsOfLiveHosts } from '../store/previous-client-domains.ts';
 import type { HomeportContext } from './job-context.ts';
+import { adminLocalpart } from './host-admin-access.ts';
 import { hostAddresses } from './host-spec.ts';
 
 /** The statuses in which a host is served by the edge (and may get certificates for its names). */
@@ -46,6 +48,7 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
       movedNames: earlier.filter((domain) => domain.moved).map((domain) => domain.domain),
       delegatedServer: delegatedServer({ clientDomain: row.custom_client_domain ?? addresses.edgeHostname, edgeHttpsPort: context.config.edgeHttpsPort }),
       clientConfig: renderElementConfig({ homeserverUrl: addresses.publicBaseUrl, serverName: row.server_name, lookAndFeel }),
+      homeportUserId: userIdFor(adminLocalpart, row.server_name),
     };
   });
 }

@@ -1,5 +1,6 @@
-// Homeport's own server-admin user on a host: registered once by shared secret, its access
-// token kept sealed; re-established by logging in again if a crash lost the token.
+// Homeport's own server-admin user on a host: registered once by shared secret as a `support`
+// user (never counted as a seat), its access token kept sealed; re-established by logging in
+// again if a crash lost the token.
 import { randomBytes } from 'node:crypto';
 import { SynapseAdminClient } from '../synapse/admin-client.ts';
 import { registerWithSharedSecret } from '../synapse/shared-secret-registration.ts';
@@ -37,7 +38,7 @@ export async function ensureAdminAccess(db: Db, box: SecretBox, spec: HostSpec):
   let userId: string;
   try {
     const registered = await registerWithSharedSecret({
-      baseUrl, sharedSecret: spec.secrets.registrationSharedSecret, username: adminLocalpart, password, admin: true, displayname: 'Homeport',
+      baseUrl, sharedSecret: spec.secrets.registrationSharedSecret, username: adminLocalpart, password, admin: true, displayname: 'Homeport', userType: 'support',
     });
     ({ accessToken, userId } = registered);
   } catch (error) {

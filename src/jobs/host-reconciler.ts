@@ -5,16 +5,20 @@ import type { HostProcessState } from '../runtime/runtime.ts';
 import { hostsWithStatus, moveHostStatus } from '../store/hosts.ts';
 import type { HostRow } from '../store/schema.ts';
 import { waitForHealth } from '../synapse/synapse-http.ts';
+import { intactAdminClient } from './admin-access-repair.ts';
 import { applyEdgeFromDatabase } from './edge-hosts.ts';
 import { loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from './job-context.ts';
 
 const reconcileConcurrency = 8;
 const healthyRecheckMs = 15_000;
+/** How often a running host's admin access is checked (one admin API call), and repaired when changed inside the host. */
+const adminAccessRecheckMs = 60_000;
 
 export class HostReconciler {
   readonly #context: HomeportContext;
   readonly #lastHealthy = new Map<string, number>();
+  readonly #lastAccessCheck = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
@@ -59,9 +63,18 @@ export class HostReconciler {
         await moveHostStatus(db, host.id, ['degraded'], 'running');
         logger.info({ host: host.label }, 'host is healthy again');
       }
+      if (healthy) await this.#checkAdminAccess(host);
     } catch (error) {
       logger.debug({ host: host.label, err: error }, 'host not converged yet');
     }
+  }
+
+  async #checkAdminAccess(host: HostRow): Promise<void> {
+    if (!host.http_port || Date.now() - (this.#lastAccessCheck.get(host.id) ?? 0) < adminAccessRecheckMs) return;
+    this.#lastAccessCheck.set(host.id, Date.now());
+    await intactAdminClient(this.#context, { id: host.id, http_port: host.http_port, server_name: host.server_name }).catch((error: unknown) => {
+      this.#context.logger.warn({ host: host.label, err: error }, "Homeport's admin access to the host could not be checked or restored");
+    });
   }
 
   async start(intervalMs = 1000): Promise<void> {

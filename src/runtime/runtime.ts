@@ -1,6 +1,7 @@
 // The boundary every runtime implements (local processes now, Kubernetes later): the jobs and
 // the reconciler only ever talk to a host's runtime through this interface.
 import type pg from 'pg';
+import type { RateLimits } from '../domain/rate-limits.ts';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
 
 export type HostProcessState = 'running' | 'starting' | 'restarting' | 'stopped';
@@ -20,6 +21,7 @@ export interface HostSpec {
   metricsPort: number;
   seats: number;
   maxUploadSize: string;
+  rateLimits: RateLimits;
   supportEmail: string | null;
   database: { name: string; user: string; password: string };
   secrets: HomeserverSecrets;
@@ -37,6 +39,8 @@ export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'pub
   delegatedServer: string;
   /** The host's Element Web config.json. */
   clientConfig: Record<string, unknown>;
+  /** Homeport's own admin user on the host: the edge refuses every request naming it. */
+  homeportUserId: string;
 };
 
 /** A host the edge does not serve, and why (shown to its owner). */

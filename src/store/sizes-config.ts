@@ -2,19 +2,24 @@
 // installation's currency (HOMEPORT_CURRENCY): a sizes file must not name another currency.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { rateLimitProblems, rateLimitsFor, type RateLimits } from '../domain/rate-limits.ts';
 import { builtInSizes, sizeProblems, type Size } from '../domain/sizes.ts';
 
 export async function loadSizes(file: string | undefined, currency = 'EUR'): Promise<Size[]> {
   if (!file) return builtInSizes.map((size) => ({ ...size, currency }));
-  const parsed = parse(await readFile(file, 'utf8')) as { sizes?: Partial<Size>[] } | null;
-  const sizes = (parsed?.sizes ?? []).map((size) => ({
+  const parsed = parse(await readFile(file, 'utf8')) as { sizes?: Array<Partial<Omit<Size, 'rateLimits'>> & { rateLimits?: Partial<RateLimits> }> } | null;
+  const listed = parsed?.sizes ?? [];
+  // An operator's rateLimits change only the limits named, over the built-in size's (or Starter's).
+  const problems = listed.flatMap((size) => rateLimitProblems(String(size.name), size.rateLimits));
+  const sizes = listed.map((size) => ({
     currency,
     title: size.name ?? '',
     maxUploadSize: '50M',
     maxSeats: 100000,
     ...size,
+    rateLimits: rateLimitsFor(String(size.name), size.rateLimits),
   })) as Size[];
-  const problems = sizeProblems(sizes);
+  problems.push(...sizeProblems(sizes));
   for (const size of sizes) {
     if (size.currency !== currency) problems.push(`size "${size.name}": currency ${size.currency} is not the installation's currency ${currency} (HOMEPORT_CURRENCY)`);
   }

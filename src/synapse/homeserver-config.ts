@@ -1,7 +1,9 @@
 // Renders a host's homeserver.yaml and log config from typed input: the one place Synapse's settings are decided.
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import type { RateLimits } from '../domain/rate-limits.ts';
 import type { HomeserverSecrets } from './host-secrets.ts';
+import { rateLimitSettings } from './rate-limit-config.ts';
 
 /** Where one host's files live; every path is absolute. */
 export interface HomeserverPaths {
@@ -36,6 +38,10 @@ export interface HomeserverConfigInput {
   seats: number;
   /** Synapse size syntax, e.g. "50M". */
   maxUploadSize: string;
+  /** The size's rc_* limits. */
+  rateLimits: RateLimits;
+  /** The host's Trust & Safety contact: what clients show users refused at the seat limit. */
+  supportEmail?: string | null;
   /** Empty by default: hosts fetch other servers' keys directly and never ask matrix.org. */
   trustedKeyServers?: TrustedKeyServer[];
   /** Top-level keys that replace the rendered ones (tests raise rc_login, allow loopback federation...). */
@@ -113,6 +119,7 @@ export function renderHomeserverConfig(input: HomeserverConfigInput): string {
     // Seats are enforced by Synapse itself; admin-API registration stays possible at the limit.
     limit_usage_by_mau: true,
     max_mau_value: input.seats,
+    ...(input.supportEmail ? { admin_contact: `mailto:${input.supportEmail}` } : {}),
     // No phoning home, and nothing that makes the server fetch from third parties on its own.
     report_stats: false,
     trusted_key_servers: (input.trustedKeyServers ?? []).map((server) => ({
@@ -124,6 +131,7 @@ export function renderHomeserverConfig(input: HomeserverConfigInput): string {
     enable_3pid_lookup: false,
     // The edge serves /.well-known/matrix/* for every host.
     serve_server_wellknown: false,
+    ...rateLimitSettings(input.rateLimits),
   };
   return toYaml({ ...config, ...input.overrides });
 }

@@ -11,6 +11,8 @@ export interface SharedSecretRegistrationRequest {
   password: string;
   admin: boolean;
   displayname?: string;
+  /** Synapse's user type, e.g. `support`: a support user is never counted as a monthly active user. */
+  userType?: string;
   fetchFn?: FetchFn;
   timeoutMs?: number;
 }
@@ -24,11 +26,10 @@ export interface RegisteredUser {
 
 const registerPath = '/_synapse/admin/v1/register';
 
-/** Synapse's mac: hex HMAC-SHA1 over nonce, username, password and the admin flag, NUL-separated. */
-function registrationMac(secret: string, nonce: string, username: string, password: string, admin: boolean): string {
-  return createHmac('sha1', secret)
-    .update([nonce, username, password, admin ? 'admin' : 'notadmin'].join('\0'))
-    .digest('hex');
+/** Synapse's mac: hex HMAC-SHA1 over nonce, username, password, the admin flag and the user type if any, NUL-separated. */
+function registrationMac(secret: string, nonce: string, username: string, password: string, admin: boolean, userType?: string): string {
+  const fields = [nonce, username, password, admin ? 'admin' : 'notadmin', ...(userType === undefined ? [] : [userType])];
+  return createHmac('sha1', secret).update(fields.join('\0')).digest('hex');
 }
 
 /**
@@ -50,7 +51,8 @@ export async function registerWithSharedSecret(request: SharedSecretRegistration
         password: request.password,
         admin: request.admin,
         ...(request.displayname === undefined ? {} : { displayname: request.displayname }),
-        mac: registrationMac(request.sharedSecret, nonce, request.username, request.password, request.admin),
+        ...(request.userType === undefined ? {} : { user_type: request.userType }),
+        mac: registrationMac(request.sharedSecret, nonce, request.username, request.password, request.admin, request.userType),
       },
     },
   );

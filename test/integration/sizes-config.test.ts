@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { builtInRateLimits, communityRateLimits } from '../../src/domain/rate-limits.ts';
 import { loadSizes } from '../../src/store/sizes-config.ts';
 
 test('sizes take the installation currency, and a size in another currency is refused', async () => {
@@ -15,6 +16,40 @@ test('sizes take the installation currency, and a size in another currency is re
     assert.ok((await loadSizes(undefined, 'GBP')).every((size) => size.currency === 'GBP'), 'the built-in sizes too');
     await writeFile(file, 'sizes:\n  - { name: team, pricePerSeatMinor: 400, minSeats: 3, currency: USD }\n');
     await assert.rejects(loadSizes(file, 'EUR'), /currency USD is not the installation's currency EUR \(HOMEPORT_CURRENCY\)/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("an operator changes a size's rate limits in the sizes file; the others keep the built-in size's", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'homeport-sizes-'));
+  try {
+    const file = join(dir, 'sizes.yaml');
+    await writeFile(file, [
+      'sizes:',
+      '  - name: business',
+      '    pricePerSeatMinor: 900',
+      '    minSeats: 10',
+      '    rateLimits:',
+      '      message: { perSecond: 30, burstCount: 600 }',
+      '      loginAddress: { perSecond: 4, burstCount: 250 }',
+      '  - { name: team, pricePerSeatMinor: 400, minSeats: 3 }',
+      '',
+    ].join('\n'));
+    const [business, team] = await loadSizes(file, 'EUR');
+    assert.deepEqual(business?.rateLimits?.message, { perSecond: 30, burstCount: 600 });
+    assert.deepEqual(business?.rateLimits?.loginAddress, { perSecond: 4, burstCount: 250 });
+    assert.deepEqual(business?.rateLimits?.registration, builtInRateLimits.business?.registration, 'unnamed limits stay the built-in size\'s');
+    assert.deepEqual(team?.rateLimits, communityRateLimits, 'a size of its own starts from the community limits');
+
+    await writeFile(file, 'sizes:\n  - { name: team, pricePerSeatMinor: 400, minSeats: 3, rateLimits: { messages: { perSecond: 1, burstCount: 1 }, login: 5, joinsLocal: { perSecond: 0, burstCount: 2.5 } } }\n');
+    await assert.rejects(loadSizes(file, 'EUR'), (error: Error) => {
+      assert.match(error.message, /unknown rate limit "messages"/);
+      assert.match(error.message, /unknown rate limit "login"/);
+      assert.match(error.message, /"joinsLocal" needs perSecond, a number above 0/);
+      assert.match(error.message, /"joinsLocal" needs burstCount, a whole number/);
+      return true;
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -70,13 +70,14 @@ export class HomeportProcess {
     this.edgePort = Number(env.HOMEPORT_EDGE_HTTPS_PORT);
   }
 
-  static async create(name = 'hp', extraEnv: NodeJS.ProcessEnv = {}): Promise<HomeportProcess> {
+  /** `productionRateLimits`: hosts keep the rate limits of their size (no raised rc_* for tests). */
+  static async create(name = 'hp', extraEnv: NodeJS.ProcessEnv = {}, options: { productionRateLimits?: boolean } = {}): Promise<HomeportProcess> {
     const dataDir = await mkdtemp(join(tmpdir(), `homeport-${name}-`));
     // PostgreSQL runs as the postgres user when tests run as root: it must reach the data directory.
     await chmod(dataDir, 0o711);
     const hostPortBase = 20000 + Math.floor(Math.random() * 400) * 100;
     const extraConfig = join(dataDir, 'synapse-extra.yaml');
-    await writeFile(extraConfig, testSynapseConfig);
+    await writeFile(extraConfig, options.productionRateLimits ? '{}\n' : testSynapseConfig);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       HOMEPORT_DATA_DIR: dataDir,

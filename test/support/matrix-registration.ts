@@ -11,11 +11,16 @@ export interface Registration {
 
 export async function registerThroughEdge(homeport: HomeportProcess, label: string, registration: Registration): Promise<RegisterResponse> {
   const client = createClient({ baseUrl: homeport.edgeUrl(label), fetchFn: await homeport.edgeFetch() });
-  return new Promise<RegisterResponse>((resolve, reject) => {
+  return new Promise<RegisterResponse>((resolveOnce, rejectOnce) => {
+    // InteractiveAuth submits the dummy stage again after a refusal (e.g. at the seat limit):
+    // once the outcome is known, no further request is sent.
+    let settled = false;
+    const resolve = (value: RegisterResponse) => { settled = true; resolveOnce(value); };
+    const reject = (error: unknown) => { settled = true; rejectOnce(error); };
     const auth: InteractiveAuth<RegisterResponse> = new InteractiveAuth<RegisterResponse>({
       matrixClient: client,
       inputs: { registrationToken: registration.registrationToken },
-      doRequest: (authDict) => client.registerRequest({
+      doRequest: (authDict) => settled ? new Promise<RegisterResponse>(() => undefined) : client.registerRequest({
         username: registration.username, password: registration.password, initial_device_display_name: 'registration test', ...(authDict ? { auth: authDict } : {}),
       }),
       stateUpdated: (stage, status) => {

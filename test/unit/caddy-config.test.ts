@@ -225,3 +225,61 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
     assert.deepEqual(handlerFor(subroutes, '/_synapse/metrics'), { handler: 'static_response', status_code: 404 });
   });
 });
+
+describe("the edge keeps Homeport's own user out of the customer's reach", () => {
+  const homeportUser = '@homeport-admin:acme.homeport.localhost';
+  const protectedHost = { ...host('acme', 18001), protectedUserIds: [homeportUser] };
+  /** Every Synapse endpoint that takes a user ID from its path (synapse/rest/admin and rest/client, 1.163). */
+  const userPaths = [
+    '/_synapse/admin/v1/deactivate/{}', '/_synapse/admin/v1/suspend/{}', '/_synapse/admin/v1/reset_password/{}',
+    '/_synapse/admin/v2/users/{}', '/_synapse/admin/v1/users/{}/admin', '/_synapse/admin/v1/users/{}/login',
+    '/_synapse/admin/v1/users/{}/shadow_ban', '/_synapse/admin/v1/users/{}/override_ratelimit', '/_synapse/admin/v2/users/{}/devices',
+    '/_synapse/admin/v2/users/{}/delete_devices', '/_synapse/admin/v2/users/{}/devices/HOMEPORTDEVICE', '/_synapse/admin/v1/users/{}/pushers',
+    '/_synapse/admin/v1/users/{}/accountdata', '/_synapse/admin/v1/users/{}/media', '/_synapse/admin/v1/user/{}/redact',
+    '/_synapse/admin/v1/user/{}/media/quarantine', '/_synapse/admin/v1/experimental_features/{}', '/_synapse/admin/v1/whois/{}',
+    '/_matrix/client/v3/profile/{}/displayname', '/_matrix/client/v3/presence/{}/status', '/_matrix/client/v3/admin/whois/{}',
+  ];
+  /** The forms a client may send the same user ID in; Synapse decodes each to the same user. */
+  const encodings = [
+    (id: string) => id,
+    encodeURIComponent,
+    (id: string) => id.replace('@', '%40'),
+    (id: string) => id.replace(':', '%3a'),
+    (id: string) => id.toUpperCase(),
+    (id: string) => encodeURIComponent(id).toLowerCase(),
+  ];
+
+  /** Caddy 2.6's path matcher: a `*x*` pattern is a substring test on the lowercased, percent-decoded path. */
+  function refusedByEdge(routes: CaddyRoute[], rawPath: string): boolean {
+    const decoded = decodeURIComponent(rawPath).toLowerCase();
+    const first = routes[0];
+    if (first?.handle[0]?.handler !== 'static_response' || first.handle[0].status_code !== 403) return false;
+    return (first.match ?? []).some((set) => (set.path ?? []).some((pattern) => {
+      assert.match(pattern, /^\*[^*%{}]+\*$/, 'a plain substring pattern, free of escapes and placeholders');
+      return decoded.includes(pattern.slice(1, -1));
+    }));
+  }
+
+  it('refuses, first of all routes and with a Matrix error, every path naming the user in any encoding', () => {
+    const routes = hostSubroutes(renderCaddyConfig({ ...base, hosts: [protectedHost] }).apps.http.servers.edge?.routes ?? [], 'acme');
+    const refusal = routes[0]?.handle[0];
+    assert.equal(refusal?.handler, 'static_response');
+    assert.deepEqual(JSON.parse(String(refusal.body)), { errcode: 'M_FORBIDDEN', error: 'This user is managed by the hosting provider and cannot be changed from inside the host.' });
+    for (const path of userPaths) {
+      for (const encode of encodings) {
+        const rawPath = path.replace('{}', encode(homeportUser));
+        assert.ok(refusedByEdge(routes, rawPath), `refused: ${rawPath}`);
+      }
+      assert.ok(!refusedByEdge(routes, path.replace('{}', encodeURIComponent('@alice:acme.homeport.localhost'))), `other users pass: ${path}`);
+    }
+  });
+
+  it('protects the user on previous client domains too, and a host without one gets no refusal route', () => {
+    const config = renderCaddyConfig({ ...base, hosts: [{ ...protectedHost, previousNames: ['old.example.org'] }, host('globex', 18002)] });
+    const routes = config.apps.http.servers.edge?.routes ?? [];
+    const previous = routes.find((route) => route['@id'] === 'host-acme-previous')?.handle[0];
+    assert.equal(previous?.handler, 'subroute');
+    assert.ok(refusedByEdge(previous.routes, `/_synapse/admin/v1/deactivate/${homeportUser}`));
+    assert.ok(!refusedByEdge(hostSubroutes(routes, 'globex'), `/_synapse/admin/v1/deactivate/${homeportUser}`));
+  });
+});

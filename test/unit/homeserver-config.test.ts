@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { rateLimitsFor } from '../../src/domain/rate-limits.ts';
 import { generateHomeserverSecrets } from '../../src/synapse/host-secrets.ts';
 import {
   homeserverPaths,
@@ -23,6 +24,7 @@ function input(changes: Partial<HomeserverConfigInput> = {}): HomeserverConfigIn
     secrets,
     seats: 25,
     maxUploadSize: '50M',
+    rateLimits: rateLimitsFor('starter'),
     ...changes,
   };
 }
@@ -151,4 +153,25 @@ test('log config rotates the file at 10 MiB, keeps 5, and sends warnings to stde
   assert.equal(config.handlers.console.level, 'WARNING');
   assert.equal(config.root.level, 'INFO');
   assert.deepEqual(config.root.handlers, ['file', 'console']);
+});
+
+test("the size's rate limits become Synapse's rc_* settings; an override still wins", () => {
+  const limits = { ...rateLimitsFor('business'), message: { perSecond: 7, burstCount: 123 } };
+  const config = rendered({ rateLimits: limits });
+  assert.deepEqual(config.rc_message, { per_second: 7, burst_count: 123 });
+  assert.deepEqual(config.rc_login, {
+    address: { per_second: 2, burst_count: 100 },
+    account: { per_second: 0.1, burst_count: 20 },
+    failed_attempts: { per_second: 0.05, burst_count: 10 },
+  });
+  assert.deepEqual(config.rc_registration, { per_second: 1, burst_count: 100 });
+  assert.deepEqual(config.rc_joins, { local: { per_second: 2, burst_count: 100 }, remote: { per_second: 0.2, burst_count: 30 } });
+  assert.deepEqual(Object.keys(config.rc_invites), ['per_room', 'per_user', 'per_issuer']);
+  assert.deepEqual(config.rc_media_create, { per_second: 20, burst_count: 100 });
+  assert.deepEqual(rendered({ overrides: { rc_message: { per_second: 1000, burst_count: 1000 } } }).rc_message, { per_second: 1000, burst_count: 1000 });
+});
+
+test("the Trust & Safety contact becomes Synapse's admin_contact, shown to users refused at the seat limit", () => {
+  assert.equal(rendered({ supportEmail: 'safety@acme.example' }).admin_contact, 'mailto:safety@acme.example');
+  assert.equal(rendered({ supportEmail: null }).admin_contact, undefined);
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HomeportError } from '../../src/domain/errors.ts';
-import { checkSeatChange, checkSeatsForSize } from '../../src/domain/seats.ts';
+import { checkSeatChange, checkSeatsForSize, registrationSeatWarning, seatWarning } from '../../src/domain/seats.ts';
 import { builtInSizes, sizeProblems } from '../../src/domain/sizes.ts';
 
 const starter = builtInSizes.find((size) => size.name === 'starter')!;
@@ -30,4 +30,14 @@ test('finds mistakes in operator-configured sizes', () => {
   assert.ok(problems.some((problem) => problem.includes('minSeats')));
   assert.ok(problems.some((problem) => problem.includes('maxUploadSize')));
   assert.ok(problems.some((problem) => problem.includes('listed twice')));
+});
+
+test('customers are warned from 90 % of their seats in use, and told at the limit what it means', () => {
+  assert.equal(seatWarning(8, 10), null);
+  assert.match(seatWarning(9, 10) ?? '', /^9 of 10 seats are in use: buy more seats/);
+  assert.match(seatWarning(10, 10) ?? '', /^All 10 seats are in use: no new user can log in or register/);
+  assert.equal(seatWarning(4, 5), null, '4 of 5 is 80 %');
+  assert.equal(registrationSeatWarning(4, 5), null);
+  assert.equal(registrationSeatWarning(null, 5), null, 'unknown: no claim');
+  assert.match(registrationSeatWarning(5, 5) ?? '', /M_RESOURCE_LIMIT_EXCEEDED.*pending/);
 });

@@ -2,7 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HostParams } from '../../contract/hosts.ts';
-import { CreateRegistrationTokenBody, RegistrationToken, RegistrationTokenParams, RegistrationTokenQuery, UpdateRegistrationTokenBody } from '../../contract/registration-tokens.ts';
+import {
+  CreatedRegistrationToken, CreateRegistrationTokenBody, RegistrationToken, RegistrationTokenList, RegistrationTokenParams, RegistrationTokenQuery, UpdateRegistrationTokenBody,
+} from '../../contract/registration-tokens.ts';
 import {
   createHostRegistrationToken, listHostRegistrationTokens, revokeHostRegistrationToken, showHostRegistrationToken, updateHostRegistrationToken,
 } from '../../jobs/commands/host-registration-tokens.ts';
@@ -19,24 +21,24 @@ export function hostRegistrationTokenRoutes(context: HomeportContext): FastifyPl
     app.get('/hosts/:id/registration-tokens', {
       schema: {
         tags, summary: "List a host's registration tokens with their uses", security: accountSecurity,
-        params: HostParams, querystring: RegistrationTokenQuery, response: { 200: Type.Object({ tokens: Type.Array(RegistrationToken) }), ...errors },
+        params: HostParams, querystring: RegistrationTokenQuery, response: { 200: RegistrationTokenList, ...errors },
       },
     }, async (request) => {
       const account = requireAccount(request);
-      const tokens = await listHostRegistrationTokens(context, account.id, request.params.id, request.query.usable);
-      return { tokens: tokens.map((token) => registrationTokenView(token)) };
+      const { tokens, seatWarning } = await listHostRegistrationTokens(context, account.id, request.params.id, request.query.usable);
+      return { tokens: tokens.map((token) => registrationTokenView(token)), seatWarning };
     });
 
     app.post('/hosts/:id/registration-tokens', {
       schema: {
         tags, summary: 'Create a registration token (random or chosen)', security: accountSecurity,
-        params: HostParams, body: CreateRegistrationTokenBody, response: { 201: RegistrationToken, ...errors },
+        params: HostParams, body: CreateRegistrationTokenBody, response: { 201: CreatedRegistrationToken, ...errors },
       },
     }, async (request, reply) => {
       const account = requireAccount(request);
-      const created = await createHostRegistrationToken(context, account.id, request.params.id, request.body);
+      const { token, seatWarning } = await createHostRegistrationToken(context, account.id, request.params.id, request.body);
       reply.status(201);
-      return registrationTokenView(created);
+      return { ...registrationTokenView(token), ...(seatWarning ? { seatWarning } : {}) };
     });
 
     app.get('/hosts/:id/registration-tokens/:token', {

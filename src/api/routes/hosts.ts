@@ -5,6 +5,7 @@ import { CancelHostBody, CreateHostBody, Host, HostParams, HostWithJob, UpdateHo
 import { JobSummary } from '../../contract/jobs.ts';
 import { cancelHost } from '../../jobs/commands/cancel-host.ts';
 import { createHost } from '../../jobs/commands/create-host.ts';
+import { seatsInUse } from '../../jobs/commands/host-seats.ts';
 import { rebuildHost } from '../../jobs/commands/rebuild-host.ts';
 import { updateHostSettings } from '../../jobs/commands/update-host.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
@@ -46,7 +47,8 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
       schema: { tags: ['hosts'], summary: 'Show a host', security: accountSecurity, params: HostParams, response: { 200: Host, 401: Problem, 404: Problem } },
     }, async (request) => {
       const account = requireAccount(request);
-      return hostView(context.config, await findAccountHost(context.db, account.id, request.params.id));
+      const host = await findAccountHost(context.db, account.id, request.params.id);
+      return hostView(context.config, host, await seatsInUse(context, host));
     });
 
     app.patch('/hosts/:id', {

@@ -2,10 +2,12 @@
 import type { Static } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { Host } from '../../contract/hosts.ts';
+import { seatWarning } from '../../domain/seats.ts';
 import { hostPublicUrl } from '../../jobs/host-spec.ts';
 import type { HostRow } from '../../store/schema.ts';
 
-export function hostView(config: Config, host: HostRow): Static<typeof Host> {
+/** `seatsUsed`: counted by the caller where it is worth a look into the host's database (one host, not a list). */
+export function hostView(config: Config, host: HostRow, seatsUsed: number | null = null): Static<typeof Host> {
   return {
     id: host.id,
     label: host.label,
@@ -17,6 +19,8 @@ export function hostView(config: Config, host: HostRow): Static<typeof Host> {
     status: host.status,
     size: host.size,
     seats: host.seats,
+    seatsUsed,
+    seatsWarning: seatsUsed === null ? null : seatWarning(seatsUsed, host.seats),
     supportEmail: host.support_email,
     synapseVersion: host.synapse_version,
     edgeProblem: host.edge_problem,

@@ -2,11 +2,13 @@
 // Created, changed and revoked through Homeport's admin access; every change is audited.
 import { HomeportError, notFound } from '../../domain/errors.ts';
 import { checkRegistrationTokenRequest, couldBeRegistrationToken } from '../../domain/registration-token.ts';
+import { registrationSeatWarning } from '../../domain/seats.ts';
 import type { RegistrationToken } from '../../synapse/admin-client.ts';
 import { SynapseApiError } from '../../synapse/synapse-http.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import type { HostRow } from '../../store/schema.ts';
 import type { HomeportContext } from '../job-context.ts';
+import { seatsInUse } from './host-seats.ts';
 import { fromSynapseFailure, onSynapse, openServerAdmin } from './server-admin.ts';
 
 export interface RegistrationTokenRequest {
@@ -31,9 +33,10 @@ export async function listHostRegistrationTokens(
   accountId: string,
   hostRef: string,
   valid?: boolean,
-): Promise<RegistrationToken[]> {
+): Promise<{ tokens: RegistrationToken[]; seatWarning: string | null }> {
   const { host, admin } = await openServerAdmin(context, accountId, hostRef);
-  return onSynapse(host, () => admin.listRegistrationTokens(valid));
+  const tokens = await onSynapse(host, () => admin.listRegistrationTokens(valid));
+  return { tokens, seatWarning: registrationSeatWarning(await seatsInUse(context, host), host.seats) };
 }
 
 export async function createHostRegistrationToken(
@@ -41,7 +44,7 @@ export async function createHostRegistrationToken(
   accountId: string,
   hostRef: string,
   request: RegistrationTokenRequest,
-): Promise<RegistrationToken> {
+): Promise<{ token: RegistrationToken; seatWarning: string | null }> {
   const { host, admin } = await openServerAdmin(context, accountId, hostRef);
   const expiresAt = expiryOf(request.expiresAt);
   checkRegistrationTokenRequest({ token: request.token, usesAllowed: request.usesAllowed, expiresAt }, new Date());
@@ -59,7 +62,7 @@ export async function createHostRegistrationToken(
     actorAccountId: accountId, actor: 'customer', action: 'host.registration-token.create', hostId: host.id,
     details: { token: created.token, chosen: request.token !== undefined, usesAllowed: created.usesAllowed, expiresAt: request.expiresAt },
   });
-  return created;
+  return { token: created, seatWarning: registrationSeatWarning(await seatsInUse(context, host), host.seats) };
 }
 
 export async function updateHostRegistrationToken(

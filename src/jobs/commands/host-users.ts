@@ -6,10 +6,12 @@ import { HomeportError, notFound } from '../../domain/errors.ts';
 import { checkNewLocalpart, userIdFor, userIdOnServer } from '../../domain/matrix-localpart.ts';
 import type { SynapseUser, UserPage } from '../../synapse/admin-client.ts';
 import { generatePassword } from '../../synapse/host-secrets.ts';
+import { seatLimitReached } from '../../domain/seats.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import type { HostRow } from '../../store/schema.ts';
 import { adminLocalpart } from '../host-admin-access.ts';
 import type { HomeportContext } from '../job-context.ts';
+import { seatsInUse } from './host-seats.ts';
 import { onSynapse, openServerAdmin, type ServerAdmin } from './server-admin.ts';
 
 export const passwordShownOnce =
@@ -101,6 +103,9 @@ export async function addHostUser(
   if (request.username === adminLocalpart) {
     throw new HomeportError('localpart-invalid', 'Invalid username', `The username "${adminLocalpart}" is reserved for Homeport.`, { reason: 'reserved' });
   }
+  // Synapse would create the user, who then could not log in: tell the truth before creating it.
+  const used = await seatsInUse(context, host);
+  if (used !== null && used >= host.seats) throw seatLimitReached(used, host.seats, host.label);
   const userId = userIdFor(request.username, host.server_name);
   const password = generatePassword();
   const user = await underUserLock(context, host.id, userId, async () => {

@@ -6,7 +6,8 @@ import type { SynapseAdminClient } from '../../synapse/admin-client.ts';
 import { SynapseApiError } from '../../synapse/synapse-http.ts';
 import { findAccountHost } from '../../store/hosts.ts';
 import type { HostRow, HostStatus } from '../../store/schema.ts';
-import { adminClientFor, adminLocalpart } from '../host-admin-access.ts';
+import { intactAdminClient } from '../admin-access-repair.ts';
+import { adminLocalpart } from '../host-admin-access.ts';
 import type { HomeportContext } from '../job-context.ts';
 
 /** A degraded host is being restarted by the supervisor; its admin API usually answers again within seconds. */
@@ -36,9 +37,12 @@ export async function openServerAdmin(context: HomeportContext, accountId: strin
   }
   let admin: SynapseAdminClient;
   try {
-    admin = await adminClientFor(context.db, context.box, { id: host.id, httpPort: host.http_port });
-  } catch {
-    throw unavailable(host, `Homeport has no admin access to host ${host.label} yet; rebuild the host to restore it.`);
+    // Checked on every use: a change made inside the host is repaired before it can stop the customer.
+    admin = await intactAdminClient(context, { id: host.id, http_port: host.http_port, server_name: host.server_name });
+  } catch (error) {
+    if (isTimeoutOrNetworkFailure(error)) throw unavailable(host, `The homeserver of host ${host.label} did not answer; try again in a moment.`);
+    context.logger.error({ host: host.label, err: error }, "Homeport's admin access could not be restored");
+    throw unavailable(host, `Homeport's admin access to host ${host.label} could not be restored; rebuild the host to restore it.`);
   }
   return { host, admin, homeportUserId: userIdFor(adminLocalpart, host.server_name) };
 }

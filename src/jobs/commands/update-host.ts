@@ -8,6 +8,7 @@ import { recordAudit } from '../../store/audit-log.ts';
 import { findAccountHost, updateHost } from '../../store/hosts.ts';
 import type { HostRow, InvoiceRow, JobRow } from '../../store/schema.ts';
 import { applyEdgeFromDatabase } from '../edge-hosts.ts';
+import { loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../job-context.ts';
 import { findSize } from './create-host.ts';
 import { queueRebuild } from './rebuild-host.ts';
@@ -49,7 +50,11 @@ export async function updateHostSettings(
     }
     return { host: await findAccountHost(trx, accountId, host.id), job, invoice };
   });
-  if (changes.supportEmail !== undefined) await applyEdgeFromDatabase(context);
+  if (changes.supportEmail !== undefined) {
+    await applyEdgeFromDatabase(context);
+    // Synapse's admin_contact follows at its next start (a rebuild applies it at once).
+    if (['running', 'degraded'].includes(result.host.status) && !result.job) await context.runtime.writeConfig(await loadHostSpec(context, result.host.id));
+  }
   if (result.invoice?.status === 'open' && result.invoice.payment_method === 'card') {
     // The seats are bought either way; an invoice Stripe could not be asked about is charged by the billing check.
     await collectCardInvoice(context, result.invoice.id).catch((error: unknown) => context.logger.error({ err: error, invoiceId: result.invoice?.id }, 'charging a seat raise failed'));

@@ -1,5 +1,6 @@
 // Renders the whole Caddy 2.6 JSON configuration of the edge from the hosts it must route.
 import type { TlsMode } from '../../config.ts';
+import { protectedUserRoutes } from './protected-user-routes.ts';
 
 export interface EdgeHost {
   id: string;
@@ -16,6 +17,8 @@ export interface EdgeHost {
   wellKnown: { client: object; server: object; support: object };
   /** The directory holding the host's Element Web config.json. */
   clientConfigDir?: string;
+  /** Users no request through the edge may name (Homeport's own admin user). */
+  protectedUserIds?: string[];
 }
 
 export interface CaddyConfigInput {
@@ -151,6 +154,8 @@ function hostSubroute(host: EdgeHost, elementWebDir: string | undefined): CaddyH
   return {
     handler: 'subroute',
     routes: [
+      // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
+      ...protectedUserRoutes(host.protectedUserIds ?? []),
       // Browsers preflight the well-knowns before Matrix web clients may read them.
       {
         match: [{ path: wellKnownPaths, method: ['OPTIONS'] }],

@@ -79,6 +79,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       secrets: spec.secrets,
       seats: spec.seats,
       maxUploadSize: spec.maxUploadSize,
+      rateLimits: spec.rateLimits,
+      supportEmail: spec.supportEmail,
       overrides: this.#options.synapseOverrides,
     });
     // Secrets are inline in homeserver.yaml and in the key file: readable by Homeport's user only.
@@ -159,6 +161,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
         upstreamPort: spec.httpPort,
         wellKnown: wellKnownDocuments(spec),
         clientConfigDir: this.#clientConfigDir(spec.id),
+        protectedUserIds: [spec.homeportUserId],
       })),
     })));
   }

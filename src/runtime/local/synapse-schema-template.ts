@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { communityRateLimits } from '../../domain/rate-limits.ts';
 import type { Logger } from '../../logger.ts';
 import { generateHomeserverSecrets } from '../../synapse/host-secrets.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
@@ -105,7 +106,7 @@ export class SynapseSchemaTemplate {
       await writeFile(paths.logConfig, renderLogConfig({ paths }));
       await writeFile(paths.homeserverConfig, renderHomeserverConfig({
         serverName: 'schema-template.invalid', publicBaseUrl: 'https://schema-template.invalid/', httpPort: 1, metricsPort: 2,
-        database: { ...this.#options.databaseEndpoint, ...database }, paths, secrets, seats: 1, maxUploadSize: '1M',
+        database: { ...this.#options.databaseEndpoint, ...database }, paths, secrets, seats: 1, maxUploadSize: '1M', rateLimits: communityRateLimits,
       }), { mode: 0o600 });
       await run(this.#options.venvPython, ['-m', 'synapse._scripts.update_synapse_database', '--database-config', paths.homeserverConfig], {
         cwd: dir, signal: this.#stop.signal, timeout: 300_000, maxBuffer: 16 * 1024 * 1024,

@@ -9,7 +9,7 @@ import { useApi } from '../use-api.ts';
 import { HostAdminFrame } from './host-nav.tsx';
 
 export function RegistrationTokensPage({ hostId }: { hostId: string }) {
-  const tokens = useApi(() => get<{ tokens: RegistrationToken[] }>(`/hosts/${seg(hostId)}/registration-tokens`), [hostId]);
+  const tokens = useApi(() => get<{ tokens: RegistrationToken[]; seatWarning: string | null }>(`/hosts/${seg(hostId)}/registration-tokens`), [hostId]);
   const [created, setCreated] = useState<string | undefined>();
   const revoke = useAction(async (token: string) => {
     await del(`/hosts/${seg(hostId)}/registration-tokens/${seg(token)}`);
@@ -22,6 +22,7 @@ export function RegistrationTokensPage({ hostId }: { hostId: string }) {
       <p className="muted">With a token, people can create their own account on this host: they enter username and password as normal, then the token. A host with tokens requires one to register.</p>
       {created && <Notice kind="success">Token created: <code>{created}</code> <CopyButton text={created} /></Notice>}
       <CreateTokenForm hostId={hostId} onCreated={async (token) => { setCreated(token); await tokens.reload(); }} />
+      {tokens.data?.seatWarning && <Notice kind="warning">{tokens.data.seatWarning}</Notice>}
       <ProblemBanner problem={tokens.problem ?? revoke.problem} />
       {!tokens.data ? (tokens.problem ? null : <Loading what="Loading tokens" />) : tokens.data.tokens.length === 0 ? (
         <EmptyState title="No registration tokens"><p>Without tokens, only the users you add can log in.</p></EmptyState>

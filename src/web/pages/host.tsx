@@ -28,6 +28,7 @@ export function HostPage({ hostId }: { hostId: string }) {
     <section>
       <PageTitle back={{ to: '/', label: 'Hosts' }}>{h.label}</PageTitle>
       <HostTabs hostId={h.label} />
+      {h.seatsWarning && <Notice kind="warning">{h.seatsWarning}</Notice>}
       {query.get('built') === 'build' && <Notice kind="success">Your host is ready. Add users and registration tokens from the tabs above.</Notice>}
       <dl className="facts">
         <dt>Status</dt><dd><StatusBadge status={h.status} />{h.status === 'rebuilding' && <span className="muted"> applying your changes to the server</span>}</dd>
@@ -37,6 +38,7 @@ export function HostPage({ hostId }: { hostId: string }) {
         <dt>Synapse version</dt><dd>{h.synapseVersion ?? '–'}</dd>
         <dt>Size</dt><dd>{h.size}</dd>
         <dt>Seats</dt><dd data-testid="seats">{h.seats}</dd>
+        <dt>Seats in use</dt><dd data-testid="seats-used">{h.seatsUsed === null ? '–' : `${h.seatsUsed} of ${h.seats}`}</dd>
         <dt>Created</dt><dd>{formatDate(h.createdAt)}</dd>
       </dl>
       {!gone && (

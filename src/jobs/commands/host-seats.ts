@@ -1,0 +1,20 @@
+// Seats in use on a host: Synapse's monthly active users, counted in the host's database.
+import type { HostRow } from '../../store/schema.ts';
+import { countMonthlyActiveUsers } from '../../synapse/homeport-user-rows.ts';
+import { loadHostSpec } from '../host-spec.ts';
+import type { HomeportContext } from '../job-context.ts';
+
+/** Where Synapse has counted its users: the database exists and holds its schema. */
+const countedStatuses: HostRow['status'][] = ['running', 'degraded', 'rebuilding', 'exporting'];
+
+/** Monthly active users of the host (Homeport's own support user is never one); null when it cannot be told now. */
+export async function seatsInUse(context: HomeportContext, host: HostRow): Promise<number | null> {
+  if (!countedStatuses.includes(host.status) || !host.http_port) return null;
+  try {
+    const spec = await loadHostSpec(context, host.id);
+    return await context.portability.withDatabase(spec.database, countMonthlyActiveUsers);
+  } catch (error) {
+    context.logger.warn({ host: host.label, err: error }, 'seats in use could not be counted');
+    return null;
+  }
+}

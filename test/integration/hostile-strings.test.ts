@@ -1,0 +1,135 @@
+// Hand-written hostile strings, sent into every string field (body properties, query parameters,
+// path parameters) of every operation in the OpenAPI document, with valid tokens: never a server
+// error, the ones with control characters always refused, and nothing stored holds them afterwards.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { HomeportProcess } from '../support/homeport-process.ts';
+import { openHomeportDatabase } from '../support/host-admin.ts';
+
+type Schema = { type?: string; properties?: Record<string, Schema>; required?: string[]; anyOf?: Schema[]; enum?: unknown[]; const?: unknown; format?: string; minimum?: number; maxLength?: number; minLength?: number; items?: Schema };
+interface Operation { parameters?: { name: string; in: string; required?: boolean; schema: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> }; tags?: string[] }
+
+/** Refused wherever they appear: nothing may store or pass them on. */
+const refused = ['a\u0000b', 'a\ud800b', 'invoice\u202Efdp.exe', 'bell\u0007', 'two\nlines', 'tab\there', 'del\u007f'];
+/** Allowed as text, and must stay mere text: injections into YAML, JSON, Caddy placeholders, templates, SQL, HTML. */
+const inert = ['{http.request.header.Authorization}', '{env.HOMEPORT_MASTER_KEY}', '"}, "admin": true, "x": {"', 'key: value # admin: true', '!!python/object/apply:os.system ["id"]',
+  '{{ 7*7 }}', '${jndi:ldap://x}', "' OR 1=1 --", '<script>alert(1)</script>', '../../../etc/passwd', '%00', '\\u0000'];
+const tenMegabytes = 'x'.repeat(10 * 1024 * 1024);
+
+/** A plausible value for a schema: the hostile one replaces one string at a time. */
+function sample(schema: Schema): unknown {
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  if (schema.anyOf) return sample(schema.anyOf.find((branch) => branch.type !== 'null') ?? schema.anyOf[0]!);
+  switch (schema.type) {
+    case 'string':
+      if (schema.format === 'uuid') return '00000000-0000-4000-8000-000000000000';
+      if (schema.format === 'email') return 'someone@example.org';
+      if (schema.format === 'date-time') return '2099-01-01T00:00:00Z';
+      return 'abc'.slice(0, schema.maxLength ?? 3).padEnd(Math.min(schema.minLength ?? 0, 64), 'x');
+    case 'integer': case 'number': return Math.max(schema.minimum ?? 1, 1);
+    case 'boolean': return false;
+    case 'array': return [];
+    case 'object': return Object.fromEntries((schema.required ?? []).map((name) => [name, sample(schema.properties![name]!)]));
+    default: return null;
+  }
+}
+
+/** Every string leaf of a body schema, as a path of property names. */
+function stringPaths(schema: Schema, path: string[] = []): string[][] {
+  if (schema.anyOf) return schema.anyOf.flatMap((branch) => stringPaths(branch, path));
+  if (schema.type === 'string' && schema.const === undefined && !schema.enum) return [path];
+  if (schema.type === 'object') return Object.entries(schema.properties ?? {}).flatMap(([name, property]) => stringPaths(property, [...path, name]));
+  return [];
+}
+
+function withValue(body: unknown, schema: Schema, path: string[], value: string): unknown {
+  if (path.length === 0) return value;
+  const [name, ...rest] = path as [string, ...string[]];
+  const objectSchema = schema.anyOf?.find((branch) => branch.type === 'object') ?? schema;
+  const current = (body && typeof body === 'object' ? body : sample(objectSchema)) as Record<string, unknown>;
+  const property = objectSchema.properties![name]!;
+  return { ...current, [name]: withValue(current[name] ?? sample(property.anyOf?.find((branch) => branch.type === 'object') ?? property), property, rest, value) };
+}
+
+describe('hostile strings in every string field of every route', () => {
+  let homeport: HomeportProcess;
+  const tokens: Record<string, string> = {};
+
+  before(async () => {
+    homeport = await HomeportProcess.create('hostile');
+    await homeport.start();
+    tokens.customer = await homeport.createAccount('customer@example.org');
+    const created = await homeport.cli(['account', 'create', '--email', 'operator@example.org', '--name', 'Operator', '--operator', '--with-token']);
+    tokens.operator = /^token (\S+)$/m.exec(created.stdout)?.[1] ?? '';
+  });
+  after(async () => {
+    await homeport?.cleanup();
+  });
+
+  test('no server error, and control characters never accepted', async () => {
+    const document = (await homeport.api<{ paths: Record<string, Record<string, Operation>> }>('GET', '/api/v1/openapi.json')).body;
+    const failures: string[] = [];
+    let sent = 0;
+    const send = async (method: string, path: string, operation: Operation, query: Record<string, string>, body: unknown, hostile: string, where: string) => {
+      const token = operation.tags?.includes('operator') ? tokens.operator : tokens.customer;
+      const search = new URLSearchParams(query).toString();
+      const response = await fetch(`${homeport.apiUrl}${path}${search ? `?${search}` : ''}`, {
+        method: method.toUpperCase(),
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      await response.arrayBuffer();
+      sent += 1;
+      const label = `${method.toUpperCase()} ${path} ${where}=${JSON.stringify(hostile.slice(0, 40))}`;
+      if (response.status >= 500) failures.push(`${label}: ${response.status}`);
+      if (refused.includes(hostile) && response.status < 400) failures.push(`${label}: accepted with ${response.status}`);
+    };
+
+    for (const [template, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const parameters = operation.parameters ?? [];
+        const jsonBody = operation.requestBody?.content['application/json']?.schema;
+        const pathValues = Object.fromEntries(parameters.filter((p) => p.in === 'path').map((p) => [p.name, String(sample(p.schema))]));
+        const queryValues = Object.fromEntries(parameters.filter((p) => p.in === 'query' && p.required).map((p) => [p.name, String(sample(p.schema))]));
+        const pathOf = (values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_all, name: string) => encodeURIComponent(values[name] ?? ''));
+        const baseBody = jsonBody ? sample(jsonBody) : undefined;
+        for (const hostile of [...refused, ...inert]) {
+          for (const parameter of parameters.filter((p) => p.schema.type === 'string' && !p.schema.enum)) {
+            if (parameter.in === 'path') await send(method, pathOf({ ...pathValues, [parameter.name]: hostile }), operation, queryValues, baseBody, hostile, parameter.name);
+            if (parameter.in === 'query') await send(method, pathOf(pathValues), operation, { ...queryValues, [parameter.name]: hostile }, baseBody, hostile, parameter.name);
+          }
+          for (const path of jsonBody ? stringPaths(jsonBody) : []) {
+            await send(method, pathOf(pathValues), operation, queryValues, withValue(baseBody, jsonBody!, path, hostile), hostile, path.join('.'));
+          }
+        }
+        if (jsonBody) await send(method, pathOf(pathValues), operation, queryValues, { huge: tenMegabytes }, tenMegabytes, 'body');
+      }
+    }
+    assert.ok(sent > 1000, `sent ${sent} requests`);
+    assert.deepEqual(failures, []);
+    assert.doesNotMatch(homeport.output, /unexpected error/, 'no request was a logged 500');
+  });
+
+  test('no stored text holds a control character, a bidirectional override or a NUL', async () => {
+    const opened = await openHomeportDatabase(homeport);
+    try {
+      const columns = await sql<{ table_name: string; column_name: string }>`
+        SELECT table_name, column_name FROM information_schema.columns
+        WHERE table_schema = 'public' AND data_type IN ('text', 'character varying')`.execute(opened.db);
+      const tainted: string[] = [];
+      for (const { table_name: table, column_name: column } of columns.rows) {
+        // The terms' text may span lines; nothing else may hold a line break or control character.
+        const pattern = table === 'terms' || table === 'captured_mail' || table === 'job_logs' ? '[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\u202a-\\u202e]' : '[\\x01-\\x1f\\u202a-\\u202e]';
+        const found = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE ${sql.ref(column)} ~ ${pattern}`.execute(opened.db);
+        if (Number(found.rows[0]?.n) > 0) tainted.push(`${table}.${column}`);
+      }
+      assert.deepEqual(tainted, []);
+      const account = await opened.db.selectFrom('accounts').select(['name', 'email']).where('email', '=', 'customer@example.org').executeTakeFirstOrThrow();
+      assert.ok(![...account.name].some((c) => c < ' ' || (c >= '\u202a' && c <= '\u202e')), account.name);
+    } finally {
+      await opened.close();
+    }
+  });
+});

@@ -79,6 +79,12 @@ export function illFormedString(value: unknown, where: string): string | undefin
 export function registerInputSchemas(app: FastifyInstance): void {
   // Before the schemas: a lone surrogate has no UTF-8 form, and no route may see one.
   app.addHook('preValidation', async (request) => {
+    // A query string's invalid UTF-8 (a surrogate's bytes, a stray %) would otherwise be read as U+FFFD.
+    try {
+      decodeURIComponent(request.url);
+    } catch {
+      throw new HomeportError('invalid-input', 'Invalid request', 'The URL is not percent-encoded UTF-8.');
+    }
     const field = illFormedString(request.params, '') ?? illFormedString(request.query, '') ?? illFormedString(request.body, '');
     if (field !== undefined) throw new HomeportError('invalid-input', 'Invalid request', `${field || 'request'}: must not contain unpaired UTF-16 surrogates`);
   });

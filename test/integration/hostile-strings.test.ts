@@ -2,6 +2,7 @@
 // path parameters) of every operation in the OpenAPI document, with valid tokens: never a server
 // error, the ones with control characters always refused, and nothing stored holds them afterwards.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { HomeportProcess } from '../support/homeport-process.ts';
@@ -16,6 +17,15 @@ const refused = ['a\u0000b', 'a\ud800b', 'invoice\u202Efdp.exe', 'bell\u0007', '
 const inert = ['{http.request.header.Authorization}', '{env.HOMEPORT_MASTER_KEY}', '"}, "admin": true, "x": {"', 'key: value # admin: true', '!!python/object/apply:os.system ["id"]',
   '{{ 7*7 }}', '${jndi:ldap://x}', "' OR 1=1 --", '<script>alert(1)</script>', '../../../etc/passwd', '%00', '\\u0000'];
 const tenMegabytes = 'x'.repeat(10 * 1024 * 1024);
+/** Homeport's JSON body limit (src/api/api-server.ts). */
+const bodyLimit = 1024 * 1024;
+
+/** Percent-encoding that keeps a lone surrogate as the bytes a careless client would send (CESU-8), where encodeURIComponent throws. */
+function urlEncode(value: string): string {
+  return [...value].map((character) => (character.isWellFormed()
+    ? encodeURIComponent(character)
+    : [0xe0 | (character.charCodeAt(0) >> 12), 0x80 | ((character.charCodeAt(0) >> 6) & 0x3f), 0x80 | (character.charCodeAt(0) & 0x3f)].map((byte) => `%${byte.toString(16).toUpperCase()}`).join(''))).join('');
+}
 
 /** A plausible value for a schema: the hostile one replaces one string at a time. */
 function sample(schema: Schema): unknown {
@@ -53,6 +63,41 @@ function withValue(body: unknown, schema: Schema, path: string[], value: string)
   return { ...current, [name]: withValue(current[name] ?? sample(property.anyOf?.find((branch) => branch.type === 'object') ?? property), property, rest, value) };
 }
 
+/**
+ * The status of a request, over a plain socket. A body past the limit is answered (413) and the
+ * connection closed while the client still writes: an HTTP client reports only the failed write,
+ * so the answer is read from whatever the server sent before closing.
+ */
+function answerTo(url: string, method: string, token: string, body: string | undefined): Promise<{ status: number }> {
+  const { hostname, port, pathname, search } = new URL(url);
+  const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
+  const head = [`${method} ${pathname}${search} HTTP/1.1`, `host: ${hostname}:${port}`, `authorization: Bearer ${token}`, 'connection: close',
+    ...(body === undefined ? [] : ['content-type: application/json', `content-length: ${payload.length}`]), '', ''].join('\r\n');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(port), hostname, () => {
+      // Never ended: a half-closed client makes Node's server drop the connection before it answers.
+      socket.write(head, 'latin1');
+      // A body past the limit is refused from its Content-Length before any of it is read; writing it
+      // anyway would race the server's close, whose reset discards the unread answer. It is sent
+      // only if no answer came first.
+      if (payload.length <= bodyLimit) socket.write(payload);
+      else setTimeout(() => { if (chunks.length === 0 && !socket.destroyed) socket.write(payload); }, 2000);
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let failure: Error | undefined;
+    socket.on('error', (error) => {
+      failure = error;
+      socket.destroy();
+    });
+    socket.on('close', () => {
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'))?.[1];
+      if (status) resolve({ status: Number(status) });
+      else reject(new Error(`${method} ${pathname}: no answer (${failure?.message ?? 'closed'})`));
+    });
+  });
+}
+
 describe('hostile strings in every string field of every route', () => {
   let homeport: HomeportProcess;
   const tokens: Record<string, string> = {};
@@ -74,13 +119,8 @@ describe('hostile strings in every string field of every route', () => {
     let sent = 0;
     const send = async (method: string, path: string, operation: Operation, query: Record<string, string>, body: unknown, hostile: string, where: string) => {
       const token = operation.tags?.includes('operator') ? tokens.operator : tokens.customer;
-      const search = new URLSearchParams(query).toString();
-      const response = await fetch(`${homeport.apiUrl}${path}${search ? `?${search}` : ''}`, {
-        method: method.toUpperCase(),
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      await response.arrayBuffer();
+      const search = Object.entries(query).map(([name, value]) => `${name}=${urlEncode(value)}`).join('&');
+      const response = await answerTo(`${homeport.apiUrl}${path}${search ? `?${search}` : ''}`, method.toUpperCase(), token!, body === undefined ? undefined : JSON.stringify(body));
       sent += 1;
       const label = `${method.toUpperCase()} ${path} ${where}=${JSON.stringify(hostile.slice(0, 40))}`;
       if (response.status >= 500) failures.push(`${label}: ${response.status}`);
@@ -93,7 +133,7 @@ describe('hostile strings in every string field of every route', () => {
         const jsonBody = operation.requestBody?.content['application/json']?.schema;
         const pathValues = Object.fromEntries(parameters.filter((p) => p.in === 'path').map((p) => [p.name, String(sample(p.schema))]));
         const queryValues = Object.fromEntries(parameters.filter((p) => p.in === 'query' && p.required).map((p) => [p.name, String(sample(p.schema))]));
-        const pathOf = (values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_all, name: string) => encodeURIComponent(values[name] ?? ''));
+        const pathOf = (values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_all, name: string) => urlEncode(values[name] ?? ''));
         const baseBody = jsonBody ? sample(jsonBody) : undefined;
         for (const hostile of [...refused, ...inert]) {
           for (const parameter of parameters.filter((p) => p.schema.type === 'string' && !p.schema.enum)) {

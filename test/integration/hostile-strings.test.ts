@@ -113,6 +113,30 @@ describe('hostile strings in every string field of every route', () => {
     await homeport?.cleanup();
   });
 
+  test("the issue's cases: 400 problem documents, never 500 or 503", async () => {
+    const cases: [string, string, string | undefined, unknown][] = [
+      ['POST', '/api/v1/session', undefined, { email: 'a\u0000@x', password: 'whatever' }],
+      ['GET', '/api/v1/edge/certificate-permission?domain=a%00b.test', undefined, undefined],
+      ['GET', '/api/v1/operator/audit-log?before=9223372036854775808', tokens.operator, undefined],
+      ['POST', '/api/v1/hosts/acme/registration-tokens', tokens.customer, { usesAllowed: 2 ** 31, expiresAt: null }],
+      ['GET', '/api/v1/hosts/acme/users?from=12345678901234567890', tokens.customer, undefined],
+      ['POST', '/api/v1/hosts', tokens.customer, { label: 'acme', size: 'starter', seats: '10' }],
+      ['POST', '/api/v1/hosts', tokens.customer, { label: 'acme', size: 'starter', seats: [5] }],
+      ['PATCH', '/api/v1/account', tokens.customer, { name: 'bell\u0007' }],
+      ['PATCH', '/api/v1/account', tokens.customer, { name: 'evil\u202Etxt' }],
+      ['PUT', '/api/v1/hosts/acme/look-and-feel', tokens.customer, { brand: 'Brand\u202E' }],
+      ['PUT', '/api/v1/hosts/acme/look-and-feel', tokens.customer, { homeUrl: 'https://example.org/\nx' }],
+    ];
+    for (const [method, path, token, body] of cases) {
+      const answer = await homeport.api<{ status: number; detail: string }>(method, path, { token, body });
+      assert.equal(answer.status, 400, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`);
+      assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      assert.equal(answer.body.status, 400);
+    }
+    const account = await homeport.api<{ name: string }>('GET', '/api/v1/account', { token: tokens.customer });
+    assert.equal(account.body.name, 'customer', 'the account kept its name');
+  });
+
   test('no server error, and control characters never accepted', async () => {
     const document = (await homeport.api<{ paths: Record<string, Record<string, Operation>> }>('GET', '/api/v1/openapi.json')).body;
     const failures: string[] = [];

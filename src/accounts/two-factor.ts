@@ -33,7 +33,7 @@ export async function beginTwoFactorEnrolment(context: AccountsContext, accountI
 export async function confirmTwoFactorEnrolment(context: AccountsContext, accountId: string, code: string): Promise<{ recoveryCodes: string[] }> {
   const account = await findAccount(context.db, accountId);
   if (account.totp_enabled_at !== null) throw new HomeportError('second-factor-enabled', 'Already enrolled', 'Two-factor authentication is already on for this account.');
-  if (!account.totp_pending_secret_sealed) throw new HomeportError('invalid-input', 'Enrolment not started', 'Start enrolment first (POST /api/v1/account/two-factor).');
+  if (!account.totp_pending_secret_sealed) throw new HomeportError('two-factor-not-started', 'Enrolment not started', 'Start enrolment first (POST /api/v1/account/two-factor).');
   const secret = context.box.open(sealPurpose, account.totp_pending_secret_sealed);
   const step = totpStep(secret, code);
   if (step === undefined) throw new HomeportError('second-factor-invalid', 'Wrong code', 'That code does not match: check the time on your device and enter the current code.');

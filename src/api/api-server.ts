@@ -1,14 +1,18 @@
 // Builds the HTTP API: OpenAPI document, problem details, authentication and one plugin per resource.
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { HomeportContext } from '../jobs/job-context.ts';
+import { registerAllowedMethods } from './allowed-methods.ts';
 import { registerAuthentication, sessionCookie } from './authentication.ts';
+import { registerInputSchemas } from './input-schemas.ts';
 import { registerPanelFiles } from './panel-files.ts';
-import { registerProblemDetails } from './problem-details.ts';
+import { registerProblemDetails, sendFrameworkProblem } from './problem-details.ts';
+import { registerProblemResponses } from './problem-responses.ts';
 import { registerRequestLimits } from './request-limits.ts';
+import { registerRequestValidation } from './request-validation.ts';
 import { accountRoutes } from './routes/account.ts';
 import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
@@ -45,9 +49,16 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     bodyLimit: 1024 * 1024,
     // request.ip is the client's address only through proxies the operator named.
     trustProxy: trustedProxies(context.config.trustProxy),
-    // Unknown fields are refused, not silently dropped: a typo must not pass for a valid request.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // Path parameters as long as the longest a schema allows, percent-encoded; longer ones get 414.
+    routerOptions: { maxParamLength: 4096 },
+    // A malformed URL or a too long path parameter gets a problem document like every other error.
+    frameworkErrors: (error, request, reply) => { sendFrameworkProblem(error, request, reply as FastifyReply); },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Before swagger's own onRoute hook, so the document shows the schemas as they are enforced.
+  registerRequestValidation(app);
+  registerInputSchemas(app);
+  registerProblemResponses(app);
+  const allowedMethods = registerAllowedMethods(app);
 
   await app.register(swagger, {
     openapi: {
@@ -61,8 +72,9 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
       },
     },
   });
-  registerProblemDetails(app);
   await registerAuthentication(app, context.db, context.config);
+  // After authentication: operator paths are known to operators only.
+  registerProblemDetails(app, allowedMethods);
   await registerRequestLimits(app, context.db);
   await app.register(healthRoutes(context.db, metrics));
   await app.register(async (api) => {

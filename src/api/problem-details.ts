@@ -1,8 +1,11 @@
 // The one mapper from errors to RFC 9457 problem details: typed Homeport errors get their
 // status from one table; validation errors are 400; anything unexpected is a logged 500.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { multiLinePattern, singleLinePattern } from '../contract/input-text.ts';
 import { HomeportError, type ErrorCode } from '../domain/errors.ts';
+import type { AllowedMethods } from './allowed-methods.ts';
 
 const statusOf: Record<ErrorCode, number> = {
   'invalid-input': 400,
@@ -33,7 +36,8 @@ const statusOf: Record<ErrorCode, number> = {
   'account-suspended': 403,
   'action-required': 403,
   'csrf-failed': 403,
-  'link-invalid': 400,
+  'link-invalid': 422,
+  'two-factor-not-started': 409,
   'email-not-verified': 403,
   'terms-not-accepted': 409,
   'terms-outdated': 409,
@@ -78,7 +82,29 @@ export const Problem = Type.Object(
 
 const problemType = (code: string) => `urn:homeport:problem:${code}`;
 
-export function registerProblemDetails(app: FastifyInstance): void {
+/** Ajv's message for the shared text patterns would quote the whole pattern. */
+const patternMessages: Record<string, string> = {
+  [singleLinePattern]: 'must be one line without control characters or bidirectional overrides',
+  [multiLinePattern]: 'must not contain control characters or bidirectional overrides',
+};
+
+/**
+ * The problem document for an error the framework raised (a malformed body or URL, a body too
+ * large, a wrong Content-Type, a too long path): its own 4xx status, or a logged 500 for anything else.
+ */
+export function sendFrameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) request.log.error({ err: error }, 'unexpected error');
+  return reply.status(status).type('application/problem+json').send({
+    type: status === 500 ? 'about:blank' : problemType('http'),
+    title: status === 500 ? 'Internal error' : (STATUS_CODES[status] ?? 'Bad request'),
+    status,
+    detail: status === 500 ? 'Something went wrong on our side; it has been logged.' : error.message,
+    instance: request.url,
+  });
+}
+
+export function registerProblemDetails(app: FastifyInstance, allowedMethods: AllowedMethods): void {
   app.setErrorHandler((error: FastifyError | HomeportError, request, reply) => {
     const base = { instance: request.url };
     if (error instanceof HomeportError) {
@@ -93,26 +119,37 @@ export function registerProblemDetails(app: FastifyInstance): void {
     if (error.validation) {
       const errors = error.validation.map((issue) => ({
         field: (issue.instancePath || `/${String(issue.params?.missingProperty ?? issue.params?.additionalProperty ?? '')}`).replace(/^\//, '').replaceAll('/', '.') || error.validationContext || 'request',
-        message: issue.message ?? 'is invalid',
+        message: (issue.keyword === 'pattern' && patternMessages[String(issue.params?.pattern)]) || (issue.message ?? 'is invalid'),
       }));
       const detail = errors.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
       return reply.status(400).type('application/problem+json').send({
         type: problemType('invalid-input'), title: 'Invalid request', status: 400, detail, errors, ...base,
       });
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) request.log.error({ err: error }, 'unexpected error');
-    return reply.status(status).type('application/problem+json').send({
-      type: status === 500 ? 'about:blank' : problemType('http'),
-      title: status === 500 ? 'Internal error' : 'Bad request',
-      status,
-      detail: status === 500 ? 'Something went wrong on our side; it has been logged.' : error.message,
-      ...base,
-    });
+    return sendFrameworkProblem(error, request, reply);
   });
-  app.setNotFoundHandler((request, reply) => {
-    reply.status(404).type('application/problem+json').send({
-      type: problemType('not-found'), title: 'Not found', status: 404, detail: `${request.method} ${request.url} does not exist.`, instance: request.url,
+  // In onRequest, before a body is parsed: a method Fastify would parse a body for must not fail on it first.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return answerUnrouted(request, reply, allowedMethods);
+  });
+  app.setNotFoundHandler((request, reply) => answerUnrouted(request, reply, allowedMethods));
+}
+
+/** 404 for an unknown path, 405 with Allow for a known one asked with another method, 414 for a too long parameter. */
+function answerUnrouted(request: FastifyRequest, reply: FastifyReply, allowedMethods: AllowedMethods): FastifyReply {
+  const allowed = allowedMethods.of(request);
+  // The path has a route for this method, yet the router refused it: a parameter is too long.
+  if (allowed?.includes(request.method)) {
+    return reply.status(414).type('application/problem+json').send({
+      type: problemType('http'), title: STATUS_CODES[414], status: 414, detail: 'A path parameter is longer than the API accepts.', instance: request.url,
     });
+  }
+  if (allowed) {
+    return reply.status(405).header('allow', allowed.join(', ')).type('application/problem+json').send({
+      type: problemType('method-not-allowed'), title: 'Method not allowed', status: 405, detail: `${request.method} is not allowed here; allowed: ${allowed.join(', ')}.`, instance: request.url,
+    });
+  }
+  return reply.status(404).type('application/problem+json').send({
+    type: problemType('not-found'), title: 'Not found', status: 404, detail: `${request.method} ${request.url} does not exist.`, instance: request.url,
   });
 }

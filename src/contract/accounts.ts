@@ -5,7 +5,7 @@ import { Nullable } from './nullable.ts';
 
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 
-export const Password = Type.String({ maxLength: 1024, description: `At least ${passwordLength.min} characters` });
+export const Password = Type.String({ maxLength: passwordLength.max, description: `At least ${passwordLength.min} characters` });
 
 export const BillingAddress = Type.Object(
   {

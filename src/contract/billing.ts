@@ -1,5 +1,6 @@
 // The billing resources as the API shows them: the billing overview, quotes, invoices, coupons.
 import { Type } from 'typebox';
+import { int4Max } from './input-text.ts';
 import { Nullable } from './nullable.ts';
 
 const PaymentMethod = Type.Union([Type.Literal('card'), Type.Literal('invoice')]);
@@ -82,10 +83,10 @@ export const CouponView = Type.Object({
 export const NewCouponBody = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 40 }),
   percentOff: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
-  amountOffMinor: Type.Optional(Type.Integer({ minimum: 1 })),
+  amountOffMinor: Type.Optional(Type.Integer({ minimum: 1, maximum: int4Max })),
   duration: Type.Union([Type.Literal('once'), Type.Literal('months'), Type.Literal('forever')]),
   durationMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
   sizes: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
-  expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-  maxRedemptions: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time', maxLength: 40 }))),
+  maxRedemptions: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: int4Max }))),
 }, { additionalProperties: false });

@@ -1,6 +1,7 @@
 // A host's Matrix user as the API shows it, and the bodies that add and change one.
 import { Type } from 'typebox';
 import { chosenPasswordLength } from '../domain/chosen-password.ts';
+import { int4Max } from './input-text.ts';
 
 const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
@@ -27,7 +28,7 @@ export const HostUserParams = Type.Object({
 });
 
 export const UserListQuery = Type.Object({
-  from: Type.Optional(Type.Integer({ minimum: 0, description: 'Where the page starts: 0 or an earlier answer\'s `next`' })),
+  from: Type.Optional(Type.Integer({ minimum: 0, maximum: int4Max, description: 'Where the page starts: 0 or an earlier answer\'s `next`' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   search: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Part of the username or display name' })),
   deactivated: Type.Optional(Type.Boolean({ default: true, description: 'Include deactivated users' })),

@@ -58,7 +58,7 @@ export const UpdateHostBody = Type.Object(
 );
 
 export const CancelHostBody = Type.Object(
-  { confirm: Type.String({ description: 'The host label, typed again to confirm' }) },
+  { confirm: Type.String({ maxLength: 200, description: 'The host label, typed again to confirm' }) },
   { additionalProperties: false },
 );
 

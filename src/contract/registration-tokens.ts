@@ -1,9 +1,10 @@
 // A host's registration token as the API shows it, and the bodies that create and change one.
 import { Type } from 'typebox';
 import { registrationTokenLength } from '../domain/registration-token.ts';
+import { int4Max, int4Min } from './input-text.ts';
 
-const UsesAllowed = Type.Union([Type.Integer(), Type.Null()], { description: 'How many registrations may complete with it, at least 1; null for unlimited' });
-const ExpiresAt = Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When it stops working, in the future; null for never' });
+const UsesAllowed = Type.Union([Type.Integer({ minimum: int4Min, maximum: int4Max }), Type.Null()], { description: 'How many registrations may complete with it, at least 1; null for unlimited' });
+const ExpiresAt = Type.Union([Type.String({ format: 'date-time', maxLength: 40 }), Type.Null()], { description: 'When it stops working, in the future; null for never' });
 
 export const RegistrationToken = Type.Object({
   token: Type.String(),

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'action-required'
   | 'csrf-failed'
   | 'link-invalid'
+  | 'two-factor-not-started'
   | 'email-not-verified'
   | 'terms-not-accepted'
   | 'terms-outdated'

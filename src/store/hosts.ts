@@ -94,7 +94,7 @@ export async function listAccountHosts(db: Db, accountId: string, page: { limit:
   let query = db.selectFrom('hosts').selectAll().where('account_id', '=', accountId);
   if (page.after) {
     const cursor = await db.selectFrom('hosts').select('id').where('id', '=', page.after).where('account_id', '=', accountId).executeTakeFirst();
-    if (!cursor) throw new HomeportError('invalid-input', 'Unknown cursor', `"${page.after}" is not a host of this account; use the "next" value of the previous page.`);
+    if (!cursor) throw new HomeportError('not-found', 'Unknown cursor', `"${page.after}" is not a host of this account; use the "next" value of the previous page.`);
     // Compared inside PostgreSQL: its timestamps have microseconds, which a JavaScript Date would cut.
     query = query.where(sql<boolean>`(created_at, id) < (SELECT created_at, id FROM hosts WHERE id = ${cursor.id})`);
   }

@@ -56,7 +56,7 @@ export function hostExportRoutes(context: HomeportContext): FastifyPluginAsyncTy
       schema: {
         tags, summary: 'Download an export file through its signed link (resumable with Range)',
         params: Type.Object({ exportId: Type.String({ maxLength: 100 }), name: Type.String({ maxLength: 300 }) }),
-        querystring: Type.Object({ expires: Type.Integer({ minimum: 0 }), signature: Type.String({ maxLength: 200 }) }),
+        querystring: Type.Object({ expires: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), signature: Type.String({ maxLength: 200 }) }),
       },
     }, async (request, reply) => {
       const { path, file } = await resolveDownload(context, { ...request.params, ...request.query });

@@ -26,7 +26,7 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           after: Type.Optional(Type.String({ format: 'uuid', description: 'The "next" value of the previous page' })),
         }, { additionalProperties: false }),
-        response: { 200: Type.Object({ hosts: Type.Array(Host), next: Type.Union([Type.String(), Type.Null()]) }), 400: Problem, 401: Problem },
+        response: { 200: Type.Object({ hosts: Type.Array(Host), next: Type.Union([Type.String(), Type.Null()]) }), 400: Problem, 401: Problem, 404: Problem },
       },
     }, async (request) => {
       const account = requireAccount(request);

@@ -7,6 +7,7 @@ import type { HomeportContext } from '../../jobs/job-context.ts';
 import { findAccountHost } from '../../store/hosts.ts';
 import { findJob, jobDetail } from '../../store/jobs.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
+import { bigserialMax } from '../../contract/input-text.ts';
 import { Problem } from '../problem-details.ts';
 import { jobView } from '../views/job-view.ts';
 
@@ -16,7 +17,7 @@ export function jobRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {
       schema: {
         tags: ['jobs'], summary: 'Show a job with its steps and log', security: accountSecurity,
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        querystring: Type.Object({ logsAfter: Type.Optional(Type.Integer({ minimum: 0, description: 'Only log lines after this id' })) }),
+        querystring: Type.Object({ logsAfter: Type.Optional(Type.Integer({ minimum: 0, maximum: bigserialMax, description: 'Only log lines after this id' })) }),
         response: { 200: Job, 400: Problem, 401: Problem, 404: Problem },
       },
     }, async (request) => {

@@ -51,10 +51,10 @@ export function operatorImportUploadRoutes(context: HomeportContext): FastifyPlu
         description: 'The body is streamed to disk, with no size limit beyond the free disk (HOMEPORT_IMPORT_DISK_RESERVE_MB stays free). '
           + '`offset=0` (the default) writes the file from the start; to resume an interrupted file, send the rest with `offset` = the size GET shows.',
         security: accountSecurity,
-        params: Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String({ pattern: uploadFileNamePattern, description: 'File name: letters, digits, ".", "-", "_"; no folders' }) }),
-        querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Where the body starts in the file: 0, or the size already written' })) }, { additionalProperties: false }),
+        params: Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String({ pattern: uploadFileNamePattern, maxLength: 255, description: 'File name: letters, digits, ".", "-", "_"; no folders' }) }),
+        querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Where the body starts in the file: 0, or the size already written' })) }, { additionalProperties: false }),
         consumes: ['application/octet-stream'],
-        body: Type.String({ description: "The file's bytes, streamed" }),
+        body: Type.String({ format: 'binary', description: "The file's bytes, streamed" }),
         response: { 200: Type.Object({ name: Type.String(), size: Type.Integer() }), 400: Problem, 404: Problem, 409: Problem, 415: Problem },
       },
     }, async (request) => {

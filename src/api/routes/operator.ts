@@ -16,6 +16,7 @@ import { listAllHosts } from '../../store/hosts.ts';
 import { findJob, jobDetail, listJobs } from '../../store/jobs.ts';
 import { listTerms } from '../../store/terms.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
+import { bigserialMax } from '../../contract/input-text.ts';
 import { Problem } from '../problem-details.ts';
 import { jobSummary, jobView } from '../views/job-view.ts';
 import { auditView, mailView, operatorAccountView, operatorHostView } from '../views/operator-view.ts';
@@ -76,7 +77,7 @@ export function operatorRoutes(context: HomeportContext): FastifyPluginAsyncType
     app.get('/jobs/:id', {
       schema: {
         ...base, summary: "Any job with its steps and log", params: IdParams,
-        querystring: Type.Object({ logsAfter: Type.Optional(Type.Integer({ minimum: 0, description: 'Only log lines after this id' })) }),
+        querystring: Type.Object({ logsAfter: Type.Optional(Type.Integer({ minimum: 0, maximum: bigserialMax, description: 'Only log lines after this id' })) }),
         response: { 200: Job, 400: Problem, 404: Problem },
       },
     }, async (request) => {
@@ -88,7 +89,7 @@ export function operatorRoutes(context: HomeportContext): FastifyPluginAsyncType
     app.get('/audit-log', {
       schema: {
         ...base, summary: 'The audit log of privileged actions, newest first; page with `before`',
-        querystring: Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })), accountId: Type.Optional(Type.String({ format: 'uuid' })), limit: Limit }),
+        querystring: Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1, maximum: bigserialMax })), accountId: Type.Optional(Type.String({ format: 'uuid' })), limit: Limit }),
         response: { 200: Type.Object({ entries: Type.Array(AuditEntry) }), 400: Problem, 404: Problem },
       },
     }, async (request) => ({

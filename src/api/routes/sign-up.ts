@@ -29,7 +29,7 @@ export function signUpRoutes(context: HomeportContext): FastifyPluginAsyncTypebo
     });
 
     app.post('/email-verifications', {
-      schema: { tags: ['sign-up'], summary: 'Verify an email address with the token of the mailed link (works once)', body: TokenBody, response: { 200: Type.Object({ email: Type.String(), emailVerified: Type.Boolean() }), 400: Problem } },
+      schema: { tags: ['sign-up'], summary: 'Verify an email address with the token of the mailed link (works once)', body: TokenBody, response: { 200: Type.Object({ email: Type.String(), emailVerified: Type.Boolean() }), 400: Problem, 422: Problem } },
     }, async (request) => {
       const account = await verifyEmail(context, request.body.token);
       return { email: account.email, emailVerified: true };

@@ -16,6 +16,9 @@ export const redactPaths = [
   'req.headers.cookie',
 ];
 
+/** Logged by `homeport start` for a promise rejection nobody handled; the test harness fails on it. */
+export const unhandledRejectionMessage = 'unhandled promise rejection';
+
 export function createLogger(level = 'info', destination?: NodeJS.WritableStream): Logger {
   const options = { level, redact: { paths: redactPaths, censor: '[redacted]' } };
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);

@@ -13,9 +13,9 @@ import { synapseRequest } from '../../synapse/synapse-http.ts';
 import { adminLocalpart, synapseUrl } from '../host-admin-access.ts';
 import { loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../job-context.ts';
-import type { JobStep, StepInput } from '../job-step.ts';
+import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { decryptFile, unzipInto } from './archive-files.ts';
-import type { ImportPlan } from './import-source.ts';
+import { backgroundUpdatesRefusal, type ImportPlan } from './import-source.ts';
 import { fixSynapseSequences } from './synapse-sequences.ts';
 
 export function importWorkDir(context: Pick<HomeportContext, 'config'>, importId: string): string {
@@ -97,6 +97,9 @@ export const restoreDatabaseStep: JobStep = {
     // From nothing on every try: a restore killed half-way leaves a database that cannot be trusted.
     await input.context.portability.resetDatabase(spec.database);
     if (unpacked.database.format === 'sqlite') {
+      // Checked again here: an encrypted or zipped homeserver.db could not be looked into before the import started.
+      const refusal = backgroundUpdatesRefusal(await input.context.synapseTooling.databaseSchemaState(unpacked.database));
+      if (refusal) throw new PermanentJobError(refusal.message);
       await input.context.portability.portSqliteDatabase(input.hostId, unpacked.database.path, input.signal);
       await input.log(`SQLite homeserver.db ported to PostgreSQL with synapse_port_db into ${spec.database.name}`);
     } else {

@@ -1,6 +1,7 @@
 // A crash of PostgreSQL or Caddy (kill -9) is survived by the same Homeport process: it restarts
 // them, its API and job worker reconnect, a build interrupted by the crash finishes, and every
-// host is served again, with nobody restarting anything by hand.
+// host is served again, with nobody restarting anything by hand. An external PostgreSQL that
+// dies is waited for: not ready meanwhile, ready again once it is back.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { HomeportProcess } from '../support/homeport-process.ts';
 import { hostAdmin } from '../support/host-admin.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 import { eventually } from '../support/eventually.ts';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
 
 async function pidIn(file: string): Promise<number> {
   const pid = Number((await readFile(file, 'utf8')).split('\n')[0]);
@@ -113,5 +115,36 @@ describe('a crash of PostgreSQL or Caddy', () => {
     for (const host of hosts) await assertUserLogsIn(host.label, host.id);
     assert.ok(homeport.running, 'Homeport never exited');
     assert.equal(homeport.pid, homeportPid);
+  });
+});
+
+describe('a crash of an external PostgreSQL (DATABASE_URL)', () => {
+  let postgres: ThrowawayPostgres;
+  let homeport: HomeportProcess;
+
+  before(async () => {
+    postgres = await startThrowawayPostgres();
+    homeport = await HomeportProcess.create('extcrash', { DATABASE_URL: `postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres` });
+    await homeport.start();
+  });
+  after(async () => {
+    await homeport?.cleanup();
+    await postgres?.stop();
+  });
+
+  test('is waited out: /readyz says not ready, /healthz ok, and all is ready again once it is back', async () => {
+    const pid = homeport.pid;
+    const login = () => homeport.api('POST', '/api/v1/session', { body: { email: 'nobody@example.org', password: 'not a password at all' } });
+    assert.equal((await login()).status, 401);
+    await postgres.kill();
+    await eventually(async () => assert.equal((await fetch(`${homeport.apiUrl}/readyz`)).status, 503), 30_000);
+    assert.equal((await fetch(`${homeport.apiUrl}/healthz`)).status, 200);
+    // Long enough for the reconciler and the job worker to have met the lost database.
+    await eventually(async () => assert.match(homeport.output, /reconciling hosts failed; trying again/), 30_000);
+    await eventually(() => postgres.start(), 60_000);
+    await eventually(async () => assert.equal((await fetch(`${homeport.apiUrl}/readyz`)).status, 200), 120_000);
+    assert.equal((await login()).status, 401);
+    assert.ok(homeport.running, 'Homeport never exited');
+    assert.equal(homeport.pid, pid);
   });
 });

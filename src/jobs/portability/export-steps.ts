@@ -42,7 +42,7 @@ interface ExportInStep {
 async function exportFor(input: StepInput): Promise<ExportInStep> {
   const row = await findExportOfJob(input.context.db, input.jobId);
   const host = await findHost(input.context.db, input.hostId);
-  if (!row || !host) throw new Error('the export of this job is not recorded');
+  if (!row || !host) throw new PermanentJobError('the export of this job is not recorded');
   const dir = exportDir(input.context, row.id);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   return { row, host, dir, names: exportFileNames(host.label) };
@@ -119,7 +119,7 @@ export const exportZipStep: JobStep = {
     const target = join(found.dir, found.names.database);
     if (await written(target)) return;
     const dump = dumpPaths(found);
-    if (!(await exists(dump.complete))) throw new Error('the database dump is missing; start a new export');
+    if (!(await exists(dump.complete))) throw new PermanentJobError('the database dump is missing; start a new export');
     await zipDirectory(dump.dir, found.names.databaseDir, target);
     await rm(join(found.dir, 'work'), { recursive: true, force: true });
     await input.log(`${found.names.database}: ${mib(await fileSize(target))}`);
@@ -196,9 +196,9 @@ export const exportEncryptStep: JobStep = {
       const plain = join(found.dir, name);
       if (!(await exists(plain))) {
         if (await exists(`${plain}.gpg`)) continue;
-        throw new Error(`${name} is missing`);
+        throw new PermanentJobError(`${name} is missing`);
       }
-      if (!found.row.passphrase_sealed) throw new Error('the passphrase is no longer known; start a new export');
+      if (!found.row.passphrase_sealed) throw new PermanentJobError('the passphrase is no longer known; start a new export');
       const passphrase = input.context.box.open(`export:${found.row.id}:passphrase`, found.row.passphrase_sealed);
       await encryptFile(plain, `${plain}.gpg`, passphrase);
       await rm(plain);

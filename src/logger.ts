@@ -18,6 +18,9 @@ export const redactPaths = [
   'req.headers.cookie',
 ];
 
+/** Logged by `homeport start` for a promise rejection nobody handled; the test harness fails on it. */
+export const unhandledRejectionMessage = 'unhandled promise rejection';
+
 /** JSON lines by default; `pretty` writes readable, coloured lines for a person at a terminal (same redaction). */
 export function createLogger(level = 'info', destination?: NodeJS.WritableStream, format: LogFormat = 'json'): Logger {
   const options = { level, redact: { paths: redactPaths, censor: '[redacted]' } };

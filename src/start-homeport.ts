@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import type { Runner } from 'graphile-worker';
 import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
@@ -25,7 +24,7 @@ import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
 import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
 import { ensureSynapseVenv, synapseVersion } from './runtime/local/synapse-venv.ts';
 import { SynapseSchemaTemplate } from './runtime/local/synapse-schema-template.ts';
-import { migrate, openDatabase, type Db } from './store/database.ts';
+import { migrate, openDatabase, waitForDatabase, type Db } from './store/database.ts';
 import { pruneLoginAttempts } from './store/login-attempts.ts';
 import { pruneRequestCounts } from './store/request-counts.ts';
 import { SecretBox } from './store/secret-box.ts';
@@ -126,11 +125,16 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const urls = await databases(config, logger);
   // Hosts keep running without Homeport only when asked to; then their database must too.
   if (urls.cluster && config.stopHostsOnExit) parts.add('postgres', () => urls.cluster!.stop());
+  if (urls.cluster) {
+    urls.cluster.keepRunning();
+    parts.add('postgres watchdog', () => urls.cluster!.stopWatching());
+  }
   const opened = openDatabase(urls.homeport, 10, (error) => logger.warn({ err: error }, 'database connection lost'));
   parts.add('database pool', () => opened.close());
   const adminPool = new pg.Pool({ connectionString: urls.admin, max: 3 });
   adminPool.on('error', () => undefined);
   parts.add('admin pool', () => adminPool.end());
+  await waitForDatabase(opened.db, (error, delayMs) => logger.warn({ err: error, delayMs }, 'waiting for the database'));
   const applied = await migrate(opened.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   await prepareJobQueue(opened.pool);
@@ -176,7 +180,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   reconcilerRef.current = reconciler;
   await reconciler.start();
   parts.add('reconciler', () => reconciler.stop());
-  const worker: Runner = await startJobWorker(context, opened.pool);
+  const worker = await startJobWorker(context, opened.pool);
   parts.add('job worker', () => worker.stop());
 
   const api: FastifyInstance = await buildApiServer(context, createMetrics(opened.db));

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import { HomeportError } from '../domain/errors.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, unhandledRejectionMessage } from '../logger.ts';
 import { ensureSynapseVenv, synapseVersion } from '../runtime/local/synapse-venv.ts';
 import { caddyRootCertificatePath } from '../runtime/local/caddy-edge.ts';
 import { startHomeport } from '../start-homeport.ts';
@@ -30,7 +30,11 @@ program.command('start').description('start Homeport: database, edge, hosts, job
     process.exitCode = 1;
     return;
   }
-  const running = await startHomeport(config);
+  const logger = createLogger(config.logLevel);
+  // A promise nobody awaited is a bug, but no reason to take every host's API down: it is logged
+  // (tests fail on this line, see test/support/homeport-process.ts) and Homeport keeps serving.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, unhandledRejectionMessage));
+  const running = await startHomeport(config, { logger });
   console.error(`Homeport is running: control panel and API on ${running.apiUrl}/, hosts on https://<label>.${config.baseDomain}:${config.edgeHttpsPort}/`);
   await new Promise<void>((resolve) => {
     const shutdown = () => {

@@ -23,6 +23,8 @@ export interface HostJobDefinition {
   /** The host's status when the job has failed for good. */
   failedStatus: HostStatus;
   afterSuccess?(context: HomeportContext, hostId: string, jobId: string): Promise<void>;
+  /** Undoes what an attempt did to a serving host (a stopped Synapse) after each failed attempt. */
+  afterFailedAttempt?(context: HomeportContext, hostId: string, log: (message: string) => Promise<void>): Promise<void>;
   /** Cleans up after the job failed for good (before the host moves to `failedStatus`). */
   afterFailure?(context: HomeportContext, hostId: string, jobId: string): Promise<void>;
 }
@@ -92,8 +94,15 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
     activeStatus: 'exporting',
     startsFrom: ['running', 'degraded'],
     finalStatus: 'running',
-    // Degraded, so the reconciler starts Synapse again if the job stopped it and failed.
-    failedStatus: 'degraded',
+    // Synapse serves again after every failed attempt (and the reconciler restarts it and marks
+    // the host degraded should that start have failed).
+    failedStatus: 'running',
+    // Synapse may have been stopped for the copy: it serves again between attempts, not only at the end.
+    async afterFailedAttempt(context, hostId, log) {
+      if (context.runtime.processState(hostId) !== 'stopped') return;
+      await context.runtime.start(await loadHostSpec(context, hostId));
+      await log('Synapse started again after the failed attempt');
+    },
     afterFailure: forgetFailedExport,
   },
   import: {

@@ -81,7 +81,10 @@ export class HostReconciler {
     await applyEdgeFromDatabase(this.#context);
     await this.reconcileOnce();
     const tick = () => {
-      this.#running = this.reconcileOnce().finally(() => {
+      // The database may be gone for a while (PostgreSQL restarting): the next pass tries again.
+      this.#running = this.reconcileOnce().catch((error: unknown) => {
+        this.#context.logger.warn({ err: error }, 'reconciling hosts failed; trying again');
+      }).finally(() => {
         if (this.#timer) this.#timer = setTimeout(tick, intervalMs);
       });
     };

@@ -15,3 +15,14 @@ export interface JobStep {
   /** Must be safe to run again after a crash at any point, including in the middle of itself. */
   run(input: StepInput): Promise<void>;
 }
+
+/**
+ * A failure that no retry can mend (the disk is too small, the source cannot be imported as it
+ * is): the job fails at once with this message instead of using its remaining attempts.
+ */
+export class PermanentJobError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PermanentJobError';
+  }
+}

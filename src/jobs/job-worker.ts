@@ -1,7 +1,9 @@
-// Starts graphile-worker for host jobs. The local runtime runs one Homeport per database, so
-// any job still locked at start-up belonged to a Homeport that died: it is unlocked and resumed.
+// Starts graphile-worker for host jobs, and again whenever it stops on its own. The local runtime
+// runs one Homeport per database, so any job still locked at (re)start belonged to a runner that
+// died: it is unlocked and resumed.
 import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runner } from 'graphile-worker';
 import type pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runBillingCheck } from '../billing/billing-check.ts';
 import { sendInvoiceMail } from '../billing/invoice-mail.ts';
 import { billingCheckJobKey, billingCheckTask as billingCheckTaskName } from '../store/billing-check-queue.ts';
@@ -47,7 +49,7 @@ function billingCrontab(minutes: number): string {
   return `${schedule} ${billingCheckTaskName} ?max=1&jobKey=${billingCheckJobKey}\n`;
 }
 
-export async function startJobWorker(context: HomeportContext, pool: pg.Pool): Promise<Runner> {
+async function startRunner(context: HomeportContext, pool: pg.Pool): Promise<Runner> {
   await unlockJobsOfDeadWorkers(pool);
   await failAbandonedJobs(context);
   const utils = await makeWorkerUtils({ pgPool: pool });
@@ -74,5 +76,69 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
       },
     },
     logger: workerLogger(context),
+    // Outcomes recorded in batches: a failure to record one (PostgreSQL gone) then shuts the
+    // runner down, and startJobWorker starts it again, instead of leaving an unhandled rejection
+    // and the job locked by a runner that goes on without it.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
   });
+}
+
+export interface JobWorker {
+  stop(): Promise<void>;
+}
+
+/** Waits before the next try to start the worker again after `failures` failed tries. */
+function retryDelayMs(failures: number): number {
+  return Math.min(1_000 * 2 ** failures, 30_000);
+}
+
+/**
+ * graphile-worker shuts itself down when it cannot record a job's outcome (its database went
+ * away mid-job). The worker is then started again once the database answers: the jobs the dead
+ * runner held are unlocked and resume.
+ */
+export async function startJobWorker(context: HomeportContext, pool: pg.Pool): Promise<JobWorker> {
+  const logger = context.logger.child({ component: 'job-worker' });
+  let runner = await startRunner(context, pool);
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+  const stopped = new AbortController();
+
+  const restart = async () => {
+    for (let failures = 0; !stopping; failures++) {
+      try {
+        runner = await startRunner(context, pool);
+        watch(runner);
+        logger.info('job worker started again');
+        return;
+      } catch (error) {
+        const delayMs = retryDelayMs(failures);
+        logger.warn({ err: error, delayMs }, 'job worker could not start again; retrying');
+        await sleep(delayMs, undefined, { signal: stopped.signal }).catch(() => undefined);
+      }
+    }
+  };
+  const watch = (watched: Runner) => {
+    watched.promise.then(
+      () => undefined,
+      (error: unknown) => logger.error({ err: error }, 'job worker stopped with an error'),
+    ).finally(() => {
+      if (stopping || watched !== runner) return;
+      logger.warn('job worker stopped unexpectedly; starting it again');
+      restarting = restart();
+    });
+  };
+  watch(runner);
+  return {
+    async stop() {
+      stopping = true;
+      stopped.abort();
+      await restarting;
+      try {
+        await runner.stop();
+      } catch (error) {
+        logger.warn({ err: error }, 'job worker stopped uncleanly');
+      }
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { appendJobLog, findJob, finishJob, setStepStatus, startJobAttempt } from
 import { moveHostStatus } from '../store/hosts.ts';
 import { hostJobs, type HostJobDefinition } from './host-jobs.ts';
 import type { HomeportContext } from './job-context.ts';
-import type { JobStep, StepInput } from './job-step.ts';
+import { PermanentJobError, type JobStep, type StepInput } from './job-step.ts';
 
 async function runStepWithTimeout(step: JobStep, input: Omit<StepInput, 'signal'>): Promise<void> {
   const controller = new AbortController();
@@ -30,6 +30,15 @@ export async function runAfterFailure(context: HomeportContext, definition: Host
     await definition.afterFailure?.(context, hostId, jobId);
   } catch (error) {
     context.logger.error({ jobId, hostId, err: error }, 'cleaning up after a failed job failed');
+  }
+}
+
+/** Whatever an attempt stopped is started again before the next one: a host's downtime never outlasts one attempt. */
+async function runAfterFailedAttempt(context: HomeportContext, definition: HostJobDefinition, hostId: string, jobId: string, log: (message: string) => Promise<void>): Promise<void> {
+  try {
+    await definition.afterFailedAttempt?.(context, hostId, log);
+  } catch (error) {
+    context.logger.error({ jobId, hostId, err: error }, 'restoring the host after a failed attempt failed');
   }
 }
 
@@ -58,10 +67,12 @@ export function hostJobTask(context: HomeportContext): Task {
         await setStepStatus(db, jobId, position, 'failed');
         await appendJobLog(db, jobId, 'error', `${step.name}: ${message}`);
         context.logger.warn({ jobId, hostId: job.host_id, step: step.name, error: message }, 'job step failed');
-        if (helpers.job.attempts < helpers.job.max_attempts) {
+        await runAfterFailedAttempt(context, definition, job.host_id, jobId, log);
+        if (!(error instanceof PermanentJobError) && helpers.job.attempts < helpers.job.max_attempts) {
           await finishJob(db, jobId, { status: 'queued', error: message });
           throw error;
         }
+        if (error instanceof PermanentJobError) await log('this cannot succeed on a retry: the job stops here');
         await finishJob(db, jobId, { status: 'failed', error: message });
         await runAfterFailure(context, definition, job.host_id, jobId);
         await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.failedStatus);

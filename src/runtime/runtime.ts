@@ -117,6 +117,8 @@ export interface SchemaState {
   version: number | undefined;
   /** The oldest Synapse schema that can run this database (Synapse refuses to start when it is newer than its own). */
   compatVersion: number | undefined;
+  /** A SQLite database's background updates not yet run: synapse_port_db refuses to copy it while any are left. */
+  pendingBackgroundUpdates?: string[];
 }
 
 export type DumpFormat = 'directory' | 'custom' | 'plain-gzip';

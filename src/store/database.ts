@@ -1,5 +1,6 @@
 // Opens Homeport's database (a pg pool behind Kysely) and brings its schema up to date.
-import { Kysely, PostgresDialect } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
@@ -21,6 +22,20 @@ export function openDatabase(connectionString: string, max = 10, onConnectionErr
   pool.on('connect', (client) => client.on('error', onConnectionError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, close: () => db.destroy() };
+}
+
+/** Resolves once the database answers, trying again with backoff: an external server may be down for a while. */
+export async function waitForDatabase(db: Db, onWaiting: (error: unknown, delayMs: number) => void): Promise<void> {
+  for (let failures = 0; ; failures++) {
+    try {
+      await sql`SELECT 1`.execute(db);
+      return;
+    } catch (error) {
+      const delayMs = Math.min(1_000 * 2 ** failures, 30_000);
+      onWaiting(error, delayMs);
+      await sleep(delayMs);
+    }
+  }
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -236,4 +236,21 @@ describe('export and import', () => {
     const alice = await loginThroughEdge(target, 'acme', 'alice', content.users[0]!.password);
     assert.deepEqual(await textMessages(alice, content.roomId), content.messages);
   });
+
+  test('a wrong password for the login check fails the import at once, not after 5 attempts', async () => {
+    assert.ok(target);
+    const cancel = await target.cli(['host', 'cancel', 'acme', '--confirm', 'acme', '--wait'], targetOwner);
+    assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
+    const started = await target.api<{ host: { id: string }; job: { id: string } }>('POST', '/api/v1/operator/imports', {
+      token: operator,
+      body: { from: join(work, 'plain'), label: 'acme', accountEmail: 'owner@example.org', size: 'starter', seats: 10, verifyUser: 'alice', verifyPassword: 'not alice at all' },
+    });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const job = await target.waitForJob(targetOwner, started.body.job.id);
+    assert.equal(job.status, 'failed');
+    assert.match(String(job.error), /alice cannot log in with the given password/);
+    assert.equal(job.attempts, 1, 'a wrong password is not retried');
+    // The job is failed first, then the partial host is removed.
+    await target.waitForHostStatus(targetOwner, started.body.host.id, 'cancelled');
+  });
 });

@@ -61,7 +61,7 @@ describe('import from a self-hosted Synapse', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  test('refuses a database newer than the installed Synapse and a folder without signing key, before any change', async () => {
+  test('refuses a database newer than the installed Synapse, one with background updates pending, and a folder without signing key, before any change', async () => {
     const body = { label: 'old', accountEmail: 'owner@example.org', size: 'starter', seats: 10, verifyUser: 'alice', verifyPassword: content.users[0]!.password };
     await cp(join(work, 'import'), join(work, 'newer'), { recursive: true });
     await sqlite(join(work, 'newer', 'homeserver.db'), 'UPDATE schema_version SET version = 9999');
@@ -69,6 +69,15 @@ describe('import from a self-hosted Synapse', () => {
     const newer = await homeport.api<Problem>('POST', '/api/v1/operator/imports', { token: operator, body: { ...body, from: join(work, 'newer') } });
     assert.equal(newer.status, 409, JSON.stringify(newer.body));
     assert.match(newer.body.detail, /schema 9999/);
+
+    // A Synapse stopped before its background updates finished: synapse_port_db would refuse it
+    // after the host was half made (it used to fail 5 attempts with Python's log as the error).
+    await cp(join(work, 'import'), join(work, 'pending'), { recursive: true });
+    await sqlite(join(work, 'pending', 'homeserver.db'), "INSERT INTO background_updates (update_name, progress_json) VALUES ('event_search_fix', '{}')");
+    const pending = await homeport.api<Problem>('POST', '/api/v1/operator/imports', { token: operator, body: { ...body, from: join(work, 'pending') } });
+    assert.equal(pending.status, 422, JSON.stringify(pending.body));
+    assert.match(pending.body.detail, /1 background update\(s\) that have not run yet \(event_search_fix\)/);
+    assert.match(pending.body.detail, /Start your Synapse with this database once more/);
 
     await cp(join(work, 'import'), join(work, 'nokey'), { recursive: true });
     await rm(join(work, 'nokey', `${serverName}.signing.key`));

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { freePort } from './throwaway-postgres.ts';
 import { synapseVenv } from './environment.ts';
+import { unhandledRejectionMessage } from '../../src/logger.ts';
 
 const run = promisify(execFile);
 
@@ -106,6 +107,11 @@ export class HomeportProcess {
 
   get pid(): number | undefined {
     return this.#child?.pid;
+  }
+
+  /** Whether the `homeport start` process started last still runs. */
+  get running(): boolean {
+    return this.#child !== undefined && !hasExited(this.#child);
   }
 
   /** Starts `homeport start` and waits until /readyz answers. */
@@ -245,5 +251,8 @@ export class HomeportProcess {
       }
     }
     await rm(this.dataDir, { recursive: true, force: true });
+    // Homeport logs and survives an unhandled rejection; a test must not.
+    const unhandled = this.#output.split('\n').filter((line) => line.includes(unhandledRejectionMessage));
+    if (unhandled.length > 0) throw new Error(`Homeport logged ${unhandled.length} unhandled promise rejection(s):\n${unhandled.join('\n').slice(0, 4000)}`);
   }
 }

@@ -18,6 +18,10 @@ export interface ThrowawayPostgres {
   superuser: string;
   /** Stops the cluster and deletes its files; safe to call twice. */
   stop(): Promise<void>;
+  /** kill -9 of the postmaster, as a crash would; resolves once it is gone. */
+  kill(): Promise<void>;
+  /** Starts the killed cluster again (PostgreSQL recovers from its WAL). */
+  start(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -66,16 +70,27 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     }
     await rm(dir, { recursive: true, force: true });
   };
-  try {
-    await run('initdb', ['-D', dataDir, '-U', superuser, '--auth=trust', '--encoding=UTF8', '--no-sync']);
-    // Durability settings off: the cluster dies with the test, and Synapse's schema loads faster.
-    const serverOptions = `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  // Durability settings off: the cluster dies with the test, and Synapse's schema loads faster.
+  const serverOptions = `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const start = async () => {
     await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', serverOptions, '-w', 'start']);
     running = true;
+  };
+  const kill = async () => {
+    const pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    process.kill(pid, 'SIGKILL');
+    running = false;
+    while (await readFile(`/proc/${pid}/stat`, 'utf8').then((stat) => !/\) Z /.test(stat), () => false)) {
+      await new Promise((done) => setTimeout(done, 50));
+    }
+  };
+  try {
+    await run('initdb', ['-D', dataDir, '-U', superuser, '--auth=trust', '--encoding=UTF8', '--no-sync']);
+    await start();
   } catch (error) {
     const log = await readFile(logFile, 'utf8').catch(() => '');
     await stop().catch(() => undefined);
     throw new Error(`throwaway PostgreSQL did not start: ${(error as Error).message}\n${log}`, { cause: error });
   }
-  return { port, socketDir: dir, superuser, stop };
+  return { port, socketDir: dir, superuser, stop, kill, start };
 }

@@ -5,6 +5,7 @@ import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { checksumsFileName, formatChecksums } from '../../domain/checksums.ts';
+import { HomeportError } from '../../domain/errors.ts';
 import { exportFileNames, renderExportDocument } from '../../domain/export-document.ts';
 import { homeserverPaths } from '../../synapse/homeserver-config.ts';
 import { parseSigningKey } from '../../synapse/signing-key.ts';
@@ -14,9 +15,10 @@ import type { ExportFile, ExportRow, HostRow } from '../../store/schema.ts';
 import { healthTimeoutMs } from '../build-host-steps.ts';
 import { loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../job-context.ts';
-import type { JobStep, StepInput } from '../job-step.ts';
+import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { encryptFile, fileSize, sha256File, zipDirectory } from './archive-files.ts';
 import { homeportVersion } from './homeport-version.ts';
+import { assertDiskRoom } from './import-source.ts';
 
 /** One-time keys are consumed once; a restored copy would hand out keys clients already used. */
 export const excludedTableData = ['e2e_one_time_keys_json'];
@@ -40,7 +42,7 @@ interface ExportInStep {
 async function exportFor(input: StepInput): Promise<ExportInStep> {
   const row = await findExportOfJob(input.context.db, input.jobId);
   const host = await findHost(input.context.db, input.hostId);
-  if (!row || !host) throw new Error('the export of this job is not recorded');
+  if (!row || !host) throw new PermanentJobError('the export of this job is not recorded');
   const dir = exportDir(input.context, row.id);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   return { row, host, dir, names: exportFileNames(host.label) };
@@ -60,6 +62,20 @@ async function dataCopied(found: ExportInStep): Promise<boolean> {
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+/**
+ * Checked before Synapse stops: an export that cannot fit fails at once, without downtime and
+ * without retries. It needs the dump and its zip (each at most the database's size) and the media archive.
+ */
+async function assertExportRoom(input: StepInput, found: ExportInStep): Promise<void> {
+  const requiredBytes = 2 * Number(found.row.database_bytes ?? 0) + Number(found.row.media_bytes ?? 0);
+  try {
+    await assertDiskRoom(found.dir, requiredBytes, input.context.config.importDiskReserveMb, 'export');
+  } catch (error) {
+    if (error instanceof HomeportError) throw new PermanentJobError(`${error.message} Synapse was not stopped; free some disk space and export again.`);
+    throw error;
+  }
+}
+
 export const exportStopStep: JobStep = {
   name: 'stop Synapse',
   timeoutMs: 120_000,
@@ -69,6 +85,7 @@ export const exportStopStep: JobStep = {
       await input.log('database and media are already written; Synapse keeps running');
       return;
     }
+    await assertExportRoom(input, found);
     await input.context.runtime.stop(input.hostId);
     await input.log(`Synapse stopped for a consistent copy (estimated downtime ${found.row.estimated_downtime_seconds ?? '?'} s)`);
   },
@@ -102,7 +119,7 @@ export const exportZipStep: JobStep = {
     const target = join(found.dir, found.names.database);
     if (await written(target)) return;
     const dump = dumpPaths(found);
-    if (!(await exists(dump.complete))) throw new Error('the database dump is missing; start a new export');
+    if (!(await exists(dump.complete))) throw new PermanentJobError('the database dump is missing; start a new export');
     await zipDirectory(dump.dir, found.names.databaseDir, target);
     await rm(join(found.dir, 'work'), { recursive: true, force: true });
     await input.log(`${found.names.database}: ${mib(await fileSize(target))}`);
@@ -179,9 +196,9 @@ export const exportEncryptStep: JobStep = {
       const plain = join(found.dir, name);
       if (!(await exists(plain))) {
         if (await exists(`${plain}.gpg`)) continue;
-        throw new Error(`${name} is missing`);
+        throw new PermanentJobError(`${name} is missing`);
       }
-      if (!found.row.passphrase_sealed) throw new Error('the passphrase is no longer known; start a new export');
+      if (!found.row.passphrase_sealed) throw new PermanentJobError('the passphrase is no longer known; start a new export');
       const passphrase = input.context.box.open(`export:${found.row.id}:passphrase`, found.row.passphrase_sealed);
       await encryptFile(plain, `${plain}.gpg`, passphrase);
       await rm(plain);

@@ -59,6 +59,18 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
+/** synapse_port_db copies only a SQLite database whose background updates have all run; only its own Synapse can run them. */
+export function backgroundUpdatesRefusal(state: SchemaState): HomeportError | undefined {
+  const pending = state.pendingBackgroundUpdates ?? [];
+  if (pending.length === 0) return undefined;
+  const shown = pending.slice(0, 3).join(', ') + (pending.length > 3 ? ', …' : '');
+  return new HomeportError('import-invalid', 'Background updates still pending',
+    `The SQLite database has ${pending.length} background update(s) that have not run yet (${shown}), and Synapse's synapse_port_db cannot copy it until they have. ` +
+    'Start your Synapse with this database once more and leave it running until they are done ' +
+    '(GET /_synapse/admin/v1/background_updates/status shows none left, or `SELECT count(*) FROM background_updates` in homeserver.db gives 0), ' +
+    'then stop it and import again.');
+}
+
 function schemaRefusal(state: SchemaState, installed: number): HomeportError | undefined {
   const needed = state.compatVersion ?? state.version;
   if (needed === undefined || needed <= installed) return undefined;
@@ -192,7 +204,7 @@ async function inspectSelfHosted(input: InspectInput, files: string[]): Promise<
   const databasePath = join(input.dir, database.file);
   if (!database.encrypted && database.format !== 'zip') {
     const state = await input.tooling.databaseSchemaState({ format: database.format, path: databasePath });
-    const refusal = schemaRefusal(state, await input.tooling.installedSchemaVersion());
+    const refusal = schemaRefusal(state, await input.tooling.installedSchemaVersion()) ?? backgroundUpdatesRefusal(state);
     if (refusal) throw refusal;
   }
   const databaseBytes = database.format === 'directory'
@@ -234,14 +246,14 @@ export async function inspectImportSource(input: InspectInput): Promise<ImportSo
   return inspectSelfHosted(input, files);
 }
 
-/** Refuses an import that would not fit on the disk of `dataDir`, leaving the reserve free. */
-export async function assertDiskRoom(dataDir: string, requiredBytes: number, reserveMb: number): Promise<void> {
+/** Refuses an import (or export) that would not fit on the disk of `dataDir`, leaving the reserve free. */
+export async function assertDiskRoom(dataDir: string, requiredBytes: number, reserveMb: number, what = 'import'): Promise<void> {
   const info = await statfs(dataDir);
   const free = info.bavail * info.bsize;
   const needed = requiredBytes + reserveMb * 1024 * 1024;
   if (free < needed) {
     const mb = (bytes: number) => Math.ceil(bytes / 1024 / 1024);
     throw new HomeportError('disk-too-small', 'Not enough disk',
-      `The import needs about ${mb(requiredBytes)} MB plus the ${reserveMb} MB reserve (HOMEPORT_IMPORT_DISK_RESERVE_MB), but only ${mb(free)} MB are free in ${dataDir}.`);
+      `The ${what} needs about ${mb(requiredBytes)} MB plus the ${reserveMb} MB reserve (HOMEPORT_IMPORT_DISK_RESERVE_MB), but only ${mb(free)} MB are free in ${dataDir}.`);
   }
 }

@@ -9,13 +9,13 @@ import { findImportOfJob, updateImport } from '../../store/imports.ts';
 import { findHost } from '../../store/hosts.ts';
 import { loadHostSecrets } from '../../store/host-secrets.ts';
 import type { ImportRow } from '../../store/schema.ts';
-import { synapseRequest } from '../../synapse/synapse-http.ts';
+import { SynapseApiError, synapseRequest } from '../../synapse/synapse-http.ts';
 import { adminLocalpart, synapseUrl } from '../host-admin-access.ts';
 import { loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../job-context.ts';
-import type { JobStep, StepInput } from '../job-step.ts';
+import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { decryptFile, unzipInto } from './archive-files.ts';
-import type { ImportPlan } from './import-source.ts';
+import { backgroundUpdatesRefusal, type ImportPlan } from './import-source.ts';
 import { fixSynapseSequences } from './synapse-sequences.ts';
 
 export function importWorkDir(context: Pick<HomeportContext, 'config'>, importId: string): string {
@@ -34,7 +34,7 @@ interface Unpacked {
 
 async function importFor(input: StepInput): Promise<{ row: ImportRow; plan: ImportPlan; work: string }> {
   const row = await findImportOfJob(input.context.db, input.jobId);
-  if (!row) throw new Error('the import of this job is not recorded');
+  if (!row) throw new PermanentJobError('the import of this job is not recorded');
   return { row, plan: row.plan as unknown as ImportPlan, work: importWorkDir(input.context, row.id) };
 }
 
@@ -47,7 +47,7 @@ async function findDumpDirectory(dir: string): Promise<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isDirectory() && (await exists(join(dir, entry.name, 'toc.dat')))) return join(dir, entry.name);
   }
-  throw new Error('the database zip holds no pg_dump directory (no toc.dat)');
+  throw new PermanentJobError('the database zip holds no pg_dump directory (no toc.dat)');
 }
 
 export const unpackStep: JobStep = {
@@ -62,7 +62,7 @@ export const unpackStep: JobStep = {
     const plainCopy = async (file: string, encrypted: boolean): Promise<string> => {
       const source = join(row.source_dir, file);
       if (!encrypted) return source;
-      if (!passphrase) throw new Error(`${file} is encrypted and the passphrase is no longer known`);
+      if (!passphrase) throw new PermanentJobError(`${file} is encrypted and the passphrase is no longer known`);
       const target = join(work, basename(file, '.gpg'));
       await decryptFile(source, target, passphrase);
       return target;
@@ -97,6 +97,9 @@ export const restoreDatabaseStep: JobStep = {
     // From nothing on every try: a restore killed half-way leaves a database that cannot be trusted.
     await input.context.portability.resetDatabase(spec.database);
     if (unpacked.database.format === 'sqlite') {
+      // Checked again here: an encrypted or zipped homeserver.db could not be looked into before the import started.
+      const refusal = backgroundUpdatesRefusal(await input.context.synapseTooling.databaseSchemaState(unpacked.database));
+      if (refusal) throw new PermanentJobError(refusal.message);
       await input.context.portability.portSqliteDatabase(input.hostId, unpacked.database.path, input.signal);
       await input.log(`SQLite homeserver.db ported to PostgreSQL with synapse_port_db into ${spec.database.name}`);
     } else {
@@ -164,7 +167,9 @@ export const verifyLoginStep: JobStep = {
     const login = await synapseRequest<{ access_token: string; user_id: string }>(baseUrl, 'POST', '/_matrix/client/v3/login', {
       body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: row.verify_user }, password, initial_device_display_name: 'Homeport import check' },
     }).catch((error: unknown) => {
-      throw new Error(`${row.verify_user} cannot log in with the given password: ${(error as Error).message}`, { cause: error });
+      const message = `${row.verify_user} cannot log in with the given password: ${(error as Error).message}`;
+      // Synapse's 403 is a wrong user or password: the same on every retry.
+      throw error instanceof SynapseApiError && error.status === 403 ? new PermanentJobError(message, { cause: error }) : new Error(message, { cause: error });
     });
     await synapseRequest(baseUrl, 'POST', '/_matrix/client/v3/logout', { token: login.access_token, body: {} });
     await updateImport(input.context.db, row.id, { forgetSecrets: true });

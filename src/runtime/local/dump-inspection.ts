@@ -54,7 +54,7 @@ export async function dumpSchemaState(dump: { format: DumpFormat; path: string }
 }
 
 const sqliteProbe = `
-import sqlite3, sys
+import json, sqlite3, sys
 db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
 def one(query):
     try:
@@ -62,14 +62,24 @@ def one(query):
         return "" if row is None else str(row[0])
     except sqlite3.Error:
         return ""
+def names(query):
+    try:
+        return [row[0] for row in db.execute(query).fetchall()]
+    except sqlite3.Error:
+        return []
 print(one("SELECT version FROM schema_version"))
 print(one("SELECT compat_version FROM schema_compat_version"))
+print(json.dumps(names("SELECT update_name FROM background_updates ORDER BY ordering, update_name")))
 `;
 
 export async function sqliteSchemaState(venvPython: string, file: string): Promise<SchemaState> {
   const { stdout } = await run(venvPython, ['-c', sqliteProbe, file]);
-  const [version, compat] = stdout.split('\n');
-  return { version: version ? Number(version) : undefined, compatVersion: compat ? Number(compat) : undefined };
+  const [version, compat, pending] = stdout.split('\n');
+  return {
+    version: version ? Number(version) : undefined,
+    compatVersion: compat ? Number(compat) : undefined,
+    pendingBackgroundUpdates: JSON.parse(pending || '[]') as string[],
+  };
 }
 
 let installed: number | undefined;

@@ -1,5 +1,6 @@
 // Homeport's own PostgreSQL cluster in `<data dir>/postgres`: initialised once, started or
-// adopted at every start, listening on loopback only with password authentication.
+// adopted at every start, restarted when it dies, listening on loopback only with password
+// authentication.
 import { execFile, type ExecFileOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -7,8 +8,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../logger.ts';
 import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.ts';
+import { restartDelayMs } from './process-supervisor.ts';
 
 const run = promisify(execFile);
+const watchIntervalMs = 1_000;
 
 export interface PostgresClusterOptions {
   dataDir: string;
@@ -41,6 +44,10 @@ export class PostgresCluster {
   readonly #passwordFile: string;
   #binaries: PostgresBinaries | undefined;
   #account: { uid: number; gid: number } | undefined;
+  #watching = false;
+  #watchTimer: NodeJS.Timeout | undefined;
+  #checking: Promise<void> | undefined;
+  #failedRestarts = 0;
 
   constructor(options: PostgresClusterOptions) {
     this.#options = options;
@@ -136,15 +143,69 @@ export class PostgresCluster {
       this.#options.logger.info('adopting the running PostgreSQL cluster');
       return;
     }
+    await this.#startServer();
+    this.#options.logger.info({ port: this.#options.port }, 'PostgreSQL started');
+  }
+
+  async #startServer(): Promise<void> {
     await this.#writeSettings();
     const logFile = join(this.#options.dataDir, 'postgres.log');
     await writeFile(logFile, '', { flag: 'a' });
     await this.#ownedByServer(logFile);
     await this.#tool('pg_ctl', ['start', '-D', this.clusterDir, '-l', logFile, '-w', '-t', '120']);
-    this.#options.logger.info({ port: this.#options.port }, 'PostgreSQL started');
+  }
+
+  /**
+   * Restarts the cluster whenever its postmaster dies (kill -9, the OOM killer), until stop()
+   * or stopWatching(): Homeport's pools reconnect by themselves once it answers again. A restart
+   * that fails (the dead server's processes still hold its shared memory) is retried with backoff.
+   */
+  keepRunning(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    this.#scheduleCheck(watchIntervalMs);
+  }
+
+  async stopWatching(): Promise<void> {
+    this.#watching = false;
+    clearTimeout(this.#watchTimer);
+    await this.#checking;
+  }
+
+  #scheduleCheck(delayMs: number): void {
+    this.#watchTimer = setTimeout(() => {
+      this.#checking = this.#check();
+    }, delayMs);
+  }
+
+  async #check(): Promise<void> {
+    const { logger } = this.#options;
+    let delayMs = watchIntervalMs;
+    try {
+      if (!(await this.#postmasterAlive())) {
+        logger.warn('PostgreSQL is not running; restarting it');
+        await this.#startServer();
+        this.#failedRestarts = 0;
+        logger.info({ port: this.#options.port }, 'PostgreSQL restarted');
+      }
+    } catch (error) {
+      delayMs = restartDelayMs(this.#failedRestarts++);
+      logger.warn({ err: error, delayMs }, 'PostgreSQL could not be restarted; trying again');
+    }
+    if (this.#watching) this.#scheduleCheck(delayMs);
+  }
+
+  /** Read from postmaster.pid every second: cheaper than running pg_ctl, and a zombie counts as dead. */
+  async #postmasterAlive(): Promise<boolean> {
+    const pidFile = await readFile(join(this.clusterDir, 'postmaster.pid'), 'utf8').catch(() => '');
+    const pid = Number(pidFile.split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   }
 
   async stop(): Promise<void> {
+    await this.stopWatching();
     if (!(await this.isRunning())) return;
     await this.#tool('pg_ctl', ['stop', '-D', this.clusterDir, '-m', 'fast', '-w', '-t', '60']);
   }

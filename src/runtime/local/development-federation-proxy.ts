@@ -28,6 +28,8 @@ export class DevelopmentFederationProxy {
   #server: Server | undefined;
   /** Custom domains of hosts, from the edge's routes; names on the base domain need no list. */
   #customNames = new Set<string>();
+  /** Open tunnels: the server stops tracking a socket once CONNECT takes it, and Synapse keeps its connections alive. */
+  readonly #tunnels = new Set<Socket>();
 
   constructor(options: FederationProxyOptions) {
     this.#options = options;
@@ -70,12 +72,16 @@ export class DevelopmentFederationProxy {
     const server = this.#server;
     this.#server = undefined;
     if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.#tunnels) socket.destroy();
+    await closed;
   }
 
   #tunnel(request: IncomingMessage, client: Socket, head: Buffer): void {
     client.on('error', () => client.destroy());
+    this.#tunnels.add(client);
+    client.on('close', () => this.#tunnels.delete(client));
     const match = /^([^:[\]]+|\[[^\]]+\]):(\d+)$/.exec(request.url ?? '');
     const target = match ? this.destination(match[1] as string, Number(match[2])) : undefined;
     if (!target) {

@@ -1,6 +1,7 @@
 // The host resource as the API shows it, and the bodies that create and change one.
 import { Type } from 'typebox';
 import { labelLength } from '../domain/hostname.ts';
+import { HostFederation } from './federation.ts';
 import { JobSummary } from './jobs.ts';
 
 export const CustomDns = Type.Object(
@@ -28,6 +29,7 @@ export const Host = Type.Object({
   seats: Type.Integer(),
   supportEmail: Type.Union([Type.String(), Type.Null()]),
   synapseVersion: Type.Union([Type.String(), Type.Null()]),
+  federation: HostFederation,
   createdAt: Type.String({ format: 'date-time' }),
 });
 

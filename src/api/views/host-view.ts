@@ -19,6 +19,7 @@ export function hostView(config: Config, host: HostRow): Static<typeof Host> {
     seats: host.seats,
     supportEmail: host.support_email,
     synapseVersion: host.synapse_version,
+    federation: { mode: host.federation_mode, allowedServers: host.federation_allowed_servers },
     createdAt: new Date(host.created_at).toISOString(),
   };
 }

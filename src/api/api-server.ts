@@ -28,6 +28,7 @@ import { signUpRoutes } from './routes/sign-up.ts';
 import { termsRoutes } from './routes/terms.ts';
 import { edgeRoutes } from './routes/edge.ts';
 import { hostClientDomainRoutes } from './routes/host-client-domain.ts';
+import { hostFederationRoutes } from './routes/host-federation.ts';
 import { hostLookAndFeelRoutes } from './routes/host-look-and-feel.ts';
 import { operatorClientDomainRoutes } from './routes/operator-client-domains.ts';
 import { hostExportRoutes } from './routes/host-exports.ts';
@@ -93,6 +94,7 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(edgeRoutes(context));
     await api.register(hostLookAndFeelRoutes(context));
     await api.register(hostClientDomainRoutes(context));
+    await api.register(hostFederationRoutes(context));
     await api.register(operatorClientDomainRoutes(context), { prefix: '/operator' });
     await api.register(hostExportRoutes(context));
     await api.register(operatorImportRoutes(context), { prefix: '/operator' });

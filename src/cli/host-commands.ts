@@ -7,6 +7,7 @@ import type { Host } from '../contract/hosts.ts';
 import type { JobSummary as JobSummarySchema } from '../contract/jobs.ts';
 import { ApiClient } from './api-client.ts';
 import { registerClientCommands } from './client-commands.ts';
+import { registerFederationCommands } from './federation-commands.ts';
 import { followJob } from './job-progress.ts';
 
 type HostView = Static<typeof Host>;
@@ -168,4 +169,5 @@ export function registerHostCommands(program: Command): void {
     });
 
   registerClientCommands(host);
+  registerFederationCommands(host);
 }

@@ -1,6 +1,7 @@
 // The host resource as the API shows it, and the bodies that create and change one.
 import { Type } from 'typebox';
 import { labelLength } from '../domain/hostname.ts';
+import { HostFederation } from './federation.ts';
 import { JobSummary } from './jobs.ts';
 
 export const CustomDns = Type.Object(
@@ -33,6 +34,7 @@ export const Host = Type.Object({
   supportEmail: Type.Union([Type.String(), Type.Null()]),
   synapseVersion: Type.Union([Type.String(), Type.Null()]),
   edgeProblem: Type.Union([Type.String(), Type.Null()], { description: 'Why the edge does not serve the host now (e.g. one of its names is served by another host); null when it does.' }),
+  federation: HostFederation,
   createdAt: Type.String({ format: 'date-time' }),
 });
 

@@ -78,6 +78,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     rateLimits: size?.rateLimits ?? rateLimitsFor(host.size),
     supportEmail: host.support_email,
     database: { name: host.database_name, user: databaseRoleFor(host), password: required(secrets, 'databasePassword') },
+    federation: { mode: host.federation_mode, allowedServers: host.federation_allowed_servers },
     secrets: {
       signingKey: required(secrets, 'signingKey'),
       macaroonSecretKey: required(secrets, 'macaroonSecretKey'),

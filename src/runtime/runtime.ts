@@ -2,6 +2,7 @@
 // the reconciler only ever talk to a host's runtime through this interface.
 import type pg from 'pg';
 import type { RateLimits } from '../domain/rate-limits.ts';
+import type { HostFederation } from '../domain/federation.ts';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
 
 export type HostProcessState = 'running' | 'starting' | 'restarting' | 'stopped';
@@ -25,6 +26,8 @@ export interface HostSpec {
   supportEmail: string | null;
   database: { name: string; user: string; password: string };
   secrets: HomeserverSecrets;
+  /** The customer's federation choice (open, allowlist, off). */
+  federation: HostFederation;
 }
 
 /** What the edge needs of a host: no secrets. */

@@ -1,6 +1,7 @@
 // Hosts as stored: creation with a free label, lookups scoped to their account, state changes.
 import { sql } from 'kysely';
 import { HomeportError, notFound } from '../domain/errors.ts';
+import type { HostFederation } from '../domain/federation.ts';
 import type { Db } from './database.ts';
 import { claimHostName } from './host-names.ts';
 import type { HostRow, HostStatus } from './schema.ts';
@@ -194,4 +195,13 @@ export async function setHostClientDomain(db: Db, hostId: string, domain: string
     }
     throw error;
   }
+}
+
+export async function setHostFederation(db: Db, hostId: string, federation: HostFederation): Promise<HostRow> {
+  return db
+    .updateTable('hosts')
+    .set({ federation_mode: federation.mode, federation_allowed_servers: federation.allowedServers, updated_at: sql`now()` })
+    .where('id', '=', hostId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -1,5 +1,6 @@
 // Kysely's view of Homeport's tables: one interface per table, matching the migrations.
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { FederationMode } from '../domain/federation.ts';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -149,6 +150,8 @@ export interface HostsTable {
   custom_client_domain: string | null;
   /** Why the edge does not serve the host (e.g. a name another host owns); null when it does. */
   edge_problem: Generated<string | null>;
+  federation_mode: ColumnType<FederationMode, FederationMode | undefined, FederationMode>;
+  federation_allowed_servers: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface DelegationFinding {

@@ -97,3 +97,24 @@ test('reads the VIES settings: off by default, the REST base with its path, a ti
   assert.throws(() => loadConfig({ HOMEPORT_VIES_URL: 'ftp://vies.example' }), (error: Error) => error instanceof ConfigError && /HOMEPORT_VIES_URL/.test(error.message));
   assert.throws(() => loadConfig({ HOMEPORT_VIES_REQUESTER_VAT_ID: 'DE12' }), (error: Error) => error instanceof ConfigError && /HOMEPORT_VIES_REQUESTER_VAT_ID/.test(error.message));
 });
+
+test('federation settings: notaries with their keys, development peers, and refusals', () => {
+  const development = loadConfig({
+    HOMEPORT_BASE_DOMAIN: 'homeport.localhost',
+    HOMEPORT_TRUSTED_KEY_SERVERS: 'keys.example ed25519:auto=Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw, other.example:8448',
+    HOMEPORT_DEV_FEDERATION_PEERS: 'outside.localhost=127.0.0.1:9448, v6.localhost=[::1]:8448',
+    HOMEPORT_DEV_FEDERATION_PROXY_PORT: '18449',
+  }).federation;
+  assert.deepEqual(development.trustedKeyServers, [
+    { serverName: 'keys.example', verifyKeys: { 'ed25519:auto': 'Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw' } },
+    { serverName: 'other.example:8448' },
+  ]);
+  assert.deepEqual(development.developmentPeers, [
+    { serverName: 'outside.localhost', address: '127.0.0.1', port: 9448 },
+    { serverName: 'v6.localhost', address: '::1', port: 8448 },
+  ]);
+  assert.equal(development.developmentProxyPort, 18449);
+  assert.throws(() => loadConfig({ HOMEPORT_TRUSTED_KEY_SERVERS: 'keys.example ed25519:auto' }), /HOMEPORT_TRUSTED_KEY_SERVERS/);
+  assert.throws(() => loadConfig({ HOMEPORT_DEV_FEDERATION_PEERS: 'outside.localhost' }), /HOMEPORT_DEV_FEDERATION_PEERS/);
+  assert.throws(() => loadConfig({ HOMEPORT_DEV_FEDERATION_PEERS: 'outside.localhost=127.0.0.1:99999' }), /HOMEPORT_DEV_FEDERATION_PEERS/);
+});

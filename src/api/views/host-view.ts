@@ -24,6 +24,7 @@ export function hostView(config: Config, host: HostRow, seatsUsed: number | null
     supportEmail: host.support_email,
     synapseVersion: host.synapse_version,
     edgeProblem: host.edge_problem,
+    federation: { mode: host.federation_mode, allowedServers: host.federation_allowed_servers },
     createdAt: new Date(host.created_at).toISOString(),
   };
 }

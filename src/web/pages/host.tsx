@@ -12,6 +12,7 @@ import { ClientDomainSection, DelegationSection } from './host-custom-domain.tsx
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostTabs } from './host-nav.tsx';
 import { ExportSection } from './host-exports.tsx';
+import { FederationSection } from './host-federation.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
   const host = useApi(() => get<Host>(`/hosts/${seg(hostId)}`), [hostId]);
@@ -48,6 +49,7 @@ export function HostPage({ hostId }: { hostId: string }) {
           <LookAndFeelSection host={h} />
           <SeatsForm host={h} onSaved={host.reload} />
           <SupportContactForm host={h} onSaved={host.reload} />
+          <FederationSection host={h} />
           <RebuildSection host={h} />
           <ExportSection host={h} />
           <CancelSection host={h} />

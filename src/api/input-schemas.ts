@@ -4,7 +4,7 @@
 // have no bound does not start. So no route can forget it, and nothing unbounded reaches
 // PostgreSQL or Synapse.
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { singleLinePattern } from '../contract/input-text.ts';
+import { multiLinePattern, singleLinePattern } from '../contract/input-text.ts';
 import { HomeportError } from '../domain/errors.ts';
 
 type Schema = Record<string, unknown>;
@@ -25,6 +25,7 @@ function boundedNumber(schema: Schema, where: string): void {
 function safeString(schema: Schema, where: string): Schema {
   if (schema.const !== undefined || schema.enum !== undefined || schema.format === 'binary') return schema;
   if (typeof schema.maxLength !== 'number' && schema.format !== 'uuid') throw new Error(`${where}: a string without maxLength`);
+  if (schema.pattern === multiLinePattern) return schema;
   if (typeof schema.pattern === 'string') {
     const own = new RegExp(schema.pattern, 'u');
     if (!schema.pattern.startsWith('^') || !schema.pattern.endsWith('$') || hostileProbes.some((probe) => own.test(probe))) {

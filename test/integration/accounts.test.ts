@@ -99,13 +99,13 @@ describe('customer accounts', () => {
     assert.ok(kept.length > 0 && kept.every((row) => row.token_hash !== token && /^[0-9a-f]{64}$/.test(row.token_hash)), 'only hashes of links are stored');
     const verified = await new PanelClient(homeport.apiUrl).request('POST', '/api/v1/email-verifications', { body: { token } });
     assert.equal(verified.status, 200);
-    assertProblem(await new PanelClient(homeport.apiUrl).request('POST', '/api/v1/email-verifications', { body: { token } }), 400, /already been used/);
-    assertProblem(await new PanelClient(homeport.apiUrl).request('POST', '/api/v1/email-verifications', { body: { token: 'made-up' } }), 400, /not valid/);
+    assertProblem(await new PanelClient(homeport.apiUrl).request('POST', '/api/v1/email-verifications', { body: { token } }), 422, /already been used/);
+    assertProblem(await new PanelClient(homeport.apiUrl).request('POST', '/api/v1/email-verifications', { body: { token: 'made-up' } }), 422, /not valid/);
 
     const late = await register('late@example.org');
     const lateToken = await mailedToken('late@example.org', /Verify/);
     await sql((db) => db.updateTable('email_tokens').set({ expires_at: new Date(Date.now() - 60_000) }).where('used_at', 'is', null).where('purpose', '=', 'verify-email').execute());
-    assertProblem(await late.request('POST', '/api/v1/email-verifications', { body: { token: lateToken } }), 400, /expired/);
+    assertProblem(await late.request('POST', '/api/v1/email-verifications', { body: { token: lateToken } }), 422, /expired/);
     const account = await late.request<{ account: Body }>('GET', '/api/v1/session');
     assert.equal(account.body.account.emailVerified, false);
     assert.deepEqual((await late.request('POST', '/api/v1/email-verifications/resend')).body, { sent: true });
@@ -163,7 +163,7 @@ describe('customer accounts', () => {
     const anonymous = new PanelClient(homeport.apiUrl);
     assertProblem(await anonymous.request('POST', '/api/v1/password-resets/complete', { body: { token, password: 'short' } }), 422, /at least 12/);
     assert.equal((await anonymous.request('POST', '/api/v1/password-resets/complete', { body: { token, password: 'my brand new password' } })).status, 204);
-    assertProblem(await anonymous.request('POST', '/api/v1/password-resets/complete', { body: { token, password: 'yet another password' } }), 400, /already been used/);
+    assertProblem(await anonymous.request('POST', '/api/v1/password-resets/complete', { body: { token, password: 'yet another password' } }), 422, /already been used/);
     assert.equal((await client.request('GET', '/api/v1/session')).status, 401, 'the old session was logged out');
     assert.equal((await anonymous.logIn('forgot@example.org', 'a long enough password')).status, 401);
     assert.equal((await anonymous.logIn('forgot@example.org', 'my brand new password')).status, 200);

@@ -63,7 +63,8 @@ describe('API fuzzing with Schemathesis', () => {
       // worker: CPython 3.11's parser can fail in concurrent threads (AST recursion depth mismatch).
       '--max-examples', '10', '--seed', '1', '--no-color', '--generation-database', 'none', '--output-truncate', 'true',
     ];
-    const result = await run(schemathesis, args, { timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }).then(
+    // In the data directory: Schemathesis keeps its state (.schemathesis/) where it runs.
+    const result = await run(schemathesis, args, { cwd: homeport.dataDir, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }).then(
       (done) => ({ code: 0, output: done.stdout + done.stderr }),
       (failed: { code: number; stdout: string; stderr: string }) => ({ code: failed.code, output: failed.stdout + failed.stderr }),
     );

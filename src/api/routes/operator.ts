@@ -16,7 +16,7 @@ import { listAllHosts } from '../../store/hosts.ts';
 import { findJob, jobDetail, listJobs } from '../../store/jobs.ts';
 import { listTerms } from '../../store/terms.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
-import { bigserialMax } from '../../contract/input-text.ts';
+import { bigserialMax, MultiLineText } from '../../contract/input-text.ts';
 import { Problem } from '../problem-details.ts';
 import { jobSummary, jobView } from '../views/job-view.ts';
 import { auditView, mailView, operatorAccountView, operatorHostView } from '../views/operator-view.ts';
@@ -53,7 +53,7 @@ export function operatorRoutes(context: HomeportContext): FastifyPluginAsyncType
     app.post('/terms', {
       schema: {
         ...base, summary: 'Publish a new version of the terms; every customer must accept it before buying again',
-        body: Type.Object({ version: Type.String({ minLength: 1, maxLength: 100 }), text: Type.String({ minLength: 1, maxLength: 200_000 }) }, { additionalProperties: false }),
+        body: Type.Object({ version: Type.String({ minLength: 1, maxLength: 100 }), text: MultiLineText({ minLength: 1, maxLength: 200_000 }) }, { additionalProperties: false }),
         response: { 201: Terms, 400: Problem, 404: Problem, 409: Problem },
       },
     }, async (request, reply) => {

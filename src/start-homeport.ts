@@ -9,9 +9,9 @@ import type { Runner } from 'graphile-worker';
 import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
-import type { Config } from './config.ts';
+import { isDevelopmentDomain, type Config } from './config.ts';
 import { HostReconciler } from './jobs/host-reconciler.ts';
-import type { HomeportContext } from './jobs/job-context.ts';
+import type { DevelopmentEdge, HomeportContext } from './jobs/job-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { CapturedMailer } from './mail/captured-mailer.ts';
@@ -107,6 +107,14 @@ class StartedParts {
   }
 }
 
+/** On a development base domain: the edge as the installation's own servers reach it (its names are in no DNS). */
+function developmentEdge(config: Config, edge: CaddyEdge): DevelopmentEdge | undefined {
+  if (!isDevelopmentDomain(config.baseDomain)) return undefined;
+  const address = config.edgeHost === '' || config.edgeHost === '0.0.0.0' ? '127.0.0.1' : config.edgeHost === '::' ? '::1' : config.edgeHost;
+  const readCa = async () => config.tlsMode === 'internal' ? readFile(edge.rootCertificatePath(), 'utf8').catch(() => undefined) : undefined;
+  return { address, port: config.edgeHttpsPort, readCa };
+}
+
 export async function startHomeport(config: Config, options: StartOptions = {}): Promise<RunningHomeport> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const parts = new StartedParts(logger);
@@ -163,6 +171,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
   const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime };
+  context.developmentEdge = developmentEdge(config, edge);
   if (config.billing.stripe) context.cardPayments = new StripePayments(config.billing.stripe);
   else logger.warn('HOMEPORT_STRIPE_SECRET_KEY is not set: customers pay by invoice only');
   const firstOperator = await ensureFirstOperator(context);

@@ -14,6 +14,7 @@ import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostDelegationRoutes } from './routes/host-delegation.ts';
+import { hostFederationRoutes } from './routes/host-federation.ts';
 import { hostRegistrationTokenRoutes } from './routes/host-registration-tokens.ts';
 import { hostUserRoutes } from './routes/host-users.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -69,6 +70,7 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(catalogueRoutes(context));
     await api.register(hostRoutes(context));
     await api.register(hostDelegationRoutes(context));
+    await api.register(hostFederationRoutes(context));
     await api.register(hostUserRoutes(context));
     await api.register(hostRegistrationTokenRoutes(context));
     await api.register(jobRoutes(context));

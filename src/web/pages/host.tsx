@@ -9,6 +9,7 @@ import { NotFoundPage, PageTitle } from '../layout.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import { useApi, useInterval } from '../use-api.ts';
 import { ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
+import { FederationSection } from './host-federation.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostTabs } from './host-nav.tsx';
 import { ExportSection } from './host-exports.tsx';
@@ -43,6 +44,7 @@ export function HostPage({ hostId }: { hostId: string }) {
         <>
           {h.customDns && <DelegationSection host={h} />}
           {h.customDns && <ClientDomainSection host={h} />}
+          <FederationSection host={h} />
           <LookAndFeelSection host={h} />
           <SeatsForm host={h} onSaved={host.reload} />
           <SupportContactForm host={h} onSaved={host.reload} />

@@ -37,6 +37,7 @@ async function bareSynapseColdStart(homeport: HomeportProcess, name: string): Pr
   await writeFile(paths.homeserverConfig, renderHomeserverConfig({
     serverName: `${name}.bare.localhost`, publicBaseUrl: `http://127.0.0.1:${httpPort}/`, httpPort, metricsPort: await freePort(),
     database: { host: '127.0.0.1', port: Number(homeport.env.HOMEPORT_PG_PORT), ...database }, paths, secrets, seats: 10, maxUploadSize: '50M',
+    federation: { mode: 'open', allowedServers: [], trustedKeyServers: [] },
   }));
   const started = performance.now();
   const child = spawn(venvPython(synapseVenv), ['-m', 'synapse.app.homeserver', '--config-path', paths.homeserverConfig], { cwd: dir, stdio: 'ignore' });

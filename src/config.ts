@@ -107,6 +107,29 @@ export interface Config {
   importDiskReserveMb: number;
   /** Prices, tax, invoices and card payment: see BillingConfig. */
   billing: BillingConfig;
+  /** How hosts federate: see FederationConfig. */
+  federation: FederationConfig;
+}
+
+export interface FederationConfig {
+  /**
+   * HOMEPORT_TRUSTED_KEY_SERVERS: the notaries hosts ask for keys of servers they cannot reach,
+   * comma-separated `server_name` or `server_name key_id=base64key`; empty means none. Default:
+   * matrix.org with its key in production, none on a development base domain (no internet there).
+   */
+  trustedKeyServers: { serverName: string; verifyKeys?: Record<string, string> }[];
+  /**
+   * HOMEPORT_DEV_FEDERATION_PROXY_PORT: the loopback port of the development federation proxy
+   * (development base domains only; default 8449), through which hosts reach each other via the edge.
+   */
+  developmentProxyPort: number;
+  /**
+   * HOMEPORT_DEV_FEDERATION_PEERS: comma-separated `server-name=ip:port` of Matrix servers outside
+   * this installation the development proxy sends hosts to (development base domains only).
+   */
+  developmentPeers: { serverName: string; address: string; port: number }[];
+  /** HOMEPORT_FEDERATION_CA_FILE: a PEM file with one more CA hosts trust for federation (development base domains only). */
+  developmentCaFile: string | undefined;
 }
 
 export interface BillingConfig {
@@ -317,6 +340,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     downloadLinkMinutes: positiveInteger(env, 'HOMEPORT_DOWNLOAD_LINK_MINUTES', 1440),
     importDiskReserveMb: positiveInteger(env, 'HOMEPORT_IMPORT_DISK_RESERVE_MB', 1024),
     billing: billingSettings(env, domain),
+    federation: federationSettings(env, domain),
+  };
+}
+
+/** matrix.org's notary key, as Synapse's own documentation gives it for trusted_key_servers. */
+const matrixOrgKeyServer = { serverName: 'matrix.org', verifyKeys: { 'ed25519:auto': 'Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw' } };
+
+function trustedKeyServers(raw: string | undefined, development: boolean): FederationConfig['trustedKeyServers'] {
+  if (raw === undefined) return development ? [] : [matrixOrgKeyServer];
+  return commaList(raw).map((entry) => {
+    const [serverName = '', ...keys] = entry.split(/\s+/);
+    dnsName('HOMEPORT_TRUSTED_KEY_SERVERS', serverName.replace(/:\d+$/, ''));
+    const verifyKeys: Record<string, string> = {};
+    for (const key of keys) {
+      const match = /^(ed25519:[A-Za-z0-9_]+)=([A-Za-z0-9+/]{43})$/.exec(key);
+      if (!match) throw new ConfigError(`HOMEPORT_TRUSTED_KEY_SERVERS: "${key}" is not key_id=unpadded-base64-ed25519-key (e.g. ed25519:auto=Noi6...)`);
+      verifyKeys[match[1] as string] = match[2] as string;
+    }
+    return keys.length > 0 ? { serverName, verifyKeys } : { serverName };
+  });
+}
+
+function developmentPeers(raw: string | undefined): FederationConfig['developmentPeers'] {
+  return commaList(raw).map((entry) => {
+    const match = /^([^=\s]+)=(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]):(\d+)$/i.exec(entry);
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65535) throw new ConfigError(`HOMEPORT_DEV_FEDERATION_PEERS must be comma-separated server-name=ip:port, got "${entry}"`);
+    return { serverName: dnsName('HOMEPORT_DEV_FEDERATION_PEERS', match[1] as string), address: (match[2] as string).replace(/^\[|\]$/g, ''), port };
+  });
+}
+
+function federationSettings(env: NodeJS.ProcessEnv, domain: string): FederationConfig {
+  const development = isDevelopmentDomain(domain);
+  const peers = developmentPeers(env.HOMEPORT_DEV_FEDERATION_PEERS);
+  const caFile = env.HOMEPORT_FEDERATION_CA_FILE ? resolve(env.HOMEPORT_FEDERATION_CA_FILE) : undefined;
+  // Loopback routes and extra trust must never reach a production installation's hosts.
+  if (!development && (peers.length > 0 || caFile)) {
+    throw new ConfigError('HOMEPORT_DEV_FEDERATION_PEERS and HOMEPORT_FEDERATION_CA_FILE are for development base domains only');
+  }
+  return {
+    trustedKeyServers: trustedKeyServers(env.HOMEPORT_TRUSTED_KEY_SERVERS, development),
+    developmentProxyPort: port(env, 'HOMEPORT_DEV_FEDERATION_PROXY_PORT', 8449),
+    developmentPeers: peers,
+    developmentCaFile: caFile,
   };
 }
 

@@ -19,6 +19,7 @@ import type { Mailer } from './mail/mailer.ts';
 import { SmtpMailer } from './mail/smtp-mailer.ts';
 import { StripePayments } from './payments/stripe-payments.ts';
 import { CaddyEdge } from './runtime/local/caddy-edge.ts';
+import { DevelopmentFederationProxy } from './runtime/local/development-federation-proxy.ts';
 import { LocalRuntime } from './runtime/local/local-runtime.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
 import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
@@ -84,6 +85,30 @@ async function checkElementWebDir(dir: string | undefined): Promise<void> {
   if (!dir) return;
   const found = await stat(join(dir, 'index.html')).then((info) => info.isFile(), () => false);
   if (!found) throw new Error(`HOMEPORT_ELEMENT_WEB_DIR (${dir}) has no index.html: point it at an unpacked Element Web release`);
+}
+
+/**
+ * On a development base domain hosts reach each other through the development federation proxy,
+ * trusting the edge's local CA (and the operator's extra one); production has neither.
+ */
+async function developmentFederation(config: Config, edge: CaddyEdge, logger: Logger, parts: StartedParts): Promise<{ proxy: DevelopmentFederationProxy; caFiles: string[] } | undefined> {
+  if (!isDevelopmentDomain(config.baseDomain)) return undefined;
+  const bind = config.edgeHost;
+  const edgeAddress = bind === '' || bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+  const proxy = new DevelopmentFederationProxy({
+    port: config.federation.developmentProxyPort,
+    baseDomain: config.baseDomain,
+    edge: { address: edgeAddress, port: config.edgeHttpsPort },
+    peers: config.federation.developmentPeers,
+    logger: logger.child({ component: 'federation-proxy' }),
+  });
+  await proxy.start();
+  parts.add('federation proxy', () => proxy.stop());
+  const caFiles = [
+    ...(config.tlsMode === 'internal' ? [edge.rootCertificatePath()] : []),
+    ...(config.federation.developmentCaFile ? [config.federation.developmentCaFile] : []),
+  ];
+  return { proxy, caFiles };
 }
 
 /** What has been started so far, stopped in reverse order: on Ctrl-C, or when a later part fails to start. */
@@ -152,6 +177,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   });
   const edge = new CaddyEdge({ config, supervisor, logger: logger.child({ component: 'edge' }) });
   await edge.start();
+  const federation = await developmentFederation(config, edge, logger, parts);
 
   // The runtime reports process changes to the reconciler, which itself needs the runtime.
   const reconcilerRef: { current?: HostReconciler } = {};
@@ -166,6 +192,11 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const runtime = new LocalRuntime({
     config, logger, adminPool, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython, schemaTemplate,
     synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
+    federation: {
+      trustedKeyServers: config.federation.trustedKeyServers,
+      development: federation ? { proxyUrl: federation.proxy.url, caFiles: federation.caFiles } : undefined,
+    },
+    federationProxy: federation?.proxy,
     onProcessState: (hostId, state) => reconcilerRef.current?.onProcessState(hostId, state),
   });
   const mailer = createMailer(config, opened.db, logger);

@@ -76,6 +76,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     maxUploadSize: size?.maxUploadSize ?? '50M',
     supportEmail: host.support_email,
     database: { name: host.database_name, user: databaseRoleFor(host), password: required(secrets, 'databasePassword') },
+    federation: { mode: host.federation_mode, allowedServers: host.federation_allowed_servers },
     secrets: {
       signingKey: required(secrets, 'signingKey'),
       macaroonSecretKey: required(secrets, 'macaroonSecretKey'),

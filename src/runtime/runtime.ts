@@ -1,6 +1,7 @@
 // The boundary every runtime implements (local processes now, Kubernetes later): the jobs and
 // the reconciler only ever talk to a host's runtime through this interface.
 import type pg from 'pg';
+import type { HostFederation } from '../domain/federation.ts';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
 
 export type HostProcessState = 'running' | 'starting' | 'restarting' | 'stopped';
@@ -23,6 +24,8 @@ export interface HostSpec {
   supportEmail: string | null;
   database: { name: string; user: string; password: string };
   secrets: HomeserverSecrets;
+  /** The customer's federation choice (open, allowlist, off). */
+  federation: HostFederation;
 }
 
 /** What the edge needs of a host: no secrets. */

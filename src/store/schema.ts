@@ -1,5 +1,6 @@
 // Kysely's view of Homeport's tables: one interface per table, matching the migrations.
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { FederationMode } from '../domain/federation.ts';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -147,6 +148,8 @@ export interface HostsTable {
   /** Set only for hosts with custom DNS; the server name is then this domain, for good. */
   custom_homeserver_domain: string | null;
   custom_client_domain: string | null;
+  federation_mode: ColumnType<FederationMode, FederationMode | undefined, FederationMode>;
+  federation_allowed_servers: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface DelegationFinding {

@@ -1,6 +1,7 @@
 // Renders a host's homeserver.yaml and log config from typed input: the one place Synapse's settings are decided.
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import type { HostFederation } from '../domain/federation.ts';
 import type { HomeserverSecrets } from './host-secrets.ts';
 
 /** Where one host's files live; every path is absolute. */
@@ -36,10 +37,20 @@ export interface HomeserverConfigInput {
   seats: number;
   /** Synapse size syntax, e.g. "50M". */
   maxUploadSize: string;
-  /** Empty by default: hosts fetch other servers' keys directly and never ask matrix.org. */
-  trustedKeyServers?: TrustedKeyServer[];
+  federation: FederationInput;
   /** Top-level keys that replace the rendered ones (tests raise rc_login, allow loopback federation...). */
   overrides?: Record<string, unknown>;
+}
+
+export interface FederationInput extends HostFederation {
+  /** The notaries asked for keys of servers that cannot be reached directly; none means each server is asked itself. */
+  trustedKeyServers: TrustedKeyServer[];
+  /**
+   * Development installations only: the development federation proxy every outgoing federation
+   * connection goes through, and the CA files (PEM, one certificate each) trusted instead of the
+   * system's. Production leaves both out and keeps Synapse's IP blocklists and public CAs.
+   */
+  development?: { proxyUrl: string; caFiles: string[] };
 }
 
 /** The layout of a host's directory, so every part of Homeport finds the same files. */
@@ -62,6 +73,32 @@ function toYaml(value: unknown): string {
   return header + stringify(value, { version: '1.1', lineWidth: 0 });
 }
 
+/** Everything homeserver.yaml says about federation (the listener's resources aside). */
+export function federationSettings(serverName: string, federation: FederationInput): Record<string, unknown> {
+  const allowed = federation.mode === 'open' ? undefined
+    // Synapse checks its own name against the list too; `off` leaves nothing else.
+    : [serverName, ...(federation.mode === 'allowlist' ? federation.allowedServers : [])];
+  return {
+    trusted_key_servers: federation.trustedKeyServers.map((server) => ({
+      server_name: server.serverName,
+      ...(server.verifyKeys ? { verify_keys: server.verifyKeys } : {}),
+    })),
+    suppress_key_server_warning: true,
+    ...(allowed ? { federation_domain_whitelist: allowed } : {}),
+    // The proxy connection itself is not subject to ip_range_blacklist, which stays Synapse's default.
+    ...(federation.development ? {
+      https_proxy: federation.development.proxyUrl,
+      // Synapse refuses an empty list; without one it trusts the system's CAs.
+      ...(federation.development.caFiles.length > 0 ? { federation_custom_ca_list: federation.development.caFiles } : {}),
+    } : {}),
+  };
+}
+
+/** A host with federation off serves neither federation nor keys; OpenID stays for integrations (widgets). */
+function listenerResources(federation: FederationInput): string[] {
+  return federation.mode === 'off' ? ['client', 'openid'] : ['client', 'federation'];
+}
+
 function loopbackListeners(input: HomeserverConfigInput): unknown[] {
   return [
     {
@@ -71,7 +108,7 @@ function loopbackListeners(input: HomeserverConfigInput): unknown[] {
       bind_addresses: ['127.0.0.1'],
       tls: false,
       x_forwarded: true,
-      resources: [{ names: ['client', 'federation'], compress: false }],
+      resources: [{ names: listenerResources(input.federation), compress: false }],
     },
     { port: input.metricsPort, type: 'metrics', bind_addresses: ['127.0.0.1'] },
   ];
@@ -115,11 +152,7 @@ export function renderHomeserverConfig(input: HomeserverConfigInput): string {
     max_mau_value: input.seats,
     // No phoning home, and nothing that makes the server fetch from third parties on its own.
     report_stats: false,
-    trusted_key_servers: (input.trustedKeyServers ?? []).map((server) => ({
-      server_name: server.serverName,
-      ...(server.verifyKeys ? { verify_keys: server.verifyKeys } : {}),
-    })),
-    suppress_key_server_warning: true,
+    ...federationSettings(input.serverName, input.federation),
     url_preview_enabled: false,
     enable_3pid_lookup: false,
     // The edge serves /.well-known/matrix/* for every host.

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
+import { loadConfig } from '../../src/config.ts';
 import { SynapseAdminClient } from '../../src/synapse/admin-client.ts';
 import {
   homeserverPaths,
@@ -75,6 +76,8 @@ before(async () => {
     secrets,
     seats: 10,
     maxUploadSize: '50M',
+    // As a production installation renders it: matrix.org as notary, no proxy, Synapse's blocklists.
+    federation: { mode: 'open', allowedServers: [], trustedKeyServers: loadConfig({ HOMEPORT_BASE_DOMAIN: 'example.com' }).federation.trustedKeyServers },
     // The login below must not hit production rate limits when tests repeat.
     overrides: { rc_login: { address: { per_second: 100, burst_count: 100 }, account: { per_second: 100, burst_count: 100 } } },
   };

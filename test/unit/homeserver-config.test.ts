@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { loadConfig } from '../../src/config.ts';
 import { generateHomeserverSecrets } from '../../src/synapse/host-secrets.ts';
 import {
   homeserverPaths,
@@ -23,6 +24,7 @@ function input(changes: Partial<HomeserverConfigInput> = {}): HomeserverConfigIn
     secrets,
     seats: 25,
     maxUploadSize: '50M',
+    federation: { mode: 'open', allowedServers: [], trustedKeyServers: [] },
     ...changes,
   };
 }
@@ -112,11 +114,46 @@ test('does not phone home or trust matrix.org for keys', () => {
 
 test('lists trusted key servers when given', () => {
   const config = rendered({
-    trustedKeyServers: [{ serverName: 'keys.example', verifyKeys: { 'ed25519:a_abcd': 'cHVibGlj' } }],
+    federation: { mode: 'open', allowedServers: [], trustedKeyServers: [{ serverName: 'keys.example', verifyKeys: { 'ed25519:a_abcd': 'cHVibGlj' } }] },
   });
   assert.deepEqual(config.trusted_key_servers, [
     { server_name: 'keys.example', verify_keys: { 'ed25519:a_abcd': 'cHVibGlj' } },
   ]);
+});
+
+test('a production installation keeps Synapse\'s IP blocklists, public CAs and no proxy, and asks matrix.org for keys', () => {
+  const production = loadConfig({ HOMEPORT_BASE_DOMAIN: 'hosting.example.com' });
+  const config = rendered({ serverName: 'acme.hosting.example.com', federation: { mode: 'open', allowedServers: [], trustedKeyServers: production.federation.trustedKeyServers } });
+  // Absent keys mean Synapse's defaults, which block loopback and the private ranges.
+  for (const key of ['ip_range_blacklist', 'ip_range_blocklist', 'ip_range_whitelist', 'ip_range_allowlist', 'federation_ip_range_blacklist',
+    'https_proxy', 'http_proxy', 'no_proxy_hosts', 'federation_custom_ca_list', 'federation_verify_certificates', 'federation_domain_whitelist']) {
+    assert.equal(key in config, false, key);
+  }
+  assert.deepEqual(config.trusted_key_servers, [{ server_name: 'matrix.org', verify_keys: { 'ed25519:auto': 'Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw' } }]);
+  assert.deepEqual(loadConfig({ HOMEPORT_BASE_DOMAIN: 'hosting.example.com', HOMEPORT_TRUSTED_KEY_SERVERS: '' }).federation.trustedKeyServers, []);
+  assert.throws(() => loadConfig({ HOMEPORT_BASE_DOMAIN: 'hosting.example.com', HOMEPORT_DEV_FEDERATION_PEERS: 'other.example=127.0.0.1:8448' }), /development base domains only/);
+  assert.throws(() => loadConfig({ HOMEPORT_BASE_DOMAIN: 'hosting.example.com', HOMEPORT_FEDERATION_CA_FILE: '/tmp/ca.pem' }), /development base domains only/);
+});
+
+test('a development installation federates through its proxy trusting the given CAs, still with the blocklists', () => {
+  const development = { proxyUrl: 'http://127.0.0.1:8449', caFiles: ['/data/caddy/root.crt', '/data/test-ca.pem'] };
+  const config = rendered({ federation: { mode: 'open', allowedServers: [], trustedKeyServers: [], development } });
+  assert.equal(config.https_proxy, 'http://127.0.0.1:8449');
+  assert.deepEqual(config.federation_custom_ca_list, ['/data/caddy/root.crt', '/data/test-ca.pem']);
+  assert.equal('ip_range_whitelist' in config || 'ip_range_blacklist' in config, false);
+  assert.deepEqual(loadConfig({ HOMEPORT_BASE_DOMAIN: 'homeport.localhost' }).federation.trustedKeyServers, []);
+  const noCa = rendered({ federation: { mode: 'open', allowedServers: [], trustedKeyServers: [], development: { proxyUrl: development.proxyUrl, caFiles: [] } } });
+  assert.equal('federation_custom_ca_list' in noCa, false);
+});
+
+test('federation modes: allowlist keeps the host\'s own name on the list, off also stops serving federation and keys', () => {
+  const allowlist = rendered({ federation: { mode: 'allowlist', allowedServers: ['partner.example', 'other.example:8448'], trustedKeyServers: [] } });
+  assert.deepEqual(allowlist.federation_domain_whitelist, ['acme.homeport.localhost', 'partner.example', 'other.example:8448']);
+  assert.deepEqual(allowlist.listeners[0].resources, [{ names: ['client', 'federation'], compress: false }]);
+  const off = rendered({ federation: { mode: 'off', allowedServers: ['partner.example'], trustedKeyServers: [] } });
+  assert.deepEqual(off.federation_domain_whitelist, ['acme.homeport.localhost']);
+  assert.deepEqual(off.listeners[0].resources, [{ names: ['client', 'openid'], compress: false }]);
+  assert.equal('federation_domain_whitelist' in rendered(), false);
 });
 
 test('overrides replace rendered keys and add new ones', () => {

@@ -1,16 +1,17 @@
 // The local runtime: each host is a Synapse process supervised on this machine, a database in
 // Homeport's PostgreSQL, a directory under `<data dir>/hosts/<id>`, and routes in Caddy.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
-import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
+import { homeserverPaths, renderHomeserverConfig, renderLogConfig, type FederationInput } from '../../synapse/homeserver-config.ts';
 import { waitForHealth } from '../../synapse/synapse-http.ts';
 import { synapsePasswordHash } from '../../synapse/password-hash.ts';
 import type { DumpFormat, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, SchemaState, SynapseTooling } from '../runtime.ts';
 import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
+import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
 import {
@@ -35,12 +36,27 @@ export interface LocalRuntimeOptions {
   venvPython: string;
   /** The prepared Synapse schema new databases are copied from (local PostgreSQL cluster only). */
   schemaTemplate?: SynapseSchemaTemplate;
+  /** The installation's federation settings for every host; `development` only on development base domains. */
+  federation: Pick<FederationInput, 'trustedKeyServers' | 'development'>;
+  /** Development installations: the proxy that must know the custom domains the edge serves. */
+  federationProxy?: DevelopmentFederationProxy;
   /** Extra homeserver.yaml keys for every host (tests raise rate limits with it). */
   synapseOverrides?: Record<string, unknown>;
   onProcessState?(hostId: string, state: HostProcessState): void;
 }
 
 const processKey = (hostId: string) => `host:${hostId}`;
+
+/** Caddy makes its local CA's root when it first starts; a new installation's first build may come sooner. */
+const caFileTimeoutMs = 30_000;
+
+async function waitForFile(file: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await stat(file).then((info) => info.isFile(), () => false))) {
+    if (Date.now() > deadline) throw new Error(`${file} does not exist: hosts cannot trust it for federation`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 /** A Synapse that exits this often while its build waits for it will not come up by itself. */
 const crashesBeforeGivingUp = 3;
@@ -66,6 +82,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async writeConfig(spec: HostSpec): Promise<void> {
     const paths = homeserverPaths(this.hostDir(spec.id));
+    // Synapse reads the CA files when it starts and refuses a missing one.
+    for (const file of this.#options.federation.development?.caFiles ?? []) await waitForFile(file, caFileTimeoutMs);
     await mkdir(paths.hostDir, { recursive: true, mode: 0o700 });
     await mkdir(paths.mediaStore, { recursive: true, mode: 0o700 });
     const config = renderHomeserverConfig({
@@ -78,6 +96,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       secrets: spec.secrets,
       seats: spec.seats,
       maxUploadSize: spec.maxUploadSize,
+      federation: { ...spec.federation, ...this.#options.federation },
       overrides: this.#options.synapseOverrides,
     });
     // Secrets are inline in homeserver.yaml and in the key file: readable by Homeport's user only.
@@ -145,8 +164,9 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async applyEdge(hosts: EdgeRoute[]): Promise<void> {
-    const { edge } = this.#options;
+    const { edge, federationProxy } = this.#options;
     for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
+    federationProxy?.setCustomNames(hosts.flatMap((spec) => [...spec.customNames, ...spec.previousNames]));
     await edge.load(renderCaddyConfig({
       ...edge.baseConfigInput(),
       hosts: hosts.map((spec) => ({

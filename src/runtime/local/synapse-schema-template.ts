@@ -106,6 +106,7 @@ export class SynapseSchemaTemplate {
       await writeFile(paths.homeserverConfig, renderHomeserverConfig({
         serverName: 'schema-template.invalid', publicBaseUrl: 'https://schema-template.invalid/', httpPort: 1, metricsPort: 2,
         database: { ...this.#options.databaseEndpoint, ...database }, paths, secrets, seats: 1, maxUploadSize: '1M',
+        federation: { mode: 'off', allowedServers: [], trustedKeyServers: [] },
       }), { mode: 0o600 });
       await run(this.#options.venvPython, ['-m', 'synapse._scripts.update_synapse_database', '--database-config', paths.homeserverConfig], {
         cwd: dir, signal: this.#stop.signal, timeout: 300_000, maxBuffer: 16 * 1024 * 1024,

@@ -9,6 +9,7 @@ import * as exports from './2026_12_06_009_exports.ts';
 import * as billing from './2026_12_06_010_billing.ts';
 import * as billingViesPdf from './2026_12_07_011_billing_vies_pdf.ts';
 import * as importUploads from './2026_12_07_012_import_uploads.ts';
+import * as hostFederation from './2026_12_08_016_host_federation.ts';
 import * as federationChecks from './2026_12_08_017_federation_checks.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_010_billing': billing,
   '2026_12_07_011_billing_vies_pdf': billingViesPdf,
   '2026_12_07_012_import_uploads': importUploads,
+  '2026_12_08_016_host_federation': hostFederation,
   '2026_12_08_017_federation_checks': federationChecks,
 };

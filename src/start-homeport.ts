@@ -87,14 +87,19 @@ async function checkElementWebDir(dir: string | undefined): Promise<void> {
   if (!found) throw new Error(`HOMEPORT_ELEMENT_WEB_DIR (${dir}) has no index.html: point it at an unpacked Element Web release`);
 }
 
+/** Where the edge's listener is reached from this machine. */
+function edgeAddressOnThisMachine(config: Config): string {
+  const bind = config.edgeHost;
+  return bind === '' || bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+}
+
 /**
  * On a development base domain hosts reach each other through the development federation proxy,
  * trusting the edge's local CA (and the operator's extra one); production has neither.
  */
 async function developmentFederation(config: Config, edge: CaddyEdge, logger: Logger, parts: StartedParts): Promise<{ proxy: DevelopmentFederationProxy; caFiles: string[] } | undefined> {
   if (!isDevelopmentDomain(config.baseDomain)) return undefined;
-  const bind = config.edgeHost;
-  const edgeAddress = bind === '' || bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+  const edgeAddress = edgeAddressOnThisMachine(config);
   const proxy = new DevelopmentFederationProxy({
     port: config.federation.developmentProxyPort,
     baseDomain: config.baseDomain,
@@ -135,7 +140,7 @@ class StartedParts {
 /** On a development base domain: the edge as the installation's own servers reach it (its names are in no DNS). */
 function developmentEdge(config: Config, edge: CaddyEdge): DevelopmentEdge | undefined {
   if (!isDevelopmentDomain(config.baseDomain)) return undefined;
-  const address = config.edgeHost === '' || config.edgeHost === '0.0.0.0' ? '127.0.0.1' : config.edgeHost === '::' ? '::1' : config.edgeHost;
+  const address = edgeAddressOnThisMachine(config);
   const readCa = async () => config.tlsMode === 'internal' ? readFile(edge.rootCertificatePath(), 'utf8').catch(() => undefined) : undefined;
   return { address, port: config.edgeHttpsPort, readCa };
 }

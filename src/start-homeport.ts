@@ -10,7 +10,7 @@ import { buildApiServer } from './api/api-server.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
 import { isDevelopmentDomain, type Config } from './config.ts';
 import { HostReconciler } from './jobs/host-reconciler.ts';
-import type { HomeportContext } from './jobs/job-context.ts';
+import type { DevelopmentEdge, HomeportContext } from './jobs/job-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { CapturedMailer } from './mail/captured-mailer.ts';
@@ -86,14 +86,19 @@ async function checkElementWebDir(dir: string | undefined): Promise<void> {
   if (!found) throw new Error(`HOMEPORT_ELEMENT_WEB_DIR (${dir}) has no index.html: point it at an unpacked Element Web release`);
 }
 
+/** Where the edge's listener is reached from this machine. */
+function edgeAddressOnThisMachine(config: Config): string {
+  const bind = config.edgeHost;
+  return bind === '' || bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+}
+
 /**
  * On a development base domain hosts reach each other through the development federation proxy,
  * trusting the edge's local CA (and the operator's extra one); production has neither.
  */
 async function developmentFederation(config: Config, edge: CaddyEdge, logger: Logger, parts: StartedParts): Promise<{ proxy: DevelopmentFederationProxy; caFiles: string[] } | undefined> {
   if (!isDevelopmentDomain(config.baseDomain)) return undefined;
-  const bind = config.edgeHost;
-  const edgeAddress = bind === '' || bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+  const edgeAddress = edgeAddressOnThisMachine(config);
   const proxy = new DevelopmentFederationProxy({
     port: config.federation.developmentProxyPort,
     baseDomain: config.baseDomain,
@@ -129,6 +134,14 @@ class StartedParts {
     }
     this.#stops.length = 0;
   }
+}
+
+/** On a development base domain: the edge as the installation's own servers reach it (its names are in no DNS). */
+function developmentEdge(config: Config, edge: CaddyEdge): DevelopmentEdge | undefined {
+  if (!isDevelopmentDomain(config.baseDomain)) return undefined;
+  const address = edgeAddressOnThisMachine(config);
+  const readCa = async () => config.tlsMode === 'internal' ? readFile(edge.rootCertificatePath(), 'utf8').catch(() => undefined) : undefined;
+  return { address, port: config.edgeHttpsPort, readCa };
 }
 
 export async function startHomeport(config: Config, options: StartOptions = {}): Promise<RunningHomeport> {
@@ -198,6 +211,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
   const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime };
+  context.developmentEdge = developmentEdge(config, edge);
   if (config.billing.stripe) context.cardPayments = new StripePayments(config.billing.stripe);
   else logger.warn('HOMEPORT_STRIPE_SECRET_KEY is not set: customers pay by invoice only');
   const firstOperator = await ensureFirstOperator(context);

@@ -152,9 +152,15 @@ export function registerHostCommands(program: Command): void {
       printDelegation(delegation);
     });
 
-  host.command('check').description('check again: fetch the well-knowns and look up the CNAME of a custom-DNS host').argument('<host>', 'label or id')
+  host.command('check')
+    .description('check again: whether remote servers reach the host and trust its key (federation); for a custom-DNS host also its well-knowns and CNAME')
+    .argument('<host>', 'label or id')
     .action(async (ref: string, _options, command: Command) => {
-      const check = await apiFrom(command).request<DelegationCheckView>('POST', `/api/v1/hosts/${encodeURIComponent(ref)}/delegation-checks`);
+      const api = apiFrom(command);
+      const path = `/api/v1/hosts/${encodeURIComponent(ref)}`;
+      // A custom-DNS host's delegation check includes its federation check.
+      const { customDns } = await api.request<HostView>('GET', path);
+      const check = await api.request<DelegationCheckView>('POST', `${path}/${customDns ? 'delegation-checks' : 'federation-checks'}`);
       printCheck(check);
       if (!check.passed) process.exitCode = 1;
     });

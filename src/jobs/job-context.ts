@@ -8,6 +8,17 @@ import type { HostPortability, HostRuntime, SynapseTooling } from '../runtime/ru
 import type { Db } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 
+/**
+ * On a development installation, where servers of this installation reach its edge: its names
+ * are in no DNS, so a remote server here is sent to the edge for them (see federation-fetch.ts).
+ */
+export interface DevelopmentEdge {
+  address: string;
+  port: number;
+  /** The PEM of the CA the edge's certificates chain to, when it has its own (internal TLS). */
+  readCa(): Promise<string | undefined>;
+}
+
 export interface HomeportContext {
   config: Config;
   db: Db;
@@ -22,4 +33,6 @@ export interface HomeportContext {
   mailer: Mailer;
   /** Card payment (Stripe); undefined when not configured: invoice payment only. */
   cardPayments?: CardPayments;
+  /** Set on development installations only. */
+  developmentEdge?: DevelopmentEdge;
 }

@@ -21,6 +21,12 @@ export interface SafeFetchOptions {
   maxRedirects: number;
   /** The Accept header (JSON by default: the well-known files). */
   accept?: string;
+  /**
+   * Where to connect instead of the URL's own name and port (a Matrix SRV target, a development
+   * installation's edge); the Host header and the certificate's name stay the URL's. The name
+   * answered is resolved and checked like any other.
+   */
+  connectVia?: (hostname: string, port: number) => Promise<{ name: string; port: number } | undefined>;
 }
 
 export interface FetchedHop {
@@ -49,8 +55,7 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const keptHeaders = ['content-type', 'content-length', 'access-control-allow-origin', 'location'];
 
 /** Resolves the hop's name and answers the first address the policy allows, or refuses. */
-async function checkedAddress(url: URL, options: SafeFetchOptions): Promise<string> {
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+async function checkedAddress(hostname: string, options: SafeFetchOptions): Promise<string> {
   let addresses: string[];
   if (isIP(hostname) !== 0) {
     addresses = [hostname];
@@ -69,6 +74,20 @@ async function checkedAddress(url: URL, options: SafeFetchOptions): Promise<stri
     return verdict.allowed ? address : `${address} (${verdict.range})`;
   });
   throw new FetchRefused('refused-address', `${hostname} resolves only to addresses that are not public: ${reasons.join(', ')}`);
+}
+
+function urlHostname(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+function urlPort(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}
+
+/** The checked address and port a hop connects to: the URL's own, or where `connectVia` sends it. */
+async function connectTarget(url: URL, options: SafeFetchOptions): Promise<{ address: string; port: number }> {
+  const via = await options.connectVia?.(urlHostname(url), urlPort(url));
+  return { address: await checkedAddress(via?.name ?? urlHostname(url), options), port: via?.port ?? urlPort(url) };
 }
 
 function pinnedLookup(address: string): LookupFunction {
@@ -104,18 +123,19 @@ function readBody(response: http.IncomingMessage, maxBytes: number): Promise<str
 }
 
 /** One request to the checked address; the Host header and TLS name stay the URL's. */
-function requestHop(url: URL, address: string, options: SafeFetchOptions, signal: AbortSignal): Promise<{ hop: FetchedHop; response: http.IncomingMessage }> {
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+function requestHop(url: URL, target: { address: string; port: number }, options: SafeFetchOptions, signal: AbortSignal): Promise<{ hop: FetchedHop; response: http.IncomingMessage }> {
+  const hostname = urlHostname(url);
   const secure = url.protocol === 'https:';
   const requestOptions: https.RequestOptions = {
     method: 'GET',
     host: hostname,
-    port: url.port || (secure ? 443 : 80),
+    port: target.port,
     path: `${url.pathname}${url.search}`,
-    lookup: pinnedLookup(address),
+    lookup: pinnedLookup(target.address),
     agent: false,
     signal,
-    headers: { accept: options.accept ?? 'application/json', 'user-agent': 'Homeport URL check' },
+    // The Host header names the URL's name and port even when the connection goes elsewhere.
+    headers: { host: url.host, accept: options.accept ?? 'application/json', 'user-agent': 'Homeport URL check' },
   };
   if (secure) {
     if (isIP(hostname) === 0) requestOptions.servername = hostname;
@@ -162,11 +182,11 @@ export async function safeFetch(start: string, options: SafeFetchOptions): Promi
     for (let redirects = 0; ; redirects += 1) {
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new FetchRefused('bad-url', `${url.protocol} URLs are not fetched`);
       if (url.username || url.password) throw new FetchRefused('bad-url', 'URLs with credentials are not fetched');
-      const address = await Promise.race([
-        checkedAddress(url, options),
+      const target = await Promise.race([
+        connectTarget(url, options),
         new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
       ]);
-      const { hop, response } = await requestHop(url, address, options, signal);
+      const { hop, response } = await requestHop(url, target, options, signal);
       hops.push(hop);
       const location = hop.headers.location;
       if (redirectStatuses.has(hop.status) && location) {

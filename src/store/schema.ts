@@ -168,6 +168,9 @@ export interface DelegationChecksTable {
   findings: ColumnType<DelegationFinding[], string, string>;
 }
 
+/** The same shape as a delegation check: the last federation check of a host. */
+export type FederationChecksTable = DelegationChecksTable;
+
 export interface HostSecretsTable {
   host_id: string;
   sealed: ColumnType<Record<string, string>, string, string>;
@@ -247,6 +250,7 @@ export interface Database {
   hosts: HostsTable;
   host_secrets: HostSecretsTable;
   delegation_checks: DelegationChecksTable;
+  federation_checks: FederationChecksTable;
   jobs: JobsTable;
   job_steps: JobStepsTable;
   job_logs: JobLogsTable;
@@ -407,6 +411,7 @@ export type CapturedMail = Selectable<CapturedMailTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type HostRow = Selectable<HostsTable>;
 export type DelegationCheckRow = Selectable<DelegationChecksTable>;
+export type FederationCheckRow = Selectable<FederationChecksTable>;
 export type JobRow = Selectable<JobsTable>;
 export type JobStepRow = Selectable<JobStepsTable>;
 export type JobLogRow = Selectable<JobLogsTable>;

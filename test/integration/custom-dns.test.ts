@@ -122,10 +122,13 @@ describe('custom DNS and delegation checks', () => {
     mode = which;
     const answer = await homeport.api<Check>('POST', `/api/v1/hosts/${hostId}/delegation-checks`, { token });
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
-    return answer.body.findings.map((finding) => `${finding.severity}:${finding.code}`);
+    // The delegation check includes the federation check, whose findings federation-check.test.ts judges.
+    return answer.body.findings.map((finding) => `${finding.severity}:${finding.code}`).filter((code) => !code.includes(':federation-'));
   }
 
   test('well-knowns published right, with the CNAME in place, pass; the result is kept', async () => {
+    // Federation through the delegation is part of the check: it passes once the host runs.
+    await homeport.waitForHostStatus(token, hostId, 'running');
     assert.deepEqual(await check('good'), []);
     const last = await homeport.api<Check>('GET', `/api/v1/hosts/${hostId}/delegation-checks`, { token });
     assert.equal(last.body.passed, true);

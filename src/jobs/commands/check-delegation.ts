@@ -14,6 +14,7 @@ import { queueDelegationCheck } from '../../store/jobs.ts';
 import type { DelegationCheckRow, HostRow } from '../../store/schema.ts';
 import { customerFetchOptions } from '../customer-url-fetch.ts';
 import type { HomeportContext } from '../job-context.ts';
+import { runFederationCheck } from './check-federation.ts';
 
 /** A well-known file is a few hundred bytes; anything past this is not one. */
 const maxWellKnownBytes = 64 * 1024;
@@ -40,7 +41,7 @@ async function seeCname(config: Config, name: string): Promise<SeenCname> {
   }
 }
 
-/** Runs every check of a custom-DNS host and records the findings as its last result. */
+/** Runs every check of a custom-DNS host, federation through the delegation included, and records the findings as its last result. */
 export async function runDelegationCheck(context: HomeportContext, host: HostRow): Promise<DelegationCheckRow> {
   const input = delegationInput(context.config, host);
   const delegation = renderDelegation(input);
@@ -50,10 +51,13 @@ export async function runDelegationCheck(context: HomeportContext, host: HostRow
     safeFetch(delegation.server.url, options),
     seeCname(context.config, input.clientDomain),
   ]);
+  // After the well-knowns, not beside them: both fetch the same files, each within its own time limit.
+  const federation = await runFederationCheck(context, host);
   const findings: Finding[] = [
     ...judgeWellKnown('client', delegation.client.url, delegation.client.document, client, input),
     ...judgeWellKnown('server', delegation.server.url, delegation.server.document, server, input),
     ...judgeCname(input, cname),
+    ...(federation?.findings ?? []),
   ];
   context.logger.info({ hostId: host.id, findings: findings.map((finding) => finding.code) }, 'delegation checked');
   return recordDelegationCheck(context.db, host.id, new Date(), findings);

@@ -48,10 +48,12 @@ export class DevelopmentFederationProxy {
   destination(name: string, port: number): { address: string; port: number } | undefined {
     const host = name.toLowerCase().replace(/\.$/, '');
     const { baseDomain, edge, peers } = this.#options;
-    const peer = peers.find((candidate) => candidate.serverName === host);
-    if (peer) return { address: peer.address, port: peer.port };
+    // The installation's own names first: a peer entry may name a host's domain for the time the
+    // host lives on another installation (moved away by export and import).
     const ours = host === baseDomain || host.endsWith(`.${baseDomain}`) || this.#customNames.has(host);
-    return ours && federationPorts(edge.port).has(port) ? edge : undefined;
+    if (ours) return federationPorts(edge.port).has(port) ? edge : undefined;
+    const peer = peers.find((candidate) => candidate.serverName === host);
+    return peer ? { address: peer.address, port: peer.port } : undefined;
   }
 
   async start(): Promise<void> {

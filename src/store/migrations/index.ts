@@ -11,6 +11,7 @@ import * as billingViesPdf from './2026_12_07_011_billing_vies_pdf.ts';
 import * as importUploads from './2026_12_07_012_import_uploads.ts';
 import * as hostNames from './2026_12_08_013_host_names.ts';
 import * as hostFederation from './2026_12_08_016_host_federation.ts';
+import * as federationChecks from './2026_12_08_017_federation_checks.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_012_import_uploads': importUploads,
   '2026_12_08_013_host_names': hostNames,
   '2026_12_08_016_host_federation': hostFederation,
+  '2026_12_08_017_federation_checks': federationChecks,
 };

@@ -9,10 +9,11 @@ import { NotFoundPage, PageTitle } from '../layout.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import { useApi, useInterval } from '../use-api.ts';
 import { ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
+import { FederationSection } from './host-federation.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostTabs } from './host-nav.tsx';
 import { ExportSection } from './host-exports.tsx';
-import { FederationSection } from './host-federation.tsx';
+import { FederationCheckSection } from './host-federation-check.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
   const host = useApi(() => get<Host>(`/hosts/${seg(hostId)}`), [hostId]);
@@ -50,6 +51,7 @@ export function HostPage({ hostId }: { hostId: string }) {
           <SeatsForm host={h} onSaved={host.reload} />
           <SupportContactForm host={h} onSaved={host.reload} />
           <FederationSection host={h} />
+          <FederationCheckSection host={h} />
           <RebuildSection host={h} />
           <ExportSection host={h} />
           <CancelSection host={h} />

@@ -16,8 +16,6 @@ export interface HostSpec {
   edgeHostname: string;
   /** Loopback port of Synapse's client+federation listener. */
   httpPort: number;
-  /** Loopback port of Synapse's metrics listener. */
-  metricsPort: number;
   seats: number;
   maxUploadSize: string;
   supportEmail: string | null;

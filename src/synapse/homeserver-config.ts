@@ -13,6 +13,8 @@ export interface HomeserverPaths {
   signingKey: string;
   pidFile: string;
   mediaStore: string;
+  /** Unix socket of the Prometheus listener (seats used are only visible there), mode 0600. */
+  metricsSocket: string;
 }
 
 export interface TrustedKeyServer {
@@ -27,8 +29,6 @@ export interface HomeserverConfigInput {
   publicBaseUrl: string;
   /** Loopback port of the client+federation listener. */
   httpPort: number;
-  /** Loopback port of the Prometheus listener (seats used are only visible there). */
-  metricsPort: number;
   database: { host: string; port: number; name: string; user: string; password: string };
   paths: HomeserverPaths;
   /** Written inline (homeserver.yaml is private to the host); the signing key lives in its own file. */
@@ -52,6 +52,7 @@ export function homeserverPaths(hostDir: string): HomeserverPaths {
     signingKey: join(hostDir, 'signing.key'),
     pidFile: join(hostDir, 'homeserver.pid'),
     mediaStore: join(hostDir, 'media'),
+    metricsSocket: join(hostDir, 'metrics.sock'),
   };
 }
 
@@ -61,6 +62,9 @@ const header = '# Rendered by Homeport from the host\'s settings: edits here are
 function toYaml(value: unknown): string {
   return header + stringify(value, { version: '1.1', lineWidth: 0 });
 }
+
+/** Read and write for Synapse's user alone; written as a number, which YAML cannot misread. */
+const ownerOnlySocketMode = 0o600;
 
 function loopbackListeners(input: HomeserverConfigInput): unknown[] {
   return [
@@ -73,7 +77,8 @@ function loopbackListeners(input: HomeserverConfigInput): unknown[] {
       x_forwarded: true,
       resources: [{ names: ['client', 'federation'], compress: false }],
     },
-    { port: input.metricsPort, type: 'metrics', bind_addresses: ['127.0.0.1'] },
+    // Not a `metrics` listener: that type only binds TCP, which every local user can reach.
+    { path: input.paths.metricsSocket, mode: ownerOnlySocketMode, type: 'http', resources: [{ names: ['metrics'], compress: false }] },
   ];
 }
 

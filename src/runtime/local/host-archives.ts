@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import { findPostgresBinaries } from './postgres-binaries.ts';
+import { synapseEnvironment } from './synapse-venv.ts';
 
 const run = promisify(execFile);
 
@@ -191,7 +192,7 @@ export async function portSqliteDatabase(input: { venvPython: string; sqliteFile
   await writeFile(portConfig, stringify({ ...config, background_updates: { ...background, sleep_duration_ms: 1 } }), { mode: 0o600 });
   try {
     await runTool(input.venvPython, ['-m', 'synapse._scripts.synapse_port_db', '--sqlite-database', input.sqliteFile, '--postgres-config', portConfig], {
-      cwd: input.cwd, signal: input.signal, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+      cwd: input.cwd, signal: input.signal, env: synapseEnvironment(),
     });
   } finally {
     await rm(portConfig, { force: true });

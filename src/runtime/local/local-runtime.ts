@@ -13,13 +13,14 @@ import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
+import { readHostMetrics } from './host-metrics.ts';
 import {
   archiveDirectory, databaseBytes, directoryBytes, dumpDatabase, extractArchive, listArchive, mediaStripComponents, portSqliteDatabase, postgresServerVersion, restoreDatabase,
   withDatabaseClient,
   type DatabaseAccess,
 } from './host-archives.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
-import { synapseVersion } from './synapse-venv.ts';
+import { synapseEnvironment, synapseVersion } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
 
@@ -72,7 +73,6 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       serverName: spec.serverName,
       publicBaseUrl: spec.publicBaseUrl,
       httpPort: spec.httpPort,
-      metricsPort: spec.metricsPort,
       database: { ...this.#options.databaseEndpoint, ...spec.database },
       paths,
       secrets: spec.secrets,
@@ -93,7 +93,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     await this.#options.supervisor.ensureRunning(processKey(spec.id), {
       ...this.#synapseCommand(spec.id),
       cwd: paths.hostDir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1' },
+      env: synapseEnvironment({ PYTHONUNBUFFERED: '1' }),
       outputFile: join(paths.hostDir, 'console.log'),
       onStateChange: (state) => {
         if (state === 'restarting') this.#crashes.set(spec.id, (this.#crashes.get(spec.id) ?? 0) + 1);
@@ -142,6 +142,14 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   processState(hostId: string): HostProcessState {
     return this.#options.supervisor.state(processKey(hostId));
+  }
+
+  /**
+   * The host's Prometheus metrics (e.g. synapse_admin_mau_current), read over the Unix socket
+   * that only Homeport's user may open.
+   */
+  hostMetrics(hostId: string): Promise<string> {
+    return readHostMetrics(this.hostDir(hostId));
   }
 
   async applyEdge(hosts: EdgeRoute[]): Promise<void> {

@@ -1,7 +1,7 @@
 // A host's data as files: its database dumped and restored with PostgreSQL's own tools (run as
-// the host's role, so nothing needs more rights than the host has), its media store as a tar
-// archive, and the sizes that estimate how long that takes. Programs get argument arrays and
-// passwords by environment, never a shell string.
+// the host's role, so nothing needs more rights than the host has), and the sizes that estimate
+// how long that takes (the media store's archive is media-archive.ts). Programs get argument
+// arrays and passwords by environment, never a shell string.
 import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -124,38 +124,6 @@ export function withoutOwnersOrPrivileges(): Transform {
 /** The data of one table in a dump, as pg_restore prints it (COPY text format). */
 export async function tableDataOfDump(dump: { format: 'directory' | 'custom'; path: string }, table: string): Promise<string> {
   return runTool(await postgresTool('pg_restore'), ['--data-only', `--table=${table}`, '--file=-', dump.path], {});
-}
-
-/** A gzip tar of everything inside `mediaDir`, entries relative to it. */
-export async function archiveDirectory(dir: string, file: string, signal?: AbortSignal): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await runTool('tar', ['--create', '--gzip', '--file', file, '--directory', dir, '.'], { signal });
-}
-
-/** Lists a gzip tar's entries (names only). */
-export async function listArchive(file: string): Promise<string[]> {
-  const stdout = await runTool('tar', ['--list', '--gzip', '--file', file], {});
-  return stdout.split('\n').filter((line) => line !== '');
-}
-
-/**
- * How many leading path parts to drop so a media archive unpacks into the store itself: ours hold
- * `./local_content/...`, a self-hosted `tar -czf media.tar.gz /var/lib/synapse/media_store` holds
- * `var/lib/synapse/media_store/local_content/...`.
- */
-export function mediaStripComponents(entries: string[]): number {
-  const mediaDirs = /^(local_content|local_thumbnails|remote_content|remote_thumbnail|url_cache|url_cache_thumbnails)$/;
-  for (const entry of entries) {
-    const index = entry.split('/').findIndex((part) => mediaDirs.test(part));
-    if (index >= 0) return index;
-  }
-  return 0;
-}
-
-export async function extractArchive(file: string, dir: string, stripComponents: number, signal?: AbortSignal): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await runTool('tar', ['--extract', '--gzip', '--file', file, '--directory', dir, `--strip-components=${stripComponents}`, '--no-same-owner', '--no-same-permissions'], { signal });
 }
 
 export async function directoryBytes(dir: string): Promise<number> {

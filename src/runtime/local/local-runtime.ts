@@ -14,8 +14,9 @@ import type { CaddyEdge } from './caddy-edge.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
 import { readHostMetrics } from './host-metrics.ts';
+import { archiveMediaDirectory, checkMediaArchive, extractMediaArchive } from './media-archive.ts';
 import {
-  archiveDirectory, databaseBytes, directoryBytes, dumpDatabase, extractArchive, listArchive, mediaStripComponents, portSqliteDatabase, postgresServerVersion, restoreDatabase,
+  databaseBytes, directoryBytes, dumpDatabase, portSqliteDatabase, postgresServerVersion, restoreDatabase,
   withDatabaseClient,
   type DatabaseAccess,
 } from './host-archives.ts';
@@ -207,8 +208,14 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     await dumpDatabase(this.#access(database), dir, options);
   }
 
-  async archiveMedia(hostId: string, file: string, signal?: AbortSignal): Promise<void> {
-    await archiveDirectory(homeserverPaths(this.hostDir(hostId)).mediaStore, file, signal);
+  async archiveMedia(hostId: string, file: string): Promise<void> {
+    const skipped = await archiveMediaDirectory(homeserverPaths(this.hostDir(hostId)).mediaStore, file);
+    // Synapse stores no links; one found here was put there by someone else and is not media.
+    if (skipped.length > 0) this.#options.logger.warn({ hostId, skipped: skipped.slice(0, 20), count: skipped.length }, 'media archive left out entries that are neither files nor folders');
+  }
+
+  async checkMediaArchive(file: string): Promise<{ bytes: number }> {
+    return { bytes: (await checkMediaArchive(file)).bytes };
   }
 
   async resetDatabase(database: HostSpec['database']): Promise<void> {
@@ -226,8 +233,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async restoreMedia(hostId: string, archive: string, signal?: AbortSignal): Promise<void> {
-    const strip = mediaStripComponents(await listArchive(archive));
-    await extractArchive(archive, homeserverPaths(this.hostDir(hostId)).mediaStore, strip, signal);
+    signal?.throwIfAborted();
+    await extractMediaArchive(archive, homeserverPaths(this.hostDir(hostId)).mediaStore);
   }
 
   async withDatabase<T>(database: HostSpec['database'], work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -36,7 +36,7 @@ async function bareSynapseColdStart(homeport: HomeportProcess, name: string): Pr
   await writeFile(paths.signingKey, signingKey);
   await writeFile(paths.logConfig, renderLogConfig({ paths }));
   await writeFile(paths.homeserverConfig, renderHomeserverConfig({
-    serverName: `${name}.bare.localhost`, publicBaseUrl: `http://127.0.0.1:${httpPort}/`, httpPort, metricsPort: await freePort(),
+    serverName: `${name}.bare.localhost`, publicBaseUrl: `http://127.0.0.1:${httpPort}/`, httpPort,
     database: { host: '127.0.0.1', port: Number(homeport.env.HOMEPORT_PG_PORT), ...database }, paths, secrets, seats: 10, maxUploadSize: '50M', rateLimits: communityRateLimits,
     federation: { mode: 'open', allowedServers: [], trustedKeyServers: [] },
   }));

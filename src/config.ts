@@ -32,8 +32,6 @@ export interface Config {
   edgeHttpPort: number;
   /** HOMEPORT_EDGE_HTTPS_PORT: the edge's HTTPS port that clients use. */
   edgeHttpsPort: number;
-  /** HOMEPORT_EDGE_ADMIN: host:port of Caddy's admin API; always loopback. */
-  edgeAdmin: string;
   /** HOMEPORT_TLS: `internal` (Caddy's own CA, for development domains) or `acme` (a public CA). */
   tlsMode: TlsMode;
   /** HOMEPORT_ACME_EMAIL: the contact address given to the ACME CA. */
@@ -286,11 +284,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (tls !== 'internal' && tls !== 'acme') {
     throw new ConfigError(`HOMEPORT_TLS must be "internal" or "acme", got "${tls}"`);
   }
-  // Not Caddy's default 2019: Debian's caddy package runs a system Caddy there.
-  const edgeAdmin = env.HOMEPORT_EDGE_ADMIN || '127.0.0.1:2020';
-  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(edgeAdmin)) {
-    throw new ConfigError(`HOMEPORT_EDGE_ADMIN must be a loopback host:port, got "${edgeAdmin}"`);
-  }
   const masterKey = env.HOMEPORT_MASTER_KEY || undefined;
   if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
     throw new ConfigError('HOMEPORT_MASTER_KEY must be the base64 of exactly 32 bytes');
@@ -311,7 +304,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     edgeHost: env.HOMEPORT_EDGE_HOST ?? '',
     edgeHttpPort: port(env, 'HOMEPORT_EDGE_HTTP_PORT', tls === 'acme' ? 80 : 8081),
     edgeHttpsPort: port(env, 'HOMEPORT_EDGE_HTTPS_PORT', tls === 'acme' ? 443 : 8443),
-    edgeAdmin,
     tlsMode: tls,
     acmeEmail: env.HOMEPORT_ACME_EMAIL || undefined,
     acmeCa: env.HOMEPORT_ACME_CA || undefined,

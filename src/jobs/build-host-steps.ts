@@ -21,7 +21,7 @@ export const allocateStep: JobStep = {
   timeoutMs: 60_000,
   async run({ context, hostId, log }) {
     const ports = await allocateHostPorts(context.db, hostId, context.config.hostPorts, isPortFree);
-    await log(`listener on 127.0.0.1:${ports.httpPort}, metrics on 127.0.0.1:${ports.metricsPort}`);
+    await log(`listener on 127.0.0.1:${ports.httpPort}`);
   },
 };
 

@@ -63,7 +63,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
   const { db, box, config, sizes } = context;
   const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
   if (!host) throw notFound(`Host ${hostId}`);
-  if (!host.http_port || !host.metrics_port) throw new Error(`host ${host.label} has no ports allocated yet`);
+  if (!host.http_port) throw new Error(`host ${host.label} has no ports allocated yet`);
   const secrets = await loadHostSecrets(db, box, hostId);
   const size = sizes.find((candidate) => candidate.name === host.size);
   return {
@@ -72,7 +72,6 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     serverName: host.server_name,
     ...hostAddresses(config, host),
     httpPort: host.http_port,
-    metricsPort: host.metrics_port,
     seats: host.seats,
     maxUploadSize: size?.maxUploadSize ?? '50M',
     rateLimits: size?.rateLimits ?? rateLimitsFor(host.size),

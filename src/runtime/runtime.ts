@@ -18,8 +18,6 @@ export interface HostSpec {
   edgeHostname: string;
   /** Loopback port of Synapse's client+federation listener. */
   httpPort: number;
-  /** Loopback port of Synapse's metrics listener. */
-  metricsPort: number;
   seats: number;
   maxUploadSize: string;
   rateLimits: RateLimits;
@@ -114,6 +112,8 @@ export interface SynapseTooling {
   databaseSchemaState(database: { format: DumpFormat | 'sqlite'; path: string }): Promise<SchemaState>;
   /** A password hash as that Synapse makes it (bcrypt of the password and the pepper). */
   passwordHash(password: string, pepper: string): Promise<string>;
+  /** Checks every entry of a media archive without unpacking it; throws ArchiveRefused with the reason. */
+  checkMediaArchive(file: string): Promise<{ bytes: number }>;
 }
 
 export interface SchemaState {

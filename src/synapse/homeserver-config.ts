@@ -16,6 +16,8 @@ export interface HomeserverPaths {
   signingKey: string;
   pidFile: string;
   mediaStore: string;
+  /** Unix socket of the Prometheus listener (seats used are only visible there), mode 0600. */
+  metricsSocket: string;
 }
 
 export interface TrustedKeyServer {
@@ -30,8 +32,6 @@ export interface HomeserverConfigInput {
   publicBaseUrl: string;
   /** Loopback port of the client+federation listener. */
   httpPort: number;
-  /** Loopback port of the Prometheus listener (seats used are only visible there). */
-  metricsPort: number;
   database: { host: string; port: number; name: string; user: string; password: string };
   paths: HomeserverPaths;
   /** Written inline (homeserver.yaml is private to the host); the signing key lives in its own file. */
@@ -69,6 +69,7 @@ export function homeserverPaths(hostDir: string): HomeserverPaths {
     signingKey: join(hostDir, 'signing.key'),
     pidFile: join(hostDir, 'homeserver.pid'),
     mediaStore: join(hostDir, 'media'),
+    metricsSocket: join(hostDir, 'metrics.sock'),
   };
 }
 
@@ -105,6 +106,9 @@ function listenerResources(federation: FederationInput): string[] {
   return federation.mode === 'off' ? ['client', 'openid'] : ['client', 'federation'];
 }
 
+/** Read and write for Synapse's user alone; written as a number, which YAML cannot misread. */
+const ownerOnlySocketMode = 0o600;
+
 function loopbackListeners(input: HomeserverConfigInput): unknown[] {
   return [
     {
@@ -116,7 +120,8 @@ function loopbackListeners(input: HomeserverConfigInput): unknown[] {
       x_forwarded: true,
       resources: [{ names: listenerResources(input.federation), compress: false }],
     },
-    { port: input.metricsPort, type: 'metrics', bind_addresses: ['127.0.0.1'] },
+    // Not a `metrics` listener: that type only binds TCP, which every local user can reach.
+    { path: input.paths.metricsSocket, mode: ownerOnlySocketMode, type: 'http', resources: [{ names: ['metrics'], compress: false }] },
   ];
 }
 

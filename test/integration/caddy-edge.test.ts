@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch } from 'undici';
 import { loadConfig } from '../../src/config.ts';
 import { renderCaddyConfig, type CaddyConfig, type EdgeHost } from '../../src/runtime/local/caddy-config.ts';
-import { CaddyConfigRejected, CaddyEdge, caddyRootCertificatePath } from '../../src/runtime/local/caddy-edge.ts';
+import { CaddyConfigRejected, CaddyEdge, caddyAdminSocket, caddyRootCertificatePath } from '../../src/runtime/local/caddy-edge.ts';
 import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
+import { caddyAdmin } from '../support/caddy-admin.ts';
 
 async function freePort(): Promise<number> {
   const server = createTcpServer();
@@ -33,7 +34,6 @@ const config = loadConfig({
   HOMEPORT_BASE_DOMAIN: 'test.localhost',
   HOMEPORT_TLS: 'internal',
   HOMEPORT_EDGE_HOST: '127.0.0.1',
-  HOMEPORT_EDGE_ADMIN: `127.0.0.1:${await freePort()}`,
   HOMEPORT_EDGE_HTTP_PORT: String(await freePort()),
   HOMEPORT_EDGE_HTTPS_PORT: String(await freePort()),
   HOMEPORT_CADDY: process.env.HOMEPORT_CADDY || 'caddy',
@@ -116,6 +116,17 @@ describe('CaddyEdge', () => {
     assert.equal((await caddyPids()).length, 1);
   });
 
+  it("serves its admin API only on a Unix socket in a directory only Homeport's user can enter", async () => {
+    const config = JSON.parse((await caddyAdmin(dataDir, '/config/')).text) as { admin: { listen: string } };
+    assert.equal(config.admin.listen, `unix/${caddyAdminSocket(dataDir)}`);
+    assert.ok((await stat(caddyAdminSocket(dataDir))).isSocket());
+    const dir = await stat(join(dataDir, 'caddy', 'admin'));
+    assert.equal(dir.mode & 0o777, 0o700);
+    assert.equal(dir.uid, process.getuid?.());
+    // Caddy's output file holds every admin request: the owner's alone as well.
+    assert.equal((await stat(join(dataDir, 'caddy', 'caddy.log'))).mode & 0o777, 0o600);
+  });
+
   it("routes a host: Matrix paths to its upstream over TLS from Caddy's internal CA", async () => {
     await edge.load(configWith([acmeHost((upstream.address() as AddressInfo).port)]));
     // The certificate is issued in the background right after the load.
@@ -179,9 +190,8 @@ describe('CaddyEdge', () => {
 
   it('drops the route when reloaded with no hosts', async () => {
     await edge.load(configWith([]));
-    const admin = await fetch(`http://${config.edgeAdmin}/id/host-acme`);
+    const admin = await caddyAdmin(dataDir, '/id/host-acme');
     assert.equal(admin.status, 404);
-    await admin.body?.cancel();
     // Caddy 2.6.2 has no certificate left for the name, so the handshake fails; a 404 would do too.
     const outcome = await request('/_matrix/client/versions').then(async (response) => {
       await response.body?.cancel();

@@ -37,7 +37,6 @@ describe('the edge leaves out a host Caddy refuses', () => {
       HOMEPORT_BASE_DOMAIN: 'admit.localhost',
       HOMEPORT_TLS: 'internal',
       HOMEPORT_EDGE_HOST: '127.0.0.1',
-      HOMEPORT_EDGE_ADMIN: `127.0.0.1:${await freePort()}`,
       HOMEPORT_EDGE_HTTP_PORT: String(await freePort()),
       HOMEPORT_EDGE_HTTPS_PORT: String(httpsPort),
       HOMEPORT_CADDY: process.env.HOMEPORT_CADDY || 'caddy',

@@ -84,7 +84,7 @@ describe('export and import', () => {
     }
     assert.equal(document.includes(secrets.databasePassword!), false);
     const entries = await zipEntries(join(work, 'plain', 'acme-synapse-database.zip'));
-    assert.ok(entries.some((entry) => entry.name === 'acme-synapse-database.dir/toc.dat'), 'the zip holds the pg_dump directory');
+    assert.ok(entries.some((entry) => entry.path === 'acme-synapse-database.dir/toc.dat'), 'the zip holds the pg_dump directory');
     const { stdout: tarList } = await run('tar', ['-tzf', join(work, 'plain', 'acme-media.tar.gz')]);
     assert.match(tarList, /local_content\//);
     const estimate = await source.api<{ dumpBytesPerSecond: number }>('GET', '/api/v1/hosts/acme/exports/estimate', { token });

@@ -27,7 +27,7 @@ const federationTimeoutMs = 90_000;
 
 function ports(homeport: HomeportProcess): string[] {
   const { env } = homeport;
-  return [env.HOMEPORT_API_PORT, env.HOMEPORT_PG_PORT, env.HOMEPORT_EDGE_HTTP_PORT, env.HOMEPORT_EDGE_HTTPS_PORT, env.HOMEPORT_EDGE_ADMIN?.split(':')[1], env.HOMEPORT_DEV_FEDERATION_PROXY_PORT, env.HOMEPORT_HOST_PORTS].map(String);
+  return [env.HOMEPORT_API_PORT, env.HOMEPORT_PG_PORT, env.HOMEPORT_EDGE_HTTP_PORT, env.HOMEPORT_EDGE_HTTPS_PORT, env.HOMEPORT_DEV_FEDERATION_PROXY_PORT, env.HOMEPORT_HOST_PORTS].map(String);
 }
 
 function sharedPorts(a: HomeportProcess, b: HomeportProcess): boolean {

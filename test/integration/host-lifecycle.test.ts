@@ -2,11 +2,14 @@
 // client through the edge, seats raised, its Synapse killed and restarted, rebuilt, cancelled.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { readHostMetrics } from '../../src/runtime/local/host-metrics.ts';
+import { synapseVersion } from '../../src/runtime/local/synapse-venv.ts';
 import { parseSigningKey } from '../../src/synapse/signing-key.ts';
+import { caddyAdmin } from '../support/caddy-admin.ts';
 import { hostAdmin, hostSecrets, openHomeportDatabase } from '../support/host-admin.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { loginThroughEdge, messagesOf } from '../support/matrix-user.ts';
@@ -90,6 +93,30 @@ describe('a host', () => {
     }
   });
 
+  test("reports exactly the pinned Synapse version, never the branch or commit of Homeport's checkout", async () => {
+    const fetchEdge = await homeport.edgeFetch();
+    const client = await fetchEdge(homeport.edgeUrl('acme', '/_matrix/client/versions'));
+    await client.body?.cancel();
+    // Caddy adds its own name: `Caddy, Synapse/1.163.2`.
+    const servers = (client.headers.get('server') ?? '').split(', ');
+    assert.deepEqual(servers.filter((name) => name.startsWith('Synapse')), [`Synapse/${synapseVersion}`]);
+    const federation = await fetchEdge(homeport.edgeUrl('acme', '/_matrix/federation/v1/version'));
+    assert.deepEqual(await federation.json(), { server: { name: 'Synapse', version: synapseVersion } });
+    const { body } = await homeport.api<{ synapseVersion: string }>('GET', `/api/v1/hosts/${hostId}`, { token });
+    assert.equal(body.synapseVersion, synapseVersion);
+  });
+
+  test("keeps its logs, Caddy's admin API and the host's metrics to Homeport's user", async () => {
+    const hostDir = join(homeport.dataDir, 'hosts', hostId);
+    for (const file of ['postgres.log', 'caddy/caddy.log', `hosts/${hostId}/console.log`, `hosts/${hostId}/homeserver.log`]) {
+      assert.equal((await stat(join(homeport.dataDir, file))).mode & 0o777, 0o600, `${file} is owner-only`);
+    }
+    assert.equal((await stat(join(homeport.dataDir, 'caddy', 'admin'))).mode & 0o777, 0o700);
+    const metricsSocket = await stat(join(hostDir, 'metrics.sock'));
+    assert.ok(metricsSocket.isSocket());
+    assert.equal(metricsSocket.mode & 0o777, 0o600);
+  });
+
   test('refuses to lower seats and applies raised seats to Synapse', async () => {
     const lowered = await homeport.api<{ status: number; detail: string }>('PATCH', `/api/v1/hosts/${hostId}`, { token, body: { seats: 9 } });
     assert.equal(lowered.status, 409);
@@ -106,11 +133,8 @@ describe('a host', () => {
     assert.equal(config.limit_usage_by_mau, true);
     const secrets = await hostSecrets(homeport, hostId);
     assert.ok(secrets.adminAccessToken);
-    // Synapse itself reports the new limit on its metrics listener.
-    const opened = await openHomeportDatabase(homeport);
-    const row = await opened.db.selectFrom('hosts').select('metrics_port').where('id', '=', hostId).executeTakeFirstOrThrow();
-    await opened.close();
-    const metrics = await (await fetch(`http://127.0.0.1:${row.metrics_port}/_synapse/metrics`)).text();
+    // Synapse itself reports the new limit on its metrics socket.
+    const metrics = await readHostMetrics(join(homeport.dataDir, 'hosts', hostId));
     assert.match(metrics, /^synapse_admin_mau_max(\{[^}]*\})? 25(\.0)?$/m);
   });
 
@@ -166,7 +190,7 @@ describe('a host', () => {
     await postgres.close();
     assert.equal(databases.rowCount, 0);
     assert.equal(roles.rowCount, 0);
-    const edgeConfig = await (await fetch(`http://${homeport.env.HOMEPORT_EDGE_ADMIN}/config/`)).text();
+    const edgeConfig = (await caddyAdmin(homeport.dataDir, '/config/')).text;
     assert.equal(edgeConfig.includes(hostId), false, 'no edge route is left');
     const fetchEdge = await homeport.edgeFetch();
     const gone = await fetchEdge(homeport.edgeUrl('acme', '/_matrix/client/versions')).then((response) => response.status, () => 0);

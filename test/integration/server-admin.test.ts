@@ -37,6 +37,8 @@ describe('server admin of a host', () => {
   const seen: string[] = [];
   /** Passwords Homeport generated: never in its log or audit log. */
   const shownPasswords: string[] = [];
+  /** Registration tokens handed out: in the audit log only as a hint. */
+  const shownTokens: string[] = ['team-2026'];
   let alice: MatrixClient;
   let alicePassword: string;
   let bobPassword: string;
@@ -206,6 +208,7 @@ describe('server admin of a host', () => {
     assert.match(created.body.token, /^[A-Za-z0-9._~-]{16}$/);
     assert.deepEqual({ ...created.body, token: '' }, { token: '', usesAllowed: 1, pending: 0, completed: 0, expiresAt: null, usable: true });
     const invite = created.body.token;
+    shownTokens.push(invite);
 
     const carol = await registerThroughEdge(homeport, 'acme', { username: 'carol', password: 'carol password 2026', registrationToken: invite });
     assert.equal(carol.user_id, `@carol:${server}`);
@@ -306,7 +309,7 @@ describe('server admin of a host', () => {
     assert.equal((await users()).body.users.some((user) => user.userId === own), false);
   });
 
-  test('records every admin action in the audit log, without a password', async () => {
+  test('records every admin action in the audit log, without a password or a registration token', async () => {
     const opened = await openHomeportDatabase(homeport);
     const rows = await opened.db.selectFrom('audit_log').select(['action', 'actor', 'actor_account_id', 'details']).where('host_id', '=', hostId).orderBy('id').execute();
     await opened.close();
@@ -324,6 +327,9 @@ describe('server admin of a host', () => {
     assert.ok(rows.some((row) => row.action === 'host.user.deactivate' && row.details.userId === `@bob:${server}` && row.details.erase === true));
     const text = JSON.stringify(rows);
     for (const password of [...shownPasswords, 'a chosen password 2026']) assert.equal(text.includes(password), false, 'no password in the audit log');
+    for (const invite of shownTokens) assert.equal(text.includes(invite), false, `registration token ${invite} is not in the audit log`);
+    const tokenHints = rows.filter((row) => row.action.startsWith('host.registration-token.')).map((row) => row.details.token);
+    assert.ok(tokenHints.includes('…(9 characters)'), 'the chosen token is named by its length');
   });
 
   test('refuses to manage users while the host rebuilds, and works again after', async () => {

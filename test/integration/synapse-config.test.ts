@@ -2,13 +2,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { rateLimitsFor } from '../../src/domain/rate-limits.ts';
 import { loadConfig } from '../../src/config.ts';
+import { Agent, fetch as fetchWith } from 'undici';
 import { SynapseAdminClient } from '../../src/synapse/admin-client.ts';
 import {
   homeserverPaths,
@@ -71,7 +72,6 @@ before(async () => {
     serverName,
     publicBaseUrl: `https://${serverName}:8443/`,
     httpPort: await freePort(),
-    metricsPort: await freePort(),
     database,
     paths,
     secrets,
@@ -186,9 +186,19 @@ test('a user created through the admin API can log in with its password', async 
   assert.equal(((await response.json()) as { user_id: string }).user_id, `@alice:${serverName}`);
 });
 
-test('serves Prometheus metrics on the loopback metrics listener', async () => {
-  const response = await fetch(`http://127.0.0.1:${input.metricsPort}/_synapse/metrics`);
-  assert.equal(response.status, 200);
-  const text = await response.text();
-  assert.match(text, /^# HELP synapse_/m);
+test("serves Prometheus metrics only on a Unix socket of mode 0600, Synapse's user's alone", async () => {
+  const socket = input.paths.metricsSocket;
+  const info = await stat(socket);
+  assert.ok(info.isSocket());
+  assert.equal(info.mode & 0o777, 0o600);
+  const dispatcher = new Agent({ connect: { socketPath: socket } });
+  try {
+    const response = await fetchWith('http://localhost/_synapse/metrics', { dispatcher });
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /^synapse_admin_mau_max(\{[^}]*\})? 10(\.0)?$/m);
+  } finally {
+    await dispatcher.close();
+  }
+  // Nothing but the client+federation listener on TCP: the metrics are not on the public one either.
+  assert.equal((await fetch(new URL('/_synapse/metrics', baseUrl))).status, 404);
 });

@@ -87,7 +87,6 @@ export class HomeportProcess {
       HOMEPORT_EDGE_HOST: '127.0.0.1',
       HOMEPORT_EDGE_HTTP_PORT: String(await freePort()),
       HOMEPORT_EDGE_HTTPS_PORT: String(await freePort()),
-      HOMEPORT_EDGE_ADMIN: `127.0.0.1:${await freePort()}`,
       HOMEPORT_DEV_FEDERATION_PROXY_PORT: String(await freePort()),
       HOMEPORT_BASE_DOMAIN: `${name}.localhost`,
       HOMEPORT_HOST_PORTS: `${hostPortBase}-${hostPortBase + 99}`,

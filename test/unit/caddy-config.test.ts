@@ -5,7 +5,7 @@ import {
 } from '../../src/runtime/local/caddy-config.ts';
 
 const base: Omit<CaddyConfigInput, 'hosts'> = {
-  adminListen: '127.0.0.1:2019',
+  adminSocket: '/data/caddy/admin/admin.sock',
   storageDir: '/var/lib/homeport/caddy/data/caddy',
   bindHost: '127.0.0.1',
   httpPort: 8081,
@@ -48,7 +48,7 @@ function handlerFor(routes: CaddyRoute[], path: string, method = 'GET'): CaddyHa
 describe('renderCaddyConfig', () => {
   it('starts with no hosts: admin API, listeners, a 404 for everything, no certificates to get', () => {
     const config = renderCaddyConfig({ ...base, hosts: [] });
-    assert.equal(config.admin.listen, '127.0.0.1:2019');
+    assert.equal(config.admin.listen, 'unix//data/caddy/admin/admin.sock');
     assert.deepEqual(config.storage, { module: 'file_system', root: base.storageDir });
     assert.equal(config.apps.http.http_port, 8081);
     assert.equal(config.apps.http.https_port, 8443);

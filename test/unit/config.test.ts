@@ -9,7 +9,6 @@ test('has working defaults for a development machine', () => {
   assert.equal(config.baseDomain, 'homeport.localhost');
   assert.equal(config.tlsMode, 'internal');
   assert.equal(config.edgeHttpsPort, 8443);
-  assert.equal(config.edgeAdmin, '127.0.0.1:2020');
   assert.match(config.dataDir, /\/data$/);
 });
 
@@ -23,7 +22,6 @@ test('uses ACME and the standard ports for a real domain', () => {
 
 test('refuses bad settings with the variable named', () => {
   assert.throws(() => loadConfig({ HOMEPORT_API_PORT: 'eighty' }), (error: ConfigError) => /HOMEPORT_API_PORT/.test(error.message));
-  assert.throws(() => loadConfig({ HOMEPORT_EDGE_ADMIN: '0.0.0.0:2019' }), /loopback/);
   assert.throws(() => loadConfig({ HOMEPORT_TLS: 'self-signed' }), /HOMEPORT_TLS/);
   assert.throws(() => loadConfig({ HOMEPORT_MASTER_KEY: 'c2hvcnQ=' }), /32 bytes/);
   assert.throws(() => loadConfig({ HOMEPORT_HOST_PORTS: '100-200' }), /HOMEPORT_HOST_PORTS/);

@@ -5,7 +5,6 @@ import { parse } from 'yaml';
 import { formatChecksums, parseChecksums } from '../../src/domain/checksums.ts';
 import { compareVersions, exportFileNames, parseExportDocument, portableHomeserverConfig, renderExportDocument } from '../../src/domain/export-document.ts';
 import { calibratedRate, defaultArchiveBytesPerSecond, defaultDumpBytesPerSecond, estimateDowntime, stopStartSeconds } from '../../src/domain/export-estimate.ts';
-import { mediaStripComponents } from '../../src/runtime/local/host-archives.ts';
 import { generateSigningKey } from '../../src/synapse/signing-key.ts';
 
 const MiB = 1024 * 1024;
@@ -79,11 +78,4 @@ test('names the files after the host and compares versions numerically', () => {
   assert.ok(compareVersions('1.163.2', '1.99.0') > 0);
   assert.equal(compareVersions('1.163.2', '1.163.2'), 0);
   assert.ok(compareVersions('1.163.2', '1.164.0') < 0);
-});
-
-test('finds the media store inside an archive, wherever it was archived from', () => {
-  assert.equal(mediaStripComponents(['./', './local_content/', './local_content/ab/cd/efgh']), 1);
-  assert.equal(mediaStripComponents(['var/lib/synapse/media_store/', 'var/lib/synapse/media_store/local_content/ab/cd/x']), 4);
-  assert.equal(mediaStripComponents(['remote_content/example.org/ab/cd/x']), 0);
-  assert.equal(mediaStripComponents([]), 0);
 });

@@ -19,7 +19,6 @@ function input(changes: Partial<HomeserverConfigInput> = {}): HomeserverConfigIn
     serverName: 'acme.homeport.localhost',
     publicBaseUrl: 'https://acme.homeport.localhost:8443/',
     httpPort: 18001,
-    metricsPort: 19001,
     database: { host: '127.0.0.1', port: 5433, name: 'host_acme', user: 'host_acme', password: 'db-password' },
     paths: homeserverPaths('/var/lib/homeport/hosts/acme'),
     secrets,
@@ -36,7 +35,7 @@ function rendered(changes: Partial<HomeserverConfigInput> = {}): any {
   return parse(renderHomeserverConfig(input(changes)));
 }
 
-test('one client+federation listener on loopback behind the edge, one metrics listener', () => {
+test('one client+federation listener on loopback behind the edge, metrics on an owner-only Unix socket', () => {
   const { listeners, enable_metrics } = rendered();
   assert.deepEqual(listeners, [
     {
@@ -47,7 +46,7 @@ test('one client+federation listener on loopback behind the edge, one metrics li
       x_forwarded: true,
       resources: [{ names: ['client', 'federation'], compress: false }],
     },
-    { port: 19001, type: 'metrics', bind_addresses: ['127.0.0.1'] },
+    { path: '/var/lib/homeport/hosts/acme/metrics.sock', mode: 0o600, type: 'http', resources: [{ names: ['metrics'], compress: false }] },
   ]);
   assert.equal(enable_metrics, true);
 });

@@ -1,8 +1,10 @@
 // A host's registration tokens: every host requires one to register, so these are its invitations.
-// Created, changed and revoked through Homeport's admin access; every change is audited.
+// Created, changed and revoked through Homeport's admin access; every change is audited, the
+// token itself only as a hint: anyone reading the audit log could otherwise register with it.
 import { HomeportError, notFound } from '../../domain/errors.ts';
 import { checkRegistrationTokenRequest, couldBeRegistrationToken } from '../../domain/registration-token.ts';
 import { registrationSeatWarning } from '../../domain/seats.ts';
+import { secretHint } from '../../domain/secret-hint.ts';
 import type { RegistrationToken } from '../../synapse/admin-client.ts';
 import { SynapseApiError } from '../../synapse/synapse-http.ts';
 import { recordAudit } from '../../store/audit-log.ts';
@@ -60,7 +62,7 @@ export async function createHostRegistrationToken(
   }
   await recordAudit(context.db, {
     actorAccountId: accountId, actor: 'customer', action: 'host.registration-token.create', hostId: host.id,
-    details: { token: created.token, chosen: request.token !== undefined, usesAllowed: created.usesAllowed, expiresAt: request.expiresAt },
+    details: { token: secretHint(created.token), chosen: request.token !== undefined, usesAllowed: created.usesAllowed, expiresAt: request.expiresAt },
   });
   return { token: created, seatWarning: registrationSeatWarning(await seatsInUse(context, host), host.seats) };
 }
@@ -83,7 +85,7 @@ export async function updateHostRegistrationToken(
   if (!updated) throw missingToken(host, token);
   await recordAudit(context.db, {
     actorAccountId: accountId, actor: 'customer', action: 'host.registration-token.update', hostId: host.id,
-    details: { token, ...changes },
+    details: { token: secretHint(token), ...changes },
   });
   return updated;
 }
@@ -94,7 +96,7 @@ export async function revokeHostRegistrationToken(context: HomeportContext, acco
   if (!couldBeRegistrationToken(token) || !(await onSynapse(host, () => admin.deleteRegistrationToken(token)))) throw missingToken(host, token);
   await recordAudit(context.db, {
     actorAccountId: accountId, actor: 'customer', action: 'host.registration-token.revoke', hostId: host.id,
-    details: { token },
+    details: { token: secretHint(token) },
   });
 }
 

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import * as openpgp from 'openpgp';
 import yauzl from 'yauzl';
+import { ArchiveRefused, checkArchiveEntries, type ArchiveEntry, type ArchiveEntryKind } from '../../domain/archive-entries.ts';
 import yazl from 'yazl';
 
 export async function sha256File(file: string): Promise<string> {
@@ -45,23 +46,45 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
   });
 }
 
-/** The entries of a zip with their uncompressed sizes, without unpacking. */
-export async function zipEntries(file: string): Promise<{ name: string; size: number }[]> {
-  const zip = await openZip(file);
-  return new Promise((resolve, reject) => {
-    const entries: { name: string; size: number }[] = [];
-    zip.on('entry', (entry: yauzl.Entry) => {
-      entries.push({ name: entry.fileName, size: entry.uncompressedSize });
-      zip.readEntry();
-    });
-    zip.once('end', () => resolve(entries));
-    zip.once('error', reject);
-    zip.readEntry();
-  });
+/** The file type in the Unix mode a zip made on Unix keeps in the high half of the external attributes. */
+function zipEntryKind(entry: yauzl.Entry): ArchiveEntryKind {
+  const type = (entry.externalFileAttributes >>> 16) & 0o170000;
+  if (type === 0o120000) return 'symbolic link';
+  if (type === 0o020000 || type === 0o060000 || type === 0o010000 || type === 0o140000) return 'device';
+  if (type === 0o040000 || entry.fileName.endsWith('/')) return 'directory';
+  return 'file';
 }
 
-/** Unpacks a zip into `dir` (replaced), refusing entries that would land outside it. */
+/** The entries of a zip, without unpacking; a corrupt zip (or one yauzl refuses a name of) is refused with the reason. */
+export async function zipEntries(file: string): Promise<ArchiveEntry[]> {
+  try {
+    const zip = await openZip(file);
+    return await new Promise((resolve, reject) => {
+      const entries: ArchiveEntry[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        entries.push({ path: entry.fileName, kind: zipEntryKind(entry), size: entry.uncompressedSize });
+        zip.readEntry();
+      });
+      zip.once('end', () => resolve(entries));
+      zip.once('error', reject);
+      zip.readEntry();
+    });
+  } catch (error) {
+    throw new ArchiveRefused(`not a readable zip archive: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Checks every entry of a zip (files and folders only, plain relative paths, bounded sizes); returns the bytes it unpacks to. */
+export async function checkZip(file: string): Promise<number> {
+  return checkArchiveEntries(await zipEntries(file));
+}
+
+/**
+ * Unpacks a zip into `dir` (replaced) once every entry has passed checkZip. Files are created
+ * exclusively (O_EXCL), so nothing already there, a link least of all, is written through.
+ */
 export async function unzipInto(file: string, dir: string): Promise<void> {
+  await checkZip(file);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const zip = await openZip(file);
@@ -70,8 +93,8 @@ export async function unzipInto(file: string, dir: string): Promise<void> {
     zip.once('end', () => resolve());
     zip.on('entry', (entry: yauzl.Entry) => {
       const target = join(dir, normalize(entry.fileName));
-      if (relative(dir, target).startsWith('..')) {
-        reject(new Error(`zip entry ${entry.fileName} points outside the archive`));
+      if (relative(dir, target).startsWith('..') || zipEntryKind(entry) !== (entry.fileName.endsWith('/') ? 'directory' : 'file')) {
+        reject(new ArchiveRefused(`zip entry ${entry.fileName} changed after the zip was checked`));
         return;
       }
       if (entry.fileName.endsWith('/')) {
@@ -84,7 +107,7 @@ export async function unzipInto(file: string, dir: string): Promise<void> {
           return;
         }
         mkdir(dirname(target), { recursive: true })
-          .then(() => pipeline(stream, createWriteStream(target, { mode: 0o600 })))
+          .then(() => pipeline(stream, createWriteStream(target, { mode: 0o600, flags: 'wx' })))
           .then(() => zip.readEntry(), reject);
       });
     });

@@ -10,7 +10,8 @@ import { HomeportError } from '../../domain/errors.ts';
 import { compareVersions, parseExportDocument } from '../../domain/export-document.ts';
 import type { SchemaState, SynapseTooling } from '../../runtime/runtime.ts';
 import { InvalidSigningKey, parseSigningKey } from '../../synapse/signing-key.ts';
-import { decryptFile, sha256File, WrongPassphrase, zipEntries } from './archive-files.ts';
+import { ArchiveRefused } from '../../domain/archive-entries.ts';
+import { checkZip, decryptFile, sha256File, WrongPassphrase } from './archive-files.ts';
 
 export type SourceDatabaseFormat = 'zip' | 'directory' | 'custom' | 'plain-gzip' | 'sqlite';
 
@@ -131,10 +132,8 @@ async function inspectHomeportExport(input: InspectInput, files: string[]): Prom
     throw new HomeportError('schema-too-new', 'Export is newer than the installed Synapse',
       `The export comes from Synapse ${facts.synapseVersion}; this Homeport runs Synapse ${input.tooling.synapseVersion}. Import it into a Homeport with Synapse ${facts.synapseVersion} or newer.`);
   }
-  const databaseBytes = encrypted
-    ? (await stat(join(input.dir, database))).size * 2
-    : (await zipEntries(join(input.dir, database))).reduce((sum, entry) => sum + entry.size, 0);
-  const mediaBytes = (await stat(join(input.dir, media))).size * (encrypted ? 2 : 1);
+  const databaseBytes = encrypted ? (await stat(join(input.dir, database))).size * 2 : await checkedZip(input.dir, database);
+  const mediaBytes = encrypted ? (await stat(join(input.dir, media))).size * 2 : await checkedMedia(input, media);
   return {
     plan: {
       kind: 'homeport-export',
@@ -146,6 +145,25 @@ async function inspectHomeportExport(input: InspectInput, files: string[]): Prom
     secrets: { signingKey: facts.signingKey, ...facts.secrets },
   };
 }
+
+/**
+ * Archives are checked entry by entry here, before the host or its database exist: a link, a
+ * device, an absolute or `..` path, an oversized or corrupt archive is a 422 with the reason.
+ * Encrypted ones can only be checked once decrypted, by the import job before it unpacks them.
+ */
+async function checkedArchive(name: string, check: () => Promise<number>): Promise<number> {
+  try {
+    return await check();
+  } catch (error) {
+    if (error instanceof ArchiveRefused) throw invalid(`${name} is refused: ${error.message}`);
+    throw error;
+  }
+}
+
+const checkedZip = (dir: string, name: string) => checkedArchive(name, () => checkZip(join(dir, name)));
+
+const checkedMedia = (input: InspectInput, name: string) =>
+  checkedArchive(name, async () => (await input.tooling.checkMediaArchive(join(input.dir, name))).bytes);
 
 async function hasPgdmpMagic(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
@@ -209,8 +227,11 @@ async function inspectSelfHosted(input: InspectInput, files: string[]): Promise<
   }
   const databaseBytes = database.format === 'directory'
     ? await directorySize(databasePath)
-    : (await stat(databasePath)).size * (database.format === 'plain-gzip' || database.format === 'zip' ? 5 : 1);
-  const mediaBytes = mediaName ? (await stat(join(input.dir, mediaName))).size : 0;
+    : database.format === 'zip' && !database.encrypted
+      ? await checkedZip(input.dir, database.file)
+      : (await stat(databasePath)).size * (database.format === 'plain-gzip' || database.format === 'zip' ? 5 : 1);
+  const mediaEncrypted = mediaName?.endsWith('.gpg') ?? false;
+  const mediaBytes = !mediaName ? 0 : mediaEncrypted ? (await stat(join(input.dir, mediaName))).size * 2 : await checkedMedia(input, mediaName);
   const passwordConfig = (config.password_config ?? {}) as { pepper?: unknown };
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   return {
@@ -218,7 +239,7 @@ async function inspectSelfHosted(input: InspectInput, files: string[]): Promise<
       kind: 'self-hosted',
       serverName,
       database,
-      media: mediaName ? { file: mediaName, encrypted: mediaName.endsWith('.gpg') } : null,
+      media: mediaName ? { file: mediaName, encrypted: mediaEncrypted } : null,
       requiredBytes: databaseBytes * 3 + mediaBytes * 2,
     },
     secrets: {

@@ -80,6 +80,9 @@ export const unpackStep: JobStep = {
       format = 'sqlite';
     }
     const media = plan.media ? await plainCopy(plan.media.file, plan.media.encrypted) : null;
+    // A plain archive was checked when the import was asked for; a decrypted one is checked now,
+    // still before the host's database exists.
+    if (media && plan.media?.encrypted) await input.context.synapseTooling.checkMediaArchive(media);
     const unpacked: Unpacked = { database: { format, path: databasePath }, media };
     await writeFile(join(work, 'unpacked.json'), JSON.stringify(unpacked), { mode: 0o600 });
     await input.log(`unpacked ${plan.kind === 'homeport-export' ? 'the Homeport export' : 'the self-hosted files'} of ${plan.serverName} (database: ${format})`);

@@ -22,8 +22,11 @@ export interface EdgeHost {
 }
 
 export interface CaddyConfigInput {
-  /** host:port of the admin API, always loopback. */
-  adminListen: string;
+  /**
+   * Path of the admin API's Unix socket, in a directory only Homeport's user can enter: the API
+   * has no authentication, and a TCP port would let any local user replace the edge.
+   */
+  adminSocket: string;
   /** Root of Caddy's file_system storage: certificates, ACME accounts, the local CA. */
   storageDir: string;
   /** '' listens on every interface. */
@@ -82,7 +85,7 @@ export interface CaddyAutomation {
 }
 
 export interface CaddyConfig {
-  admin: { listen: string; config: { persist: boolean } };
+  admin: { listen: string; origins: string[]; config: { persist: boolean } };
   storage: { module: 'file_system'; root: string };
   apps: {
     http: {
@@ -271,7 +274,8 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
   const automation = tlsAutomation(input);
   return {
     // Homeport re-applies the configuration on every start, so Caddy keeps no copy of its own.
-    admin: { listen: input.adminListen, config: { persist: false } },
+    // Caddy 2.6 checks the Host header even on a Unix socket; Homeport's requests name localhost.
+    admin: { listen: `unix/${input.adminSocket}`, origins: ['localhost'], config: { persist: false } },
     storage: { module: 'file_system', root: input.storageDir },
     apps: {
       http: {

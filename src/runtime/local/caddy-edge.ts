@@ -1,14 +1,15 @@
 // Runs the edge: one Caddy under the process supervisor, configured whole through its admin API.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, fetch, type Response } from 'undici';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { renderCaddyConfig, type CaddyConfig, type CaddyConfigInput } from './caddy-config.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 
 export type EdgeSettings = Pick<Config,
-  'dataDir' | 'caddyBin' | 'edgeAdmin' | 'edgeHost' | 'edgeHttpPort' | 'edgeHttpsPort' | 'tlsMode' | 'acmeEmail' | 'acmeCa' | 'acmeCaRoot'>
+  'dataDir' | 'caddyBin' | 'edgeHost' | 'edgeHttpPort' | 'edgeHttpsPort' | 'tlsMode' | 'acmeEmail' | 'acmeCa' | 'acmeCaRoot'>
   & Partial<Pick<Config, 'apiHost' | 'apiPort' | 'elementWebDir'>>;
 
 export interface CaddyEdgeOptions {
@@ -34,6 +35,9 @@ function caddyPaths(dataDir: string) {
     // Caddy's default storage under XDG_DATA_HOME, so `caddy` commands run with the same
     // environment find the same certificates.
     storage: join(xdgData, 'caddy'),
+    // Its own directory of mode 0700: Caddy 2.6 creates the socket with the umask's permissions.
+    adminDir: join(root, 'admin'),
+    adminSocket: join(root, 'admin', 'admin.sock'),
     configFile: join(root, 'caddy.json'),
     pidFile: join(root, 'caddy.pid'),
     outputFile: join(root, 'caddy.log'),
@@ -45,6 +49,11 @@ export function caddyRootCertificatePath(dataDir: string): string {
   return join(caddyPaths(dataDir).storage, 'pki', 'authorities', 'local', 'root.crt');
 }
 
+/** The Unix socket of Caddy's admin API, reachable only by Homeport's user. */
+export function caddyAdminSocket(dataDir: string): string {
+  return caddyPaths(dataDir).adminSocket;
+}
+
 /** Homeport's API answers Caddy's on-demand question on loopback when it listens on every interface. */
 export function certificatePermissionUrl(apiHost: string, apiPort: number): string {
   const host = apiHost === '' || apiHost === '0.0.0.0' || apiHost === '::' ? '127.0.0.1' : apiHost;
@@ -54,18 +63,20 @@ export function certificatePermissionUrl(apiHost: string, apiPort: number): stri
 export class CaddyEdge {
   readonly #options: CaddyEdgeOptions;
   readonly #paths: ReturnType<typeof caddyPaths>;
+  readonly #admin: Agent;
   #loads: Promise<void> = Promise.resolve();
 
   constructor(options: CaddyEdgeOptions) {
     this.#options = options;
     this.#paths = caddyPaths(options.config.dataDir);
+    this.#admin = new Agent({ connect: { socketPath: this.#paths.adminSocket } });
   }
 
   /** Everything the rendered configuration needs except the hosts. */
   baseConfigInput(): Omit<CaddyConfigInput, 'hosts'> {
     const { config } = this.#options;
     return {
-      adminListen: config.edgeAdmin,
+      adminSocket: this.#paths.adminSocket,
       storageDir: this.#paths.storage,
       bindHost: config.edgeHost,
       httpPort: config.edgeHttpPort,
@@ -87,7 +98,9 @@ export class CaddyEdge {
    */
   async start(initial?: CaddyConfig, timeoutMs = 30_000): Promise<void> {
     const paths = this.#paths;
-    await Promise.all([paths.xdgData, paths.xdgConfig, paths.home].map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })));
+    await Promise.all([paths.xdgData, paths.xdgConfig, paths.home, paths.adminDir].map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })));
+    // mkdir keeps the mode of a directory that exists: an older or hand-made one is closed here.
+    await chmod(paths.adminDir, 0o700);
     // Written afresh each time: the ports or the admin address may have changed since the last
     // run, and a stale file would start a Caddy that never answers. The hosts follow with load().
     await writeConfigFile(paths.configFile, initial ?? renderCaddyConfig({ ...this.baseConfigInput(), hosts: [] }));
@@ -121,15 +134,20 @@ export class CaddyEdge {
     await this.#options.supervisor.stop(processKey);
   }
 
+  /** A request to Caddy's admin API over its socket; the host name is only for Caddy's Host check. */
+  #adminRequest(path: string, init: { method?: string; body?: string; timeoutMs: number }): Promise<Response> {
+    return fetch(`http://localhost${path}`, {
+      method: init.method,
+      headers: init.body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: init.body,
+      signal: AbortSignal.timeout(init.timeoutMs),
+      dispatcher: this.#admin,
+    });
+  }
+
   async #load(config: CaddyConfig): Promise<void> {
-    const admin = this.#options.config.edgeAdmin;
-    const response = await fetch(`http://${admin}/load`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(config),
-      signal: AbortSignal.timeout(loadTimeoutMs),
-    }).catch((error: unknown) => {
-      throw new Error(`Caddy's admin API on ${admin} is unreachable; see ${this.#paths.outputFile}`, { cause: error });
+    const response = await this.#adminRequest('/load', { method: 'POST', body: JSON.stringify(config), timeoutMs: loadTimeoutMs }).catch((error: unknown) => {
+      throw new Error(`Caddy's admin API on ${this.#paths.adminSocket} is unreachable; see ${this.#paths.outputFile}`, { cause: error });
     });
     if (!response.ok) {
       const text = await response.text();
@@ -141,13 +159,13 @@ export class CaddyEdge {
   }
 
   async #waitForAdmin(timeoutMs: number): Promise<void> {
-    const admin = this.#options.config.edgeAdmin;
+    const admin = this.#paths.adminSocket;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const root = await this.#answeringStorageRoot();
       if (root === this.#paths.storage) return;
-      // Debian's own caddy service listens on 2019 too: never configure a stranger.
-      if (root !== undefined) throw new Error(`another Caddy answers on ${admin}; set HOMEPORT_EDGE_ADMIN to a free port`);
+      // A Caddy of another data directory cannot own this socket; never configure a stranger.
+      if (root !== undefined) throw new Error(`another Caddy answers on ${admin}`);
       await sleep(100);
     }
     throw new Error(`Caddy's admin API on ${admin} did not answer within ${timeoutMs} ms; see ${this.#paths.outputFile}`);
@@ -156,7 +174,7 @@ export class CaddyEdge {
   /** The storage root of the Caddy answering on the admin address; undefined while none answers. */
   async #answeringStorageRoot(): Promise<string | null | undefined> {
     try {
-      const response = await fetch(`http://${this.#options.config.edgeAdmin}/config/storage`, { signal: AbortSignal.timeout(2_000) });
+      const response = await this.#adminRequest('/config/storage', { timeoutMs: 2_000 });
       const storage = (await response.json()) as { root?: string } | null;
       return storage?.root ?? null;
     } catch {

@@ -1,7 +1,7 @@
 // A host's data as files: its database dumped and restored with PostgreSQL's own tools (run as
-// the host's role, so nothing needs more rights than the host has), its media store as a tar
-// archive, and the sizes that estimate how long that takes. Programs get argument arrays and
-// passwords by environment, never a shell string.
+// the host's role, so nothing needs more rights than the host has), and the sizes that estimate
+// how long that takes (the media store's archive is media-archive.ts). Programs get argument
+// arrays and passwords by environment, never a shell string.
 import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import { findPostgresBinaries } from './postgres-binaries.ts';
+import { synapseEnvironment } from './synapse-venv.ts';
 
 const run = promisify(execFile);
 
@@ -125,38 +126,6 @@ export async function tableDataOfDump(dump: { format: 'directory' | 'custom'; pa
   return runTool(await postgresTool('pg_restore'), ['--data-only', `--table=${table}`, '--file=-', dump.path], {});
 }
 
-/** A gzip tar of everything inside `mediaDir`, entries relative to it. */
-export async function archiveDirectory(dir: string, file: string, signal?: AbortSignal): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await runTool('tar', ['--create', '--gzip', '--file', file, '--directory', dir, '.'], { signal });
-}
-
-/** Lists a gzip tar's entries (names only). */
-export async function listArchive(file: string): Promise<string[]> {
-  const stdout = await runTool('tar', ['--list', '--gzip', '--file', file], {});
-  return stdout.split('\n').filter((line) => line !== '');
-}
-
-/**
- * How many leading path parts to drop so a media archive unpacks into the store itself: ours hold
- * `./local_content/...`, a self-hosted `tar -czf media.tar.gz /var/lib/synapse/media_store` holds
- * `var/lib/synapse/media_store/local_content/...`.
- */
-export function mediaStripComponents(entries: string[]): number {
-  const mediaDirs = /^(local_content|local_thumbnails|remote_content|remote_thumbnail|url_cache|url_cache_thumbnails)$/;
-  for (const entry of entries) {
-    const index = entry.split('/').findIndex((part) => mediaDirs.test(part));
-    if (index >= 0) return index;
-  }
-  return 0;
-}
-
-export async function extractArchive(file: string, dir: string, stripComponents: number, signal?: AbortSignal): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await runTool('tar', ['--extract', '--gzip', '--file', file, '--directory', dir, `--strip-components=${stripComponents}`, '--no-same-owner', '--no-same-permissions'], { signal });
-}
-
 export async function directoryBytes(dir: string): Promise<number> {
   const stdout = await runTool('du', ['--summarize', '--bytes', dir], {}).catch(() => '0');
   return Number(stdout.split(/\s/)[0] ?? 0) || 0;
@@ -191,7 +160,7 @@ export async function portSqliteDatabase(input: { venvPython: string; sqliteFile
   await writeFile(portConfig, stringify({ ...config, background_updates: { ...background, sleep_duration_ms: 1 } }), { mode: 0o600 });
   try {
     await runTool(input.venvPython, ['-m', 'synapse._scripts.synapse_port_db', '--sqlite-database', input.sqliteFile, '--postgres-config', portConfig], {
-      cwd: input.cwd, signal: input.signal, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+      cwd: input.cwd, signal: input.signal, env: synapseEnvironment(),
     });
   } finally {
     await rm(portConfig, { force: true });

@@ -15,13 +15,15 @@ import type { DevelopmentFederationProxy } from './development-federation-proxy.
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { loadAdmitting } from './edge-admission.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
+import { readHostMetrics } from './host-metrics.ts';
+import { archiveMediaDirectory, checkMediaArchive, extractMediaArchive } from './media-archive.ts';
 import {
-  archiveDirectory, databaseBytes, directoryBytes, dumpDatabase, extractArchive, listArchive, mediaStripComponents, portSqliteDatabase, postgresServerVersion, restoreDatabase,
+  databaseBytes, directoryBytes, dumpDatabase, portSqliteDatabase, postgresServerVersion, restoreDatabase,
   withDatabaseClient,
   type DatabaseAccess,
 } from './host-archives.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
-import { synapseVersion } from './synapse-venv.ts';
+import { synapseEnvironment, synapseVersion } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
 
@@ -91,7 +93,6 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       serverName: spec.serverName,
       publicBaseUrl: spec.publicBaseUrl,
       httpPort: spec.httpPort,
-      metricsPort: spec.metricsPort,
       database: { ...this.#options.databaseEndpoint, ...spec.database },
       paths,
       secrets: spec.secrets,
@@ -115,7 +116,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     await this.#options.supervisor.ensureRunning(processKey(spec.id), {
       ...this.#synapseCommand(spec.id),
       cwd: paths.hostDir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1' },
+      env: synapseEnvironment({ PYTHONUNBUFFERED: '1' }),
       outputFile: join(paths.hostDir, 'console.log'),
       onStateChange: (state) => {
         if (state === 'restarting') this.#crashes.set(spec.id, (this.#crashes.get(spec.id) ?? 0) + 1);
@@ -164,6 +165,14 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   processState(hostId: string): HostProcessState {
     return this.#options.supervisor.state(processKey(hostId));
+  }
+
+  /**
+   * The host's Prometheus metrics (e.g. synapse_admin_mau_current), read over the Unix socket
+   * that only Homeport's user may open.
+   */
+  hostMetrics(hostId: string): Promise<string> {
+    return readHostMetrics(this.hostDir(hostId));
   }
 
   async applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]> {
@@ -223,8 +232,14 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     await dumpDatabase(this.#access(database), dir, options);
   }
 
-  async archiveMedia(hostId: string, file: string, signal?: AbortSignal): Promise<void> {
-    await archiveDirectory(homeserverPaths(this.hostDir(hostId)).mediaStore, file, signal);
+  async archiveMedia(hostId: string, file: string): Promise<void> {
+    const skipped = await archiveMediaDirectory(homeserverPaths(this.hostDir(hostId)).mediaStore, file);
+    // Synapse stores no links; one found here was put there by someone else and is not media.
+    if (skipped.length > 0) this.#options.logger.warn({ hostId, skipped: skipped.slice(0, 20), count: skipped.length }, 'media archive left out entries that are neither files nor folders');
+  }
+
+  async checkMediaArchive(file: string): Promise<{ bytes: number }> {
+    return { bytes: (await checkMediaArchive(file)).bytes };
   }
 
   async resetDatabase(database: HostSpec['database']): Promise<void> {
@@ -242,8 +257,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async restoreMedia(hostId: string, archive: string, signal?: AbortSignal): Promise<void> {
-    const strip = mediaStripComponents(await listArchive(archive));
-    await extractArchive(archive, homeserverPaths(this.hostDir(hostId)).mediaStore, strip, signal);
+    signal?.throwIfAborted();
+    await extractMediaArchive(archive, homeserverPaths(this.hostDir(hostId)).mediaStore);
   }
 
   async withDatabase<T>(database: HostSpec['database'], work: (client: pg.Client) => Promise<T>): Promise<T> {

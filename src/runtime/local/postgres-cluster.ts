@@ -150,7 +150,10 @@ export class PostgresCluster {
   async #startServer(): Promise<void> {
     await this.#writeSettings();
     const logFile = join(this.#options.dataDir, 'postgres.log');
-    await writeFile(logFile, '', { flag: 'a' });
+    // Owner-only: the log names databases, roles and failed statements. Homeport's user owns it,
+    // or is root when the server runs as `postgres`.
+    await writeFile(logFile, '', { flag: 'a', mode: 0o600 });
+    await chmod(logFile, 0o600);
     await this.#ownedByServer(logFile);
     await this.#tool('pg_ctl', ['start', '-D', this.clusterDir, '-l', logFile, '-w', '-t', '120']);
   }

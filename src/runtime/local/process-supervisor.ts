@@ -2,7 +2,7 @@
 // restarts them with backoff when they crash, and stops them by process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -135,15 +135,14 @@ export class ProcessSupervisor {
   async #spawn(key: string, entry: Supervised): Promise<void> {
     const { spec } = entry;
     entry.startedAt = Date.now();
-    await mkdir(dirname(spec.outputFile), { recursive: true });
+    await mkdir(dirname(spec.outputFile), { recursive: true, mode: 0o700 });
     await rotateOutput(spec.outputFile);
-    const output = openSync(spec.outputFile, 'a');
+    // Output holds requests, paths and errors: the owner's alone, also when an older file was wider.
+    const output = openSync(spec.outputFile, 'a', 0o600);
     let child: ChildProcess;
     try {
-      // Its own process group: it survives Homeport being killed, and stop() reaches its children.
-      child = spawn(spec.command, spec.args, {
-        cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', output, output],
-      });
+      fchmodSync(output, 0o600);
+      child = spawnOwnerOnly(spec, output);
       await once(child, 'spawn');
     } finally {
       closeSync(output);
@@ -267,6 +266,21 @@ async function terminateGroup(pid: number, timeoutMs: number): Promise<boolean> 
   signalGroup(pid, 'SIGKILL');
   await waitForExit(pid, killWaitMs);
   return false;
+}
+
+/**
+ * Starts the program with umask 077, so the logs, sockets and files it creates itself (Synapse's
+ * homeserver.log, Caddy's storage) are readable by Homeport's user only. Node's spawn has no
+ * umask option; the child inherits the process's at the moment spawn() forks, synchronously.
+ */
+function spawnOwnerOnly(spec: ProcessSpec, output: number): ChildProcess {
+  const previous = process.umask(0o077);
+  try {
+    // Its own process group: it survives Homeport being killed, and stop() reaches its children.
+    return spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', output, output] });
+  } finally {
+    process.umask(previous);
+  }
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {

@@ -12,6 +12,7 @@ import { communityRateLimits } from '../../domain/rate-limits.ts';
 import type { Logger } from '../../logger.ts';
 import { generateHomeserverSecrets } from '../../synapse/host-secrets.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
+import { synapseEnvironment } from './synapse-venv.ts';
 
 const run = promisify(execFile);
 
@@ -105,12 +106,12 @@ export class SynapseSchemaTemplate {
       await writeFile(paths.signingKey, signingKey, { mode: 0o600 });
       await writeFile(paths.logConfig, renderLogConfig({ paths }));
       await writeFile(paths.homeserverConfig, renderHomeserverConfig({
-        serverName: 'schema-template.invalid', publicBaseUrl: 'https://schema-template.invalid/', httpPort: 1, metricsPort: 2,
+        serverName: 'schema-template.invalid', publicBaseUrl: 'https://schema-template.invalid/', httpPort: 1,
         database: { ...this.#options.databaseEndpoint, ...database }, paths, secrets, seats: 1, maxUploadSize: '1M', rateLimits: communityRateLimits,
         federation: { mode: 'off', allowedServers: [], trustedKeyServers: [] },
       }), { mode: 0o600 });
       await run(this.#options.venvPython, ['-m', 'synapse._scripts.update_synapse_database', '--database-config', paths.homeserverConfig], {
-        cwd: dir, signal: this.#stop.signal, timeout: 300_000, maxBuffer: 16 * 1024 * 1024,
+        cwd: dir, env: synapseEnvironment(), signal: this.#stop.signal, timeout: 300_000, maxBuffer: 16 * 1024 * 1024,
       });
     } finally {
       await rm(dir, { recursive: true, force: true });

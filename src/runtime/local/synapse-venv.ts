@@ -31,6 +31,17 @@ export async function checkPython(python: string): Promise<PythonCheck> {
   }
 }
 
+/**
+ * The environment of every program run from the virtual environment. Synapse appends the git
+ * branch and commit of the directory its package sits in to its version (matrix_common's
+ * versionstring runs `git rev-parse` there); a venv inside a git checkout would publish
+ * Homeport's own branch and commit in the `Server` header and the federation version. A GIT_DIR
+ * that can never be a repository makes every such git call fail, wherever the venv lives.
+ */
+export function synapseEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', GIT_DIR: '/dev/null', ...extra };
+}
+
 export function venvPython(venv: string): string {
   return join(venv, 'bin', 'python');
 }

@@ -1,6 +1,7 @@
 // `<host>-config.md`: everything a person needs to run an exported host elsewhere (versions,
 // identity, secrets, the homeserver.yaml settings) and the steps to import the files.
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { federationFromWhitelist, type HostFederation } from './federation.ts';
 
 export interface ExportDocumentInput {
   label: string;
@@ -39,9 +40,11 @@ export function portableHomeserverConfig(config: Record<string, unknown>, server
   const machineKeys = new Set(['pid_file', 'log_config', 'listeners', 'database']);
   const rest = Object.fromEntries(Object.entries(config).filter(([key]) => !machineKeys.has(key)));
   const database = (config.database ?? {}) as { args?: Record<string, unknown> };
+  // A host with federation off serves no federation resource elsewhere either.
+  const names = federationFromWhitelist(serverName, config.federation_domain_whitelist).mode === 'off' ? ['client', 'openid'] : ['client', 'federation'];
   return {
     ...rest,
-    listeners: [{ port: 8008, type: 'http', tls: false, bind_addresses: ['127.0.0.1'], x_forwarded: true, resources: [{ names: ['client', 'federation'], compress: false }] }],
+    listeners: [{ port: 8008, type: 'http', tls: false, bind_addresses: ['127.0.0.1'], x_forwarded: true, resources: [{ names, compress: false }] }],
     signing_key_path: placeholders.signingKeyPath.replace('SERVER', serverName),
     media_store_path: placeholders.mediaStorePath,
     database: { name: 'psycopg2', args: { ...database.args, ...placeholders.database } },
@@ -149,6 +152,19 @@ export interface ExportDocumentFacts {
   synapseVersion: string;
   signingKey: string;
   secrets: { pepper: string; macaroonSecretKey: string; formSecret: string; registrationSharedSecret: string };
+  /** Whom the host federated with, from its homeserver.yaml settings. */
+  federation: HostFederation;
+}
+
+/** The homeserver.yaml block of the document; an unreadable one counts as empty. */
+function documentSettings(text: string): Record<string, unknown> {
+  const block = /^## homeserver\.yaml\n[\s\S]*?^```yaml\n([\s\S]*?)^```$/m.exec(text)?.[1];
+  try {
+    const parsed: unknown = block === undefined ? undefined : parse(block);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Record<string, unknown> : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Reads back what an import needs from a `<host>-config.md` written by renderExportDocument. */
@@ -159,8 +175,9 @@ export function parseExportDocument(text: string): ExportDocumentFacts {
     return value;
   };
   const secret = (setting: string) => find(new RegExp(`^\\| \`${setting.replace('.', '\\.')}\` \\| \`([^\`]*)\` \\|$`, 'm'), setting);
+  const serverName = find(/^- server name: `([^`]+)`/m, 'server name');
   return {
-    serverName: find(/^- server name: `([^`]+)`/m, 'server name'),
+    serverName,
     synapseVersion: find(/^\| Synapse \| (.+?) \|$/m, 'Synapse version'),
     signingKey: `${find(/^Signing key file \(`signing_key_path`\):\n\n```\n([^\n]+)\n```/m, 'signing key')}\n`,
     secrets: {
@@ -169,6 +186,7 @@ export function parseExportDocument(text: string): ExportDocumentFacts {
       formSecret: secret('form_secret'),
       registrationSharedSecret: secret('registration_shared_secret'),
     },
+    federation: federationFromWhitelist(serverName, documentSettings(text).federation_domain_whitelist),
   };
 }
 

@@ -30,3 +30,15 @@ export function normaliseAllowedServers(names: string[], ownServerName: string):
 export function invalidServerNames(names: string[]): string[] {
   return names.filter((name) => !isServerName(name.trim().toLowerCase()));
 }
+
+/**
+ * The federation choice a homeserver.yaml expresses, for an import to keep it: no
+ * `federation_domain_whitelist` is open, one naming only the server itself is off, any other
+ * list is private federation with those servers.
+ */
+export function federationFromWhitelist(serverName: string, whitelist: unknown): HostFederation {
+  if (!Array.isArray(whitelist)) return { mode: 'open', allowedServers: [] };
+  const servers = normaliseAllowedServers(whitelist.filter((name): name is string => typeof name === 'string'), serverName)
+    .filter(isServerName).slice(0, maxAllowedServers);
+  return servers.length === 0 ? { mode: 'off', allowedServers: [] } : { mode: 'allowlist', allowedServers: servers };
+}

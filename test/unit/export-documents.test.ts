@@ -79,3 +79,13 @@ test('names the files after the host and compares versions numerically', () => {
   assert.equal(compareVersions('1.163.2', '1.163.2'), 0);
   assert.ok(compareVersions('1.163.2', '1.164.0') < 0);
 });
+
+test('an import keeps whom the exported server federated with: open, private federation or off', () => {
+  const federationOf = (whitelist: unknown) =>
+    parseExportDocument(renderExportDocument({ ...documentInput, homeserverConfig: { ...homeserverConfig, ...(whitelist === undefined ? {} : { federation_domain_whitelist: whitelist }) } })).federation;
+  assert.deepEqual(federationOf(undefined), { mode: 'open', allowedServers: [] });
+  assert.deepEqual(federationOf(['acme.example.org', 'Partner.example.com', 'matrix.org:8448']), { mode: 'allowlist', allowedServers: ['partner.example.com', 'matrix.org:8448'] });
+  assert.deepEqual(federationOf(['acme.example.org']), { mode: 'off', allowedServers: [] });
+  const offSettings = portableHomeserverConfig({ ...homeserverConfig, federation_domain_whitelist: ['acme.example.org'] }, 'acme.example.org');
+  assert.deepEqual((offSettings.listeners as { resources: { names: string[] }[] }[])[0]?.resources[0]?.names, ['client', 'openid']);
+});

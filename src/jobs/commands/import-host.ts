@@ -14,7 +14,7 @@ import { insertImport } from '../../store/imports.ts';
 import { useImportUpload } from '../../store/import-uploads.ts';
 import { storeHostSecrets } from '../../store/host-secrets.ts';
 import { assertNamesFree } from '../../store/host-names.ts';
-import { insertHost } from '../../store/hosts.ts';
+import { insertHost, setHostFederation } from '../../store/hosts.ts';
 import { createJob } from '../../store/jobs.ts';
 import type { HostRow, ImportBilling, ImportRow, JobRow } from '../../store/schema.ts';
 import { hostJobs } from '../host-jobs.ts';
@@ -85,9 +85,11 @@ export async function importHost(context: HomeportContext, operatorId: string, i
   if (customDns) await assertNamesFree(context.db, customDns);
   await assertDiskRoom(context.config.dataDir, source.plan.requiredBytes, context.config.importDiskReserveMb);
   return context.db.transaction().execute(async (trx) => {
-    const host = await insertHost(trx, {
+    const inserted = await insertHost(trx, {
       accountId: account.id, label: input.label, serverName, size: size.name, seats: input.seats, databaseName: databaseNameFor(input.label), customDns,
     });
+    // The server keeps federating with whom it did before (open, private federation, or not at all).
+    const host = await setHostFederation(trx, inserted.id, source.plan.federation);
     await storeHostSecrets(trx, context.box, host.id, source.secrets);
     const job = await createJob(trx, host.id, 'import', hostJobs.import.steps.map((step) => step.name));
     const importId = crypto.randomUUID();

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { checksumsFileName, parseChecksums } from '../../domain/checksums.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { compareVersions, parseExportDocument } from '../../domain/export-document.ts';
+import { federationFromWhitelist, type HostFederation } from '../../domain/federation.ts';
 import type { SchemaState, SynapseTooling } from '../../runtime/runtime.ts';
 import { InvalidSigningKey, parseSigningKey } from '../../synapse/signing-key.ts';
 import { ArchiveRefused } from '../../domain/archive-entries.ts';
@@ -23,6 +24,8 @@ export interface ImportPlan {
   media: { file: string; encrypted: boolean } | null;
   /** Disk the import needs while unpacking and restoring, in bytes. */
   requiredBytes: number;
+  /** Whom the server federated with where it came from; the new host keeps it. */
+  federation: HostFederation;
 }
 
 export interface ImportedSecrets {
@@ -141,6 +144,7 @@ async function inspectHomeportExport(input: InspectInput, files: string[]): Prom
       database: { file: database, format: 'zip', encrypted },
       media: { file: media, encrypted },
       requiredBytes: databaseBytes * 3 + mediaBytes,
+      federation: facts.federation,
     },
     secrets: { signingKey: facts.signingKey, ...facts.secrets },
   };
@@ -241,6 +245,7 @@ async function inspectSelfHosted(input: InspectInput, files: string[]): Promise<
       database,
       media: mediaName ? { file: mediaName, encrypted: mediaEncrypted } : null,
       requiredBytes: databaseBytes * 3 + mediaBytes * 2,
+      federation: federationFromWhitelist(serverName, config.federation_domain_whitelist),
     },
     secrets: {
       signingKey,

@@ -31,6 +31,7 @@ function printHost(host: HostView): void {
   print(`  size:         ${host.size}, ${host.seats} seats`);
   if (host.seatsUsed !== null) print(`  seats used:   ${host.seatsUsed} of ${host.seats}`);
   if (host.seatsWarning) print(`  warning:      ${host.seatsWarning}`);
+  if (host.edgeProblem) print(`  not served:   ${host.edgeProblem}`);
   print(`  T&S contact:  ${host.supportEmail ?? '(none)'}`);
 }
 

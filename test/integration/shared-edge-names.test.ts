@@ -103,6 +103,8 @@ describe('names on the shared edge', () => {
     const versions = await fetchFn(`https://talk.alpha.test:${homeport.edgePort}/_matrix/client/versions`);
     assert.equal(versions.status, 200);
     assert.match(String(bravo.edgeProblem), /alpha\.test is served by another host/);
+    const shown = await homeport.cli(['host', 'show', bravoId], bob);
+    assert.match(shown.stdout, /not served: +the name alpha\.test is served by another host/);
 
     const invoices = await homeport.api<{ invoices: { status: string }[] }>('GET', '/api/v1/billing/invoices', { token: bob });
     assert.deepEqual(invoices.body.invoices.map((invoice) => invoice.status), ['void']);

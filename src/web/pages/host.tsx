@@ -31,6 +31,7 @@ export function HostPage({ hostId }: { hostId: string }) {
       <PageTitle back={{ to: '/', label: 'Hosts' }}>{h.label}</PageTitle>
       <HostTabs hostId={h.label} />
       {h.seatsWarning && <Notice kind="warning">{h.seatsWarning}</Notice>}
+      {h.edgeProblem && <Notice kind="warning"><span data-testid="edge-problem">This host is not reachable right now: {h.edgeProblem}. Contact support if it stays so.</span></Notice>}
       {query.get('built') === 'build' && <Notice kind="success">Your host is ready. Add users and registration tokens from the tabs above.</Notice>}
       <dl className="facts">
         <dt>Status</dt><dd><StatusBadge status={h.status} />{h.status === 'rebuilding' && <span className="muted"> applying your changes to the server</span>}</dd>

@@ -5,35 +5,15 @@ import { useState } from 'react';
 import { get, post, put, seg } from '../api-client.ts';
 import type { Delegation, DelegationCheck, Host, JobSummary, PreviousClientDomain } from '../api-types.ts';
 import { CopyButton, Field, Loading, Notice, ProblemBanner, useAction, useSubmit } from '../forms.tsx';
-import { formatDate } from '../format.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
+import { CheckResult } from '../check-findings.tsx';
 
 function Snippet({ title, text }: { title: string; text: string }) {
   return (
     <div className="snippet">
       <div className="snippet-head"><h4>{title}</h4><CopyButton text={text} label={`Copy ${title}`} /></div>
       <pre><code>{text}</code></pre>
-    </div>
-  );
-}
-
-function CheckResult({ check }: { check: DelegationCheck | null }) {
-  if (!check) return <p className="muted" data-testid="delegation-status">Not checked yet.</p>;
-  return (
-    <div data-testid="delegation-status">
-      <p>{check.passed ? <span className="success-text">Everything is published correctly.</span> : <span className="field-error">Not published correctly yet.</span>}{' '}
-        <span className="muted">Last checked {formatDate(check.checkedAt)}.</span></p>
-      {check.findings.length > 0 && (
-        <ul className="findings">
-          {check.findings.map((finding) => (
-            <li key={finding.code} className={`finding finding-${finding.severity}`}>
-              <strong>{finding.severity === 'error' ? 'Error' : 'Warning'}:</strong> {finding.message}
-              <br /><span className="muted">Fix: {finding.fix}</span>
-            </li>
-          ))}
-        </ul>
-      )}
     </div>
   );
 }
@@ -69,7 +49,7 @@ export function DelegationSection({ host }: { host: Host }) {
       </details>
       <h3>Check</h3>
       <ProblemBanner problem={checkAgain.problem} />
-      <CheckResult check={check === undefined ? d.lastCheck : check} />
+      <CheckResult check={check === undefined ? d.lastCheck : check} testId="delegation-status" passed="Everything is published correctly." failed="Not published correctly yet." />
       <button type="button" disabled={checkAgain.busy} onClick={() => void checkAgain.onSubmit()}>{checkAgain.busy ? 'Checking…' : 'Check again'}</button>
       <p className="hint">Homeport also checks by itself after purchase and every few hours until everything is right.</p>
     </section>

@@ -4,28 +4,8 @@ import { useState } from 'react';
 import { get, post, seg } from '../api-client.ts';
 import type { FederationCheck, Host } from '../api-types.ts';
 import { Loading, ProblemBanner, useSubmit } from '../forms.tsx';
-import { formatDate } from '../format.tsx';
 import { useApi } from '../use-api.ts';
-
-function FederationResult({ check }: { check: FederationCheck | null }) {
-  if (!check) return <p className="muted" data-testid="federation-status">Not checked yet.</p>;
-  return (
-    <div data-testid="federation-status">
-      <p>{check.passed ? <span className="success-text">Other Matrix servers reach this host and trust its key.</span> : <span className="field-error">Other Matrix servers cannot federate with this host.</span>}{' '}
-        <span className="muted">Last checked {formatDate(check.checkedAt)}.</span></p>
-      {check.findings.length > 0 && (
-        <ul className="findings">
-          {check.findings.map((finding) => (
-            <li key={finding.code} className={`finding finding-${finding.severity}`}>
-              <strong>{finding.severity === 'error' ? 'Error' : 'Warning'}:</strong> {finding.message}
-              <br /><span className="muted">Fix: {finding.fix}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
+import { CheckResult } from '../check-findings.tsx';
 
 export function FederationCheckSection({ host }: { host: Host }) {
   const last = useApi(() => get<FederationCheck | null>(`/hosts/${seg(host.label)}/federation-checks`), [host.label]);
@@ -40,7 +20,7 @@ export function FederationCheckSection({ host }: { host: Host }) {
       <h2 id="federation-title">Federation</h2>
       <p className="muted">Whether servers elsewhere find <strong>{host.serverName}</strong> (well-known, SRV, port 8448), reach it over HTTPS with a valid certificate, and get its signing key and version.</p>
       <ProblemBanner problem={checkAgain.problem} />
-      <FederationResult check={check ?? last.data} />
+      <CheckResult check={check ?? last.data} testId="federation-status" passed="Other Matrix servers reach this host and trust its key." failed="Other Matrix servers cannot federate with this host." />
       <button type="button" className="secondary" disabled={checkAgain.busy || host.status === 'provisioning'} onClick={() => void checkAgain.onSubmit()}>{checkAgain.busy ? 'Checking…' : 'Check again'}</button>
     </section>
   );

@@ -113,6 +113,9 @@ describe('custom DNS in the control panel', () => {
     await page.getByTestId('delegation-status').getByText('Everything is published correctly.').waitFor();
     await page.getByTestId('delegation-status').getByText(/Last checked/).waitFor();
     await screenshot(page, 'c03-host-delegation');
+    // Federation has its own check, as a remote server sees the host.
+    await page.getByRole('button', { name: 'Check federation again' }).click();
+    await page.getByTestId('federation-status').getByText(/Last checked/).waitFor();
 
     site!.dns.records.set('chat.example.test', {});
     await page.getByRole('button', { name: 'Check again' }).click();

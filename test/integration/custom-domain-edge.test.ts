@@ -5,6 +5,8 @@
 // move to a new client domain, the old one answers "server moved" to every request.
 import assert from 'node:assert/strict';
 import type http from 'node:http';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AutoDiscovery, createClient } from 'matrix-js-sdk';
 import type { Static } from 'typebox';
@@ -53,9 +55,14 @@ describe('the edge on custom domains', () => {
       'customer.test': { A: [webAddress] },
       'chat.customer.test': { CNAME: `edge.${baseDomain}` },
       'talk.customer.test': { CNAME: `edge.${baseDomain}` },
+      // The edge's own name: where the customer's CNAME records lead remote servers.
+      [`edge.${baseDomain}`]: { A: ['127.0.0.1'] },
     });
     certificate = await makeCertificate(['customer.test']);
     web = await startHttpsServer(certificate, webAddress, 443, serve);
+    // The public CAs of this little internet: the customer's site's, and the ACME CA's the edge uses.
+    const fetchCaFile = join(dirname(certificate.certFile), 'fetch-ca.pem');
+    await writeFile(fetchCaFile, `${certificate.cert}\n${await pebble.issuingRoot()}`);
     homeport = await HomeportProcess.create('cde', {
       HOMEPORT_BASE_DOMAIN: baseDomain,
       HOMEPORT_TLS: 'acme',
@@ -65,8 +72,9 @@ describe('the edge on custom domains', () => {
       HOMEPORT_EDGE_HTTP_PORT: String(httpPort),
       HOMEPORT_EDGE_HTTPS_PORT: String(httpsPort),
       HOMEPORT_DNS_SERVERS: dns.address,
-      HOMEPORT_FETCH_ALLOW: webAddress,
-      HOMEPORT_FETCH_CA_FILE: certificate.certFile,
+      // The customer's site, and the edge a federation check reaches through the delegation.
+      HOMEPORT_FETCH_ALLOW: `${webAddress},127.0.0.1`,
+      HOMEPORT_FETCH_CA_FILE: fetchCaFile,
       HOMEPORT_FETCH_TIMEOUT_MS: '5000',
       // A failed check is repeated after 3 seconds here, instead of hours.
       HOMEPORT_DELEGATION_RECHECK_MINUTES: '0.05',

@@ -37,6 +37,12 @@ export async function startDnsServer(records: Record<string, DnsRecords>): Promi
       const answer = (record: Record<string, unknown>) => response.answers.push({ name: question?.name, class: Packet.CLASS.IN, ttl: 1, ...record } as unknown as (typeof response.answers)[number]);
       if (!question || !entry) {
         response.header.rcode = 3; // NXDOMAIN
+      } else if ((question.type === Packet.TYPE.A || question.type === Packet.TYPE.AAAA) && entry.CNAME) {
+        // As a recursive resolver does: the alias, then the addresses of the name it points at.
+        answer({ type: Packet.TYPE.CNAME, domain: entry.CNAME });
+        const target = table.get(entry.CNAME.toLowerCase());
+        const addresses = (question.type === Packet.TYPE.A ? target?.A : target?.AAAA) ?? [];
+        for (const address of addresses) answer({ name: entry.CNAME, type: question.type, address });
       } else if (question.type === Packet.TYPE.A) {
         for (const address of entry.A ?? []) answer({ type: Packet.TYPE.A, address });
       } else if (question.type === Packet.TYPE.AAAA) {

@@ -11,8 +11,9 @@ function describe(token: RegistrationTokenView): string {
   return `${token.token.padEnd(24)} ${uses.padEnd(30)} expires ${token.expiresAt ?? 'never'}${token.usable ? '' : '  (no longer usable)'}`;
 }
 
-function parseUses(value: string): number | null {
-  if (value === 'unlimited') return null;
+// Commander turns a parser's null into '', so "unlimited" stays a word until the body is built.
+function parseUses(value: string): number | 'unlimited' {
+  if (value === 'unlimited') return value;
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('a whole number or "unlimited"');
   return Number(value);
 }
@@ -37,8 +38,8 @@ export function registerRegistrationTokenCommands(program: Command): void {
     .argument('[token]', 'a chosen token (letters, digits and . _ ~ -); random when left out')
     .requiredOption('--uses <n|unlimited>', 'how many registrations may use it', parseUses)
     .option('--expires <date-time>', 'when it stops working, e.g. 2027-01-31T23:59:00Z; never when left out')
-    .action(async (host: string, token: string | undefined, options: { uses: number | null; expires?: string }, command: Command) => {
-      const body = { ...(token === undefined ? {} : { token }), usesAllowed: options.uses, expiresAt: options.expires ?? null };
+    .action(async (host: string, token: string | undefined, options: { uses: number | 'unlimited'; expires?: string }, command: Command) => {
+      const body = { ...(token === undefined ? {} : { token }), usesAllowed: options.uses === 'unlimited' ? null : options.uses, expiresAt: options.expires ?? null };
       const created = await apiForCommand(command).request<RegistrationTokenView & { seatWarning?: string }>('POST', `${hostPath(host)}/registration-tokens`, body);
       print(describe(created));
       if (created.seatWarning) process.stderr.write(`warning: ${created.seatWarning}\n`);

@@ -41,7 +41,7 @@ describe('two hosts', () => {
     assert.match(listed.stdout, /globex/);
     const stranger = await homeport.createAccount('stranger@example.org');
     const foreignCursor = await homeport.api<{ detail: string }>('GET', `/api/v1/hosts?after=${first.body.next}`, { token: stranger });
-    assert.equal(foreignCursor.status, 400);
+    assert.equal(foreignCursor.status, 404);
     assert.match(foreignCursor.body.detail, /not a host of this account/);
     assert.equal((await homeport.api('GET', '/api/v1/hosts?limit=0', { token })).status, 400);
   });

@@ -7,6 +7,7 @@ export const day = (date: Date | string) => new Date(date).toISOString().slice(0
 
 /** The payment state as an invoice prints it (HTML, PDF and the invoice mail). */
 export function invoiceStatusText(invoice: InvoiceRow): string {
+  if (invoice.status === 'void') return `Void${invoice.voided_at ? ` since ${day(invoice.voided_at)}` : ''}: ${invoice.void_reason ?? ''} Nothing is due; a card payment is refunded.`;
   return invoice.status === 'paid' ? `Paid ${invoice.paid_at ? day(invoice.paid_at) : ''}`.trim() : invoice.payment_method === 'invoice' ? 'Due: please pay by bank transfer, quoting the invoice number.' : 'Open';
 }
 

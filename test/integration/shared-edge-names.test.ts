@@ -106,8 +106,10 @@ describe('names on the shared edge', () => {
     const shown = await homeport.cli(['host', 'show', bravoId], bob);
     assert.match(shown.stdout, /not served: +the name alpha\.test is served by another host/);
 
-    const invoices = await homeport.api<{ invoices: { status: string }[] }>('GET', '/api/v1/billing/invoices', { token: bob });
+    const invoices = await homeport.api<{ invoices: { id: string; status: string }[] }>('GET', '/api/v1/billing/invoices', { token: bob });
     assert.deepEqual(invoices.body.invoices.map((invoice) => invoice.status), ['void']);
+    const document = await fetch(`${homeport.apiUrl}/api/v1/billing/invoices/${invoices.body.invoices[0]?.id}/html`, { headers: { authorization: `Bearer ${bob}` } });
+    assert.match(await document.text(), /Void since \d{4}-\d\d-\d\d: The host could not be built; nothing is charged for it\. Nothing is due/);
   });
 
   test('the failed host is cancelled to the end: its database and files are gone and its names are free', async () => {

@@ -106,8 +106,12 @@ export interface Config {
   fetchTimeoutMs: number;
   /** HOMEPORT_DELEGATION_RECHECK_MINUTES: how long after a failed delegation check Homeport checks again by itself (default 240; fractions allowed). */
   delegationRecheckMinutes: number;
-  /** HOMEPORT_ELEMENT_WEB_DIR: an unpacked Element Web release (with index.html) served at every host's client URL; without it the client URL says Element Web is not configured. */
+  /** HOMEPORT_ELEMENT_WEB_DIR: an unpacked Element Web release of the operator's own (with index.html) served at every host's client URL instead of the one `homeport element-web install` installs. */
   elementWebDir: string | undefined;
+  /** HOMEPORT_ELEMENT_WEB_RELEASES_URL: where `homeport element-web install` fetches releases (the publisher's GitHub releases). */
+  elementWebReleasesUrl: string;
+  /** HOMEPORT_ELEMENT_WEB_SIGNING_KEY_URL: the publisher's OpenPGP key that signs Element Web releases. */
+  elementWebSigningKeyUrl: string;
   /** HOMEPORT_EXPORT_RETENTION_MINUTES: how long an export's files are kept after they are ready, then deleted (default 10080, a week). */
   exportRetentionMinutes: number;
   /** HOMEPORT_DOWNLOAD_LINK_MINUTES: how long a signed download link of an export stays valid (default 1440, a day). */
@@ -340,6 +344,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fetchTimeoutMs: positiveInteger(env, 'HOMEPORT_FETCH_TIMEOUT_MS', 10_000),
     delegationRecheckMinutes: positiveNumber(env, 'HOMEPORT_DELEGATION_RECHECK_MINUTES', 240),
     elementWebDir: env.HOMEPORT_ELEMENT_WEB_DIR ? resolve(env.HOMEPORT_ELEMENT_WEB_DIR) : undefined,
+    elementWebReleasesUrl: httpUrlWithPath('HOMEPORT_ELEMENT_WEB_RELEASES_URL', env.HOMEPORT_ELEMENT_WEB_RELEASES_URL || 'https://github.com/element-hq/element-web/releases'),
+    elementWebSigningKeyUrl: httpUrlWithPath('HOMEPORT_ELEMENT_WEB_SIGNING_KEY_URL', env.HOMEPORT_ELEMENT_WEB_SIGNING_KEY_URL || 'https://packages.element.io/element-release-key.asc'),
     exportRetentionMinutes: positiveInteger(env, 'HOMEPORT_EXPORT_RETENTION_MINUTES', 10_080),
     downloadLinkMinutes: positiveInteger(env, 'HOMEPORT_DOWNLOAD_LINK_MINUTES', 1440),
     importDiskReserveMb: positiveInteger(env, 'HOMEPORT_IMPORT_DISK_RESERVE_MB', 1024),
@@ -409,15 +415,15 @@ function billingSettings(env: NodeJS.ProcessEnv, domain: string): BillingConfig 
     currency, sellerCountry, seller, vatRates: vatRates as VatRates, invoicePrefix,
     checkMinutes: positiveInteger(env, 'HOMEPORT_BILLING_CHECK_MINUTES', 15),
     stripe: stripeSettings(env),
-    viesUrl: env.HOMEPORT_VIES_URL ? viesBaseUrl(env.HOMEPORT_VIES_URL) : undefined,
+    viesUrl: env.HOMEPORT_VIES_URL ? httpUrlWithPath('HOMEPORT_VIES_URL', env.HOMEPORT_VIES_URL) : undefined,
     viesTimeoutMs: positiveInteger(env, 'HOMEPORT_VIES_TIMEOUT_MS', 10_000),
     viesRequesterVatId: viesRequester(env.HOMEPORT_VIES_REQUESTER_VAT_ID),
   };
 }
 
-/** The VIES REST API's base: an http(s) URL with its path (unlike httpUrl, which keeps the origin only). */
-function viesBaseUrl(raw: string): string {
-  const origin = httpUrl('HOMEPORT_VIES_URL', raw);
+/** An http(s) URL with its path, without a trailing slash (unlike httpUrl, which keeps the origin only). */
+function httpUrlWithPath(name: string, raw: string): string {
+  const origin = httpUrl(name, raw);
   const url = new URL(raw);
   return `${origin}${url.pathname.replace(/\/+$/, '')}`;
 }

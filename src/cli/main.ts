@@ -10,6 +10,7 @@ import { registerAccountCommands } from './account-commands.ts';
 import { registerBillingCommands } from './billing-commands.ts';
 import { ApiProblem } from './api-client.ts';
 import { formatChecks, runChecks } from './doctor.ts';
+import { registerElementWebCommands } from './element-web-commands.ts';
 import { registerHostCommands } from './host-commands.ts';
 import { registerPortabilityCommands } from './portability-commands.ts';
 import { registerRegistrationTokenCommands } from './registration-token-commands.ts';
@@ -72,6 +73,7 @@ registerRegistrationTokenCommands(program);
 registerPortabilityCommands(program);
 registerBillingCommands(program);
 registerServiceCommands(program);
+registerElementWebCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -55,6 +55,7 @@ function acmeHost(upstreamPort: number): EdgeHost {
   return {
     id: 'acme',
     hostname,
+    homeserverUrl: base,
     upstreamPort,
     wellKnown: {
       client: { 'm.homeserver': { base_url: `${base}/` } },

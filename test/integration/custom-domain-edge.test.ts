@@ -148,10 +148,10 @@ describe('the edge on custom domains', () => {
     const wellKnown = await (await fetchFn(edge('chat.customer.test', '/.well-known/matrix/server'))).json();
     assert.deepEqual(wellKnown, { 'm.server': `chat.customer.test:${homeport.edgePort}` });
 
-    // The web client's place: this installation has no Element Web bundle, and says so.
+    // The web client's place: this installation has no web client, and gives the homeserver address instead.
     const client = await fetchFn(edge('chat.customer.test', '/'));
     assert.equal(client.status, 503);
-    assert.match(await client.text(), /Element Web is not configured on this installation/);
+    assert.match(await client.text(), new RegExp(`Homeserver: <strong><code>https://chat\\.customer\\.test:${homeport.edgePort}</code>`));
     const config = (await (await fetchFn(edge('chat.customer.test', '/config.json'))).json()) as { default_server_config: unknown };
     assert.deepEqual(config.default_server_config, { 'm.homeserver': { base_url: `https://chat.customer.test:${homeport.edgePort}`, server_name: 'customer.test' } });
 

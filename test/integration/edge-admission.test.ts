@@ -57,7 +57,7 @@ describe('the edge leaves out a host Caddy refuses', () => {
   function host(id: string, customNames: string[]): EdgeHost {
     const hostname = `${id}.admit.localhost`;
     return {
-      id, hostname, customNames, upstreamPort: (upstream.address() as AddressInfo).port,
+      id, hostname, customNames, homeserverUrl: `https://${hostname}`, upstreamPort: (upstream.address() as AddressInfo).port,
       wellKnown: { client: {}, server: { 'm.server': `${hostname}:${httpsPort}` }, support: {} },
     };
   }

@@ -11,6 +11,7 @@ const base: Omit<CaddyConfigInput, 'hosts'> = {
   httpPort: 8081,
   httpsPort: 8443,
   tls: { mode: 'internal' },
+  elementWebDir: '/data/element-web/current',
 };
 
 function host(id: string, upstreamPort: number): EdgeHost {
@@ -18,6 +19,7 @@ function host(id: string, upstreamPort: number): EdgeHost {
   return {
     id,
     hostname,
+    homeserverUrl: `https://${hostname}:8443`,
     upstreamPort,
     wellKnown: {
       client: { 'm.homeserver': { base_url: `https://${hostname}:8443/` } },
@@ -37,11 +39,15 @@ function hostSubroutes(routes: CaddyRoute[], id: string): CaddyRoute[] {
   return handler.routes;
 }
 
-/** What the route answering `path` with `method` does, as Caddy picks it: the first match wins. */
-function handlerFor(routes: CaddyRoute[], path: string, method = 'GET'): CaddyHandler | undefined {
+/**
+ * What the route answering `path` with `method` does, as Caddy picks it: the first match wins. A
+ * file matcher matches when `existingFiles` holds the file it looks for.
+ */
+function handlerFor(routes: CaddyRoute[], path: string, method = 'GET', existingFiles: string[] = []): CaddyHandler | undefined {
   const matches = (pattern: string) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
+  const fileFound = (file: { root: string; try_files: string[] } | undefined) => !file || file.try_files.some((name) => existingFiles.includes(`${file.root}${name}`));
   const route = routes.find((candidate) => !candidate.match || candidate.match.some((set) =>
-    (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method)));
+    (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method) && fileFound(set.file)));
   return route?.handle[0];
 }
 
@@ -96,11 +102,15 @@ describe('renderCaddyConfig', () => {
       for (const path of ['/_synapse/metrics', '/_synapse/replication/x', '/.well-known/other']) {
         assert.deepEqual(handlerFor(subroutes, path), { handler: 'static_response', status_code: 404 });
       }
-      // Without an Element Web bundle the client URL says so.
+      // Without an installed web client the client URL gives the homeserver address for any Matrix client.
       const client = handlerFor(subroutes, '/');
       assert.equal(client?.handler, 'static_response');
       assert.equal(client.status_code, 503);
-      assert.match(client.body ?? '', /Element Web is not configured on this installation/);
+      assert.match(client.body ?? '', /web client of this server is not installed yet/);
+      assert.match(client.body ?? '', new RegExp(`Homeserver: <strong><code>https://${id}\\.homeport\\.localhost:8443</code>`));
+      assert.match(client.body ?? '', /FluffyChat/);
+      assert.doesNotMatch(client.body ?? '', /[{}]/, 'no Caddy placeholder in the page');
+      assert.deepEqual(handlerFor(subroutes, '/', 'GET', ['/data/element-web/current/index.html']), { handler: 'file_server', root: '/data/element-web/current' });
     }
   });
 
@@ -220,8 +230,9 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
       { handler: 'headers', response: { set: { 'Cache-Control': ['no-cache'] } } },
       { handler: 'file_server', root: '/data/hosts/acme/element-web' },
     ]);
-    assert.deepEqual(handlerFor(subroutes, '/'), { handler: 'file_server', root: '/opt/element' });
-    assert.deepEqual(handlerFor(subroutes, '/bundles/app.js'), { handler: 'file_server', root: '/opt/element' });
+    const installed = ['/opt/element/index.html'];
+    assert.deepEqual(handlerFor(subroutes, '/', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
+    assert.deepEqual(handlerFor(subroutes, '/bundles/app.js', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
     assert.deepEqual(handlerFor(subroutes, '/_synapse/metrics'), { handler: 'static_response', status_code: 404 });
   });
 });

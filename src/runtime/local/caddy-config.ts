@@ -1,5 +1,6 @@
 // Renders the whole Caddy 2.6 JSON configuration of the edge from the hosts it must route.
 import type { TlsMode } from '../../config.ts';
+import { noWebClientPage } from './no-web-client-page.ts';
 import { protectedUserRoutes } from './protected-user-routes.ts';
 
 export interface EdgeHost {
@@ -12,6 +13,8 @@ export interface EdgeHost {
   previousNames?: string[];
   /** Earlier client domains that answer every request with "server moved". */
   movedNames?: string[];
+  /** The address clients use for the host's homeserver. */
+  homeserverUrl: string;
   /** Loopback port of the host's Synapse client+federation listener. */
   upstreamPort: number;
   wellKnown: { client: object; server: object; support: object };
@@ -41,7 +44,8 @@ export interface CaddyConfigInput {
    */
   onDemandAsk?: string;
   /** An unpacked Element Web release served at every host's client URL. */
-  elementWebDir?: string;
+  /** An Element Web release (index.html at its top) served at every host's address; a sign-in page with the homeserver address while it has none. */
+  elementWebDir: string;
   hosts: EdgeHost[];
 }
 
@@ -54,7 +58,7 @@ export type CaddyHandler =
 
 export interface CaddyRoute {
   '@id'?: string;
-  match?: Array<{ host?: string[]; path?: string[]; method?: string[] }>;
+  match?: Array<{ host?: string[]; path?: string[]; method?: string[]; file?: { root: string; try_files: string[] } }>;
   handle: CaddyHandler[];
   terminal?: boolean;
 }
@@ -124,11 +128,8 @@ const movedCorsHeaders = {
 /** What every Matrix client understands as "sign in again", sent by an old client domain. */
 export const serverMovedBody = { errcode: 'M_UNKNOWN_TOKEN', error: 'Server moved, please log in again.' };
 
-const elementWebMissingPage = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Element Web is not configured</title></head>' +
-  '<body><h1>Element Web is not configured on this installation</h1>' +
-  '<p>This Matrix server works with any Matrix client. The operator of this installation has not set up the web client (HOMEPORT_ELEMENT_WEB_DIR).</p></body></html>';
-
-function elementWebRoutes(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute[] {
+/** The web client when one is installed (the folder has index.html, looked at on every request), else how to sign in without it. */
+function elementWebRoutes(host: EdgeHost, elementWebDir: string): CaddyRoute[] {
   const config: CaddyRoute[] = host.clientConfigDir ? [{
     // Homeport rewrites config.json whenever the look and feel changes: browsers must ask again.
     match: [{ path: ['/config.json'] }],
@@ -137,13 +138,14 @@ function elementWebRoutes(host: EdgeHost, elementWebDir: string | undefined): Ca
       { handler: 'file_server', root: host.clientConfigDir },
     ],
   }] : [];
-  const client: CaddyRoute = elementWebDir
-    ? { handle: [{ handler: 'file_server', root: elementWebDir }] }
-    : { handle: [{ handler: 'static_response', status_code: 503, headers: { 'Content-Type': ['text/html; charset=utf-8'] }, body: elementWebMissingPage }] };
-  return [...config, client];
+  return [
+    ...config,
+    { match: [{ file: { root: elementWebDir, try_files: ['/index.html'] } }], handle: [{ handler: 'file_server', root: elementWebDir }] },
+    { handle: [{ handler: 'static_response', status_code: 503, headers: { 'Content-Type': ['text/html; charset=utf-8'] }, body: noWebClientPage(host.homeserverUrl) }] },
+  ];
 }
 
-function hostSubroute(host: EdgeHost, elementWebDir: string | undefined): CaddyHandler {
+function hostSubroute(host: EdgeHost, elementWebDir: string): CaddyHandler {
   const wellKnownPaths = wellKnownNames.map((name) => `/.well-known/matrix/${name}`);
   const wellKnownRoutes = wellKnownNames.map((name): CaddyRoute => ({
     match: [{ path: [`/.well-known/matrix/${name}`] }],
@@ -178,7 +180,7 @@ function hostSubroute(host: EdgeHost, elementWebDir: string | undefined): CaddyH
   };
 }
 
-function hostRoute(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute {
+function hostRoute(host: EdgeHost, elementWebDir: string): CaddyRoute {
   return {
     '@id': `host-${host.id}`,
     match: [{ host: [host.hostname, ...(host.customNames ?? [])] }],
@@ -188,7 +190,7 @@ function hostRoute(host: EdgeHost, elementWebDir: string | undefined): CaddyRout
 }
 
 /** Earlier client domains not switched to "moved" keep serving the host, below every current name. */
-function previousNamesRoute(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute[] {
+function previousNamesRoute(host: EdgeHost, elementWebDir: string): CaddyRoute[] {
   if (!host.previousNames?.length) return [];
   return [{ '@id': `host-${host.id}-previous`, match: [{ host: host.previousNames }], handle: [hostSubroute(host, elementWebDir)], terminal: true }];
 }

@@ -6,6 +6,7 @@ import { Agent, fetch, type Response } from 'undici';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { renderCaddyConfig, type CaddyConfig, type CaddyConfigInput } from './caddy-config.ts';
+import { installedElementWebDir } from './element-web-install.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 
 export type EdgeSettings = Pick<Config,
@@ -83,7 +84,7 @@ export class CaddyEdge {
       httpsPort: config.edgeHttpsPort,
       tls: { mode: config.tlsMode, email: config.acmeEmail, acmeCa: config.acmeCa, acmeCaRoot: config.acmeCaRoot },
       onDemandAsk: config.apiPort ? certificatePermissionUrl(config.apiHost ?? '127.0.0.1', config.apiPort) : undefined,
-      elementWebDir: config.elementWebDir,
+      elementWebDir: config.elementWebDir ?? installedElementWebDir(config.dataDir),
     };
   }
 

@@ -187,6 +187,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
         customNames: spec.customNames,
         previousNames: spec.previousNames,
         movedNames: spec.movedNames,
+        homeserverUrl: spec.publicBaseUrl.replace(/\/$/, ''),
         upstreamPort: spec.httpPort,
         wellKnown: wellKnownDocuments(spec),
         clientConfigDir: this.#clientConfigDir(spec.id),

@@ -3,16 +3,8 @@
 // files and folders and never follows a link, and an export never stores a link either.
 import { mkdir, rm } from 'node:fs/promises';
 import * as tar from 'tar';
-import { ArchiveRefused, checkArchiveEntries, pathParts, archiveEntryProblem, type ArchiveEntry, type ArchiveEntryKind } from '../../domain/archive-entries.ts';
-
-const kinds: Partial<Record<string, ArchiveEntryKind>> = {
-  File: 'file', OldFile: 'file', ContiguousFile: 'file', Directory: 'directory',
-  SymbolicLink: 'symbolic link', Link: 'hard link', CharacterDevice: 'device', BlockDevice: 'device', FIFO: 'device',
-};
-
-function entryOf(entry: tar.ReadEntry): ArchiveEntry {
-  return { path: entry.path, kind: kinds[entry.type] ?? 'other', size: entry.size ?? 0 };
-}
+import { ArchiveRefused, checkArchiveEntries, pathParts, archiveEntryProblem, type ArchiveEntry } from '../../domain/archive-entries.ts';
+import { archiveEntryOf, listArchiveEntries } from './tar-entries.ts';
 
 const mediaDirs = /^(local_content|local_thumbnails|remote_content|remote_thumbnail|url_cache|url_cache_thumbnails)$/;
 
@@ -31,17 +23,6 @@ function mediaFolder(entries: ArchiveEntry[]): { folder: string[]; strip: number
   return { folder: [], strip: 0 };
 }
 
-/** Every entry's header, read without unpacking, and why reading stopped early if it did. */
-async function listEntries(file: string): Promise<{ entries: ArchiveEntry[]; unreadable?: ArchiveRefused }> {
-  const entries: ArchiveEntry[] = [];
-  try {
-    await tar.t({ file, strict: true, onReadEntry: (entry) => { entries.push(entryOf(entry)); } });
-    return { entries };
-  } catch (error) {
-    return { entries, unreadable: new ArchiveRefused(`not a readable gzip tar archive: ${(error as Error).message}`, { cause: error }) };
-  }
-}
-
 export interface CheckedMediaArchive {
   /** How many leading path parts, above the media store, unpacking drops. */
   strip: number;
@@ -51,7 +32,7 @@ export interface CheckedMediaArchive {
 
 /** Refuses (ArchiveRefused) a media archive with anything but files and folders under one media store. */
 export async function checkMediaArchive(file: string): Promise<CheckedMediaArchive> {
-  const { entries, unreadable } = await listEntries(file);
+  const { entries, unreadable } = await listArchiveEntries(file);
   const { folder, strip } = mediaFolder(entries);
   // An entry's own fault (e.g. a size claimed but never written) says more than where reading stopped.
   const bytes = checkArchiveEntries(entries, folder);
@@ -72,7 +53,7 @@ export async function extractMediaArchive(file: string, dir: string): Promise<vo
   await tar.x({
     file, cwd: dir, strict: true, strip, preserveOwner: false, noChmod: true,
     filter: (_path, entry) => {
-      const problem = archiveEntryProblem(entryOf(entry as tar.ReadEntry));
+      const problem = archiveEntryProblem(archiveEntryOf(entry as tar.ReadEntry));
       refused ??= problem;
       return problem === undefined;
     },

@@ -36,8 +36,17 @@ export class JobWorkerLeases {
 
   /** Takes the lease of a graphile-worker pool that has just been created in this replica. */
   async hold(poolId: string): Promise<void> {
-    this.#held.add(poolId);
-    await claimLease(this.#context.db, jobWorkerLeasePrefix + poolId, this.#options.replicaId, this.#options.leaseSeconds);
+    // Renewed from the next round on; until then a lock of this pool is younger than a lease, so nobody takes it.
+    const claimed = await claimLease(this.#context.db, jobWorkerLeasePrefix + poolId, this.#options.replicaId, this.#options.leaseSeconds).catch((error: unknown) => {
+      this.#context.logger.warn({ err: error, poolId }, 'could not take the job worker lease');
+      return false;
+    });
+    if (claimed) {
+      this.#held.add(poolId);
+      return;
+    }
+    // Without a lease its jobs would soon look abandoned to the other replicas: a fresh runner tries again.
+    this.#options.onLost(poolId);
   }
 
   /** A pool that stopped cleanly released its locks itself. */

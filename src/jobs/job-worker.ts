@@ -85,7 +85,7 @@ async function startRunner(context: HomeportContext, pool: pg.Pool, options: Job
   let poolId = '';
   events.on('pool:create', ({ workerPool }) => {
     poolId = workerPool.id;
-    leases.hold(workerPool.id).catch((error: unknown) => context.logger.warn({ err: error }, 'could not take the job worker lease'));
+    void leases.hold(workerPool.id);
   });
   const runner = await run({
     crontab: crontab(context, options.hostTasks),
@@ -133,11 +133,18 @@ async function releaseDeadRunner(pool: pg.Pool, leases: JobWorkerLeases, poolId:
 export async function startJobWorker(context: HomeportContext, pool: pg.Pool, options: JobWorkerOptions): Promise<JobWorker> {
   const logger = context.logger.child({ component: 'job-worker' });
   let current: { runner: Runner; poolId: string } | undefined;
+  // A pool can lose its lease while run() is still creating it: it is stopped once it is current.
+  const lost = new Set<string>();
+  const stopIfLost = () => {
+    if (!current || !lost.has(current.poolId)) return;
+    current.runner.stop().catch((error: unknown) => logger.warn({ err: error }, 'job worker stopped uncleanly'));
+  };
   const leases = new JobWorkerLeases(context, pool, {
     leaseSeconds: options.leaseSeconds,
     replicaId: options.replicaId,
     onLost: (poolId) => {
-      if (current?.poolId === poolId) current.runner.stop().catch((error: unknown) => logger.warn({ err: error }, 'job worker stopped uncleanly'));
+      lost.add(poolId);
+      stopIfLost();
     },
   });
   current = await startRunner(context, pool, options, leases);
@@ -151,6 +158,7 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool, op
         await releaseDeadRunner(pool, leases, dead.poolId);
         current = await startRunner(context, pool, options, leases);
         watch(current);
+        stopIfLost();
         logger.info('job worker started again');
         return;
       } catch (error) {
@@ -171,6 +179,7 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool, op
     });
   };
   watch(current);
+  stopIfLost();
   leases.start(async () => {
     if (options.hostTasks) await failAbandonedJobs(context);
   });

@@ -255,12 +255,13 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
     const worker = await startJobWorker(context, opened.pool, { replicaId, leaseSeconds: config.workerLeaseSeconds, hostTasks: config.roles.has('edge') });
     parts.add('job worker', () => worker.stop());
   }
+  let address: string | undefined;
   if (config.roles.has('api')) {
     const api: FastifyInstance = await buildApiServer(context, createMetrics(opened.db));
     parts.add('api', () => api.close());
-    await api.listen({ host: config.apiHost, port: config.apiPort });
+    address = await api.listen({ host: config.apiHost, port: config.apiPort });
   }
-  logger.info({ roles: [...config.roles], replica: replicaId, api: `http://${config.apiHost}:${config.apiPort}`, edge: `https://*.${config.baseDomain}:${config.edgeHttpsPort}` }, 'Homeport is running');
+  logger.info({ roles: [...config.roles], replica: replicaId, api: address, edge: `https://*.${config.baseDomain}:${config.edgeHttpsPort}` }, 'Homeport is running');
 
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {

@@ -5,6 +5,7 @@ import { isCurrencyCode } from './domain/billing/money.ts';
 import { euCountries, parseVatRates, type VatRates } from './domain/billing/tax.ts';
 import { isCountryCode } from './domain/account-details.ts';
 import { checkVatId } from './domain/vat-id.ts';
+import { parseRoles, RolesError, type ControlPlaneRole } from './control-plane-roles.ts';
 
 export type TlsMode = 'internal' | 'acme';
 
@@ -42,6 +43,10 @@ export interface Config {
   acmeCaRoot: string | undefined;
   /** DATABASE_URL: an external PostgreSQL; without it Homeport runs its own cluster in the data directory. */
   databaseUrl: string | undefined;
+  /** HOMEPORT_ROLES (or `homeport start --roles`): what this process does, see control-plane-roles.ts (default: every role). */
+  roles: ReadonlySet<ControlPlaneRole>;
+  /** HOMEPORT_WORKER_LEASE_SECONDS: how long a replica's claim on its running jobs, and on the reconciler, lasts unrenewed before another replica takes them over (default 30). */
+  workerLeaseSeconds: number;
   /** HOMEPORT_PG_PORT: the loopback port of Homeport's own PostgreSQL cluster. */
   pgPort: number;
   /** HOMEPORT_HOST_PORTS: the loopback port range for hosts' Synapse listeners, `first-last`. */
@@ -277,6 +282,15 @@ function trustProxy(raw: string | undefined): number | string[] | false {
   return addressList('HOMEPORT_TRUST_PROXY', raw);
 }
 
+function roles(raw: string | undefined): ReadonlySet<ControlPlaneRole> {
+  try {
+    return parseRoles(raw, 'HOMEPORT_ROLES');
+  } catch (error) {
+    if (error instanceof RolesError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 export function isDevelopmentDomain(domain: string): boolean {
   return domain === 'localhost' || developmentSuffixes.some((suffix) => domain.endsWith(suffix));
 }
@@ -313,6 +327,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     acmeCa: env.HOMEPORT_ACME_CA || undefined,
     acmeCaRoot: env.HOMEPORT_ACME_CA_ROOT ? resolve(env.HOMEPORT_ACME_CA_ROOT) : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    roles: roles(env.HOMEPORT_ROLES),
+    workerLeaseSeconds: positiveInteger(env, 'HOMEPORT_WORKER_LEASE_SECONDS', 30),
     pgPort: port(env, 'HOMEPORT_PG_PORT', 5433),
     hostPorts: portRange(env.HOMEPORT_HOST_PORTS || undefined),
     synapseVenv: resolve(env.HOMEPORT_SYNAPSE_VENV || `${dataDir}/synapse-venv`),

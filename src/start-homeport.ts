@@ -1,6 +1,8 @@
 // The composition root: starts every part of Homeport in order (database, edge, runtime, jobs,
 // reconciler, API) from a Config, and stops them in reverse. Reading argv/env is the CLI's job.
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { FastifyInstance } from 'fastify';
@@ -9,9 +11,10 @@ import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
 import { isDevelopmentDomain, type Config } from './config.ts';
-import { HostReconciler } from './jobs/host-reconciler.ts';
+import type { HostReconciler } from './jobs/host-reconciler.ts';
 import type { DevelopmentEdge, HomeportContext } from './jobs/job-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
+import { startReconcilerLeader } from './jobs/reconciler-leader.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { CapturedMailer } from './mail/captured-mailer.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -20,6 +23,7 @@ import { StripePayments } from './payments/stripe-payments.ts';
 import { CaddyEdge } from './runtime/local/caddy-edge.ts';
 import { DevelopmentFederationProxy } from './runtime/local/development-federation-proxy.ts';
 import { LocalRuntime } from './runtime/local/local-runtime.ts';
+import { LocalRuntimeLock, localRuntimeRolesProblem } from './runtime/local/local-runtime-lock.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
 import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
 import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
@@ -97,6 +101,7 @@ function edgeAddressOnThisMachine(config: Config): string {
  * trusting the edge's local CA (and the operator's extra one); production has neither.
  */
 async function developmentFederation(config: Config, edge: CaddyEdge, logger: Logger, parts: StartedParts): Promise<{ proxy: DevelopmentFederationProxy; caFiles: string[] } | undefined> {
+  const isEdge = config.roles.has('edge');
   if (!isDevelopmentDomain(config.baseDomain)) return undefined;
   const edgeAddress = edgeAddressOnThisMachine(config);
   const proxy = new DevelopmentFederationProxy({
@@ -106,8 +111,10 @@ async function developmentFederation(config: Config, edge: CaddyEdge, logger: Lo
     peers: config.federation.developmentPeers,
     logger: logger.child({ component: 'federation-proxy' }),
   });
-  await proxy.start();
-  parts.add('federation proxy', () => proxy.stop());
+  if (isEdge) {
+    await proxy.start();
+    parts.add('federation proxy', () => proxy.stop());
+  }
   const caFiles = [
     ...(config.tlsMode === 'internal' ? [edge.rootCertificatePath()] : []),
     ...(config.federation.developmentCaFile ? [config.federation.developmentCaFile] : []),
@@ -144,6 +151,19 @@ function developmentEdge(config: Config, edge: CaddyEdge): DevelopmentEdge | und
   return { address, port: config.edgeHttpsPort, readCa };
 }
 
+/**
+ * The local runtime's processes are supervised by one replica (the edge role); another replica
+ * with that role, or a reconciler away from it, is refused before it starts anything.
+ */
+async function holdLocalRuntime(config: Config, databaseUrl: string, logger: Logger, parts: StartedParts): Promise<void> {
+  const problem = localRuntimeRolesProblem(config.roles);
+  if (problem) throw new Error(problem);
+  if (!config.roles.has('edge')) return;
+  const lock = new LocalRuntimeLock(databaseUrl, logger.child({ component: 'local-runtime-lock' }));
+  await lock.take();
+  parts.add('local runtime lock', () => lock.release());
+}
+
 export async function startHomeport(config: Config, options: StartOptions = {}): Promise<RunningHomeport> {
   const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const parts = new StartedParts(logger);
@@ -176,16 +196,21 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const applied = await migrate(opened.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   await prepareJobQueue(opened.pool);
+  await holdLocalRuntime(config, urls.homeport, logger, parts);
+  // This process's name in the leases of its jobs and of the reconciler.
+  const replicaId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   const box = new SecretBox(await loadMasterKey(config.dataDir, config.masterKey));
   const sizes = await loadSizes(config.sizesFile, config.billing.currency);
   const supervisor = new ProcessSupervisor({ logger: logger.child({ component: 'supervisor' }) });
-  parts.add('processes', async () => {
-    if (config.stopHostsOnExit) await supervisor.stopAll();
-    else supervisor.releaseAll();
-  });
   const edge = new CaddyEdge({ config, supervisor, logger: logger.child({ component: 'edge' }) });
-  await edge.start();
+  if (config.roles.has('edge')) {
+    parts.add('processes', async () => {
+      if (config.stopHostsOnExit) await supervisor.stopAll();
+      else supervisor.releaseAll();
+    });
+    await edge.start();
+  }
   const federation = await developmentFederation(config, edge, logger, parts);
 
   // The runtime reports process changes to the reconciler, which itself needs the runtime.
@@ -194,7 +219,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const schemaTemplate = urls.cluster ? new SynapseSchemaTemplate({
     adminPool, databaseEndpoint: urls.endpoint, venvPython, synapseVersion, workDir: config.dataDir, logger: logger.child({ component: 'schema-template' }),
   }) : undefined;
-  if (schemaTemplate) {
+  if (schemaTemplate && config.roles.has('edge')) {
     schemaTemplate.prepareInBackground();
     parts.add('schema template', () => schemaTemplate.stop());
   }
@@ -221,17 +246,22 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   }
   await pruneLoginAttempts(opened.db, new Date(Date.now() - 24 * 3_600_000));
   await pruneRequestCounts(opened.db, new Date(Date.now() - 24 * 3_600_000));
-  const reconciler = new HostReconciler(context);
-  reconcilerRef.current = reconciler;
-  await reconciler.start();
-  parts.add('reconciler', () => reconciler.stop());
-  const worker = await startJobWorker(context, opened.pool);
-  parts.add('job worker', () => worker.stop());
-
-  const api: FastifyInstance = await buildApiServer(context, createMetrics(opened.db));
-  parts.add('api', () => api.close());
-  const address = await api.listen({ host: config.apiHost, port: config.apiPort });
-  logger.info({ api: address, edge: `https://*.${config.baseDomain}:${config.edgeHttpsPort}` }, 'Homeport is running');
+  if (config.roles.has('reconciler')) {
+    const leader = await startReconcilerLeader(context, replicaId, (reconciler) => { reconcilerRef.current = reconciler; });
+    parts.add('reconciler', () => leader.stop());
+  }
+  if (config.roles.has('worker')) {
+    // With the local runtime the host jobs run where its processes are: the edge role.
+    const worker = await startJobWorker(context, opened.pool, { replicaId, leaseSeconds: config.workerLeaseSeconds, hostTasks: config.roles.has('edge') });
+    parts.add('job worker', () => worker.stop());
+  }
+  let address: string | undefined;
+  if (config.roles.has('api')) {
+    const api: FastifyInstance = await buildApiServer(context, createMetrics(opened.db));
+    parts.add('api', () => api.close());
+    address = await api.listen({ host: config.apiHost, port: config.apiPort });
+  }
+  logger.info({ roles: [...config.roles], replica: replicaId, api: address, edge: `https://*.${config.baseDomain}:${config.edgeHttpsPort}` }, 'Homeport is running');
 
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {

@@ -1,6 +1,7 @@
 // `homeport`: the command line. Reads argv and the environment, then calls the services or the API.
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
+import { controlPlaneRoles, parseRoles } from '../control-plane-roles.ts';
 import { HomeportError } from '../domain/errors.ts';
 import { createLogger, unhandledRejectionMessage } from '../logger.ts';
 import { ensureSynapseVenv, synapseVersion } from '../runtime/local/synapse-venv.ts';
@@ -23,8 +24,10 @@ const program = new Command('homeport')
   .option('--token <token>', 'personal API token (HOMEPORT_TOKEN)', process.env.HOMEPORT_TOKEN)
   .showHelpAfterError();
 
-program.command('start').description('start Homeport: database, edge, hosts, jobs and API (Ctrl-C stops it)').action(async () => {
-  const config = loadConfig();
+/** `homeport start`: runs the roles asked for until Ctrl-C or SIGTERM. */
+async function start(options: { roles?: string }): Promise<void> {
+  const loaded = loadConfig();
+  const config = options.roles === undefined ? loaded : { ...loaded, roles: parseRoles(options.roles, '--roles') };
   const problems = (await runChecks(config)).filter((check) => !check.ok);
   if (problems.length > 0) {
     console.error(`homeport: missing prerequisites:\n${formatChecks(problems)}`);
@@ -48,7 +51,11 @@ program.command('start').description('start Homeport: database, edge, hosts, job
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
-});
+}
+
+program.command('start').description('start Homeport: database, edge, hosts, jobs and API (Ctrl-C stops it)')
+  .option('--roles <roles>', `what this process does, comma-separated: ${controlPlaneRoles.join(', ')} (HOMEPORT_ROLES; default: all)`)
+  .action(start);
 
 program.command('doctor').description('check prerequisites and say how to install what is missing').action(async () => {
   const checks = await runChecks(loadConfig());

@@ -1,5 +1,6 @@
-// Fails, at start-up, the jobs that can never run again: their queue entry is gone or used its
-// last attempt in a Homeport that died. Without this their host would wait in its status forever.
+// Fails the jobs that can never run again: their queue entry is gone or used its last attempt in
+// a Homeport that died. Without this their host would wait in its status forever. Runs at start
+// and whenever dead replicas' jobs were unlocked (job-worker-leases.ts).
 import { sql } from 'kysely';
 import { moveHostStatus } from '../store/hosts.ts';
 import { appendJobLog, finishJob } from '../store/jobs.ts';
@@ -8,7 +9,7 @@ import { hostJobs } from './host-jobs.ts';
 import { runAfterFailure } from './run-host-job.ts';
 import type { HomeportContext } from './job-context.ts';
 
-/** Must run before the worker starts: a job running at that moment would look abandoned. */
+/** A job locked by a runner (here or in another replica) is not abandoned: its runner's lease decides. */
 export async function failAbandonedJobs(context: HomeportContext): Promise<number> {
   const { db, logger } = context;
   const { rows } = await sql<{ id: string; host_id: string; kind: JobKind }>`
@@ -16,7 +17,7 @@ export async function failAbandonedJobs(context: HomeportContext): Promise<numbe
     WHERE j.status IN ('queued', 'running')
       AND NOT EXISTS (
         SELECT 1 FROM graphile_worker.jobs g
-        WHERE g.key = j.id::text AND g.attempts < g.max_attempts
+        WHERE g.key = j.id::text AND (g.attempts < g.max_attempts OR g.locked_by IS NOT NULL)
       )`.execute(db);
   for (const job of rows) {
     const reason = 'the job was interrupted in its last attempt and cannot run again; rebuild the host to retry';

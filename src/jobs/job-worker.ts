@@ -1,7 +1,8 @@
-// Starts graphile-worker for host jobs, and again whenever it stops on its own. The local runtime
-// runs one Homeport per database, so any job still locked at (re)start belonged to a runner that
-// died: it is unlocked and resumed.
-import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runner } from 'graphile-worker';
+// Starts graphile-worker for host jobs, and again whenever it stops on its own. Several replicas
+// may share the queue: a job locked by a runner is left alone while that runner's lease lives,
+// and unlocked to run again once it expires (job-worker-leases.ts).
+import { EventEmitter } from 'node:events';
+import { Logger as WorkerLogger, makeWorkerUtils, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runBillingCheck } from '../billing/billing-check.ts';
@@ -15,6 +16,7 @@ import { failAbandonedJobs } from './abandoned-jobs.ts';
 import { delegationCheckTask } from './commands/check-delegation.ts';
 import { importUploadExpiryTask } from './commands/import-uploads.ts';
 import type { HomeportContext } from './job-context.ts';
+import { JobWorkerLeases } from './job-worker-leases.ts';
 import { exportExpiryTask } from './portability/portability-cleanup.ts';
 import { hostJobTask } from './run-host-job.ts';
 
@@ -30,57 +32,76 @@ export async function prepareJobQueue(pool: pg.Pool): Promise<void> {
   await runMigrations({ pgPool: pool });
 }
 
-async function unlockJobsOfDeadWorkers(pool: pg.Pool): Promise<void> {
-  const { rows } = await pool.query<{ locked_by: string }>(
-    'SELECT DISTINCT locked_by FROM graphile_worker.jobs WHERE locked_by IS NOT NULL',
-  );
-  if (rows.length === 0) return;
-  const utils = await makeWorkerUtils({ pgPool: pool });
-  try {
-    await utils.forceUnlockWorkers(rows.map((row) => row.locked_by));
-  } finally {
-    await utils.release();
-  }
-}
-
 /** The billing check runs on graphile-worker's cron, every HOMEPORT_BILLING_CHECK_MINUTES, once at start, and when an operator asks. */
 function billingCrontab(minutes: number): string {
   const schedule = minutes >= 60 ? `0 */${Math.min(Math.floor(minutes / 60), 23)} * * *` : `*/${minutes} * * * *`;
   return `${schedule} ${billingCheckTaskName} ?max=1&jobKey=${billingCheckJobKey}\n`;
 }
 
-async function startRunner(context: HomeportContext, pool: pg.Pool): Promise<Runner> {
-  await unlockJobsOfDeadWorkers(pool);
-  await failAbandonedJobs(context);
+export interface JobWorkerOptions {
+  /** This replica's name in the lease table and the logs. */
+  replicaId: string;
+  leaseSeconds: number;
+  /**
+   * Whether this replica runs the tasks that need the hosts' runtime (host jobs, export and upload
+   * expiry). The local runtime's processes live in one replica; the others run only the rest.
+   */
+  hostTasks: boolean;
+}
+
+function taskList(context: HomeportContext, hostTasks: boolean): TaskList {
+  const everywhere: TaskList = {
+    [delegationCheckTaskName]: delegationCheckTask(context),
+    [billingCheckTaskName]: async () => runBillingCheck(context),
+    [invoiceMailTask]: async (payload) => {
+      await sendInvoiceMail(context, (payload as { invoiceId: string }).invoiceId);
+    },
+  };
+  if (!hostTasks) return everywhere;
+  return {
+    ...everywhere,
+    [hostJobTaskName]: hostJobTask(context),
+    [exportExpiryTaskName]: exportExpiryTask(context),
+    [importUploadExpiryTaskName]: importUploadExpiryTask(context),
+  };
+}
+
+/** graphile-worker's cron schedules each entry once however many replicas run it. */
+function crontab(context: HomeportContext, hostTasks: boolean): string {
+  // Sweeps exports and uploads past their retention even if their own scheduled deletion was lost.
+  const sweeps = hostTasks ? `17 * * * * ${exportExpiryTaskName}\n23 * * * * ${importUploadExpiryTaskName}\n` : '';
+  return billingCrontab(context.config.billing.checkMinutes) + sweeps;
+}
+
+async function startRunner(context: HomeportContext, pool: pg.Pool, options: JobWorkerOptions, leases: JobWorkerLeases): Promise<{ runner: Runner; poolId: string }> {
+  if (options.hostTasks) await failAbandonedJobs(context);
   const utils = await makeWorkerUtils({ pgPool: pool });
   try {
     await utils.addJob(billingCheckTaskName, {}, { jobKey: billingCheckJobKey, maxAttempts: 1 });
   } finally {
     await utils.release();
   }
-  return run({
-    // Billing checks on their schedule; sweeps exports past their retention even if their own scheduled deletion was lost.
-    crontab: billingCrontab(context.config.billing.checkMinutes) + `17 * * * * ${exportExpiryTaskName}\n` + `23 * * * * ${importUploadExpiryTaskName}\n`,
+  const events: WorkerEvents = new EventEmitter();
+  let poolId = '';
+  events.on('pool:create', ({ workerPool }) => {
+    poolId = workerPool.id;
+    void leases.hold(workerPool.id);
+  });
+  const runner = await run({
+    crontab: crontab(context, options.hostTasks),
     pgPool: pool,
     concurrency: 4,
     noHandleSignals: true,
     pollInterval: 1000,
-    taskList: {
-      [hostJobTaskName]: hostJobTask(context),
-      [delegationCheckTaskName]: delegationCheckTask(context),
-      [exportExpiryTaskName]: exportExpiryTask(context),
-      [billingCheckTaskName]: async () => runBillingCheck(context),
-      [importUploadExpiryTaskName]: importUploadExpiryTask(context),
-      [invoiceMailTask]: async (payload) => {
-        await sendInvoiceMail(context, (payload as { invoiceId: string }).invoiceId);
-      },
-    },
+    taskList: taskList(context, options.hostTasks),
     logger: workerLogger(context),
+    events,
     // Outcomes recorded in batches: a failure to record one (PostgreSQL gone) then shuts the
     // runner down, and startJobWorker starts it again, instead of leaving an unhandled rejection
     // and the job locked by a runner that goes on without it.
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
   });
+  return { runner, poolId };
 }
 
 export interface JobWorker {
@@ -92,23 +113,52 @@ function retryDelayMs(failures: number): number {
   return Math.min(1_000 * 2 ** failures, 30_000);
 }
 
+/** Unlocks what a runner of this replica held when it died, at once: it is certainly dead. */
+async function releaseDeadRunner(pool: pg.Pool, leases: JobWorkerLeases, poolId: string): Promise<void> {
+  if (!poolId) return;
+  const utils = await makeWorkerUtils({ pgPool: pool });
+  try {
+    await utils.forceUnlockWorkers([poolId]);
+  } finally {
+    await utils.release();
+  }
+  await leases.release(poolId);
+}
+
 /**
  * graphile-worker shuts itself down when it cannot record a job's outcome (its database went
- * away mid-job). The worker is then started again once the database answers: the jobs the dead
- * runner held are unlocked and resume.
+ * away mid-job), and Homeport stops it when its lease expired unrenewed. The worker is then
+ * started again once the database answers: the jobs the dead runner held are unlocked and resume.
  */
-export async function startJobWorker(context: HomeportContext, pool: pg.Pool): Promise<JobWorker> {
+export async function startJobWorker(context: HomeportContext, pool: pg.Pool, options: JobWorkerOptions): Promise<JobWorker> {
   const logger = context.logger.child({ component: 'job-worker' });
-  let runner = await startRunner(context, pool);
+  let current: { runner: Runner; poolId: string } | undefined;
+  // A pool can lose its lease while run() is still creating it: it is stopped once it is current.
+  const lost = new Set<string>();
+  const stopIfLost = () => {
+    if (!current || !lost.has(current.poolId)) return;
+    current.runner.stop().catch((error: unknown) => logger.warn({ err: error }, 'job worker stopped uncleanly'));
+  };
+  const leases = new JobWorkerLeases(context, pool, {
+    leaseSeconds: options.leaseSeconds,
+    replicaId: options.replicaId,
+    onLost: (poolId) => {
+      lost.add(poolId);
+      stopIfLost();
+    },
+  });
+  current = await startRunner(context, pool, options, leases);
   let stopping = false;
   let restarting: Promise<void> | undefined;
   const stopped = new AbortController();
 
-  const restart = async () => {
+  const restart = async (dead: { poolId: string }) => {
     for (let failures = 0; !stopping; failures++) {
       try {
-        runner = await startRunner(context, pool);
-        watch(runner);
+        await releaseDeadRunner(pool, leases, dead.poolId);
+        current = await startRunner(context, pool, options, leases);
+        watch(current);
+        stopIfLost();
         logger.info('job worker started again');
         return;
       } catch (error) {
@@ -118,24 +168,31 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool): P
       }
     }
   };
-  const watch = (watched: Runner) => {
-    watched.promise.then(
+  const watch = (watched: { runner: Runner; poolId: string }) => {
+    watched.runner.promise.then(
       () => undefined,
       (error: unknown) => logger.error({ err: error }, 'job worker stopped with an error'),
     ).finally(() => {
-      if (stopping || watched !== runner) return;
+      if (stopping || watched !== current) return;
       logger.warn('job worker stopped unexpectedly; starting it again');
-      restarting = restart();
+      restarting = restart(watched);
     });
   };
-  watch(runner);
+  watch(current);
+  stopIfLost();
+  leases.start(async () => {
+    if (options.hostTasks) await failAbandonedJobs(context);
+  });
   return {
     async stop() {
       stopping = true;
       stopped.abort();
       await restarting;
+      await leases.stop();
       try {
-        await runner.stop();
+        await current?.runner.stop();
+        // A clean stop released every lock the runner held.
+        if (current) await leases.release(current.poolId);
       } catch (error) {
         logger.warn({ err: error }, 'job worker stopped uncleanly');
       }

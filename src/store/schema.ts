@@ -244,6 +244,14 @@ export interface HostNamesTable {
   kind: HostNameKind;
 }
 
+/** A replica's claim, renewed while it lives: see store/leases.ts. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: Date;
+  acquired_at: Generated<Date>;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_tokens: ApiTokensTable;
@@ -277,6 +285,7 @@ export interface Database {
   card_charges: CardChargesTable;
   stripe_events: StripeEventsTable;
   import_uploads: ImportUploadsTable;
+  leases: LeasesTable;
 }
 
 /** bigint columns: pg returns strings; amounts stay far below 2^53 and are read with Number(). */

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { freePort } from './throwaway-postgres.ts';
 import { synapseVenv } from './environment.ts';
-import { unhandledRejectionMessage } from '../../src/logger.ts';
+import { createLogger, unhandledRejectionMessage } from '../../src/logger.ts';
+import { PostgresCluster } from '../../src/runtime/local/postgres-cluster.ts';
 
 const run = promisify(execFile);
 
@@ -62,10 +63,16 @@ export class HomeportProcess {
   #child: ChildProcess | undefined;
   #output = '';
   #edgeAgent: Agent | undefined;
+  /** Extra arguments of `homeport start` (`--roles ...`). */
+  readonly #startArgs: string[];
+  /** A replica shares its data directory with the process it was made from, which cleans it up. */
+  readonly #replica: boolean;
 
-  private constructor(env: NodeJS.ProcessEnv, dataDir: string) {
+  private constructor(env: NodeJS.ProcessEnv, dataDir: string, startArgs: string[] = [], replica = false) {
     this.env = env;
     this.dataDir = dataDir;
+    this.#startArgs = startArgs;
+    this.#replica = replica;
     this.apiUrl = `http://127.0.0.1:${env.HOMEPORT_API_PORT}`;
     this.baseDomain = String(env.HOMEPORT_BASE_DOMAIN);
     this.edgePort = Number(env.HOMEPORT_EDGE_HTTPS_PORT);
@@ -101,6 +108,33 @@ export class HomeportProcess {
     return new HomeportProcess(env, dataDir);
   }
 
+  /**
+   * Another Homeport process (a control-plane replica) on this one's PostgreSQL (DATABASE_URL)
+   * and data directory, with its own API port and `homeport start` arguments (`--roles`).
+   */
+  async replica(startArgs: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<HomeportProcess> {
+    const cluster = new PostgresCluster({ dataDir: this.dataDir, port: Number(this.env.HOMEPORT_PG_PORT), logger: createLogger('silent') });
+    const env: NodeJS.ProcessEnv = {
+      ...this.env,
+      DATABASE_URL: await cluster.connectionString('homeport'),
+      HOMEPORT_API_PORT: String(await freePort()),
+      ...extraEnv,
+    };
+    return new HomeportProcess(env, this.dataDir, startArgs, true);
+  }
+
+  /** Starts `homeport start` expecting it to refuse: resolves with its output once it exited, throws if it became ready. */
+  async startRefused(timeoutMs = 240_000): Promise<{ code: number | null; output: string }> {
+    try {
+      await this.start(timeoutMs);
+    } catch (error) {
+      if (this.running) throw error;
+      return { code: this.#child?.exitCode ?? null, output: this.#output };
+    }
+    await this.stop();
+    throw new Error(`homeport start ${this.#startArgs.join(' ')} started although it should have refused:\n${this.#output.slice(-3000)}`);
+  }
+
   get output(): string {
     return this.#output;
   }
@@ -116,7 +150,7 @@ export class HomeportProcess {
 
   /** Starts `homeport start` and waits until /readyz answers. */
   async start(timeoutMs = 240_000): Promise<void> {
-    const child = spawn(process.execPath, [cliEntry, 'start'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliEntry, 'start', ...this.#startArgs], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     const keep = (chunk: Buffer) => { this.#output += chunk.toString(); };
     child.stdout?.on('data', keep);
@@ -241,6 +275,7 @@ export class HomeportProcess {
   async cleanup(): Promise<void> {
     await this.stop();
     await this.#edgeAgent?.close();
+    if (this.#replica) return this.#checkUnhandledRejections();
     for (const { pid, cmdline } of await processesMentioning(this.dataDir)) {
       // SIGQUIT is PostgreSQL's immediate shutdown: its own children go with it.
       const signal = cmdline.includes('postgres') ? 'SIGQUIT' : 'SIGKILL';
@@ -251,6 +286,10 @@ export class HomeportProcess {
       }
     }
     await rm(this.dataDir, { recursive: true, force: true });
+    this.#checkUnhandledRejections();
+  }
+
+  #checkUnhandledRejections(): void {
     // Homeport logs and survives an unhandled rejection; a test must not.
     const unhandled = this.#output.split('\n').filter((line) => line.includes(unhandledRejectionMessage));
     if (unhandled.length > 0) throw new Error(`Homeport logged ${unhandled.length} unhandled promise rejection(s):\n${unhandled.join('\n').slice(0, 4000)}`);

@@ -116,3 +116,12 @@ test('federation settings: notaries with their keys, development peers, and refu
   assert.throws(() => loadConfig({ HOMEPORT_DEV_FEDERATION_PEERS: 'outside.localhost' }), /HOMEPORT_DEV_FEDERATION_PEERS/);
   assert.throws(() => loadConfig({ HOMEPORT_DEV_FEDERATION_PEERS: 'outside.localhost=127.0.0.1:99999' }), /HOMEPORT_DEV_FEDERATION_PEERS/);
 });
+
+test('a process has every role unless told which, and a lease of 30 seconds', () => {
+  assert.deepEqual([...loadConfig({}).roles], ['api', 'worker', 'reconciler', 'edge']);
+  assert.deepEqual([...loadConfig({ HOMEPORT_ROLES: ' api, worker ' }).roles], ['api', 'worker']);
+  assert.equal(loadConfig({}).workerLeaseSeconds, 30);
+  assert.equal(loadConfig({ HOMEPORT_WORKER_LEASE_SECONDS: '5' }).workerLeaseSeconds, 5);
+  assert.throws(() => loadConfig({ HOMEPORT_ROLES: 'api,scheduler' }), (error: ConfigError) => /HOMEPORT_ROLES.*unknown: scheduler/.test(error.message));
+  assert.throws(() => loadConfig({ HOMEPORT_WORKER_LEASE_SECONDS: '0' }), /HOMEPORT_WORKER_LEASE_SECONDS/);
+});

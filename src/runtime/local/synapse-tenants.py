@@ -32,7 +32,9 @@ import synapse.config.logger as synapse_logger
 from synapse.app import homeserver
 from synapse.config.homeserver import HomeServerConfig
 from synapse.logging.context import LoggingContext, PreserveLoggingContext
+from synapse.metrics import install_gc_manager
 from synapse.synapse_rust import reset_logging_config
+from synapse.util.rlimit import change_resource_limit
 
 harness_log = logging.getLogger("homeport.tenants")
 
@@ -246,6 +248,10 @@ def main():
     # Unix socket of mode 0600: only Homeport's user adds or removes tenants.
     reactor.listenUNIX(control_socket, factory, mode=0o600, wantPID=True)
     reactor.callWhenRunning(lambda: defer.ensureDeferred(harness.sync()))
+    # What upstream's start_reactor does once per process: every tenant's listeners and database
+    # connections count against one file limit, raised to the hard limit (soft_file_limit 0).
+    change_resource_limit(0)
+    install_gc_manager()
     with PreserveLoggingContext():
         reactor.run()
 

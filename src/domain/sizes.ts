@@ -13,6 +13,19 @@ export interface Size {
   maxUploadSize: string;
   /** Synapse's rc_* limits of the size's hosts; absent in sizes rebuilt from an old subscription: the size's name decides. */
   rateLimits?: RateLimits;
+  /**
+   * Whether the size's hosts share a Synapse process (at most `hostsPerProcess` hosts of the size
+   * in one), or each runs its own; absent: their own.
+   */
+  process?: { shared: boolean; hostsPerProcess: number };
+}
+
+/** Where a size's hosts run: sharing with others of the same size, or alone. */
+export type SizePlacement = { kind: 'own' } | { kind: 'shared'; group: string; hostsTogether: number };
+
+export function placementOf(size: Pick<Size, 'name' | 'process'> | undefined): SizePlacement {
+  if (!size?.process?.shared) return { kind: 'own' };
+  return { kind: 'shared', group: size.name, hostsTogether: size.process.hostsPerProcess };
 }
 
 export const builtInSizes: Size[] = [
@@ -20,6 +33,13 @@ export const builtInSizes: Size[] = [
   { name: 'business', title: 'Business', pricePerSeatMinor: 1000, currency: 'EUR', minSeats: 10, maxSeats: 1000, maxUploadSize: '100M', rateLimits: rateLimitsFor('business') },
   { name: 'enterprise', title: 'Enterprise', pricePerSeatMinor: 1500, currency: 'EUR', minSeats: 50, maxSeats: 100000, maxUploadSize: '500M', rateLimits: rateLimitsFor('enterprise') },
 ];
+
+/** Read from YAML: anything may stand there. */
+function validProcessSetting(setting: unknown): boolean {
+  if (setting === null || typeof setting !== 'object') return false;
+  const { shared, hostsPerProcess } = setting as Record<string, unknown>;
+  return typeof shared === 'boolean' && Number.isInteger(hostsPerProcess) && Number(hostsPerProcess) >= 1 && Number(hostsPerProcess) <= 200;
+}
 
 /** Checks sizes read from operator configuration; returns the problems found, empty when valid. */
 export function sizeProblems(sizes: Size[]): string[] {
@@ -32,6 +52,9 @@ export function sizeProblems(sizes: Size[]): string[] {
     if (!Number.isInteger(size.pricePerSeatMinor) || size.pricePerSeatMinor < 0) problems.push(`size "${size.name}": price must be a whole non-negative number of minor units`);
     if (!Number.isInteger(size.minSeats) || size.minSeats < 1) problems.push(`size "${size.name}": minSeats must be at least 1`);
     if (!Number.isInteger(size.maxSeats) || size.maxSeats < size.minSeats) problems.push(`size "${size.name}": maxSeats must be at least minSeats`);
+    if (size.process !== undefined && !validProcessSetting(size.process)) {
+      problems.push(`size "${size.name}": process must be { shared: true or false, hostsPerProcess: 1 to 200 }`);
+    }
     if (!/^\d+[KMG]$/.test(size.maxUploadSize)) problems.push(`size "${size.name}": maxUploadSize must look like 50M`);
   }
   if (sizes.length === 0) problems.push('at least one size is needed');

@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import type { RateLimits } from '../domain/rate-limits.ts';
 import type { HostFederation } from '../domain/federation.ts';
+import type { SizePlacement } from '../domain/sizes.ts';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
 
 export type HostProcessState = 'running' | 'starting' | 'restarting' | 'stopped';
@@ -26,6 +27,8 @@ export interface HostSpec {
   secrets: HomeserverSecrets;
   /** The customer's federation choice (open, allowlist, off). */
   federation: HostFederation;
+  /** Whether the host may share its homeserver's resources with other hosts of its group, or runs alone. */
+  placement: SizePlacement;
 }
 
 /** What the edge needs of a host: no secrets. */

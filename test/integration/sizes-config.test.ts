@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { builtInRateLimits, communityRateLimits } from '../../src/domain/rate-limits.ts';
+import { placementOf } from '../../src/domain/sizes.ts';
 import { loadSizes } from '../../src/store/sizes-config.ts';
 
 test('sizes take the installation currency, and a size in another currency is refused', async () => {
@@ -50,6 +51,29 @@ test("an operator changes a size's rate limits in the sizes file; the others kee
       assert.match(error.message, /"joinsLocal" needs burstCount, a whole number/);
       return true;
     });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a size's hosts share processes only as the sizes file says, and a malformed process setting is refused", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'homeport-sizes-'));
+  try {
+    const file = join(dir, 'sizes.yaml');
+    await writeFile(file, [
+      'sizes:',
+      '  - { name: small, pricePerSeatMinor: 300, minSeats: 1, process: { shared: true, hostsPerProcess: 25 } }',
+      '  - { name: team, pricePerSeatMinor: 400, minSeats: 3 }',
+      '',
+    ].join('\n'));
+    const [small, team] = await loadSizes(file, 'EUR');
+    assert.deepEqual(placementOf(small), { kind: 'shared', group: 'small', hostsTogether: 25 });
+    assert.deepEqual(placementOf(team), { kind: 'own' });
+    assert.ok((await loadSizes(undefined, 'EUR')).every((size) => placementOf(size).kind === 'own'), 'built-in sizes run hosts in their own process');
+    for (const setting of ['{ shared: true, hostsPerProcess: 0 }', '{ shared: yes please, hostsPerProcess: 25 }', '{ shared: true, hostsPerProcess: 2.5 }', '{ shared: true }', 'shared']) {
+      await writeFile(file, `sizes:\n  - { name: small, pricePerSeatMinor: 300, minSeats: 1, process: ${setting} }\n`);
+      await assert.rejects(loadSizes(file, 'EUR'), /size "small": process must be \{ shared: true or false, hostsPerProcess: 1 to 200 \}/, setting);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

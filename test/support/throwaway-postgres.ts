@@ -47,7 +47,8 @@ async function postgresUser(): Promise<{ uid: number; gid: number } | undefined>
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+/** `maxConnections`: PostgreSQL's max_connections (its default, 100, when not given). */
+export async function startThrowawayPostgres(options: { maxConnections?: number } = {}): Promise<ThrowawayPostgres> {
   const dir = await mkdtemp(join(tmpdir(), 'homeport-pg-'));
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'postgres.log');
@@ -71,7 +72,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     await rm(dir, { recursive: true, force: true });
   };
   // Durability settings off: the cluster dies with the test, and Synapse's schema loads faster.
-  const serverOptions = `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const serverOptions = `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off${options.maxConnections ? ` -c max_connections=${options.maxConnections}` : ''}`;
   const start = async () => {
     await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', serverOptions, '-w', 'start']);
     running = true;

@@ -1,5 +1,6 @@
-// The local runtime: each host is a Synapse process supervised on this machine, a database in
-// Homeport's PostgreSQL, a directory under `<data dir>/hosts/<id>`, and routes in Caddy.
+// The local runtime: each host is a Synapse process supervised on this machine (or a tenant of a
+// shared one, when its size says so), a database in Homeport's PostgreSQL, a directory under
+// `<data dir>/hosts/<id>`, and routes in Caddy.
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -23,6 +24,7 @@ import {
   type DatabaseAccess,
 } from './host-archives.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
+import { SharedSynapseProcesses } from './shared-synapse-processes.ts';
 import { synapseEnvironment, synapseVersion } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
@@ -69,9 +71,22 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   readonly #options: LocalRuntimeOptions;
   /** Unexpected exits per host since Homeport started, to stop waiting for a Synapse that cannot start. */
   readonly #crashes = new Map<string, number>();
+  readonly #shared: SharedSynapseProcesses;
 
   constructor(options: LocalRuntimeOptions) {
     this.#options = options;
+    this.#shared = new SharedSynapseProcesses({
+      dir: join(options.config.dataDir, 'shared-synapse'),
+      supervisor: options.supervisor,
+      venvPython: options.venvPython,
+      logger: options.logger.child({ component: 'shared-synapse' }),
+      onHostState: (hostId, state) => this.#hostStateChanged(hostId, state),
+    });
+  }
+
+  #hostStateChanged(hostId: string, state: HostProcessState): void {
+    if (state === 'restarting') this.#crashes.set(hostId, (this.#crashes.get(hostId) ?? 0) + 1);
+    this.#options.onProcessState?.(hostId, state);
   }
 
   hostDir(hostId: string): string {
@@ -113,15 +128,19 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     const paths = homeserverPaths(this.hostDir(spec.id));
     // Synapse silently makes a new identity when the key file is missing: write it before every start.
     await writeFile(paths.signingKey, spec.secrets.signingKey, { mode: 0o600 });
+    // A host whose size changed placement leaves where it ran before: never served twice.
+    if (spec.placement.kind === 'shared') {
+      await this.#stopOwnProcess(spec.id);
+      await this.#shared.start(spec.id, paths.homeserverConfig, spec.placement);
+      return;
+    }
+    await this.#shared.stop(spec.id);
     await this.#options.supervisor.ensureRunning(processKey(spec.id), {
       ...this.#synapseCommand(spec.id),
       cwd: paths.hostDir,
       env: synapseEnvironment({ PYTHONUNBUFFERED: '1' }),
       outputFile: join(paths.hostDir, 'console.log'),
-      onStateChange: (state) => {
-        if (state === 'restarting') this.#crashes.set(spec.id, (this.#crashes.get(spec.id) ?? 0) + 1);
-        this.#options.onProcessState?.(spec.id, state);
-      },
+      onStateChange: (state) => this.#hostStateChanged(spec.id, state),
     });
   }
 
@@ -153,18 +172,26 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   /** The end of Synapse's console output, with the host's secrets blanked out: it goes into the job log. */
   async #outputTail(spec: HostSpec): Promise<string> {
-    const output = await readFile(join(this.hostDir(spec.id), 'console.log'), 'utf8').catch(() => '');
+    // A shared process's output is every tenant's: a host's job log gets only its own tenant's error.
+    const output = spec.placement.kind === 'shared'
+      ? this.#shared.lastError(spec.id) ?? ''
+      : await readFile(join(this.hostDir(spec.id), 'console.log'), 'utf8').catch(() => '');
     let tail = output.trim().split('\n').slice(-6).join(' | ');
     for (const secret of [spec.database.password, ...Object.values(spec.secrets)]) tail = tail.replaceAll(secret, '[redacted]');
     return tail || '(nothing)';
   }
 
   async stop(hostId: string): Promise<void> {
+    await this.#shared.stop(hostId);
+    await this.#stopOwnProcess(hostId);
+  }
+
+  async #stopOwnProcess(hostId: string): Promise<void> {
     await this.#options.supervisor.stopIncludingLeftOver(processKey(hostId), this.#synapseCommand(hostId));
   }
 
   processState(hostId: string): HostProcessState {
-    return this.#options.supervisor.state(processKey(hostId));
+    return this.#shared.state(hostId) ?? this.#options.supervisor.state(processKey(hostId));
   }
 
   /**

@@ -1,0 +1,256 @@
+// Hosts that share a Synapse process: each process is synapse-tenants.py serving the hosts listed
+// in `<data dir>/shared-synapse/<group>-<n>/tenants/`, supervised like any other process (a crash
+// restarts it with all its tenants, and only it). The tenant files are the runtime's record of
+// which process serves a host, so a restarted Homeport finds and adopts the same arrangement.
+import { createConnection } from 'node:net';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../../logger.ts';
+import type { SizePlacement } from '../../domain/sizes.ts';
+import type { HostProcessState } from '../runtime.ts';
+import type { ProcessSupervisor } from './process-supervisor.ts';
+import { synapseEnvironment } from './synapse-venv.ts';
+
+const harnessScript = fileURLToPath(new URL('./synapse-tenants.py', import.meta.url));
+const statusPollMs = 1_000;
+/** A sync stops tenants (each closes its listeners and database pool) before it answers. */
+const syncTimeoutMs = 120_000;
+/** A freshly spawned process imports Synapse before its control socket answers. */
+const controlSocketWaitMs = 120_000;
+
+export interface TenantStatus {
+  state: 'starting' | 'running' | 'failed';
+  failures: number;
+  error: string | null;
+}
+
+export interface SharedSynapseOptions {
+  /** `<data dir>/shared-synapse` */
+  dir: string;
+  supervisor: ProcessSupervisor;
+  venvPython: string;
+  logger: Logger;
+  /** A host's state changed because its process or its tenant did. */
+  onHostState(hostId: string, state: HostProcessState): void;
+}
+
+type SharedPlacement = Extract<SizePlacement, { kind: 'shared' }>;
+
+export class SharedSynapseProcesses {
+  readonly #options: SharedSynapseOptions;
+  /** Host → the process that serves it, learnt when it is started (or adopted) through this runtime. */
+  readonly #processOf = new Map<string, string>();
+  readonly #status = new Map<string, TenantStatus>();
+  readonly #polls = new Map<string, NodeJS.Timeout>();
+  /** Choosing a process and writing the tenant file happen one host at a time, so no process is filled past its limit. */
+  #placing: Promise<unknown> = Promise.resolve();
+
+  constructor(options: SharedSynapseOptions) {
+    this.#options = options;
+  }
+
+  /** Adds the host to a process of its group (the one already listing it, else one with room, else a new one) and starts it there. */
+  async start(hostId: string, homeserverConfig: string, placement: SharedPlacement): Promise<void> {
+    const name = await this.#exclusively(async () => {
+      const chosen = (await this.#processListing(hostId)) ?? (await this.#processWithRoom(placement));
+      await writeTenantFile(this.#tenantsDir(chosen), hostId, homeserverConfig);
+      return chosen;
+    });
+    this.#processOf.set(hostId, name);
+    await this.#ensureProcess(name);
+    this.#acceptStatus(name, await this.#request(name, 'sync'));
+  }
+
+  /** Removes the host from whichever process lists it; resolves once its tenant has stopped (its ports are free). */
+  async stop(hostId: string): Promise<void> {
+    const name = (await this.#processListing(hostId));
+    this.#processOf.delete(hostId);
+    this.#status.delete(hostId);
+    if (!name) return;
+    const emptied = await this.#exclusively(async () => {
+      await rm(join(this.#tenantsDir(name), hostId), { force: true });
+      if ((await this.#tenantsOf(name)).length > 0) return false;
+      // The last tenant gone, so is the process: an empty one would only hold memory.
+      await this.#options.supervisor.stopIncludingLeftOver(processKey(name), this.processCommand(name));
+      clearInterval(this.#polls.get(name));
+      this.#polls.delete(name);
+      return true;
+    });
+    if (emptied) return;
+    // Also a process an earlier Homeport left running is told, or it would go on serving the host.
+    await this.#ensureProcess(name);
+    this.#acceptStatus(name, await this.#request(name, 'sync'));
+  }
+
+  /** The host's state if a shared process serves it, else undefined. */
+  state(hostId: string): HostProcessState | undefined {
+    const name = this.#processOf.get(hostId);
+    if (!name) return undefined;
+    const processState = this.#options.supervisor.state(processKey(name));
+    if (processState !== 'running') return processState;
+    const tenant = this.#status.get(hostId);
+    if (!tenant || tenant.state === 'starting') return 'starting';
+    return tenant.state === 'running' ? 'running' : 'restarting';
+  }
+
+  /** Why the host's tenant last failed to start (the process's output is every tenant's, and not shown). */
+  lastError(hostId: string): string | undefined {
+    return this.#status.get(hostId)?.error ?? undefined;
+  }
+
+  async #ensureProcess(name: string): Promise<void> {
+    const dir = this.#processDir(name);
+    await this.#options.supervisor.ensureRunning(processKey(name), {
+      ...this.processCommand(name),
+      cwd: dir,
+      env: synapseEnvironment({ PYTHONUNBUFFERED: '1' }),
+      outputFile: join(dir, 'console.log'),
+      onStateChange: (state) => {
+        // Every tenant of the process shares its fate; a tenant's own state comes from the poll.
+        if (state === 'running') return;
+        for (const [hostId, processName] of this.#processOf) {
+          if (processName !== name) continue;
+          this.#status.delete(hostId);
+          this.#options.onHostState(hostId, state);
+        }
+      },
+    });
+    // Unreferenced: the poll never keeps a stopping Homeport alive.
+    if (!this.#polls.has(name)) this.#polls.set(name, setInterval(() => this.#poll(name), statusPollMs).unref());
+  }
+
+  /** How a shared process is started, and so recognised in /proc after a restart of Homeport. */
+  processCommand(name: string): { command: string; args: string[]; pidFile: string } {
+    return {
+      command: this.#options.venvPython,
+      args: [harnessScript, '--process-dir', this.#processDir(name)],
+      pidFile: join(this.#processDir(name), 'supervisor.pid'),
+    };
+  }
+
+  #poll(name: string): void {
+    if (this.#options.supervisor.state(processKey(name)) !== 'running') return;
+    this.#request(name, 'status', 5_000).then((reply) => this.#acceptStatus(name, reply), () => undefined);
+  }
+
+  #acceptStatus(name: string, reply: Record<string, TenantStatus>): void {
+    for (const [hostId, status] of Object.entries(reply)) {
+      if (this.#processOf.get(hostId) !== name) continue;
+      const before = this.#status.get(hostId);
+      this.#status.set(hostId, status);
+      // Polls may miss a retry: every failure counts, as every crash of a process does.
+      const newFailures = status.state === 'failed' ? status.failures - (before?.failures ?? 0) : 0;
+      for (let failure = 0; failure < newFailures; failure++) this.#options.onHostState(hostId, 'restarting');
+      if (status.state === 'running' && before?.state !== 'running') this.#options.onHostState(hostId, 'running');
+    }
+  }
+
+  /** One request on the process's control socket; waits for the socket while the process starts. */
+  async #request(name: string, op: 'sync' | 'status', timeoutMs = syncTimeoutMs): Promise<Record<string, TenantStatus>> {
+    const socketPath = join(this.#processDir(name), 'control.sock');
+    const deadline = Date.now() + (op === 'sync' ? controlSocketWaitMs : 0);
+    for (;;) {
+      try {
+        return await controlRequest(socketPath, op, timeoutMs);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if ((code !== 'ENOENT' && code !== 'ECONNREFUSED') || Date.now() > deadline) throw error;
+        await sleep(250);
+      }
+    }
+  }
+
+  #exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#placing.then(work);
+    this.#placing = result.catch(() => undefined);
+    return result;
+  }
+
+  async #processNames(): Promise<string[]> {
+    const entries = await readdir(this.#options.dir, { withFileTypes: true }).catch(() => []);
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort(byGroupAndNumber);
+  }
+
+  async #tenantsOf(name: string): Promise<string[]> {
+    return (await readdir(this.#tenantsDir(name)).catch(() => [])).filter((file) => !file.startsWith('.'));
+  }
+
+  async #processListing(hostId: string): Promise<string | undefined> {
+    const known = this.#processOf.get(hostId);
+    if (known && (await this.#tenantsOf(known)).includes(hostId)) return known;
+    for (const name of await this.#processNames()) {
+      if ((await this.#tenantsOf(name)).includes(hostId)) return name;
+    }
+    return undefined;
+  }
+
+  async #processWithRoom(placement: SharedPlacement): Promise<string> {
+    const ofGroup = (await this.#processNames()).filter((name) => groupOf(name) === placement.group);
+    for (const name of ofGroup) {
+      if ((await this.#tenantsOf(name)).length < placement.hostsTogether) return name;
+    }
+    const next = Math.max(0, ...ofGroup.map(numberOf)) + 1;
+    const name = `${placement.group}-${next}`;
+    await mkdir(this.#tenantsDir(name), { recursive: true, mode: 0o700 });
+    return name;
+  }
+
+  #processDir(name: string): string {
+    return join(this.#options.dir, name);
+  }
+
+  #tenantsDir(name: string): string {
+    return join(this.#processDir(name), 'tenants');
+  }
+}
+
+function processKey(name: string): string {
+  return `shared:${name}`;
+}
+
+/** Size names are lowercase letters, digits and hyphens: the number follows the last hyphen. */
+function groupOf(name: string): string {
+  return name.slice(0, name.lastIndexOf('-'));
+}
+
+function numberOf(name: string): number {
+  return Number(name.slice(name.lastIndexOf('-') + 1)) || 0;
+}
+
+function byGroupAndNumber(a: string, b: string): number {
+  return groupOf(a).localeCompare(groupOf(b)) || numberOf(a) - numberOf(b);
+}
+
+async function writeTenantFile(dir: string, hostId: string, homeserverConfig: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Dot-named while written: the process never reads half a file.
+  const temporary = join(dir, `.${hostId}.${process.pid}.tmp`);
+  await writeFile(temporary, `${homeserverConfig}\n`, { mode: 0o600 });
+  await rename(temporary, join(dir, hostId));
+}
+
+function controlRequest(socketPath: string, op: 'sync' | 'status', timeoutMs: number): Promise<Record<string, TenantStatus>> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(socketPath);
+    let answer = '';
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`${socketPath} did not answer ${op} within ${timeoutMs} ms`)));
+    socket.on('connect', () => socket.write(`${JSON.stringify({ op })}\n`));
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('utf8');
+      const end = answer.indexOf('\n');
+      if (end < 0) return;
+      socket.end();
+      try {
+        const parsed = JSON.parse(answer.slice(0, end)) as { tenants?: Record<string, TenantStatus>; error?: string };
+        if (parsed.tenants) resolve(parsed.tenants);
+        else reject(new Error(`the shared Synapse process refused ${op}: ${parsed.error}`));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`${socketPath} closed without answering ${op}`)));
+  });
+}

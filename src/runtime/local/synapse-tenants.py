@@ -1,0 +1,260 @@
+"""Serves several Synapse homeservers ("tenants") in one Python process for Homeport's local runtime.
+
+Run with the Synapse virtual environment's python:
+
+    python synapse-tenants.py --process-dir DIR
+
+DIR/tenants/ holds one file per tenant, named by the host's id, holding the absolute path of the
+host's homeserver.yaml: the tenants this process should serve. It is read at start (so a restart
+of the whole process brings every tenant back) and again on each `sync` request on the control
+socket DIR/control.sock (mode 0600), which answers with every tenant's state as one JSON line.
+Upstream's `create_homeserver`, `setup` and `start` raise instead of exiting, so one tenant's
+failure is caught here and reported (and retried with backoff) while the others keep serving.
+See docs/density-shared-processes.md for what tenants of one process share.
+"""
+
+import argparse
+import gc
+import json
+import logging
+import logging.config
+import os
+import sys
+import traceback
+
+import yaml
+from twisted.internet import defer, reactor
+from twisted.internet.protocol import Factory
+from twisted.internet.tcp import Port
+from twisted.protocols.basic import LineOnlyReceiver
+
+import synapse.config.logger as synapse_logger
+from synapse.app import homeserver
+from synapse.config.homeserver import HomeServerConfig
+from synapse.logging.context import LoggingContext, PreserveLoggingContext
+from synapse.metrics import install_gc_manager
+from synapse.synapse_rust import reset_logging_config
+from synapse.util.rlimit import change_resource_limit
+
+harness_log = logging.getLogger("homeport.tenants")
+
+# A tenant that failed is tried again after 1, 2, 4 ... seconds, at most 30: like the supervisor
+# restarts a crashed process, so a database that is away for a moment does not fail a host for good.
+MAX_RETRY_SECONDS = 30
+
+
+class Tenant:
+    def __init__(self, tenant_id, config_path):
+        self.id = tenant_id
+        self.config_path = config_path
+        self.server_name = None
+        self.hs = None
+        self.state = "starting"
+        self.error = None
+        self.failures = 0
+        self.retry = None
+        self.removed = False
+
+    def report(self):
+        return {"state": self.state, "failures": self.failures, "error": self.error, "serverName": self.server_name}
+
+
+class TenantLogRouter(logging.Handler):
+    """Sends each log record to the handlers of the tenant it belongs to.
+
+    Python's logging is one per process and Synapse loads a tenant's log config with dictConfig,
+    which replaces every handler of the process: the last tenant would receive everyone's logs.
+    Synapse's log record factory stamps each record with the `server_name` of its logging
+    context, so records are routed by that; records of no tenant go to the process's stderr.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.tenants = {}
+        self.fallback = logging.StreamHandler(sys.stderr)
+        self.fallback.setLevel(logging.WARNING)
+        self.fallback.setFormatter(logging.Formatter("%(asctime)s - %(name)s - %(levelname)s - %(server_name)s - %(message)s"))
+
+    def emit(self, record):
+        handlers = self.tenants.get(getattr(record, "server_name", None))
+        for handler in handlers if handlers is not None else [self.fallback]:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+    def set_tenant(self, server_name, handlers):
+        for handler in self.tenants.pop(server_name, []):
+            handler.close()
+        self.tenants[server_name] = handlers
+
+    def drop_tenant(self, server_name):
+        for handler in self.tenants.pop(server_name, []):
+            handler.close()
+
+
+router = TenantLogRouter()
+config_path_to_server_name = {}
+
+
+def load_tenant_logging(log_config_path):
+    """Replaces Synapse's `_load_logging_config`: builds the tenant's own handlers without dictConfig."""
+    with open(log_config_path, "rb") as f:
+        log_config = yaml.safe_load(f.read()) or {}
+    configurator = logging.config.DictConfigurator(log_config)
+    formatters = {name: configurator.configure_formatter(spec) for name, spec in log_config.get("formatters", {}).items()}
+    configurator.config["formatters"] = formatters
+    root = log_config.get("root", {})
+    handlers = []
+    for name in root.get("handlers", []):
+        handler = configurator.configure_handler(dict(log_config["handlers"][name]))
+        if handler.level == logging.NOTSET:
+            handler.setLevel(root.get("level", "INFO"))
+        handlers.append(handler)
+    # Logger levels are the process's: Homeport renders the same ones for every host.
+    for name, spec in log_config.get("loggers", {}).items():
+        if "level" in spec:
+            logging.getLogger(name).setLevel(spec["level"])
+    router.set_tenant(config_path_to_server_name[log_config_path], handlers)
+    reset_logging_config()
+
+
+class TenantHarness:
+    def __init__(self, process_dir):
+        self.tenants_dir = os.path.join(process_dir, "tenants")
+        self.tenants = {}
+
+    def desired(self):
+        wanted = {}
+        for name in sorted(os.listdir(self.tenants_dir)):
+            if name.startswith("."):
+                continue
+            with open(os.path.join(self.tenants_dir, name)) as f:
+                wanted[name] = f.read().strip()
+        return wanted
+
+    def report(self):
+        return {tenant_id: tenant.report() for tenant_id, tenant in self.tenants.items()}
+
+    async def sync(self):
+        """Starts the tenants listed and not served, stops those served and no longer listed."""
+        wanted = self.desired()
+        leaving = [t for tenant_id, t in self.tenants.items() if wanted.get(tenant_id) != t.config_path]
+        for tenant in leaving:
+            del self.tenants[tenant.id]
+        await defer.gatherResults([defer.ensureDeferred(self.stop_tenant(t)) for t in leaving], consumeErrors=True)
+        for tenant_id, config_path in wanted.items():
+            if tenant_id not in self.tenants:
+                tenant = Tenant(tenant_id, config_path)
+                self.tenants[tenant_id] = tenant
+                self.begin(tenant)
+        return self.report()
+
+    def begin(self, tenant):
+        tenant.retry = None
+        tenant.state = "starting"
+        defer.ensureDeferred(self.start_tenant(tenant))
+
+    async def start_tenant(self, tenant):
+        try:
+            config = HomeServerConfig.load_config("Synapse tenant", ["--config-path", tenant.config_path])
+            tenant.server_name = config.server.server_name
+            if config.logging.log_config:
+                config_path_to_server_name[config.logging.log_config] = tenant.server_name
+            with LoggingContext(name="main", server_name=tenant.server_name):
+                tenant.hs = homeserver.create_homeserver(config)
+                homeserver.setup(tenant.hs)
+                # Not frozen: a frozen homeserver cannot be collected after its shutdown.
+                await homeserver.start(tenant.hs, freeze=False)
+        except BaseException as error:  # noqa: B036 -- SystemExit from Synapse must not end the other tenants
+            await self.failed(tenant, error)
+            return
+        if tenant.removed:
+            return
+        tenant.state = "running"
+        tenant.error = None
+        tenant.failures = 0
+        harness_log.warning("tenant %s (%s) is serving", tenant.id, tenant.server_name)
+
+    async def failed(self, tenant, error):
+        tenant.failures += 1
+        tenant.error = "".join(traceback.format_exception_only(type(error), error)).strip()[-2000:]
+        harness_log.error("tenant %s failed to start: %s", tenant.id, tenant.error)
+        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+        await self.release(tenant)
+        if tenant.removed:
+            return
+        tenant.state = "failed"
+        delay = min(2 ** (tenant.failures - 1), MAX_RETRY_SECONDS)
+        tenant.retry = reactor.callLater(delay, self.begin, tenant)
+
+    async def stop_tenant(self, tenant):
+        tenant.removed = True
+        if tenant.retry is not None and tenant.retry.active():
+            tenant.retry.cancel()
+        await self.release(tenant)
+        harness_log.warning("tenant %s (%s) stopped", tenant.id, tenant.server_name)
+
+    async def release(self, tenant):
+        hs, tenant.hs = tenant.hs, None
+        if hs is not None:
+            # Synapse's shutdown stops only TCP ports (`type(listener) is Port`): the metrics
+            # Unix socket is stopped here, or the next start of the tenant could not bind it.
+            others = [listener for listener in hs._listening_services if type(listener) is not Port]
+            try:
+                await hs.shutdown()
+            except Exception:
+                harness_log.exception("tenant %s did not shut down cleanly", tenant.id)
+            for listener in others:
+                await defer.maybeDeferred(listener.stopListening)
+        if tenant.server_name is not None:
+            router.drop_tenant(tenant.server_name)
+        gc.collect()
+
+
+class ControlProtocol(LineOnlyReceiver):
+    delimiter = b"\n"
+
+    def lineReceived(self, line):
+        defer.ensureDeferred(self.answer(line))
+
+    async def answer(self, line):
+        try:
+            request = json.loads(line)
+            if request.get("op") == "sync":
+                reply = {"tenants": await self.factory.harness.sync()}
+            elif request.get("op") == "status":
+                reply = {"tenants": self.factory.harness.report()}
+            else:
+                reply = {"error": "unknown op"}
+        except Exception as error:
+            reply = {"error": str(error)}
+        self.sendLine(json.dumps(reply).encode())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--process-dir", required=True)
+    args = parser.parse_args()
+    process_dir = os.path.abspath(args.process_dir)
+    os.makedirs(os.path.join(process_dir, "tenants"), mode=0o700, exist_ok=True)
+
+    logging.getLogger().addHandler(router)
+    logging.getLogger().setLevel(logging.INFO)
+    synapse_logger._load_logging_config = load_tenant_logging
+
+    harness = TenantHarness(process_dir)
+    factory = Factory.forProtocol(ControlProtocol)
+    factory.harness = harness
+    control_socket = os.path.join(process_dir, "control.sock")
+    # Unix socket of mode 0600: only Homeport's user adds or removes tenants.
+    reactor.listenUNIX(control_socket, factory, mode=0o600, wantPID=True)
+    reactor.callWhenRunning(lambda: defer.ensureDeferred(harness.sync()))
+    # What upstream's start_reactor does once per process: every tenant's listeners and database
+    # connections count against one file limit, raised to the hard limit (soft_file_limit 0).
+    change_resource_limit(0)
+    install_gc_manager()
+    with PreserveLoggingContext():
+        reactor.run()
+
+
+if __name__ == "__main__":
+    main()

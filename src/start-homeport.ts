@@ -9,6 +9,7 @@ import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
 import { isDevelopmentDomain, type Config } from './config.ts';
+import { HostHibernation } from './jobs/host-hibernation.ts';
 import { HostReconciler } from './jobs/host-reconciler.ts';
 import type { DevelopmentEdge, HomeportContext } from './jobs/job-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
@@ -208,6 +209,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
     federationProxy: federation?.proxy,
     onProcessState: (hostId, state) => reconcilerRef.current?.onProcessState(hostId, state),
   });
+  parts.add('runtime', () => runtime.close());
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
   const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime };
@@ -225,6 +227,9 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   reconcilerRef.current = reconciler;
   await reconciler.start();
   parts.add('reconciler', () => reconciler.stop());
+  const hibernation = new HostHibernation(context, config.hibernateAfterSeconds);
+  hibernation.start();
+  parts.add('hibernation', () => hibernation.stop());
   const worker = await startJobWorker(context, opened.pool);
   parts.add('job worker', () => worker.stop());
 

@@ -12,6 +12,7 @@ import type { DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessSt
 import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
 import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
+import { EdgeActivity, withActivityLog } from './edge-activity.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { loadAdmitting } from './edge-admission.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
@@ -22,6 +23,7 @@ import {
   withDatabaseClient,
   type DatabaseAccess,
 } from './host-archives.ts';
+import { PortWaker } from './port-waker.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 import { synapseEnvironment, synapseVersion } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
@@ -64,14 +66,44 @@ async function waitForFile(file: string, timeoutMs: number): Promise<void> {
 /** A Synapse that exits this often while its build waits for it will not come up by itself. */
 const crashesBeforeGivingUp = 3;
 
+/** How long a woken host may take to answer /health before its held requests are told to retry. */
+const wakeTimeoutMs = 120_000;
+
+/** A sleeping host: its port held by a waker once its Synapse has stopped. */
+interface Sleeper {
+  spec: HostSpec;
+  /** Resolves once Synapse has stopped and the waker holds the port. */
+  asleep: Promise<PortWaker>;
+  /** The wake in progress, started by the first request. */
+  waking?: Promise<void>;
+}
+
 export class LocalRuntime implements HostRuntime, HostPortability, SynapseTooling {
   readonly synapseVersion = synapseVersion;
   readonly #options: LocalRuntimeOptions;
   /** Unexpected exits per host since Homeport started, to stop waiting for a Synapse that cannot start. */
   readonly #crashes = new Map<string, number>();
+  readonly #sleepers = new Map<string, Sleeper>();
+  /** Epoch ms of each host's last outside request through the edge or last start. */
+  readonly #lastActivity = new Map<string, number>();
+  /** Every name the edge serves, to the host it belongs to, as of the last applyEdge. */
+  #hostsByName = new Map<string, string>();
+  readonly #activity: EdgeActivity;
 
   constructor(options: LocalRuntimeOptions) {
     this.#options = options;
+    this.#activity = new EdgeActivity(join(options.config.dataDir, 'caddy', 'activity', 'access.sock'), (name) => this.#sawRequest(name));
+  }
+
+  #sawRequest(name: string): void {
+    const hostId = this.#hostsByName.get(name);
+    if (!hostId) return;
+    this.#lastActivity.set(hostId, Date.now());
+    // A well-known or Element Web's config.json is answered by the edge itself: the client's next
+    // request is for Synapse, which starts now rather than then.
+    if (this.#sleepers.has(hostId)) {
+      this.wake(hostId).catch((error: unknown) => this.#options.logger.warn({ hostId, err: error }, 'waking a host on an edge request failed'));
+    }
   }
 
   hostDir(hostId: string): string {
@@ -110,6 +142,11 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async start(spec: HostSpec): Promise<void> {
+    if (this.#sleepers.has(spec.id)) return this.wake(spec.id);
+    await this.#startProcess(spec);
+  }
+
+  async #startProcess(spec: HostSpec): Promise<void> {
     const paths = homeserverPaths(this.hostDir(spec.id));
     // Synapse silently makes a new identity when the key file is missing: write it before every start.
     await writeFile(paths.signingKey, spec.secrets.signingKey, { mode: 0o600 });
@@ -123,6 +160,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
         this.#options.onProcessState?.(spec.id, state);
       },
     });
+    this.#lastActivity.set(spec.id, Date.now());
   }
 
   /** How a host's Synapse is started, and so recognised in /proc after a restart of Homeport. */
@@ -160,11 +198,65 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async stop(hostId: string): Promise<void> {
+    const sleeper = this.#sleepers.get(hostId);
+    if (sleeper) {
+      await (await sleeper.asleep.catch(() => undefined))?.close();
+      if (this.#sleepers.get(hostId) === sleeper) this.#sleepers.delete(hostId);
+    }
+    await this.#stopProcess(hostId);
+  }
+
+  async #stopProcess(hostId: string): Promise<void> {
     await this.#options.supervisor.stopIncludingLeftOver(processKey(hostId), this.#synapseCommand(hostId));
   }
 
   processState(hostId: string): HostProcessState {
+    const sleeper = this.#sleepers.get(hostId);
+    if (sleeper) return sleeper.waking ? 'starting' : 'sleeping';
     return this.#options.supervisor.state(processKey(hostId));
+  }
+
+  async sleep(spec: HostSpec): Promise<void> {
+    if (this.#sleepers.has(spec.id)) return;
+    const sleeper: Sleeper = {
+      spec,
+      asleep: this.#stopProcess(spec.id).then(() => PortWaker.hold(spec.httpPort, () => this.wake(spec.id))),
+    };
+    this.#sleepers.set(spec.id, sleeper);
+    try {
+      await sleeper.asleep;
+    } catch (error) {
+      // Not asleep after all: the reconciler finds it stopped and starts it.
+      if (this.#sleepers.get(spec.id) === sleeper) this.#sleepers.delete(spec.id);
+      throw error;
+    }
+  }
+
+  wake(hostId: string): Promise<void> {
+    const sleeper = this.#sleepers.get(hostId);
+    if (!sleeper) return Promise.resolve();
+    sleeper.waking ??= this.#wakeNow(sleeper).finally(() => {
+      if (this.#sleepers.get(hostId) === sleeper) this.#sleepers.delete(hostId);
+    });
+    return sleeper.waking;
+  }
+
+  async #wakeNow(sleeper: Sleeper): Promise<void> {
+    const waker = await sleeper.asleep;
+    await waker.release();
+    await this.#startProcess(sleeper.spec);
+    await this.waitHealthy(sleeper.spec, wakeTimeoutMs);
+  }
+
+  lastActivity(hostId: string): number | undefined {
+    return this.#lastActivity.get(hostId);
+  }
+
+  /** Lets go of the activity socket and of the ports of sleeping hosts (Homeport stops). */
+  async close(): Promise<void> {
+    await this.#activity.close();
+    for (const sleeper of this.#sleepers.values()) await (await sleeper.asleep.catch(() => undefined))?.close();
+    this.#sleepers.clear();
   }
 
   /**
@@ -179,7 +271,9 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     const { edge, federationProxy } = this.#options;
     for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
     federationProxy?.setCustomNames(hosts.flatMap((spec) => [...spec.customNames, ...spec.previousNames]));
-    return loadAdmitting(hosts, (admitted) => edge.load(renderCaddyConfig({
+    this.#hostsByName = new Map(hosts.flatMap((spec) => [spec.edgeHostname, ...spec.customNames, ...spec.previousNames].map((name) => [name.toLowerCase(), spec.id])));
+    await this.#activity.listen();
+    return loadAdmitting(hosts, (admitted) => edge.load(withActivityLog(renderCaddyConfig({
       ...edge.baseConfigInput(),
       hosts: admitted.map((spec) => ({
         id: spec.id,
@@ -192,7 +286,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
         clientConfigDir: this.#clientConfigDir(spec.id),
         protectedUserIds: [spec.homeportUserId],
       })),
-    })));
+    }), this.#activity.socketPath)));
   }
 
   #clientConfigDir(hostId: string): string {

@@ -75,8 +75,8 @@ export interface HostRuntime {
   /** Wakes a sleeping host and waits until it answers; does nothing for a host that is not asleep. */
   wake(hostId: string): Promise<void>;
   /**
-   * When the host last had a request from outside (clients, other servers) or was last started,
-   * in epoch milliseconds; undefined for a host this runtime has not started. Homeport's own
+   * When the host last had a request from outside (clients, other servers) or last started or
+   * became ready, in epoch milliseconds; undefined for a host this runtime has not started. Homeport's own
    * requests do not count.
    */
   lastActivity(hostId: string): number | undefined;

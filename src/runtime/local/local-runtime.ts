@@ -181,6 +181,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     }, 250);
     try {
       await waitForHealth(`http://127.0.0.1:${spec.httpPort}`, timeoutMs, { signal: gaveUp.signal });
+      // A host just built, rebuilt or woken has had no time yet to be asked for anything.
+      this.#lastActivity.set(spec.id, Date.now());
     } catch (error) {
       if (!gaveUp.signal.aborted) throw error;
       throw new Error(`Synapse exited ${crashesBeforeGivingUp} times while starting; its last output: ${await this.#outputTail(spec)}`, { cause: error });
@@ -200,7 +202,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   async stop(hostId: string): Promise<void> {
     const sleeper = this.#sleepers.get(hostId);
     if (sleeper) {
-      await (await sleeper.asleep.catch(() => undefined))?.close();
+      (await sleeper.asleep.catch(() => undefined))?.close();
       if (this.#sleepers.get(hostId) === sleeper) this.#sleepers.delete(hostId);
     }
     await this.#stopProcess(hostId);
@@ -211,8 +213,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   processState(hostId: string): HostProcessState {
-    const sleeper = this.#sleepers.get(hostId);
-    if (sleeper) return sleeper.waking ? 'starting' : 'sleeping';
+    // Until a woken host answers, it is still the runtime's to wake, not the reconciler's to check.
+    if (this.#sleepers.has(hostId)) return 'sleeping';
     return this.#options.supervisor.state(processKey(hostId));
   }
 
@@ -242,8 +244,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async #wakeNow(sleeper: Sleeper): Promise<void> {
-    const waker = await sleeper.asleep;
-    await waker.release();
+    (await sleeper.asleep).release();
     await this.#startProcess(sleeper.spec);
     await this.waitHealthy(sleeper.spec, wakeTimeoutMs);
   }
@@ -255,7 +256,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   /** Lets go of the activity socket and of the ports of sleeping hosts (Homeport stops). */
   async close(): Promise<void> {
     await this.#activity.close();
-    for (const sleeper of this.#sleepers.values()) await (await sleeper.asleep.catch(() => undefined))?.close();
+    for (const sleeper of this.#sleepers.values()) (await sleeper.asleep.catch(() => undefined))?.close();
     this.#sleepers.clear();
   }
 

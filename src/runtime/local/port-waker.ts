@@ -39,16 +39,18 @@ export class PortWaker {
     return waker;
   }
 
-  /** Stops listening so that Synapse can bind the port; requests already held are still answered. */
-  async release(): Promise<void> {
-    if (!this.#server.listening) return;
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  /**
+   * Stops listening so that Synapse can bind the port; requests already held are still answered.
+   * Not awaited: close()'s callback waits for the held connections, which wait for the wake.
+   */
+  release(): void {
+    if (this.#server.listening) this.#server.close();
   }
 
   /** Lets go of the port and of every held request (the host is being removed or stopped). */
-  async close(): Promise<void> {
+  close(): void {
     for (const socket of this.#sockets) socket.destroy();
-    await this.release();
+    this.release();
   }
 
   async #hold(request: IncomingMessage, response: ServerResponse): Promise<void> {

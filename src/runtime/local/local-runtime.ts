@@ -222,7 +222,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     if (this.#sleepers.has(spec.id)) return;
     const sleeper: Sleeper = {
       spec,
-      asleep: this.#stopProcess(spec.id).then(() => PortWaker.hold(spec.httpPort, () => this.wake(spec.id))),
+      asleep: this.#stopProcess(spec.id).then(() => PortWaker.hold(spec.httpPort, () => this.wake(spec.id), () => this.#lastActivity.set(spec.id, Date.now()))),
     };
     this.#sleepers.set(spec.id, sleeper);
     try {

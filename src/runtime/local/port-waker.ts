@@ -16,12 +16,14 @@ function endToEndHeaders(headers: IncomingMessage['headers']): IncomingMessage['
 export class PortWaker {
   readonly #port: number;
   readonly #wake: () => Promise<void>;
+  readonly #answered: () => void;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
 
-  private constructor(port: number, wake: () => Promise<void>) {
+  private constructor(port: number, wake: () => Promise<void>, answered: () => void) {
     this.#port = port;
     this.#wake = wake;
+    this.#answered = answered;
     this.#server = createServer((request, response) => void this.#hold(request, response));
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
@@ -29,9 +31,12 @@ export class PortWaker {
     });
   }
 
-  /** Listens on the port (on loopback, like Synapse) until released; `wake` runs at the first request. */
-  static async hold(port: number, wake: () => Promise<void>): Promise<PortWaker> {
-    const waker = new PortWaker(port, wake);
+  /**
+   * Listens on the port (on loopback, like Synapse) until released; `wake` runs at the first
+   * request, `answered` when a held request has had its answer.
+   */
+  static async hold(port: number, wake: () => Promise<void>, answered: () => void): Promise<PortWaker> {
+    const waker = new PortWaker(port, wake, answered);
     await new Promise<void>((resolve, reject) => {
       waker.#server.once('error', reject);
       waker.#server.listen(port, '127.0.0.1', () => resolve());
@@ -56,6 +61,8 @@ export class PortWaker {
   async #hold(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // One request per held connection: the next one goes to Synapse directly, not through Homeport.
     response.shouldKeepAlive = false;
+    // The edge logs a request only once answered: a host must not fall asleep again while serving one.
+    response.on('close', () => this.#answered());
     try {
       await this.#wake();
     } catch {

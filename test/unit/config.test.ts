@@ -116,3 +116,12 @@ test('federation settings: notaries with their keys, development peers, and refu
   assert.throws(() => loadConfig({ HOMEPORT_DEV_FEDERATION_PEERS: 'outside.localhost' }), /HOMEPORT_DEV_FEDERATION_PEERS/);
   assert.throws(() => loadConfig({ HOMEPORT_DEV_FEDERATION_PEERS: 'outside.localhost=127.0.0.1:99999' }), /HOMEPORT_DEV_FEDERATION_PEERS/);
 });
+
+test('hibernates idle hosts after 900 s by default; 0 turns it off; anything else is refused', () => {
+  assert.equal(loadConfig({}).hibernateAfterSeconds, 900);
+  assert.equal(loadConfig({ HOMEPORT_HIBERNATE_AFTER_SECONDS: '0' }).hibernateAfterSeconds, 0);
+  assert.equal(loadConfig({ HOMEPORT_HIBERNATE_AFTER_SECONDS: '60' }).hibernateAfterSeconds, 60);
+  for (const bad of ['-1', '1.5', 'soon']) {
+    assert.throws(() => loadConfig({ HOMEPORT_HIBERNATE_AFTER_SECONDS: bad }), /HOMEPORT_HIBERNATE_AFTER_SECONDS/);
+  }
+});

@@ -84,7 +84,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   /** Unexpected exits per host since Homeport started, to stop waiting for a Synapse that cannot start. */
   readonly #crashes = new Map<string, number>();
   readonly #sleepers = new Map<string, Sleeper>();
-  /** Epoch ms of each host's last outside request through the edge or last start. */
+  /** Epoch ms of each host's last outside request, or of when it last started or became ready. */
   readonly #lastActivity = new Map<string, number>();
   /** Every name the edge serves, to the host it belongs to, as of the last applyEdge. */
   #hostsByName = new Map<string, string>();
@@ -203,6 +203,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     const sleeper = this.#sleepers.get(hostId);
     if (sleeper) {
       (await sleeper.asleep.catch(() => undefined))?.close();
+      // A wake under way would start Synapse again after this stop.
+      await sleeper.waking?.catch(() => undefined);
       if (this.#sleepers.get(hostId) === sleeper) this.#sleepers.delete(hostId);
     }
     await this.#stopProcess(hostId);

@@ -69,6 +69,8 @@ export interface Config {
   logFormat: LogFormat;
   /** HOMEPORT_STOP_HOSTS_ON_EXIT: whether Ctrl-C also stops the hosts' Synapses (default true). */
   stopHostsOnExit: boolean;
+  /** HOMEPORT_HIBERNATE_AFTER_SECONDS: a host without client or federation requests this long sleeps until its next one (default 900; 0 = never). */
+  hibernateAfterSeconds: number;
   /** HOMEPORT_PUBLIC_URL: where customers reach the panel (links in mail); session cookies are `Secure` when it is https. Default: the API's own address. */
   publicUrl: string;
   /** HOMEPORT_SMTP_URL: an SMTP server URL (`smtps://user:pass@mail.example.com`); without it mail is captured in the database and logged. */
@@ -206,6 +208,14 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number (0 or more), got "${raw}"`);
+  return value;
+}
+
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -340,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.HOMEPORT_LOG_LEVEL || 'info',
     logFormat: logFormat(env.HOMEPORT_LOG_FORMAT),
     stopHostsOnExit: (env.HOMEPORT_STOP_HOSTS_ON_EXIT ?? 'true') !== 'false',
+    hibernateAfterSeconds: wholeNumber(env, 'HOMEPORT_HIBERNATE_AFTER_SECONDS', 900),
     publicUrl: httpUrl('HOMEPORT_PUBLIC_URL', env.HOMEPORT_PUBLIC_URL || `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${apiPort}`),
     smtpUrl,
     mailFrom: env.HOMEPORT_MAIL_FROM || `Homeport <noreply@${domain}>`,

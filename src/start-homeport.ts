@@ -11,6 +11,7 @@ import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
 import { isDevelopmentDomain, type Config } from './config.ts';
+import { HostHibernation } from './jobs/host-hibernation.ts';
 import type { HostReconciler } from './jobs/host-reconciler.ts';
 import type { DevelopmentEdge, HomeportContext } from './jobs/job-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
@@ -233,6 +234,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
     federationProxy: federation?.proxy,
     onProcessState: (hostId, state) => reconcilerRef.current?.onProcessState(hostId, state),
   });
+  parts.add('runtime', () => runtime.close());
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
   const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime };
@@ -249,6 +251,12 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   if (config.roles.has('reconciler')) {
     const leader = await startReconcilerLeader(context, replicaId, (reconciler) => { reconcilerRef.current = reconciler; });
     parts.add('reconciler', () => leader.stop());
+  }
+  if (config.roles.has('edge')) {
+    // Sleep and wake are the local runtime's, held by the edge role.
+    const hibernation = new HostHibernation(context, config.hibernateAfterSeconds);
+    hibernation.start();
+    parts.add('hibernation', () => hibernation.stop());
   }
   if (config.roles.has('worker')) {
     // With the local runtime the host jobs run where its processes are: the edge role.

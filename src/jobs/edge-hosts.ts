@@ -14,7 +14,7 @@ import { adminLocalpart } from './host-admin-access.ts';
 import { hostAddresses } from './host-spec.ts';
 
 /** The statuses in which a host is served by the edge (and may get certificates for its names). */
-export const routedStatuses = ['provisioning', 'running', 'degraded', 'rebuilding', 'failed', 'exporting'] as const;
+export const routedStatuses = ['provisioning', 'running', 'degraded', 'sleeping', 'rebuilding', 'failed', 'exporting'] as const;
 
 export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'>): Promise<EdgeRoute[]> {
   const rows = await context.db

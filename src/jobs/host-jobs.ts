@@ -71,7 +71,7 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
     // The build's own steps, with a restart: this also finishes a host whose build failed half-way.
     steps: [allocateStep, databaseStep, configStep, restartStep, healthyStep, adminAccessStep, edgeStep, doneStep],
     activeStatus: 'rebuilding',
-    startsFrom: ['running', 'degraded', 'failed'],
+    startsFrom: ['running', 'degraded', 'sleeping', 'failed'],
     finalStatus: 'running',
     failedStatus: 'failed',
   },
@@ -92,7 +92,7 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
     kind: 'export',
     steps: [...exportSteps, doneStep],
     activeStatus: 'exporting',
-    startsFrom: ['running', 'degraded'],
+    startsFrom: ['running', 'degraded', 'sleeping'],
     finalStatus: 'running',
     // Synapse serves again after every failed attempt (and the reconciler restarts it and marks
     // the host degraded should that start have failed).

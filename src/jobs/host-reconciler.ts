@@ -1,6 +1,7 @@
 // Converges what runs with what the database says: hosts that should serve are started (or
 // adopted after a restart of Homeport), the edge is re-applied, and a host whose Synapse is
-// down shows `degraded` until it answers /health again.
+// down shows `degraded` until it answers /health again. A sleeping host is left asleep (put back
+// to sleep after a restart of Homeport) and shows `running` again once a request has woken it.
 import type { HostProcessState } from '../runtime/runtime.ts';
 import { hostsWithStatus, moveHostStatus } from '../store/hosts.ts';
 import type { HostRow } from '../store/schema.ts';
@@ -28,6 +29,7 @@ export class HostReconciler {
 
   /** Called by the runtime whenever a host's process changes state. */
   onProcessState(hostId: string, state: HostProcessState): void {
+    if (state === 'running') this.#markAwake(hostId);
     if (state === 'restarting') {
       this.#context.logger.warn({ hostId }, 'Synapse exited unexpectedly; restarting it');
       this.#lastHealthy.delete(hostId);
@@ -37,10 +39,16 @@ export class HostReconciler {
     }
   }
 
+  #markAwake(hostId: string): void {
+    moveHostStatus(this.#context.db, hostId, ['sleeping'], 'running').catch((error: unknown) => {
+      this.#context.logger.error({ hostId, err: error }, 'could not mark the woken host running');
+    });
+  }
+
   /** One pass; safe to repeat at any time. Hosts are looked at a few at a time. */
   async reconcileOnce(): Promise<void> {
     // A rebuilding host belongs to its job, which stops and starts it on purpose.
-    const hosts = await hostsWithStatus(this.#context.db, ['running', 'degraded']);
+    const hosts = await hostsWithStatus(this.#context.db, ['running', 'degraded', 'sleeping']);
     for (let index = 0; index < hosts.length; index += reconcileConcurrency) {
       await Promise.all(hosts.slice(index, index + reconcileConcurrency).map((host) => this.#reconcileHost(host)));
     }
@@ -49,6 +57,9 @@ export class HostReconciler {
   async #reconcileHost(host: HostRow): Promise<void> {
     const { db, runtime, logger } = this.#context;
     try {
+      if (host.status === 'sleeping') return await this.#keepAsleep(host);
+      // Being put to sleep: its status follows; asking its port for /health would wake it.
+      if (runtime.processState(host.id) === 'sleeping') return;
       if (runtime.processState(host.id) === 'stopped') await runtime.start(await loadHostSpec(this.#context, host.id));
       const suspect = host.status !== 'running' || runtime.processState(host.id) !== 'running';
       // A host that was healthy a moment ago and whose process still runs need not be asked again yet.
@@ -67,6 +78,13 @@ export class HostReconciler {
     } catch (error) {
       logger.debug({ host: host.label, err: error }, 'host not converged yet');
     }
+  }
+
+  /** Sleeping is a desired state: the host is not started, only its port is held for its next request. */
+  async #keepAsleep(host: HostRow): Promise<void> {
+    const state = this.#context.runtime.processState(host.id);
+    if (state === 'stopped') await this.#context.runtime.sleep(await loadHostSpec(this.#context, host.id));
+    else if (state === 'running') this.#markAwake(host.id);
   }
 
   async #checkAdminAccess(host: HostRow): Promise<void> {

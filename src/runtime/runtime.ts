@@ -6,7 +6,8 @@ import type { HostFederation } from '../domain/federation.ts';
 import type { SizePlacement } from '../domain/sizes.ts';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
 
-export type HostProcessState = 'running' | 'starting' | 'restarting' | 'stopped';
+/** `sleeping`: stopped on purpose, costing no process nor database connection, and woken by its next request. */
+export type HostProcessState = 'running' | 'starting' | 'restarting' | 'stopped' | 'sleeping';
 
 /** Everything a runtime needs to run one host, derived from the database. */
 export interface HostSpec {
@@ -68,6 +69,20 @@ export interface HostRuntime {
   waitHealthy(spec: HostSpec, timeoutMs: number): Promise<void>;
   stop(hostId: string): Promise<void>;
   processState(hostId: string): HostProcessState;
+  /**
+   * Stops the host until its next request: any request for it (through the edge, or Homeport's
+   * own calls) wakes it and is answered once it is ready, not refused. Its state is `sleeping`
+   * from the moment of the call.
+   */
+  sleep(spec: HostSpec): Promise<void>;
+  /** Wakes a sleeping host and waits until it answers; does nothing for a host that is not asleep. */
+  wake(hostId: string): Promise<void>;
+  /**
+   * When the host last had a request from outside (clients, other servers) or last started or
+   * became ready, in epoch milliseconds; undefined for a host this runtime has not started. Homeport's own
+   * requests do not count.
+   */
+  lastActivity(hostId: string): number | undefined;
   /**
    * Makes the edge route exactly the given hosts (their Element Web config.json included). A host
    * whose routes the edge refuses is left out and answered, the others are still applied; throws

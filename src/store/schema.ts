@@ -5,7 +5,7 @@ import type { FederationMode } from '../domain/federation.ts';
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting';
+export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting' | 'sleeping';
 export type JobKind = 'build' | 'rebuild' | 'cancel' | 'export' | 'import';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed';

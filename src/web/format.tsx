@@ -18,6 +18,7 @@ export const statusText: Record<string, string> = {
   cancelling: 'Being cancelled',
   cancelled: 'Cancelled',
   exporting: 'Exporting',
+  sleeping: 'Sleeping',
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -103,6 +103,8 @@ export class HomeportProcess {
       // Every test registers from 127.0.0.1; test/integration/request-limits.test.ts sets its own.
       HOMEPORT_SIGNUPS_PER_ADDRESS_PER_HOUR: '1000',
       HOMEPORT_MAIL_REQUESTS_PER_ADDRESS_PER_HOUR: '1000',
+      // A long test must not find its idle hosts asleep; test/integration/hibernation.test.ts sets its own.
+      HOMEPORT_HIBERNATE_AFTER_SECONDS: '0',
       ...extraEnv,
     };
     return new HomeportProcess(env, dataDir);

@@ -97,6 +97,8 @@ describe('renderCaddyConfig', () => {
       for (const path of ['/_matrix/client/versions', '/_synapse/client/password_reset', '/_synapse/admin/v1/users']) {
         assert.deepEqual(handlerFor(subroutes, path), {
           handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${18001 + index}` }],
+          // A sleeping host's waker lets go of the port a moment before Synapse takes it.
+          load_balancing: { try_duration: '60s', try_interval: '250ms' },
         });
       }
       for (const path of ['/_synapse/metrics', '/_synapse/replication/x', '/.well-known/other']) {

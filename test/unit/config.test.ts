@@ -125,3 +125,12 @@ test('a process has every role unless told which, and a lease of 30 seconds', ()
   assert.throws(() => loadConfig({ HOMEPORT_ROLES: 'api,scheduler' }), (error: ConfigError) => /HOMEPORT_ROLES.*unknown: scheduler/.test(error.message));
   assert.throws(() => loadConfig({ HOMEPORT_WORKER_LEASE_SECONDS: '0' }), /HOMEPORT_WORKER_LEASE_SECONDS/);
 });
+
+test('hibernates idle hosts after 900 s by default; 0 turns it off; anything else is refused', () => {
+  assert.equal(loadConfig({}).hibernateAfterSeconds, 900);
+  assert.equal(loadConfig({ HOMEPORT_HIBERNATE_AFTER_SECONDS: '0' }).hibernateAfterSeconds, 0);
+  assert.equal(loadConfig({ HOMEPORT_HIBERNATE_AFTER_SECONDS: '60' }).hibernateAfterSeconds, 60);
+  for (const bad of ['-1', '1.5', 'soon']) {
+    assert.throws(() => loadConfig({ HOMEPORT_HIBERNATE_AFTER_SECONDS: bad }), /HOMEPORT_HIBERNATE_AFTER_SECONDS/);
+  }
+});

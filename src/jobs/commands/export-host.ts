@@ -12,7 +12,7 @@ import { hostJobs } from '../host-jobs.ts';
 import type { HomeportContext } from '../job-context.ts';
 import { exportDir } from '../portability/export-steps.ts';
 
-const exportableStatuses = new Set(['running', 'degraded']);
+const exportableStatuses = new Set(['running', 'degraded', 'sleeping']);
 export const minimumPassphraseLength = 8;
 const linkPurpose = 'export-download';
 

@@ -13,7 +13,7 @@ export async function queueRebuild(db: Db, host: HostRow): Promise<JobRow> {
   if (host.status === 'cancelling' || host.status === 'cancelled') {
     throw new HomeportError('host-busy', 'Host is being cancelled', `Host ${host.label} is cancelled and cannot be rebuilt.`);
   }
-  await moveHostStatus(db, host.id, ['running', 'degraded', 'failed'], 'rebuilding');
+  await moveHostStatus(db, host.id, ['running', 'degraded', 'sleeping', 'failed'], 'rebuilding');
   return createJob(db, host.id, 'rebuild', hostJobs.rebuild.steps.map((step) => step.name));
 }
 

@@ -10,8 +10,11 @@ import { intactAdminClient } from '../admin-access-repair.ts';
 import { adminLocalpart } from '../host-admin-access.ts';
 import type { HomeportContext } from '../job-context.ts';
 
-/** A degraded host is being restarted by the supervisor; its admin API usually answers again within seconds. */
-const manageableStatuses: HostStatus[] = ['running', 'degraded'];
+/**
+ * A degraded host is being restarted by the supervisor; its admin API usually answers again within
+ * seconds. A sleeping host is woken first.
+ */
+const manageableStatuses: HostStatus[] = ['running', 'degraded', 'sleeping'];
 
 export interface ServerAdmin {
   host: HostRow;
@@ -37,6 +40,7 @@ export async function openServerAdmin(context: HomeportContext, accountId: strin
   }
   let admin: SynapseAdminClient;
   try {
+    await context.runtime.wake(host.id);
     // Checked on every use: a change made inside the host is repaired before it can stop the customer.
     admin = await intactAdminClient(context, { id: host.id, http_port: host.http_port, server_name: host.server_name });
   } catch (error) {

@@ -53,7 +53,7 @@ export async function updateHostSettings(
   if (changes.supportEmail !== undefined) {
     await applyEdgeFromDatabase(context);
     // Synapse's admin_contact follows at its next start (a rebuild applies it at once).
-    if (['running', 'degraded'].includes(result.host.status) && !result.job) await context.runtime.writeConfig(await loadHostSpec(context, result.host.id));
+    if (['running', 'degraded', 'sleeping'].includes(result.host.status) && !result.job) await context.runtime.writeConfig(await loadHostSpec(context, result.host.id));
   }
   if (result.invoice?.status === 'open' && result.invoice.payment_method === 'card') {
     // The seats are bought either way; an invoice Stripe could not be asked about is charged by the billing check.

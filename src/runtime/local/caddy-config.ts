@@ -52,7 +52,7 @@ export interface CaddyConfigInput {
 export type CaddyHandler =
   | { handler: 'subroute'; routes: CaddyRoute[] }
   | { handler: 'static_response'; status_code: number; headers?: Record<string, string[]>; body?: string }
-  | { handler: 'reverse_proxy'; upstreams: Array<{ dial: string }> }
+  | { handler: 'reverse_proxy'; upstreams: Array<{ dial: string }>; load_balancing?: { try_duration: string; try_interval: string } }
   | { handler: 'headers'; response: { set: Record<string, string[]> } }
   | { handler: 'file_server'; root: string };
 
@@ -145,6 +145,19 @@ function elementWebRoutes(host: EdgeHost, elementWebDir: string): CaddyRoute[] {
   ];
 }
 
+/**
+ * The proxy to a host's Synapse. A sleeping host's port is held by Homeport's waker, which lets
+ * go of it when the host wakes, a few seconds before Synapse listens: a refused connection is
+ * tried again for that long (Caddy retries only connections that failed, never a sent request).
+ */
+function hostUpstream(host: EdgeHost): CaddyHandler {
+  return {
+    handler: 'reverse_proxy',
+    upstreams: [{ dial: `127.0.0.1:${host.upstreamPort}` }],
+    load_balancing: { try_duration: '60s', try_interval: '250ms' },
+  };
+}
+
 function hostSubroute(host: EdgeHost, elementWebDir: string): CaddyHandler {
   const wellKnownPaths = wellKnownNames.map((name) => `/.well-known/matrix/${name}`);
   const wellKnownRoutes = wellKnownNames.map((name): CaddyRoute => ({
@@ -170,7 +183,7 @@ function hostSubroute(host: EdgeHost, elementWebDir: string): CaddyHandler {
       {
         // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
         match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
-        handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${host.upstreamPort}` }] }],
+        handle: [hostUpstream(host)],
       },
       // Synapse's metrics, replication and anything else stay unreachable from outside.
       { match: [{ path: ['/_synapse/*', '/_matrix', '/.well-known/*'] }], handle: [notFound] },

@@ -13,6 +13,7 @@ import type { DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessSt
 import { renderCaddyConfig } from './caddy-config.ts';
 import type { CaddyEdge } from './caddy-edge.ts';
 import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
+import { EdgeActivity, withActivityLog } from './edge-activity.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { loadAdmitting } from './edge-admission.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
@@ -23,6 +24,7 @@ import {
   withDatabaseClient,
   type DatabaseAccess,
 } from './host-archives.ts';
+import { PortWaker } from './port-waker.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 import { SharedSynapseProcesses } from './shared-synapse-processes.ts';
 import { synapseEnvironment, synapseVersion } from './synapse-venv.ts';
@@ -66,12 +68,30 @@ async function waitForFile(file: string, timeoutMs: number): Promise<void> {
 /** A Synapse that exits this often while its build waits for it will not come up by itself. */
 const crashesBeforeGivingUp = 3;
 
+/** How long a woken host may take to answer /health before its held requests are told to retry. */
+const wakeTimeoutMs = 120_000;
+
+/** A sleeping host: its port held by a waker once its Synapse has stopped. */
+interface Sleeper {
+  spec: HostSpec;
+  /** Resolves once Synapse has stopped and the waker holds the port. */
+  asleep: Promise<PortWaker>;
+  /** The wake in progress, started by the first request. */
+  waking?: Promise<void>;
+}
+
 export class LocalRuntime implements HostRuntime, HostPortability, SynapseTooling {
   readonly synapseVersion = synapseVersion;
   readonly #options: LocalRuntimeOptions;
   /** Unexpected exits per host since Homeport started, to stop waiting for a Synapse that cannot start. */
   readonly #crashes = new Map<string, number>();
   readonly #shared: SharedSynapseProcesses;
+  readonly #sleepers = new Map<string, Sleeper>();
+  /** Epoch ms of each host's last outside request, or of when it last started or became ready. */
+  readonly #lastActivity = new Map<string, number>();
+  /** Every name the edge serves, to the host it belongs to, as of the last applyEdge. */
+  #hostsByName = new Map<string, string>();
+  readonly #activity: EdgeActivity;
 
   constructor(options: LocalRuntimeOptions) {
     this.#options = options;
@@ -82,11 +102,23 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       logger: options.logger.child({ component: 'shared-synapse' }),
       onHostState: (hostId, state) => this.#hostStateChanged(hostId, state),
     });
+    this.#activity = new EdgeActivity(join(options.config.dataDir, 'caddy', 'activity', 'access.sock'), (name) => this.#sawRequest(name));
   }
 
   #hostStateChanged(hostId: string, state: HostProcessState): void {
     if (state === 'restarting') this.#crashes.set(hostId, (this.#crashes.get(hostId) ?? 0) + 1);
     this.#options.onProcessState?.(hostId, state);
+  }
+
+  #sawRequest(name: string): void {
+    const hostId = this.#hostsByName.get(name);
+    if (!hostId) return;
+    this.#lastActivity.set(hostId, Date.now());
+    // A well-known or Element Web's config.json is answered by the edge itself: the client's next
+    // request is for Synapse, which starts now rather than then.
+    if (this.#sleepers.has(hostId)) {
+      this.wake(hostId).catch((error: unknown) => this.#options.logger.warn({ hostId, err: error }, 'waking a host on an edge request failed'));
+    }
   }
 
   hostDir(hostId: string): string {
@@ -125,6 +157,11 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async start(spec: HostSpec): Promise<void> {
+    if (this.#sleepers.has(spec.id)) return this.wake(spec.id);
+    await this.#startProcess(spec);
+  }
+
+  async #startProcess(spec: HostSpec): Promise<void> {
     const paths = homeserverPaths(this.hostDir(spec.id));
     // Synapse silently makes a new identity when the key file is missing: write it before every start.
     await writeFile(paths.signingKey, spec.secrets.signingKey, { mode: 0o600 });
@@ -132,6 +169,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     if (spec.placement.kind === 'shared') {
       await this.#stopOwnProcess(spec.id);
       await this.#shared.start(spec.id, paths.homeserverConfig, spec.placement);
+      this.#lastActivity.set(spec.id, Date.now());
       return;
     }
     await this.#shared.stop(spec.id);
@@ -142,6 +180,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       outputFile: join(paths.hostDir, 'console.log'),
       onStateChange: (state) => this.#hostStateChanged(spec.id, state),
     });
+    this.#lastActivity.set(spec.id, Date.now());
   }
 
   /** How a host's Synapse is started, and so recognised in /proc after a restart of Homeport. */
@@ -162,6 +201,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     }, 250);
     try {
       await waitForHealth(`http://127.0.0.1:${spec.httpPort}`, timeoutMs, { signal: gaveUp.signal });
+      // A host just built, rebuilt or woken has had no time yet to be asked for anything.
+      this.#lastActivity.set(spec.id, Date.now());
     } catch (error) {
       if (!gaveUp.signal.aborted) throw error;
       throw new Error(`Synapse exited ${crashesBeforeGivingUp} times while starting; its last output: ${await this.#outputTail(spec)}`, { cause: error });
@@ -182,6 +223,18 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async stop(hostId: string): Promise<void> {
+    const sleeper = this.#sleepers.get(hostId);
+    if (sleeper) {
+      (await sleeper.asleep.catch(() => undefined))?.close();
+      // A wake under way would start Synapse again after this stop.
+      await sleeper.waking?.catch(() => undefined);
+      if (this.#sleepers.get(hostId) === sleeper) this.#sleepers.delete(hostId);
+    }
+    await this.#stopProcess(hostId);
+  }
+
+  /** Stops the host's Synapse wherever it runs: as a tenant of a shared process or in a process of its own. */
+  async #stopProcess(hostId: string): Promise<void> {
     await this.#shared.stop(hostId);
     await this.#stopOwnProcess(hostId);
   }
@@ -191,7 +244,51 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   processState(hostId: string): HostProcessState {
+    // Until a woken host answers, it is still the runtime's to wake, not the reconciler's to check.
+    if (this.#sleepers.has(hostId)) return 'sleeping';
     return this.#shared.state(hostId) ?? this.#options.supervisor.state(processKey(hostId));
+  }
+
+  async sleep(spec: HostSpec): Promise<void> {
+    if (this.#sleepers.has(spec.id)) return;
+    const sleeper: Sleeper = {
+      spec,
+      asleep: this.#stopProcess(spec.id).then(() => PortWaker.hold(spec.httpPort, () => this.wake(spec.id), () => this.#lastActivity.set(spec.id, Date.now()))),
+    };
+    this.#sleepers.set(spec.id, sleeper);
+    try {
+      await sleeper.asleep;
+    } catch (error) {
+      // Not asleep after all: the reconciler finds it stopped and starts it.
+      if (this.#sleepers.get(spec.id) === sleeper) this.#sleepers.delete(spec.id);
+      throw error;
+    }
+  }
+
+  wake(hostId: string): Promise<void> {
+    const sleeper = this.#sleepers.get(hostId);
+    if (!sleeper) return Promise.resolve();
+    sleeper.waking ??= this.#wakeNow(sleeper).finally(() => {
+      if (this.#sleepers.get(hostId) === sleeper) this.#sleepers.delete(hostId);
+    });
+    return sleeper.waking;
+  }
+
+  async #wakeNow(sleeper: Sleeper): Promise<void> {
+    (await sleeper.asleep).release();
+    await this.#startProcess(sleeper.spec);
+    await this.waitHealthy(sleeper.spec, wakeTimeoutMs);
+  }
+
+  lastActivity(hostId: string): number | undefined {
+    return this.#lastActivity.get(hostId);
+  }
+
+  /** Lets go of the activity socket and of the ports of sleeping hosts (Homeport stops). */
+  async close(): Promise<void> {
+    await this.#activity.close();
+    for (const sleeper of this.#sleepers.values()) (await sleeper.asleep.catch(() => undefined))?.close();
+    this.#sleepers.clear();
   }
 
   /**
@@ -206,7 +303,9 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     const { edge, federationProxy } = this.#options;
     for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
     federationProxy?.setCustomNames(hosts.flatMap((spec) => [...spec.customNames, ...spec.previousNames]));
-    return loadAdmitting(hosts, (admitted) => edge.load(renderCaddyConfig({
+    this.#hostsByName = new Map(hosts.flatMap((spec) => [spec.edgeHostname, ...spec.customNames, ...spec.previousNames].map((name) => [name.toLowerCase(), spec.id])));
+    await this.#activity.listen();
+    return loadAdmitting(hosts, (admitted) => edge.load(withActivityLog(renderCaddyConfig({
       ...edge.baseConfigInput(),
       hosts: admitted.map((spec) => ({
         id: spec.id,
@@ -220,7 +319,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
         clientConfigDir: this.#clientConfigDir(spec.id),
         protectedUserIds: [spec.homeportUserId],
       })),
-    })));
+    }), this.#activity.socketPath)));
   }
 
   #clientConfigDir(hostId: string): string {

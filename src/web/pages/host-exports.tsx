@@ -8,7 +8,7 @@ import { formatDate } from '../format.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 
-const exportable = new Set<Host['status']>(['running', 'degraded']);
+const exportable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function ExportSection({ host }: { host: Host }) {

@@ -31,7 +31,7 @@ export function HostAdminFrame({ hostId, children }: { hostId: string; children:
     <section>
       <PageTitle back={{ to: '/', label: 'Hosts' }}>{host.data.label}</PageTitle>
       <HostTabs hostId={host.data.label} />
-      {host.data.status === 'running' || host.data.status === 'degraded' ? children(host.data) : (
+      {host.data.status === 'running' || host.data.status === 'degraded' || host.data.status === 'sleeping' ? children(host.data) : (
         <p className="notice">The server admin pages open once the host is running (it is {host.data.status} now).</p>
       )}
     </section>

@@ -105,7 +105,7 @@ function SupportContactForm({ host, onSaved }: { host: Host; onSaved(): Promise<
   );
 }
 
-const rebuildable = new Set<Host['status']>(['running', 'degraded', 'failed']);
+const rebuildable = new Set<Host['status']>(['running', 'degraded', 'sleeping', 'failed']);
 
 function RebuildSection({ host }: { host: Host }) {
   const { busy, problem, onSubmit } = useSubmit(async () => {

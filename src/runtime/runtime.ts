@@ -71,6 +71,14 @@ export interface HostRuntime {
    * only when the edge cannot be configured at all.
    */
   applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]>;
+  /**
+   * Makes the edge route one host as given (undefined: not at all), leaving every other host's
+   * routes untouched, so its cost does not grow with the number of hosts. Answers the refusal
+   * when the edge will not serve the host (it then serves nothing of it).
+   */
+  applyEdgeHost(hostId: string, route: EdgeRoute | undefined): Promise<EdgeRefusal | undefined>;
+  /** `restore` is called when the edge lost the hosts' routes (it restarted after a crash): apply them all again. */
+  whenEdgeRestarted(restore: () => Promise<void>): void;
   /** Writes the host's Element Web config.json; served at once, no restart. */
   writeClientConfig(hostId: string, config: Record<string, unknown>): Promise<void>;
   /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  renderCaddyConfig, type CaddyConfigInput, type CaddyHandler, type CaddyRoute, type EdgeHost,
+  renderCaddyConfig, renderHostCertificatePolicy, renderHostRoute, type CaddyConfigInput, type CaddyHandler, type CaddyRoute, type EdgeHost,
 } from '../../src/runtime/local/caddy-config.ts';
 
 const base: Omit<CaddyConfigInput, 'hosts'> = {
@@ -37,11 +37,11 @@ function hostSubroutes(routes: CaddyRoute[], id: string): CaddyRoute[] {
   return handler.routes;
 }
 
-/** What the route answering `path` with `method` does, as Caddy picks it: the first match wins. */
+/** What the route answering `path` with `method` on the host's base name does, as Caddy picks it: the first match wins. */
 function handlerFor(routes: CaddyRoute[], path: string, method = 'GET'): CaddyHandler | undefined {
   const matches = (pattern: string) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
   const route = routes.find((candidate) => !candidate.match || candidate.match.some((set) =>
-    (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method)));
+    !set.host && (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method)));
   return route?.handle[0];
 }
 
@@ -56,8 +56,8 @@ describe('renderCaddyConfig', () => {
     assert.deepEqual(edge?.listen, ['127.0.0.1:8443']);
     assert.deepEqual(edge?.routes, [{ handle: [{ handler: 'static_response', status_code: 404 }] }]);
     assert.deepEqual(redirect?.listen, ['127.0.0.1:8081']);
-    assert.deepEqual(redirect?.routes, [{ handle: [{ handler: 'static_response', status_code: 404 }] }]);
-    assert.equal(config.apps.tls, undefined);
+    assert.equal(redirect?.routes.length, 1);
+    assert.deepEqual(config.apps.tls.automation, { policies: [] });
     assert.equal(config.apps.pki.certificate_authorities.local.install_trust, false);
   });
 
@@ -113,10 +113,10 @@ describe('renderCaddyConfig', () => {
     assert.deepEqual(JSON.parse(answer.body ?? ''), { support_page: '{env.HOME}\\{x}' });
   });
 
-  it('redirects plain HTTP for known hosts to HTTPS on the port clients use', () => {
+  it('redirects plain HTTP to HTTPS on the port clients use, naming no host so host changes never touch it', () => {
     const redirect = renderCaddyConfig({ ...base, hosts: twoHosts }).apps.http.servers.redirect;
+    assert.deepEqual(redirect?.routes, renderCaddyConfig({ ...base, hosts: [] }).apps.http.servers.redirect?.routes);
     assert.deepEqual(redirect?.routes[0], {
-      match: [{ host: ['acme.homeport.localhost', 'globex.homeport.localhost'] }],
       handle: [{
         handler: 'static_response',
         status_code: 308,
@@ -127,15 +127,14 @@ describe('renderCaddyConfig', () => {
     const location = standard.apps.http.servers.redirect?.routes[0]?.handle[0];
     assert.equal(location?.handler, 'static_response');
     assert.deepEqual(location.headers?.Location, ['https://{http.request.host}{http.request.uri}']);
-    assert.deepEqual(standard.apps.http.servers.redirect?.routes.at(-1), { handle: [{ handler: 'static_response', status_code: 404 }] });
   });
 
   it("issues the hosts' certificates from Caddy's internal CA in internal mode", () => {
     const config = renderCaddyConfig({ ...base, hosts: twoHosts });
-    assert.deepEqual(config.apps.tls?.automation.policies, [{
-      subjects: ['acme.homeport.localhost', 'globex.homeport.localhost'],
-      issuers: [{ module: 'internal' }],
-    }]);
+    assert.deepEqual(config.apps.tls.automation.policies, [
+      { '@id': 'tls-acme', subjects: ['acme.homeport.localhost'], issuers: [{ module: 'internal' }] },
+      { '@id': 'tls-globex', subjects: ['globex.homeport.localhost'], issuers: [{ module: 'internal' }] },
+    ]);
     assert.equal(config.apps.pki.certificate_authorities.local.install_trust, false);
   });
 
@@ -145,12 +144,13 @@ describe('renderCaddyConfig', () => {
       tls: { mode: 'acme', email: 'ops@example.org', acmeCa: 'https://acme.example.org/dir', acmeCaRoot: '/etc/ca.pem' },
       hosts: twoHosts,
     });
-    assert.deepEqual(config.apps.tls?.automation.policies, [{
-      subjects: ['acme.homeport.localhost', 'globex.homeport.localhost'],
+    assert.deepEqual(config.apps.tls.automation.policies[0], {
+      '@id': 'tls-acme',
+      subjects: ['acme.homeport.localhost'],
       issuers: [{
         module: 'acme', email: 'ops@example.org', ca: 'https://acme.example.org/dir', trusted_roots_pem_files: ['/etc/ca.pem'],
       }],
-    }]);
+    });
     const defaults = renderCaddyConfig({ ...base, tls: { mode: 'acme' }, hosts: twoHosts });
     assert.deepEqual(defaults.apps.tls?.automation.policies[0]?.issuers, [{ module: 'acme' }]);
   });
@@ -166,18 +166,22 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
     clientConfigDir: '/data/hosts/acme/element-web',
   };
 
-  it("serves a host on its own domains, under its base name's route; earlier domains after every current name", () => {
+  it('serves a host on all its domains (own, earlier, moved) through one route of its own', () => {
     const routes = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] }).apps.http.servers.edge?.routes ?? [];
-    assert.deepEqual(routes.map((route) => route['@id']), ['host-acme', 'host-globex', 'host-acme-previous', 'moved-client-domains', undefined]);
-    assert.deepEqual(routes[0]?.match, [{ host: ['acme.homeport.localhost', 'chat.example.com', 'example.com'] }]);
-    assert.deepEqual(routes[2]?.match, [{ host: ['old.example.com'] }]);
-    assert.deepEqual(routes[2]?.handle, routes[0]?.handle);
+    assert.deepEqual(routes.map((route) => route['@id']), ['host-acme', 'host-globex', undefined]);
+    assert.deepEqual(routes[0]?.match, [{ host: ['acme.homeport.localhost', 'chat.example.com', 'example.com', 'old.example.com', 'older.example.com'] }]);
+    assert.deepEqual(routes[0], renderHostRoute(custom, undefined), 'the whole configuration is made of the same per-host routes');
+    assert.deepEqual(config0Policies(), [renderHostCertificatePolicy(custom, base.tls)]);
   });
 
+  function config0Policies() {
+    return renderCaddyConfig({ ...base, hosts: [custom] }).apps.tls.automation.policies;
+  }
+
   it('answers every request on a moved domain with 401 M_UNKNOWN_TOKEN and CORS, and 204 to OPTIONS', () => {
-    const routes = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom] }).apps.http.servers.edge?.routes ?? [];
-    const moved = routes.find((route) => route['@id'] === 'moved-client-domains');
+    const moved = hostSubroutes(renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom] }).apps.http.servers.edge?.routes ?? [], 'acme')[0];
     assert.deepEqual(moved?.match, [{ host: ['older.example.com'] }]);
+    assert.equal(moved?.terminal, true);
     const handler = moved?.handle[0];
     assert.equal(handler?.handler, 'subroute');
     for (const [path, method] of [['/_matrix/client/v3/sync', 'GET'], ['/_matrix/client/v3/rooms/x/send', 'POST'], ['/', 'GET']]) {
@@ -196,20 +200,16 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
 
   it('gets base names up front and custom names on demand, after asking Homeport', () => {
     const config = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] });
-    assert.deepEqual(config.apps.tls?.automation, {
+    assert.deepEqual(config.apps.tls.automation, {
       policies: [
-        { subjects: ['acme.homeport.localhost', 'globex.homeport.localhost'], issuers: [{ module: 'internal' }] },
+        { '@id': 'tls-acme', subjects: ['acme.homeport.localhost'], issuers: [{ module: 'internal' }] },
+        { '@id': 'tls-globex', subjects: ['globex.homeport.localhost'], issuers: [{ module: 'internal' }] },
+        // Last, where new hosts' policies (inserted at the front) never come after it.
         { issuers: [{ module: 'internal' }], on_demand: true },
       ],
       on_demand: { ask },
     });
     assert.deepEqual(config.apps.http.servers.edge?.tls_connection_policies, [{}]);
-    const redirect = config.apps.http.servers.redirect?.routes[0]?.match?.[0]?.host;
-    assert.deepEqual(redirect, ['acme.homeport.localhost', 'chat.example.com', 'example.com', 'old.example.com', 'older.example.com', 'globex.homeport.localhost']);
-    // No custom names: nothing is ever issued on demand.
-    const plain = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [host('globex', 18002)] });
-    assert.equal(plain.apps.tls?.automation.on_demand, undefined);
-    assert.equal(plain.apps.tls?.automation.policies.length, 1);
   });
 
   it("serves Element Web from the bundle, with the host's own config.json never cached", () => {
@@ -277,9 +277,8 @@ describe("the edge keeps Homeport's own user out of the customer's reach", () =>
   it('protects the user on previous client domains too, and a host without one gets no refusal route', () => {
     const config = renderCaddyConfig({ ...base, hosts: [{ ...protectedHost, previousNames: ['old.example.org'] }, host('globex', 18002)] });
     const routes = config.apps.http.servers.edge?.routes ?? [];
-    const previous = routes.find((route) => route['@id'] === 'host-acme-previous')?.handle[0];
-    assert.equal(previous?.handler, 'subroute');
-    assert.ok(refusedByEdge(previous.routes, `/_synapse/admin/v1/deactivate/${homeportUser}`));
+    assert.deepEqual(routes[0]?.match, [{ host: ['acme.homeport.localhost', 'old.example.org'] }]);
+    assert.ok(refusedByEdge(hostSubroutes(routes, 'acme'), `/_synapse/admin/v1/deactivate/${homeportUser}`));
     assert.ok(!refusedByEdge(hostSubroutes(routes, 'globex'), `/_synapse/admin/v1/deactivate/${homeportUser}`));
   });
 });

@@ -1,4 +1,5 @@
-// Renders the whole Caddy 2.6 JSON configuration of the edge from the hosts it must route.
+// Renders Caddy 2.6's JSON configuration of the edge: the whole of it, and each host's own parts
+// (its route and certificate policy, addressable by @id) for changes of one host.
 import type { TlsMode } from '../../config.ts';
 import { protectedUserRoutes } from './protected-user-routes.ts';
 
@@ -74,6 +75,7 @@ export interface CaddyIssuer {
 }
 
 export interface CaddyAutomationPolicy {
+  '@id'?: string;
   subjects?: string[];
   issuers: CaddyIssuer[];
   on_demand?: boolean;
@@ -93,7 +95,7 @@ export interface CaddyConfig {
       https_port: number;
       servers: Record<string, CaddyServer>;
     };
-    tls?: { automation: CaddyAutomation };
+    tls: { automation: CaddyAutomation };
     pki: { certificate_authorities: { local: { install_trust: boolean } } };
   };
 }
@@ -143,7 +145,8 @@ function elementWebRoutes(host: EdgeHost, elementWebDir: string | undefined): Ca
   return [...config, client];
 }
 
-function hostSubroute(host: EdgeHost, elementWebDir: string | undefined): CaddyHandler {
+/** How the edge serves a host on its current and earlier names. */
+function servingRoutes(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute[] {
   const wellKnownPaths = wellKnownNames.map((name) => `/.well-known/matrix/${name}`);
   const wellKnownRoutes = wellKnownNames.map((name): CaddyRoute => ({
     match: [{ path: [`/.well-known/matrix/${name}`] }],
@@ -154,52 +157,42 @@ function hostSubroute(host: EdgeHost, elementWebDir: string | undefined): CaddyH
       body: placeholderSafeJson(host.wellKnown[name]),
     }],
   }));
-  return {
-    handler: 'subroute',
-    routes: [
-      // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
-      ...protectedUserRoutes(host.protectedUserIds ?? []),
-      // Browsers preflight the well-knowns before Matrix web clients may read them.
-      {
-        match: [{ path: wellKnownPaths, method: ['OPTIONS'] }],
-        handle: [{ handler: 'static_response', status_code: 204, headers: corsHeaders }],
-      },
-      ...wellKnownRoutes,
-      {
-        // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
-        match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
-        handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${host.upstreamPort}` }] }],
-      },
-      // Synapse's metrics, replication and anything else stay unreachable from outside.
-      { match: [{ path: ['/_synapse/*', '/_matrix', '/.well-known/*'] }], handle: [notFound] },
-      // Everything else is the web client.
-      ...elementWebRoutes(host, elementWebDir),
-    ],
-  };
+  return [
+    // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
+    ...protectedUserRoutes(host.protectedUserIds ?? []),
+    // Browsers preflight the well-knowns before Matrix web clients may read them.
+    {
+      match: [{ path: wellKnownPaths, method: ['OPTIONS'] }],
+      handle: [{ handler: 'static_response', status_code: 204, headers: corsHeaders }],
+    },
+    ...wellKnownRoutes,
+    {
+      // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
+      match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
+      handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${host.upstreamPort}` }] }],
+    },
+    // Synapse's metrics, replication and anything else stay unreachable from outside.
+    { match: [{ path: ['/_synapse/*', '/_matrix', '/.well-known/*'] }], handle: [notFound] },
+    // Everything else is the web client.
+    ...elementWebRoutes(host, elementWebDir),
+  ];
 }
 
-function hostRoute(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute {
-  return {
-    '@id': `host-${host.id}`,
-    match: [{ host: [host.hostname, ...(host.customNames ?? [])] }],
-    handle: [hostSubroute(host, elementWebDir)],
-    terminal: true,
-  };
+/** The @id of a host's route in the edge server: Caddy's admin API reaches it at /id/<id>. */
+export function hostRouteId(hostId: string): string {
+  return `host-${hostId}`;
 }
 
-/** Earlier client domains not switched to "moved" keep serving the host, below every current name. */
-function previousNamesRoute(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute[] {
-  if (!host.previousNames?.length) return [];
-  return [{ '@id': `host-${host.id}-previous`, match: [{ host: host.previousNames }], handle: [hostSubroute(host, elementWebDir)], terminal: true }];
+/** The @id of a host's certificate policy (its base name, obtained up front). */
+export function hostCertificatePolicyId(hostId: string): string {
+  return `tls-${hostId}`;
 }
 
 /** Every request on a moved client domain is told to sign in again, with what browsers need to read it. */
-function movedRoute(hosts: EdgeHost[]): CaddyRoute[] {
-  const names = hosts.flatMap((host) => host.movedNames ?? []);
-  if (names.length === 0) return [];
+function movedRoutes(host: EdgeHost): CaddyRoute[] {
+  if (!host.movedNames?.length) return [];
   return [{
-    '@id': 'moved-client-domains',
-    match: [{ host: names }],
+    match: [{ host: host.movedNames }],
     handle: [{
       handler: 'subroute',
       routes: [
@@ -218,9 +211,29 @@ function movedRoute(hosts: EdgeHost[]): CaddyRoute[] {
   }];
 }
 
-/** Every name of every host, base names first. */
+/** Every name of a host, base name first. */
 function allNames(host: EdgeHost): string[] {
   return [host.hostname, ...(host.customNames ?? []), ...(host.previousNames ?? []), ...(host.movedNames ?? [])];
+}
+
+/**
+ * Everything the edge server does for one host, as one addressable route: a host change replaces
+ * this object alone through the admin API. Its names belong to no other host (Homeport checks
+ * that first), so the routes of different hosts never overlap and their order does not matter.
+ * Moved client domains answer "server moved"; every other name (current or earlier) serves the host.
+ */
+export function renderHostRoute(host: EdgeHost, elementWebDir: string | undefined): CaddyRoute {
+  return {
+    '@id': hostRouteId(host.id),
+    match: [{ host: allNames(host) }],
+    handle: [{ handler: 'subroute', routes: [...movedRoutes(host), ...servingRoutes(host, elementWebDir)] }],
+    terminal: true,
+  };
+}
+
+/** The host's base name gets its certificate up front; it never changes while the host lives. */
+export function renderHostCertificatePolicy(host: Pick<EdgeHost, 'id' | 'hostname'>, tls: CaddyConfigInput['tls']): CaddyAutomationPolicy {
+  return { '@id': hostCertificatePolicyId(host.id), subjects: [host.hostname], issuers: [issuer(tls)] };
 }
 
 function issuer(tls: CaddyConfigInput['tls']): CaddyIssuer {
@@ -238,40 +251,35 @@ function listenAddress(bindHost: string, port: number): string {
 }
 
 // Caddy's own redirects leave out any HTTPS port other than 443 (it takes https_port for an
-// internal port behind a forward), so the redirects are ours and name the port clients use.
-function redirectServer(input: CaddyConfigInput): CaddyServer {
+// internal port behind a forward), so the redirects are ours and name the port clients use. They
+// name no host, so a host change never touches this server.
+function redirectServer(input: Omit<CaddyConfigInput, 'hosts'>): CaddyServer {
   const port = input.httpsPort === 443 ? '' : `:${input.httpsPort}`;
-  const hostnames = input.hosts.flatMap(allNames);
-  const redirect: CaddyRoute = {
-    match: [{ host: hostnames }],
-    handle: [{
-      handler: 'static_response',
-      status_code: 308,
-      headers: { Location: [`https://{http.request.host}${port}{http.request.uri}`] },
-    }],
-  };
-  // ACME HTTP-01 challenges are answered by Caddy on every server before these routes.
+  // ACME HTTP-01 challenges are answered by Caddy on every server before this route.
   return {
     listen: [listenAddress(input.bindHost, input.httpPort)],
-    routes: [...(hostnames.length > 0 ? [redirect] : []), { handle: [notFound] }],
+    routes: [{
+      handle: [{
+        handler: 'static_response',
+        status_code: 308,
+        headers: { Location: [`https://{http.request.host}${port}{http.request.uri}`] },
+      }],
+    }],
   };
 }
 
 /**
- * Base-domain names get their certificates up front; the customers' own names only when a client
- * first connects, after Homeport has said the name belongs to a host (no certificates for strangers).
+ * Base-domain names get their certificates up front (one policy per host, addressable like its
+ * route); the customers' own names only when a client first connects, after Homeport has said the
+ * name belongs to a host (no certificates for strangers). The catch-all on-demand policy stays last.
  */
-function tlsAutomation(input: CaddyConfigInput): CaddyAutomation | undefined {
-  const baseNames = input.hosts.map((host) => host.hostname);
-  if (baseNames.length === 0) return undefined;
-  const customNames = input.hosts.flatMap(allNames).filter((name) => !baseNames.includes(name));
-  const policies: CaddyAutomationPolicy[] = [{ subjects: baseNames, issuers: [issuer(input.tls)] }];
-  if (customNames.length === 0 || !input.onDemandAsk) return { policies };
+function tlsAutomation(input: CaddyConfigInput): CaddyAutomation {
+  const policies = input.hosts.map((host) => renderHostCertificatePolicy(host, input.tls));
+  if (!input.onDemandAsk) return { policies };
   return { policies: [...policies, { issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
 }
 
 export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
-  const automation = tlsAutomation(input);
   return {
     // Homeport re-applies the configuration on every start, so Caddy keeps no copy of its own.
     // Caddy 2.6 checks the Host header even on a Unix socket; Homeport's requests name localhost.
@@ -285,12 +293,8 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
           // Listening on the HTTPS port turns on automatic HTTPS for every host name routed here.
           edge: {
             listen: [listenAddress(input.bindHost, input.httpsPort)],
-            routes: [
-              ...input.hosts.map((host) => hostRoute(host, input.elementWebDir)),
-              ...input.hosts.flatMap((host) => previousNamesRoute(host, input.elementWebDir)),
-              ...movedRoute(input.hosts),
-              { handle: [notFound] },
-            ],
+            // New hosts' routes are inserted at the front, so the catch-all stays last.
+            routes: [...input.hosts.map((host) => renderHostRoute(host, input.elementWebDir)), { handle: [notFound] }],
             automatic_https: { disable_redirects: true },
             // TLS on every connection, also for names whose certificate comes on demand.
             tls_connection_policies: [{}],
@@ -298,7 +302,7 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
           redirect: redirectServer(input),
         },
       },
-      ...(automation ? { tls: { automation } } : {}),
+      tls: { automation: tlsAutomation(input) },
       // The local CA must never be installed into the system's trust store.
       pki: { certificate_authorities: { local: { install_trust: false } } },
     },

@@ -9,8 +9,8 @@ import { homeserverPaths, renderHomeserverConfig, renderLogConfig, type Federati
 import { waitForHealth } from '../../synapse/synapse-http.ts';
 import { synapsePasswordHash } from '../../synapse/password-hash.ts';
 import type { DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, SchemaState, SynapseTooling } from '../runtime.ts';
-import { renderCaddyConfig } from './caddy-config.ts';
-import type { CaddyEdge } from './caddy-edge.ts';
+import { renderCaddyConfig, renderHostCertificatePolicy, renderHostRoute, type EdgeHost } from './caddy-config.ts';
+import { CaddyConfigRejected, type CaddyEdge } from './caddy-edge.ts';
 import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { loadAdmitting } from './edge-admission.ts';
@@ -49,6 +49,11 @@ export interface LocalRuntimeOptions {
 }
 
 const processKey = (hostId: string) => `host:${hostId}`;
+
+/** The names a host answers on outside the base domain, which the development federation proxy must know. */
+function customNamesOf(route: EdgeRoute): string[] {
+  return [...route.customNames, ...route.previousNames];
+}
 
 /** Caddy makes its local CA's root when it first starts; a new installation's first build may come sooner. */
 const caFileTimeoutMs = 30_000;
@@ -178,21 +183,45 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   async applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]> {
     const { edge, federationProxy } = this.#options;
     for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
-    federationProxy?.setCustomNames(hosts.flatMap((spec) => [...spec.customNames, ...spec.previousNames]));
-    return loadAdmitting(hosts, (admitted) => edge.load(renderCaddyConfig({
-      ...edge.baseConfigInput(),
-      hosts: admitted.map((spec) => ({
-        id: spec.id,
-        hostname: spec.edgeHostname,
-        customNames: spec.customNames,
-        previousNames: spec.previousNames,
-        movedNames: spec.movedNames,
-        upstreamPort: spec.httpPort,
-        wellKnown: wellKnownDocuments(spec),
-        clientConfigDir: this.#clientConfigDir(spec.id),
-        protectedUserIds: [spec.homeportUserId],
-      })),
-    })));
+    federationProxy?.setCustomNames(new Map(hosts.map((spec) => [spec.id, customNamesOf(spec)])));
+    return loadAdmitting(hosts, (admitted) => edge.load(renderCaddyConfig({ ...edge.baseConfigInput(), hosts: admitted.map((spec) => this.#edgeHost(spec)) })));
+  }
+
+  async applyEdgeHost(hostId: string, route: EdgeRoute | undefined): Promise<EdgeRefusal | undefined> {
+    const { edge, federationProxy } = this.#options;
+    if (route) await this.writeClientConfig(route.id, route.clientConfig, { onlyIfChanged: true });
+    federationProxy?.setHostCustomNames(hostId, route ? customNamesOf(route) : []);
+    const host = route && this.#edgeHost(route);
+    try {
+      await edge.setHost(hostId, host && {
+        route: renderHostRoute(host, edge.baseConfigInput().elementWebDir),
+        certificatePolicy: renderHostCertificatePolicy(host, edge.baseConfigInput().tls),
+      });
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof CaddyConfigRejected) || !route) throw error;
+      // Refused: whatever Caddy had of this host goes, so it serves nothing half-changed.
+      await edge.setHost(hostId, undefined);
+      return { id: hostId, reason: `the edge refused this host's routes: ${error.message}` };
+    }
+  }
+
+  whenEdgeRestarted(restore: () => Promise<void>): void {
+    this.#options.edge.whenRestarted(restore);
+  }
+
+  #edgeHost(spec: EdgeRoute): EdgeHost {
+    return {
+      id: spec.id,
+      hostname: spec.edgeHostname,
+      customNames: spec.customNames,
+      previousNames: spec.previousNames,
+      movedNames: spec.movedNames,
+      upstreamPort: spec.httpPort,
+      wellKnown: wellKnownDocuments(spec),
+      clientConfigDir: this.#clientConfigDir(spec.id),
+      protectedUserIds: [spec.homeportUserId],
+    };
   }
 
   #clientConfigDir(hostId: string): string {

@@ -1,5 +1,5 @@
 // Renders Caddy 2.6's JSON configuration of the edge: the whole of it, and each host's own parts
-// (its route and certificate policy, addressable by @id) for changes of one host.
+// (its route and its base name's certificate subject, addressable by @id) for changes of one host.
 import type { TlsMode } from '../../config.ts';
 import { protectedUserRoutes } from './protected-user-routes.ts';
 
@@ -183,10 +183,14 @@ export function hostRouteId(hostId: string): string {
   return `host-${hostId}`;
 }
 
-/** The @id of a host's certificate policy (its base name, obtained up front). */
-export function hostCertificatePolicyId(hostId: string): string {
-  return `tls-${hostId}`;
-}
+/** The @id of the certificate policy of every base name (obtained up front, not on demand). */
+export const baseNamesPolicyId = 'base-names';
+
+/**
+ * Always among the base names' subjects: a policy whose subjects are empty would be Caddy's
+ * catch-all and take every custom name too. `.invalid` names never resolve (RFC 6761).
+ */
+export const placeholderSubject = 'no-host.homeport.invalid';
 
 /** Every request on a moved client domain is told to sign in again, with what browsers need to read it. */
 function movedRoutes(host: EdgeHost): CaddyRoute[] {
@@ -231,11 +235,6 @@ export function renderHostRoute(host: EdgeHost, elementWebDir: string | undefine
   };
 }
 
-/** The host's base name gets its certificate up front; it never changes while the host lives. */
-export function renderHostCertificatePolicy(host: Pick<EdgeHost, 'id' | 'hostname'>, tls: CaddyConfigInput['tls']): CaddyAutomationPolicy {
-  return { '@id': hostCertificatePolicyId(host.id), subjects: [host.hostname], issuers: [issuer(tls)] };
-}
-
 function issuer(tls: CaddyConfigInput['tls']): CaddyIssuer {
   if (tls.mode === 'internal') return { module: 'internal' };
   return {
@@ -269,14 +268,19 @@ function redirectServer(input: Omit<CaddyConfigInput, 'hosts'>): CaddyServer {
 }
 
 /**
- * Base-domain names get their certificates up front (one policy per host, addressable like its
- * route); the customers' own names only when a client first connects, after Homeport has said the
- * name belongs to a host (no certificates for strangers). The catch-all on-demand policy stays last.
+ * Base-domain names get their certificates up front, under one policy (a policy per host would
+ * make Caddy provision an issuer per host at every change); a new host's name is added to its
+ * subjects by @id. The customers' own names get theirs only when a client first connects, after
+ * Homeport has said the name belongs to a host (no certificates for strangers).
  */
 function tlsAutomation(input: CaddyConfigInput): CaddyAutomation {
-  const policies = input.hosts.map((host) => renderHostCertificatePolicy(host, input.tls));
-  if (!input.onDemandAsk) return { policies };
-  return { policies: [...policies, { issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
+  const baseNames: CaddyAutomationPolicy = {
+    '@id': baseNamesPolicyId,
+    subjects: [placeholderSubject, ...input.hosts.map((host) => host.hostname)],
+    issuers: [issuer(input.tls)],
+  };
+  if (!input.onDemandAsk) return { policies: [baseNames] };
+  return { policies: [baseNames, { issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
 }
 
 export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {

@@ -8,8 +8,8 @@ import { Agent, fetch, type Response } from 'undici';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import {
-  hostCertificatePolicyId, hostRouteId, renderCaddyConfig,
-  type CaddyAutomationPolicy, type CaddyConfig, type CaddyConfigInput, type CaddyRoute,
+  baseNamesPolicyId, hostRouteId, renderCaddyConfig,
+  type CaddyConfig, type CaddyConfigInput, type CaddyRoute,
 } from './caddy-config.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 
@@ -28,12 +28,13 @@ export class CaddyConfigRejected extends Error {}
 /** One host's objects in Caddy's configuration. */
 export interface EdgeHostParts {
   route: CaddyRoute;
-  certificatePolicy: CaddyAutomationPolicy;
+  /** The name whose certificate is obtained up front (the others come on demand). */
+  baseName: string;
 }
 
-/** Where new objects go: at the front, so each list's catch-all stays last. */
+/** Where a new host's route goes: at the front, so the catch-all stays last. */
 const hostRoutesPath = '/config/apps/http/servers/edge/routes/0';
-const certificatePoliciesPath = '/config/apps/tls/automation/policies/0';
+const baseNamesPath = `/id/${baseNamesPolicyId}/subjects`;
 
 const processKey = 'edge';
 const loadTimeoutMs = 60_000;
@@ -160,10 +161,10 @@ export class CaddyEdge {
    */
   setHost(hostId: string, parts: EdgeHostParts | undefined): Promise<void> {
     return this.#queue(async () => {
-      // The policy first: Caddy obtains the certificate of a newly routed name under it.
-      if (parts) await this.#putObject(hostCertificatePolicyId(hostId), parts.certificatePolicy, certificatePoliciesPath);
+      // The subject first: Caddy obtains the certificate of a newly routed name under its policy.
+      // A removed host's name stays a subject (a filter only, harmless) until the next whole load.
+      if (parts) await this.#addBaseName(parts.baseName);
       await this.#putObject(hostRouteId(hostId), parts?.route, hostRoutesPath);
-      if (!parts) await this.#putObject(hostCertificatePolicyId(hostId), undefined, certificatePoliciesPath);
     });
   }
 
@@ -182,6 +183,12 @@ export class CaddyEdge {
     this.#waitForAdmin(30_000).then(restore).catch((error: unknown) => {
       this.#options.logger?.error({ err: error }, 'the edge could not be restored after Caddy restarted');
     });
+  }
+
+  async #addBaseName(name: string): Promise<void> {
+    const subjects = parseJson(await (await this.#adminCall(baseNamesPath, {}, true)).text()) as string[];
+    if (subjects.includes(name)) return;
+    await (await this.#adminCall(`${baseNamesPath}/0`, { method: 'PUT', body: JSON.stringify(name) }, true)).body?.cancel();
   }
 
   /** Sets (PATCH when present, PUT at `insertPath` when not) or deletes the object with this @id. */

@@ -13,12 +13,39 @@ export interface Size {
   maxUploadSize: string;
   /** Synapse's rc_* limits of the size's hosts; absent in sizes rebuilt from an old subscription: the size's name decides. */
   rateLimits?: RateLimits;
+  /** Synapse's database pool (cp_min/cp_max) per host; absent in sizes rebuilt from an old subscription: the size's name decides. */
+  databasePool?: DatabasePool;
+}
+
+/**
+ * PostgreSQL connections one host's Synapse keeps (cp_min) and may open (cp_max). Synapse's pool
+ * keeps every connection it opened until it stops, so an idle host that was once busy holds cp_max:
+ * small hosts get few, which is what lets hundreds of hosts share one PostgreSQL.
+ */
+export interface DatabasePool {
+  min: number;
+  max: number;
+}
+
+/** The most connections a size may give one host: a handful of such hosts would fill PostgreSQL's default 100. */
+export const maxPoolConnections = 20;
+
+const builtInPools: Record<string, DatabasePool> = {
+  starter: { min: 1, max: 2 },
+  business: { min: 1, max: 5 },
+  enterprise: { min: 2, max: 10 },
+};
+
+/** A size's pool: the built-in size's of that name, or Starter's for a size of the operator's own. */
+export function databasePoolFor(sizeName: string, chosen?: Partial<DatabasePool>): DatabasePool {
+  const base = builtInPools[sizeName] ?? builtInPools.starter!;
+  return { min: chosen?.min ?? base.min, max: chosen?.max ?? base.max };
 }
 
 export const builtInSizes: Size[] = [
-  { name: 'starter', title: 'Starter', pricePerSeatMinor: 500, currency: 'EUR', minSeats: 5, maxSeats: 50, maxUploadSize: '50M', rateLimits: rateLimitsFor('starter') },
-  { name: 'business', title: 'Business', pricePerSeatMinor: 1000, currency: 'EUR', minSeats: 10, maxSeats: 1000, maxUploadSize: '100M', rateLimits: rateLimitsFor('business') },
-  { name: 'enterprise', title: 'Enterprise', pricePerSeatMinor: 1500, currency: 'EUR', minSeats: 50, maxSeats: 100000, maxUploadSize: '500M', rateLimits: rateLimitsFor('enterprise') },
+  { name: 'starter', title: 'Starter', pricePerSeatMinor: 500, currency: 'EUR', minSeats: 5, maxSeats: 50, maxUploadSize: '50M', rateLimits: rateLimitsFor('starter'), databasePool: databasePoolFor('starter') },
+  { name: 'business', title: 'Business', pricePerSeatMinor: 1000, currency: 'EUR', minSeats: 10, maxSeats: 1000, maxUploadSize: '100M', rateLimits: rateLimitsFor('business'), databasePool: databasePoolFor('business') },
+  { name: 'enterprise', title: 'Enterprise', pricePerSeatMinor: 1500, currency: 'EUR', minSeats: 50, maxSeats: 100000, maxUploadSize: '500M', rateLimits: rateLimitsFor('enterprise'), databasePool: databasePoolFor('enterprise') },
 ];
 
 /** Checks sizes read from operator configuration; returns the problems found, empty when valid. */
@@ -33,7 +60,14 @@ export function sizeProblems(sizes: Size[]): string[] {
     if (!Number.isInteger(size.minSeats) || size.minSeats < 1) problems.push(`size "${size.name}": minSeats must be at least 1`);
     if (!Number.isInteger(size.maxSeats) || size.maxSeats < size.minSeats) problems.push(`size "${size.name}": maxSeats must be at least minSeats`);
     if (!/^\d+[KMG]$/.test(size.maxUploadSize)) problems.push(`size "${size.name}": maxUploadSize must look like 50M`);
+    if (size.databasePool) problems.push(...poolProblems(size.name, size.databasePool));
   }
   if (sizes.length === 0) problems.push('at least one size is needed');
   return problems;
+}
+
+function poolProblems(sizeName: string, pool: DatabasePool): string[] {
+  const whole = (value: unknown) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= maxPoolConnections;
+  if (!whole(pool.min) || !whole(pool.max)) return [`size "${sizeName}": databasePool min and max must be whole numbers from 1 to ${maxPoolConnections}`];
+  return pool.min > pool.max ? [`size "${sizeName}": databasePool min must not exceed max`] : [];
 }

@@ -8,14 +8,17 @@ import type { Logger } from '../../logger.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig, type FederationInput } from '../../synapse/homeserver-config.ts';
 import { waitForHealth } from '../../synapse/synapse-http.ts';
 import { synapsePasswordHash } from '../../synapse/password-hash.ts';
-import type { DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, SchemaState, SynapseTooling } from '../runtime.ts';
-import { renderCaddyConfig, renderHostCertificatePolicy, renderHostRoute, type EdgeHost } from './caddy-config.ts';
+import type {
+  DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, RuntimeCapacity, SchemaState, SynapseTooling,
+} from '../runtime.ts';
+import { renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
 import { CaddyConfigRejected, type CaddyEdge } from './caddy-edge.ts';
 import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { loadAdmitting } from './edge-admission.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
 import { readHostMetrics } from './host-metrics.ts';
+import { databaseConnections, machineMemory, processMemoryBytes } from './machine-capacity.ts';
 import { archiveMediaDirectory, checkMediaArchive, extractMediaArchive } from './media-archive.ts';
 import {
   databaseBytes, directoryBytes, dumpDatabase, portSqliteDatabase, postgresServerVersion, restoreDatabase,
@@ -104,6 +107,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       seats: spec.seats,
       maxUploadSize: spec.maxUploadSize,
       rateLimits: spec.rateLimits,
+      databasePool: spec.databasePool,
       supportEmail: spec.supportEmail,
       federation: { ...spec.federation, ...this.#options.federation },
       overrides: this.#options.synapseOverrides,
@@ -172,6 +176,23 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     return this.#options.supervisor.state(processKey(hostId));
   }
 
+  async capacity(hosts: Array<{ id: string; databaseName: string }>): Promise<RuntimeCapacity> {
+    const [memory, connections] = await Promise.all([
+      machineMemory(),
+      databaseConnections(this.#options.adminPool, hosts.map((host) => host.databaseName)),
+    ]);
+    const perHost = await Promise.all(hosts.map(async (host) => {
+      const pid = this.#options.supervisor.pid(processKey(host.id));
+      const memoryBytes = pid === undefined ? 0 : await processMemoryBytes(pid);
+      return [host.id, { memoryBytes, databaseConnections: connections.perDatabase.get(host.databaseName) ?? 0 }] as const;
+    }));
+    return {
+      memory,
+      databaseConnections: { max: connections.max, reserved: connections.reserved, used: connections.used },
+      hosts: new Map(perHost),
+    };
+  }
+
   /**
    * The host's Prometheus metrics (e.g. synapse_admin_mau_current), read over the Unix socket
    * that only Homeport's user may open.
@@ -193,10 +214,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     federationProxy?.setHostCustomNames(hostId, route ? customNamesOf(route) : []);
     const host = route && this.#edgeHost(route);
     try {
-      await edge.setHost(hostId, host && {
-        route: renderHostRoute(host, edge.baseConfigInput().elementWebDir),
-        certificatePolicy: renderHostCertificatePolicy(host, edge.baseConfigInput().tls),
-      });
+      await edge.setHost(hostId, host && { route: renderHostRoute(host, edge.baseConfigInput().elementWebDir), baseName: host.hostname });
       return undefined;
     } catch (error) {
       if (!(error instanceof CaddyConfigRejected) || !route) throw error;

@@ -228,7 +228,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const worker = await startJobWorker(context, opened.pool);
   parts.add('job worker', () => worker.stop());
 
-  const api: FastifyInstance = await buildApiServer(context, createMetrics(opened.db));
+  const api: FastifyInstance = await buildApiServer(context, createMetrics(context));
   parts.add('api', () => api.close());
   const address = await api.listen({ host: config.apiHost, port: config.apiPort });
   logger.info({ api: address, edge: `https://*.${config.baseDomain}:${config.edgeHttpsPort}` }, 'Homeport is running');

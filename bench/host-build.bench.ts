@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { communityRateLimits } from '../src/domain/rate-limits.ts';
+import { databasePoolFor } from '../src/domain/sizes.ts';
 import { generateHomeserverSecrets } from '../src/synapse/host-secrets.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../src/synapse/homeserver-config.ts';
 import { waitForHealth } from '../src/synapse/synapse-http.ts';
@@ -37,7 +38,7 @@ async function bareSynapseColdStart(homeport: HomeportProcess, name: string): Pr
   await writeFile(paths.logConfig, renderLogConfig({ paths }));
   await writeFile(paths.homeserverConfig, renderHomeserverConfig({
     serverName: `${name}.bare.localhost`, publicBaseUrl: `http://127.0.0.1:${httpPort}/`, httpPort,
-    database: { host: '127.0.0.1', port: Number(homeport.env.HOMEPORT_PG_PORT), ...database }, paths, secrets, seats: 10, maxUploadSize: '50M', rateLimits: communityRateLimits,
+    database: { host: '127.0.0.1', port: Number(homeport.env.HOMEPORT_PG_PORT), ...database }, paths, secrets, seats: 10, maxUploadSize: '50M', rateLimits: communityRateLimits, databasePool: databasePoolFor('starter'),
     federation: { mode: 'open', allowedServers: [], trustedKeyServers: [] },
   }));
   const started = performance.now();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { communityRateLimits } from '../src/domain/rate-limits.ts';
+import { databasePoolFor } from '../src/domain/sizes.ts';
 import { venvPython } from '../src/runtime/local/synapse-venv.ts';
 import { generateHomeserverSecrets } from '../src/synapse/host-secrets.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../src/synapse/homeserver-config.ts';
@@ -50,7 +51,7 @@ async function prepareHost(name: string, template: string | undefined): Promise<
   await writeFile(paths.homeserverConfig, renderHomeserverConfig({
     serverName: `${name}.bench.localhost`, publicBaseUrl: `http://127.0.0.1:${port}/`, httpPort: port,
     database: { host: '127.0.0.1', port: postgres.port, name: database, user: postgres.superuser, password: 'trusted' },
-    paths, secrets, seats: 10, maxUploadSize: '50M', rateLimits: communityRateLimits,
+    paths, secrets, seats: 10, maxUploadSize: '50M', rateLimits: communityRateLimits, databasePool: databasePoolFor('starter'),
     federation: { mode: 'open', allowedServers: [], trustedKeyServers: [] },
   }));
   return { config: paths.homeserverConfig, port, dir };

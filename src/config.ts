@@ -6,6 +6,7 @@ import { euCountries, parseVatRates, type VatRates } from './domain/billing/tax.
 import { isCountryCode } from './domain/account-details.ts';
 import { checkVatId } from './domain/vat-id.ts';
 import { parseRoles, RolesError, type ControlPlaneRole } from './control-plane-roles.ts';
+import type { CapacityLimits } from './domain/capacity.ts';
 
 export type TlsMode = 'internal' | 'acme';
 
@@ -125,6 +126,8 @@ export interface Config {
   downloadLinkMinutes: number;
   /** HOMEPORT_IMPORT_DISK_RESERVE_MB: free disk an import must leave after unpacking and restoring, checked before it starts (default 1024). */
   importDiskReserveMb: number;
+  /** When the machine is full: new hosts and imports are refused (503) before anything is charged or built. */
+  capacity: CapacityLimits;
   /** Prices, tax, invoices and card payment: see BillingConfig. */
   billing: BillingConfig;
   /** How hosts federate: see FederationConfig. */
@@ -212,7 +215,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number (0 or more), got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number (0 or more), got "${raw}"`);
   return value;
 }
 
@@ -376,6 +379,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportRetentionMinutes: positiveInteger(env, 'HOMEPORT_EXPORT_RETENTION_MINUTES', 10_080),
     downloadLinkMinutes: positiveInteger(env, 'HOMEPORT_DOWNLOAD_LINK_MINUTES', 1440),
     importDiskReserveMb: positiveInteger(env, 'HOMEPORT_IMPORT_DISK_RESERVE_MB', 1024),
+    capacity: {
+      // 0: no limit by count; memory and connections still decide.
+      maxHosts: wholeNumber(env, 'HOMEPORT_MAX_HOSTS', 0),
+      minFreeMemoryBytes: wholeNumber(env, 'HOMEPORT_MIN_FREE_MEMORY_MB', 1024) * 1024 * 1024,
+      minFreeDatabaseConnections: wholeNumber(env, 'HOMEPORT_MIN_FREE_DB_CONNECTIONS', 20),
+    },
     billing: billingSettings(env, domain),
     federation: federationSettings(env, domain),
   };

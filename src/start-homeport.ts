@@ -265,7 +265,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   }
   let address: string | undefined;
   if (config.roles.has('api')) {
-    const api: FastifyInstance = await buildApiServer(context, createMetrics(opened.db));
+    const api: FastifyInstance = await buildApiServer(context, createMetrics(context));
     parts.add('api', () => api.close());
     address = await api.listen({ host: config.apiHost, port: config.apiPort });
   }

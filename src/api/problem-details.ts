@@ -53,6 +53,7 @@ const statusOf: Record<ErrorCode, number> = {
   'import-invalid': 422,
   'schema-too-new': 409,
   'disk-too-small': 409,
+  'capacity-full': 503,
   'billing-address-required': 409,
   'payment-method-required': 409,
   'payment-failed': 402,

@@ -9,6 +9,7 @@ import { caddyRootCertificatePath } from '../runtime/local/caddy-edge.ts';
 import { startHomeport } from '../start-homeport.ts';
 import { registerAccountCommands } from './account-commands.ts';
 import { registerBillingCommands } from './billing-commands.ts';
+import { registerCapacityCommands } from './capacity-commands.ts';
 import { ApiProblem } from './api-client.ts';
 import { formatChecks, runChecks } from './doctor.ts';
 import { registerElementWebCommands } from './element-web-commands.ts';
@@ -75,6 +76,7 @@ program.command('edge-ca').description("print the path of the edge's development
 
 registerAccountCommands(program);
 registerHostCommands(program);
+registerCapacityCommands(program);
 registerUserCommands(program);
 registerRegistrationTokenCommands(program);
 registerPortabilityCommands(program);

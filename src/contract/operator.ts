@@ -1,4 +1,4 @@
-// What the operator console reads: accounts, hosts of every customer, captured mail, audit log entries.
+// What the operator console reads: accounts, hosts of every customer, the machine's capacity, captured mail, audit log entries.
 import { Type } from 'typebox';
 import { HostStatus } from './hosts.ts';
 import { Nullable } from './nullable.ts';
@@ -48,4 +48,25 @@ export const AuditEntry = Type.Object({
   action: Type.String(),
   hostId: Type.Union([Type.String(), Type.Null()]),
   details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const Capacity = Type.Object({
+  hostsByStatus: Type.Record(Type.String(), Type.Integer(), { description: 'Hosts per status (every status that has hosts)' }),
+  hosts: Type.Array(Type.Object({
+    id: Type.String({ format: 'uuid' }),
+    label: Type.String(),
+    status: HostStatus,
+    memoryBytes: Type.Integer({ description: "Resident memory of the process serving the host; 0 when none runs" }),
+    databaseConnections: Type.Integer({ description: "Connections to the host's database now (pg_stat_activity)" }),
+  }), { description: 'Every host that is not cancelled' }),
+  memory: Type.Object({ totalBytes: Type.Integer(), availableBytes: Type.Integer() }),
+  databaseConnections: Type.Object({
+    max: Type.Integer({ description: "PostgreSQL's max_connections" }),
+    reserved: Type.Integer({ description: 'Reserved for superusers' }),
+    used: Type.Integer({ description: 'Client connections in use, every database' }),
+    free: Type.Integer(),
+  }),
+  limits: Type.Object({ maxHosts: Type.Integer({ description: '0: no limit by count' }), minFreeMemoryBytes: Type.Integer(), minFreeDatabaseConnections: Type.Integer() }),
+  full: Type.Boolean({ description: 'New hosts and imports are refused (503) while true' }),
+  fullBecause: Type.Array(Type.String()),
 });

@@ -45,6 +45,7 @@ export type ErrorCode =
   | 'import-invalid'
   | 'schema-too-new'
   | 'disk-too-small'
+  | 'capacity-full'
 
   | 'billing-address-required'
   | 'payment-method-required'

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { allocateHostPorts, updateHost } from '../store/hosts.ts';
 import { restoreAdminAccess } from './admin-access-repair.ts';
 import { ensureHostSecrets, loadHostSpec } from './host-spec.ts';
-import { applyEdgeFromDatabase } from './edge-hosts.ts';
+import { applyHostEdgeFromDatabase } from './edge-hosts.ts';
 import type { JobStep } from './job-step.ts';
 
 export function isPortFree(port: number): Promise<boolean> {
@@ -81,7 +81,7 @@ export const edgeStep: JobStep = {
   name: 'edge routes',
   timeoutMs: 60_000,
   async run({ context, hostId, log }) {
-    const problem = (await applyEdgeFromDatabase(context)).get(hostId);
+    const problem = await applyHostEdgeFromDatabase(context, hostId);
     // The other hosts got their routes; only this host's job fails.
     if (problem) throw new Error(problem);
     await log('edge routes applied');
@@ -92,13 +92,13 @@ export const edgeStep: JobStep = {
 export const edgeRemovalStep: JobStep = {
   name: 'edge routes',
   timeoutMs: 60_000,
-  async run({ context, log }) {
+  async run({ context, hostId, log }) {
     try {
-      await applyEdgeFromDatabase(context);
+      await applyHostEdgeFromDatabase(context, hostId);
       await log('edge routes removed');
     } catch (error) {
-      // The host is no longer routed in the database: the next edge update removes its routes.
-      await log(`the edge could not be updated now (${error instanceof Error ? error.message : String(error)}); its next update removes this host's routes`);
+      // The host is no longer routed in the database: the edge loses its routes when applied whole next.
+      await log(`the edge could not be updated now (${error instanceof Error ? error.message : String(error)}); its next whole update removes this host's routes`);
     }
   },
 };

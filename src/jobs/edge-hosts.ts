@@ -1,7 +1,8 @@
 // Which hosts the edge routes: every live host whose ports are allocated, derived from the database,
-// with every name it answers on and its Element Web config.json. One host's bad state never keeps
-// the edge from the others: a host whose names another host serves, or whose routes the edge
-// refuses, is left out and told why (hosts.edge_problem); every other host is still applied.
+// with every name it answers on and its Element Web config.json. Applied whole when Homeport or the
+// edge starts, one host at a time when a host changes. One host's bad state never keeps the edge
+// from the others: a host whose names another host serves, or whose routes the edge refuses, is
+// left out and told why (hosts.edge_problem); every other host is still applied.
 import { canonicalName } from '../domain/custom-dns.ts';
 import { delegatedServer } from '../domain/delegation.ts';
 import { renderElementConfig, type LookAndFeel } from '../domain/element-config.ts';
@@ -16,8 +17,9 @@ import { hostAddresses } from './host-spec.ts';
 /** The statuses in which a host is served by the edge (and may get certificates for its names). */
 export const routedStatuses = ['provisioning', 'running', 'degraded', 'sleeping', 'rebuilding', 'failed', 'exporting'] as const;
 
-export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'>): Promise<EdgeRoute[]> {
-  const rows = await context.db
+/** The routes of every routed host, or of the one host `onlyHostId` (none when it is not routed). */
+export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'>, onlyHostId?: string): Promise<EdgeRoute[]> {
+  let query = context.db
     .selectFrom('hosts')
     .leftJoin('host_look_and_feel', 'host_look_and_feel.host_id', 'hosts.id')
     .select([
@@ -27,8 +29,9 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
     ])
     .where('hosts.status', 'in', [...routedStatuses])
     .where('hosts.http_port', 'is not', null)
-    .orderBy('hosts.created_at')
-    .execute();
+    .orderBy('hosts.created_at');
+  if (onlyHostId !== undefined) query = query.where('hosts.id', '=', onlyHostId);
+  const rows = await query.execute();
   const previous = await previousClientDomainsOfLiveHosts(context.db, rows.map((row) => row.id));
   return rows.map((row) => {
     const addresses = hostAddresses(context.config, row);
@@ -84,6 +87,18 @@ export async function withoutSharedNames(db: Db, routes: EdgeRoute[]): Promise<{
   return { routes: kept, leftOut };
 }
 
+/**
+ * Why one host may not have its names, judged by host_names alone (an indexed lookup per name, so
+ * one host's change costs the same with any number of hosts): a name recorded for another host,
+ * or a name twice in its own routes.
+ */
+async function sharedNameOf(db: Db, route: EdgeRoute): Promise<EdgeRefusal | undefined> {
+  const own = servedNames(route);
+  const owners = await db.selectFrom('host_names').select(['name', 'host_id']).where('name', 'in', own).execute();
+  const clash = own.find((name, index) => own.indexOf(name) !== index || owners.some((owner) => owner.name === name && owner.host_id !== route.id));
+  return clash ? { id: route.id, reason: `the name ${clash} is served by another host, so the edge does not serve this host` } : undefined;
+}
+
 /** Stores why each host is not served (null for every host that is), changing only what changed. */
 async function recordEdgeProblems(db: Db, problems: EdgeRefusal[]): Promise<void> {
   const ids = problems.map((problem) => problem.id);
@@ -107,4 +122,22 @@ export async function applyEdgeFromDatabase(context: HomeportContext): Promise<M
   for (const problem of problems) context.logger.warn({ hostId: problem.id, problem: problem.reason }, 'host left out of the edge');
   await recordEdgeProblems(context.db, problems);
   return new Map(problems.map((problem) => [problem.id, problem.reason]));
+}
+
+/**
+ * Re-renders one host's routes from the database (adding, changing or removing them) and leaves
+ * every other host's as they are: what a change of one host costs does not grow with the number
+ * of hosts. Answers why the host is not served, or undefined when it is (or is not routed at all).
+ */
+export async function applyHostEdgeFromDatabase(context: HomeportContext, hostId: string): Promise<string | undefined> {
+  const [route] = await routedHosts(context, hostId);
+  let problem = route && (await sharedNameOf(context.db, route));
+  // A host refused for its names has nothing in the edge, like a host that is not routed.
+  if (problem) await context.runtime.applyEdgeHost(hostId, undefined);
+  else problem = await context.runtime.applyEdgeHost(hostId, route);
+  if (problem) context.logger.warn({ hostId, problem: problem.reason }, 'host left out of the edge');
+  await context.db.updateTable('hosts').set({ edge_problem: problem?.reason ?? null }).where('id', '=', hostId)
+    .where((eb) => problem ? eb.or([eb('edge_problem', 'is', null), eb('edge_problem', '<>', problem.reason)]) : eb('edge_problem', 'is not', null))
+    .execute();
+  return problem?.reason;
 }

@@ -1,7 +1,8 @@
 // Converges what runs with what the database says: hosts that should serve are started (or
-// adopted after a restart of Homeport), the edge is re-applied, and a host whose Synapse is
-// down shows `degraded` until it answers /health again. A sleeping host is left asleep (put back
-// to sleep after a restart of Homeport) and shows `running` again once a request has woken it.
+// adopted after a restart of Homeport), the edge is re-applied whole (at start and whenever it
+// restarted), and a host whose Synapse is down shows `degraded` until it answers /health again. A
+// sleeping host is left asleep (put back to sleep after a restart of Homeport) and shows `running`
+// again once a request has woken it.
 import type { HostProcessState } from '../runtime/runtime.ts';
 import { hostsWithStatus, moveHostStatus } from '../store/hosts.ts';
 import type { HostRow } from '../store/schema.ts';
@@ -96,6 +97,11 @@ export class HostReconciler {
   }
 
   async start(intervalMs = 1000): Promise<void> {
+    // Host changes reach the edge one host at a time; an edge that restarted lost them, so it gets all again.
+    this.#context.runtime.whenEdgeRestarted(async () => {
+      await applyEdgeFromDatabase(this.#context);
+      this.#context.logger.info('edge restored from the database after it restarted');
+    });
     await applyEdgeFromDatabase(this.#context);
     await this.reconcileOnce();
     const tick = () => {

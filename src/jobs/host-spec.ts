@@ -3,7 +3,7 @@ import { publicUrl, type Config } from '../config.ts';
 import { hostnameFor } from '../domain/hostname.ts';
 import { notFound } from '../domain/errors.ts';
 import { rateLimitsFor } from '../domain/rate-limits.ts';
-import { placementOf, type Size } from '../domain/sizes.ts';
+import { databasePoolFor, placementOf, type Size } from '../domain/sizes.ts';
 import type { HostSpec } from '../runtime/runtime.ts';
 import { generateHomeserverSecrets, generatePassword } from '../synapse/host-secrets.ts';
 import type { Db } from '../store/database.ts';
@@ -75,6 +75,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     seats: host.seats,
     maxUploadSize: size?.maxUploadSize ?? '50M',
     rateLimits: size?.rateLimits ?? rateLimitsFor(host.size),
+    databasePool: size?.databasePool ?? databasePoolFor(host.size),
     supportEmail: host.support_email,
     database: { name: host.database_name, user: databaseRoleFor(host), password: required(secrets, 'databasePassword') },
     federation: { mode: host.federation_mode, allowedServers: host.federation_allowed_servers },

@@ -2,6 +2,7 @@
 // the reconciler only ever talk to a host's runtime through this interface.
 import type pg from 'pg';
 import type { RateLimits } from '../domain/rate-limits.ts';
+import type { DatabasePool } from '../domain/sizes.ts';
 import type { HostFederation } from '../domain/federation.ts';
 import type { SizePlacement } from '../domain/sizes.ts';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
@@ -23,6 +24,8 @@ export interface HostSpec {
   seats: number;
   maxUploadSize: string;
   rateLimits: RateLimits;
+  /** Synapse's database pool: the connections the host keeps and may open. */
+  databasePool: DatabasePool;
   supportEmail: string | null;
   database: { name: string; user: string; password: string };
   secrets: HomeserverSecrets;
@@ -52,6 +55,15 @@ export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'pub
 export interface EdgeRefusal {
   id: string;
   reason: string;
+}
+
+/** What the machine running hosts has left, and what each host uses of it. */
+export interface RuntimeCapacity {
+  memory: { totalBytes: number; availableBytes: number };
+  /** The hosts' PostgreSQL: max_connections, those reserved for superusers, those in use (every client). */
+  databaseConnections: { max: number; reserved: number; used: number };
+  /** Per host asked about: resident memory of the process serving it (0 when none runs) and its database's connections. */
+  hosts: Map<string, { memoryBytes: number; databaseConnections: number }>;
 }
 
 export interface HostRuntime {
@@ -89,8 +101,18 @@ export interface HostRuntime {
    * only when the edge cannot be configured at all.
    */
   applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]>;
+  /**
+   * Makes the edge route one host as given (undefined: not at all), leaving every other host's
+   * routes untouched, so its cost does not grow with the number of hosts. Answers the refusal
+   * when the edge will not serve the host (it then serves nothing of it).
+   */
+  applyEdgeHost(hostId: string, route: EdgeRoute | undefined): Promise<EdgeRefusal | undefined>;
+  /** `restore` is called when the edge lost the hosts' routes (it restarted after a crash): apply them all again. */
+  whenEdgeRestarted(restore: () => Promise<void>): void;
   /** Writes the host's Element Web config.json; served at once, no restart. */
   writeClientConfig(hostId: string, config: Record<string, unknown>): Promise<void>;
+  /** The machine's headroom and the given hosts' use of it, measured now. */
+  capacity(hosts: Array<{ id: string; databaseName: string }>): Promise<RuntimeCapacity>;
   /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */
   remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void>;
 }

@@ -3,13 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { rateLimitProblems, rateLimitsFor, type RateLimits } from '../domain/rate-limits.ts';
-import { builtInSizes, sizeProblems, type Size } from '../domain/sizes.ts';
+import { builtInSizes, databasePoolFor, sizeProblems, type DatabasePool, type Size } from '../domain/sizes.ts';
 
 export async function loadSizes(file: string | undefined, currency = 'EUR'): Promise<Size[]> {
   if (!file) return builtInSizes.map((size) => ({ ...size, currency }));
-  const parsed = parse(await readFile(file, 'utf8')) as { sizes?: Array<Partial<Omit<Size, 'rateLimits'>> & { rateLimits?: Partial<RateLimits> }> } | null;
+  type ListedSize = Partial<Omit<Size, 'rateLimits' | 'databasePool'>> & { rateLimits?: Partial<RateLimits>; databasePool?: Partial<DatabasePool> };
+  const parsed = parse(await readFile(file, 'utf8')) as { sizes?: ListedSize[] } | null;
   const listed = parsed?.sizes ?? [];
-  // An operator's rateLimits change only the limits named, over the built-in size's (or Starter's).
+  // An operator's rateLimits and databasePool change only what they name, over the built-in size's (or Starter's).
   const problems = listed.flatMap((size) => rateLimitProblems(String(size.name), size.rateLimits));
   const sizes = listed.map((size) => ({
     currency,
@@ -18,6 +19,7 @@ export async function loadSizes(file: string | undefined, currency = 'EUR'): Pro
     maxSeats: 100000,
     ...size,
     rateLimits: rateLimitsFor(String(size.name), size.rateLimits),
+    databasePool: databasePoolFor(String(size.name), size.databasePool),
   })) as Size[];
   problems.push(...sizeProblems(sizes));
   for (const size of sizes) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { HostFederation } from '../domain/federation.ts';
 import type { RateLimits } from '../domain/rate-limits.ts';
+import type { DatabasePool } from '../domain/sizes.ts';
 import type { HomeserverSecrets } from './host-secrets.ts';
 import { rateLimitSettings } from './rate-limit-config.ts';
 
@@ -41,6 +42,8 @@ export interface HomeserverConfigInput {
   maxUploadSize: string;
   /** The size's rc_* limits. */
   rateLimits: RateLimits;
+  /** The size's database pool (cp_min/cp_max); Synapse's own 5/10 would cost far more connections per host. */
+  databasePool: DatabasePool;
   /** The host's Trust & Safety contact: what clients show users refused at the seat limit. */
   supportEmail?: string | null;
   federation: FederationInput;
@@ -139,15 +142,16 @@ export function renderHomeserverConfig(input: HomeserverConfigInput): string {
     enable_metrics: true,
     database: {
       name: 'psycopg2',
-      // Many hosts share one PostgreSQL: hosts × cp_max must stay below its max_connections.
+      // Many hosts share one PostgreSQL: hosts × cp_max must stay below its max_connections, so
+      // the size decides (Synapse keeps every connection it opened, so cp_max is what an idle host holds).
       args: {
         user: database.user,
         password: database.password,
         dbname: database.name,
         host: database.host,
         port: database.port,
-        cp_min: 1,
-        cp_max: 5,
+        cp_min: input.databasePool.min,
+        cp_max: input.databasePool.max,
       },
     },
     macaroon_secret_key: secrets.macaroonSecretKey,

@@ -48,5 +48,6 @@ export type InvoiceSummary = Static<typeof billing.InvoiceSummary>;
 export type Coupon = Static<typeof billing.CouponView>;
 export type OperatorAccount = Static<typeof operator.OperatorAccount>;
 export type OperatorHost = Static<typeof operator.OperatorHost>;
+export type Capacity = Static<typeof operator.Capacity>;
 export type CapturedMail = Static<typeof operator.Mail>;
 export type AuditEntry = Static<typeof operator.AuditEntry>;

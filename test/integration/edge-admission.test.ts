@@ -1,5 +1,7 @@
-// A real Caddy refuses a configuration in which two hosts share a name; the edge then finds the
-// host it refuses by halving the set, serves the others, and answers which host it left out.
+// A real Caddy refuses a configuration in which a host's route names one name twice (Homeport keeps
+// names unique per host and across hosts before Caddy sees them; this is what is left when it did
+// not); the edge then finds the host it refuses by halving the set, serves the others, and answers
+// which host it left out.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -62,11 +64,11 @@ describe('the edge leaves out a host Caddy refuses', () => {
     };
   }
 
-  test('two hosts claiming one name: the later is left out and reported, the others are served', async () => {
-    const hosts = [host('first', []), host('owner', ['shared.example']), host('intruder', ['shared.example']), host('last', [])];
+  test('a host Caddy refuses (one name twice in its route) is left out and reported, the others are served', async () => {
+    const hosts = [host('first', []), host('owner', ['shared.example']), host('intruder', ['twice.example', 'twice.example']), host('last', [])];
     const refused = await loadAdmitting(hosts, (admitted) => edge.load(renderCaddyConfig({ ...edge.baseConfigInput(), hosts: admitted })));
     assert.deepEqual(refused.map((refusal) => refusal.id), ['intruder']);
-    assert.match(refused[0]?.reason ?? '', /shared\.example/);
+    assert.match(refused[0]?.reason ?? '', /twice\.example/);
 
     agent = new Agent({ connect: { ca: await readFile(edge.rootCertificatePath(), 'utf8'), lookup: toLoopback } });
     const dispatcher = agent;

@@ -78,3 +78,31 @@ test("a size's hosts share processes only as the sizes file says, and a malforme
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("an operator sizes a size's database pool; what is not named stays the built-in size's, and nonsense is refused", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'homeport-sizes-'));
+  try {
+    const file = join(dir, 'sizes.yaml');
+    await writeFile(file, [
+      'sizes:',
+      '  - { name: business, pricePerSeatMinor: 900, minSeats: 10, databasePool: { max: 8 } }',
+      '  - { name: team, pricePerSeatMinor: 400, minSeats: 3 }',
+      '',
+    ].join('\n'));
+    const [business, team] = await loadSizes(file, 'EUR');
+    assert.deepEqual(business?.databasePool, { min: 1, max: 8 });
+    assert.deepEqual(team?.databasePool, { min: 1, max: 2 }, "a size of its own starts from Starter's pool");
+    assert.deepEqual((await loadSizes(undefined)).map((size) => [size.name, size.databasePool]), [
+      ['starter', { min: 1, max: 2 }], ['business', { min: 1, max: 5 }], ['enterprise', { min: 2, max: 10 }],
+    ]);
+
+    await writeFile(file, 'sizes:\n  - { name: team, pricePerSeatMinor: 400, minSeats: 3, databasePool: { min: 4, max: 2 } }\n  - { name: huge, pricePerSeatMinor: 400, minSeats: 3, databasePool: { max: 500 } }\n');
+    await assert.rejects(loadSizes(file, 'EUR'), (error: Error) => {
+      assert.match(error.message, /size "team": databasePool min must not exceed max/);
+      assert.match(error.message, /size "huge": databasePool min and max must be whole numbers from 1 to 20/);
+      return true;
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { rateLimitsFor } from '../../src/domain/rate-limits.ts';
+import { databasePoolFor } from '../../src/domain/sizes.ts';
 import { loadConfig } from '../../src/config.ts';
 import { Agent, fetch as fetchWith } from 'undici';
 import { SynapseAdminClient } from '../../src/synapse/admin-client.ts';
@@ -78,6 +79,7 @@ before(async () => {
     seats: 10,
     maxUploadSize: '50M',
     rateLimits: rateLimitsFor('starter'),
+    databasePool: databasePoolFor('starter'),
     // As a production installation renders it: matrix.org as notary, no proxy, Synapse's blocklists.
     federation: { mode: 'open', allowedServers: [], trustedKeyServers: loadConfig({ HOMEPORT_BASE_DOMAIN: 'example.com' }).federation.trustedKeyServers },
     // The login below must not hit production rate limits when tests repeat.
@@ -201,4 +203,19 @@ test("serves Prometheus metrics only on a Unix socket of mode 0600, Synapse's us
   }
   // Nothing but the client+federation listener on TCP: the metrics are not on the public one either.
   assert.equal((await fetch(new URL('/_synapse/metrics', baseUrl))).status, 404);
+});
+
+test("keeps no more PostgreSQL connections than its size's pool, after serving requests", async () => {
+  const pool = databasePoolFor('starter');
+  assert.equal(pool.max, 2);
+  // The requests of the tests above went through the pool: it has opened what it will keep.
+  const client = new pg.Client({ host: '127.0.0.1', port: postgres?.port, user: 'postgres', database: 'postgres' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [input.database.name]);
+    const connections = Number(rows[0]?.n);
+    assert.ok(connections >= pool.min && connections <= pool.max, `${connections} connections, pool ${pool.min}..${pool.max}`);
+  } finally {
+    await client.end();
+  }
 });

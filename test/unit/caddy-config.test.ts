@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  renderCaddyConfig, type CaddyConfigInput, type CaddyHandler, type CaddyRoute, type EdgeHost,
+  renderCaddyConfig, renderHostRoute, type CaddyConfigInput, type CaddyHandler, type CaddyRoute, type EdgeHost,
 } from '../../src/runtime/local/caddy-config.ts';
 
 const base: Omit<CaddyConfigInput, 'hosts'> = {
@@ -40,14 +40,14 @@ function hostSubroutes(routes: CaddyRoute[], id: string): CaddyRoute[] {
 }
 
 /**
- * What the route answering `path` with `method` does, as Caddy picks it: the first match wins. A
- * file matcher matches when `existingFiles` holds the file it looks for.
+ * What the route answering `path` with `method` on the host's base name does, as Caddy picks it:
+ * the first match wins. A file matcher matches when `existingFiles` holds the file it looks for.
  */
 function handlerFor(routes: CaddyRoute[], path: string, method = 'GET', existingFiles: string[] = []): CaddyHandler | undefined {
   const matches = (pattern: string) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
   const fileFound = (file: { root: string; try_files: string[] } | undefined) => !file || file.try_files.some((name) => existingFiles.includes(`${file.root}${name}`));
   const route = routes.find((candidate) => !candidate.match || candidate.match.some((set) =>
-    (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method) && fileFound(set.file)));
+    !set.host && (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method) && fileFound(set.file)));
   return route?.handle[0];
 }
 
@@ -62,8 +62,8 @@ describe('renderCaddyConfig', () => {
     assert.deepEqual(edge?.listen, ['127.0.0.1:8443']);
     assert.deepEqual(edge?.routes, [{ handle: [{ handler: 'static_response', status_code: 404 }] }]);
     assert.deepEqual(redirect?.listen, ['127.0.0.1:8081']);
-    assert.deepEqual(redirect?.routes, [{ handle: [{ handler: 'static_response', status_code: 404 }] }]);
-    assert.equal(config.apps.tls, undefined);
+    assert.equal(redirect?.routes.length, 1);
+    assert.deepEqual(config.apps.tls.automation.policies.map((policy) => policy.subjects), [['no-host.homeport.invalid']], 'never a catch-all');
     assert.equal(config.apps.pki.certificate_authorities.local.install_trust, false);
   });
 
@@ -125,10 +125,10 @@ describe('renderCaddyConfig', () => {
     assert.deepEqual(JSON.parse(answer.body ?? ''), { support_page: '{env.HOME}\\{x}' });
   });
 
-  it('redirects plain HTTP for known hosts to HTTPS on the port clients use', () => {
+  it('redirects plain HTTP to HTTPS on the port clients use, naming no host so host changes never touch it', () => {
     const redirect = renderCaddyConfig({ ...base, hosts: twoHosts }).apps.http.servers.redirect;
+    assert.deepEqual(redirect?.routes, renderCaddyConfig({ ...base, hosts: [] }).apps.http.servers.redirect?.routes);
     assert.deepEqual(redirect?.routes[0], {
-      match: [{ host: ['acme.homeport.localhost', 'globex.homeport.localhost'] }],
       handle: [{
         handler: 'static_response',
         status_code: 308,
@@ -139,13 +139,13 @@ describe('renderCaddyConfig', () => {
     const location = standard.apps.http.servers.redirect?.routes[0]?.handle[0];
     assert.equal(location?.handler, 'static_response');
     assert.deepEqual(location.headers?.Location, ['https://{http.request.host}{http.request.uri}']);
-    assert.deepEqual(standard.apps.http.servers.redirect?.routes.at(-1), { handle: [{ handler: 'static_response', status_code: 404 }] });
   });
 
   it("issues the hosts' certificates from Caddy's internal CA in internal mode", () => {
     const config = renderCaddyConfig({ ...base, hosts: twoHosts });
-    assert.deepEqual(config.apps.tls?.automation.policies, [{
-      subjects: ['acme.homeport.localhost', 'globex.homeport.localhost'],
+    assert.deepEqual(config.apps.tls.automation.policies, [{
+      '@id': 'base-names',
+      subjects: ['no-host.homeport.invalid', 'acme.homeport.localhost', 'globex.homeport.localhost'],
       issuers: [{ module: 'internal' }],
     }]);
     assert.equal(config.apps.pki.certificate_authorities.local.install_trust, false);
@@ -157,12 +157,13 @@ describe('renderCaddyConfig', () => {
       tls: { mode: 'acme', email: 'ops@example.org', acmeCa: 'https://acme.example.org/dir', acmeCaRoot: '/etc/ca.pem' },
       hosts: twoHosts,
     });
-    assert.deepEqual(config.apps.tls?.automation.policies, [{
-      subjects: ['acme.homeport.localhost', 'globex.homeport.localhost'],
+    assert.deepEqual(config.apps.tls.automation.policies[0], {
+      '@id': 'base-names',
+      subjects: ['no-host.homeport.invalid', 'acme.homeport.localhost', 'globex.homeport.localhost'],
       issuers: [{
         module: 'acme', email: 'ops@example.org', ca: 'https://acme.example.org/dir', trusted_roots_pem_files: ['/etc/ca.pem'],
       }],
-    }]);
+    });
     const defaults = renderCaddyConfig({ ...base, tls: { mode: 'acme' }, hosts: twoHosts });
     assert.deepEqual(defaults.apps.tls?.automation.policies[0]?.issuers, [{ module: 'acme' }]);
   });
@@ -178,18 +179,17 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
     clientConfigDir: '/data/hosts/acme/element-web',
   };
 
-  it("serves a host on its own domains, under its base name's route; earlier domains after every current name", () => {
+  it('serves a host on all its domains (own, earlier, moved) through one route of its own', () => {
     const routes = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] }).apps.http.servers.edge?.routes ?? [];
-    assert.deepEqual(routes.map((route) => route['@id']), ['host-acme', 'host-globex', 'host-acme-previous', 'moved-client-domains', undefined]);
-    assert.deepEqual(routes[0]?.match, [{ host: ['acme.homeport.localhost', 'chat.example.com', 'example.com'] }]);
-    assert.deepEqual(routes[2]?.match, [{ host: ['old.example.com'] }]);
-    assert.deepEqual(routes[2]?.handle, routes[0]?.handle);
+    assert.deepEqual(routes.map((route) => route['@id']), ['host-acme', 'host-globex', undefined]);
+    assert.deepEqual(routes[0]?.match, [{ host: ['acme.homeport.localhost', 'chat.example.com', 'example.com', 'old.example.com', 'older.example.com'] }]);
+    assert.deepEqual(routes[0], renderHostRoute(custom, base.elementWebDir), 'the whole configuration is made of the same per-host routes');
   });
 
   it('answers every request on a moved domain with 401 M_UNKNOWN_TOKEN and CORS, and 204 to OPTIONS', () => {
-    const routes = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom] }).apps.http.servers.edge?.routes ?? [];
-    const moved = routes.find((route) => route['@id'] === 'moved-client-domains');
+    const moved = hostSubroutes(renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom] }).apps.http.servers.edge?.routes ?? [], 'acme')[0];
     assert.deepEqual(moved?.match, [{ host: ['older.example.com'] }]);
+    assert.equal(moved?.terminal, true);
     const handler = moved?.handle[0];
     assert.equal(handler?.handler, 'subroute');
     for (const [path, method] of [['/_matrix/client/v3/sync', 'GET'], ['/_matrix/client/v3/rooms/x/send', 'POST'], ['/', 'GET']]) {
@@ -208,20 +208,14 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
 
   it('gets base names up front and custom names on demand, after asking Homeport', () => {
     const config = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] });
-    assert.deepEqual(config.apps.tls?.automation, {
+    assert.deepEqual(config.apps.tls.automation, {
       policies: [
-        { subjects: ['acme.homeport.localhost', 'globex.homeport.localhost'], issuers: [{ module: 'internal' }] },
+        { '@id': 'base-names', subjects: ['no-host.homeport.invalid', 'acme.homeport.localhost', 'globex.homeport.localhost'], issuers: [{ module: 'internal' }] },
         { issuers: [{ module: 'internal' }], on_demand: true },
       ],
       on_demand: { ask },
     });
     assert.deepEqual(config.apps.http.servers.edge?.tls_connection_policies, [{}]);
-    const redirect = config.apps.http.servers.redirect?.routes[0]?.match?.[0]?.host;
-    assert.deepEqual(redirect, ['acme.homeport.localhost', 'chat.example.com', 'example.com', 'old.example.com', 'older.example.com', 'globex.homeport.localhost']);
-    // No custom names: nothing is ever issued on demand.
-    const plain = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [host('globex', 18002)] });
-    assert.equal(plain.apps.tls?.automation.on_demand, undefined);
-    assert.equal(plain.apps.tls?.automation.policies.length, 1);
   });
 
   it("serves Element Web from the bundle, with the host's own config.json never cached", () => {
@@ -290,9 +284,8 @@ describe("the edge keeps Homeport's own user out of the customer's reach", () =>
   it('protects the user on previous client domains too, and a host without one gets no refusal route', () => {
     const config = renderCaddyConfig({ ...base, hosts: [{ ...protectedHost, previousNames: ['old.example.org'] }, host('globex', 18002)] });
     const routes = config.apps.http.servers.edge?.routes ?? [];
-    const previous = routes.find((route) => route['@id'] === 'host-acme-previous')?.handle[0];
-    assert.equal(previous?.handler, 'subroute');
-    assert.ok(refusedByEdge(previous.routes, `/_synapse/admin/v1/deactivate/${homeportUser}`));
+    assert.deepEqual(routes[0]?.match, [{ host: ['acme.homeport.localhost', 'old.example.org'] }]);
+    assert.ok(refusedByEdge(hostSubroutes(routes, 'acme'), `/_synapse/admin/v1/deactivate/${homeportUser}`));
     assert.ok(!refusedByEdge(hostSubroutes(routes, 'globex'), `/_synapse/admin/v1/deactivate/${homeportUser}`));
   });
 });

@@ -24,11 +24,14 @@ test('names on the base domain go to the edge on the well-known and federation p
 test('custom domains follow the edge routes; peers go to their address; anything else is refused', () => {
   const tested = proxy();
   assert.equal(tested.destination('chat.example.com', 443), undefined);
-  tested.setCustomNames(['example.com', 'Chat.Example.com']);
+  tested.setCustomNames(new Map([['h1', ['example.com', 'Chat.Example.com']], ['h2', ['other.example']]]));
   assert.deepEqual(tested.destination('chat.example.com', 443), edge);
   assert.deepEqual(tested.destination('example.com', 8448), edge);
-  tested.setCustomNames([]);
+  tested.setHostCustomNames('h1', []);
   assert.equal(tested.destination('example.com', 8448), undefined);
+  assert.deepEqual(tested.destination('other.example', 443), edge, "another host's names stay");
+  tested.setCustomNames(new Map());
+  assert.equal(tested.destination('other.example', 443), undefined);
   assert.deepEqual(tested.destination('outside.localhost', 443), { address: '127.0.0.1', port: 9448 });
   assert.equal(tested.destination('matrix.org', 8448), undefined);
   assert.equal(tested.destination('127.0.0.1', 8443), undefined);

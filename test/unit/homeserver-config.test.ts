@@ -25,6 +25,7 @@ function input(changes: Partial<HomeserverConfigInput> = {}): HomeserverConfigIn
     seats: 25,
     maxUploadSize: '50M',
     rateLimits: rateLimitsFor('starter'),
+    databasePool: { min: 1, max: 3 },
     federation: { mode: 'open', allowedServers: [], trustedKeyServers: [] },
     ...changes,
   };
@@ -57,7 +58,7 @@ test('names the server and its public URL', () => {
   assert.equal(config.public_baseurl, 'https://acme.homeport.localhost:8443/');
 });
 
-test('uses the host\'s own PostgreSQL database with a small pool', () => {
+test('uses the host\'s own PostgreSQL database with the pool its size gives it', () => {
   assert.deepEqual(rendered().database, {
     name: 'psycopg2',
     args: {
@@ -67,7 +68,7 @@ test('uses the host\'s own PostgreSQL database with a small pool', () => {
       host: '127.0.0.1',
       port: 5433,
       cp_min: 1,
-      cp_max: 5,
+      cp_max: 3,
     },
   });
 });

@@ -5,7 +5,8 @@ import { setAccountSuspended } from '../../accounts/operator-accounts.ts';
 import { publishTerms } from '../../accounts/terms.ts';
 import { HostStatus } from '../../contract/hosts.ts';
 import { Job, JobSummary } from '../../contract/jobs.ts';
-import { AuditEntry, Mail, OperatorAccount, OperatorHost } from '../../contract/operator.ts';
+import { AuditEntry, Capacity, Mail, OperatorAccount, OperatorHost } from '../../contract/operator.ts';
+import { machineCapacity } from '../../jobs/commands/machine-capacity.ts';
 import { Terms } from '../../contract/terms.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
@@ -19,7 +20,7 @@ import { accountSecurity, requireOperator } from '../authentication.ts';
 import { bigserialMax, MultiLineText } from '../../contract/input-text.ts';
 import { Problem } from '../problem-details.ts';
 import { jobSummary, jobView } from '../views/job-view.ts';
-import { auditView, mailView, operatorAccountView, operatorHostView } from '../views/operator-view.ts';
+import { auditView, capacityView, mailView, operatorAccountView, operatorHostView } from '../views/operator-view.ts';
 import { termsView } from '../views/terms-view.ts';
 
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }));
@@ -65,6 +66,10 @@ export function operatorRoutes(context: HomeportContext): FastifyPluginAsyncType
     app.get('/hosts', {
       schema: { ...base, summary: "Every customer's hosts with their status", querystring: Type.Object({ status: Type.Optional(HostStatus), limit: Limit }), response: { 200: Type.Object({ hosts: Type.Array(OperatorHost) }), 400: Problem, 404: Problem } },
     }, async (request) => ({ hosts: (await listAllHosts(context.db, { status: request.query.status, limit: request.query.limit ?? 100 })).map(operatorHostView) }));
+
+    app.get('/capacity', {
+      schema: { ...base, summary: "Hosts per status, each host's memory and database connections, the machine's headroom, and whether it takes new hosts", response: { 200: Capacity, 404: Problem } },
+    }, async () => capacityView(await machineCapacity(context), context.config.capacity));
 
     app.get('/jobs', {
       schema: {

@@ -1,6 +1,8 @@
-// How accounts, hosts, captured mail and audit log rows become what the operator console reads.
+// How accounts, hosts, the machine's capacity, captured mail and audit log rows become what the operator console reads.
 import type { Static } from 'typebox';
-import type { AuditEntry, Mail, OperatorAccount, OperatorHost } from '../../contract/operator.ts';
+import type { AuditEntry, Capacity, Mail, OperatorAccount, OperatorHost } from '../../contract/operator.ts';
+import type { CapacityLimits } from '../../domain/capacity.ts';
+import type { MachineCapacity } from '../../jobs/commands/machine-capacity.ts';
 import type { Account, AuditLogRow, CapturedMail, HostRow } from '../../store/schema.ts';
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
@@ -43,4 +45,16 @@ export function mailView(mail: CapturedMail): Static<typeof Mail> {
 
 export function auditView(entry: AuditLogRow): Static<typeof AuditEntry> {
   return { id: Number(entry.id), at: iso(entry.at)!, actor: entry.actor, actorAccountId: entry.actor_account_id, action: entry.action, hostId: entry.host_id, details: entry.details };
+}
+
+export function capacityView(capacity: MachineCapacity, limits: CapacityLimits): Static<typeof Capacity> {
+  return {
+    hostsByStatus: capacity.hostsByStatus,
+    hosts: capacity.hosts,
+    memory: capacity.memory,
+    databaseConnections: capacity.databaseConnections,
+    limits,
+    full: capacity.fullBecause.length > 0,
+    fullBecause: capacity.fullBecause,
+  };
 }

@@ -8,7 +8,7 @@ import { findAccountHost, findHost, setHostClientDomain } from '../../store/host
 import { queueDelegationCheck } from '../../store/jobs.ts';
 import { listPreviousClientDomains, replaceClientDomain, setPreviousClientDomainMoved } from '../../store/previous-client-domains.ts';
 import type { HostRow, JobRow, PreviousClientDomainRow } from '../../store/schema.ts';
-import { applyEdgeFromDatabase } from '../edge-hosts.ts';
+import { applyHostEdgeFromDatabase } from '../edge-hosts.ts';
 import type { HomeportContext } from '../job-context.ts';
 import { queueRebuild } from './rebuild-host.ts';
 
@@ -74,7 +74,7 @@ async function switchMoved(context: HomeportContext, host: HostRow, change: Move
     await recordAudit(trx, { actorAccountId: change.actorAccountId, actor: change.actor, action: 'host.previous-client-domain', hostId: host.id, details: { domain, moved: change.moved } });
     return updated;
   });
-  await applyEdgeFromDatabase(context);
+  await applyHostEdgeFromDatabase(context, host.id);
   return row;
 }
 

@@ -12,6 +12,7 @@ import { checkSeatsForSize } from '../../domain/seats.ts';
 import type { Size } from '../../domain/sizes.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { assertNamesFree } from '../../store/host-names.ts';
+import { assertRoomForHost } from './machine-capacity.ts';
 import { insertHost, isLabelTaken } from '../../store/hosts.ts';
 import { createJob, queueDelegationCheck } from '../../store/jobs.ts';
 import { purchaseReadiness } from '../../store/purchase-readiness.ts';
@@ -53,6 +54,7 @@ export async function createHost(context: HomeportContext, input: CreateHostInpu
   const cardPaymentAvailable = context.cardPayments !== undefined;
   // Everything that can be checked is checked before a card is charged.
   assertMayPurchase(await purchaseReadiness(context.db, input.accountId, cardPaymentAvailable));
+  await assertRoomForHost(context, size);
   if (await isLabelTaken(context.db, input.label)) throw new HomeportError('hostname-taken', 'Hostname taken', `The hostname "${input.label}" is already in use.`);
   // Another host's name in any column (homeserver, client or earlier client domain); the
   // transaction below claims the names for good and refunds the charge if one was taken meanwhile.

@@ -23,6 +23,7 @@ import { assertDiskRoom, inspectImportSource, type ImportSource } from '../porta
 import { importSecretPurpose } from '../portability/import-steps.ts';
 import { databaseNameFor, findSize } from './create-host.ts';
 import { importUploadSource } from './import-uploads.ts';
+import { assertRoomForHost } from './machine-capacity.ts';
 
 export interface ImportHostInput {
   /** An absolute path of a folder on the Homeport machine; or `upload`. */
@@ -74,6 +75,7 @@ export async function importHost(context: HomeportContext, operatorId: string, i
   if (problem) throw new HomeportError('hostname-invalid', 'Invalid hostname', explainLabelProblem(input.label, problem), { reason: problem });
   const size = findSize(context.sizes, input.size);
   checkSeatsForSize(size, input.seats);
+  await assertRoomForHost(context, size);
   const account = await findAccountByEmail(context.db, input.accountEmail);
   if (!account) throw new HomeportError('not-found', 'No such account', `There is no account with the email ${input.accountEmail}.`);
   const dir = input.upload !== undefined ? await importUploadSource(context, input.upload) : input.from!;

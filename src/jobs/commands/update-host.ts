@@ -7,7 +7,7 @@ import { checkSeatChange } from '../../domain/seats.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { findAccountHost, updateHost } from '../../store/hosts.ts';
 import type { HostRow, InvoiceRow, JobRow } from '../../store/schema.ts';
-import { applyEdgeFromDatabase } from '../edge-hosts.ts';
+import { applyHostEdgeFromDatabase } from '../edge-hosts.ts';
 import { loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../job-context.ts';
 import { findSize } from './create-host.ts';
@@ -51,7 +51,7 @@ export async function updateHostSettings(
     return { host: await findAccountHost(trx, accountId, host.id), job, invoice };
   });
   if (changes.supportEmail !== undefined) {
-    await applyEdgeFromDatabase(context);
+    await applyHostEdgeFromDatabase(context, result.host.id);
     // Synapse's admin_contact follows at its next start (a rebuild applies it at once).
     if (['running', 'degraded', 'sleeping'].includes(result.host.status) && !result.job) await context.runtime.writeConfig(await loadHostSpec(context, result.host.id));
   }

@@ -1,4 +1,5 @@
-// Renders the whole Caddy 2.6 JSON configuration of the edge from the hosts it must route.
+// Renders Caddy 2.6's JSON configuration of the edge: the whole of it, and each host's own parts
+// (its route and its base name's certificate subject, addressable by @id) for changes of one host.
 import type { TlsMode } from '../../config.ts';
 import { noWebClientPage } from './no-web-client-page.ts';
 import { protectedUserRoutes } from './protected-user-routes.ts';
@@ -78,6 +79,7 @@ export interface CaddyIssuer {
 }
 
 export interface CaddyAutomationPolicy {
+  '@id'?: string;
   subjects?: string[];
   issuers: CaddyIssuer[];
   on_demand?: boolean;
@@ -97,7 +99,7 @@ export interface CaddyConfig {
       https_port: number;
       servers: Record<string, CaddyServer>;
     };
-    tls?: { automation: CaddyAutomation };
+    tls: { automation: CaddyAutomation };
     pki: { certificate_authorities: { local: { install_trust: boolean } } };
   };
 }
@@ -158,7 +160,8 @@ function hostUpstream(host: EdgeHost): CaddyHandler {
   };
 }
 
-function hostSubroute(host: EdgeHost, elementWebDir: string): CaddyHandler {
+/** How the edge serves a host on its current and earlier names. */
+function servingRoutes(host: EdgeHost, elementWebDir: string): CaddyRoute[] {
   const wellKnownPaths = wellKnownNames.map((name) => `/.well-known/matrix/${name}`);
   const wellKnownRoutes = wellKnownNames.map((name): CaddyRoute => ({
     match: [{ path: [`/.well-known/matrix/${name}`] }],
@@ -169,52 +172,46 @@ function hostSubroute(host: EdgeHost, elementWebDir: string): CaddyHandler {
       body: placeholderSafeJson(host.wellKnown[name]),
     }],
   }));
-  return {
-    handler: 'subroute',
-    routes: [
-      // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
-      ...protectedUserRoutes(host.protectedUserIds ?? []),
-      // Browsers preflight the well-knowns before Matrix web clients may read them.
-      {
-        match: [{ path: wellKnownPaths, method: ['OPTIONS'] }],
-        handle: [{ handler: 'static_response', status_code: 204, headers: corsHeaders }],
-      },
-      ...wellKnownRoutes,
-      {
-        // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
-        match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
-        handle: [hostUpstream(host)],
-      },
-      // Synapse's metrics, replication and anything else stay unreachable from outside.
-      { match: [{ path: ['/_synapse/*', '/_matrix', '/.well-known/*'] }], handle: [notFound] },
-      // Everything else is the web client.
-      ...elementWebRoutes(host, elementWebDir),
-    ],
-  };
+  return [
+    // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
+    ...protectedUserRoutes(host.protectedUserIds ?? []),
+    // Browsers preflight the well-knowns before Matrix web clients may read them.
+    {
+      match: [{ path: wellKnownPaths, method: ['OPTIONS'] }],
+      handle: [{ handler: 'static_response', status_code: 204, headers: corsHeaders }],
+    },
+    ...wellKnownRoutes,
+    {
+      // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
+      match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
+      handle: [hostUpstream(host)],
+    },
+    // Synapse's metrics, replication and anything else stay unreachable from outside.
+    { match: [{ path: ['/_synapse/*', '/_matrix', '/.well-known/*'] }], handle: [notFound] },
+    // Everything else is the web client.
+    ...elementWebRoutes(host, elementWebDir),
+  ];
 }
 
-function hostRoute(host: EdgeHost, elementWebDir: string): CaddyRoute {
-  return {
-    '@id': `host-${host.id}`,
-    match: [{ host: [host.hostname, ...(host.customNames ?? [])] }],
-    handle: [hostSubroute(host, elementWebDir)],
-    terminal: true,
-  };
+/** The @id of a host's route in the edge server: Caddy's admin API reaches it at /id/<id>. */
+export function hostRouteId(hostId: string): string {
+  return `host-${hostId}`;
 }
 
-/** Earlier client domains not switched to "moved" keep serving the host, below every current name. */
-function previousNamesRoute(host: EdgeHost, elementWebDir: string): CaddyRoute[] {
-  if (!host.previousNames?.length) return [];
-  return [{ '@id': `host-${host.id}-previous`, match: [{ host: host.previousNames }], handle: [hostSubroute(host, elementWebDir)], terminal: true }];
-}
+/** The @id of the certificate policy of every base name (obtained up front, not on demand). */
+export const baseNamesPolicyId = 'base-names';
+
+/**
+ * Always among the base names' subjects: a policy whose subjects are empty would be Caddy's
+ * catch-all and take every custom name too. `.invalid` names never resolve (RFC 6761).
+ */
+export const placeholderSubject = 'no-host.homeport.invalid';
 
 /** Every request on a moved client domain is told to sign in again, with what browsers need to read it. */
-function movedRoute(hosts: EdgeHost[]): CaddyRoute[] {
-  const names = hosts.flatMap((host) => host.movedNames ?? []);
-  if (names.length === 0) return [];
+function movedRoutes(host: EdgeHost): CaddyRoute[] {
+  if (!host.movedNames?.length) return [];
   return [{
-    '@id': 'moved-client-domains',
-    match: [{ host: names }],
+    match: [{ host: host.movedNames }],
     handle: [{
       handler: 'subroute',
       routes: [
@@ -233,9 +230,24 @@ function movedRoute(hosts: EdgeHost[]): CaddyRoute[] {
   }];
 }
 
-/** Every name of every host, base names first. */
+/** Every name of a host, base name first. */
 function allNames(host: EdgeHost): string[] {
   return [host.hostname, ...(host.customNames ?? []), ...(host.previousNames ?? []), ...(host.movedNames ?? [])];
+}
+
+/**
+ * Everything the edge server does for one host, as one addressable route: a host change replaces
+ * this object alone through the admin API. Its names belong to no other host (Homeport checks
+ * that first), so the routes of different hosts never overlap and their order does not matter.
+ * Moved client domains answer "server moved"; every other name (current or earlier) serves the host.
+ */
+export function renderHostRoute(host: EdgeHost, elementWebDir: string): CaddyRoute {
+  return {
+    '@id': hostRouteId(host.id),
+    match: [{ host: allNames(host) }],
+    handle: [{ handler: 'subroute', routes: [...movedRoutes(host), ...servingRoutes(host, elementWebDir)] }],
+    terminal: true,
+  };
 }
 
 function issuer(tls: CaddyConfigInput['tls']): CaddyIssuer {
@@ -253,40 +265,40 @@ function listenAddress(bindHost: string, port: number): string {
 }
 
 // Caddy's own redirects leave out any HTTPS port other than 443 (it takes https_port for an
-// internal port behind a forward), so the redirects are ours and name the port clients use.
-function redirectServer(input: CaddyConfigInput): CaddyServer {
+// internal port behind a forward), so the redirects are ours and name the port clients use. They
+// name no host, so a host change never touches this server.
+function redirectServer(input: Omit<CaddyConfigInput, 'hosts'>): CaddyServer {
   const port = input.httpsPort === 443 ? '' : `:${input.httpsPort}`;
-  const hostnames = input.hosts.flatMap(allNames);
-  const redirect: CaddyRoute = {
-    match: [{ host: hostnames }],
-    handle: [{
-      handler: 'static_response',
-      status_code: 308,
-      headers: { Location: [`https://{http.request.host}${port}{http.request.uri}`] },
-    }],
-  };
-  // ACME HTTP-01 challenges are answered by Caddy on every server before these routes.
+  // ACME HTTP-01 challenges are answered by Caddy on every server before this route.
   return {
     listen: [listenAddress(input.bindHost, input.httpPort)],
-    routes: [...(hostnames.length > 0 ? [redirect] : []), { handle: [notFound] }],
+    routes: [{
+      handle: [{
+        handler: 'static_response',
+        status_code: 308,
+        headers: { Location: [`https://{http.request.host}${port}{http.request.uri}`] },
+      }],
+    }],
   };
 }
 
 /**
- * Base-domain names get their certificates up front; the customers' own names only when a client
- * first connects, after Homeport has said the name belongs to a host (no certificates for strangers).
+ * Base-domain names get their certificates up front, under one policy (a policy per host would
+ * make Caddy provision an issuer per host at every change); a new host's name is added to its
+ * subjects by @id. The customers' own names get theirs only when a client first connects, after
+ * Homeport has said the name belongs to a host (no certificates for strangers).
  */
-function tlsAutomation(input: CaddyConfigInput): CaddyAutomation | undefined {
-  const baseNames = input.hosts.map((host) => host.hostname);
-  if (baseNames.length === 0) return undefined;
-  const customNames = input.hosts.flatMap(allNames).filter((name) => !baseNames.includes(name));
-  const policies: CaddyAutomationPolicy[] = [{ subjects: baseNames, issuers: [issuer(input.tls)] }];
-  if (customNames.length === 0 || !input.onDemandAsk) return { policies };
-  return { policies: [...policies, { issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
+function tlsAutomation(input: CaddyConfigInput): CaddyAutomation {
+  const baseNames: CaddyAutomationPolicy = {
+    '@id': baseNamesPolicyId,
+    subjects: [placeholderSubject, ...input.hosts.map((host) => host.hostname)],
+    issuers: [issuer(input.tls)],
+  };
+  if (!input.onDemandAsk) return { policies: [baseNames] };
+  return { policies: [baseNames, { issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
 }
 
 export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
-  const automation = tlsAutomation(input);
   return {
     // Homeport re-applies the configuration on every start, so Caddy keeps no copy of its own.
     // Caddy 2.6 checks the Host header even on a Unix socket; Homeport's requests name localhost.
@@ -300,12 +312,8 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
           // Listening on the HTTPS port turns on automatic HTTPS for every host name routed here.
           edge: {
             listen: [listenAddress(input.bindHost, input.httpsPort)],
-            routes: [
-              ...input.hosts.map((host) => hostRoute(host, input.elementWebDir)),
-              ...input.hosts.flatMap((host) => previousNamesRoute(host, input.elementWebDir)),
-              ...movedRoute(input.hosts),
-              { handle: [notFound] },
-            ],
+            // New hosts' routes are inserted at the front, so the catch-all stays last.
+            routes: [...input.hosts.map((host) => renderHostRoute(host, input.elementWebDir)), { handle: [notFound] }],
             automatic_https: { disable_redirects: true },
             // TLS on every connection, also for names whose certificate comes on demand.
             tls_connection_policies: [{}],
@@ -313,7 +321,7 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
           redirect: redirectServer(input),
         },
       },
-      ...(automation ? { tls: { automation } } : {}),
+      tls: { automation: tlsAutomation(input) },
       // The local CA must never be installed into the system's trust store.
       pki: { certificate_authorities: { local: { install_trust: false } } },
     },

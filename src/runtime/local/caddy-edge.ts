@@ -1,11 +1,16 @@
-// Runs the edge: one Caddy under the process supervisor, configured whole through its admin API.
+// Runs the edge: one Caddy under the process supervisor, configured through its admin API: whole
+// when Homeport or Caddy starts, one host's objects (by @id) when that host changes.
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { Agent, fetch, type Response } from 'undici';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
-import { renderCaddyConfig, type CaddyConfig, type CaddyConfigInput } from './caddy-config.ts';
+import {
+  baseNamesPolicyId, hostRouteId, renderCaddyConfig,
+  type CaddyConfig, type CaddyConfigInput, type CaddyRoute,
+} from './caddy-config.ts';
 import { installedElementWebDir } from './element-web-install.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 
@@ -20,6 +25,17 @@ export interface CaddyEdgeOptions {
 }
 
 export class CaddyConfigRejected extends Error {}
+
+/** One host's objects in Caddy's configuration. */
+export interface EdgeHostParts {
+  route: CaddyRoute;
+  /** The name whose certificate is obtained up front (the others come on demand). */
+  baseName: string;
+}
+
+/** Where a new host's route goes: at the front, so the catch-all stays last. */
+const hostRoutesPath = '/config/apps/http/servers/edge/routes/0';
+const baseNamesPath = `/id/${baseNamesPolicyId}/subjects`;
 
 const processKey = 'edge';
 const loadTimeoutMs = 60_000;
@@ -65,7 +81,9 @@ export class CaddyEdge {
   readonly #options: CaddyEdgeOptions;
   readonly #paths: ReturnType<typeof caddyPaths>;
   readonly #admin: Agent;
-  #loads: Promise<void> = Promise.resolve();
+  #changes: Promise<void> = Promise.resolve();
+  #restored: (() => Promise<void>) | undefined;
+  #restarting = false;
 
   constructor(options: CaddyEdgeOptions) {
     this.#options = options;
@@ -112,7 +130,7 @@ export class CaddyEdge {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: paths.home, XDG_DATA_HOME: paths.xdgData, XDG_CONFIG_HOME: paths.xdgConfig },
       pidFile: paths.pidFile,
       outputFile: paths.outputFile,
-      onStateChange: (state) => this.#options.logger?.info({ state }, 'edge process state'),
+      onStateChange: (state) => this.#onStateChange(state),
     });
     try {
       await this.#waitForAdmin(timeoutMs);
@@ -124,11 +142,78 @@ export class CaddyEdge {
     if (initial) await this.load(initial);
   }
 
-  /** Replaces Caddy's whole configuration; loads run one at a time, in call order. */
+  /**
+   * `restore` is called whenever Caddy was restarted after it died: it came back with the last
+   * whole configuration loaded, which lacks the host changes made one by one since, so the whole
+   * configuration must be loaded again from where the hosts are kept.
+   */
+  whenRestarted(restore: () => Promise<void>): void {
+    this.#restored = restore;
+  }
+
+  /** Replaces Caddy's whole configuration; changes run one at a time, in call order. */
   load(config: CaddyConfig): Promise<void> {
-    const loading = this.#loads.then(() => this.#load(config));
-    this.#loads = loading.catch(() => undefined);
-    return loading;
+    return this.#queue(() => this.#load(config));
+  }
+
+  /**
+   * Replaces, adds or (with undefined) removes one host's objects, leaving every other host's as
+   * they are. Throws CaddyConfigRejected when Caddy refuses them; Caddy then keeps what it had.
+   */
+  setHost(hostId: string, parts: EdgeHostParts | undefined): Promise<void> {
+    return this.#queue(async () => {
+      // The subject first: Caddy obtains the certificate of a newly routed name under its policy.
+      // A removed host's name stays a subject (a filter only, harmless) until the next whole load.
+      if (parts) await this.#addBaseName(parts.baseName);
+      await this.#putObject(hostRouteId(hostId), parts?.route, hostRoutesPath);
+    });
+  }
+
+  #queue(change: () => Promise<void>): Promise<void> {
+    const changing = this.#changes.then(change);
+    this.#changes = changing.catch(() => undefined);
+    return changing;
+  }
+
+  #onStateChange(state: string): void {
+    this.#options.logger?.info({ state }, 'edge process state');
+    if (state === 'restarting') this.#restarting = true;
+    if (state !== 'running' || !this.#restarting || !this.#restored) return;
+    this.#restarting = false;
+    const restore = this.#restored;
+    this.#waitForAdmin(30_000).then(restore).catch((error: unknown) => {
+      this.#options.logger?.error({ err: error }, 'the edge could not be restored after Caddy restarted');
+    });
+  }
+
+  async #addBaseName(name: string): Promise<void> {
+    const subjects = parseJson(await (await this.#adminCall(baseNamesPath, {}, true)).text()) as string[];
+    if (subjects.includes(name)) return;
+    await (await this.#adminCall(`${baseNamesPath}/0`, { method: 'PUT', body: JSON.stringify(name) }, true)).body?.cancel();
+  }
+
+  /** Sets (PATCH when present, PUT at `insertPath` when not) or deletes the object with this @id. */
+  async #putObject(id: string, value: object | undefined, insertPath: string): Promise<void> {
+    const current = await this.#adminCall(`/id/${id}`, {});
+    const present = current.ok;
+    const text = await current.text();
+    if (value === undefined) {
+      if (present) await (await this.#adminCall(`/id/${id}`, { method: 'DELETE' }, true)).body?.cancel();
+      return;
+    }
+    // Unchanged objects are left alone: each change makes Caddy reload.
+    if (present && isDeepStrictEqual(parseJson(text), value)) return;
+    const method = present ? 'PATCH' : 'PUT';
+    await (await this.#adminCall(present ? `/id/${id}` : insertPath, { method, body: JSON.stringify(value) }, true)).body?.cancel();
+  }
+
+  /** An admin request; with `mustSucceed`, Caddy's refusal is thrown as CaddyConfigRejected. */
+  async #adminCall(path: string, init: { method?: string; body?: string }, mustSucceed = false): Promise<Response> {
+    const response = await this.#adminRequest(path, { ...init, timeoutMs: loadTimeoutMs }).catch((error: unknown) => {
+      throw new Error(`Caddy's admin API on ${this.#paths.adminSocket} is unreachable; see ${this.#paths.outputFile}`, { cause: error });
+    });
+    if (mustSucceed && !response.ok) throw await rejection(response);
+    return response;
   }
 
   async stop(): Promise<void> {
@@ -147,15 +232,8 @@ export class CaddyEdge {
   }
 
   async #load(config: CaddyConfig): Promise<void> {
-    const response = await this.#adminRequest('/load', { method: 'POST', body: JSON.stringify(config), timeoutMs: loadTimeoutMs }).catch((error: unknown) => {
-      throw new Error(`Caddy's admin API on ${this.#paths.adminSocket} is unreachable; see ${this.#paths.outputFile}`, { cause: error });
-    });
-    if (!response.ok) {
-      const text = await response.text();
-      const message = (parseJson(text) as { error?: string } | undefined)?.error ?? text;
-      throw new CaddyConfigRejected(`Caddy refused the edge configuration (HTTP ${response.status}): ${message}`);
-    }
-    // A Caddy restarted after a crash reads this file: it must hold the last accepted configuration.
+    await (await this.#adminCall('/load', { method: 'POST', body: JSON.stringify(config) }, true)).body?.cancel();
+    // A Caddy restarted after a crash starts from this file until Homeport restores the rest.
     await writeConfigFile(this.#paths.configFile, config);
   }
 
@@ -182,6 +260,12 @@ export class CaddyEdge {
       return undefined;
     }
   }
+}
+
+async function rejection(response: Response): Promise<CaddyConfigRejected> {
+  const text = await response.text();
+  const message = (parseJson(text) as { error?: string } | undefined)?.error ?? text;
+  return new CaddyConfigRejected(`Caddy refused the edge configuration (HTTP ${response.status}): ${message}`);
 }
 
 function parseJson(text: string): unknown {

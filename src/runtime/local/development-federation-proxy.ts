@@ -26,8 +26,8 @@ function federationPorts(edgePort: number): Set<number> {
 export class DevelopmentFederationProxy {
   readonly #options: FederationProxyOptions;
   #server: Server | undefined;
-  /** Custom domains of hosts, from the edge's routes; names on the base domain need no list. */
-  #customNames = new Set<string>();
+  /** Custom domains of each host, from the edge's routes; names on the base domain need no list. */
+  #customNames = new Map<string, Set<string>>();
   /** Open tunnels: the server stops tracking a socket once CONNECT takes it, and Synapse keeps its connections alive. */
   readonly #tunnels = new Set<Socket>();
 
@@ -40,8 +40,20 @@ export class DevelopmentFederationProxy {
     return `http://127.0.0.1:${this.#options.port}`;
   }
 
-  setCustomNames(names: string[]): void {
-    this.#customNames = new Set(names.map((name) => name.toLowerCase()));
+  /** Every host's custom domains at once (the edge applied whole). */
+  setCustomNames(namesByHost: Map<string, string[]>): void {
+    this.#customNames = new Map([...namesByHost].map(([hostId, names]) => [hostId, lowercased(names)]));
+  }
+
+  /** One host's custom domains (none: the host is no longer routed). */
+  setHostCustomNames(hostId: string, names: string[]): void {
+    if (names.length === 0) this.#customNames.delete(hostId);
+    else this.#customNames.set(hostId, lowercased(names));
+  }
+
+  #isCustomName(name: string): boolean {
+    for (const names of this.#customNames.values()) if (names.has(name)) return true;
+    return false;
   }
 
   /** Where a CONNECT to `name:port` goes, or undefined when the proxy refuses it. */
@@ -50,7 +62,7 @@ export class DevelopmentFederationProxy {
     const { baseDomain, edge, peers } = this.#options;
     // The installation's own names first: a peer entry may name a host's domain for the time the
     // host lives on another installation (moved away by export and import).
-    const ours = host === baseDomain || host.endsWith(`.${baseDomain}`) || this.#customNames.has(host);
+    const ours = host === baseDomain || host.endsWith(`.${baseDomain}`) || this.#isCustomName(host);
     if (ours) return federationPorts(edge.port).has(port) ? edge : undefined;
     const peer = peers.find((candidate) => candidate.serverName === host);
     return peer ? { address: peer.address, port: peer.port } : undefined;
@@ -106,4 +118,8 @@ export class DevelopmentFederationProxy {
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   }
+}
+
+function lowercased(names: string[]): Set<string> {
+  return new Set(names.map((name) => name.toLowerCase()));
 }

@@ -9,15 +9,18 @@ import type { Logger } from '../../logger.ts';
 import { homeserverPaths, renderHomeserverConfig, renderLogConfig, type FederationInput } from '../../synapse/homeserver-config.ts';
 import { waitForHealth } from '../../synapse/synapse-http.ts';
 import { synapsePasswordHash } from '../../synapse/password-hash.ts';
-import type { DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, SchemaState, SynapseTooling } from '../runtime.ts';
-import { renderCaddyConfig } from './caddy-config.ts';
-import type { CaddyEdge } from './caddy-edge.ts';
+import type {
+  DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, RuntimeCapacity, SchemaState, SynapseTooling,
+} from '../runtime.ts';
+import { renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
+import { CaddyConfigRejected, type CaddyEdge } from './caddy-edge.ts';
 import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
 import { EdgeActivity, withActivityLog } from './edge-activity.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { loadAdmitting } from './edge-admission.ts';
 import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
 import { readHostMetrics } from './host-metrics.ts';
+import { databaseConnections, machineMemory, processMemoryBytes } from './machine-capacity.ts';
 import { archiveMediaDirectory, checkMediaArchive, extractMediaArchive } from './media-archive.ts';
 import {
   databaseBytes, directoryBytes, dumpDatabase, portSqliteDatabase, postgresServerVersion, restoreDatabase,
@@ -53,6 +56,16 @@ export interface LocalRuntimeOptions {
 }
 
 const processKey = (hostId: string) => `host:${hostId}`;
+
+/** The names a host answers on outside the base domain, which the development federation proxy must know. */
+function customNamesOf(route: EdgeRoute): string[] {
+  return [...route.customNames, ...route.previousNames];
+}
+
+/** Every name the edge answers on for the host, as the access log spells it (lowercase). */
+function namesOf(route: EdgeRoute): string[] {
+  return [route.edgeHostname, ...route.customNames, ...route.previousNames].map((name) => name.toLowerCase());
+}
 
 /** Caddy makes its local CA's root when it first starts; a new installation's first build may come sooner. */
 const caFileTimeoutMs = 30_000;
@@ -146,6 +159,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       seats: spec.seats,
       maxUploadSize: spec.maxUploadSize,
       rateLimits: spec.rateLimits,
+      databasePool: spec.databasePool,
       supportEmail: spec.supportEmail,
       federation: { ...spec.federation, ...this.#options.federation },
       overrides: this.#options.synapseOverrides,
@@ -291,6 +305,23 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     this.#sleepers.clear();
   }
 
+  async capacity(hosts: Array<{ id: string; databaseName: string }>): Promise<RuntimeCapacity> {
+    const [memory, connections] = await Promise.all([
+      machineMemory(),
+      databaseConnections(this.#options.adminPool, hosts.map((host) => host.databaseName)),
+    ]);
+    const perHost = await Promise.all(hosts.map(async (host) => {
+      const pid = this.#options.supervisor.pid(processKey(host.id));
+      const memoryBytes = pid === undefined ? 0 : await processMemoryBytes(pid);
+      return [host.id, { memoryBytes, databaseConnections: connections.perDatabase.get(host.databaseName) ?? 0 }] as const;
+    }));
+    return {
+      memory,
+      databaseConnections: { max: connections.max, reserved: connections.reserved, used: connections.used },
+      hosts: new Map(perHost),
+    };
+  }
+
   /**
    * The host's Prometheus metrics (e.g. synapse_admin_mau_current), read over the Unix socket
    * that only Homeport's user may open.
@@ -302,24 +333,50 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   async applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]> {
     const { edge, federationProxy } = this.#options;
     for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
-    federationProxy?.setCustomNames(hosts.flatMap((spec) => [...spec.customNames, ...spec.previousNames]));
-    this.#hostsByName = new Map(hosts.flatMap((spec) => [spec.edgeHostname, ...spec.customNames, ...spec.previousNames].map((name) => [name.toLowerCase(), spec.id])));
+    federationProxy?.setCustomNames(new Map(hosts.map((spec) => [spec.id, customNamesOf(spec)])));
+    this.#hostsByName = new Map(hosts.flatMap((spec) => namesOf(spec).map((name) => [name, spec.id])));
     await this.#activity.listen();
-    return loadAdmitting(hosts, (admitted) => edge.load(withActivityLog(renderCaddyConfig({
-      ...edge.baseConfigInput(),
-      hosts: admitted.map((spec) => ({
-        id: spec.id,
-        hostname: spec.edgeHostname,
-        customNames: spec.customNames,
-        previousNames: spec.previousNames,
-        movedNames: spec.movedNames,
-        homeserverUrl: spec.publicBaseUrl.replace(/\/$/, ''),
-        upstreamPort: spec.httpPort,
-        wellKnown: wellKnownDocuments(spec),
-        clientConfigDir: this.#clientConfigDir(spec.id),
-        protectedUserIds: [spec.homeportUserId],
-      })),
-    }), this.#activity.socketPath)));
+    return loadAdmitting(hosts, (admitted) => edge.load(withActivityLog(
+      renderCaddyConfig({ ...edge.baseConfigInput(), hosts: admitted.map((spec) => this.#edgeHost(spec)) }),
+      this.#activity.socketPath,
+    )));
+  }
+
+  async applyEdgeHost(hostId: string, route: EdgeRoute | undefined): Promise<EdgeRefusal | undefined> {
+    const { edge, federationProxy } = this.#options;
+    if (route) await this.writeClientConfig(route.id, route.clientConfig, { onlyIfChanged: true });
+    federationProxy?.setHostCustomNames(hostId, route ? customNamesOf(route) : []);
+    for (const [name, owner] of this.#hostsByName) if (owner === hostId) this.#hostsByName.delete(name);
+    for (const name of route ? namesOf(route) : []) this.#hostsByName.set(name, hostId);
+    const host = route && this.#edgeHost(route);
+    try {
+      await edge.setHost(hostId, host && { route: renderHostRoute(host, edge.baseConfigInput().elementWebDir), baseName: host.hostname });
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof CaddyConfigRejected) || !route) throw error;
+      // Refused: whatever Caddy had of this host goes, so it serves nothing half-changed.
+      await edge.setHost(hostId, undefined);
+      return { id: hostId, reason: `the edge refused this host's routes: ${error.message}` };
+    }
+  }
+
+  whenEdgeRestarted(restore: () => Promise<void>): void {
+    this.#options.edge.whenRestarted(restore);
+  }
+
+  #edgeHost(spec: EdgeRoute): EdgeHost {
+    return {
+      id: spec.id,
+      hostname: spec.edgeHostname,
+      customNames: spec.customNames,
+      previousNames: spec.previousNames,
+      movedNames: spec.movedNames,
+      homeserverUrl: spec.publicBaseUrl.replace(/\/$/, ''),
+      upstreamPort: spec.httpPort,
+      wellKnown: wellKnownDocuments(spec),
+      clientConfigDir: this.#clientConfigDir(spec.id),
+      protectedUserIds: [spec.homeportUserId],
+    };
   }
 
   #clientConfigDir(hostId: string): string {

@@ -107,7 +107,7 @@ export class SynapseSchemaTemplate {
       await writeFile(paths.logConfig, renderLogConfig({ paths }));
       await writeFile(paths.homeserverConfig, renderHomeserverConfig({
         serverName: 'schema-template.invalid', publicBaseUrl: 'https://schema-template.invalid/', httpPort: 1,
-        database: { ...this.#options.databaseEndpoint, ...database }, paths, secrets, seats: 1, maxUploadSize: '1M', rateLimits: communityRateLimits,
+        database: { ...this.#options.databaseEndpoint, ...database }, paths, secrets, seats: 1, maxUploadSize: '1M', rateLimits: communityRateLimits, databasePool: { min: 1, max: 2 },
         federation: { mode: 'off', allowedServers: [], trustedKeyServers: [] },
       }), { mode: 0o600 });
       await run(this.#options.venvPython, ['-m', 'synapse._scripts.update_synapse_database', '--database-config', paths.homeserverConfig], {

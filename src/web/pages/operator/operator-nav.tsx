@@ -4,6 +4,7 @@ import { Link, useLocation } from '../../router.tsx';
 const tabs = [
   { to: '/operator/accounts', label: 'Accounts' },
   { to: '/operator/hosts', label: 'Hosts' },
+  { to: '/operator/capacity', label: 'Capacity' },
   { to: '/operator/jobs', label: 'Jobs' },
   { to: '/operator/invoices', label: 'Invoices' },
   { to: '/operator/coupons', label: 'Coupons' },

@@ -1,0 +1,150 @@
+// A host change reaches Caddy as that host's own objects (its route by @id, its base name among
+// the subjects of certificates obtained up front): every other host's routes stay exactly as Caddy has them, a host Caddy refuses changes
+// nothing else, and a Caddy killed with SIGKILL is given every host again when it comes back.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type LookupFunction } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Agent, fetch } from 'undici';
+import { loadConfig } from '../../src/config.ts';
+import { renderCaddyConfig, renderHostRoute, type EdgeHost } from '../../src/runtime/local/caddy-config.ts';
+import { CaddyConfigRejected, CaddyEdge, type EdgeHostParts } from '../../src/runtime/local/caddy-edge.ts';
+import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
+import { caddyAdmin } from '../support/caddy-admin.ts';
+import { eventually } from '../support/eventually.ts';
+
+async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const toLoopback: LookupFunction = (_hostname, options, callback) => {
+  if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+  else callback(null, '127.0.0.1', 4);
+};
+
+const dataDir = await mkdtemp(join(tmpdir(), 'homeport-edge-changes-'));
+const config = loadConfig({
+  HOMEPORT_DATA_DIR: dataDir,
+  HOMEPORT_BASE_DOMAIN: 'changes.localhost',
+  HOMEPORT_TLS: 'internal',
+  HOMEPORT_EDGE_HOST: '127.0.0.1',
+  HOMEPORT_EDGE_HTTP_PORT: String(await freePort()),
+  HOMEPORT_EDGE_HTTPS_PORT: String(await freePort()),
+  HOMEPORT_CADDY: process.env.HOMEPORT_CADDY || 'caddy',
+});
+const supervisor = new ProcessSupervisor();
+const edge = new CaddyEdge({ config, supervisor });
+let upstream: Server;
+let agent: Agent | undefined;
+
+function edgeHost(id: string, supportEmail = `ops@${id}.example`): EdgeHost {
+  const hostname = `${id}.changes.localhost`;
+  return {
+    id,
+    hostname,
+    homeserverUrl: `https://${hostname}`,
+    upstreamPort: (upstream.address() as AddressInfo).port,
+    wellKnown: { client: {}, server: { 'm.server': `${hostname}:443` }, support: { contacts: [{ email_address: supportEmail }] } },
+  };
+}
+
+function parts(host: EdgeHost): EdgeHostParts {
+  return { route: renderHostRoute(host, '/nonexistent/element-web'), baseName: host.hostname };
+}
+
+/** The support contact the edge answers for a host, or the failure (no certificate, 404). */
+async function supportContact(id: string): Promise<string> {
+  agent ??= new Agent({ connect: { ca: await readFile(edge.rootCertificatePath(), 'utf8'), lookup: toLoopback } });
+  try {
+    const response = await fetch(`https://${id}.changes.localhost:${config.edgeHttpsPort}/.well-known/matrix/support`, { dispatcher: agent });
+    const text = await response.text();
+    if (response.status !== 200) return `HTTP ${response.status}`;
+    return text.startsWith('{') ? (JSON.parse(text) as { contacts: [{ email_address: string }] }).contacts[0].email_address : text;
+  } catch {
+    return 'unreachable';
+  }
+}
+
+/** Waits for the certificate Caddy obtains in the background after a host is added. */
+async function servedContact(id: string): Promise<string> {
+  return eventually(async () => {
+    const contact = await supportContact(id);
+    assert.notEqual(contact, 'unreachable');
+    return contact;
+  }, 30_000, 100);
+}
+
+/** A marker route put into Caddy behind Homeport's back: rewriting the host's route would erase it. */
+const markerRoute = (id: string) => ({
+  '@id': `host-${id}`,
+  match: [{ host: [`${id}.changes.localhost`] }],
+  handle: [{ handler: 'static_response', status_code: 200, body: `marker of ${id}` }],
+  terminal: true,
+});
+
+before(async () => {
+  upstream = createServer((_request, response) => response.end('upstream'));
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  await edge.start();
+  await edge.load(renderCaddyConfig({ ...edge.baseConfigInput(), hosts: [edgeHost('alpha'), edgeHost('beta')] }));
+});
+
+after(async () => {
+  await agent?.close();
+  await supervisor.stopAll(5_000);
+  await new Promise((resolve) => upstream.close(resolve));
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('changes of one host at the edge', () => {
+  it("changes, adds and removes one host while another host's route stays exactly as Caddy has it", async () => {
+    assert.equal(await servedContact('beta'), 'ops@beta.example');
+    const patched = await caddyAdmin(dataDir, '/id/host-alpha', { method: 'PATCH', body: markerRoute('alpha') });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(await servedContact('alpha'), 'marker of alpha');
+
+    await edge.setHost('beta', parts(edgeHost('beta', 'new@beta.example')));
+    assert.equal(await servedContact('beta'), 'new@beta.example');
+    await edge.setHost('gamma', parts(edgeHost('gamma')));
+    assert.equal(await servedContact('gamma'), 'ops@gamma.example');
+    await edge.setHost('beta', undefined);
+    assert.equal((await caddyAdmin(dataDir, '/id/host-beta')).status, 404);
+    assert.notEqual(await supportContact('beta'), 'new@beta.example');
+
+    assert.equal(await supportContact('alpha'), 'marker of alpha', "alpha's route was never rewritten");
+    const routes = JSON.parse((await caddyAdmin(dataDir, '/config/apps/http/servers/edge/routes')).text) as { '@id'?: string }[];
+    assert.deepEqual(routes.map((route) => route['@id']), ['host-gamma', 'host-alpha', undefined], 'new hosts come before the catch-all');
+  });
+
+  it('refuses a host Caddy rejects without changing any other host', async () => {
+    const broken = parts(edgeHost('delta'));
+    broken.route.handle = [{ handler: 'no_such_handler' } as never];
+    await assert.rejects(edge.setHost('delta', broken), (error: Error) => error instanceof CaddyConfigRejected && /no_such_handler/.test(error.message));
+    assert.equal((await caddyAdmin(dataDir, '/id/host-delta')).status, 404);
+    assert.equal(await supportContact('gamma'), 'ops@gamma.example');
+    assert.equal(await supportContact('alpha'), 'marker of alpha');
+  });
+
+  it('gives a Caddy killed with SIGKILL every host again once it is back', async () => {
+    let restored = 0;
+    edge.whenRestarted(async () => {
+      restored++;
+      await edge.load(renderCaddyConfig({ ...edge.baseConfigInput(), hosts: [edgeHost('alpha'), edgeHost('gamma')] }));
+    });
+    const pidFile = join(dataDir, 'caddy', 'caddy.pid');
+    const dead = Number((await readFile(pidFile, 'utf8')).trim());
+    process.kill(dead, 'SIGKILL');
+    // Gamma was added one host at a time, after the last whole load Caddy restarts from.
+    await eventually(async () => assert.equal(await supportContact('gamma'), 'ops@gamma.example'), 60_000);
+    assert.equal(await servedContact('alpha'), 'ops@alpha.example', 'the whole configuration replaced what Caddy had');
+    assert.notEqual(Number((await readFile(pidFile, 'utf8')).trim()), dead);
+    assert.equal(restored, 1);
+  });
+});

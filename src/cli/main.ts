@@ -8,6 +8,7 @@ import { caddyRootCertificatePath } from '../runtime/local/caddy-edge.ts';
 import { startHomeport } from '../start-homeport.ts';
 import { registerAccountCommands } from './account-commands.ts';
 import { registerBillingCommands } from './billing-commands.ts';
+import { registerSellerCommands } from './seller-commands.ts';
 import { ApiProblem } from './api-client.ts';
 import { formatChecks, runChecks } from './doctor.ts';
 import { registerHostCommands } from './host-commands.ts';
@@ -71,6 +72,7 @@ registerUserCommands(program);
 registerRegistrationTokenCommands(program);
 registerPortabilityCommands(program);
 registerBillingCommands(program);
+registerSellerCommands(program);
 registerServiceCommands(program);
 
 try {

@@ -9,6 +9,9 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { freePort } from './throwaway-postgres.ts';
 import { synapseVenv } from './environment.ts';
 import { unhandledRejectionMessage } from '../../src/logger.ts';
+import { openDatabase } from '../../src/store/database.ts';
+import { openHomeportDatabase } from './host-admin.ts';
+import { saveTestSeller } from './test-seller.ts';
 
 const run = promisify(execFile);
 
@@ -62,8 +65,10 @@ export class HomeportProcess {
   #child: ChildProcess | undefined;
   #output = '';
   #edgeAgent: Agent | undefined;
+  #withSeller: boolean;
 
-  private constructor(env: NodeJS.ProcessEnv, dataDir: string) {
+  private constructor(env: NodeJS.ProcessEnv, dataDir: string, withSeller: boolean) {
+    this.#withSeller = withSeller;
     this.env = env;
     this.dataDir = dataDir;
     this.apiUrl = `http://127.0.0.1:${env.HOMEPORT_API_PORT}`;
@@ -71,8 +76,11 @@ export class HomeportProcess {
     this.edgePort = Number(env.HOMEPORT_EDGE_HTTPS_PORT);
   }
 
-  /** `productionRateLimits`: hosts keep the rate limits of their size (no raised rc_* for tests). */
-  static async create(name = 'hp', extraEnv: NodeJS.ProcessEnv = {}, options: { productionRateLimits?: boolean } = {}): Promise<HomeportProcess> {
+  /**
+   * `productionRateLimits`: hosts keep the rate limits of their size (no raised rc_* for tests).
+   * `withoutSeller`: start as a fresh installation does, without the seller's details (test/support/test-seller.ts otherwise).
+   */
+  static async create(name = 'hp', extraEnv: NodeJS.ProcessEnv = {}, options: { productionRateLimits?: boolean; withoutSeller?: boolean } = {}): Promise<HomeportProcess> {
     const dataDir = await mkdtemp(join(tmpdir(), `homeport-${name}-`));
     // PostgreSQL runs as the postgres user when tests run as root: it must reach the data directory.
     await chmod(dataDir, 0o711);
@@ -98,7 +106,7 @@ export class HomeportProcess {
       HOMEPORT_MAIL_REQUESTS_PER_ADDRESS_PER_HOUR: '1000',
       ...extraEnv,
     };
-    return new HomeportProcess(env, dataDir);
+    return new HomeportProcess(env, dataDir, !options.withoutSeller);
   }
 
   get output(): string {
@@ -125,10 +133,23 @@ export class HomeportProcess {
     while (Date.now() < deadline) {
       if (hasExited(child)) throw new Error(`homeport start exited with ${child.exitCode ?? child.signalCode}:\n${this.#output.slice(-4000)}`);
       const ready = await fetch(`${this.apiUrl}/readyz`).then((response) => response.ok, () => false);
-      if (ready) return;
+      if (ready) {
+        if (this.#withSeller) await this.#saveTestSeller();
+        return;
+      }
       await new Promise((done) => setTimeout(done, 200));
     }
     throw new Error(`Homeport did not become ready in ${timeoutMs} ms:\n${this.#output.slice(-4000)}`);
+  }
+
+  /** Enters the tests' seller (once per start: a restarted Homeport keeps it), as an operator would with `homeport seller set`. */
+  async #saveTestSeller(): Promise<void> {
+    const opened = this.env.DATABASE_URL ? await openDatabase(this.env.DATABASE_URL, 1) : await openHomeportDatabase(this);
+    try {
+      await saveTestSeller(opened.db);
+    } finally {
+      await opened.close();
+    }
   }
 
   /** Ctrl-C: Homeport stops its hosts, edge and database cleanly. */

@@ -67,7 +67,7 @@ describe('billing in the control panel', () => {
     await operator.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Seller' }).click();
     await operator.getByText('No invoice can be issued until the seller is saved').waitFor();
     for (const [field, value] of [['Legal name', 'Homeport Panel GmbH'], ['Street and number', 'Hafenstraße 3'], ['Postal code', '20457'], ['City', 'Hamburg'], ['VAT ID', 'DE123456789'],
-      ['Account holder', 'Homeport Panel GmbH'], ['IBAN', 'DE89 3704 0044 0532 0130 01'], ['BIC', 'COBADEFFXXX'], ['Bank', 'Commerzbank'], ['Payment term (days)', '21']]) {
+      ['Account holder', 'Homeport Panel GmbH'], ['IBAN', 'DE89 3704 0044 0532 0130 01'], ['BIC', 'COBADEFFXXX'], ['Bank', 'Commerzbank'], ['Payment term (days)', '21']] as const) {
       await operator.getByLabel(field, { exact: true }).fill(value);
     }
     await operator.getByLabel('Country').selectOption('DE');

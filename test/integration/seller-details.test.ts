@@ -39,6 +39,13 @@ describe('the seller on invoices', () => {
     assert.deepEqual(seller.body, { seller: null, renewalsWaiting: 0 });
   });
 
+  test("the purchase checklist sends a customer without an address to Account → Details, where the address is", async () => {
+    const unpaid = await homeport.createAccount('noaddress@example.org', { payable: false });
+    const account = await homeport.api<{ purchaseBlockers: { code: string; detail: string }[] }>('GET', '/api/v1/account', { token: unpaid });
+    const blocker = account.body.purchaseBlockers.find((candidate) => candidate.code === 'billing-address-required');
+    assert.match(blocker?.detail ?? '', /\(Account → Details\)/);
+  });
+
   test('an IBAN with a wrong check digit is refused at its field, by the API and the CLI; a customer cannot set the seller', async () => {
     const typo = { ...testSeller, iban: 'DE89 3704 0044 0532 0130 01' };
     const refused = assertProblem(await homeport.api('PUT', '/api/v1/operator/seller', { token: operator, body: typo }), 422, /iban: .*not a valid IBAN/);

@@ -2,8 +2,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { isCurrencyCode } from './domain/billing/money.ts';
-import { euCountries, parseVatRates, type VatRates } from './domain/billing/tax.ts';
-import { isCountryCode } from './domain/account-details.ts';
+import { parseVatRates, type VatRates } from './domain/billing/tax.ts';
 import { checkVatId } from './domain/vat-id.ts';
 import { parseRoles, RolesError, type ControlPlaneRole } from './control-plane-roles.ts';
 import type { CapacityLimits } from './domain/capacity.ts';
@@ -158,10 +157,6 @@ export interface FederationConfig {
 export interface BillingConfig {
   /** HOMEPORT_CURRENCY: the ISO 4217 currency of every price, invoice and coupon (default EUR); a sizes file must use it. */
   currency: string;
-  /** HOMEPORT_SELLER_COUNTRY: the seller's country (ISO 3166-1), which decides reverse charge (default DE). */
-  sellerCountry: string;
-  /** HOMEPORT_SELLER: the seller as printed on invoices, lines separated by `;` (name first, then address and VAT ID). */
-  seller: string[];
   /** HOMEPORT_VAT_RATES: `DE=19,FR=20,...` VAT percentages per buyer country (default: the EU standard rates). */
   vatRates: VatRates;
   /** HOMEPORT_INVOICE_PREFIX: put before the year and sequence of every invoice number (default `HP-`). */
@@ -385,7 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minFreeMemoryBytes: wholeNumber(env, 'HOMEPORT_MIN_FREE_MEMORY_MB', 1024) * 1024 * 1024,
       minFreeDatabaseConnections: wholeNumber(env, 'HOMEPORT_MIN_FREE_DB_CONNECTIONS', 20),
     },
-    billing: billingSettings(env, domain),
+    billing: billingSettings(env),
     federation: federationSettings(env, domain),
   };
 }
@@ -436,19 +431,19 @@ function federationSettings(env: NodeJS.ProcessEnv, domain: string): FederationC
 /** EU standard VAT rates as of 2026; an operator checks and overrides them with HOMEPORT_VAT_RATES. */
 const defaultVatRates = 'AT=20,BE=21,BG=20,CY=19,CZ=21,DE=19,DK=25,EE=24,ES=21,FI=25.5,FR=20,GR=24,HR=25,HU=27,IE=23,IT=22,LT=21,LU=17,LV=21,MT=18,NL=21,PL=23,PT=23,RO=21,SE=25,SI=22,SK=23';
 
-function billingSettings(env: NodeJS.ProcessEnv, domain: string): BillingConfig {
+function billingSettings(env: NodeJS.ProcessEnv): BillingConfig {
   const currency = (env.HOMEPORT_CURRENCY || 'EUR').toUpperCase();
   if (!isCurrencyCode(currency)) throw new ConfigError(`HOMEPORT_CURRENCY must be an ISO 4217 currency code such as EUR, got "${env.HOMEPORT_CURRENCY}"`);
-  const sellerCountry = (env.HOMEPORT_SELLER_COUNTRY || 'DE').toUpperCase();
-  if (!isCountryCode(sellerCountry)) throw new ConfigError(`HOMEPORT_SELLER_COUNTRY must be an ISO 3166-1 country code such as DE, got "${env.HOMEPORT_SELLER_COUNTRY}"`);
+  // The seller lives in the database (the operator edits it: src/billing/seller.ts); an old setting must not look as if it counted.
+  for (const name of ['HOMEPORT_SELLER', 'HOMEPORT_SELLER_COUNTRY']) {
+    if (env[name]) throw new ConfigError(`${name} is no longer read: set the seller's details in the operator console (Seller) or with "homeport seller set", then remove ${name}`);
+  }
   const vatRates = parseVatRates(env.HOMEPORT_VAT_RATES || defaultVatRates);
   if ('problem' in vatRates) throw new ConfigError(`HOMEPORT_VAT_RATES: ${String(vatRates.problem)}`);
-  const seller = (env.HOMEPORT_SELLER || `Homeport ${domain}`).split(';').map((line) => line.trim()).filter((line) => line !== '');
   const invoicePrefix = env.HOMEPORT_INVOICE_PREFIX ?? 'HP-';
   if (!/^[A-Za-z0-9/_-]{0,12}$/.test(invoicePrefix)) throw new ConfigError(`HOMEPORT_INVOICE_PREFIX must be up to 12 letters, digits, "-", "_" or "/", got "${invoicePrefix}"`);
-  if (euCountries.includes(sellerCountry) && vatRates[sellerCountry] === undefined) throw new ConfigError(`HOMEPORT_VAT_RATES has no rate for the seller's country ${sellerCountry}`);
   return {
-    currency, sellerCountry, seller, vatRates: vatRates as VatRates, invoicePrefix,
+    currency, vatRates: vatRates as VatRates, invoicePrefix,
     checkMinutes: positiveInteger(env, 'HOMEPORT_BILLING_CHECK_MINUTES', 15),
     stripe: stripeSettings(env),
     viesUrl: env.HOMEPORT_VIES_URL ? httpUrlWithPath('HOMEPORT_VIES_URL', env.HOMEPORT_VIES_URL) : undefined,

@@ -57,6 +57,8 @@ const statusOf: Record<ErrorCode, number> = {
   'billing-address-required': 409,
   'payment-method-required': 409,
   'payment-failed': 402,
+  'seller-details-missing': 503,
+  'seller-details-invalid': 422,
   'card-payment-unavailable': 409,
   'coupon-unknown': 422,
   'coupon-not-applicable': 409,

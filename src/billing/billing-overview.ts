@@ -2,12 +2,14 @@
 // subscriptions, and a quote for a host before buying it.
 import { describeCoupon } from '../domain/billing/coupons.ts';
 import type { InvoiceTotals } from '../domain/billing/invoice-totals.ts';
+import type { SellerDetails } from '../domain/billing/seller.ts';
 import type { TaxTreatment } from '../domain/billing/tax.ts';
 import { HomeportError } from '../domain/errors.ts';
 import { checkSeatsForSize } from '../domain/seats.ts';
 import type { HomeportContext } from '../jobs/job-context.ts';
 import { findAccount } from '../store/accounts.ts';
 import type { Account, PaymentMethodKind, SubscriptionRow } from '../store/schema.ts';
+import { findSeller } from '../store/seller.ts';
 import { listAccountSubscriptions } from '../store/subscriptions.ts';
 import { accountCoupon, taxFor } from './invoice-issuing.ts';
 import { choosePaymentMethod, pricePurchase } from './purchase-billing.ts';
@@ -20,13 +22,16 @@ export interface BillingOverview {
   paymentMethods: PaymentMethodKind[];
   coupon: { code: string; description: string } | null;
   couponAllowed: boolean;
-  tax: TaxTreatment;
+  /** Null until the operator has entered the seller (whose country decides it). */
+  tax: TaxTreatment | null;
+  /** Whom invoices are paid to, and in how many days; null until the operator has entered it. */
+  seller: SellerDetails | null;
   subscriptions: (SubscriptionRow & { label: string })[];
 }
 
 export async function billingOverview(context: HomeportContext, accountId: string): Promise<BillingOverview> {
   const account = await findAccount(context.db, accountId);
-  const [coupon, subscriptions] = await Promise.all([accountCoupon(context.db, account), listAccountSubscriptions(context.db, accountId)]);
+  const [coupon, subscriptions, seller] = await Promise.all([accountCoupon(context.db, account), listAccountSubscriptions(context.db, accountId), findSeller(context.db)]);
   const paymentMethods: PaymentMethodKind[] = [];
   if (context.cardPayments && account.card_payment_method_id) paymentMethods.push('card');
   if (account.invoice_payment_enabled) paymentMethods.push('invoice');
@@ -38,7 +43,8 @@ export async function billingOverview(context: HomeportContext, accountId: strin
     paymentMethods,
     coupon: coupon ? { code: coupon.code, description: describeCoupon(coupon) } : null,
     couponAllowed: account.first_purchase_at === null && subscriptions.length === 0 && coupon === null,
-    tax: taxFor(account, context.config.billing),
+    tax: seller ? taxFor(account, context.config.billing, seller.country) : null,
+    seller: seller ?? null,
     subscriptions,
   };
 }

@@ -1,14 +1,33 @@
 // An invoice as a standalone HTML document, to view, print or save (the panel offers it as a download).
 import { formatMoney } from '../domain/billing/money.ts';
+import { dueDate } from '../domain/billing/seller.ts';
 import type { InvoiceLineRow, InvoiceParty, InvoiceRow } from '../store/schema.ts';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 export const day = (date: Date | string) => new Date(date).toISOString().slice(0, 10);
 
+/** When the invoice is due: its issue date plus the seller's payment term (null on invoices issued before the seller had one). */
+export function invoiceDueDate(invoice: InvoiceRow): Date | null {
+  return invoice.seller.paymentTermDays === undefined ? null : dueDate(new Date(invoice.issued_at), invoice.seller.paymentTermDays);
+}
+
 /** The payment state as an invoice prints it (HTML, PDF and the invoice mail). */
 export function invoiceStatusText(invoice: InvoiceRow): string {
   if (invoice.status === 'void') return `Void${invoice.voided_at ? ` since ${day(invoice.voided_at)}` : ''}: ${invoice.void_reason ?? ''} Nothing is due; a card payment is refunded.`;
-  return invoice.status === 'paid' ? `Paid ${invoice.paid_at ? day(invoice.paid_at) : ''}`.trim() : invoice.payment_method === 'invoice' ? 'Due: please pay by bank transfer, quoting the invoice number.' : 'Open';
+  if (invoice.status === 'paid') return `Paid ${invoice.paid_at ? day(invoice.paid_at) : ''}`.trim();
+  const due = invoiceDueDate(invoice);
+  return invoice.payment_method === 'invoice' ? `Due${due ? ` by ${day(due)}` : ''}: please pay by bank transfer to the account below, quoting the payment reference ${invoice.number}.` : 'Open: charged to the card on file';
+}
+
+/** How to pay the invoice, as every copy of it prints it: due date, payment reference and the seller's bank account. */
+export function paymentLines(invoice: InvoiceRow): string[] {
+  const bank = invoice.seller.bank;
+  const due = invoiceDueDate(invoice);
+  return [
+    due ? `Due date: ${day(due)}` : null,
+    `Payment reference: ${invoice.number}`,
+    ...(bank ? [`Account holder: ${bank.accountHolder}`, `IBAN: ${bank.iban}`, `BIC: ${bank.bic}`, `Bank: ${bank.bankName}`] : []),
+  ].filter((line): line is string => line !== null);
 }
 
 /** A party's lines as an invoice prints them: company, name, address, VAT ID. */
@@ -40,6 +59,7 @@ ${Number(invoice.discount_minor) > 0 ? `<tr><td>Discount${invoice.coupon_code ? 
 <tr><th>Total</th><th class="n">${money(invoice.total_minor)}</th></tr>
 </table>
 ${invoice.tax_note ? `<p class="tax-note">${escape(invoice.tax_note)}</p>` : ''}
+${invoice.status === 'void' ? '' : `<section class="payment"><h2>Payment</h2>${paymentLines(invoice).map((line) => `<div>${escape(line)}</div>`).join('')}</section>`}
 </body></html>
 `;
 }

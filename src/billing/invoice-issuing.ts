@@ -1,4 +1,4 @@
-// Issues invoices: the buyer and seller as they are today, the account's coupon, its tax treatment,
+// Issues invoices: the buyer and seller (src/billing/seller.ts) as they are today, the account's coupon, its tax treatment,
 // the totals and the next number, all in the caller's transaction.
 import type { Coupon } from '../domain/billing/coupons.ts';
 import { invoiceTotals, type InvoiceTotals, type PricedLine } from '../domain/billing/invoice-totals.ts';
@@ -8,6 +8,7 @@ import { couponFromRow, findCoupon } from '../store/coupons.ts';
 import type { Db } from '../store/database.ts';
 import { insertInvoice, queueInvoiceMail } from '../store/invoices.ts';
 import type { Account, InvoiceKind, InvoiceParty, InvoiceRow, PaymentMethodKind } from '../store/schema.ts';
+import { requireSeller, sellerParty } from './seller.ts';
 
 export function buyerOf(account: Account): InvoiceParty {
   const address = [account.billing_line1, account.billing_line2, [account.billing_postal_code, account.billing_city].filter(Boolean).join(' '), account.billing_country]
@@ -15,23 +16,20 @@ export function buyerOf(account: Account): InvoiceParty {
   return { name: account.name, companyName: account.company_name, vatId: account.vat_id, address };
 }
 
-export function sellerOf(billing: BillingConfig): InvoiceParty {
-  const [name = 'Homeport', ...address] = billing.seller;
-  return { name, address };
-}
-
 /** With VIES configured, only a VAT ID VIES confirmed counts for reverse charge (one saved before VIES was configured does not). */
-export function taxFor(account: Account, billing: BillingConfig): TaxTreatment {
+export function taxFor(account: Account, billing: BillingConfig, sellerCountry: string): TaxTreatment {
   const vatId = billing.viesUrl !== undefined && account.vies_vat_id !== account.vat_id ? null : account.vat_id;
-  return taxTreatment({ country: account.billing_country ?? billing.sellerCountry, vatId }, billing.sellerCountry, billing.vatRates);
+  return taxTreatment({ country: account.billing_country ?? sellerCountry, vatId }, sellerCountry, billing.vatRates);
 }
 
 export async function accountCoupon(db: Db, account: Account): Promise<Coupon | null> {
   return account.coupon_id ? couponFromRow(await findCoupon(db, account.coupon_id)) : null;
 }
 
+/** Prices lines for an invoice; refused (seller-details-missing) before anything happens while the seller is not set. */
 export async function priceLines(db: Db, billing: BillingConfig, account: Account, lines: PricedLine[]): Promise<InvoiceTotals> {
-  return invoiceTotals(lines, await accountCoupon(db, account), taxFor(account, billing));
+  const seller = await requireSeller(db);
+  return invoiceTotals(lines, await accountCoupon(db, account), taxFor(account, billing, seller.country));
 }
 
 export interface InvoiceToIssue {
@@ -59,7 +57,7 @@ export async function issueInvoice(db: Db, billing: BillingConfig, input: Invoic
     paymentMethod: input.paymentMethod,
     totals: input.totals,
     buyer: buyerOf(input.account),
-    seller: sellerOf(billing),
+    seller: sellerParty(await requireSeller(db)),
     paid: input.paid || input.totals.totalMinor === 0,
   });
   await queueInvoiceMail(db, invoice.id);

@@ -12,14 +12,16 @@ import { findAccount } from '../store/accounts.ts';
 import { lockUnmailedInvoice, markInvoiceMailed } from '../store/invoices.ts';
 import type { Account, InvoiceRow } from '../store/schema.ts';
 import { invoicePdf, type InvoicePdf } from './invoice-documents.ts';
-import { day } from './invoice-html.ts';
+import { day, invoiceStatusText, paymentLines } from './invoice-html.ts';
 
 const kinds = { purchase: 'your new host', renewal: 'the next month of your host', seats: 'the seats you added' } as const;
 
 function paymentState(invoice: InvoiceRow, account: Account): string {
   if (invoice.status === 'paid') return `Paid${invoice.paid_at ? ` on ${day(invoice.paid_at)}` : ''}${invoice.payment_method === 'card' ? ' by card' : ''}: nothing more to do.`;
   if (invoice.payment_method === 'card') return `Open: it is charged to your card${account.card_last4 ? ` ending ${account.card_last4}` : ''}; you will see it as paid in the panel.`;
-  return `Due now: please pay by bank transfer, quoting the invoice number ${invoice.number}.`;
+  return `${invoiceStatusText(invoice)}
+
+${paymentLines(invoice).join('\n')}`;
 }
 
 export function invoiceMail(config: Pick<Config, 'publicUrl'>, account: Account, invoice: InvoiceRow, document: InvoicePdf): MailMessage {

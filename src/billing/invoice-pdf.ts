@@ -1,10 +1,10 @@
 // An invoice as a PDF (pdfkit): the same content as the HTML document — seller, buyer, number,
-// dates, lines, coupon discount, VAT or the reverse-charge note, and the totals.
+// dates, lines, coupon discount, VAT or the reverse-charge note, the totals, and how to pay.
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import { formatMoney } from '../domain/billing/money.ts';
 import type { InvoiceLineRow, InvoiceRow } from '../store/schema.ts';
-import { day, invoiceStatusText, partyLines } from './invoice-html.ts';
+import { day, invoiceStatusText, partyLines, paymentLines } from './invoice-html.ts';
 
 /**
  * DejaVu Sans, embedded (subset) in every invoice: it covers Latin, Greek and Cyrillic names and
@@ -67,6 +67,11 @@ export function renderInvoicePdf(invoice: InvoiceRow, lines: InvoiceLineRow[]): 
   total('Total', money(invoice.total_minor), true);
   if (invoice.tax_note) {
     doc.moveDown().font(fonts.regular).fontSize(10).text(invoice.tax_note, left, doc.y, { width });
+  }
+  if (invoice.status !== 'void') {
+    doc.moveDown().font(fonts.bold).fontSize(11).text('Payment', left, doc.y, { width });
+    doc.font(fonts.regular).fontSize(10);
+    for (const line of paymentLines(invoice)) doc.text(line, left, doc.y, { width });
   }
   doc.end();
   return done;

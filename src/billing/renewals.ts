@@ -7,7 +7,8 @@ import type { HomeportContext } from '../jobs/job-context.ts';
 import { findAccount } from '../store/accounts.ts';
 import type { Db } from '../store/database.ts';
 import type { SubscriptionRow } from '../store/schema.ts';
-import { lockDueSubscriptions, updateSubscription } from '../store/subscriptions.ts';
+import { findSeller } from '../store/seller.ts';
+import { countDueSubscriptions, lockDueSubscriptions, updateSubscription } from '../store/subscriptions.ts';
 import { collectCardInvoice } from './card-collection.ts';
 import { issueInvoice, priceLines } from './invoice-issuing.ts';
 
@@ -52,8 +53,18 @@ async function renewOne(trx: Db, context: HomeportContext, subscription: Subscri
   return invoice.payment_method === 'card' && invoice.status === 'open' ? invoice.id : undefined;
 }
 
-/** Renews in small locked batches (other workers skip what is locked), then charges the card invoices made. */
+/**
+ * Renews in small locked batches (other workers skip what is locked), then charges the card invoices made.
+ * Without the seller's details nothing is renewed (no invoice can be issued), loudly: an error in the
+ * log every run, and the operator console's seller page counts the renewals waiting. Once the seller
+ * is set, the next check issues each waiting renewal for its own period, so none is lost.
+ */
 export async function renewDueSubscriptions(context: HomeportContext, now: Date): Promise<number> {
+  if (!(await findSeller(context.db))) {
+    const waiting = await countDueSubscriptions(context.db, now);
+    if (waiting > 0) context.logger.error({ waiting }, `${waiting} renewal(s) wait: no invoice can be issued until the operator sets the seller's details (operator console → Seller, or homeport seller set)`);
+    return 0;
+  }
   const cardInvoices: string[] = [];
   let renewed = 0;
   for (;;) {

@@ -16,7 +16,7 @@ async function openHomeportDatabase(): Promise<OpenedDatabase> {
   return openDatabase(await cluster.connectionString('homeport'), 2);
 }
 
-async function withDatabase<T>(action: (opened: OpenedDatabase) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(action: (opened: OpenedDatabase) => Promise<T>): Promise<T> {
   const opened = await openHomeportDatabase();
   try {
     return await action(opened);

@@ -10,6 +10,7 @@ import { startHomeport } from '../start-homeport.ts';
 import { registerAccountCommands } from './account-commands.ts';
 import { registerBillingCommands } from './billing-commands.ts';
 import { registerCapacityCommands } from './capacity-commands.ts';
+import { registerSellerCommands } from './seller-commands.ts';
 import { ApiProblem } from './api-client.ts';
 import { formatChecks, runChecks } from './doctor.ts';
 import { registerElementWebCommands } from './element-web-commands.ts';
@@ -81,6 +82,7 @@ registerUserCommands(program);
 registerRegistrationTokenCommands(program);
 registerPortabilityCommands(program);
 registerBillingCommands(program);
+registerSellerCommands(program);
 registerServiceCommands(program);
 registerElementWebCommands(program);
 

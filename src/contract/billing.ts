@@ -16,7 +16,11 @@ export const Billing = Type.Object({
   paymentMethods: Type.Array(PaymentMethod, { description: 'The ways this account can pay now' }),
   coupon: Nullable(Type.Object({ code: Type.String(), description: Type.String() })),
   couponAllowed: Type.Boolean({ description: 'Coupons can only be applied before the first purchase' }),
-  tax: Tax,
+  tax: Nullable(Tax),
+  /** Both null until the operator has entered the seller (whose country decides VAT, and whose bank account invoices are paid to). */
+  payTo: Nullable(Type.Object({
+    name: Type.String(), accountHolder: Type.String(), iban: Type.String(), bic: Type.String(), bankName: Type.String(), paymentTermDays: Type.Integer(),
+  }, { description: 'Where invoices are paid by bank transfer, and in how many days of their issue' })),
   subscriptions: Type.Array(Type.Object({
     hostId: Type.String({ format: 'uuid' }), label: Type.String(), size: Type.String(), seats: Type.Integer(), status: Type.String(),
     paymentMethod: PaymentMethod, currentPeriodEnd: Type.String({ format: 'date-time' }), cancelAt: Nullable(Type.String({ format: 'date-time' })), monthlyMinor: Type.Integer(),
@@ -56,6 +60,9 @@ export const InvoiceSummary = Type.Object({
   paymentMethod: PaymentMethod,
   status: Type.Union([Type.Literal('open'), Type.Literal('paid'), Type.Literal('void')], { description: 'void: cancelled by Homeport because the host could not be built; a card payment for it is refunded' }),
   paidAt: Nullable(Type.String({ format: 'date-time' })),
+  dueAt: Nullable(Type.String({ format: 'date-time', description: 'Issue date plus the payment term; null on invoices issued before there was one' })),
+  paymentReference: Type.String({ description: 'What a bank transfer must quote: the invoice number' }),
+  hostLabel: Nullable(Type.String({ description: 'The host the invoice is for' })),
   paymentError: Nullable(Type.String()),
   subtotalMinor: Type.Integer(),
   discountMinor: Type.Integer(),
@@ -90,3 +97,20 @@ export const NewCouponBody = Type.Object({
   expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time', maxLength: 40 }))),
   maxRedemptions: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: int4Max }))),
 }, { additionalProperties: false });
+
+/** The seller's details as the operator enters them: every invoice shows them, and none is issued without them. */
+export const SellerBody = Type.Object({
+  legalName: Type.String({ maxLength: 200 }),
+  addressLine1: Type.String({ maxLength: 200 }),
+  postalCode: Type.String({ maxLength: 20 }),
+  city: Type.String({ maxLength: 100 }),
+  country: Type.String({ maxLength: 2, description: 'ISO 3166-1 code; decides VAT and reverse charge' }),
+  vatId: Type.String({ maxLength: 20, description: 'Required for a seller in the EU' }),
+  accountHolder: Type.String({ maxLength: 200 }),
+  iban: Type.String({ maxLength: 42, description: 'Checked with its mod-97 checksum' }),
+  bic: Type.String({ maxLength: 11 }),
+  bankName: Type.String({ maxLength: 200 }),
+  paymentTermDays: Type.Integer({ minimum: 0, maximum: 120, description: 'Invoices are due this many days after issue' }),
+}, { additionalProperties: false });
+
+export const SellerView = Type.Object({ seller: Nullable(SellerBody), renewalsWaiting: Type.Integer({ description: 'Renewals due that wait for the seller (none once it is set)' }) });

@@ -55,6 +55,8 @@ export type ErrorCode =
   | 'coupon-not-applicable'
   | 'coupon-exists'
   | 'invoice-not-payable'
+  | 'seller-details-missing'
+  | 'seller-details-invalid'
   | 'webhook-signature-invalid'
   | 'vat-id-unknown'
   | 'vies-unavailable'

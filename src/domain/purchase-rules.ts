@@ -25,7 +25,7 @@ export function purchaseBlockers(readiness: PurchaseReadiness): HomeportError[] 
     blockers.push(new HomeportError('terms-not-accepted', 'Accept the terms first', `Accept the terms and conditions, version ${version}, before buying anything.`, { termsVersion: version }));
   }
   if (!readiness.hasBillingAddress) {
-    blockers.push(new HomeportError('billing-address-required', 'Add a billing address first', 'Add your billing address (Account → Billing) before buying anything.'));
+    blockers.push(new HomeportError('billing-address-required', 'Add a billing address first', 'Add your billing address (Account → Details) before buying anything.'));
   }
   if (!(readiness.hasCard && readiness.cardPaymentAvailable) && !readiness.invoicePaymentEnabled) {
     const detail = readiness.cardPaymentAvailable

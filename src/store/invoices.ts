@@ -78,8 +78,11 @@ export async function invoiceLines(db: Db, invoiceId: string): Promise<InvoiceLi
   return db.selectFrom('invoice_lines').selectAll().where('invoice_id', '=', invoiceId).orderBy('position').execute();
 }
 
-export async function listAccountInvoices(db: Db, accountId: string): Promise<InvoiceRow[]> {
-  return db.selectFrom('invoices').selectAll().where('account_id', '=', accountId).orderBy('year', 'desc').orderBy('sequence', 'desc').execute();
+/** The account's invoices, newest first, each with the label of the host it is for. */
+export async function listAccountInvoices(db: Db, accountId: string): Promise<(InvoiceRow & { host_label: string | null })[]> {
+  return db.selectFrom('invoices').leftJoin('subscriptions', 'subscriptions.id', 'invoices.subscription_id').leftJoin('hosts', 'hosts.id', 'subscriptions.host_id')
+    .selectAll('invoices').select('hosts.label as host_label')
+    .where('invoices.account_id', '=', accountId).orderBy('invoices.year', 'desc').orderBy('invoices.sequence', 'desc').execute();
 }
 
 export async function findAccountInvoice(db: Db, accountId: string, id: string): Promise<InvoiceRow> {
@@ -92,9 +95,10 @@ export async function findInvoice(db: Db, id: string): Promise<InvoiceRow | unde
   return db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listAllInvoices(db: Db, options: { status?: 'open' | 'paid'; limit: number }): Promise<(InvoiceRow & { account_email: string })[]> {
+export async function listAllInvoices(db: Db, options: { status?: 'open' | 'paid'; limit: number }): Promise<(InvoiceRow & { account_email: string; host_label: string | null })[]> {
   let query = db.selectFrom('invoices').innerJoin('accounts', 'accounts.id', 'invoices.account_id')
-    .selectAll('invoices').select('accounts.email as account_email')
+    .leftJoin('subscriptions', 'subscriptions.id', 'invoices.subscription_id').leftJoin('hosts', 'hosts.id', 'subscriptions.host_id')
+    .selectAll('invoices').select(['accounts.email as account_email', 'hosts.label as host_label'])
     .orderBy('invoices.year', 'desc').orderBy('invoices.sequence', 'desc').limit(options.limit);
   if (options.status) query = query.where('invoices.status', '=', options.status);
   return query.execute();

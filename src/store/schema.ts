@@ -1,6 +1,7 @@
 // Kysely's view of Homeport's tables: one interface per table, matching the migrations.
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { FederationMode } from '../domain/federation.ts';
+import type { SellerDetails } from '../domain/billing/seller.ts';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -168,6 +169,14 @@ export interface DelegationChecksTable {
   findings: ColumnType<DelegationFinding[], string, string>;
 }
 
+/** The seller's details (src/domain/billing/seller.ts), one row the operator edits. */
+export interface SellerTable {
+  id: Generated<boolean>;
+  details: ColumnType<SellerDetails, string, string>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
 /** The same shape as a delegation check: the last federation check of a host. */
 export type FederationChecksTable = DelegationChecksTable;
 
@@ -259,6 +268,7 @@ export interface Database {
   host_secrets: HostSecretsTable;
   delegation_checks: DelegationChecksTable;
   federation_checks: FederationChecksTable;
+  seller: SellerTable;
   jobs: JobsTable;
   job_steps: JobStepsTable;
   job_logs: JobLogsTable;
@@ -340,6 +350,9 @@ export interface InvoiceParty {
   companyName?: string | null;
   vatId?: string | null;
   address: string[];
+  /** The seller only (invoices issued before 2026-12-09 have none): where to pay, and in how many days. */
+  bank?: { accountHolder: string; iban: string; bic: string; bankName: string };
+  paymentTermDays?: number;
 }
 
 export interface InvoicesTable {

@@ -53,6 +53,12 @@ export async function lockDueSubscriptions(db: Db, now: Date, limit: number): Pr
     .orderBy('current_period_end').limit(limit).forUpdate().skipLocked().execute();
 }
 
+export async function countDueSubscriptions(db: Db, now: Date): Promise<number> {
+  const row = await db.selectFrom('subscriptions').select((eb) => eb.fn.countAll<string>().as('due'))
+    .where('status', '<>', 'ended').where('current_period_end', '<=', now).executeTakeFirstOrThrow();
+  return Number(row.due);
+}
+
 export async function updateSubscription(db: Db, id: string, changes: Updateable<SubscriptionsTable>): Promise<SubscriptionRow> {
   return db.updateTable('subscriptions').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

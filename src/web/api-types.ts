@@ -46,6 +46,7 @@ export type Quote = Static<typeof billing.Quote>;
 export type BillingLine = Quote['lines'][number];
 export type InvoiceSummary = Static<typeof billing.InvoiceSummary>;
 export type Coupon = Static<typeof billing.CouponView>;
+export type SellerView = Static<typeof billing.SellerView>;
 export type OperatorAccount = Static<typeof operator.OperatorAccount>;
 export type OperatorHost = Static<typeof operator.OperatorHost>;
 export type Capacity = Static<typeof operator.Capacity>;

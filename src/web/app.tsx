@@ -30,6 +30,7 @@ import { OperatorTermsPage } from './pages/operator/terms.tsx';
 import { BillingPage } from './pages/billing.tsx';
 import { OperatorCouponsPage } from './pages/operator/coupons.tsx';
 import { OperatorInvoicesPage } from './pages/operator/invoices.tsx';
+import { OperatorSellerPage } from './pages/operator/seller.tsx';
 
 type Access = 'public' | 'visitor' | 'account' | 'operator';
 type Params = Record<string, string>;
@@ -67,6 +68,7 @@ const routes: Route[] = [
   { path: '/operator/audit-log', access: 'operator', page: () => <OperatorAuditLogPage /> },
   { path: '/account/billing', access: 'account', page: () => <BillingPage /> },
   { path: '/operator/invoices', access: 'operator', page: () => <OperatorInvoicesPage /> },
+  { path: '/operator/seller', access: 'operator', page: () => <OperatorSellerPage /> },
   { path: '/operator/coupons', access: 'operator', page: () => <OperatorCouponsPage /> },
 ];
 

@@ -1,7 +1,9 @@
-// Billing in the control panel, in Chromium against a real Homeport (with Stripe's stripe-mock):
-// the operator enables invoice payment and creates a coupon, the customer applies it, tries to add
+// Billing in the control panel, in Chromium against a real Homeport (with Stripe's stripe-mock)
+// started without a seller: the operator enters the seller (a mistyped IBAN refused at its field),
+// enables invoice payment and creates a coupon, the customer applies it, tries to add
 // a card up to where Stripe.js takes over (it cannot load on these machines), buys a host through
-// the wizard paying by invoice, and finds the invoice (as a document and a PDF); the operator
+// the wizard paying by invoice, and finds the invoice (for the named host, with its due date,
+// payment reference and the bank account to pay to; as a document and a PDF); the operator
 // downloads its PDF too and marks it paid.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -31,7 +33,7 @@ describe('billing in the control panel', () => {
     stripe = await startStripeMock();
     homeport = await HomeportProcess.create('e2ebill', {
       HOMEPORT_STRIPE_SECRET_KEY: 'sk_test_panel', HOMEPORT_STRIPE_PUBLISHABLE_KEY: 'pk_test_panel', HOMEPORT_STRIPE_WEBHOOK_SECRET: 'whsec_panel', HOMEPORT_STRIPE_API_URL: stripe.url,
-    });
+    }, { withoutSeller: true });
     await homeport.start();
     const first = await firstOperator(homeport);
     operatorEmail = first.email;
@@ -59,8 +61,25 @@ describe('billing in the control panel', () => {
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
   }
 
-  test('the operator enables invoice payment for the customer and creates a coupon', async () => {
+  test('the operator enters the seller: a mistyped IBAN is marked at its field, then it is saved', async () => {
     await logIn(operator, operatorEmail, operatorPassword);
+    await operator.goto(url('/operator'));
+    await operator.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Seller' }).click();
+    await operator.getByText('No invoice can be issued until the seller is saved').waitFor();
+    for (const [field, value] of [['Legal name', 'Homeport Panel GmbH'], ['Street and number', 'Hafenstraße 3'], ['Postal code', '20457'], ['City', 'Hamburg'], ['VAT ID', 'DE123456789'],
+      ['Account holder', 'Homeport Panel GmbH'], ['IBAN', 'DE89 3704 0044 0532 0130 01'], ['BIC', 'COBADEFFXXX'], ['Bank', 'Commerzbank'], ['Payment term (days)', '21']] as const) {
+      await operator.getByLabel(field, { exact: true }).fill(value);
+    }
+    await operator.getByLabel('Country').selectOption('DE');
+    await operator.getByRole('button', { name: 'Save seller' }).click();
+    await operator.locator('#field-iban-error').getByText(/not a valid IBAN/).waitFor();
+    await operator.getByLabel('IBAN', { exact: true }).fill('DE89 3704 0044 0532 0130 00');
+    await operator.getByRole('button', { name: 'Save seller' }).click();
+    await operator.getByText('Seller saved.').waitFor();
+    await screenshot(operator, 'b00-operator-seller');
+  });
+
+  test('the operator enables invoice payment for the customer and creates a coupon', async () => {
     await operator.goto(url('/operator/accounts'));
     const row = operator.locator(`tr[data-account="${email}"]`);
     await row.getByRole('button', { name: 'Enable invoice payment' }).click();
@@ -129,20 +148,33 @@ describe('billing in the control panel', () => {
     await customer.goto(url('/account/billing'));
     const year = new Date().getUTCFullYear();
     const row = customer.locator(`tr[data-invoice="HP-${year}-000001"]`);
-    await row.getByText('Due by bank transfer').waitFor();
+    const due = new Date(Date.now() + 21 * 86_400_000);
+    await row.getByText(new RegExp(`^Due by .*${due.getUTCFullYear()}.* by bank transfer, reference HP-${year}-000001$`)).waitFor();
+    await row.getByText(`New host ${label}`).waitFor();
     await row.getByText('€53.55').waitFor();
+    const payTo = customer.getByTestId('pay-to');
+    await payTo.getByText('Pay each invoice within 21 days, quoting its number as the payment reference').waitFor();
+    await payTo.getByText('DE89 3704 0044 0532 0130 00').waitFor();
+    await payTo.getByText('COBADEFFXXX').waitFor();
+    assert.equal(await customer.getByText(/invoice payment is enabled/i).count(), 1, 'said once');
+    assert.equal(await row.getByRole('link', { name: 'Download web page (HTML)' }).count(), 1);
     await customer.getByText('Coupon applied: LAUNCH10').waitFor();
     await screenshot(customer, 'b05-billing-invoices');
     const [document] = await Promise.all([customerContext.waitForEvent('page'), row.getByRole('link', { name: 'View' }).click()]);
     await document.getByRole('heading', { name: `Invoice HP-${year}-000001` }).waitFor();
     await document.getByText('Discount (coupon LAUNCH10)').waitFor();
+    await document.getByText(`Payment reference: HP-${year}-000001`).waitFor();
+    await document.getByText('IBAN: DE89 3704 0044 0532 0130 00').waitFor();
+    await document.getByText('Homeport Panel GmbH').first().waitFor();
     await document.close();
-    const [download] = await Promise.all([customer.waitForEvent('download'), row.getByRole('link', { name: 'PDF' }).click()]);
+    const [download] = await Promise.all([customer.waitForEvent('download'), row.getByRole('link', { name: 'Download PDF' }).click()]);
     assert.equal(download.suggestedFilename(), `invoice-HP-${year}-000001.pdf`);
     const pdf = await pdfToText(await readFile(await download.path()));
     assert.match(pdf, new RegExp(`Invoice HP-${year}-000001`));
     assert.match(pdf, /Discount \(coupon LAUNCH10\)/);
     assert.match(pdf, /Total +€53\.55/);
+    assert.match(pdf, new RegExp(`Payment reference: HP-${year}-000001`));
+    assert.match(pdf, /IBAN: DE89 3704 0044 0532 0130 00/);
 
     await operator.goto(url('/operator/invoices'));
     const operatorRow = operator.locator(`tr[data-invoice="HP-${year}-000001"]`);

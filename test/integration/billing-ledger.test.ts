@@ -222,6 +222,6 @@ describe('billing ledger', () => {
     }
     const first = mail.find((m) => m.subject.includes('-000001:'))!;
     assert.match(first.subject, /: €23\.80$/);
-    assert.match(first.text, /Due now: please pay by bank transfer/);
+    assert.match(first.text, /Due by \d{4}-\d{2}-\d{2}: please pay by bank transfer[\s\S]*IBAN: DE89 3704 0044 0532 0130 00/);
   });
 });

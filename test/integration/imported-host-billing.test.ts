@@ -18,6 +18,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { OpenedDatabase } from '../../src/store/database.ts';
 import { insertHost } from '../../src/store/hosts.ts';
 import { startMigratedDatabase } from '../support/migrated-database.ts';
+import { saveTestSeller } from '../support/test-seller.ts';
 
 let opened: OpenedDatabase;
 let dataDir: string;
@@ -28,8 +29,9 @@ before(async () => {
   // Issuing an invoice queues its mail as a graphile-worker job in the same transaction.
   await prepareJobQueue(opened.pool);
   dataDir = await mkdtemp(join(tmpdir(), 'homeport-import-billing-'));
-  const config = loadConfig({ HOMEPORT_DATA_DIR: dataDir, HOMEPORT_INVOICE_PREFIX: 'IMP-', HOMEPORT_SELLER_COUNTRY: 'DE' });
+  const config = loadConfig({ HOMEPORT_DATA_DIR: dataDir, HOMEPORT_INVOICE_PREFIX: 'IMP-' });
   context = { config, db: opened.db, sizes: builtInSizes, logger: createLogger('silent') };
+  await saveTestSeller(opened.db);
 });
 after(async () => {
   await opened?.close();

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { sendInvoiceMail } from '../../src/billing/invoice-mail.ts';
+import { sellerParty } from '../../src/billing/seller.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { invoiceTotals } from '../../src/domain/billing/invoice-totals.ts';
 import { taxTreatment } from '../../src/domain/billing/tax.ts';
@@ -19,6 +20,7 @@ import { SmtpMailer } from '../../src/mail/smtp-mailer.ts';
 import { migrate, openDatabase, type OpenedDatabase } from '../../src/store/database.ts';
 import { insertInvoice } from '../../src/store/invoices.ts';
 import { pdfToText } from '../support/pdf-text.ts';
+import { testSeller } from '../support/test-seller.ts';
 import { freePort, startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
 
 let postgres: ThrowawayPostgres;
@@ -65,7 +67,7 @@ async function issue(email: string, paymentMethod: 'card' | 'invoice', paid: boo
   const totals = invoiceTotals([{ description: 'Starter host "mail", 5 seats', size: 'starter', seats: 5, unitPriceMinor: 500, amountMinor: 2500, periodIndex: 0, wholePeriod: true }], null, taxTreatment({ country: 'DE', vatId: null }, 'DE', { DE: 1900 }));
   return insertInvoice(opened.db, {
     accountId: account.id, subscriptionId: null, kind: 'renewal', prefix: 'M-', issuedAt: at, period: { start: at, end: new Date(Date.UTC(2026, 11, 29)) },
-    currency: 'EUR', paymentMethod, totals, buyer: { name: 'Ada', address: ['Teststraße 1', '10115 Berlin'] }, seller: { name: 'Homeport GmbH', address: [] }, paid,
+    currency: 'EUR', paymentMethod, totals, buyer: { name: 'Ada', address: ['Teststraße 1', '10115 Berlin'] }, seller: sellerParty(testSeller), paid,
   });
 }
 
@@ -87,7 +89,10 @@ test('an invoice to pay by transfer is mailed once, with its number, total, due 
   const [mail] = mails;
   assert.equal(mail!.subject, `Invoice ${invoice.number}: €29.75`);
   assert.match(mail!.text ?? '', /Total: €29\.75/);
-  assert.match(mail!.text ?? '', new RegExp(`Due now: please pay by bank transfer, quoting the invoice number ${invoice.number}`));
+  assert.match(mail!.text ?? '', new RegExp(`Due by 2026-12-13: please pay by bank transfer to the account below, quoting the payment reference ${invoice.number}`));
+  for (const payment of [`Payment reference: ${invoice.number}`, 'Due date: 2026-12-13', 'Account holder: Homeport Test GmbH', 'IBAN: DE89 3704 0044 0532 0130 00', 'BIC: COBADEFFXXX', 'Bank: Commerzbank']) {
+    assert.ok(mail!.text?.includes(payment), `${payment} in the mail`);
+  }
   assert.match(mail!.text ?? '', /https:\/\/panel\.example\.org\/account\/billing/);
   assert.equal(mail!.attachments.length, 1);
   const [pdf] = mail!.attachments;

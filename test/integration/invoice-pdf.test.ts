@@ -1,16 +1,20 @@
 // Invoice PDFs, read back with a real PDF parser (pdftotext from poppler-utils): an invoice issued
 // in a real PostgreSQL (a reverse-charge buyer with a coupon; a consumer paying VAT) rendered by
 // the same service the API's download uses; the text must carry the number, both parties, the
-// lines, the coupon's discount, the VAT or the reverse-charge note, and the totals as money.
+// lines, the coupon's discount, the VAT or the reverse-charge note, the totals as money, and how
+// to pay (due date, payment reference, the seller's bank account).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { accountInvoicePdf } from '../../src/billing/invoice-documents.ts';
+import { renderInvoiceHtml } from '../../src/billing/invoice-html.ts';
+import { sellerParty } from '../../src/billing/seller.ts';
 import { invoiceTotals } from '../../src/domain/billing/invoice-totals.ts';
 import { reverseChargeNote, taxTreatment } from '../../src/domain/billing/tax.ts';
 import type { OpenedDatabase } from '../../src/store/database.ts';
-import { insertInvoice } from '../../src/store/invoices.ts';
+import { insertInvoice, invoiceLines } from '../../src/store/invoices.ts';
 import { startMigratedDatabase } from '../support/migrated-database.ts';
 import { pdfToText } from '../support/pdf-text.ts';
+import { testSeller } from '../support/test-seller.ts';
 
 let opened: OpenedDatabase;
 
@@ -23,7 +27,7 @@ after(async () => {
 
 const pdfText = pdfToText;
 
-const seller = { name: 'Homeport GmbH', address: ['Teststraße 1', '10115 Berlin', 'VAT ID DE123456789'] };
+const seller = sellerParty(testSeller);
 const at = new Date(Date.UTC(2026, 10, 29));
 const period = { start: at, end: new Date(Date.UTC(2026, 11, 29)) };
 const line = (amountMinor: number, seats: number) => ({ description: `Starter host "chat", ${seats} seats, 2026-11-29 to 2026-12-29`, size: 'starter', seats, unitPriceMinor: amountMinor / seats, amountMinor, periodIndex: 0, wholePeriod: true });
@@ -42,8 +46,14 @@ test('a reverse-charge invoice with a coupon: number, parties, discount, the leg
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   const text = await pdfText(pdf);
   assert.match(text, /Invoice PDF-2026-000001/);
-  assert.match(text, /Issued 2026-11-29 · period 2026-11-29 to 2026-12-29 · Due: please pay by bank transfer/);
-  for (const party of ['Homeport GmbH', 'Teststraße 1', 'Société Exemple SA', 'Zoë Martin', '75001 Paris', 'VAT ID FR40303265045']) assert.ok(text.includes(party), `${party} in:\n${text}`);
+  assert.match(text, /Issued 2026-11-29 · period 2026-11-29 to 2026-12-29 · Due by 2026-12-13: please pay by bank\s+transfer/);
+  for (const party of ['Homeport Test GmbH', 'Teststraße 9', '10115 Berlin', 'Germany', 'VAT ID DE123456789', 'Société Exemple SA', 'Zoë Martin', '75001 Paris', 'VAT ID FR40303265045']) assert.ok(text.includes(party), `${party} in:\n${text}`);
+  // How to pay: the seller's bank account as it was at issue time, the due date (issued + 14 days) and the reference.
+  for (const payment of ['Due date: 2026-12-13', 'Payment reference: PDF-2026-000001', 'Account holder: Homeport Test GmbH', 'IBAN: DE89 3704 0044 0532 0130 00', 'BIC: COBADEFFXXX', 'Bank: Commerzbank']) {
+    assert.ok(text.includes(payment), `${payment} in:\n${text}`);
+  }
+  const html = renderInvoiceHtml(invoice, await invoiceLines(opened.db, invoice.id));
+  for (const payment of ['Due date: 2026-12-13', 'Payment reference: PDF-2026-000001', 'IBAN: DE89 3704 0044 0532 0130 00', 'BIC: COBADEFFXXX', 'Homeport Test GmbH']) assert.ok(html.includes(payment), `${payment} in the HTML`);
   assert.match(text, /Starter host "chat", 25 seats.*€1,234\.50 +-€246\.90/);
   assert.match(text, /Subtotal +€1,234\.50/);
   assert.match(text, /Discount \(coupon WELCOME20\) +-€246\.90/);

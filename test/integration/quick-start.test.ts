@@ -25,7 +25,7 @@ describe('the README quick start', () => {
   let homeport: HomeportProcess;
 
   before(async () => {
-    homeport = await HomeportProcess.create('quick');
+    homeport = await HomeportProcess.create('quick', {}, { withoutSeller: true });
     await homeport.start();
   });
   after(async () => {

@@ -10,6 +10,9 @@ import { freePort } from './throwaway-postgres.ts';
 import { synapseVenv } from './environment.ts';
 import { createLogger, unhandledRejectionMessage } from '../../src/logger.ts';
 import { PostgresCluster } from '../../src/runtime/local/postgres-cluster.ts';
+import { openDatabase } from '../../src/store/database.ts';
+import { openHomeportDatabase } from './host-admin.ts';
+import { saveTestSeller } from './test-seller.ts';
 
 const run = promisify(execFile);
 
@@ -67,8 +70,10 @@ export class HomeportProcess {
   readonly #startArgs: string[];
   /** A replica shares its data directory with the process it was made from, which cleans it up. */
   readonly #replica: boolean;
+  #withSeller: boolean;
 
-  private constructor(env: NodeJS.ProcessEnv, dataDir: string, startArgs: string[] = [], replica = false) {
+  private constructor(env: NodeJS.ProcessEnv, dataDir: string, startArgs: string[] = [], replica = false, withSeller = true) {
+    this.#withSeller = withSeller;
     this.env = env;
     this.dataDir = dataDir;
     this.#startArgs = startArgs;
@@ -78,8 +83,11 @@ export class HomeportProcess {
     this.edgePort = Number(env.HOMEPORT_EDGE_HTTPS_PORT);
   }
 
-  /** `productionRateLimits`: hosts keep the rate limits of their size (no raised rc_* for tests). */
-  static async create(name = 'hp', extraEnv: NodeJS.ProcessEnv = {}, options: { productionRateLimits?: boolean } = {}): Promise<HomeportProcess> {
+  /**
+   * `productionRateLimits`: hosts keep the rate limits of their size (no raised rc_* for tests).
+   * `withoutSeller`: start as a fresh installation does, without the seller's details (test/support/test-seller.ts otherwise).
+   */
+  static async create(name = 'hp', extraEnv: NodeJS.ProcessEnv = {}, options: { productionRateLimits?: boolean; withoutSeller?: boolean } = {}): Promise<HomeportProcess> {
     const dataDir = await mkdtemp(join(tmpdir(), `homeport-${name}-`));
     // PostgreSQL runs as the postgres user when tests run as root: it must reach the data directory.
     await chmod(dataDir, 0o711);
@@ -107,7 +115,7 @@ export class HomeportProcess {
       HOMEPORT_HIBERNATE_AFTER_SECONDS: '0',
       ...extraEnv,
     };
-    return new HomeportProcess(env, dataDir);
+    return new HomeportProcess(env, dataDir, [], false, !options.withoutSeller);
   }
 
   /**
@@ -122,7 +130,7 @@ export class HomeportProcess {
       HOMEPORT_API_PORT: String(await freePort()),
       ...extraEnv,
     };
-    return new HomeportProcess(env, this.dataDir, startArgs, true);
+    return new HomeportProcess(env, this.dataDir, startArgs, true, false);
   }
 
   /** Starts `homeport start` expecting it to refuse: resolves with its output once it exited, throws if it became ready. */
@@ -161,10 +169,23 @@ export class HomeportProcess {
     while (Date.now() < deadline) {
       if (hasExited(child)) throw new Error(`homeport start exited with ${child.exitCode ?? child.signalCode}:\n${this.#output.slice(-4000)}`);
       const ready = await fetch(`${this.apiUrl}/readyz`).then((response) => response.ok, () => false);
-      if (ready) return;
+      if (ready) {
+        if (this.#withSeller) await this.#saveTestSeller();
+        return;
+      }
       await new Promise((done) => setTimeout(done, 200));
     }
     throw new Error(`Homeport did not become ready in ${timeoutMs} ms:\n${this.#output.slice(-4000)}`);
+  }
+
+  /** Enters the tests' seller (once per start: a restarted Homeport keeps it), as an operator would with `homeport seller set`. */
+  async #saveTestSeller(): Promise<void> {
+    const opened = this.env.DATABASE_URL ? await openDatabase(this.env.DATABASE_URL, 1) : await openHomeportDatabase(this);
+    try {
+      await saveTestSeller(opened.db);
+    } finally {
+      await opened.close();
+    }
   }
 
   /** Ctrl-C: Homeport stops its hosts, edge and database cleanly. */

@@ -65,21 +65,21 @@ test('keeps exports a week, signs download links for a day and keeps 1 GB free a
   assert.throws(() => loadConfig({ HOMEPORT_IMPORT_DISK_RESERVE_MB: 'lots' }), /HOMEPORT_IMPORT_DISK_RESERVE_MB/);
 });
 
-test('reads the billing settings: currency, seller, VAT rates, invoice prefix, and Stripe only complete', () => {
+test('reads the billing settings: currency, VAT rates, invoice prefix, and Stripe only complete; the seller is no setting', () => {
   const config = loadConfig({});
   assert.equal(config.billing.currency, 'EUR');
-  assert.equal(config.billing.sellerCountry, 'DE');
   assert.equal(config.billing.vatRates.DE, 1900);
   assert.equal(config.billing.invoicePrefix, 'HP-');
   assert.equal(config.billing.stripe, undefined, 'without a Stripe key: invoice payment only');
-  const custom = loadConfig({ HOMEPORT_CURRENCY: 'chf', HOMEPORT_SELLER_COUNTRY: 'CH', HOMEPORT_VAT_RATES: 'CH=8.1', HOMEPORT_SELLER: 'Hosting AG; Bahnhofstrasse 1; 8001 Zürich', HOMEPORT_STRIPE_SECRET_KEY: 'sk_test_1', HOMEPORT_STRIPE_PUBLISHABLE_KEY: 'pk_test_1', HOMEPORT_STRIPE_WEBHOOK_SECRET: 'whsec_1' });
+  const custom = loadConfig({ HOMEPORT_CURRENCY: 'chf', HOMEPORT_VAT_RATES: 'CH=8.1', HOMEPORT_STRIPE_SECRET_KEY: 'sk_test_1', HOMEPORT_STRIPE_PUBLISHABLE_KEY: 'pk_test_1', HOMEPORT_STRIPE_WEBHOOK_SECRET: 'whsec_1' });
   assert.equal(custom.billing.currency, 'CHF');
   assert.deepEqual(custom.billing.vatRates, { CH: 810 });
-  assert.deepEqual(custom.billing.seller, ['Hosting AG', 'Bahnhofstrasse 1', '8001 Zürich']);
   assert.equal(custom.billing.stripe?.publishableKey, 'pk_test_1');
   assert.throws(() => loadConfig({ HOMEPORT_CURRENCY: 'EURO' }), /HOMEPORT_CURRENCY/);
   assert.throws(() => loadConfig({ HOMEPORT_VAT_RATES: 'DE:19' }), /HOMEPORT_VAT_RATES/);
-  assert.throws(() => loadConfig({ HOMEPORT_VAT_RATES: 'FR=20' }), /seller's country DE/);
+  // The seller is in the database now (homeport seller set, the operator console): an old setting is refused, not ignored.
+  assert.throws(() => loadConfig({ HOMEPORT_SELLER: 'Hosting AG; Bahnhofstrasse 1' }), /HOMEPORT_SELLER is no longer read.*homeport seller set/);
+  assert.throws(() => loadConfig({ HOMEPORT_SELLER_COUNTRY: 'CH' }), /HOMEPORT_SELLER_COUNTRY is no longer read/);
   assert.throws(() => loadConfig({ HOMEPORT_STRIPE_SECRET_KEY: 'sk_test_1' }), /HOMEPORT_STRIPE_PUBLISHABLE_KEY/);
 });
 

@@ -1,4 +1,4 @@
-// /api/v1/operator/...: billing in the operator console: invoice payment per account, invoices
+// /api/v1/operator/...: billing in the operator console: the seller, invoice payment per account, invoices
 // (mark paid after a bank transfer), coupons, and raising a host's seats for its customer (never
 // lowering them: the same rule as everywhere). Every route answers 404 to anyone but an operator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -8,11 +8,14 @@ import { createCoupon, expireCouponNow } from '../../billing/coupons.ts';
 import { operatorInvoicePdf } from '../../billing/invoice-documents.ts';
 import { markInvoicePaidByOperator, setInvoicePayment } from '../../billing/invoice-payment.ts';
 import { raiseSeatsForCustomer } from '../../billing/operator-seats.ts';
-import { CouponView, InvoiceSummary, NewCouponBody } from '../../contract/billing.ts';
+import { setSeller } from '../../billing/seller.ts';
+import { CouponView, InvoiceSummary, NewCouponBody, SellerBody, SellerView } from '../../contract/billing.ts';
 import { OperatorAccount } from '../../contract/operator.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { listCoupons } from '../../store/coupons.ts';
 import { listAllInvoices } from '../../store/invoices.ts';
+import { findSeller } from '../../store/seller.ts';
+import { countDueSubscriptions } from '../../store/subscriptions.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { couponView, invoiceSummaryView } from '../views/billing-view.ts';
@@ -32,6 +35,17 @@ export function operatorBillingRoutes(context: HomeportContext): FastifyPluginAs
         schema: { ...base, summary: enabled ? 'Let an account pay by invoice / bank transfer' : 'Stop invoice payment for an account', params: IdParams, response: { 200: OperatorAccount, 400: Problem, 404: Problem } },
       }, async (request) => operatorAccountView(await setInvoicePayment(context, requireOperator(request).id, request.params.id, enabled)));
     }
+
+    app.get('/seller', {
+      schema: { ...base, summary: 'The seller every invoice names and is paid to (null until entered: no invoice is issued without it)', response: { 200: SellerView, 404: Problem } },
+    }, async () => {
+      const seller = (await findSeller(context.db)) ?? null;
+      return { seller, renewalsWaiting: seller ? 0 : await countDueSubscriptions(context.db, new Date()) };
+    });
+
+    app.put('/seller', {
+      schema: { ...base, summary: "Set the seller: legal name, address, country (decides VAT), VAT ID, bank account (IBAN checked), payment term; later invoices show it, earlier ones keep theirs", body: SellerBody, response: { 200: SellerView, 400: Problem, 404: Problem, 422: Problem } },
+    }, async (request) => ({ seller: await setSeller(context, requireOperator(request).id, request.body), renewalsWaiting: 0 }));
 
     app.post('/billing-check', {
       schema: {

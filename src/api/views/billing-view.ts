@@ -4,6 +4,9 @@ import type { BillingOverview } from '../../billing/billing-overview.ts';
 import type { Billing, CouponView, Invoice, InvoiceSummary, Quote } from '../../contract/billing.ts';
 import { describeCoupon } from '../../domain/billing/coupons.ts';
 import type { InvoiceTotals } from '../../domain/billing/invoice-totals.ts';
+import type { SellerDetails } from '../../domain/billing/seller.ts';
+import { invoiceDueDate } from '../../billing/invoice-html.ts';
+import { sellerParty } from '../../billing/seller.ts';
 import { couponFromRow } from '../../store/coupons.ts';
 import type { CouponRow, InvoiceLineRow, InvoiceRow } from '../../store/schema.ts';
 
@@ -12,7 +15,8 @@ const iso = (value: Date | string | null) => (value === null ? null : new Date(v
 export function billingView(overview: BillingOverview): Static<typeof Billing> {
   const { account } = overview;
   const notice = !overview.cardPaymentAvailable
-    ? (account.invoice_payment_enabled ? 'This installation takes payment by invoice only; invoice payment is enabled for your account.' : 'This installation takes payment by invoice only: ask us to enable invoice payment for your account.')
+    // The payment methods below say that invoice payment is enabled; the notice does not repeat it.
+    ? (account.invoice_payment_enabled ? 'This installation takes payment by invoice only.' : 'This installation takes payment by invoice only: ask us to enable invoice payment for your account.')
     : null;
   return {
     currency: overview.currency,
@@ -23,7 +27,8 @@ export function billingView(overview: BillingOverview): Static<typeof Billing> {
     paymentMethods: overview.paymentMethods,
     coupon: overview.coupon,
     couponAllowed: overview.couponAllowed,
-    tax: { ratePercent: overview.tax.rateBasisPoints / 100, reverseCharge: overview.tax.reverseCharge, note: overview.tax.note },
+    tax: overview.tax ? { ratePercent: overview.tax.rateBasisPoints / 100, reverseCharge: overview.tax.reverseCharge, note: overview.tax.note } : null,
+    payTo: overview.seller ? payTo(overview.seller) : null,
     subscriptions: overview.subscriptions.map((s) => ({
       hostId: s.host_id, label: s.label, size: s.size, seats: s.seats, status: s.status, paymentMethod: s.payment_method,
       currentPeriodEnd: iso(s.current_period_end)!, cancelAt: iso(s.cancel_at), monthlyMinor: s.seats * s.price_per_seat_minor,
@@ -48,7 +53,12 @@ export function quoteView(quote: InvoiceTotals & { paymentMethod: 'card' | 'invo
   };
 }
 
-export function invoiceSummaryView(invoice: InvoiceRow & { account_email?: string }): Static<typeof InvoiceSummary> {
+function payTo(seller: SellerDetails): NonNullable<Static<typeof Billing>['payTo']> {
+  const party = sellerParty(seller);
+  return { name: party.name, ...party.bank!, paymentTermDays: seller.paymentTermDays };
+}
+
+export function invoiceSummaryView(invoice: InvoiceRow & { account_email?: string; host_label?: string | null }): Static<typeof InvoiceSummary> {
   return {
     id: invoice.id,
     number: invoice.number,
@@ -60,6 +70,9 @@ export function invoiceSummaryView(invoice: InvoiceRow & { account_email?: strin
     paymentMethod: invoice.payment_method,
     status: invoice.status,
     paidAt: iso(invoice.paid_at),
+    dueAt: iso(invoiceDueDate(invoice)),
+    paymentReference: invoice.number,
+    hostLabel: invoice.host_label ?? null,
     paymentError: invoice.payment_error,
     subtotalMinor: Number(invoice.subtotal_minor),
     discountMinor: Number(invoice.discount_minor),

@@ -17,6 +17,7 @@ import { assertNamesFree } from '../../store/host-names.ts';
 import { insertHost, setHostFederation } from '../../store/hosts.ts';
 import { createJob } from '../../store/jobs.ts';
 import type { HostRow, ImportBilling, ImportRow, JobRow } from '../../store/schema.ts';
+import { requireSeller } from '../../billing/seller.ts';
 import { hostJobs } from '../host-jobs.ts';
 import type { HomeportContext } from '../job-context.ts';
 import { assertDiskRoom, inspectImportSource, type ImportSource } from '../portability/import-source.ts';
@@ -78,6 +79,8 @@ export async function importHost(context: HomeportContext, operatorId: string, i
   await assertRoomForHost(context, size);
   const account = await findAccountByEmail(context.db, input.accountEmail);
   if (!account) throw new HomeportError('not-found', 'No such account', `There is no account with the email ${input.accountEmail}.`);
+  // A billed import issues an invoice when it succeeds: refused now, not after the host is built.
+  if ((input.billing ?? 'subscription') === 'subscription') await requireSeller(context.db);
   const dir = input.upload !== undefined ? await importUploadSource(context, input.upload) : input.from!;
   const source = await inspect(context, input, dir);
   const { serverName } = source.plan;

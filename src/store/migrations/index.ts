@@ -13,6 +13,7 @@ import * as hostNames from './2026_12_08_013_host_names.ts';
 import * as hostFederation from './2026_12_08_016_host_federation.ts';
 import * as federationChecks from './2026_12_08_017_federation_checks.ts';
 import * as leases from './2026_12_09_021_leases.ts';
+import * as seller from './2026_12_09_023_seller.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_016_host_federation': hostFederation,
   '2026_12_08_017_federation_checks': federationChecks,
   '2026_12_09_021_leases': leases,
+  '2026_12_09_023_seller': seller,
 };

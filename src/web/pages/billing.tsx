@@ -30,11 +30,12 @@ export function BillingPage() {
           <h2>Payment method</h2>
           {billing.data.notice && <Notice>{billing.data.notice}</Notice>}
           <PaymentMethods billing={billing.data} onChanged={() => void billing.reload()} />
+          {billing.data.payTo && <PayTo payTo={billing.data.payTo} />}
           <h2>Billing address</h2>
           {address
             ? <p data-testid="billing-address">{[account.companyName, address.line1, address.line2, `${address.postalCode} ${address.city}`, countryName(address.country)].filter(Boolean).join(', ')}{account.vatId ? ` · VAT ID ${account.vatId}` : ''} · <Link to="/account">Change</Link></p>
             : <p>No billing address yet. <Link to="/account">Add your billing address</Link> (and, for a business, your company name and VAT ID).</p>}
-          {billing.data.tax.note && <p className="muted" data-testid="tax-note">{billing.data.tax.note}</p>}
+          {billing.data.tax?.note && <p className="muted" data-testid="tax-note">{billing.data.tax.note}</p>}
           <h2>Coupon</h2>
           <CouponSection billing={billing.data} onApplied={() => void billing.reload()} />
         </>
@@ -57,6 +58,36 @@ function PaymentMethods({ billing, onChanged }: { billing: Billing; onChanged():
       {adding && <CardForm onSaved={() => { setAdding(false); onChanged(); }} onCancel={() => setAdding(false)} />}
     </div>
   );
+}
+
+/** Where a bank transfer goes: shown once here, and on every invoice with its own due date and reference. */
+function PayTo({ payTo }: { payTo: NonNullable<Billing['payTo']> }) {
+  return (
+    <div data-testid="pay-to">
+      <h3>Paying by bank transfer</h3>
+      <p>Pay each invoice within {payTo.paymentTermDays} days, quoting its number as the payment reference, to:</p>
+      <dl className="facts">
+        <dt>Account holder</dt><dd>{payTo.accountHolder}</dd>
+        <dt>IBAN</dt><dd>{payTo.iban}</dd>
+        <dt>BIC</dt><dd>{payTo.bic}</dd>
+        <dt>Bank</dt><dd>{payTo.bankName}</dd>
+      </dl>
+    </div>
+  );
+}
+
+/** What an invoice is for, with the host's name. */
+function invoiceSubject(invoice: InvoiceSummary): string {
+  const host = invoice.hostLabel ? ` ${invoice.hostLabel}` : '';
+  const what = invoice.kind === 'seats' ? `More seats for${host || ' a host'}` : invoice.kind === 'renewal' ? `Monthly renewal of${host || ' a host'}` : `New host${host}`;
+  return `${what}${invoice.couponCode ? ` · coupon ${invoice.couponCode}` : ''}`;
+}
+
+function invoiceStatus(invoice: InvoiceSummary): string {
+  if (invoice.status === 'void') return 'Void: nothing is due';
+  if (invoice.status === 'paid') return 'Paid';
+  if (invoice.paymentMethod === 'invoice') return `Due${invoice.dueAt ? ` by ${formatDate(invoice.dueAt)}` : ''} by bank transfer, reference ${invoice.paymentReference}`;
+  return `Open${invoice.paymentError ? `: ${invoice.paymentError}` : ''}`;
 }
 
 function CouponSection({ billing, onApplied }: { billing: Billing; onApplied(): void }) {
@@ -82,19 +113,19 @@ function CouponSection({ billing, onApplied }: { billing: Billing; onApplied(): 
 function InvoiceTable({ invoices }: { invoices: InvoiceSummary[] }) {
   return (
     <table>
-      <thead><tr><th>Number</th><th>Date</th><th>For</th><th>Total</th><th>Status</th><th><span className="sr-only">Download</span></th></tr></thead>
+      <thead><tr><th>Number</th><th>Date</th><th>For</th><th>Total</th><th>Status</th><th><span className="sr-only">Documents</span></th></tr></thead>
       <tbody>
         {invoices.map((invoice) => (
           <tr key={invoice.id} data-invoice={invoice.number}>
             <td data-label="Number">{invoice.number}</td>
             <td data-label="Date">{formatDate(invoice.issuedAt)}</td>
-            <td data-label="For">{invoice.kind === 'seats' ? 'More seats' : invoice.kind === 'renewal' ? 'Monthly renewal' : 'New host'}{invoice.couponCode ? ` · coupon ${invoice.couponCode}` : ''}</td>
+            <td data-label="For">{invoiceSubject(invoice)}</td>
             <td data-label="Total">{formatMoney(invoice.totalMinor, invoice.currency)}</td>
-            <td data-label="Status">{invoice.status === 'paid' ? 'Paid' : invoice.paymentMethod === 'invoice' ? 'Due by bank transfer' : `Open${invoice.paymentError ? `: ${invoice.paymentError}` : ''}`}</td>
+            <td data-label="Status">{invoiceStatus(invoice)}</td>
             <td>
               <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/html`} target="_blank" rel="noopener">View</a>{' · '}
-              <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/html?download=true`} download>Download</a>{' · '}
-              <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/pdf`} download>PDF</a>
+              <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/pdf`} download>Download PDF</a>{' · '}
+              <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/html?download=true`} download>Download web page (HTML)</a>
             </td>
           </tr>
         ))}

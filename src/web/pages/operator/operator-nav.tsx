@@ -8,6 +8,7 @@ const tabs = [
   { to: '/operator/jobs', label: 'Jobs' },
   { to: '/operator/invoices', label: 'Invoices' },
   { to: '/operator/coupons', label: 'Coupons' },
+  { to: '/operator/seller', label: 'Seller' },
   { to: '/operator/terms', label: 'Terms' },
   { to: '/operator/mail', label: 'Mail' },
   { to: '/operator/audit-log', label: 'Audit log' },

@@ -4,6 +4,7 @@ import type { V1Deployment, V1Ingress, V1NetworkPolicy, V1Secret } from '@kubern
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hostSelector } from '../../src/runtime/kubernetes/host-labels.ts';
+import { hostStateOf } from '../../src/runtime/kubernetes/host-state.ts';
 import { hostObjects, hostOwner } from '../../src/runtime/kubernetes/host-objects.ts';
 import type { KubernetesHost, KubernetesSettings } from '../../src/runtime/kubernetes/kubernetes-settings.ts';
 
@@ -79,4 +80,14 @@ test("the NetworkPolicy lets only the ingress controller in and no private addre
     { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] },
     { cidr: '::/0', except: ['fd00::/8'] },
   ]);
+});
+
+test("a host's state is read from its Deployment's readiness", () => {
+  const deployment = (generation: number, status: V1Deployment['status'], replicas = 1): V1Deployment => ({ metadata: { generation }, spec: { replicas, selector: {}, template: {} }, status });
+  assert.equal(hostStateOf(undefined), 'stopped');
+  assert.equal(hostStateOf(deployment(1, {}, 0)), 'stopped');
+  assert.equal(hostStateOf(deployment(1, {})), 'starting');
+  assert.equal(hostStateOf(deployment(1, { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1 })), 'running');
+  assert.equal(hostStateOf(deployment(2, { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1 })), 'starting', 'the change is not seen yet');
+  assert.equal(hostStateOf(deployment(2, { observedGeneration: 2, replicas: 1, updatedReplicas: 0, readyReplicas: 0 })), 'restarting');
 });

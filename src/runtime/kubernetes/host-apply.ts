@@ -1,10 +1,12 @@
 // Puts a host's objects into the cluster with server-side apply under Homeport's one field
 // manager (applying again converges, whatever changed), and removes them all. Both are safe to
 // repeat: a step interrupted halfway is finished by the next run.
-import { ApiException, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+import type { HostProcessState } from '../runtime.ts';
 import { fieldManager, hostObjectName, hostSelector } from './host-labels.ts';
 import { hostKinds } from './host-kinds.ts';
 import { hostObjects, hostOwner } from './host-objects.ts';
+import { hostStateOf } from './host-state.ts';
 import type { KubernetesHost, KubernetesSettings } from './kubernetes-settings.ts';
 
 export class HostObjects {
@@ -36,6 +38,17 @@ export class HostObjects {
       for (const object of found.items) {
         await ignoreMissing(this.api.delete({ apiVersion, kind, metadata: { name: object.metadata?.name, namespace } }, undefined, undefined, undefined, undefined, 'Background'));
       }
+    }
+  }
+
+  /** The host's state, from its Deployment's readiness; stopped when it has none. */
+  async state(hostId: string): Promise<HostProcessState> {
+    const header = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: hostObjectName(hostId), namespace: this.settings.namespace } };
+    try {
+      return hostStateOf(await this.api.read<V1Deployment>(header));
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return 'stopped';
+      throw error;
     }
   }
 

@@ -5,6 +5,7 @@ import { hostsWithStatus, moveHostStatus } from '../store/hosts.ts';
 import type { HostRow } from '../store/schema.ts';
 import { loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from './job-context.ts';
+import { RepeatingPass } from './repeating-pass.ts';
 
 /** How often the hosts' idle times are looked at, at most; shorter for short hibernation times. */
 const maxCheckIntervalMs = 30_000;
@@ -12,8 +13,9 @@ const maxCheckIntervalMs = 30_000;
 export class HostHibernation {
   readonly #context: HomeportContext;
   readonly #idleMs: number;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  readonly #passes = new RepeatingPass(() => this.sleepIdleHosts(), (error) => {
+    this.#context.logger.warn({ err: error }, 'looking for idle hosts failed; trying again');
+  });
 
   constructor(context: HomeportContext, hibernateAfterSeconds: number) {
     this.#context = context;
@@ -46,19 +48,10 @@ export class HostHibernation {
   start(): void {
     if (this.#idleMs <= 0) return;
     const intervalMs = Math.min(maxCheckIntervalMs, Math.max(1000, this.#idleMs / 4));
-    const tick = () => {
-      this.#running = this.sleepIdleHosts().catch((error: unknown) => {
-        this.#context.logger.warn({ err: error }, 'looking for idle hosts failed; trying again');
-      }).finally(() => {
-        if (this.#timer) this.#timer = setTimeout(tick, intervalMs);
-      });
-    };
-    this.#timer = setTimeout(tick, intervalMs);
+    this.#passes.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#passes.stop();
   }
 }

@@ -11,6 +11,7 @@ import { intactAdminClient } from './admin-access-repair.ts';
 import { applyEdgeFromDatabase } from './edge-hosts.ts';
 import { loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from './job-context.ts';
+import { RepeatingPass } from './repeating-pass.ts';
 
 const reconcileConcurrency = 8;
 const healthyRecheckMs = 15_000;
@@ -21,8 +22,10 @@ export class HostReconciler {
   readonly #context: HomeportContext;
   readonly #lastHealthy = new Map<string, number>();
   readonly #lastAccessCheck = new Map<string, number>();
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  // The database may be gone for a while (PostgreSQL restarting): the next pass tries again.
+  readonly #passes = new RepeatingPass(() => this.reconcileOnce(), (error) => {
+    this.#context.logger.warn({ err: error }, 'reconciling hosts failed; trying again');
+  });
 
   constructor(context: HomeportContext) {
     this.#context = context;
@@ -104,20 +107,10 @@ export class HostReconciler {
     });
     await applyEdgeFromDatabase(this.#context);
     await this.reconcileOnce();
-    const tick = () => {
-      // The database may be gone for a while (PostgreSQL restarting): the next pass tries again.
-      this.#running = this.reconcileOnce().catch((error: unknown) => {
-        this.#context.logger.warn({ err: error }, 'reconciling hosts failed; trying again');
-      }).finally(() => {
-        if (this.#timer) this.#timer = setTimeout(tick, intervalMs);
-      });
-    };
-    this.#timer = setTimeout(tick, intervalMs);
+    this.#passes.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#passes.stop();
   }
 }

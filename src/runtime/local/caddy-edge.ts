@@ -39,6 +39,14 @@ const baseNamesPath = `/id/${baseNamesPolicyId}/subjects`;
 
 const processKey = 'edge';
 const loadTimeoutMs = 60_000;
+/** How long a request refused at the admin socket is tried again. */
+const adminRetryMs = 10_000;
+
+/** Whether a failed admin request failed to connect at all, so Caddy never saw it. */
+function neverSent(error: unknown): boolean {
+  const code = ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string })).code;
+  return code === 'ECONNREFUSED' || code === 'ENOENT';
+}
 
 /** Caddy's directories, all inside Homeport's data directory so nothing lands in the user's home. */
 function caddyPaths(dataDir: string) {
@@ -209,9 +217,21 @@ export class CaddyEdge {
 
   /** An admin request; with `mustSucceed`, Caddy's refusal is thrown as CaddyConfigRejected. */
   async #adminCall(path: string, init: { method?: string; body?: string }, mustSucceed = false): Promise<Response> {
-    const response = await this.#adminRequest(path, { ...init, timeoutMs: loadTimeoutMs }).catch((error: unknown) => {
-      throw new Error(`Caddy's admin API on ${this.#paths.adminSocket} is unreachable; see ${this.#paths.outputFile}`, { cause: error });
-    });
+    const deadline = Date.now() + adminRetryMs;
+    let response: Response | undefined;
+    while (!response) {
+      try {
+        response = await this.#adminRequest(path, { ...init, timeoutMs: loadTimeoutMs });
+      } catch (error) {
+        // Caddy closes and reopens its admin socket while it applies a configuration (another
+        // replica's, or its own restart): a connection refused there never reached it, so the
+        // same request is sent again for a little while.
+        if (!neverSent(error) || Date.now() > deadline) {
+          throw new Error(`Caddy's admin API on ${this.#paths.adminSocket} is unreachable; see ${this.#paths.outputFile}`, { cause: error });
+        }
+        await sleep(100);
+      }
+    }
     if (mustSucceed && !response.ok) throw await rejection(response);
     return response;
   }

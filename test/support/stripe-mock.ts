@@ -50,12 +50,30 @@ async function waitForPort(url: string, child: ChildProcess): Promise<void> {
   throw new Error('stripe-mock did not start');
 }
 
+/**
+ * Starts stripe-mock on two free ports. A port found free may be taken (or handed out twice) before
+ * stripe-mock binds it, and it then exits at once: it is started again on other ports.
+ */
+async function spawnStripeMock(): Promise<{ child: ChildProcess; mockUrl: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const mockPort = await freePort();
+    let httpsPort = await freePort();
+    while (httpsPort === mockPort) httpsPort = await freePort();
+    // Without an HTTPS address stripe-mock also listens on its default :12112, which another run may hold.
+    const child = spawn(stripeMockBinary(), ['-http-addr', `127.0.0.1:${mockPort}`, '-https-addr', `127.0.0.1:${httpsPort}`], { stdio: 'ignore' });
+    const mockUrl = `http://127.0.0.1:${mockPort}`;
+    try {
+      await waitForPort(mockUrl, child);
+      return { child, mockUrl };
+    } catch (error) {
+      child.kill('SIGKILL');
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
 export async function startStripeMock(): Promise<StripeMock> {
-  const mockPort = await freePort();
-  // Without an HTTPS address stripe-mock also listens on its default :12112, which another run may hold.
-  const child = spawn(stripeMockBinary(), ['-http-addr', `127.0.0.1:${mockPort}`, '-https-addr', `127.0.0.1:${await freePort()}`], { stdio: 'ignore' });
-  const mockUrl = `http://127.0.0.1:${mockPort}`;
-  await waitForPort(mockUrl, child);
+  const { child, mockUrl } = await spawnStripeMock();
   const requests: StripeRequest[] = [];
   const intents: Record<string, unknown>[] = [];
   let hold: { arrived(id: string): void; released: Promise<void> } | undefined;
@@ -81,7 +99,7 @@ export async function startStripeMock(): Promise<StripeMock> {
         outgoing.end(JSON.stringify({ error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.', payment_intent: { id: 'pi_declined' } } }));
         return;
       }
-      const forwarded = httpRequest(`${mockUrl}${path}`, { method: incoming.method, headers: { ...incoming.headers, host: `127.0.0.1:${mockPort}` } }, (answer) => {
+      const forwarded = httpRequest(`${mockUrl}${path}`, { method: incoming.method, headers: { ...incoming.headers, host: new URL(mockUrl).host } }, (answer) => {
         const answerChunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => answerChunks.push(chunk));
         answer.on('end', () => {

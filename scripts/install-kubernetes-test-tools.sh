@@ -26,15 +26,7 @@ binaries=(kube-apiserver kube-controller-manager kube-scheduler kine kwok)
 kwok_stages="$bin/kwok-stages.yaml"
 built() { for name in "$@"; do [ -x "$bin/$name" ] || return 1; done; }
 if [ "${1:-}" = "--bin-dir" ]; then
-  if [ ! -f "$kwok_stages" ]; then
-  kwok_source="$(cd "$tools" && go mod download -json "sigs.k8s.io/kwok@v$kwok_version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
-    echo "---"
-    cat "$kwok_source/kustomize/stage/$stage.yaml"
-  done >"$kwok_stages.partial"
-  mv "$kwok_stages.partial" "$kwok_stages"
-fi
-echo "$bin"
+  echo "$bin"
   built "${binaries[@]}" && [ -f "$kwok_stages" ]
   exit
 fi
@@ -97,4 +89,4 @@ if [ ! -f "$kwok_stages" ]; then
   done >"$kwok_stages.partial"
   mv "$kwok_stages.partial" "$kwok_stages"
 fi
-echo "$bin"
+  echo "$bin"

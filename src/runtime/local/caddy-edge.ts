@@ -45,7 +45,8 @@ const adminRetryMs = 10_000;
 /** Whether a failed admin request failed to connect at all, so Caddy never saw it. */
 function neverSent(error: unknown): boolean {
   const code = ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string })).code;
-  return code === 'ECONNREFUSED' || code === 'ENOENT';
+  // EPIPE: Caddy closed the connection before the request was written whole, so it applied nothing.
+  return code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'EPIPE';
 }
 
 /** Caddy's directories, all inside Homeport's data directory so nothing lands in the user's home. */
@@ -96,7 +97,9 @@ export class CaddyEdge {
   constructor(options: CaddyEdgeOptions) {
     this.#options = options;
     this.#paths = caddyPaths(options.config.dataDir);
-    this.#admin = new Agent({ connect: { socketPath: this.#paths.adminSocket } });
+    // No kept-alive connections: Caddy closes its admin connections whenever it applies a
+    // configuration, and a request written to such a stale connection fails half-sent.
+    this.#admin = new Agent({ connect: { socketPath: this.#paths.adminSocket }, pipelining: 0 });
   }
 
   /** Everything the rendered configuration needs except the hosts. */

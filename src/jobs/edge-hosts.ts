@@ -23,7 +23,7 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
     .selectFrom('hosts')
     .leftJoin('host_look_and_feel', 'host_look_and_feel.host_id', 'hosts.id')
     .select([
-      'hosts.id', 'hosts.label', 'hosts.server_name', 'hosts.custom_homeserver_domain', 'hosts.custom_client_domain', 'hosts.http_port', 'hosts.support_email',
+      'hosts.id', 'hosts.label', 'hosts.server_name', 'hosts.custom_homeserver_domain', 'hosts.custom_client_domain', 'hosts.http_port', 'hosts.support_email', 'hosts.federation_mode',
       'host_look_and_feel.brand', 'host_look_and_feel.home_url', 'host_look_and_feel.welcome_url',
       'host_look_and_feel.logo_url', 'host_look_and_feel.welcome_background_url',
     ])
@@ -49,7 +49,10 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
       customNames,
       previousNames: earlier.filter((domain) => !domain.moved).map((domain) => domain.domain),
       movedNames: earlier.filter((domain) => domain.moved).map((domain) => domain.domain),
-      delegatedServer: delegatedServer({ clientDomain: row.custom_client_domain ?? addresses.edgeHostname, edgeHttpsPort: context.config.edgeHttpsPort }),
+      // Federation off: no /.well-known/matrix/server sends other servers to a host that will not answer them.
+      delegatedServer: row.federation_mode === 'off'
+        ? null
+        : delegatedServer({ clientDomain: row.custom_client_domain ?? addresses.edgeHostname, edgeHttpsPort: context.config.edgeHttpsPort }),
       clientConfig: renderElementConfig({ homeserverUrl: addresses.publicBaseUrl, serverName: row.server_name, lookAndFeel }),
       homeportUserId: userIdFor(adminLocalpart, row.server_name),
     };

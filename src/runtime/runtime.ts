@@ -43,8 +43,11 @@ export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'pub
   previousNames: string[];
   /** Earlier client domains switched to answer every request with "server moved". */
   movedNames: string[];
-  /** The `m.server` of the host's /.well-known/matrix/server: `<name>:<edge HTTPS port>`. */
-  delegatedServer: string;
+  /**
+   * The `m.server` of the host's /.well-known/matrix/server: `<name>:<edge HTTPS port>`; null
+   * when the host's federation is off, so no other server is sent to it.
+   */
+  delegatedServer: string | null;
   /** The host's Element Web config.json. */
   clientConfig: Record<string, unknown>;
   /** Homeport's own admin user on the host: the edge refuses every request naming it. */

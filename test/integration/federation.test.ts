@@ -142,5 +142,9 @@ describe('federation', () => {
     await assert.rejects(mona.client.invite(alphaRoom, kim.userId), 'beta accepts no federation at all');
     const keyAnswer = await (await homeport.edgeFetch())(homeport.edgeUrl('beta', '/_matrix/key/v2/server'));
     assert.equal(keyAnswer.status, 404, 'beta serves no signing key to other servers');
+    const delegation = await (await homeport.edgeFetch())(homeport.edgeUrl('beta', '/.well-known/matrix/server'));
+    assert.equal(delegation.status, 404, 'beta sends no other server to itself');
+    const clientDiscovery = await (await homeport.edgeFetch())(homeport.edgeUrl('beta', '/.well-known/matrix/client'));
+    assert.equal(clientDiscovery.status, 200, 'clients still find beta');
   });
 });

@@ -116,6 +116,13 @@ describe('renderCaddyConfig', () => {
     }
   });
 
+  it('answers no /.well-known/matrix/server for a host whose federation is off', () => {
+    const closed = { ...host('acme', 18001), wellKnown: { client: { a: 1 }, support: {} } };
+    const subroutes = hostSubroutes(renderCaddyConfig({ ...base, hosts: [closed] }).apps.http.servers.edge?.routes ?? [], 'acme');
+    assert.deepEqual(handlerFor(subroutes, '/.well-known/matrix/server'), { handler: 'static_response', status_code: 404 });
+    assert.equal(handlerFor(subroutes, '/.well-known/matrix/client')?.status_code, 200);
+  });
+
   it('writes braces inside well-known strings so that Caddy cannot expand them as placeholders', () => {
     const tricky = { ...host('acme', 18001), wellKnown: { client: {}, server: {}, support: { support_page: '{env.HOME}\\{x}' } } };
     const subroutes = hostSubroutes(renderCaddyConfig({ ...base, hosts: [tricky] }).apps.http.servers.edge?.routes ?? [], 'acme');

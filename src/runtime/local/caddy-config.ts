@@ -18,7 +18,8 @@ export interface EdgeHost {
   homeserverUrl: string;
   /** Loopback port of the host's Synapse client+federation listener. */
   upstreamPort: number;
-  wellKnown: { client: object; server: object; support: object };
+  /** `server` is absent for a host with its federation off: it answers 404 like any unknown well-known. */
+  wellKnown: { client: object; server?: object; support: object };
   /** The directory holding the host's Element Web config.json. */
   clientConfigDir?: string;
   /** Users no request through the edge may name (Homeport's own admin user). */
@@ -162,14 +163,18 @@ function hostUpstream(host: EdgeHost): CaddyHandler {
 
 /** How the edge serves a host on its current and earlier names. */
 function servingRoutes(host: EdgeHost, elementWebDir: string): CaddyRoute[] {
-  const wellKnownPaths = wellKnownNames.map((name) => `/.well-known/matrix/${name}`);
-  const wellKnownRoutes = wellKnownNames.map((name): CaddyRoute => ({
+  const served = wellKnownNames.flatMap((name) => {
+    const document = host.wellKnown[name];
+    return document === undefined ? [] : [{ name, document }];
+  });
+  const wellKnownPaths = served.map(({ name }) => `/.well-known/matrix/${name}`);
+  const wellKnownRoutes = served.map(({ name, document }): CaddyRoute => ({
     match: [{ path: [`/.well-known/matrix/${name}`] }],
     handle: [{
       handler: 'static_response',
       status_code: 200,
       headers: { 'Content-Type': ['application/json'], ...corsHeaders },
-      body: placeholderSafeJson(host.wellKnown[name]),
+      body: placeholderSafeJson(document),
     }],
   }));
   return [

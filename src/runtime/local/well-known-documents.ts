@@ -3,7 +3,8 @@ import type { EdgeRoute } from '../runtime.ts';
 
 export interface WellKnownDocuments {
   client: Record<string, unknown>;
-  server: Record<string, unknown>;
+  /** Absent when the host's federation is off. */
+  server?: Record<string, unknown>;
   support: Record<string, unknown>;
 }
 
@@ -11,7 +12,7 @@ export function wellKnownDocuments(spec: Pick<EdgeRoute, 'publicBaseUrl' | 'dele
   return {
     client: { 'm.homeserver': { base_url: spec.publicBaseUrl.replace(/\/$/, '') } },
     // Federation reaches the host through the edge's HTTPS port, like clients do.
-    server: { 'm.server': spec.delegatedServer },
+    server: spec.delegatedServer === null ? undefined : { 'm.server': spec.delegatedServer },
     support: {
       contacts: spec.supportEmail ? [{ email_address: spec.supportEmail, role: 'm.role.admin' }] : [],
     },

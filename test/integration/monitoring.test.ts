@@ -10,6 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { SMTPServer } from 'smtp-server';
+import { LocalMonitoring } from '../../src/runtime/local/local-monitoring.ts';
 import { createOperatorToken } from '../support/billing-tests.ts';
 import { eventually } from '../support/eventually.ts';
 import { hostAdmin } from '../support/host-admin.ts';
@@ -35,6 +36,8 @@ describe('monitoring', () => {
   const mails: Mail[] = [];
   const notices: Notice[] = [];
   const badSignatures: string[] = [];
+  /** The webhook's first request is answered 503: Homeport must try it again. */
+  let webhookRequests = 0;
   let owner: string;
   let hostId: string;
   let stopped: number[] = [];
@@ -61,6 +64,11 @@ describe('monitoring', () => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
+        webhookRequests += 1;
+        if (webhookRequests === 1) {
+          response.writeHead(503).end();
+          return;
+        }
         const body = Buffer.concat(chunks).toString('utf8');
         const expected = Buffer.from(`sha256=${createHmac('sha256', webhookSecret).update(`${String(request.headers['x-homeport-timestamp'])}.${body}`).digest('hex')}`);
         const given = Buffer.from(String(request.headers['x-homeport-signature']));
@@ -186,6 +194,16 @@ describe('monitoring', () => {
     assert.match(notice.alert.summary, /The data directory's filesystem is [\d.]+% full/);
     assert.equal(notice.alert.hostId, null);
     assert.equal(notices.filter((candidate) => candidate.alert.kind === 'disk-filling').length, 1, 'a lasting condition is one alert');
+    assert.equal(webhookRequests, notices.length + badSignatures.length + 1, 'the notice refused once was sent again, and arrived');
+  });
+
+  test("the certificate the edge serves for a host is read over TLS, as a client sees it", async () => {
+    const monitoring = new LocalMonitoring({ edgeHost: '127.0.0.1', edgeHttpsPort: homeport.edgePort, dataDir: homeport.dataDir });
+    const certificate = await monitoring.edgeCertificate(`watched.${homeport.baseDomain}`);
+    assert.ok(certificate, 'the edge serves a certificate for the host');
+    assert.match(certificate.issuer, /Caddy Local Authority/);
+    assert.ok(certificate.validTo.getTime() > Date.now() && certificate.validFrom.getTime() <= Date.now());
+    assert.equal(await new LocalMonitoring({ edgeHost: '127.0.0.1', edgeHttpsPort: await freePort(), dataDir: homeport.dataDir }).edgeCertificate('watched.example'), undefined, 'no edge: no certificate');
   });
 
   test('a customer sees only their own status; the operator sees every alert', async () => {

@@ -20,8 +20,10 @@ const checkConcurrency = 8;
 const probeTimeoutMs = 5_000;
 /** A certificate changes at most a few times a month: looked at again after this long. */
 const certificateRecheckMs = 6 * 3_600_000;
-/** Hosts whose process and health are theirs to judge; one being rebuilt or exported belongs to its job. */
+/** Hosts whose process and health are theirs to judge. */
 const watchedStatuses: HostRow['status'][] = ['running', 'degraded', 'sleeping'];
+/** A host being rebuilt or exported belongs to its job: not checked, and its alerts are kept as they are until it is back. */
+const busyStatuses: HostRow['status'][] = ['rebuilding', 'exporting'];
 /** Kinds judged by this pass: an open alert of one of them without its condition now is resolved. */
 const judgedKinds: AlertKind[] = ['host-down', 'seats-near-limit', 'certificate-expiring', 'disk-filling'];
 export const diskSubject = 'data-disk';
@@ -43,7 +45,7 @@ export class HostMonitor {
     const hosts = await hostsWithStatus(db, watchedStatuses);
     const conditions: AlertCondition[] = [];
     // A host that could not be judged now keeps its alerts as they are.
-    const unjudged = new Set<string>();
+    const unjudged = new Set((await hostsWithStatus(db, busyStatuses)).map((host) => host.id));
     for (let index = 0; index < hosts.length; index += checkConcurrency) {
       await Promise.all(hosts.slice(index, index + checkConcurrency).map(async (host) => {
         const found = await this.#checkHost(host, now);

@@ -131,6 +131,29 @@ export interface Config {
   billing: BillingConfig;
   /** How hosts federate: see FederationConfig. */
   federation: FederationConfig;
+  /** Health history and alerts: see MonitoringConfig. */
+  monitoring: MonitoringConfig;
+}
+
+export interface MonitoringConfig {
+  /** HOMEPORT_MONITOR_INTERVAL_SECONDS: how often every host's health is checked and alerts are looked at (default 60). */
+  intervalSeconds: number;
+  /** HOMEPORT_HEALTH_RETENTION_DAYS: how long health checks are kept (default 30). */
+  retentionDays: number;
+  /** HOMEPORT_ALERT_EMAIL: where alerts and recovery notices are mailed (default: HOMEPORT_OPERATOR_EMAIL). */
+  alertEmail: string;
+  /** HOMEPORT_ALERT_WEBHOOK_URL: alerts are also POSTed here as JSON, signed with HOMEPORT_ALERT_WEBHOOK_SECRET; unset: mail only. */
+  webhookUrl: string | undefined;
+  /** HOMEPORT_ALERT_WEBHOOK_SECRET: the HMAC-SHA256 key of the X-Homeport-Signature header (needed with the URL). */
+  webhookSecret: string | undefined;
+  /** HOMEPORT_ALERT_DOWN_GRACE_SECONDS: how long a host must be down before it is alerted on (default 180). */
+  downGraceSeconds: number;
+  /** HOMEPORT_ALERT_DISK_PERCENT: the share of the data directory's filesystem in use from which an alert is raised (default 90). */
+  diskPercent: number;
+  /** HOMEPORT_ALERT_SEAT_PERCENT: the share of a host's seats in use from which an alert is raised (default 90). */
+  seatPercent: number;
+  /** HOMEPORT_ALERT_CERTIFICATE_DAYS: a host's certificate expiring within this many days raises an alert (default 14). */
+  certificateDays: number;
 }
 
 export interface FederationConfig {
@@ -382,6 +405,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     billing: billingSettings(env),
     federation: federationSettings(env, domain),
+    monitoring: monitoringSettings(env, operatorEmail),
+  };
+}
+
+function percent(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = positiveNumber(env, name, fallback);
+  if (value > 100) throw new ConfigError(`${name} must be a percentage (above 0, at most 100), got "${env[name]}"`);
+  return value;
+}
+
+function monitoringSettings(env: NodeJS.ProcessEnv, operatorEmail: string): MonitoringConfig {
+  const alertEmail = env.HOMEPORT_ALERT_EMAIL || operatorEmail;
+  if (!/^[^\s@]+@[^\s@]+$/.test(alertEmail)) throw new ConfigError(`HOMEPORT_ALERT_EMAIL must be an email address, got "${alertEmail}"`);
+  const webhookUrl = env.HOMEPORT_ALERT_WEBHOOK_URL ? httpUrlWithPath('HOMEPORT_ALERT_WEBHOOK_URL', env.HOMEPORT_ALERT_WEBHOOK_URL) : undefined;
+  const webhookSecret = env.HOMEPORT_ALERT_WEBHOOK_SECRET || undefined;
+  // An unsigned webhook could be forged by anyone who learns its URL.
+  if (webhookUrl && (webhookSecret ?? '').length < 16) throw new ConfigError('HOMEPORT_ALERT_WEBHOOK_SECRET (16 characters or more) is needed with HOMEPORT_ALERT_WEBHOOK_URL');
+  return {
+    intervalSeconds: positiveInteger(env, 'HOMEPORT_MONITOR_INTERVAL_SECONDS', 60),
+    retentionDays: positiveInteger(env, 'HOMEPORT_HEALTH_RETENTION_DAYS', 30),
+    alertEmail,
+    webhookUrl,
+    webhookSecret,
+    downGraceSeconds: wholeNumber(env, 'HOMEPORT_ALERT_DOWN_GRACE_SECONDS', 180),
+    diskPercent: percent(env, 'HOMEPORT_ALERT_DISK_PERCENT', 90),
+    seatPercent: percent(env, 'HOMEPORT_ALERT_SEAT_PERCENT', 90),
+    certificateDays: positiveInteger(env, 'HOMEPORT_ALERT_CERTIFICATE_DAYS', 14),
   };
 }
 

@@ -15,6 +15,7 @@ import { HostHibernation } from './jobs/host-hibernation.ts';
 import type { HostReconciler } from './jobs/host-reconciler.ts';
 import type { DevelopmentEdge, HomeportContext } from './jobs/job-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
+import { startMonitorLeader } from './jobs/monitoring/monitor-leader.ts';
 import { startReconcilerLeader } from './jobs/reconciler-leader.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { CapturedMailer } from './mail/captured-mailer.ts';
@@ -23,6 +24,7 @@ import { SmtpMailer } from './mail/smtp-mailer.ts';
 import { StripePayments } from './payments/stripe-payments.ts';
 import { CaddyEdge } from './runtime/local/caddy-edge.ts';
 import { DevelopmentFederationProxy } from './runtime/local/development-federation-proxy.ts';
+import { LocalMonitoring } from './runtime/local/local-monitoring.ts';
 import { LocalRuntime } from './runtime/local/local-runtime.ts';
 import { LocalRuntimeLock, localRuntimeRolesProblem } from './runtime/local/local-runtime-lock.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
@@ -237,7 +239,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   parts.add('runtime', () => runtime.close());
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
-  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime };
+  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime, monitoring: new LocalMonitoring(config) };
   context.developmentEdge = developmentEdge(config, edge);
   if (config.billing.stripe) context.cardPayments = new StripePayments(config.billing.stripe);
   else logger.warn('HOMEPORT_STRIPE_SECRET_KEY is not set: customers pay by invoice only');
@@ -251,6 +253,8 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   if (config.roles.has('reconciler')) {
     const leader = await startReconcilerLeader(context, replicaId, (reconciler) => { reconcilerRef.current = reconciler; });
     parts.add('reconciler', () => leader.stop());
+    const monitor = await startMonitorLeader(context, replicaId);
+    parts.add('monitor', () => monitor.stop());
   }
   if (config.roles.has('edge')) {
     // Sleep and wake are the local runtime's, held by the edge role.

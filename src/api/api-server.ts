@@ -37,6 +37,8 @@ import { operatorImportRoutes } from './routes/operator-imports.ts';
 import { operatorImportUploadRoutes } from './routes/operator-import-uploads.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { operatorBillingRoutes } from './routes/operator-billing.ts';
+import { operatorMonitoringRoutes } from './routes/operator-monitoring.ts';
+import { hostStatusRoutes } from './routes/host-status.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
 
 /** A number of hops becomes proxy-addr's hop test (Fastify's types leave the number form out). */
@@ -102,6 +104,8 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(operatorImportRoutes(context), { prefix: '/operator' });
     await api.register(billingRoutes(context));
     await api.register(operatorBillingRoutes(context), { prefix: '/operator' });
+    await api.register(hostStatusRoutes(context));
+    await api.register(operatorMonitoringRoutes(context), { prefix: '/operator' });
     await api.register(stripeWebhookRoutes(context));
     await api.register(operatorImportUploadRoutes(context), { prefix: '/operator' });
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

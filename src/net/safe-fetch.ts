@@ -27,6 +27,8 @@ export interface SafeFetchOptions {
    * answered is resolved and checked like any other.
    */
   connectVia?: (hostname: string, port: number) => Promise<{ name: string; port: number } | undefined>;
+  /** A POST of this body (a webhook) instead of a GET; its redirects are never followed. */
+  post?: { body: string; headers: Record<string, string> };
 }
 
 export interface FetchedHop {
@@ -127,7 +129,7 @@ function requestHop(url: URL, target: { address: string; port: number }, options
   const hostname = urlHostname(url);
   const secure = url.protocol === 'https:';
   const requestOptions: https.RequestOptions = {
-    method: 'GET',
+    method: options.post ? 'POST' : 'GET',
     host: hostname,
     port: target.port,
     path: `${url.pathname}${url.search}`,
@@ -135,7 +137,7 @@ function requestHop(url: URL, target: { address: string; port: number }, options
     agent: false,
     signal,
     // The Host header names the URL's name and port even when the connection goes elsewhere.
-    headers: { host: url.host, accept: options.accept ?? 'application/json', 'user-agent': 'Homeport URL check' },
+    headers: { ...options.post?.headers, host: url.host, accept: options.accept ?? 'application/json', 'user-agent': 'Homeport URL check' },
   };
   if (secure) {
     if (isIP(hostname) === 0) requestOptions.servername = hostname;
@@ -158,7 +160,7 @@ function requestHop(url: URL, target: { address: string; port: number }, options
       resolve({ hop: { url: url.href, status: response.statusCode ?? 0, address: connected, headers }, response });
     });
     request.on('error', reject);
-    request.end();
+    request.end(options.post?.body);
   });
 }
 
@@ -189,7 +191,7 @@ export async function safeFetch(start: string, options: SafeFetchOptions): Promi
       const { hop, response } = await requestHop(url, target, options, signal);
       hops.push(hop);
       const location = hop.headers.location;
-      if (redirectStatuses.has(hop.status) && location) {
+      if (redirectStatuses.has(hop.status) && location && !options.post) {
         response.resume();
         if (redirects === options.maxRedirects) throw new FetchRefused('too-many-redirects', `more than ${options.maxRedirects} redirects`);
         url = new URL(location, url);

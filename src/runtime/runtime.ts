@@ -168,3 +168,22 @@ export interface SchemaState {
 }
 
 export type DumpFormat = 'directory' | 'custom' | 'plain-gzip';
+
+/**
+ * What monitoring asks of a runtime: a host's health without waking it or counting as its
+ * activity, the certificate the edge serves, and the disk the hosts' data fills.
+ */
+export interface RuntimeMonitoring {
+  /** Asks the host's Synapse for /health once; never call it for a sleeping host (the request would wake it). */
+  probeHealth(spec: HostSpec, timeoutMs: number): Promise<{ healthy: boolean; responseMs: number }>;
+  /** The certificate the edge serves for a name, as a client connecting to the edge sees it; undefined when it serves none. */
+  edgeCertificate(hostname: string): Promise<EdgeCertificate | undefined>;
+  /** The filesystem holding the hosts' data (databases, media). */
+  dataDisk(): Promise<{ totalBytes: number; availableBytes: number }>;
+}
+
+export interface EdgeCertificate {
+  validFrom: Date;
+  validTo: Date;
+  issuer: string;
+}

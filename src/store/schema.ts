@@ -296,6 +296,8 @@ export interface Database {
   stripe_events: StripeEventsTable;
   import_uploads: ImportUploadsTable;
   leases: LeasesTable;
+  host_health_checks: HostHealthChecksTable;
+  alerts: AlertsTable;
 }
 
 /** bigint columns: pg returns strings; amounts stay far below 2^53 and are read with Number(). */
@@ -506,3 +508,32 @@ export interface ImportUploadsTable {
 }
 
 export type ImportUploadRow = Selectable<ImportUploadsTable>;
+
+/** `sleeping`: stopped on purpose until its next request, which is not "down". */
+export type HealthState = 'up' | 'down' | 'sleeping';
+
+export interface HostHealthChecksTable {
+  id: Generated<string>;
+  host_id: string;
+  checked_at: Timestamp;
+  state: HealthState;
+  /** How long /health took to answer; null when it did not (down) or was not asked (sleeping). */
+  response_ms: number | null;
+}
+
+export type AlertKind = 'host-down' | 'certificate-expiring' | 'disk-filling' | 'seats-near-limit';
+
+export interface AlertsTable {
+  id: Generated<string>;
+  kind: AlertKind;
+  subject: string;
+  host_id: string | null;
+  summary: string;
+  opened_at: CreatedAt;
+  resolved_at: Timestamp | null;
+  notified_at: Timestamp | null;
+  recovery_notified_at: Timestamp | null;
+}
+
+export type AlertRow = Selectable<AlertsTable>;
+export type HostHealthCheckRow = Selectable<HostHealthChecksTable>;

@@ -20,6 +20,7 @@ import { SignUpPage } from './pages/sign-up.tsx';
 import { TermsPage } from './pages/terms.tsx';
 import { VerifyEmailPage } from './pages/verify-email.tsx';
 import { OperatorAccountsPage } from './pages/operator/accounts.tsx';
+import { OperatorAlertsPage } from './pages/operator/alerts.tsx';
 import { OperatorAuditLogPage } from './pages/operator/audit-log.tsx';
 import { OperatorHomePage } from './pages/operator/home.tsx';
 import { OperatorHostsPage } from './pages/operator/hosts.tsx';
@@ -62,6 +63,7 @@ const routes: Route[] = [
   { path: '/operator/terms', access: 'operator', page: () => <OperatorTermsPage /> },
   { path: '/operator/hosts', access: 'operator', page: () => <OperatorHostsPage /> },
   { path: '/operator/capacity', access: 'operator', page: () => <OperatorCapacityPage /> },
+  { path: '/operator/alerts', access: 'operator', page: () => <OperatorAlertsPage /> },
   { path: '/operator/jobs', access: 'operator', page: () => <OperatorJobsPage /> },
   { path: '/operator/jobs/:id', access: 'operator', page: (p) => <OperatorJobPage jobId={p.id!} /> },
   { path: '/operator/mail', access: 'operator', page: () => <OperatorMailPage /> },

@@ -134,3 +134,13 @@ test('hibernates idle hosts after 900 s by default; 0 turns it off; anything els
     assert.throws(() => loadConfig({ HOMEPORT_HIBERNATE_AFTER_SECONDS: bad }), /HOMEPORT_HIBERNATE_AFTER_SECONDS/);
   }
 });
+
+test('monitoring settings: alerts go to the operator by default, a webhook needs its signing secret', () => {
+  const config = loadConfig({ HOMEPORT_BASE_DOMAIN: 'chat.example.com' });
+  assert.equal(config.monitoring.alertEmail, 'operator@chat.example.com');
+  assert.equal(config.monitoring.webhookUrl, undefined);
+  assert.throws(() => loadConfig({ HOMEPORT_ALERT_WEBHOOK_URL: 'https://hooks.example.com/homeport' }), /HOMEPORT_ALERT_WEBHOOK_SECRET/);
+  assert.throws(() => loadConfig({ HOMEPORT_ALERT_WEBHOOK_URL: 'ftp://hooks.example.com/', HOMEPORT_ALERT_WEBHOOK_SECRET: 'a secret of some length' }), /HOMEPORT_ALERT_WEBHOOK_URL/);
+  assert.throws(() => loadConfig({ HOMEPORT_ALERT_DISK_PERCENT: '120' }), /HOMEPORT_ALERT_DISK_PERCENT/);
+  assert.equal(loadConfig({ HOMEPORT_ALERT_DISK_PERCENT: '0.5' }).monitoring.diskPercent, 0.5);
+});

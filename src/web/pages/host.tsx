@@ -14,6 +14,7 @@ import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostTabs } from './host-nav.tsx';
 import { ExportSection } from './host-exports.tsx';
 import { FederationCheckSection } from './host-federation-check.tsx';
+import { HostHealthSection } from './host-health.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
   const host = useApi(() => get<Host>(`/hosts/${seg(hostId)}`), [hostId]);
@@ -46,6 +47,7 @@ export function HostPage({ hostId }: { hostId: string }) {
       </dl>
       {!gone && (
         <>
+          <HostHealthSection host={h} />
           {h.customDns && <DelegationSection host={h} />}
           {h.customDns && <ClientDomainSection host={h} />}
           <LookAndFeelSection host={h} />

@@ -5,6 +5,7 @@ const tabs = [
   { to: '/operator/accounts', label: 'Accounts' },
   { to: '/operator/hosts', label: 'Hosts' },
   { to: '/operator/capacity', label: 'Capacity' },
+  { to: '/operator/alerts', label: 'Alerts' },
   { to: '/operator/jobs', label: 'Jobs' },
   { to: '/operator/invoices', label: 'Invoices' },
   { to: '/operator/coupons', label: 'Coupons' },

@@ -1,0 +1,123 @@
+// The monitoring pass: every host's health is checked and recorded (up, down, or sleeping, which
+// is not down), then each alert condition is judged (a host down past the grace period, its
+// seats near the limit, its certificate expiring, the data disk filling): an alert opens when its
+// condition appears and resolves when it is gone, and both are announced to the operator.
+import {
+  alertSummaries, certificateExpiring, diskUsedPercent, downTooLong, seatsNearLimit,
+} from '../../domain/monitoring.ts';
+import type { HostSpec } from '../../runtime/runtime.ts';
+import { openAlert, openAlertsOf, resolveAlert, type AlertCondition } from '../../store/alerts.ts';
+import { downSince, pruneHealthChecks, recordHealthCheck } from '../../store/host-health.ts';
+import { hostsWithStatus } from '../../store/hosts.ts';
+import type { AlertKind, HealthState, HostRow } from '../../store/schema.ts';
+import { seatsInUse } from '../commands/host-seats.ts';
+import { loadHostSpec } from '../host-spec.ts';
+import type { HomeportContext } from '../job-context.ts';
+import { RepeatingPass } from '../repeating-pass.ts';
+import { announceAlerts } from './alert-notices.ts';
+
+const checkConcurrency = 8;
+const probeTimeoutMs = 5_000;
+/** A certificate changes at most a few times a month: looked at again after this long. */
+const certificateRecheckMs = 6 * 3_600_000;
+/** Hosts whose process and health are theirs to judge. */
+const watchedStatuses: HostRow['status'][] = ['running', 'degraded', 'sleeping'];
+/** A host being rebuilt or exported belongs to its job: not checked, and its alerts are kept as they are until it is back. */
+const busyStatuses: HostRow['status'][] = ['rebuilding', 'exporting'];
+/** Kinds judged by this pass: an open alert of one of them without its condition now is resolved. */
+const judgedKinds: AlertKind[] = ['host-down', 'seats-near-limit', 'certificate-expiring', 'disk-filling'];
+export const diskSubject = 'data-disk';
+
+export class HostMonitor {
+  readonly #context: HomeportContext;
+  readonly #certificates = new Map<string, { checkedAt: number; expiring: AlertCondition | undefined }>();
+  readonly #passes = new RepeatingPass(() => this.checkOnce(), (error) => {
+    this.#context.logger.warn({ err: error }, 'monitoring pass failed; trying again');
+  });
+
+  constructor(context: HomeportContext) {
+    this.#context = context;
+  }
+
+  /** One pass over every host and the machine; safe to repeat at any time. */
+  async checkOnce(now = new Date()): Promise<void> {
+    const { db, config } = this.#context;
+    const hosts = await hostsWithStatus(db, watchedStatuses);
+    const conditions: AlertCondition[] = [];
+    // A host that could not be judged now keeps its alerts as they are.
+    const unjudged = new Set((await hostsWithStatus(db, busyStatuses)).map((host) => host.id));
+    for (let index = 0; index < hosts.length; index += checkConcurrency) {
+      await Promise.all(hosts.slice(index, index + checkConcurrency).map(async (host) => {
+        const found = await this.#checkHost(host, now);
+        if (found === 'unjudged') unjudged.add(host.id);
+        else conditions.push(...found);
+      }));
+    }
+    const disk = await this.#context.monitoring.dataDisk();
+    if (diskUsedPercent(disk) >= config.monitoring.diskPercent) conditions.push({ kind: 'disk-filling', subject: diskSubject, hostId: null, summary: alertSummaries.diskFilling(disk) });
+    await this.#settleAlerts(conditions, unjudged);
+    await pruneHealthChecks(db, new Date(now.getTime() - config.monitoring.retentionDays * 86_400_000));
+    await announceAlerts(this.#context);
+  }
+
+  async #checkHost(host: HostRow, now: Date): Promise<AlertCondition[] | 'unjudged'> {
+    const { db, config, logger } = this.#context;
+    try {
+      const spec = await loadHostSpec(this.#context, host.id);
+      const { state, responseMs } = await this.#health(host, spec);
+      await recordHealthCheck(db, { hostId: host.id, state, responseMs, at: now });
+      const conditions: AlertCondition[] = [];
+      const since = await downSince(db, host.id);
+      if (since && downTooLong(since, now, config.monitoring.downGraceSeconds)) {
+        conditions.push({ kind: 'host-down', subject: host.id, hostId: host.id, summary: alertSummaries.hostDown(host.label, since) });
+      }
+      const used = await seatsInUse(this.#context, host);
+      if (used !== null && seatsNearLimit(used, host.seats, config.monitoring.seatPercent)) {
+        conditions.push({ kind: 'seats-near-limit', subject: host.id, hostId: host.id, summary: alertSummaries.seatsNearLimit(host.label, used, host.seats) });
+      }
+      const certificate = await this.#certificateCondition(host, spec, now);
+      if (certificate) conditions.push(certificate);
+      return conditions;
+    } catch (error) {
+      logger.warn({ host: host.label, err: error }, 'could not check the host');
+      return 'unjudged';
+    }
+  }
+
+  async #health(host: HostRow, spec: HostSpec): Promise<{ state: HealthState; responseMs: number | null }> {
+    const { runtime, monitoring } = this.#context;
+    // Asking a sleeping host would wake it: it sleeps on purpose, so it is not down.
+    if (host.status === 'sleeping' || runtime.processState(host.id) === 'sleeping') return { state: 'sleeping', responseMs: null };
+    const probe = await monitoring.probeHealth(spec, probeTimeoutMs);
+    return probe.healthy ? { state: 'up', responseMs: probe.responseMs } : { state: 'down', responseMs: null };
+  }
+
+  async #certificateCondition(host: HostRow, spec: HostSpec, now: Date): Promise<AlertCondition | undefined> {
+    const known = this.#certificates.get(host.id);
+    if (known && now.getTime() - known.checkedAt < certificateRecheckMs) return known.expiring;
+    const certificate = await this.#context.monitoring.edgeCertificate(spec.edgeHostname);
+    const expiring = certificate && certificateExpiring(certificate, now, this.#context.config.monitoring.certificateDays)
+      ? { kind: 'certificate-expiring' as const, subject: host.id, hostId: host.id, summary: alertSummaries.certificateExpiring(spec.edgeHostname, certificate.validTo) }
+      : undefined;
+    this.#certificates.set(host.id, { checkedAt: now.getTime(), expiring });
+    return expiring;
+  }
+
+  /** Opens the alerts whose condition holds, resolves the open ones whose condition is gone. */
+  async #settleAlerts(conditions: AlertCondition[], unjudged: Set<string>): Promise<void> {
+    const { db } = this.#context;
+    for (const condition of conditions) await openAlert(db, condition);
+    const holding = new Set(conditions.map((condition) => `${condition.kind} ${condition.subject}`));
+    for (const alert of await openAlertsOf(db, judgedKinds)) {
+      if (!holding.has(`${alert.kind} ${alert.subject}`) && !unjudged.has(alert.subject)) await resolveAlert(db, alert.kind, alert.subject);
+    }
+  }
+
+  start(): void {
+    this.#passes.start(this.#context.config.monitoring.intervalSeconds * 1000);
+  }
+
+  stop(): Promise<void> {
+    return this.#passes.stop();
+  }
+}

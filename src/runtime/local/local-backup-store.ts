@@ -2,7 +2,7 @@
 // renamed when whole, so a file under its final name is always complete.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BackupStore } from '../runtime.ts';
 
@@ -42,10 +42,5 @@ export class LocalBackupStore implements BackupStore {
 
   async remove(prefix: string): Promise<void> {
     await rm(this.#path(prefix), { recursive: true, force: true });
-  }
-
-  /** For tests and the bench: where a stored file lies. */
-  pathOf(name: string): string {
-    return join(this.#root, name);
   }
 }

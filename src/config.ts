@@ -121,6 +121,10 @@ export interface Config {
   elementWebSigningKeyUrl: string;
   /** HOMEPORT_EXPORT_RETENTION_MINUTES: how long an export's files are kept after they are ready, then deleted (default 10080, a week). */
   exportRetentionMinutes: number;
+  /** HOMEPORT_BACKUP_DIR: the local folder backups are stored in (default `<data dir>/backups`; best on another disk). */
+  backupDir: string;
+  /** HOMEPORT_BACKUP_CHECK_MINUTES: how often Homeport looks for hosts whose scheduled backup is due (default 60; 0: no scheduled backups). */
+  backupCheckMinutes: number;
   /** HOMEPORT_DOWNLOAD_LINK_MINUTES: how long a signed download link of an export stays valid (default 1440, a day). */
   downloadLinkMinutes: number;
   /** HOMEPORT_IMPORT_DISK_RESERVE_MB: free disk an import must leave after unpacking and restoring, checked before it starts (default 1024). */
@@ -396,6 +400,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     elementWebSigningKeyUrl: httpUrlWithPath('HOMEPORT_ELEMENT_WEB_SIGNING_KEY_URL', env.HOMEPORT_ELEMENT_WEB_SIGNING_KEY_URL || 'https://packages.element.io/element-release-key.asc'),
     exportRetentionMinutes: positiveInteger(env, 'HOMEPORT_EXPORT_RETENTION_MINUTES', 10_080),
     downloadLinkMinutes: positiveInteger(env, 'HOMEPORT_DOWNLOAD_LINK_MINUTES', 1440),
+    backupDir: resolve(env.HOMEPORT_BACKUP_DIR || `${dataDir}/backups`),
+    backupCheckMinutes: wholeNumber(env, 'HOMEPORT_BACKUP_CHECK_MINUTES', 60),
     importDiskReserveMb: positiveInteger(env, 'HOMEPORT_IMPORT_DISK_RESERVE_MB', 1024),
     capacity: {
       // 0: no limit by count; memory and connections still decide.

@@ -1,5 +1,6 @@
 // The composition root: starts every part of Homeport in order (database, edge, runtime, jobs,
 // reconciler, API) from a Config, and stops them in reverse. Reading argv/env is the CLI's job.
+import { LocalBackupStore } from './runtime/local/local-backup-store.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -239,7 +240,10 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   parts.add('runtime', () => runtime.close());
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
-  const context: HomeportContext = { config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime, monitoring: new LocalMonitoring(config) };
+  const context: HomeportContext = {
+    config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime,
+    monitoring: new LocalMonitoring(config), backups: new LocalBackupStore(config.backupDir),
+  };
   context.developmentEdge = developmentEdge(config, edge);
   if (config.billing.stripe) context.cardPayments = new StripePayments(config.billing.stripe);
   else logger.warn('HOMEPORT_STRIPE_SECRET_KEY is not set: customers pay by invoice only');

@@ -33,6 +33,7 @@ import { hostFederationCheckRoutes } from './routes/host-federation-checks.ts';
 import { hostLookAndFeelRoutes } from './routes/host-look-and-feel.ts';
 import { operatorClientDomainRoutes } from './routes/operator-client-domains.ts';
 import { hostExportRoutes } from './routes/host-exports.ts';
+import { hostBackupRoutes, operatorBackupRoutes } from './routes/host-backups.ts';
 import { operatorImportRoutes } from './routes/operator-imports.ts';
 import { operatorImportUploadRoutes } from './routes/operator-import-uploads.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -101,6 +102,8 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(hostFederationCheckRoutes(context));
     await api.register(operatorClientDomainRoutes(context), { prefix: '/operator' });
     await api.register(hostExportRoutes(context));
+    await api.register(hostBackupRoutes(context));
+    await api.register(operatorBackupRoutes(context), { prefix: '/operator' });
     await api.register(operatorImportRoutes(context), { prefix: '/operator' });
     await api.register(billingRoutes(context));
     await api.register(operatorBillingRoutes(context), { prefix: '/operator' });

@@ -18,7 +18,15 @@ export const HostStatus = Type.Union([
   Type.Literal('exporting'),
   // Stopped for lack of traffic; its next request wakes it and is answered.
   Type.Literal('sleeping'),
+  // Stopped and not served while a backup is restored into it; it serves again once the restore is verified.
+  Type.Literal('restoring'),
 ]);
+
+export const LastBackup = Type.Object({
+  status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
+  at: Type.String({ format: 'date-time', description: 'When the backup finished or failed' }),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'Why the backup failed; null when it succeeded' }),
+}, { description: "The host's newest finished backup (monitoring alerts on a failed one)" });
 
 export const Host = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -37,6 +45,7 @@ export const Host = Type.Object({
   synapseVersion: Type.Union([Type.String(), Type.Null()]),
   edgeProblem: Type.Union([Type.String(), Type.Null()], { description: 'Why the edge does not serve the host now (e.g. one of its names is served by another host); null when it does.' }),
   federation: HostFederation,
+  lastBackup: Type.Union([LastBackup, Type.Null()], { description: 'Null before the first backup finished' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 

@@ -1,4 +1,5 @@
 // Sizes (plans) on offer: a price per seat per month, a minimum of seats and resource limits.
+import { backupPolicyProblems, type BackupPolicy } from './backup-policy.ts';
 import { rateLimitsFor, type RateLimits } from './rate-limits.ts';
 
 export interface Size {
@@ -20,6 +21,8 @@ export interface Size {
   process?: { shared: boolean; hostsPerProcess: number };
   /** Synapse's database pool (cp_min/cp_max) per host; absent in sizes rebuilt from an old subscription: the size's name decides. */
   databasePool?: DatabasePool;
+  /** How often the size's hosts are backed up and how many backups are kept; absent: by the size's name (backup-policy.ts). */
+  backups?: BackupPolicy;
 }
 
 /** Where a size's hosts run: sharing with others of the same size, or alone. */
@@ -84,6 +87,7 @@ export function sizeProblems(sizes: Size[]): string[] {
     }
     if (!/^\d+[KMG]$/.test(size.maxUploadSize)) problems.push(`size "${size.name}": maxUploadSize must look like 50M`);
     if (size.databasePool) problems.push(...poolProblems(size.name, size.databasePool));
+    if (size.backups !== undefined) problems.push(...backupPolicyProblems(size.name, size.backups));
   }
   if (sizes.length === 0) problems.push('at least one size is needed');
   return problems;

@@ -8,6 +8,8 @@ import { adminAccessStep, allocateStep, buildSteps, configStep, databaseStep, ed
 import { databaseRoleFor, loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from './job-context.ts';
 import type { JobStep } from './job-step.ts';
+import { backupSteps, recordFailedBackup } from './backups/backup-steps.ts';
+import { afterFailedRestore, restoreSteps } from './backups/restore-steps.ts';
 import { exportSteps } from './portability/export-steps.ts';
 import { forgetFailedExport, forgetFailedImport, finishImport } from './portability/portability-cleanup.ts';
 import { restoreDatabaseStep, restoreMediaStep, sequencesStep, unpackStep, verifyLoginStep } from './portability/import-steps.ts';
@@ -115,5 +117,26 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
     failedStatus: 'cancelled',
     afterSuccess: finishImport,
     afterFailure: forgetFailedImport,
+  },
+  backup: {
+    kind: 'backup',
+    // The host serves throughout (pg_dump reads a consistent snapshot of the running database): its status never changes.
+    steps: [...backupSteps, doneStep],
+    activeStatus: 'running',
+    startsFrom: [],
+    finalStatus: 'running',
+    failedStatus: 'running',
+    afterFailure: recordFailedBackup,
+  },
+  restore: {
+    kind: 'restore',
+    // The host serves until the backup is fetched and authenticated; its "stop and unroute" step moves it to `restoring`.
+    steps: [...restoreSteps, doneStep],
+    activeStatus: 'restoring',
+    startsFrom: [],
+    finalStatus: 'running',
+    // Stopped, never started again on a half-restored database (unless its database was never touched: see afterFailedRestore).
+    failedStatus: 'failed',
+    afterFailure: afterFailedRestore,
   },
 };

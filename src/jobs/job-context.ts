@@ -4,7 +4,7 @@ import type { Size } from '../domain/sizes.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { CardPayments } from '../payments/card-payments.ts';
-import type { HostPortability, HostRuntime, RuntimeMonitoring, SynapseTooling } from '../runtime/runtime.ts';
+import type { BackupStore, HostPortability, HostRuntime, RuntimeMonitoring, SynapseTooling } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 
@@ -26,6 +26,8 @@ export interface HomeportContext {
   runtime: HostRuntime;
   /** Export and import of a host's data (the same runtime, seen through its portability interface). */
   portability: HostPortability;
+  /** Where the hosts' backups are kept. */
+  backups: BackupStore;
   /** What import asks of the Synapse the runtime runs. */
   synapseTooling: SynapseTooling;
   /** What monitoring asks of the runtime: health probes, the edge's certificates, the data disk. */

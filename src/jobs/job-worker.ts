@@ -9,6 +9,7 @@ import { runBillingCheck } from '../billing/billing-check.ts';
 import { sendInvoiceMail } from '../billing/invoice-mail.ts';
 import { billingCheckJobKey, billingCheckTask as billingCheckTaskName } from '../store/billing-check-queue.ts';
 import { exportExpiryTask as exportExpiryTaskName } from '../store/exports.ts';
+import { queueDueBackups } from './commands/host-backups.ts';
 import { importUploadExpiryTask as importUploadExpiryTaskName } from '../store/import-uploads.ts';
 import { invoiceMailTask } from '../store/invoices.ts';
 import { delegationCheckTask as delegationCheckTaskName, hostJobTask as hostJobTaskName } from '../store/jobs.ts';
@@ -33,9 +34,19 @@ export async function prepareJobQueue(pool: pg.Pool): Promise<void> {
 }
 
 /** The billing check runs on graphile-worker's cron, every HOMEPORT_BILLING_CHECK_MINUTES, once at start, and when an operator asks. */
+function everyMinutes(minutes: number): string {
+  return minutes >= 60 ? `0 */${Math.min(Math.floor(minutes / 60), 23)} * * *` : `*/${minutes} * * * *`;
+}
+
 function billingCrontab(minutes: number): string {
-  const schedule = minutes >= 60 ? `0 */${Math.min(Math.floor(minutes / 60), 23)} * * *` : `*/${minutes} * * * *`;
-  return `${schedule} ${billingCheckTaskName} ?max=1&jobKey=${billingCheckJobKey}\n`;
+  return `${everyMinutes(minutes)} ${billingCheckTaskName} ?max=1&jobKey=${billingCheckJobKey}\n`;
+}
+
+/** Looks for hosts whose scheduled backup is due (their size's `backups.everyHours`), every HOMEPORT_BACKUP_CHECK_MINUTES. */
+const backupScheduleTaskName = 'backup-schedule';
+
+function backupCrontab(minutes: number): string {
+  return minutes === 0 ? '' : `${everyMinutes(minutes)} ${backupScheduleTaskName} ?max=1\n`;
 }
 
 export interface JobWorkerOptions {
@@ -62,6 +73,10 @@ function taskList(context: HomeportContext, hostTasks: boolean): TaskList {
     ...everywhere,
     [hostJobTaskName]: hostJobTask(context),
     [exportExpiryTaskName]: exportExpiryTask(context),
+    [backupScheduleTaskName]: async () => {
+      const queued = await queueDueBackups(context);
+      if (queued > 0) context.logger.info({ queued }, 'scheduled backups queued');
+    },
     [importUploadExpiryTaskName]: importUploadExpiryTask(context),
   };
 }
@@ -69,7 +84,7 @@ function taskList(context: HomeportContext, hostTasks: boolean): TaskList {
 /** graphile-worker's cron schedules each entry once however many replicas run it. */
 function crontab(context: HomeportContext, hostTasks: boolean): string {
   // Sweeps exports and uploads past their retention even if their own scheduled deletion was lost.
-  const sweeps = hostTasks ? `17 * * * * ${exportExpiryTaskName}\n23 * * * * ${importUploadExpiryTaskName}\n` : '';
+  const sweeps = hostTasks ? `17 * * * * ${exportExpiryTaskName}\n23 * * * * ${importUploadExpiryTaskName}\n${backupCrontab(context.config.backupCheckMinutes)}` : '';
   return billingCrontab(context.config.billing.checkMinutes) + sweeps;
 }
 

@@ -170,6 +170,21 @@ export interface SchemaState {
 export type DumpFormat = 'directory' | 'custom' | 'plain-gzip';
 
 /**
+ * Where backups are kept (a local folder now; an object store may implement the same). Names are
+ * `<host id>/<backup id>/<file>`; the contents arrive already sealed, so the store sees no plain data.
+ */
+export interface BackupStore {
+  /** Says where backups go, for logs and the operator (e.g. "local folder /srv/backups"). */
+  readonly description: string;
+  /** Stores the stream under `name`; it appears only once it is whole (a crash leaves nothing under the name). */
+  write(name: string, content: NodeJS.ReadableStream, signal?: AbortSignal): Promise<{ bytes: number }>;
+  /** The stored stream; throws when the name holds nothing. */
+  read(name: string): Promise<NodeJS.ReadableStream>;
+  /** Deletes every file under `prefix` (a backup's folder); safe to repeat. */
+  remove(prefix: string): Promise<void>;
+}
+
+/**
  * What monitoring asks of a runtime: a host's health without waking it or counting as its
  * activity, the certificate the edge serves, and the disk the hosts' data fills.
  */

@@ -6,8 +6,8 @@ import type { SellerDetails } from '../domain/billing/seller.ts';
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting' | 'sleeping';
-export type JobKind = 'build' | 'rebuild' | 'cancel' | 'export' | 'import';
+export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting' | 'sleeping' | 'restoring';
+export type JobKind = 'build' | 'rebuild' | 'cancel' | 'export' | 'import' | 'backup' | 'restore';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -153,6 +153,39 @@ export interface HostsTable {
   edge_problem: Generated<string | null>;
   federation_mode: ColumnType<FederationMode, FederationMode | undefined, FederationMode>;
   federation_allowed_servers: ColumnType<string[], string[] | undefined, string[]>;
+  /** The outcome of the host's newest finished backup, for monitoring; null before its first. */
+  last_backup_status: ColumnType<BackupOutcome | null, BackupOutcome | null | undefined, BackupOutcome | null>;
+  last_backup_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  last_backup_error: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type BackupOutcome = 'succeeded' | 'failed';
+export type BackupStatus = 'running' | 'ready' | 'failed' | 'deleted';
+export type BackupTrigger = 'scheduled' | 'manual' | 'before-restore';
+
+export interface BackupsTable {
+  id: Generated<string>;
+  host_id: string;
+  job_id: string;
+  trigger: BackupTrigger;
+  status: Generated<BackupStatus>;
+  label: string;
+  server_name: string;
+  bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  error: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface RestoresTable {
+  id: Generated<string>;
+  host_id: string;
+  backup_id: string;
+  job_id: string;
+  database_reset_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  database_restored_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  created_at: CreatedAt;
 }
 
 export interface DelegationFinding {
@@ -296,6 +329,8 @@ export interface Database {
   stripe_events: StripeEventsTable;
   import_uploads: ImportUploadsTable;
   leases: LeasesTable;
+  backups: BackupsTable;
+  restores: RestoresTable;
   host_health_checks: HostHealthChecksTable;
   alerts: AlertsTable;
 }
@@ -440,6 +475,8 @@ export type JobRow = Selectable<JobsTable>;
 export type JobStepRow = Selectable<JobStepsTable>;
 export type JobLogRow = Selectable<JobLogsTable>;
 export type HostLookAndFeelRow = Selectable<HostLookAndFeelTable>;
+export type BackupRow = Selectable<BackupsTable>;
+export type RestoreRow = Selectable<RestoresTable>;
 export type PreviousClientDomainRow = Selectable<HostPreviousClientDomainsTable>;
 
 export type ExportStatus = 'running' | 'ready' | 'failed' | 'deleted';

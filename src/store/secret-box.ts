@@ -16,6 +16,11 @@ export class SecretBox {
     return Buffer.from(hkdfSync('sha256', this.#masterKey, Buffer.alloc(0), `homeport:${purpose}`, 32));
   }
 
+  /** A 32-byte key of its own purpose and salt, e.g. for one backup file (see sealed-stream.ts). */
+  derivedKey(purpose: string, salt: Buffer): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#masterKey, salt, `homeport:${purpose}`, 32));
+  }
+
   seal(purpose: string, plaintext: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key(purpose), iv);

@@ -3,6 +3,7 @@
 import type { Static } from 'typebox';
 import type * as accounts from '../contract/accounts.ts';
 import type * as apiTokens from '../contract/api-tokens.ts';
+import type * as backups from '../contract/backups.ts';
 import type * as billing from '../contract/billing.ts';
 import type * as catalogue from '../contract/catalogue.ts';
 import type * as delegation from '../contract/delegation.ts';
@@ -43,6 +44,7 @@ export type Account = Static<typeof accounts.AccountView>;
 export type Session = Static<typeof accounts.SessionView>;
 export type ExportEstimate = Static<typeof exports.Estimate>;
 export type HostExport = Static<typeof exports.Export>;
+export type HostBackup = Static<typeof backups.Backup>;
 export type Billing = Static<typeof billing.Billing>;
 export type PaymentMethod = Billing['paymentMethods'][number];
 export type Quote = Static<typeof billing.Quote>;

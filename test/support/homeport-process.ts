@@ -113,6 +113,8 @@ export class HomeportProcess {
       HOMEPORT_MAIL_REQUESTS_PER_ADDRESS_PER_HOUR: '1000',
       // A long test must not find its idle hosts asleep; test/integration/hibernation.test.ts sets its own.
       HOMEPORT_HIBERNATE_AFTER_SECONDS: '0',
+      // A test's host counts jobs and timings: no scheduled backup starts behind its back on the hour.
+      HOMEPORT_BACKUP_CHECK_MINUTES: '0',
       ...extraEnv,
     };
     return new HomeportProcess(env, dataDir, [], false, !options.withoutSeller);

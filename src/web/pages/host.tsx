@@ -13,6 +13,7 @@ import { FederationSection } from './host-federation.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostTabs } from './host-nav.tsx';
 import { ExportSection } from './host-exports.tsx';
+import { BackupSection } from './host-backups.tsx';
 import { FederationCheckSection } from './host-federation-check.tsx';
 import { HostHealthSection } from './host-health.tsx';
 
@@ -57,6 +58,7 @@ export function HostPage({ hostId }: { hostId: string }) {
           <FederationCheckSection host={h} />
           <RebuildSection host={h} />
           <ExportSection host={h} />
+          <BackupSection host={h} />
           <CancelSection host={h} />
         </>
       )}

@@ -1,0 +1,69 @@
+// `homeport host backup|backups|restore`: take a backup now, list a host's restore points (ids
+// first), restore one into the host. `--operator` reaches any customer's host.
+import type { Command } from 'commander';
+import type { Static } from 'typebox';
+import type { Backup, Restore } from '../contract/backups.ts';
+import type { JobSummary } from '../contract/jobs.ts';
+import type { ApiClient } from './api-client.ts';
+import { apiForCommand, print } from './command-api.ts';
+import { followJob } from './job-progress.ts';
+
+type BackupView = Static<typeof Backup>;
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+function paths(ref: string, operator: boolean | undefined): { backups: string; jobs: string | undefined } {
+  const host = `/api/v1/${operator ? 'operator/' : ''}hosts/${encodeURIComponent(ref)}`;
+  return { backups: `${host}/backups`, jobs: operator ? '/api/v1/operator/jobs' : undefined };
+}
+
+async function follow(api: ApiClient, jobId: string, jobsPath: string | undefined): Promise<void> {
+  const finished = await followJob(api, jobId, print, 300, jobsPath);
+  if (finished.status === 'failed') {
+    print(`job failed: ${finished.error ?? 'unknown error'}`);
+    process.exitCode = 1;
+    return;
+  }
+  print(`job ${finished.status}`);
+}
+
+export function registerBackupCommands(program: Command): void {
+  const host = program.commands.find((command) => command.name() === 'host');
+  if (!host) throw new Error('the host command must be registered first');
+  const operatorOption = '--operator';
+  const operatorHelp = "as the operator: any customer's host";
+
+  host.command('backup').description("back a host up now (database and media, sealed with the installation's key); the host keeps serving").argument('<host>', 'label or id')
+    .option('--wait', 'follow the backup until it ends').option(operatorOption, operatorHelp)
+    .action(async (ref: string, options: { wait?: boolean; operator?: boolean }, command: Command) => {
+      const api = apiForCommand(command);
+      const at = paths(ref, options.operator);
+      const started = await api.request<{ backup: BackupView; job: Static<typeof JobSummary> }>('POST', at.backups);
+      print(`backup ${started.backup.id} started (job ${started.job.id})`);
+      if (options.wait) await follow(api, started.job.id, at.jobs);
+    });
+
+  host.command('backups').description("list a host's restore points, newest first: id, status, time, size, trigger").argument('<host>', 'label or id')
+    .option(operatorOption, operatorHelp)
+    .action(async (ref: string, options: { operator?: boolean }, command: Command) => {
+      const { backups } = await apiForCommand(command).request<{ backups: BackupView[] }>('GET', paths(ref, options.operator).backups);
+      if (backups.length === 0) print('no backups yet: `homeport host backup <host>`');
+      for (const item of backups) {
+        print([item.id, item.status.padEnd(7), item.createdAt, (item.bytes === null ? '-' : mib(item.bytes)).padStart(10), item.trigger, item.error ?? ''].join('  ').trimEnd());
+      }
+    });
+
+  host.command('restore').description('restore a host to a backup: it stops and is not served until the restore is verified; everything written since is lost')
+    .argument('<host>', 'label or id').argument('<backup-id>', 'from `homeport host backups <host>`')
+    .requiredOption('--confirm <label>', "the host's label, typed again")
+    .option('--wait', 'follow the restore until it ends').option(operatorOption, operatorHelp)
+    .action(async (ref: string, backupId: string, options: { confirm: string; wait?: boolean; operator?: boolean }, command: Command) => {
+      const api = apiForCommand(command);
+      const at = paths(ref, options.operator);
+      const started = await api.request<{ restore: Static<typeof Restore>; job: Static<typeof JobSummary> }>(
+        'POST', `${at.backups}/${encodeURIComponent(backupId)}/restore`, { confirm: options.confirm },
+      );
+      print(`restore ${started.restore.id} of backup ${backupId} started (job ${started.job.id})`);
+      if (options.wait) await follow(api, started.job.id, at.jobs);
+    });
+}

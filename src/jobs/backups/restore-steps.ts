@@ -1,0 +1,138 @@
+// The restore job, step by step. The backup is fetched and every byte of it authenticated while
+// the host still serves (a tampered or foreign backup fails here, the host untouched); only then
+// is the host stopped and taken off the edge (status `restoring`), its database emptied and
+// restored, its media replaced, and Synapse started and checked; the host is routed again last.
+// Each step finds its own finished work (a marker or a recorded time) and skips it, so a restore
+// killed anywhere resumes after a restart and never serves a half-restored host.
+import { createWriteStream } from 'node:fs';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+import { findBackup, findRestoreOfJob, markRestoreDatabase } from '../../store/backups.ts';
+import { findHost, moveHostStatus } from '../../store/hosts.ts';
+import { openStream, SealBroken } from '../../store/sealed-stream.ts';
+import type { BackupRow, RestoreRow } from '../../store/schema.ts';
+import { adminAccessStep, healthyStep, startStep } from '../build-host-steps.ts';
+import { applyHostEdgeFromDatabase } from '../edge-hosts.ts';
+import { loadHostSpec } from '../host-spec.ts';
+import type { HomeportContext } from '../job-context.ts';
+import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
+import { sequencesStep } from '../portability/import-steps.ts';
+import { backupFileName, backupWorkDir, sealName } from './backup-files.ts';
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/** The statuses a host may be restored from (a host whose earlier restore failed included). */
+export const restorableStatuses = ['running', 'degraded', 'sleeping', 'failed'] as const;
+
+async function restoreFor(input: Pick<StepInput, 'context' | 'jobId'>): Promise<{ row: RestoreRow; backup: BackupRow; work: string }> {
+  const row = await findRestoreOfJob(input.context.db, input.jobId);
+  const backup = row ? await findBackup(input.context.db, row.backup_id) : undefined;
+  if (!row || !backup) throw new PermanentJobError('the restore of this job is not recorded');
+  return { row, backup, work: backupWorkDir(input.context, 'restore', row.id) };
+}
+
+export const fetchBackupStep: JobStep = {
+  name: 'fetch and verify',
+  timeoutMs: 12 * 3_600_000,
+  async run(input) {
+    const { backup, work } = await restoreFor(input);
+    if (await exists(join(work, 'fetched'))) return;
+    if (backup.status !== 'ready') throw new PermanentJobError(`backup ${backup.id} is ${backup.status}; only a finished backup can be restored`);
+    await rm(work, { recursive: true, force: true });
+    await mkdir(work, { recursive: true, mode: 0o700 });
+    const { box, backups } = input.context;
+    try {
+      // Records are authenticated before they are unpacked, and the end is checked before the marker: a
+      // file cut short or changed anywhere fails this step with nothing of the host touched.
+      await pipeline(await backups.read(backupFileName(backup, 'database')), openStream(box, sealName(backup.id, 'database')), tar.x({ cwd: work, strict: true }), { signal: input.signal });
+      await pipeline(await backups.read(backupFileName(backup, 'media')), openStream(box, sealName(backup.id, 'media')), createWriteStream(join(work, 'media.tar.gz'), { mode: 0o600 }), { signal: input.signal });
+    } catch (error) {
+      await rm(work, { recursive: true, force: true });
+      if (error instanceof SealBroken) throw new PermanentJobError(`backup ${backup.id} is refused: ${error.message}; the host was not changed`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PermanentJobError(`backup ${backup.id} is missing from ${backups.description}; the host was not changed`, { cause: error });
+      throw error;
+    }
+    await writeFile(join(work, 'fetched'), '');
+    await input.log(`backup ${backup.id} of ${new Date(backup.created_at).toISOString()} fetched from ${backups.description}; every record authenticated`);
+  },
+};
+
+export const unrouteStep: JobStep = {
+  name: 'stop and unroute',
+  timeoutMs: 120_000,
+  async run({ context, hostId, log }) {
+    await moveHostStatus(context.db, hostId, [...restorableStatuses], 'restoring');
+    const host = await findHost(context.db, hostId);
+    if (host?.status !== 'restoring') throw new PermanentJobError(`the host is ${host?.status ?? 'gone'} and cannot be restored now`);
+    await context.runtime.stop(hostId);
+    // `restoring` is not a routed status: this removes the host's routes, and every later whole update leaves them out.
+    await applyHostEdgeFromDatabase(context, hostId);
+    await log('Synapse stopped and the host taken off the edge until the restore is verified');
+  },
+};
+
+export const restoreDatabaseStep: JobStep = {
+  name: 'database restore',
+  timeoutMs: 12 * 3_600_000,
+  async run(input) {
+    const { row, work } = await restoreFor(input);
+    if (row.database_restored_at) return;
+    const spec = await loadHostSpec(input.context, input.hostId);
+    await markRestoreDatabase(input.context.db, row.id, 'reset');
+    // From nothing on every try: a restore killed half-way leaves a database that cannot be trusted.
+    await input.context.portability.resetDatabase(spec.database);
+    await input.context.portability.restoreDatabase(spec.database, { format: 'directory', path: join(work, 'database') }, input.signal);
+    await markRestoreDatabase(input.context.db, row.id, 'restored');
+    await input.log(`database ${spec.database.name} restored from nothing (pg_restore)`);
+  },
+};
+
+export const restoreMediaStep: JobStep = {
+  name: 'media',
+  timeoutMs: 12 * 3_600_000,
+  async run(input) {
+    const { work } = await restoreFor(input);
+    if (await exists(join(work, 'media-restored'))) return;
+    await input.context.portability.restoreMedia(input.hostId, join(work, 'media.tar.gz'), input.signal);
+    await writeFile(join(work, 'media-restored'), '');
+    await input.log('media store replaced by the backup\'s');
+  },
+};
+
+export const serveAgainStep: JobStep = {
+  name: 'serve again',
+  timeoutMs: 60_000,
+  async run(input) {
+    const { row, work } = await restoreFor(input);
+    await moveHostStatus(input.context.db, input.hostId, ['restoring'], 'running');
+    const problem = await applyHostEdgeFromDatabase(input.context, input.hostId);
+    if (problem) throw new Error(problem);
+    await rm(work, { recursive: true, force: true });
+    await input.log(`restore ${row.id} verified; the host serves again`);
+  },
+};
+
+export const restoreSteps: JobStep[] = [
+  fetchBackupStep, unrouteStep, restoreDatabaseStep, sequencesStep, restoreMediaStep, startStep, healthyStep, adminAccessStep, serveAgainStep,
+];
+
+/**
+ * After a restore failed for good: a host whose database was never emptied serves again as it
+ * was; one whose database was emptied stays stopped and unrouted (`failed`) until a restore succeeds.
+ */
+export async function afterFailedRestore(context: HomeportContext, hostId: string, jobId: string): Promise<void> {
+  const found = await restoreFor({ context, jobId }).catch(() => undefined);
+  if (found) await rm(found.work, { recursive: true, force: true });
+  const host = await findHost(context.db, hostId);
+  // Failed before the host was stopped: it never stopped serving.
+  if (host?.status !== 'restoring') return;
+  if (found?.row.database_reset_at) {
+    await context.runtime.stop(hostId);
+    return;
+  }
+  await context.runtime.start(await loadHostSpec(context, hostId));
+  await moveHostStatus(context.db, hostId, ['restoring'], 'running');
+  await applyHostEdgeFromDatabase(context, hostId);
+}

@@ -1,0 +1,63 @@
+// A host's backups: the last outcome, "back up now", and the restore points, each restorable
+// after typing the host's label (everything written since is lost; the host is not served meanwhile).
+import { useState } from 'react';
+import { get, post, seg } from '../api-client.ts';
+import type { Host, HostBackup, JobSummary } from '../api-types.ts';
+import { Field, ProblemBanner, useSubmit } from '../forms.tsx';
+import { formatDate } from '../format.tsx';
+import { navigate } from '../router.tsx';
+import { useApi } from '../use-api.ts';
+
+const backupable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
+const restorable = new Set<Host['status']>(['running', 'degraded', 'sleeping', 'failed']);
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+export function BackupSection({ host }: { host: Host }) {
+  const backups = useApi(() => get<{ backups: HostBackup[] }>(`/hosts/${seg(host.label)}/backups`), [host.label]);
+  const [chosen, setChosen] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const backupNow = useSubmit(async () => {
+    const { job } = await post<{ backup: HostBackup; job: JobSummary }>(`/hosts/${seg(host.label)}/backups`, {});
+    navigate(`/hosts/${host.label}/jobs/${job.id}`);
+  });
+  const restore = useSubmit(async () => {
+    const { job } = await post<{ job: JobSummary }>(`/hosts/${seg(host.label)}/backups/${seg(chosen)}/restore`, { confirm });
+    navigate(`/hosts/${host.label}/jobs/${job.id}`);
+  });
+  const ready = backups.data?.backups.filter((item) => item.status === 'ready') ?? [];
+  return (
+    <section className="panel-section" data-testid="backups">
+      <h2>Backups</h2>
+      <p className="muted">
+        Database and media are backed up on your plan's schedule, encrypted, while the server keeps running.
+        {host.lastBackup && ` Last backup ${host.lastBackup.status} at ${formatDate(host.lastBackup.at)}${host.lastBackup.error ? `: ${host.lastBackup.error}` : ''}.`}
+      </p>
+      <ProblemBanner problem={backupNow.problem ?? restore.problem ?? backups.problem} />
+      <button type="button" disabled={backupNow.busy || !backupable.has(host.status)} onClick={() => void backupNow.onSubmit()}>Back up now</button>
+      {backups.data && backups.data.backups.length > 0 && (
+        <ul className="export-list">
+          {backups.data.backups.map((item) => (
+            <li key={item.id}>
+              {formatDate(item.createdAt)}: {item.status} ({item.trigger}){item.bytes !== null ? `, ${mib(item.bytes)}` : ''}{item.error ? `: ${item.error}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      {ready.length > 0 && (
+        <form onSubmit={(event) => void restore.onSubmit(event)} noValidate>
+          <h3>Restore</h3>
+          <p className="muted">The server is stopped and not reachable until the restore is checked; everything written after the backup is lost.</p>
+          <label>
+            Restore point{' '}
+            <select name="backup" value={chosen} onChange={(event) => setChosen(event.target.value)}>
+              <option value="">Choose a backup</option>
+              {ready.map((item) => <option key={item.id} value={item.id}>{formatDate(item.createdAt)}</option>)}
+            </select>
+          </label>
+          <Field label={`Type ${host.label} to confirm`} name="confirm" value={confirm} onChange={(event) => setConfirm(event.target.value)} problem={restore.problem} />
+          <button type="submit" disabled={restore.busy || chosen === '' || confirm !== host.label || !restorable.has(host.status)}>Restore host</button>
+        </form>
+      )}
+    </section>
+  );
+}

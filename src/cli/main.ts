@@ -18,6 +18,7 @@ import { registerHostCommands } from './host-commands.ts';
 import { registerPortabilityCommands } from './portability-commands.ts';
 import { registerRegistrationTokenCommands } from './registration-token-commands.ts';
 import { registerServiceCommands } from './service-commands.ts';
+import { registerSynapseCommands } from './synapse-commands.ts';
 import { registerUserCommands } from './user-commands.ts';
 
 const program = new Command('homeport')
@@ -85,6 +86,7 @@ registerBillingCommands(program);
 registerSellerCommands(program);
 registerServiceCommands(program);
 registerElementWebCommands(program);
+registerSynapseCommands(program);
 
 try {
   await program.parseAsync(process.argv);

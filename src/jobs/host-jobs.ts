@@ -9,6 +9,7 @@ import { databaseRoleFor, loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from './job-context.ts';
 import type { JobStep } from './job-step.ts';
 import { exportSteps } from './portability/export-steps.ts';
+import { markUpgradeFailed, upgradeSteps } from './synapse-upgrade-steps.ts';
 import { forgetFailedExport, forgetFailedImport, finishImport } from './portability/portability-cleanup.ts';
 import { restoreDatabaseStep, restoreMediaStep, sequencesStep, unpackStep, verifyLoginStep } from './portability/import-steps.ts';
 
@@ -115,5 +116,21 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
     failedStatus: 'cancelled',
     afterSuccess: finishImport,
     afterFailure: forgetFailedImport,
+  },
+  upgrade: {
+    kind: 'upgrade',
+    steps: [...upgradeSteps, doneStep],
+    activeStatus: 'upgrading',
+    startsFrom: ['running', 'degraded', 'sleeping'],
+    finalStatus: 'running',
+    // A failed upgrade was rolled back and serves on its old release (a failed rollback made it degraded).
+    failedStatus: 'running',
+    // A stopped host serves again between attempts, on the release it records.
+    async afterFailedAttempt(context, hostId, log) {
+      if (context.runtime.processState(hostId) !== 'stopped') return;
+      await context.runtime.start(await loadHostSpec(context, hostId));
+      await log('Synapse started again after the failed attempt');
+    },
+    afterFailure: markUpgradeFailed,
   },
 };

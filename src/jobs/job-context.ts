@@ -4,7 +4,7 @@ import type { Size } from '../domain/sizes.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { CardPayments } from '../payments/card-payments.ts';
-import type { HostPortability, HostRuntime, SynapseTooling } from '../runtime/runtime.ts';
+import type { HostPortability, HostRuntime, HostSnapshots, SynapseReleaseCatalogue, SynapseTooling } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 
@@ -28,6 +28,10 @@ export interface HomeportContext {
   portability: HostPortability;
   /** What import asks of the Synapse the runtime runs. */
   synapseTooling: SynapseTooling;
+  /** Restore points taken before a Synapse upgrade (the same runtime again). */
+  snapshots: HostSnapshots;
+  /** The Synapse releases installed for the runtime. */
+  synapseReleases: SynapseReleaseCatalogue;
   sizes: Size[];
   logger: Logger;
   mailer: Mailer;

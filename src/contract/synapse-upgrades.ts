@@ -9,7 +9,7 @@ export const SynapseReleaseUsage = Type.Object({
 });
 
 export const StartRolloutBody = Type.Object({
-  release: Type.String({ pattern: '^[0-9]{1,3}\\.[0-9]{1,4}\\.[0-9]{1,4}$', description: 'An installed Synapse release, e.g. 1.163.2' }),
+  release: Type.String({ maxLength: 20, pattern: '^[0-9]{1,3}\\.[0-9]{1,4}\\.[0-9]{1,4}$', description: 'An installed Synapse release, e.g. 1.163.2' }),
   canary: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "The host upgraded first, alone (label or id); the first host in line when not given" })),
   batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Hosts upgraded at once after the canary' })),
   urgent: Type.Optional(Type.Boolean({ default: false, description: "A security release: customers' maintenance windows are not waited for" })),

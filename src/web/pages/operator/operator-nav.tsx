@@ -6,6 +6,7 @@ const tabs = [
   { to: '/operator/hosts', label: 'Hosts' },
   { to: '/operator/capacity', label: 'Capacity' },
   { to: '/operator/jobs', label: 'Jobs' },
+  { to: '/operator/upgrades', label: 'Upgrades' },
   { to: '/operator/invoices', label: 'Invoices' },
   { to: '/operator/coupons', label: 'Coupons' },
   { to: '/operator/seller', label: 'Seller' },

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { isCurrencyCode } from './domain/billing/money.ts';
 import { parseVatRates, type VatRates } from './domain/billing/tax.ts';
 import { checkVatId } from './domain/vat-id.ts';
+import { isSynapseRelease } from './domain/synapse-release.ts';
 import { parseRoles, RolesError, type ControlPlaneRole } from './control-plane-roles.ts';
 import type { CapacityLimits } from './domain/capacity.ts';
 
@@ -16,6 +17,12 @@ function logFormat(raw: string | undefined): LogFormat {
   if (format === 'auto') return process.stdout.isTTY ? 'pretty' : 'json';
   if (format !== 'json' && format !== 'pretty') throw new ConfigError(`HOMEPORT_LOG_FORMAT must be "auto", "json" or "pretty", got "${format}"`);
   return format;
+}
+
+function synapseRelease(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!isSynapseRelease(raw)) throw new ConfigError(`HOMEPORT_SYNAPSE_VERSION must be a Synapse release such as 1.163.2, got "${raw}"`);
+  return raw;
 }
 
 export interface Config {
@@ -53,6 +60,8 @@ export interface Config {
   hostPorts: { first: number; last: number };
   /** HOMEPORT_SYNAPSE_VENV: the Python virtual environment with Synapse (created on first start). */
   synapseVenv: string;
+  /** HOMEPORT_SYNAPSE_VERSION: the installed Synapse release new hosts run; undefined: the pinned one. */
+  synapseRelease: string | undefined;
   /** HOMEPORT_PYTHON: the Python (>= 3.10) that creates the virtual environment. */
   python: string;
   /** HOMEPORT_CADDY: the Caddy binary. */
@@ -367,6 +376,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPort: port(env, 'HOMEPORT_PG_PORT', 5433),
     hostPorts: portRange(env.HOMEPORT_HOST_PORTS || undefined),
     synapseVenv: resolve(env.HOMEPORT_SYNAPSE_VENV || `${dataDir}/synapse-venv`),
+    synapseRelease: synapseRelease(env.HOMEPORT_SYNAPSE_VERSION),
     python: env.HOMEPORT_PYTHON || 'python3',
     caddyBin: env.HOMEPORT_CADDY || 'caddy',
     sizesFile: env.HOMEPORT_SIZES_FILE || undefined,

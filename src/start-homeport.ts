@@ -32,6 +32,7 @@ import { loadMasterKey } from './runtime/local/master-key.ts';
 import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
 import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
 import { ensureSynapseVenv, synapseVersion } from './runtime/local/synapse-venv.ts';
+import { SynapseReleases } from './runtime/local/synapse-releases.ts';
 import { SynapseSchemaTemplate } from './runtime/local/synapse-schema-template.ts';
 import { migrate, openDatabase, waitForDatabase, type Db } from './store/database.ts';
 import { pruneLoginAttempts } from './store/login-attempts.ts';
@@ -183,7 +184,11 @@ export async function startHomeport(config: Config, options: StartOptions = {}):
 async function startParts(config: Config, logger: Logger, parts: StartedParts, options: StartOptions): Promise<RunningHomeport> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await checkElementWebDir(config.elementWebDir);
-  const venvPython = await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
+  await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
+  const releases = new SynapseReleases({ pinnedVenv: config.synapseVenv, python: config.python, logger });
+  // New hosts get this release; it must be installed already (`homeport synapse install`).
+  const newHostRelease = config.synapseRelease ?? synapseVersion;
+  const venvPython = await releases.pythonOf(newHostRelease);
   const urls = await databases(config, logger);
   // Hosts keep running without Homeport only when asked to; then their database must too.
   if (urls.cluster && config.stopHostsOnExit) parts.add('postgres', () => urls.cluster!.stop());
@@ -221,7 +226,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const reconcilerRef: { current?: HostReconciler } = {};
   // With Homeport's own cluster the admin role is a superuser and can hand a copied schema to each host's role.
   const schemaTemplate = urls.cluster ? new SynapseSchemaTemplate({
-    adminPool, databaseEndpoint: urls.endpoint, venvPython, synapseVersion, workDir: config.dataDir, logger: logger.child({ component: 'schema-template' }),
+    adminPool, databaseEndpoint: urls.endpoint, venvPython, synapseVersion: newHostRelease, workDir: config.dataDir, logger: logger.child({ component: 'schema-template' }),
   }) : undefined;
   if (schemaTemplate && config.roles.has('edge')) {
     schemaTemplate.prepareInBackground();
@@ -229,6 +234,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   }
   const runtime = new LocalRuntime({
     config, logger, adminPool, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython, schemaTemplate,
+    synapseRelease: newHostRelease, releases,
     synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
     federation: {
       trustedKeyServers: config.federation.trustedKeyServers,
@@ -241,7 +247,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
   const context: HomeportContext = {
-    config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime,
+    config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime, snapshots: runtime, synapseReleases: runtime,
     monitoring: new LocalMonitoring(config), backups: new LocalBackupStore(config.backupDir),
   };
   context.developmentEdge = developmentEdge(config, edge);

@@ -32,6 +32,8 @@ import { hostClientDomainRoutes } from './routes/host-client-domain.ts';
 import { hostFederationCheckRoutes } from './routes/host-federation-checks.ts';
 import { hostLookAndFeelRoutes } from './routes/host-look-and-feel.ts';
 import { operatorClientDomainRoutes } from './routes/operator-client-domains.ts';
+import { operatorUpgradeRoutes } from './routes/operator-upgrades.ts';
+import { hostMaintenanceWindowRoutes } from './routes/host-maintenance-window.ts';
 import { hostExportRoutes } from './routes/host-exports.ts';
 import { hostBackupRoutes, operatorBackupRoutes } from './routes/host-backups.ts';
 import { operatorImportRoutes } from './routes/operator-imports.ts';
@@ -111,6 +113,8 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(operatorMonitoringRoutes(context), { prefix: '/operator' });
     await api.register(stripeWebhookRoutes(context));
     await api.register(operatorImportUploadRoutes(context), { prefix: '/operator' });
+    await api.register(operatorUpgradeRoutes(context), { prefix: '/operator' });
+    await api.register(hostMaintenanceWindowRoutes(context));
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
   await registerPanelFiles(app);

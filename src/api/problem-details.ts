@@ -69,6 +69,9 @@ const statusOf: Record<ErrorCode, number> = {
   'vies-unavailable': 503,
   'upload-closed': 409,
   'upload-offset-mismatch': 409,
+  'release-not-installed': 422,
+  'rollout-running': 409,
+  'nothing-to-upgrade': 409,
 };
 
 export const Problem = Type.Object(

@@ -19,6 +19,7 @@ import { registerPortabilityCommands } from './portability-commands.ts';
 import { registerBackupCommands } from './backup-commands.ts';
 import { registerRegistrationTokenCommands } from './registration-token-commands.ts';
 import { registerServiceCommands } from './service-commands.ts';
+import { registerSynapseCommands } from './synapse-commands.ts';
 import { registerUserCommands } from './user-commands.ts';
 
 const program = new Command('homeport')
@@ -87,6 +88,7 @@ registerBillingCommands(program);
 registerSellerCommands(program);
 registerServiceCommands(program);
 registerElementWebCommands(program);
+registerSynapseCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -16,6 +16,8 @@ export const HostStatus = Type.Union([
   Type.Literal('provisioning'), Type.Literal('running'), Type.Literal('degraded'), Type.Literal('rebuilding'),
   Type.Literal('failed'), Type.Literal('cancelling'), Type.Literal('cancelled'),
   Type.Literal('exporting'),
+  // Moving to another Synapse release (snapshot, restart, health check; rolled back if it fails).
+  Type.Literal('upgrading'),
   // Stopped for lack of traffic; its next request wakes it and is answered.
   Type.Literal('sleeping'),
   // Stopped and not served while a backup is restored into it; it serves again once the restore is verified.

@@ -61,7 +61,10 @@ export type ErrorCode =
   | 'vat-id-unknown'
   | 'vies-unavailable'
   | 'upload-closed'
-  | 'upload-offset-mismatch';
+  | 'upload-offset-mismatch'
+  | 'release-not-installed'
+  | 'rollout-running'
+  | 'nothing-to-upgrade';
 
 export class HomeportError extends Error {
   readonly code: ErrorCode;

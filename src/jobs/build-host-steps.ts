@@ -21,6 +21,9 @@ export const allocateStep: JobStep = {
   timeoutMs: 60_000,
   async run({ context, hostId, log }) {
     const ports = await allocateHostPorts(context.db, hostId, context.config.hostPorts, isPortFree);
+    // Recorded once: a later change of the release new hosts get never moves this host.
+    await context.db.updateTable('hosts').set({ synapse_release: context.synapseTooling.synapseVersion })
+      .where('id', '=', hostId).where('synapse_release', 'is', null).execute();
     await log(`listener on 127.0.0.1:${ports.httpPort}`);
   },
 };

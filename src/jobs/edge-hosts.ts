@@ -15,7 +15,7 @@ import { adminLocalpart } from './host-admin-access.ts';
 import { hostAddresses } from './host-spec.ts';
 
 /** The statuses in which a host is served by the edge (and may get certificates for its names). */
-export const routedStatuses = ['provisioning', 'running', 'degraded', 'sleeping', 'rebuilding', 'failed', 'exporting'] as const;
+export const routedStatuses = ['provisioning', 'running', 'degraded', 'sleeping', 'rebuilding', 'failed', 'exporting', 'upgrading'] as const;
 
 /** The routes of every routed host, or of the one host `onlyHostId` (none when it is not routed). */
 export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'>, onlyHostId?: string): Promise<EdgeRoute[]> {

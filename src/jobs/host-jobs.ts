@@ -11,6 +11,7 @@ import type { JobStep } from './job-step.ts';
 import { backupSteps, recordFailedBackup } from './backups/backup-steps.ts';
 import { afterFailedRestore, restoreSteps } from './backups/restore-steps.ts';
 import { exportSteps } from './portability/export-steps.ts';
+import { markUpgradeFailed, upgradeSteps } from './synapse-upgrade-steps.ts';
 import { forgetFailedExport, forgetFailedImport, finishImport } from './portability/portability-cleanup.ts';
 import { restoreDatabaseStep, restoreMediaStep, sequencesStep, unpackStep, verifyLoginStep } from './portability/import-steps.ts';
 
@@ -138,5 +139,21 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
     // Stopped, never started again on a half-restored database (unless its database was never touched: see afterFailedRestore).
     failedStatus: 'failed',
     afterFailure: afterFailedRestore,
+  },
+  upgrade: {
+    kind: 'upgrade',
+    steps: [...upgradeSteps, doneStep],
+    activeStatus: 'upgrading',
+    startsFrom: ['running', 'degraded', 'sleeping'],
+    finalStatus: 'running',
+    // A failed upgrade was rolled back and serves on its old release (a failed rollback made it degraded).
+    failedStatus: 'running',
+    // A stopped host serves again between attempts, on the release it records.
+    async afterFailedAttempt(context, hostId, log) {
+      if (context.runtime.processState(hostId) !== 'stopped') return;
+      await context.runtime.start(await loadHostSpec(context, hostId));
+      await log('Synapse started again after the failed attempt');
+    },
+    afterFailure: markUpgradeFailed,
   },
 };

@@ -80,6 +80,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     database: { name: host.database_name, user: databaseRoleFor(host), password: required(secrets, 'databasePassword') },
     federation: { mode: host.federation_mode, allowedServers: host.federation_allowed_servers },
     placement: placementOf(size),
+    synapseRelease: host.synapse_release,
     secrets: {
       signingKey: required(secrets, 'signingKey'),
       macaroonSecretKey: required(secrets, 'macaroonSecretKey'),

@@ -4,7 +4,7 @@ import type { Size } from '../domain/sizes.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { CardPayments } from '../payments/card-payments.ts';
-import type { BackupStore, HostPortability, HostRuntime, RuntimeMonitoring, SynapseTooling } from '../runtime/runtime.ts';
+import type { BackupStore, HostPortability, HostRuntime, HostSnapshots, RuntimeMonitoring, SynapseReleaseCatalogue, SynapseTooling } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 
@@ -32,6 +32,10 @@ export interface HomeportContext {
   synapseTooling: SynapseTooling;
   /** What monitoring asks of the runtime: health probes, the edge's certificates, the data disk. */
   monitoring: RuntimeMonitoring;
+  /** Restore points taken before a Synapse upgrade (the same runtime again). */
+  snapshots: HostSnapshots;
+  /** The Synapse releases installed for the runtime. */
+  synapseReleases: SynapseReleaseCatalogue;
   sizes: Size[];
   logger: Logger;
   mailer: Mailer;

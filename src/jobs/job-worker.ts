@@ -20,6 +20,8 @@ import type { HomeportContext } from './job-context.ts';
 import { JobWorkerLeases } from './job-worker-leases.ts';
 import { exportExpiryTask } from './portability/portability-cleanup.ts';
 import { hostJobTask } from './run-host-job.ts';
+import { rolloutPassTask } from './synapse-rollout.ts';
+import { rolloutTask } from '../store/synapse-rollouts.ts';
 
 function workerLogger(context: HomeportContext): WorkerLogger {
   const logger = context.logger.child({ component: 'job-worker' });
@@ -72,6 +74,7 @@ function taskList(context: HomeportContext, hostTasks: boolean): TaskList {
   return {
     ...everywhere,
     [hostJobTaskName]: hostJobTask(context),
+    [rolloutTask]: rolloutPassTask(context),
     [exportExpiryTaskName]: exportExpiryTask(context),
     [backupScheduleTaskName]: async () => {
       const queued = await queueDueBackups(context);

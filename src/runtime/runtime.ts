@@ -33,6 +33,8 @@ export interface HostSpec {
   federation: HostFederation;
   /** Whether the host may share its homeserver's resources with other hosts of its group, or runs alone. */
   placement: SizePlacement;
+  /** The Synapse release the host runs; null (a host not allocated yet): the one new hosts get. */
+  synapseRelease: string | null;
 }
 
 /** What the edge needs of a host: no secrets. */
@@ -145,9 +147,28 @@ export interface HostPortability {
   postgresVersion(): Promise<string>;
 }
 
+/**
+ * Restore points of a host taken right before a Synapse upgrade: its database and configuration
+ * as they were. Taken and restored only while the host is stopped. `name`: [a-z0-9_], at most 40.
+ */
+export interface HostSnapshots {
+  /** Takes the snapshot; a snapshot that exists is complete (an interrupted one is taken again). */
+  takeSnapshot(spec: HostSpec, name: string): Promise<{ databaseBytes: number }>;
+  hasSnapshot(spec: HostSpec, name: string): Promise<boolean>;
+  /** Makes the host's database and configuration the snapshot's again; the snapshot stays. */
+  restoreSnapshot(spec: HostSpec, name: string): Promise<void>;
+  dropSnapshot(spec: HostSpec, name: string): Promise<void>;
+}
+
+/** The Synapse releases a runtime can run hosts on. */
+export interface SynapseReleaseCatalogue {
+  /** Every installed release, oldest first. */
+  installedReleases(): Promise<string[]>;
+}
+
 /** What import needs to know of the Synapse a runtime runs, to refuse what could not start before anything changes. */
 export interface SynapseTooling {
-  /** The Synapse version the runtime runs hosts on. */
+  /** The Synapse version the runtime runs new hosts on (HOMEPORT_SYNAPSE_VERSION). */
   readonly synapseVersion: string;
   /** The newest database schema that Synapse supports. */
   installedSchemaVersion(): Promise<number>;

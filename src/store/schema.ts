@@ -6,8 +6,8 @@ import type { SellerDetails } from '../domain/billing/seller.ts';
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting' | 'sleeping' | 'restoring';
-export type JobKind = 'build' | 'rebuild' | 'cancel' | 'export' | 'import' | 'backup' | 'restore';
+export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting' | 'sleeping' | 'restoring' | 'upgrading';
+export type JobKind = 'build' | 'rebuild' | 'cancel' | 'export' | 'import' | 'backup' | 'restore' | 'upgrade';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -153,6 +153,10 @@ export interface HostsTable {
   edge_problem: Generated<string | null>;
   federation_mode: ColumnType<FederationMode, FederationMode | undefined, FederationMode>;
   federation_allowed_servers: ColumnType<string[], string[] | undefined, string[]>;
+  /** The Synapse release the host runs (its venv); the build sets it, a rollout changes it. */
+  synapse_release: Generated<string | null>;
+  /** The first hour (UTC) of the customer's preferred maintenance window; null: any time. */
+  maintenance_hour: Generated<number | null>;
   /** The outcome of the host's newest finished backup, for monitoring; null before its first. */
   last_backup_status: ColumnType<BackupOutcome | null, BackupOutcome | null | undefined, BackupOutcome | null>;
   last_backup_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
@@ -186,6 +190,38 @@ export interface RestoresTable {
   database_reset_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   database_restored_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
+}
+
+export type RolloutStatus = 'running' | 'completed' | 'halted';
+export type RolloutHostStatus = 'pending' | 'upgrading' | 'upgraded' | 'rolled_back' | 'failed' | 'skipped';
+
+export interface SynapseRolloutsTable {
+  id: Generated<string>;
+  target_release: string;
+  canary_host_id: string | null;
+  batch_size: number;
+  urgent: boolean;
+  status: Generated<RolloutStatus>;
+  error: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+export interface SynapseRolloutHostsTable {
+  rollout_id: string;
+  host_id: string;
+  /** The order hosts are taken in (the canary first). */
+  position: number;
+  /** The batch the host was upgraded in (0: the canary); null until it starts. */
+  batch: number | null;
+  from_release: string;
+  status: Generated<RolloutHostStatus>;
+  job_id: string | null;
+  downtime_ms: number | null;
+  error: string | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
 }
 
 export interface DelegationFinding {
@@ -333,6 +369,8 @@ export interface Database {
   restores: RestoresTable;
   host_health_checks: HostHealthChecksTable;
   alerts: AlertsTable;
+  synapse_rollouts: SynapseRolloutsTable;
+  synapse_rollout_hosts: SynapseRolloutHostsTable;
 }
 
 /** bigint columns: pg returns strings; amounts stay far below 2^53 and are read with Number(). */
@@ -469,6 +507,8 @@ export type TermsVersion = Selectable<TermsVersionsTable>;
 export type CapturedMail = Selectable<CapturedMailTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type HostRow = Selectable<HostsTable>;
+export type SynapseRolloutRow = Selectable<SynapseRolloutsTable>;
+export type SynapseRolloutHostRow = Selectable<SynapseRolloutHostsTable>;
 export type DelegationCheckRow = Selectable<DelegationChecksTable>;
 export type FederationCheckRow = Selectable<FederationChecksTable>;
 export type JobRow = Selectable<JobsTable>;

@@ -25,6 +25,7 @@ import { OperatorAuditLogPage } from './pages/operator/audit-log.tsx';
 import { OperatorHomePage } from './pages/operator/home.tsx';
 import { OperatorHostsPage } from './pages/operator/hosts.tsx';
 import { OperatorCapacityPage } from './pages/operator/capacity.tsx';
+import { OperatorUpgradesPage } from './pages/operator/upgrades.tsx';
 import { OperatorJobPage, OperatorJobsPage } from './pages/operator/jobs.tsx';
 import { OperatorMailPage } from './pages/operator/mail.tsx';
 import { OperatorTermsPage } from './pages/operator/terms.tsx';
@@ -64,6 +65,7 @@ const routes: Route[] = [
   { path: '/operator/hosts', access: 'operator', page: () => <OperatorHostsPage /> },
   { path: '/operator/capacity', access: 'operator', page: () => <OperatorCapacityPage /> },
   { path: '/operator/alerts', access: 'operator', page: () => <OperatorAlertsPage /> },
+  { path: '/operator/upgrades', access: 'operator', page: () => <OperatorUpgradesPage /> },
   { path: '/operator/jobs', access: 'operator', page: () => <OperatorJobsPage /> },
   { path: '/operator/jobs/:id', access: 'operator', page: (p) => <OperatorJobPage jobId={p.id!} /> },
   { path: '/operator/mail', access: 'operator', page: () => <OperatorMailPage /> },

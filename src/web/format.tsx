@@ -19,6 +19,7 @@ export const statusText: Record<string, string> = {
   cancelled: 'Cancelled',
   exporting: 'Exporting',
   sleeping: 'Sleeping',
+  upgrading: 'Upgrading Synapse',
 };
 
 export function StatusBadge({ status }: { status: string }) {

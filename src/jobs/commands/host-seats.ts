@@ -5,7 +5,7 @@ import { loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../job-context.ts';
 
 /** Where Synapse has counted its users: the database exists and holds its schema. */
-const countedStatuses: HostRow['status'][] = ['running', 'degraded', 'sleeping', 'rebuilding', 'exporting'];
+const countedStatuses: HostRow['status'][] = ['running', 'degraded', 'sleeping', 'rebuilding', 'exporting', 'upgrading'];
 
 /** Monthly active users of the host (Homeport's own support user is never one); null when it cannot be told now. */
 export async function seatsInUse(context: HomeportContext, host: HostRow): Promise<number | null> {

@@ -1,7 +1,7 @@
 // The local runtime: each host is a Synapse process supervised on this machine (or a tenant of a
 // shared one, when its size says so), a database in Homeport's PostgreSQL, a directory under
 // `<data dir>/hosts/<id>`, and routes in Caddy.
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { Config } from '../../config.ts';
@@ -10,7 +10,8 @@ import { homeserverPaths, renderHomeserverConfig, renderLogConfig, type Federati
 import { waitForHealth } from '../../synapse/synapse-http.ts';
 import { synapsePasswordHash } from '../../synapse/password-hash.ts';
 import type {
-  DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSpec, RuntimeCapacity, SchemaState, SynapseTooling,
+  DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSnapshots, HostSpec, RuntimeCapacity, SchemaState,
+  SynapseReleaseCatalogue, SynapseTooling,
 } from '../runtime.ts';
 import { renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
 import { CaddyConfigRejected, type CaddyEdge } from './caddy-edge.ts';
@@ -30,7 +31,9 @@ import {
 import { PortWaker } from './port-waker.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 import { SharedSynapseProcesses } from './shared-synapse-processes.ts';
-import { synapseEnvironment, synapseVersion } from './synapse-venv.ts';
+import { dropSnapshot, hasSnapshot, restoreSnapshot, takeSnapshot, type SnapshotTarget } from './host-snapshots.ts';
+import type { SynapseReleases } from './synapse-releases.ts';
+import { synapseEnvironment } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
 
@@ -43,7 +46,11 @@ export interface LocalRuntimeOptions {
   databaseEndpoint: { host: string; port: number };
   supervisor: ProcessSupervisor;
   edge: CaddyEdge;
+  /** The python of `synapseRelease`: the release new hosts get, and the one import and tools use. */
   venvPython: string;
+  synapseRelease: string;
+  /** Every installed release's venv: each host runs the one it records. */
+  releases: SynapseReleases;
   /** The prepared Synapse schema new databases are copied from (local PostgreSQL cluster only). */
   schemaTemplate?: SynapseSchemaTemplate;
   /** The installation's federation settings for every host; `development` only on development base domains. */
@@ -93,8 +100,8 @@ interface Sleeper {
   waking?: Promise<void>;
 }
 
-export class LocalRuntime implements HostRuntime, HostPortability, SynapseTooling {
-  readonly synapseVersion = synapseVersion;
+export class LocalRuntime implements HostRuntime, HostPortability, SynapseTooling, HostSnapshots, SynapseReleaseCatalogue {
+  readonly synapseVersion: string;
   readonly #options: LocalRuntimeOptions;
   /** Unexpected exits per host since Homeport started, to stop waiting for a Synapse that cannot start. */
   readonly #crashes = new Map<string, number>();
@@ -108,10 +115,11 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   constructor(options: LocalRuntimeOptions) {
     this.#options = options;
+    this.synapseVersion = options.synapseRelease;
     this.#shared = new SharedSynapseProcesses({
       dir: join(options.config.dataDir, 'shared-synapse'),
       supervisor: options.supervisor,
-      venvPython: options.venvPython,
+      releases: options.releases,
       logger: options.logger.child({ component: 'shared-synapse' }),
       onHostState: (hostId, state) => this.#hostStateChanged(hostId, state),
     });
@@ -179,16 +187,19 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     const paths = homeserverPaths(this.hostDir(spec.id));
     // Synapse silently makes a new identity when the key file is missing: write it before every start.
     await writeFile(paths.signingKey, spec.secrets.signingKey, { mode: 0o600 });
+    const release = this.#releaseOf(spec);
+    // Refuses a release whose venv is not installed (here) before anything stops.
+    const python = await this.#options.releases.pythonOf(release);
     // A host whose size changed placement leaves where it ran before: never served twice.
     if (spec.placement.kind === 'shared') {
       await this.#stopOwnProcess(spec.id);
-      await this.#shared.start(spec.id, paths.homeserverConfig, spec.placement);
+      await this.#shared.start(spec.id, paths.homeserverConfig, spec.placement, release);
       this.#lastActivity.set(spec.id, Date.now());
       return;
     }
     await this.#shared.stop(spec.id);
     await this.#options.supervisor.ensureRunning(processKey(spec.id), {
-      ...this.#synapseCommand(spec.id),
+      ...this.#synapseCommand(spec.id, python),
       cwd: paths.hostDir,
       env: synapseEnvironment({ PYTHONUNBUFFERED: '1' }),
       outputFile: join(paths.hostDir, 'console.log'),
@@ -197,11 +208,18 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     this.#lastActivity.set(spec.id, Date.now());
   }
 
-  /** How a host's Synapse is started, and so recognised in /proc after a restart of Homeport. */
-  #synapseCommand(hostId: string): { command: string; args: string[]; pidFile: string } {
+  #releaseOf(spec: HostSpec): string {
+    return spec.synapseRelease ?? this.#options.synapseRelease;
+  }
+
+  /**
+   * How a host's Synapse is started, and so recognised in /proc after a restart of Homeport (by
+   * the python's name and the arguments: a process of any release's venv is recognised).
+   */
+  #synapseCommand(hostId: string, python = this.#options.venvPython): { command: string; args: string[]; pidFile: string } {
     const paths = homeserverPaths(this.hostDir(hostId));
     return {
-      command: this.#options.venvPython,
+      command: python,
       args: ['-m', 'synapse.app.homeserver', '--config-path', paths.homeserverConfig],
       pidFile: join(paths.hostDir, 'supervisor.pid'),
     };
@@ -397,6 +415,11 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void> {
     await this.stop(hostId);
+    // The restore points of its upgrades go with it (their files are in its directory, named as them).
+    const paths = homeserverPaths(this.hostDir(hostId));
+    for (const snapshot of await readdir(join(paths.hostDir, 'snapshots')).catch(() => [])) {
+      await dropSnapshot({ admin: this.#options.adminPool, database: { ...database }, paths }, snapshot);
+    }
     await dropHostDatabase(this.#options.adminPool, database);
     await rm(this.hostDir(hostId), { recursive: true, force: true });
   }
@@ -465,5 +488,29 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async passwordHash(password: string, pepper: string): Promise<string> {
     return synapsePasswordHash(this.#options.venvPython, password, pepper);
+  }
+
+  async installedReleases(): Promise<string[]> {
+    return this.#options.releases.installed();
+  }
+
+  #snapshotTarget(spec: HostSpec): SnapshotTarget {
+    return { admin: this.#options.adminPool, database: spec.database, paths: homeserverPaths(this.hostDir(spec.id)) };
+  }
+
+  async takeSnapshot(spec: HostSpec, name: string): Promise<{ databaseBytes: number }> {
+    return takeSnapshot(this.#snapshotTarget(spec), name);
+  }
+
+  async hasSnapshot(spec: HostSpec, name: string): Promise<boolean> {
+    return hasSnapshot(this.#snapshotTarget(spec), name);
+  }
+
+  async restoreSnapshot(spec: HostSpec, name: string): Promise<void> {
+    await restoreSnapshot(this.#snapshotTarget(spec), name);
+  }
+
+  async dropSnapshot(spec: HostSpec, name: string): Promise<void> {
+    await dropSnapshot(this.#snapshotTarget(spec), name);
   }
 }

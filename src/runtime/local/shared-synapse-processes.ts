@@ -11,7 +11,8 @@ import type { Logger } from '../../logger.ts';
 import type { SizePlacement } from '../../domain/sizes.ts';
 import type { HostProcessState } from '../runtime.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
-import { synapseEnvironment } from './synapse-venv.ts';
+import type { SynapseReleases } from './synapse-releases.ts';
+import { synapseEnvironment, synapseVersion as pinnedRelease } from './synapse-venv.ts';
 
 const harnessScript = fileURLToPath(new URL('./synapse-tenants.py', import.meta.url));
 const statusPollMs = 1_000;
@@ -30,7 +31,8 @@ export interface SharedSynapseOptions {
   /** `<data dir>/shared-synapse` */
   dir: string;
   supervisor: ProcessSupervisor;
-  venvPython: string;
+  /** A process runs one release; its venv is found here. */
+  releases: Pick<SynapseReleases, 'pythonPathOf'>;
   logger: Logger;
   /** A host's state changed because its process or its tenant did. */
   onHostState(hostId: string, state: HostProcessState): void;
@@ -51,10 +53,16 @@ export class SharedSynapseProcesses {
     this.#options = options;
   }
 
-  /** Adds the host to a process of its group (the one already listing it, else one with room, else a new one) and starts it there. */
-  async start(hostId: string, homeserverConfig: string, placement: SharedPlacement): Promise<void> {
+  /**
+   * Adds the host to a process of its group and release (the one already listing it, else one
+   * with room, else a new one) and starts it there. A host of another release than its process's
+   * leaves that process first: hosts share a process with hosts of the same release only.
+   */
+  async start(hostId: string, homeserverConfig: string, placement: SharedPlacement, release: string): Promise<void> {
+    const listing = await this.#processListing(hostId);
+    if (listing && releaseOf(listing) !== release) await this.stop(hostId);
     const name = await this.#exclusively(async () => {
-      const chosen = (await this.#processListing(hostId)) ?? (await this.#processWithRoom(placement));
+      const chosen = (await this.#processListing(hostId)) ?? (await this.#processWithRoom(groupFor(placement.group, release), placement.hostsTogether));
       await writeTenantFile(this.#tenantsDir(chosen), hostId, homeserverConfig);
       return chosen;
     });
@@ -124,7 +132,7 @@ export class SharedSynapseProcesses {
   /** How a shared process is started, and so recognised in /proc after a restart of Homeport. */
   processCommand(name: string): { command: string; args: string[]; pidFile: string } {
     return {
-      command: this.#options.venvPython,
+      command: this.#options.releases.pythonPathOf(releaseOf(name)),
       args: [harnessScript, '--process-dir', this.#processDir(name)],
       pidFile: join(this.#processDir(name), 'supervisor.pid'),
     };
@@ -186,13 +194,13 @@ export class SharedSynapseProcesses {
     return undefined;
   }
 
-  async #processWithRoom(placement: SharedPlacement): Promise<string> {
-    const ofGroup = (await this.#processNames()).filter((name) => groupOf(name) === placement.group);
+  async #processWithRoom(group: string, hostsTogether: number): Promise<string> {
+    const ofGroup = (await this.#processNames()).filter((name) => groupOf(name) === group);
     for (const name of ofGroup) {
-      if ((await this.#tenantsOf(name)).length < placement.hostsTogether) return name;
+      if ((await this.#tenantsOf(name)).length < hostsTogether) return name;
     }
     const next = Math.max(0, ...ofGroup.map(numberOf)) + 1;
-    const name = `${placement.group}-${next}`;
+    const name = `${group}-${next}`;
     await mkdir(this.#tenantsDir(name), { recursive: true, mode: 0o700 });
     return name;
   }
@@ -208,6 +216,20 @@ export class SharedSynapseProcesses {
 
 function processKey(name: string): string {
   return `shared:${name}`;
+}
+
+/**
+ * A process's group is its size's group and its release: `<group>@<release>`, except for the
+ * pinned release, whose processes keep the names they had before there were several releases.
+ */
+function groupFor(sizeGroup: string, release: string): string {
+  return release === pinnedRelease ? sizeGroup : `${sizeGroup}@${release}`;
+}
+
+function releaseOf(name: string): string {
+  const group = groupOf(name);
+  const at = group.indexOf('@');
+  return at < 0 ? pinnedRelease : group.slice(at + 1);
 }
 
 /** Size names are lowercase letters, digits and hyphens: the number follows the last hyphen. */

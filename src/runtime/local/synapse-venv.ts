@@ -50,7 +50,7 @@ async function installedVersion(venv: string): Promise<string | undefined> {
   return readFile(join(venv, '.homeport-synapse-version'), 'utf8').then((text) => text.trim(), () => undefined);
 }
 
-function runLogged(command: string, args: string[], logger: Logger): Promise<void> {
+export function runLogged(command: string, args: string[], logger: Logger): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';

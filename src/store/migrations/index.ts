@@ -14,6 +14,7 @@ import * as hostFederation from './2026_12_08_016_host_federation.ts';
 import * as federationChecks from './2026_12_08_017_federation_checks.ts';
 import * as leases from './2026_12_09_021_leases.ts';
 import * as seller from './2026_12_09_023_seller.ts';
+import * as synapseUpgrades from './2026_12_10_027_synapse_upgrades.ts';
 import * as backups from './2026_12_10_028_backups.ts';
 import * as monitoring from './2026_12_10_030_monitoring.ts';
 
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_017_federation_checks': federationChecks,
   '2026_12_09_021_leases': leases,
   '2026_12_09_023_seller': seller,
+  '2026_12_10_027_synapse_upgrades': synapseUpgrades,
   '2026_12_10_028_backups': backups,
   '2026_12_10_030_monitoring': monitoring,
 };

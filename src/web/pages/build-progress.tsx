@@ -8,7 +8,10 @@ import { PageTitle } from '../layout.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useApi, useInterval } from '../use-api.ts';
 
-const jobTitles: Record<Job['kind'], string> = { build: 'Building', rebuild: 'Rebuilding', cancel: 'Cancelling', export: 'Exporting', import: 'Importing', backup: 'Backing up', restore: 'Restoring' };
+const jobTitles: Record<Job['kind'], string> = {
+  build: 'Building', rebuild: 'Rebuilding', cancel: 'Cancelling', export: 'Exporting', import: 'Importing',
+  backup: 'Backing up', restore: 'Restoring', upgrade: 'Upgrading Synapse',
+};
 
 export function BuildPage({ hostId, jobId }: { hostId: string; jobId: string }) {
   const job = useApi(() => get<Job>(`/jobs/${seg(jobId)}`), [jobId]);

@@ -7,6 +7,7 @@ const tabs = [
   { to: '/operator/capacity', label: 'Capacity' },
   { to: '/operator/alerts', label: 'Alerts' },
   { to: '/operator/jobs', label: 'Jobs' },
+  { to: '/operator/upgrades', label: 'Upgrades' },
   { to: '/operator/invoices', label: 'Invoices' },
   { to: '/operator/coupons', label: 'Coupons' },
   { to: '/operator/seller', label: 'Seller' },

@@ -47,11 +47,11 @@ function log(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-// Hosts are built often close together: the range must hold every host's port.
-const portBase = 30000 + Math.floor(Math.random() * 200) * 100;
+// Each host takes a pair of ports: the range must hold every host's pair, and the timed ones'.
+const portBase = 20000 + Math.floor(Math.random() * 200) * 100;
 const homeport = await HomeportProcess.create('density', {
   HOMEPORT_HIBERNATE_AFTER_SECONDS: process.env.DENSITY_HIBERNATE_SECONDS ?? '120',
-  HOMEPORT_HOST_PORTS: `${portBase}-${portBase + hostCount + 100}`,
+  HOMEPORT_HOST_PORTS: `${portBase}-${portBase + 2 * hostCount + 100}`,
   HOMEPORT_LOG_LEVEL: 'info',
 });
 

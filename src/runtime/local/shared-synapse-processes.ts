@@ -101,7 +101,7 @@ export class SharedSynapseProcesses {
       await rm(join(this.#tenantsDir(name), hostId), { force: true });
       if ((await this.#tenantsOf(name)).length > 0) return false;
       // The group's last warm room stays: a sleeping host of the group wakes into it as a tenant
-      // (about a second) instead of starting a Python process and importing Synapse (10 s and more).
+      // (2 to 3 s on the loaded machine) instead of a new Python process importing Synapse (13 s and more).
       if (await this.#isWarmSpare(name)) return false;
       // Otherwise the last tenant gone, so is the process: an empty one would only hold memory.
       await this.#options.supervisor.stopIncludingLeftOver(processKey(name), this.processCommand(name));

@@ -46,6 +46,8 @@ export class SharedSynapseProcesses {
   readonly #processOf = new Map<string, string>();
   readonly #status = new Map<string, TenantStatus>();
   readonly #polls = new Map<string, NodeJS.Timeout>();
+  /** Hosts per process of each group, learnt from the sizes of the hosts started here. */
+  readonly #roomOf = new Map<string, number>();
   /** Choosing a process and writing the tenant file happen one host at a time, so no process is filled past its limit. */
   #placing: Promise<unknown> = Promise.resolve();
 
@@ -55,20 +57,48 @@ export class SharedSynapseProcesses {
 
   /**
    * Adds the host to a process of its group and release (the one already listing it, else one
-   * with room, else a new one) and starts it there. A host of another release than its process's
-   * leaves that process first: hosts share a process with hosts of the same release only.
+   * with room, a running one first, else a new one) and starts it there. A host of another
+   * release than its process's leaves that process first: hosts share a process with hosts of the
+   * same release only.
    */
   async start(hostId: string, homeserverConfig: string, placement: SharedPlacement, release: string): Promise<void> {
     const listing = await this.#processListing(hostId);
     if (listing && releaseOf(listing) !== release) await this.stop(hostId);
+    const together: SharedPlacement = { ...placement, group: groupFor(placement.group, release) };
+    this.#roomOf.set(together.group, together.hostsTogether);
     const name = await this.#exclusively(async () => {
-      const chosen = (await this.#processListing(hostId)) ?? (await this.#processWithRoom(groupFor(placement.group, release), placement.hostsTogether));
+      const chosen = (await this.#processListing(hostId)) ?? (await this.#processWithRoom(together));
       await writeTenantFile(this.#tenantsDir(chosen), hostId, homeserverConfig);
       return chosen;
     });
     this.#processOf.set(hostId, name);
     await this.#ensureProcess(name);
     this.#acceptStatus(name, await this.#request(name, 'sync'));
+    this.#keepRoomWarm(together).catch((error: unknown) => {
+      this.#options.logger.warn({ err: error, group: together.group }, 'starting a spare shared Synapse process failed');
+    });
+  }
+
+  /**
+   * Starts an empty process of the group when its running processes are nearly full, so that the
+   * next hosts (waking ones above all) become tenants of a warm process instead of waiting for one.
+   */
+  async #keepRoomWarm(placement: SharedPlacement): Promise<void> {
+    const spare = await this.#exclusively(async () => {
+      const ofGroup = (await this.#processNames()).filter((name) => groupOf(name) === placement.group);
+      let warmRoom = 0;
+      const coldWithRoom: string[] = [];
+      for (const name of ofGroup) {
+        const room = placement.hostsTogether - (await this.#tenantsOf(name)).length;
+        if (this.#isRunning(name)) warmRoom += Math.max(0, room);
+        else if (room > 0) coldWithRoom.push(name);
+      }
+      if (warmRoom >= warmRoomWanted(placement.hostsTogether)) return undefined;
+      const name = coldWithRoom[0] ?? `${placement.group}-${Math.max(0, ...ofGroup.map(numberOf)) + 1}`;
+      await mkdir(this.#tenantsDir(name), { recursive: true, mode: 0o700 });
+      return name;
+    });
+    if (spare) await this.#ensureProcess(spare);
   }
 
   /** Removes the host from whichever process lists it; resolves once its tenant has stopped (its ports are free). */
@@ -80,7 +110,10 @@ export class SharedSynapseProcesses {
     const emptied = await this.#exclusively(async () => {
       await rm(join(this.#tenantsDir(name), hostId), { force: true });
       if ((await this.#tenantsOf(name)).length > 0) return false;
-      // The last tenant gone, so is the process: an empty one would only hold memory.
+      // The group's last warm room stays: a sleeping host of the group wakes into it as a tenant
+      // (2 to 3 s on the loaded machine) instead of a new Python process importing Synapse (13 s and more).
+      if (await this.#isWarmSpare(name)) return false;
+      // Otherwise the last tenant gone, so is the process: an empty one would only hold memory.
       await this.#options.supervisor.stopIncludingLeftOver(processKey(name), this.processCommand(name));
       clearInterval(this.#polls.get(name));
       this.#polls.delete(name);
@@ -194,15 +227,34 @@ export class SharedSynapseProcesses {
     return undefined;
   }
 
-  async #processWithRoom(group: string, hostsTogether: number): Promise<string> {
-    const ofGroup = (await this.#processNames()).filter((name) => groupOf(name) === group);
+  async #processWithRoom(placement: SharedPlacement): Promise<string> {
+    const ofGroup = (await this.#processNames()).filter((name) => groupOf(name) === placement.group);
+    const withRoom: string[] = [];
     for (const name of ofGroup) {
-      if ((await this.#tenantsOf(name)).length < hostsTogether) return name;
+      if ((await this.#tenantsOf(name)).length < placement.hostsTogether) withRoom.push(name);
     }
+    // A running process first: the host is then a tenant start, not a process start.
+    const chosen = withRoom.find((name) => this.#isRunning(name)) ?? withRoom[0];
+    if (chosen) return chosen;
     const next = Math.max(0, ...ofGroup.map(numberOf)) + 1;
-    const name = `${group}-${next}`;
+    const name = `${placement.group}-${next}`;
     await mkdir(this.#tenantsDir(name), { recursive: true, mode: 0o700 });
     return name;
+  }
+
+  #isRunning(name: string): boolean {
+    return this.#options.supervisor.state(processKey(name)) === 'running';
+  }
+
+  /** Whether the running, now empty process is the only room its group has in a running process. */
+  async #isWarmSpare(name: string): Promise<boolean> {
+    const room = this.#roomOf.get(groupOf(name));
+    if (room === undefined || !this.#isRunning(name)) return false;
+    for (const other of await this.#processNames()) {
+      if (other === name || groupOf(other) !== groupOf(name) || !this.#isRunning(other)) continue;
+      if ((await this.#tenantsOf(other)).length < room) return false;
+    }
+    return true;
   }
 
   #processDir(name: string): string {
@@ -212,6 +264,11 @@ export class SharedSynapseProcesses {
   #tenantsDir(name: string): string {
     return join(this.#processDir(name), 'tenants');
   }
+}
+
+/** Free places a group keeps in running processes: a fifth of a process, at least one. */
+function warmRoomWanted(hostsTogether: number): number {
+  return Math.max(1, Math.ceil(hostsTogether / 5));
 }
 
 function processKey(name: string): string {

@@ -20,6 +20,7 @@ import logging
 import logging.config
 import os
 import sys
+import time
 import traceback
 
 import yaml
@@ -154,6 +155,7 @@ class TenantHarness:
         defer.ensureDeferred(self.start_tenant(tenant))
 
     async def start_tenant(self, tenant):
+        started = time.monotonic()
         try:
             config = HomeServerConfig.load_config("Synapse tenant", ["--config-path", tenant.config_path])
             tenant.server_name = config.server.server_name
@@ -172,7 +174,7 @@ class TenantHarness:
         tenant.state = "running"
         tenant.error = None
         tenant.failures = 0
-        harness_log.warning("tenant %s (%s) is serving", tenant.id, tenant.server_name)
+        harness_log.warning("tenant %s (%s) is serving after %.0f ms", tenant.id, tenant.server_name, (time.monotonic() - started) * 1000)
 
     async def failed(self, tenant, error):
         tenant.failures += 1

@@ -1,0 +1,239 @@
+// Benchmark (issue 15): how many hosts one installation holds. Creates DENSITY_HOSTS hosts
+// (default 300) of a size that shares Synapse processes, lets them fall asleep, and prints in one
+// run, measured and not estimated:
+// - memory (VmRSS of the installation's Synapse processes) and PostgreSQL connections
+//   (pg_stat_activity on the hosts' databases) per idle host, all asleep and awake;
+// - the first-request latency through the edge (GET /_matrix/client/versions, from the client)
+//   of DENSITY_WAKES (default 100) sleeping hosts, and of the same hosts once awake in their
+//   shared process, p50/p99;
+// - create (POST → running) and cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts;
+// - the projected hosts per 24 GiB.
+// Asserts nothing. `DENSITY_HOSTS=20 DENSITY_WAKES=10 node bench/density.bench.ts` is a quick run.
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HomeportProcess } from '../test/support/homeport-process.ts';
+import { openHomeportDatabase } from '../test/support/host-admin.ts';
+
+const hostCount = Number(process.env.DENSITY_HOSTS ?? 300);
+const wakeCount = Math.min(Number(process.env.DENSITY_WAKES ?? 100), hostCount - 10);
+/** Creates in flight while filling the installation: the machine is shared, builds are CPU-bound. */
+const fillConcurrency = Number(process.env.DENSITY_CONCURRENCY ?? 3);
+const hostsPerProcess = 25;
+/** Timed creates and cancels at each point. */
+const timedChanges = 5;
+const gib24 = 24 * 1024 ** 3;
+
+const sizes = `
+sizes:
+  - { name: small, title: Small, pricePerSeatMinor: 300, minSeats: 1, maxSeats: 50, maxUploadSize: 50M, process: { shared: true, hostsPerProcess: ${hostsPerProcess} } }
+`;
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function latency(samples: number[]): { n: number; p50Ms: number; p99Ms: number; maxMs: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { n: sorted.length, p50Ms: Math.round(percentile(sorted, 50)), p99Ms: Math.round(percentile(sorted, 99)), maxMs: Math.round(sorted.at(-1) ?? Number.NaN) };
+}
+
+function mean(samples: number[]): number {
+  return samples.reduce((sum, value) => sum + value, 0) / samples.length;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+// Each host takes a pair of ports: the range must hold every host's pair, and the timed ones'.
+const portBase = 20000 + Math.floor(Math.random() * 200) * 100;
+const homeport = await HomeportProcess.create('density', {
+  HOMEPORT_HIBERNATE_AFTER_SECONDS: process.env.DENSITY_HIBERNATE_SECONDS ?? '120',
+  HOMEPORT_HOST_PORTS: `${portBase}-${portBase + 2 * hostCount + 100}`,
+  HOMEPORT_LOG_LEVEL: 'info',
+});
+
+/** The installation's Synapse processes (shared and own) and their resident memory, in MiB. */
+async function synapseMemory(): Promise<{ processes: number; rssMiB: number }> {
+  let processes = 0;
+  let rssKiB = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = (await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '')).replaceAll('\0', ' ');
+    if (!cmdline.includes(homeport.dataDir) || !/synapse-tenants\.py|synapse\.app\.homeserver/.test(cmdline)) continue;
+    const status = await readFile(join('/proc', entry, 'status'), 'utf8').catch(() => '');
+    processes += 1;
+    rssKiB += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  }
+  return { processes, rssMiB: rssKiB / 1024 };
+}
+
+async function hostConnections(): Promise<number> {
+  const opened = await openHomeportDatabase(homeport, 'postgres');
+  try {
+    const { rows } = await opened.pool.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname LIKE 'host\\_%'");
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function statuses(token: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  let after: string | null = null;
+  do {
+    const page: { body: { hosts: { id: string; status: string }[]; next: string | null } } = await homeport.api('GET', `/api/v1/hosts?limit=500${after ? `&after=${after}` : ''}`, { token });
+    for (const host of page.body.hosts) found.set(host.id, host.status);
+    after = page.body.next;
+  } while (after);
+  return found;
+}
+
+async function createHost(token: string, label: string): Promise<{ id: string; ms: number }> {
+  const started = performance.now();
+  for (;;) {
+    const created = await homeport.api<{ host: { id: string } }>('POST', '/api/v1/hosts', { token, body: { label, size: 'small', seats: 5 } });
+    if (created.status === 202) {
+      await homeport.waitForHostStatus(token, created.body.host.id, 'running', 900_000);
+      return { id: created.body.host.id, ms: performance.now() - started };
+    }
+    // The machine is momentarily full (connections of hosts not yet asleep): wait as told.
+    if (created.status !== 503) throw new Error(`creating ${label} answered ${created.status}: ${JSON.stringify(created.body)}`);
+    log(`${label}: 503 (${JSON.stringify(created.body)}); waiting`);
+    await sleep(10_000);
+  }
+}
+
+async function cancelHost(token: string, id: string, label: string): Promise<number> {
+  const started = performance.now();
+  const cancelled = await homeport.api('DELETE', `/api/v1/hosts/${id}`, { token, body: { confirm: label } });
+  if (cancelled.status !== 202) throw new Error(`cancelling ${label} answered ${cancelled.status}`);
+  await homeport.waitForHostStatus(token, id, 'cancelled', 900_000);
+  return performance.now() - started;
+}
+
+/** Creates and then cancels `timedChanges` extra hosts one after another; the installation's size stays. */
+async function timedCreateAndCancel(token: string, prefix: string): Promise<{ createMs: number; cancelMs: number }> {
+  const created: { id: string; label: string; ms: number }[] = [];
+  for (let index = 0; index < timedChanges; index++) {
+    const label = `${prefix}${index}`;
+    created.push({ label, ...(await createHost(token, label)) });
+  }
+  const cancelMs: number[] = [];
+  for (const host of created) cancelMs.push(await cancelHost(token, host.id, host.label));
+  return { createMs: Math.round(mean(created.map((host) => host.ms))), cancelMs: Math.round(mean(cancelMs)) };
+}
+
+async function timedGet(fetchEdge: typeof fetch, label: string): Promise<number> {
+  const started = performance.now();
+  const answer = await fetchEdge(homeport.edgeUrl(label, '/_matrix/client/versions'));
+  await answer.arrayBuffer();
+  if (answer.status !== 200) throw new Error(`${label} answered ${answer.status}`);
+  return performance.now() - started;
+}
+
+try {
+  await writeFile(join(homeport.dataDir, 'sizes.yaml'), sizes);
+  homeport.env.HOMEPORT_SIZES_FILE = join(homeport.dataDir, 'sizes.yaml');
+  await homeport.start();
+  const token = await homeport.createAccount('density@example.org');
+  const labels: string[] = [];
+  const ids = new Map<string, string>();
+
+  // At 10 hosts: 10 hosts first, then timed changes beside them.
+  for (let index = 0; index < 10; index++) {
+    const label = `host${index}`;
+    ids.set(label, (await createHost(token, label)).id);
+    labels.push(label);
+  }
+  const atTen = await timedCreateAndCancel(token, 'tenth');
+  log(`at 10 hosts: ${JSON.stringify(atTen)}`);
+
+  // Up to hostCount, a few builds at a time.
+  const fillStarted = performance.now();
+  let next = 10;
+  await Promise.all(Array.from({ length: fillConcurrency }, async () => {
+    while (next < hostCount) {
+      const label = `host${next++}`;
+      ids.set(label, (await createHost(token, label)).id);
+      labels.push(label);
+      if (labels.length % 25 === 0) log(`${labels.length} hosts`);
+    }
+  }));
+  const fillSeconds = (performance.now() - fillStarted) / 1000;
+  const atMany = await timedCreateAndCancel(token, 'later');
+  log(`at ${hostCount} hosts: ${JSON.stringify(atMany)}`);
+
+  // Idle: every host asleep.
+  log('waiting for every host to sleep');
+  for (;;) {
+    const byStatus = await statuses(token);
+    const awake = labels.filter((label) => byStatus.get(ids.get(label) ?? '') !== 'sleeping');
+    if (awake.length === 0) break;
+    await sleep(5_000);
+  }
+  // PostgreSQL ends a backend a moment after its client went; the spare processes settle.
+  await sleep(15_000);
+  const asleepMemory = await synapseMemory();
+  const asleepConnections = await hostConnections();
+  log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections })}`);
+
+  // Wakes: the first request to each of wakeCount sleeping hosts, then a request to it awake.
+  const fetchEdge = await homeport.edgeFetch();
+  const woken = labels.slice(0, wakeCount);
+  const wakeMs: number[] = [];
+  const awakeMs: number[] = [];
+  for (const label of woken) {
+    wakeMs.push(await timedGet(fetchEdge, label));
+    awakeMs.push(await timedGet(fetchEdge, label));
+    if (wakeMs.length % 10 === 0) log(`${wakeMs.length} wakes, last ${Math.round(wakeMs.at(-1) ?? 0)} ms`);
+  }
+  // Awake and idle in their shared processes: memory and connections per awake host.
+  await sleep(10_000);
+  const byStatus = await statuses(token);
+  const awakeHosts = labels.filter((label) => byStatus.get(ids.get(label) ?? '') === 'running').length;
+  const awakeMemory = await synapseMemory();
+  const awakeConnections = await hostConnections();
+
+  const opened = await openHomeportDatabase(homeport, 'postgres');
+  const maxConnections = Number((await opened.pool.query<{ setting: string }>("SELECT setting FROM pg_settings WHERE name = 'max_connections'")).rows[0]?.setting);
+  await opened.close();
+  const awakeRssPerHostMiB = awakeMemory.rssMiB / Math.max(1, awakeHosts);
+  const awakeConnectionsPerHost = awakeConnections / Math.max(1, awakeHosts);
+  console.log(JSON.stringify({
+    hosts: hostCount,
+    hostsPerProcess,
+    fillMinutes: Number((fillSeconds / 60).toFixed(1)),
+    allAsleep: {
+      synapseProcesses: asleepMemory.processes,
+      synapseRssMiB: Math.round(asleepMemory.rssMiB),
+      rssPerHostMiB: Number((asleepMemory.rssMiB / hostCount).toFixed(2)),
+      databaseConnections: asleepConnections,
+      connectionsPerHost: Number((asleepConnections / hostCount).toFixed(3)),
+    },
+    awakeIdleInSharedProcesses: {
+      awakeHosts,
+      synapseProcesses: awakeMemory.processes,
+      synapseRssMiB: Math.round(awakeMemory.rssMiB),
+      rssPerAwakeHostMiB: Number(awakeRssPerHostMiB.toFixed(1)),
+      databaseConnections: awakeConnections,
+      connectionsPerAwakeHost: Number(awakeConnectionsPerHost.toFixed(2)),
+    },
+    firstRequestThroughEdge: {
+      sleepingHost: latency(wakeMs),
+      awakeSharedProcessHost: latency(awakeMs),
+    },
+    createMs: { at10: atTen.createMs, [`at${hostCount}`]: atMany.createMs, ratio: Number((atMany.createMs / atTen.createMs).toFixed(2)) },
+    cancelMs: { at10: atTen.cancelMs, [`at${hostCount}`]: atMany.cancelMs, ratio: Number((atMany.cancelMs / atTen.cancelMs).toFixed(2)) },
+    projectedHostsPer24GiB: {
+      // Every host awake at once (the worst case): memory and PostgreSQL's max_connections.
+      allAwakeByMemory: Math.floor(gib24 / (awakeRssPerHostMiB * 1024 ** 2)),
+      allAwakeByConnections: Math.floor(maxConnections / Math.max(awakeConnectionsPerHost, 1e-9)),
+      maxConnections,
+    },
+  }, null, 2));
+} finally {
+  await homeport.cleanup();
+}

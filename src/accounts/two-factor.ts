@@ -22,6 +22,12 @@ function normalizeRecoveryCode(code: string): string {
   return code.toLowerCase().replace(/[^a-z2-7]/g, '').match(/.{1,4}/g)?.join('-') ?? '';
 }
 
+/** Ten new recovery codes: as shown (once) and as stored (normalised, then hashed by the store). */
+export function newRecoveryCodeSet(): { codes: string[]; stored: string[] } {
+  const codes = Array.from({ length: 10 }, newRecoveryCode);
+  return { codes, stored: codes.map(normalizeRecoveryCode) };
+}
+
 export async function beginTwoFactorEnrolment(context: AccountsContext, accountId: string): Promise<{ secret: string; otpauthUri: string }> {
   const account = await findAccount(context.db, accountId);
   if (account.totp_enabled_at !== null) throw new HomeportError('second-factor-enabled', 'Already enrolled', 'Two-factor authentication is already on for this account.');
@@ -37,12 +43,12 @@ export async function confirmTwoFactorEnrolment(context: AccountsContext, accoun
   const secret = context.box.open(sealPurpose, account.totp_pending_secret_sealed);
   const step = totpStep(secret, code);
   if (step === undefined) throw new HomeportError('second-factor-invalid', 'Wrong code', 'That code does not match: check the time on your device and enter the current code.');
-  const recoveryCodes = Array.from({ length: 10 }, newRecoveryCode);
+  const { codes: recoveryCodes, stored } = newRecoveryCodeSet();
   await context.db.transaction().execute(async (trx) => {
     await updateAccount(trx, accountId, {
       totp_secret_sealed: account.totp_pending_secret_sealed, totp_pending_secret_sealed: null, totp_enabled_at: new Date(), totp_last_step: step,
     });
-    await replaceRecoveryCodes(trx, accountId, recoveryCodes.map(normalizeRecoveryCode));
+    await replaceRecoveryCodes(trx, accountId, stored);
     await recordAudit(trx, { actorAccountId: accountId, actor: 'customer', action: 'two-factor.enabled' });
   });
   return { recoveryCodes };

@@ -4,8 +4,8 @@
 // host the customer cancels ends with that period.
 import type { HomeportContext } from '../jobs/job-context.ts';
 import { recordAudit } from '../store/audit-log.ts';
-import { updateCardCharge } from '../store/card-charges.ts';
 import { voidInvoice } from '../store/invoices.ts';
+import { refundVoidInvoice } from './void-refunds.ts';
 
 export async function voidFailedBuildInvoice(context: Pick<HomeportContext, 'db' | 'logger' | 'cardPayments'>, hostId: string): Promise<void> {
   const { db } = context;
@@ -18,13 +18,5 @@ export async function voidFailedBuildInvoice(context: Pick<HomeportContext, 'db'
     return invoice;
   });
   if (!voided) return;
-  const charges = await db.selectFrom('card_charges').selectAll().where('invoice_id', '=', voided.id).where('status', 'in', ['succeeded', 'attached']).execute();
-  for (const charge of charges) {
-    if (!context.cardPayments || !charge.payment_intent_id) {
-      context.logger.error({ chargeId: charge.id, invoiceId: voided.id }, 'a void invoice was paid by card but card payments are not configured: refund it by hand');
-      continue;
-    }
-    await context.cardPayments.refund(charge.payment_intent_id, `homeport-refund-${charge.id}`);
-    await updateCardCharge(db, charge.id, { status: 'refunded' });
-  }
+  await refundVoidInvoice(context, voided.id);
 }

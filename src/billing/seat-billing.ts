@@ -32,10 +32,3 @@ export async function billSeatRaise(trx: Db, billing: BillingConfig, input: { ho
     paymentMethod: subscription.payment_method, issuedAt: input.at, totals, paid: false,
   });
 }
-
-/** Cancelling a host ends its subscription at the end of the period already paid for. */
-export async function endSubscriptionAtPeriodEnd(trx: Db, hostId: string): Promise<void> {
-  const subscription = await lockHostSubscription(trx, hostId);
-  if (!subscription || subscription.status !== 'active') return;
-  await updateSubscription(trx, subscription.id, { status: 'cancelling', cancel_at: subscription.current_period_end });
-}

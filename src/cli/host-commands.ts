@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Static } from 'typebox';
 import type { Availability, Size } from '../contract/catalogue.ts';
 import type { Delegation, DelegationCheck } from '../contract/delegation.ts';
-import type { Host } from '../contract/hosts.ts';
+import type { CancellationTerms, Host } from '../contract/hosts.ts';
 import type { JobSummary as JobSummarySchema } from '../contract/jobs.ts';
 import { ApiClient } from './api-client.ts';
 import { registerClientCommands } from './client-commands.ts';
@@ -11,6 +11,7 @@ import { registerFederationCommands } from './federation-commands.ts';
 import { followJob } from './job-progress.ts';
 
 type HostView = Static<typeof Host>;
+type CancellationTermsView = Static<typeof CancellationTerms>;
 type JobSummary = Static<typeof JobSummarySchema>;
 type DelegationView = Static<typeof Delegation>;
 type DelegationCheckView = Static<typeof DelegationCheck>;
@@ -166,12 +167,22 @@ export function registerHostCommands(program: Command): void {
       if (!check.passed) process.exitCode = 1;
     });
 
-  host.command('cancel').description('cancel a host for good (removes its data)').argument('<host>', 'label or id')
-    .requiredOption('--confirm <label>', 'type the host label again to confirm')
+  host.command('cancel').description('cancel a host for good (removes its data); without --confirm, says what it would cost first')
+    .argument('<host>', 'label or id')
+    .option('--confirm <label>', 'type the host label again to confirm')
     .option('--wait', 'follow the removal until it ends')
-    .action(async (ref: string, options: { confirm: string; wait?: boolean }, command: Command) => {
+    .action(async (ref: string, options: { confirm?: string; wait?: boolean }, command: Command) => {
       const api = apiFrom(command);
-      const { job } = await api.request<{ job: JobSummary }>('DELETE', `/api/v1/hosts/${encodeURIComponent(ref)}`, { confirm: options.confirm });
+      const path = `/api/v1/hosts/${encodeURIComponent(ref)}`;
+      if (options.confirm === undefined) {
+        const terms = await api.request<CancellationTermsView>('GET', `${path}/cancellation-terms`);
+        print('Cancelling removes the server, its database and media for good.');
+        print(terms.text);
+        print(`To cancel, run again with --confirm ${ref}.`);
+        return;
+      }
+      const { job, billing } = await api.request<{ job: JobSummary; billing: string }>('DELETE', path, { confirm: options.confirm });
+      print(billing);
       await waitFor(api, job, Boolean(options.wait));
     });
 

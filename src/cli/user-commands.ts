@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
 import type { AddedUser, HostUser as HostUserSchema, HostUserPage, PasswordReset, UserWithWarning } from '../contract/host-users.ts';
-import { keyBackupWarning, passwordShownOnce } from '../jobs/commands/host-users.ts';
+import { keyBackupWarning, passwordShownOnce } from '../contract/customer-warnings.ts';
 import type { ApiClient } from './api-client.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
 

@@ -70,3 +70,8 @@ export const ChangePasswordBody = Type.Object({ currentPassword: Type.String({ m
 export const TokenBody = Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
 
 export const CodeBody = Type.Object({ code: Type.String({ maxLength: 40 }) }, { additionalProperties: false });
+
+export const TwoFactorProofBody = Type.Object({
+  password: Type.String({ maxLength: 1024 }),
+  code: Type.String({ maxLength: 40, description: 'A current code from the app, or an unused recovery code' }),
+}, { additionalProperties: false });

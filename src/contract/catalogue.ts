@@ -18,3 +18,16 @@ export const Availability = Type.Object({
   reason: Type.Optional(Type.String({ description: 'taken, too-short, too-long, invalid-characters, hyphen-at-edge, punycode or reserved' })),
   detail: Type.Optional(Type.String()),
 });
+
+export const CustomDnsCheckBody = Type.Object({
+  homeserverDomain: Type.String({ maxLength: 300 }),
+  clientDomain: Type.String({ maxLength: 300 }),
+}, { additionalProperties: false });
+
+export const CustomDnsCheck = Type.Object({
+  valid: Type.Boolean(),
+  problems: Type.Array(Type.Object({
+    field: Type.Union([Type.Literal('homeserverDomain'), Type.Literal('clientDomain')]),
+    message: Type.String({ description: 'A sentence for the customer, shown at the field' }),
+  })),
+});

@@ -53,6 +53,18 @@ export const Host = Type.Object({
 
 export const HostWithJob = Type.Object({ host: Host, job: JobSummary });
 
+export const CancellationTerms = Type.Object({
+  kind: Type.Union([Type.Literal('free'), Type.Literal('period-owed'), Type.Literal('not-billed')], {
+    description: 'free: bought less than a day ago, its invoices are voided and card payments refunded; period-owed: the invoiced month stays due, nothing more is invoiced; not-billed: no subscription',
+  }),
+  text: Type.String({ description: 'What cancelling now does to the money, as the panel and CLI show it before the confirmation' }),
+});
+
+export const CancelledHost = Type.Object({
+  host: Host, job: JobSummary,
+  billing: Type.String({ description: 'What the cancellation did to the money (invoices voided, what stays due)' }),
+});
+
 export const CreateHostBody = Type.Object(
   {
     label: Type.String({ maxLength: 200, description: `${labelLength.min}-${labelLength.max} lowercase letters, digits and hyphens` }),

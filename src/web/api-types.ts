@@ -21,6 +21,7 @@ import type * as registrationTokens from '../contract/registration-tokens.ts';
 import type * as terms from '../contract/terms.ts';
 
 export type Host = Static<typeof hosts.Host>;
+export type CancellationTerms = Static<typeof hosts.CancellationTerms>;
 export type HostStatus = Static<typeof hosts.HostStatus>;
 export type CustomDns = Static<typeof hosts.CustomDns>;
 export type JobSummary = Static<typeof jobs.JobSummary>;
@@ -38,6 +39,7 @@ export type LookAndFeel = Static<typeof lookAndFeel.LookAndFeelView>;
 export type LookAndFeelFinding = Static<typeof lookAndFeel.LookAndFeelFindingSchema>;
 export type Size = Static<typeof catalogue.Size>;
 export type Availability = Static<typeof catalogue.Availability>;
+export type CustomDnsCheck = Static<typeof catalogue.CustomDnsCheck>;
 export type ApiToken = Static<typeof apiTokens.TokenSummary>;
 export type Terms = Static<typeof terms.Terms>;
 export type BillingAddress = Static<typeof accounts.BillingAddress>;

@@ -8,7 +8,9 @@ import { AccountPage } from './pages/account.tsx';
 import { AccountSecurityPage } from './pages/account-security.tsx';
 import { ApiTokensPage } from './pages/api-tokens.tsx';
 import { BuildPage } from './pages/build-progress.tsx';
-import { HostPage } from './pages/host.tsx';
+import { HostBillingPage, HostDomainPage, HostLookAndFeelPage, HostPage } from './pages/host.tsx';
+import { HostDangerZonePage } from './pages/host-danger-zone.tsx';
+import { HostExportsPage } from './pages/host-exports.tsx';
 import { HostUsersPage } from './pages/host-users.tsx';
 import { HostWizardPage } from './pages/host-wizard.tsx';
 import { HostsPage } from './pages/hosts.tsx';
@@ -55,6 +57,11 @@ const routes: Route[] = [
   { path: '/hosts/:id/jobs/:jobId', access: 'account', page: (p) => <BuildPage hostId={p.id!} jobId={p.jobId!} /> },
   { path: '/hosts/:id/users', access: 'account', page: (p) => <HostUsersPage hostId={p.id!} /> },
   { path: '/hosts/:id/registration-tokens', access: 'account', page: (p) => <RegistrationTokensPage hostId={p.id!} /> },
+  { path: '/hosts/:id/domain', access: 'account', page: (p) => <HostDomainPage hostId={p.id!} /> },
+  { path: '/hosts/:id/look-and-feel', access: 'account', page: (p) => <HostLookAndFeelPage hostId={p.id!} /> },
+  { path: '/hosts/:id/exports', access: 'account', page: (p) => <HostExportsPage hostId={p.id!} /> },
+  { path: '/hosts/:id/billing', access: 'account', page: (p) => <HostBillingPage hostId={p.id!} /> },
+  { path: '/hosts/:id/danger-zone', access: 'account', page: (p) => <HostDangerZonePage hostId={p.id!} /> },
   { path: '/terms', access: 'account', page: () => <TermsPage /> },
   { path: '/account', access: 'account', page: () => <AccountPage /> },
   { path: '/account/security', access: 'account', page: () => <AccountSecurityPage /> },

@@ -1,14 +1,22 @@
 // Form building blocks: fields that show the API's per-field errors, the problem banner, a submit
-// hook that tracks busy state and problems, copy buttons and typed confirmations.
-import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
+// hook that tracks busy state and problems (and moves the focus to the first field in error, else
+// to the banner), copy buttons and typed confirmations.
+import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
 import { ApiProblem } from './api-client.ts';
 
 export function useSubmit(action: () => Promise<void>): { busy: boolean; problem: ApiProblem | undefined; onSubmit(event?: FormEvent): Promise<void>; clear(): void } {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const form = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (!problem || !form.current) return;
+    const target = form.current.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.current.querySelector<HTMLElement>('.problem');
+    target?.focus();
+  }, [problem]);
   const onSubmit = async (event?: FormEvent) => {
     event?.preventDefault();
     if (busy) return;
+    if (event?.currentTarget instanceof HTMLElement) form.current = event.currentTarget;
     setBusy(true);
     setProblem(undefined);
     try {
@@ -50,12 +58,20 @@ function fieldSentence(label: string, message: string): string {
   return /^[A-Z]/.test(message) ? message : `${label} ${message}`;
 }
 
+/** 'billingAddress.postalCode' → 'Postal code': the API's field name, for a sentence about it. */
+function fieldWords(field: string): string {
+  const words = (field.split('.').at(-1) ?? field).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 export function ProblemBanner({ problem }: { problem: ApiProblem | undefined }) {
   if (!problem) return null;
   return (
-    <div className="problem" role="alert">
+    <div className="problem" role="alert" tabIndex={-1}>
       <strong>{problem.title}</strong>
-      <p>{problem.errors.length > 0 ? 'Please correct the fields marked below.' : problem.message}</p>
+      {problem.errors.length > 0
+        ? <ul className="problem-list">{problem.errors.map((error) => <li key={error.field}>{/^[A-Z]/.test(error.message) ? error.message : `${fieldWords(error.field)} ${error.message}`}</li>)}</ul>
+        : <p>{problem.message}</p>}
     </div>
   );
 }

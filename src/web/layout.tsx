@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { del } from './api-client.ts';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
+import { Toasts } from './toasts.tsx';
 
 export function Layout({ children }: { children: ReactNode }) {
   const { account, signedOut } = useSession();
@@ -32,6 +33,7 @@ export function Layout({ children }: { children: ReactNode }) {
         )}
       </header>
       <main>{children}</main>
+      <Toasts />
     </>
   );
 }

@@ -1,5 +1,5 @@
 // Custom DNS in Chromium against a real Homeport: the wizard takes the customer's own domains
-// (warning that the server name never changes), and the host page shows what to publish with
+// (warning that the server name never changes), and the host's Domain section shows what to publish with
 // copy buttons, "Check again" against a real web server and DNS server on loopback, the client
 // domain with its "moved" switch, and the look-and-feel form saving with findings.
 import assert from 'node:assert/strict';
@@ -76,19 +76,18 @@ describe('custom DNS in the control panel', () => {
     await page.getByLabel('Monthly active user seats').fill('5');
     await page.getByLabel('Use my own domain').check();
     await page.getByTestId('server-name-warning').getByText('can never be changed after purchase').waitFor();
-    // Both domains are needed before going on.
+    // Both domains are needed before going on: the missing one is marked at its field, at this step.
     await page.getByLabel('Custom homeserver domain').fill('example.test');
-    assert.equal(await page.getByRole('button', { name: 'Continue' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#field-clientDomain-error').waitFor();
     await page.getByLabel('Custom client domain').fill('example.test');
     await screenshot(page, 'c01-wizard-custom-dns');
+    // The same domain twice is refused at this step, at the client domain, and nothing is bought.
     await page.getByRole('button', { name: 'Continue' }).click();
-    assert.equal(await page.getByTestId('review-server-name').textContent(), 'example.test');
-    // The same domain twice is refused by the API with a clear message, and nothing is bought.
-    await page.getByRole('button', { name: 'Purchase' }).click();
-    await page.getByText('The client domain must differ from the homeserver domain').waitFor();
-    await page.goBack();
+    await page.locator('#field-clientDomain-error').getByText('The client domain must differ from the homeserver domain').waitFor();
     await page.getByLabel('Custom client domain').fill('chat.example.test');
     await page.getByRole('button', { name: 'Continue' }).click();
+    assert.equal(await page.getByTestId('review-server-name').textContent(), 'example.test');
     await page.getByText('can never be changed after purchase').waitFor();
     await screenshot(page, 'c02-wizard-review');
     await page.getByRole('button', { name: 'Purchase' }).click();
@@ -98,8 +97,8 @@ describe('custom DNS in the control panel', () => {
     assert.equal(await page.getByTestId('client-url-fact').textContent(), `https://chat.example.test:${homeport.edgePort}/`);
   });
 
-  test('the host page shows what to publish, copies it, and checks it again', async () => {
-    await page.goto(url('/hosts/danahost'));
+  test('the Domain section of the host shows what to publish, copies it, and checks it again', async () => {
+    await page.goto(url('/hosts/danahost/domain'));
     await page.getByRole('heading', { name: 'Your domain' }).waitFor();
     await page.getByText(`{"m.server":"chat.example.test:${homeport.edgePort}"}`, { exact: true }).first().waitFor();
     await page.getByText('chat.example.test. 3600 IN CNAME edge.e2ec.localhost.', { exact: true }).waitFor();
@@ -128,11 +127,12 @@ describe('custom DNS in the control panel', () => {
   });
 
   test('moving to a new client domain and marking the old one moved signs its clients out', async () => {
-    await page.goto(url('/hosts/danahost'));
+    await page.goto(url('/hosts/danahost/domain'));
     await page.getByLabel('New client domain').fill('talk.example.test');
     await page.getByRole('button', { name: 'Change client domain' }).click();
     await page.waitForURL(/\/hosts\/danahost\/jobs\//);
     await page.waitForURL(/\/hosts\/danahost\?built=rebuild$/, { timeout: 300_000 });
+    await page.getByRole('navigation', { name: 'Host sections' }).getByRole('link', { name: 'Domain' }).click();
     assert.equal(await page.getByTestId('client-domain').textContent(), 'talk.example.test');
     const fetchEdge = await homeport.edgeFetch();
     const oldDomain = `https://chat.example.test:${homeport.edgePort}/_matrix/client/versions`;
@@ -149,7 +149,7 @@ describe('custom DNS in the control panel', () => {
   });
 
   test('the look-and-feel form saves with findings and shows them with their fixes', async () => {
-    await page.goto(url('/hosts/danahost'));
+    await page.goto(url('/hosts/danahost/look-and-feel'));
     await page.getByLabel('Brand').fill('Dana Chat');
     await page.getByLabel('Welcome page URL').fill('https://example.test/welcome');
     await page.getByRole('button', { name: 'Save look and feel' }).click();

@@ -145,7 +145,7 @@ describe('the control panel, for a new customer', () => {
   });
 
   test('server admin: a new user\'s password is shown once, a reset follows the key backup warning, admin rights and deactivation are confirmed, tokens are created and revoked', async () => {
-    await page.getByRole('navigation', { name: 'Host' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('navigation', { name: 'Host sections' }).getByRole('link', { name: 'Users' }).click();
     await page.getByText('No users yet').waitFor();
     await page.getByLabel('Username').fill('alice');
     await page.getByRole('button', { name: 'Add user' }).click();
@@ -167,7 +167,7 @@ describe('the control panel, for a new customer', () => {
 
     await page.getByRole('button', { name: 'Manage' }).click();
     await page.getByRole('button', { name: 'Reset password…' }).click();
-    await page.getByText('make sure that all sessions are connected to key backup').waitFor();
+    await page.getByText('make sure the user has key backup set up in all sessions').waitFor();
     const reset = page.getByRole('button', { name: 'Reset password', exact: true });
     assert.equal(await reset.isDisabled(), true, 'no reset before the warning is acknowledged');
     await screenshot(page, 'b02-key-backup-warning');
@@ -189,7 +189,7 @@ describe('the control panel, for a new customer', () => {
     await page.locator('tr[data-user="@bob:adahost.e2ea.localhost"]').waitFor();
     await page.getByLabel('Search users').fill('bo');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByText('1 users').waitFor();
+    await page.getByText('1 user', { exact: true }).waitFor();
     const bob = page.locator('tr[data-user="@bob:adahost.e2ea.localhost"]');
     await bob.getByRole('button', { name: 'Manage' }).click();
     const deactivate = page.getByRole('button', { name: 'Deactivate user' });
@@ -202,7 +202,7 @@ describe('the control panel, for a new customer', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('No users match “nobody-here”').waitFor();
 
-    await page.getByRole('navigation', { name: 'Host' }).getByRole('link', { name: 'Registration tokens' }).click();
+    await page.getByRole('navigation', { name: 'Host sections' }).getByRole('link', { name: 'Registration tokens' }).click();
     await page.getByText('No registration tokens').waitFor();
     await page.getByLabel('Token (optional)').fill('welcome-friends');
     await page.getByLabel('Uses allowed').fill('3');
@@ -217,7 +217,8 @@ describe('the control panel, for a new customer', () => {
   });
 
   test('seats only go up, the Trust & Safety contact is saved, a rebuild keeps the data, and cancelling needs the hostname typed', async () => {
-    await page.getByRole('navigation', { name: 'Host' }).getByRole('link', { name: 'Host' }).click();
+    const sections = page.getByRole('navigation', { name: 'Host sections' });
+    await sections.getByRole('link', { name: 'Billing' }).click();
     const seats = page.getByLabel('Total monthly active user seats');
     assert.equal(await seats.getAttribute('min'), '5');
     await seats.fill('4');
@@ -227,6 +228,7 @@ describe('the control panel, for a new customer', () => {
     await page.getByText('Seats saved: 8 monthly active users.').waitFor();
     assert.equal(await page.getByTestId('seats').textContent(), '8');
 
+    await sections.getByRole('link', { name: 'Domain' }).click();
     await page.getByLabel('Trust and Safety contact').fill('abuse@example.org');
     await page.getByRole('button', { name: 'Save contact' }).click();
     await page.getByText('Trust & Safety contact saved.').waitFor();
@@ -235,8 +237,12 @@ describe('the control panel, for a new customer', () => {
     await screenshot(page, 'a11-host-settings');
 
     // Raising seats applied them with a rebuild of its own; the page follows it until the host runs again.
+    await sections.getByRole('link', { name: 'Overview' }).click();
     await page.getByText('Running', { exact: true }).waitFor({ timeout: 120_000 });
-    await page.getByRole('button', { name: 'Rebuild host' }).click();
+    await sections.getByRole('link', { name: 'Danger zone' }).click();
+    await page.getByRole('button', { name: 'Rebuild host…' }).click();
+    await page.getByText('Your users are disconnected for about a minute. Rebuild now?').waitFor();
+    await page.getByRole('button', { name: 'Rebuild host', exact: true }).click();
     await page.waitForURL(new RegExp(`/hosts/${label}/jobs/`));
     await page.getByRole('heading', { name: `Rebuilding ${label}` }).waitFor();
     await page.waitForURL(new RegExp(`/hosts/${label}\\?built=rebuild$`), { timeout: 300_000 });
@@ -244,6 +250,7 @@ describe('the control panel, for a new customer', () => {
     assert.equal(await page.getByTestId('seats').textContent(), '8', 'a rebuild keeps the settings');
     await loginThroughEdge(homeport, label, 'alice', alicePassword);
 
+    await sections.getByRole('link', { name: 'Danger zone' }).click();
     const cancel = page.getByRole('button', { name: 'Cancel host for good' });
     await page.getByText('all your data will be lost').waitFor();
     await page.getByLabel(`Type ${label} to confirm`).fill('adahos');

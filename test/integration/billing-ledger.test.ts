@@ -1,9 +1,10 @@
 // Billing against a real Homeport, PostgreSQL and Synapse, paid by invoice (no Stripe here):
 // the purchase gate, coupons before and after a first purchase, expired and used-up coupons,
-// a seat raise's prorated line, seats never lowered, renewals by the cron job, cancelling at
-// the period's end, gap-free invoice numbers, and the operator marking an invoice paid.
+// a seat raise's prorated line, seats never lowered, renewals by the cron job, cancelling after the
+// first day at the period's end, gap-free invoice numbers, and the operator marking an invoice paid.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql as rawSql } from 'kysely';
 import type { Static } from 'typebox';
 import type { Invoice as InvoiceSchema } from '../../src/contract/billing.ts';
 import { assertProblem, createOperatorToken, withHomeportDb, type HomeportDb } from '../support/billing-tests.ts';
@@ -158,6 +159,8 @@ describe('billing ledger', () => {
 
   test('renewals: the cron job invoices each new period once, the coupon only for its months', async () => {
     // As if the host had been bought 65 days ago: two periods have begun since.
+    // (started_at is never updated by Homeport, so its column type refuses it: raw SQL.)
+    await sql((db) => rawSql`UPDATE subscriptions SET started_at = ${new Date(Date.now() - 65 * 86_400_000)} WHERE host_id = ${hostId}`.execute(db));
     await sql((db) => db.updateTable('subscriptions').set({ current_period_start: new Date(Date.now() - 65 * 86_400_000), current_period_end: new Date(Date.now() - 35 * 86_400_000) }).where('host_id', '=', hostId).execute());
     const renewals = await waitFor('two renewals', async () => {
       const found = (await invoices()).filter((invoice) => invoice.kind === 'renewal');
@@ -170,9 +173,14 @@ describe('billing ledger', () => {
     assert.ok(new Date(subscription.current_period_end).getTime() > Date.now());
   });
 
-  test('cancelling ends the subscription at the end of the period, with no invoice after it', async () => {
+  test('cancelling after the first day ends the subscription at the end of the period, which stays owed, with no invoice after it', async () => {
+    const terms = await homeport.api<Body>('GET', `/api/v1/hosts/${hostId}/cancellation-terms`, { token: customer });
+    assert.equal(terms.body.kind, 'period-owed');
+    assert.match(String(terms.body.text), /not refunded: that invoice stays due/);
     const cancelled = await homeport.api<Body>('DELETE', `/api/v1/hosts/${hostId}`, { token: customer, body: { confirm: 'ledger' } });
     assert.ok(cancelled.status < 300, JSON.stringify(cancelled.body));
+    assert.match(String(cancelled.body.billing), /^The invoice for the current month stays due; nothing more is invoiced/);
+    assert.ok((await invoices()).every((invoice) => invoice.status !== 'void'), 'nothing voided after the first day');
     const subscription = await sql((db) => db.selectFrom('subscriptions').selectAll().where('host_id', '=', hostId).executeTakeFirstOrThrow());
     assert.equal(subscription.status, 'cancelling');
     assert.equal(new Date(subscription.cancel_at!).toISOString(), new Date(subscription.current_period_end).toISOString());

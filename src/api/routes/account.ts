@@ -5,7 +5,8 @@ import { updateAccountDetails } from '../../accounts/account-details.ts';
 import { accountOverview } from '../../accounts/account-overview.ts';
 import { changePassword } from '../../accounts/password-changes.ts';
 import { beginTwoFactorEnrolment, confirmTwoFactorEnrolment } from '../../accounts/two-factor.ts';
-import { AccountView, ChangePasswordBody, CodeBody, UpdateAccountBody } from '../../contract/accounts.ts';
+import { AccountView, ChangePasswordBody, CodeBody, TwoFactorProofBody, UpdateAccountBody } from '../../contract/accounts.ts';
+import { replaceRecoveryCodeSet, turnOffTwoFactor } from '../../accounts/two-factor-changes.ts';
 import type { HomeportContext } from '../../jobs/job-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
@@ -53,5 +54,22 @@ export function accountRoutes(context: HomeportContext): FastifyPluginAsyncTypeb
         body: CodeBody, response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }), ...errors, 409: Problem },
       },
     }, async (request) => confirmTwoFactorEnrolment(context, requireAccount(request).id, request.body.code));
+
+    app.post('/account/two-factor/recovery-codes', {
+      schema: {
+        tags: ['account'], summary: 'Replace the recovery codes (the old ones stop working); needs the password and a current code; the new ones are shown this once', security: accountSecurity,
+        body: TwoFactorProofBody, response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }), ...errors, 409: Problem, 422: Problem },
+      },
+    }, async (request) => replaceRecoveryCodeSet(context, requireAccount(request).id, request.body));
+
+    app.post('/account/two-factor/off', {
+      schema: {
+        tags: ['account'], summary: 'Turn two-factor authentication off; needs the password and a current code (refused where two-factor is required)', security: accountSecurity,
+        body: TwoFactorProofBody, response: { 204: Type.Null(), ...errors, 409: Problem, 422: Problem },
+      },
+    }, async (request, reply) => {
+      await turnOffTwoFactor(context, requireAccount(request).id, request.body, context.config.require2fa);
+      reply.status(204);
+    });
   };
 }

@@ -1,8 +1,10 @@
 // /api/v1/hosts: buy, list, show, change, rebuild and cancel hosts of the signed-in account.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CancelHostBody, CreateHostBody, Host, HostParams, HostWithJob, UpdateHostBody } from '../../contract/hosts.ts';
+import { CancelHostBody, CancellationTerms, CancelledHost, CreateHostBody, Host, HostParams, HostWithJob, UpdateHostBody } from '../../contract/hosts.ts';
 import { JobSummary } from '../../contract/jobs.ts';
+import { hostCancellationTerms } from '../../billing/cancellation-billing.ts';
+import { cancellationPromise } from '../../domain/billing/cancellation.ts';
 import { cancelHost } from '../../jobs/commands/cancel-host.ts';
 import { createHost } from '../../jobs/commands/create-host.ts';
 import { seatsInUse } from '../../jobs/commands/host-seats.ts';
@@ -72,16 +74,25 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
       return { host: hostView(context.config, host), job: jobSummary(job) };
     });
 
+    app.get('/hosts/:id/cancellation-terms', {
+      schema: { tags: ['hosts'], summary: 'What cancelling the host now would do to the money (shown before the confirmation)', security: accountSecurity, params: HostParams, response: { 200: CancellationTerms, ...errors } },
+    }, async (request) => {
+      const account = requireAccount(request);
+      const host = await findAccountHost(context.db, account.id, request.params.id);
+      const terms = await hostCancellationTerms(context.db, host.id, new Date());
+      return { kind: terms.kind, text: cancellationPromise(terms) };
+    });
+
     app.delete('/hosts/:id', {
       schema: {
-        tags: ['hosts'], summary: 'Cancel a host for good: removes its processes, database and media', security: accountSecurity,
-        params: HostParams, body: CancelHostBody, response: { 202: HostWithJob, ...errors },
+        tags: ['hosts'], summary: 'Cancel a host for good: removes its processes, database and media; its billing follows the cancellation terms', security: accountSecurity,
+        params: HostParams, body: CancelHostBody, response: { 202: CancelledHost, ...errors },
       },
     }, async (request, reply) => {
       const account = requireAccount(request);
-      const { host, job } = await cancelHost(context, account.id, request.params.id, request.body.confirm);
+      const { host, job, billing } = await cancelHost(context, account.id, request.params.id, request.body.confirm);
       reply.status(202);
-      return { host: hostView(context.config, host), job: jobSummary(job) };
+      return { host: hostView(context.config, host), job: jobSummary(job), billing };
     });
   };
 }

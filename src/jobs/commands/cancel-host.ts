@@ -1,6 +1,9 @@
 // Cancelling a host: irreversible, confirmed by typing its label; a job removes everything, and
-// its subscription ends at the end of the period already invoiced.
-import { endSubscriptionAtPeriodEnd } from '../../billing/seat-billing.ts';
+// its subscription ends by the cancellation rule (free within the first day, else at the end of
+// the period already invoiced), whose sentence is returned for the customer.
+import { settleCancellation } from '../../billing/cancellation-billing.ts';
+import { refundVoidInvoice } from '../../billing/void-refunds.ts';
+import { cancellationReceipt } from '../../domain/billing/cancellation.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { findAccountHost, updateHost } from '../../store/hosts.ts';
@@ -14,8 +17,8 @@ export async function cancelHost(
   accountId: string,
   hostId: string,
   confirmation: string,
-): Promise<{ host: HostRow; job: JobRow }> {
-  return context.db.transaction().execute(async (trx) => {
+): Promise<{ host: HostRow; job: JobRow; billing: string }> {
+  const cancelled = await context.db.transaction().execute(async (trx) => {
     const host = await findAccountHost(trx, accountId, hostId);
     if (confirmation !== host.label) {
       throw new HomeportError('confirmation-mismatch', 'Confirmation does not match', `Type the hostname "${host.label}" to confirm cancelling this host.`);
@@ -25,9 +28,11 @@ export async function cancelHost(
       throw new HomeportError('host-busy', 'Already cancelled', `Host ${host.label} is already ${host.status}.`);
     }
     const cancelling = host.status === 'cancelling' ? host : await updateHost(trx, host.id, { status: 'cancelling' });
-    await endSubscriptionAtPeriodEnd(trx, host.id);
+    const { terms, voided } = await settleCancellation(trx, host.id, new Date());
     const job = await createJob(trx, host.id, 'cancel', hostJobs.cancel.steps.map((step) => step.name));
-    await recordAudit(trx, { actorAccountId: accountId, actor: 'customer', action: 'host.cancel', hostId: host.id, details: { label: host.label } });
-    return { host: cancelling, job };
+    await recordAudit(trx, { actorAccountId: accountId, actor: 'customer', action: 'host.cancel', hostId: host.id, details: { label: host.label, billing: terms.kind } });
+    return { host: cancelling, job, billing: cancellationReceipt(terms, voided.map((invoice) => invoice.number)), voided };
   });
+  for (const invoice of cancelled.voided) await refundVoidInvoice(context, invoice.id);
+  return { host: cancelled.host, job: cancelled.job, billing: cancelled.billing };
 }

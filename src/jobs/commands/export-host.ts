@@ -31,7 +31,8 @@ export async function estimateExport(context: HomeportContext, accountId: string
 
 export async function startExport(context: HomeportContext, accountId: string, hostId: string, input: { passphrase?: string }): Promise<{ export: ExportRow; job: JobRow; estimate: DowntimeEstimate }> {
   if (input.passphrase !== undefined && [...input.passphrase].length < minimumPassphraseLength) {
-    throw new HomeportError('passphrase-invalid', 'Passphrase too short', `A passphrase must have at least ${minimumPassphraseLength} characters.`);
+    const message = `A passphrase must have at least ${minimumPassphraseLength} characters.`;
+    throw new HomeportError('passphrase-invalid', 'Passphrase too short', message, { errors: [{ field: 'passphrase', message }] });
   }
   const host = await findAccountHost(context.db, accountId, hostId);
   if (!exportableStatuses.has(host.status)) {

@@ -14,15 +14,7 @@ import type { HomeportContext } from '../job-context.ts';
 import { seatsInUse } from './host-seats.ts';
 import { onSynapse, openServerAdmin, type ServerAdmin } from './server-admin.ts';
 
-export const passwordShownOnce =
-  'This password is shown only once and Homeport does not keep it: send it to the user in a secure way, then delete it.';
-export const keyBackupWarning =
-  'Resetting a password signs the user out of every session. Encrypted messages can then only be read again from key backup: ' +
-  'before a reset, the user should have key backup set up in all sessions, every key backed up, and the backup passphrase or recovery key at hand.';
-export const adminRightsWarning =
-  'A server admin can use the Synapse Admin API on this host: read and change every account, reset passwords, deactivate users, ' +
-  'and manage rooms and media. Give these rights only to people you trust with the whole server.';
-export const adminRightsRemoved = 'This user can no longer use the Synapse Admin API on this host.';
+export { adminRightsRemoved, adminRightsWarning, keyBackupWarning, passwordShownOnce } from '../../contract/customer-warnings.ts';
 
 export interface UserListRequest {
   from?: number;

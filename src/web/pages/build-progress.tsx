@@ -1,12 +1,24 @@
-// Follows a host's job (build, rebuild, cancel) step by step with a progress bar, by polling it;
-// a finished build ends on the host page.
-import { useCallback, useEffect } from 'react';
+// Follows a host's job (build, rebuild, cancel, export) step by step with a progress bar, by
+// polling it; a job seen finishing ends where its result is, and a toast says so with a link.
+import { useCallback, useEffect, useRef } from 'react';
 import { get, seg } from '../api-client.ts';
 import type { Job } from '../api-types.ts';
 import { Loading, ProblemBanner } from '../forms.tsx';
 import { PageTitle } from '../layout.tsx';
 import { Link, navigate } from '../router.tsx';
+import { showToast } from '../toasts.tsx';
 import { useApi, useInterval } from '../use-api.ts';
+
+const whileRunning: Record<Job['kind'], string> = {
+  build: 'Sit tight for a few minutes while your server is being built.',
+  rebuild: 'Your server restarts with its new configuration; users are disconnected for about a minute.',
+  cancel: 'Your server, its database and media are being removed.',
+  export: 'Your server is stopped while its database and media are copied, then started again.',
+  import: 'Your data is being restored into the server.',
+  backup: 'A backup of your server is being made; it keeps serving meanwhile.',
+  restore: 'Your server is stopped while it is restored from a backup, then started again.',
+  upgrade: 'Your server is being upgraded to a newer Synapse; users are disconnected for a minute or so.',
+};
 
 const jobTitles: Record<Job['kind'], string> = {
   build: 'Building', rebuild: 'Rebuilding', cancel: 'Cancelling', export: 'Exporting', import: 'Importing',
@@ -18,9 +30,14 @@ export function BuildPage({ hostId, jobId }: { hostId: string; jobId: string }) 
   const finished = job.data?.status === 'succeeded' || job.data?.status === 'failed';
   const poll = useCallback(() => void job.reload(), [job]);
   useInterval(poll, 1000, !finished && !job.problem);
+  // Only a job seen running here announces its end: reopening an old job page says nothing new.
+  const seenRunning = useRef(false);
+  if (job.data && !finished) seenRunning.current = true;
   useEffect(() => {
     if (job.data?.status !== 'succeeded') return;
-    const timer = setTimeout(() => navigate(job.data?.kind === 'cancel' ? '/' : `/hosts/${hostId}?built=${job.data?.kind}`, { replace: true }), 1200);
+    const result = resultOf(job.data.kind, hostId);
+    if (seenRunning.current && result.toast) showToast(result.toast, result.link);
+    const timer = setTimeout(() => navigate(result.page, { replace: true }), 1200);
     return () => clearTimeout(timer);
   }, [job.data?.status, job.data?.kind, hostId]);
   if (job.problem) return <><PageTitle back={{ to: '/', label: 'Hosts' }}>Job</PageTitle><ProblemBanner problem={job.problem} /></>;
@@ -33,9 +50,31 @@ export function BuildPage({ hostId, jobId }: { hostId: string; jobId: string }) 
       {job.data.status === 'failed' && (
         <div className="problem" role="alert"><strong>The job failed</strong><p>{job.data.error ?? 'See the log below.'} You can try a rebuild from the <Link to={`/hosts/${hostId}`}>host page</Link>.</p></div>
       )}
-      {job.data.status !== 'succeeded' && job.data.status !== 'failed' && <p className="muted">Sit tight for a few minutes while your server is being built. You can leave this page; the job goes on.</p>}
+      {job.data.status !== 'succeeded' && job.data.status !== 'failed' && <p className="muted">{whileRunning[job.data.kind]} You can leave this page; the job goes on.</p>}
     </section>
   );
+}
+
+/** Where a finished job's result is, and what to say about it. */
+function resultOf(kind: Job['kind'], hostId: string): { page: string; toast?: string; link?: { to: string; label: string } } {
+  switch (kind) {
+    case 'export':
+      return { page: `/hosts/${hostId}/exports`, toast: `The export of ${hostId} is ready to download.`, link: { to: `/hosts/${hostId}/exports`, label: 'Go to the download links' } };
+    case 'rebuild':
+      return { page: `/hosts/${hostId}?built=rebuild`, toast: `${hostId} was rebuilt and is running again.` };
+    case 'cancel':
+      return { page: '/', toast: `${hostId} is cancelled and its data removed.` };
+    case 'import':
+      return { page: `/hosts/${hostId}?built=import`, toast: `The import into ${hostId} is finished.` };
+    case 'build':
+      return { page: `/hosts/${hostId}?built=build` };
+    case 'backup':
+      return { page: `/hosts/${hostId}/exports`, toast: `The backup of ${hostId} is made.`, link: { to: `/hosts/${hostId}/exports`, label: 'Go to the backups' } };
+    case 'restore':
+      return { page: `/hosts/${hostId}?built=restore`, toast: `${hostId} was restored from its backup and is running again.` };
+    case 'upgrade':
+      return { page: `/hosts/${hostId}?built=upgrade`, toast: `${hostId} now runs a newer Synapse.` };
+  }
 }
 
 export function JobProgress({ job, withLog = false }: { job: Job; withLog?: boolean }) {

@@ -1,9 +1,12 @@
-// A host's exports: the downtime estimate, an export with an optional passphrase, and the
-// exports with their signed download links (deleted after the retention period).
+// A host's exports and backups section: the downtime estimate, an export with an optional
+// passphrase (confirmed, since it stops the server), and the exports with their signed download
+// links (deleted after the retention period).
 import { useState } from 'react';
 import { get, post, seg } from '../api-client.ts';
 import type { ExportEstimate, Host, HostExport, JobSummary } from '../api-types.ts';
 import { Field, ProblemBanner, useSubmit } from '../forms.tsx';
+import { BackupSection } from './host-backups.tsx';
+import { HostSettingsFrame } from './host-nav.tsx';
 import { formatDate } from '../format.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
@@ -11,11 +14,26 @@ import { useApi } from '../use-api.ts';
 const exportable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-export function ExportSection({ host }: { host: Host }) {
+export function HostExportsPage({ hostId }: { hostId: string }) {
+  return (
+    <HostSettingsFrame hostId={hostId}>
+      {(h) => (
+        <>
+          <ExportSection host={h} />
+          <BackupSection host={h} />
+        </>
+      )}
+    </HostSettingsFrame>
+  );
+}
+
+function ExportSection({ host }: { host: Host }) {
   const estimate = useApi(() => get<ExportEstimate>(`/hosts/${seg(host.label)}/exports/estimate`), [host.label]);
   const exports = useApi(() => get<{ exports: HostExport[] }>(`/hosts/${seg(host.label)}/exports`), [host.label]);
   const [passphrase, setPassphrase] = useState('');
+  const [asking, setAsking] = useState(false);
   const { busy, problem, onSubmit } = useSubmit(async () => {
+    setAsking(false);
     const { job } = await post<{ export: HostExport; job: JobSummary }>(`/hosts/${seg(host.label)}/exports`, passphrase === '' ? {} : { passphrase });
     navigate(`/hosts/${host.label}/jobs/${job.id}`);
   });
@@ -37,9 +55,19 @@ export function ExportSection({ host }: { host: Host }) {
         onChange={(e) => setPassphrase(e.target.value)} problem={problem}
         hint="At least 8 characters. Encrypts every file with OpenPGP (AES-256); open them with gpg --decrypt FILE.gpg > FILE. Homeport does not keep it."
       />
-      <button type="submit" disabled={busy || !exportable.has(host.status)}>Export host</button>
+      {asking ? (
+        <div className="confirm-inline" role="group" aria-labelledby="export-question">
+          <p id="export-question" className="warning-text">
+            Your server stops{estimate.data ? ` for about ${estimate.data.downtimeSeconds} seconds` : ''} while the database and media are copied; users cannot chat until it is back. Export now?
+          </p>
+          <button type="submit" disabled={busy}>Stop the server and export</button>
+          <button type="button" className="secondary" onClick={() => setAsking(false)}>Not now</button>
+        </div>
+      ) : (
+        <button type="button" disabled={busy || !exportable.has(host.status)} onClick={() => setAsking(true)}>Export host…</button>
+      )}
       {exports.data && exports.data.exports.length > 0 && (
-        <ul className="export-list">
+        <ul className="export-list" aria-label="Your exports">
           {exports.data.exports.map((item) => (
             <li key={item.id}>
               <span>{formatDate(item.createdAt)}: {item.status}{item.encrypted ? ', encrypted' : ''}{item.expiresAt && item.status === 'ready' ? `, deleted after ${formatDate(item.expiresAt)}` : ''}</span>

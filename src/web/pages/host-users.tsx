@@ -7,15 +7,13 @@ import { EmptyState, Field, Loading, Notice, ProblemBanner, ShownOnce, useSubmit
 import { formatDate } from '../format.tsx';
 import { useApi } from '../use-api.ts';
 import { HostAdminFrame } from './host-nav.tsx';
+import { adminRightsWarning, keyBackupWarning } from '../../contract/customer-warnings.ts';
 
 interface UserPage {
   users: HostUser[];
   next: number | null;
   total: number;
 }
-
-const adminWarning = 'A server admin can use the Synapse Admin API on this host: read and change every account, reset passwords, deactivate users, and manage rooms and media. Be careful: give these rights only to people you trust with the whole server.';
-const keyBackupWarning = 'Resetting a password logs out every session of the user. Encrypted messages can then only be read again from key backup. Before resetting, make sure that all sessions are connected to key backup, all sessions have backed up all their keys, and the correct key backup passphrase or recovery key is available.';
 
 export function HostUsersPage({ hostId }: { hostId: string }) {
   const [search, setSearch] = useState('');
@@ -38,7 +36,7 @@ export function HostUsersPage({ hostId }: { hostId: string }) {
         <EmptyState title={applied ? `No users match “${applied}”` : 'No users yet'}>{!applied && <p>Add the first user above, or create a registration token so people can sign up themselves.</p>}</EmptyState>
       ) : (
         <>
-          <p className="muted">{users.data.total} users</p>
+          <p className="muted">{users.data.total === 1 ? '1 user' : `${users.data.total} users`}</p>
           <table className="users">
             <thead><tr><th>User</th><th>Admin</th><th>Status</th><th>Last seen</th><th><span className="sr-only">Actions</span></th></tr></thead>
             <tbody>
@@ -80,7 +78,7 @@ function AddUserForm({ hostId, onAdded }: { hostId: string; onAdded(result: { us
         <Field label="Display name (optional)" name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} problem={problem} />
       </div>
       <label className="check"><input type="checkbox" name="admin" checked={admin} onChange={(e) => setAdmin(e.target.checked)} /> Make new user server admin</label>
-      {admin && <p className="warning-text">{adminWarning}</p>}
+      {admin && <p className="warning-text">{adminRightsWarning}</p>}
       <button type="submit" disabled={busy || username.trim() === ''}>{busy ? 'Adding…' : 'Add user'}</button>
     </form>
   );
@@ -123,7 +121,7 @@ function UserActions({ hostId, user, onChanged }: { hostId: string; user: HostUs
           <button type="button" className="secondary" disabled={toggleAdmin.busy} onClick={() => void toggleAdmin.onSubmit()}>Remove server admin</button>
         ) : confirmAdmin ? (
           <>
-            <p className="warning-text">{adminWarning}</p>
+            <p className="warning-text">{adminRightsWarning}</p>
             <button type="button" className="danger" disabled={toggleAdmin.busy} onClick={() => void toggleAdmin.onSubmit()}>Make server admin</button>{' '}
             <button type="button" className="secondary" onClick={() => setConfirmAdmin(false)}>Keep as is</button>
           </>

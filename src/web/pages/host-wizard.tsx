@@ -1,9 +1,12 @@
 // The set-up wizard: size → hostname (live availability check) → configure → review (price, VAT,
 // total and payment method) → purchase.
-// The step is in the URL, so back and forward move between steps.
-import { useEffect, useState } from 'react';
+// The step is in the URL, so back and forward move between steps; the steps already reached are
+// links, each step but the first has a Back button, and what was typed is kept in the wizard.
+// Each step is validated before the next (custom domains by the API's own rule), its errors shown
+// at their fields with the focus moved there.
+import { useEffect, useState, type ReactNode } from 'react';
 import { ApiProblem, get, post, seg } from '../api-client.ts';
-import type { Availability, Billing, Host, JobSummary, PaymentMethod, Quote, Size } from '../api-types.ts';
+import type { Availability, Billing, CustomDnsCheck, Host, JobSummary, PaymentMethod, Quote, Size } from '../api-types.ts';
 import { Field, Loading, ProblemBanner, useSubmit } from '../forms.tsx';
 import { formatMoney } from '../format.tsx';
 import { PageTitle } from '../layout.tsx';
@@ -28,19 +31,31 @@ export function HostWizardPage() {
   // A step is reachable only with what the steps before it chose (e.g. after a reload).
   const step: Step = wanted === 'size' || !size ? 'size' : wanted === 'hostname' || !checked?.available ? 'hostname' : wanted;
   const go = (next: Step) => navigate(`/hosts/new?step=${next}`);
+  const [configured, setConfigured] = useState(false);
+  const reachable = (s: Step) => s === 'size' || (s === 'hostname' && Boolean(size)) || (s === 'configure' && Boolean(checked?.available && size)) || (s === 'review' && configured && Boolean(checked?.available));
+  const back = (to: Step) => <button type="button" className="secondary" onClick={() => go(to)}>Back</button>;
   return (
     <section>
       <PageTitle back={{ to: '/', label: 'Hosts' }}>Set up a host</PageTitle>
-      <ol className="wizard-steps">
-        {steps.map((s, index) => <li key={s} aria-current={s === step ? 'step' : undefined}>{index + 1}. {stepTitles[s]}</li>)}
-      </ol>
+      <nav aria-label="Steps">
+        <ol className="wizard-steps">
+          {steps.map((s, index) => (
+            <li key={s} aria-current={s === step ? 'step' : undefined}>
+              {s !== step && reachable(s) ? <Link to={`/hosts/new?step=${s}`}>{index + 1}. {stepTitles[s]}</Link> : <span>{index + 1}. {stepTitles[s]}</span>}
+            </li>
+          ))}
+        </ol>
+      </nav>
       <ProblemBanner problem={sizes.problem} />
       {!sizes.data ? <Loading /> : (
         <>
           {step === 'size' && <SizeStep sizes={sizes.data.sizes} chosen={size} onChoose={(s) => { setSize(s); setSeats((n) => Math.max(n, s.minSeats)); go('hostname'); }} />}
-          {step === 'hostname' && <HostnameStep label={label} setLabel={setLabel} checked={checked} setChecked={setChecked} onContinue={() => go('configure')} />}
-          {step === 'configure' && size && <ConfigureStep size={size} seats={seats} setSeats={setSeats} customDns={customDns} setCustomDns={setCustomDns} onContinue={() => go('review')} />}
-          {step === 'review' && size && checked && <ReviewStep size={size} availability={checked} seats={seats} customDns={customDns} />}
+          {step === 'hostname' && <HostnameStep label={label} setLabel={setLabel} checked={checked} setChecked={setChecked} onContinue={() => go('configure')} back={back('size')} />}
+          {step === 'configure' && size && (
+            <ConfigureStep size={size} seats={seats} setSeats={setSeats} customDns={customDns} setCustomDns={(choice) => { setConfigured(false); setCustomDns(choice); }}
+              onContinue={() => { setConfigured(true); go('review'); }} back={back('hostname')} />
+          )}
+          {step === 'review' && size && checked && <ReviewStep size={size} availability={checked} seats={seats} customDns={customDns} back={back('configure')} />}
         </>
       )}
     </section>
@@ -68,8 +83,8 @@ function SizeStep({ sizes, chosen, onChoose }: { sizes: Size[]; chosen: Size | u
   );
 }
 
-function HostnameStep({ label, setLabel, checked, setChecked, onContinue }: {
-  label: string; setLabel(label: string): void; checked: Availability | undefined; setChecked(a: Availability | undefined): void; onContinue(): void;
+function HostnameStep({ label, setLabel, checked, setChecked, onContinue, back }: {
+  label: string; setLabel(label: string): void; checked: Availability | undefined; setChecked(a: Availability | undefined): void; onContinue(): void; back: ReactNode;
 }) {
   const [problem, setProblem] = useState<ApiProblem | undefined>();
   const check = async (value: string) => {
@@ -102,6 +117,7 @@ function HostnameStep({ label, setLabel, checked, setChecked, onContinue }: {
         {current && !current.available && <p className="field-error" data-testid="availability">{current.detail ?? `${current.hostname} is not available.`}</p>}
       </div>
       <div className="actions">
+        {back}
         <button type="button" className="secondary" onClick={() => void check(label)}>Check</button>
         <button type="submit" disabled={!current?.available}>Continue</button>
       </div>
@@ -117,21 +133,28 @@ interface CustomDnsChoice {
 
 const serverNameWarning = 'The server name is part of every user ID and room address: it can never be changed after purchase.';
 
-function ConfigureStep({ size, seats, setSeats, customDns, setCustomDns, onContinue }: {
-  size: Size; seats: number; setSeats(n: number): void; customDns: CustomDnsChoice; setCustomDns(choice: CustomDnsChoice): void; onContinue(): void;
+function ConfigureStep({ size, seats, setSeats, customDns, setCustomDns, onContinue, back }: {
+  size: Size; seats: number; setSeats(n: number): void; customDns: CustomDnsChoice; setCustomDns(choice: CustomDnsChoice): void; onContinue(): void; back: ReactNode;
 }) {
   const seatsValid = Number.isInteger(seats) && seats >= size.minSeats && seats <= size.maxSeats;
-  const dnsComplete = !customDns.enabled || (customDns.homeserverDomain.trim() !== '' && customDns.clientDomain.trim() !== '');
-  const valid = seatsValid && dnsComplete;
+  const { busy, problem, onSubmit } = useSubmit(async () => {
+    const errors: { field: string; message: string }[] = [];
+    if (!seatsValid) errors.push({ field: 'seats', message: `Choose between ${size.minSeats} and ${size.maxSeats} seats.` });
+    if (customDns.enabled) {
+      const checked = await post<CustomDnsCheck>('/custom-dns-checks', { homeserverDomain: customDns.homeserverDomain.trim(), clientDomain: customDns.clientDomain.trim() });
+      errors.push(...checked.problems);
+    }
+    if (errors.length > 0) throw new ApiProblem(422, { title: 'Please check this step', errors });
+    onContinue();
+  });
   return (
-    <form onSubmit={(event) => { event.preventDefault(); if (valid) onContinue(); }} noValidate>
+    <form onSubmit={(event) => void onSubmit(event)} noValidate>
       <h2>Configure your new host</h2>
       <Field
         label="Monthly active user seats" name="seats" type="number" min={size.minSeats} max={size.maxSeats} value={Number.isNaN(seats) ? '' : seats}
-        onChange={(e) => setSeats(e.target.valueAsNumber)}
+        onChange={(e) => setSeats(e.target.valueAsNumber)} problem={problem}
         hint={`${size.minSeats}–${size.maxSeats} seats. You can add seats later, but you cannot decrease your user count.`}
       />
-      {!seatsValid && <p className="field-error">Choose between {size.minSeats} and {size.maxSeats} seats.</p>}
       <fieldset>
         <legend>Custom DNS</legend>
         <label className="check">
@@ -140,21 +163,24 @@ function ConfigureStep({ size, seats, setSeats, customDns, setCustomDns, onConti
         {customDns.enabled && (
           <>
             <Field label="Custom homeserver domain" name="homeserverDomain" placeholder="example.com" autoComplete="off" autoCapitalize="none" spellCheck={false}
-              value={customDns.homeserverDomain} onChange={(e) => setCustomDns({ ...customDns, homeserverDomain: e.target.value })}
+              value={customDns.homeserverDomain} onChange={(e) => setCustomDns({ ...customDns, homeserverDomain: e.target.value })} problem={problem}
               hint="Your Matrix server name: user IDs will look like @alice:example.com. You publish two small files on it." />
             <Field label="Custom client domain" name="clientDomain" placeholder="chat.example.com" autoComplete="off" autoCapitalize="none" spellCheck={false}
-              value={customDns.clientDomain} onChange={(e) => setCustomDns({ ...customDns, clientDomain: e.target.value })}
+              value={customDns.clientDomain} onChange={(e) => setCustomDns({ ...customDns, clientDomain: e.target.value })} problem={problem}
               hint="Where your users reach the web client and the server: a CNAME record to our edge. It must differ from the homeserver domain." />
             <p className="warning-text" data-testid="server-name-warning">{serverNameWarning}</p>
           </>
         )}
       </fieldset>
-      <button type="submit" disabled={!valid}>Continue</button>
+      <div className="actions">
+        {back}
+        <button type="submit" disabled={busy}>Continue</button>
+      </div>
     </form>
   );
 }
 
-function ReviewStep({ size, availability, seats, customDns }: { size: Size; availability: Availability; seats: number; customDns: CustomDnsChoice }) {
+function ReviewStep({ size, availability, seats, customDns, back }: { size: Size; availability: Availability; seats: number; customDns: CustomDnsChoice; back: ReactNode }) {
   const account = useAccount();
   const { refresh } = useSession();
   const billing = useApi(() => get<Billing>('/billing'), []);
@@ -198,7 +224,10 @@ function ReviewStep({ size, availability, seats, customDns }: { size: Size; avai
       <PurchaseBlockers account={account} />
       <ProblemBanner problem={problem} />
       {problem?.errors.map((error) => <p key={error.field} className="field-error">{error.message}</p>)}
-      <button type="submit" disabled={busy || account.purchaseBlockers.length > 0 || !chosen}>{busy ? 'Purchasing…' : 'Purchase'}</button>
+      <div className="actions">
+        {back}
+        <button type="submit" disabled={busy || account.purchaseBlockers.length > 0 || !chosen}>{busy ? 'Purchasing…' : 'Purchase'}</button>
+      </div>
     </form>
   );
 }

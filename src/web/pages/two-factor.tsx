@@ -1,10 +1,12 @@
 // Two-factor enrolment: a QR code of the otpauth:// URI (and the secret to type), confirm with a
-// code, then the ten recovery codes, shown this once.
+// code, then the ten recovery codes, shown this once. Once on: new recovery codes, or turning it
+// off, each with the password and a current code.
 import qrcode from 'qrcode-generator';
 import { useState } from 'react';
 import { post } from '../api-client.ts';
 import { CopyButton, Field, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
 import { useSession } from '../session.tsx';
+import { showToast } from '../toasts.tsx';
 
 function qrDataUrl(text: string): string {
   const qr = qrcode(0, 'M');
@@ -29,17 +31,17 @@ export function TwoFactorSection() {
   if (recoveryCodes) {
     return (
       <div className="shown-once">
-        <Notice kind="success">Two-factor authentication is on.</Notice>
+        <Notice kind="success">Two-factor authentication is on. These are your recovery codes; any older ones no longer work.</Notice>
         <p className="shown-once-label">Your recovery codes</p>
         <ul className="recovery-codes" data-testid="recovery-codes">{recoveryCodes.map((c) => <li key={c}><code>{c}</code></li>)}</ul>
         <CopyButton text={recoveryCodes.join('\n')} label="Copy all codes" />
         <p className="warning-text">Each code works once, instead of a code from your app. They are shown only now: store them somewhere safe.</p>
-        <button type="button" onClick={() => void refresh()}>I have stored them</button>
+        <button type="button" onClick={() => { setRecoveryCodes(undefined); void refresh(); }}>I have stored them</button>
       </div>
     );
   }
   if (account?.twoFactorEnabled) {
-    return <p>Two-factor authentication is on. {account.unusedRecoveryCodes} unused recovery codes left.</p>;
+    return <TwoFactorOnForm unusedCodes={account.unusedRecoveryCodes} onNewCodes={setRecoveryCodes} onOff={refresh} />;
   }
   if (!enrolment) {
     return (
@@ -58,6 +60,35 @@ export function TwoFactorSection() {
       <ProblemBanner problem={confirm.problem} />
       <Field label="Code from the app" name="code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} problem={confirm.problem} />
       <button type="submit" disabled={confirm.busy}>Turn on</button>
+    </form>
+  );
+}
+
+function TwoFactorOnForm({ unusedCodes, onNewCodes, onOff }: { unusedCodes: number; onNewCodes(codes: string[]): void; onOff(): Promise<unknown> }) {
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [intent, setIntent] = useState<'codes' | 'off'>('codes');
+  const { busy, problem, onSubmit } = useSubmit(async () => {
+    const proof = { password, code: code.trim() };
+    if (intent === 'codes') {
+      onNewCodes((await post<{ recoveryCodes: string[] }>('/account/two-factor/recovery-codes', proof)).recoveryCodes);
+    } else {
+      await post('/account/two-factor/off', proof);
+      showToast('Two-factor authentication is off. Your account is protected by your password only.');
+      await onOff();
+    }
+  });
+  return (
+    <form onSubmit={(event) => void onSubmit(event)} noValidate aria-label="Change two-factor authentication">
+      <p>Two-factor authentication is on. <span data-testid="unused-codes">{unusedCodes === 1 ? '1 unused recovery code' : `${unusedCodes} unused recovery codes`}</span> left.</p>
+      <p className="muted">To make new recovery codes or to turn two-factor off, confirm it is you.</p>
+      <ProblemBanner problem={problem} />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} problem={problem} />
+      <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} problem={problem} />
+      <div className="actions">
+        <button type="submit" disabled={busy} onClick={() => setIntent('codes')}>Make new recovery codes</button>
+        <button type="submit" className="danger secondary" disabled={busy} onClick={() => setIntent('off')}>Turn two-factor off</button>
+      </div>
     </form>
   );
 }

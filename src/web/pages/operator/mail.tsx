@@ -1,4 +1,5 @@
-// Operator: mail captured while no SMTP server is configured (development), newest first.
+// Operator: mail captured while no SMTP server is configured (development), newest first; the
+// links in a mail (verification, password reset) can be clicked, as in a mail client.
 import { useState } from 'react';
 import { get } from '../../api-client.ts';
 import type { CapturedMail } from '../../api-types.ts';
@@ -29,7 +30,8 @@ export function OperatorMailPage() {
             <li key={message.id} className="card mail">
               <p className="card-title">{message.subject}</p>
               <p className="muted">To {message.to} · {formatDate(message.at)}</p>
-              <pre className="mail-text">{message.text}</pre>
+              {/* Focusable: a long mail scrolls, and the keyboard must reach what is scrolled away. */}
+              <pre className="mail-text" tabIndex={0} aria-label={`Text of "${message.subject}"`}><MailText text={message.text} /></pre>
               {message.attachments.length > 0 && <p className="muted">Attached: {message.attachments.join(', ')}</p>}
             </li>
           ))}
@@ -37,4 +39,10 @@ export function OperatorMailPage() {
       )}
     </section>
   );
+}
+
+/** The text with each http(s) address made a link (React escapes the rest, so a mail cannot inject markup). */
+function MailText({ text }: { text: string }) {
+  const parts = text.split(/(https?:\/\/[^\s<>"]+)/g);
+  return <>{parts.map((part, index) => (index % 2 === 1 ? <a key={index} href={part} target="_blank" rel="noreferrer">{part}</a> : part))}</>;
 }

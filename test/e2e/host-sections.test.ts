@@ -1,0 +1,187 @@
+// The host in the panel, in sections with their own URLs (issue 19 point 5): each section opens
+// from its tab and by its address, the browser's Back returns to the previous one, and a phone
+// does not scroll sideways. An export (which stops the server) is confirmed first, a short
+// passphrase is refused at its field, and a toast says when it finished with a link to the
+// download links. Cancelling (point 4) says what it costs before the hostname is typed, voids the
+// invoice of a host bought today, and says so afterwards, the invoice then reading "Void".
+// Every page (visitor, customer, host sections, operator console) passes an axe-core audit with no
+// serious or critical violation on a laptop and on a phone.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seriousViolations } from '../support/accessibility.ts';
+import { HomeportProcess } from '../support/homeport-process.ts';
+import type { PanelClient } from '../support/panel-client.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, openPanelPage, operatorPassword, screenshot } from '../support/panel-browser.ts';
+
+const sections = [
+  ['', 'Overview', 'Overview'],
+  ['/users', 'Users', 'Users'],
+  ['/registration-tokens', 'Registration tokens', 'Registration tokens'],
+  ['/domain', 'Domain', 'Trust & Safety contact'],
+  ['/look-and-feel', 'Look and feel', 'Client look and feel'],
+  ['/exports', 'Exports and backups', 'Export'],
+  ['/billing', 'Billing', 'Seats'],
+  ['/danger-zone', 'Danger zone', 'Cancel host'],
+] as const;
+
+describe('the control panel, a host in sections', () => {
+  let homeport: HomeportProcess;
+  let operator: PanelClient;
+  let operatorEmail: string;
+  let browser: Browser;
+  let page: Page;
+  const email = 'exporter@example.org';
+  const password = 'exporting-is-my-right-1';
+  const url = (path: string) => `${homeport.apiUrl}${path}`;
+
+  before(async () => {
+    await ensurePanelBuilt();
+    homeport = await HomeportProcess.create('e2ex');
+    await homeport.start();
+    ({ client: operator, email: operatorEmail } = await firstOperator(homeport));
+    const token = await homeport.createAccount(email);
+    const built = await homeport.cli(['host', 'create', 'exphost', '--size', 'starter', '--seats', '10', '--wait'], token);
+    assert.equal(built.code, 0, built.stdout + built.stderr);
+    // The account was made by the operator CLI without a password: the customer sets one by reset.
+    assert.equal((await homeport.api('POST', '/api/v1/password-resets', { body: { email } })).status, 202);
+    const link = new URL(await mailedLink(operator, email, /reset/i));
+    const reset = await homeport.api('POST', '/api/v1/password-resets/complete', { body: { token: link.searchParams.get('token'), password } });
+    assert.equal(reset.status, 204, JSON.stringify(reset.body));
+    browser = await launchChromium();
+    ({ page } = await openPanelPage(browser, homeport, undefined, 30_000));
+    await page.goto(url('/login'));
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await homeport?.cleanup();
+  });
+
+  test('each section opens from its tab at its own address, Back returns to the previous one, and a phone does not scroll sideways', async () => {
+    await page.goto(url('/hosts/exphost'));
+    const tabs = page.getByRole('navigation', { name: 'Host sections' });
+    for (const [path, tab, content] of sections) {
+      await tabs.getByRole('link', { name: tab, exact: true }).click();
+      await page.waitForURL(url(`/hosts/exphost${path}`));
+      assert.equal(await tabs.getByRole('link', { name: tab, exact: true }).getAttribute('aria-current'), 'page');
+      await page.getByRole('heading', { name: content, exact: true }).waitFor();
+      await screenshot(page, `h-laptop${path.replace('/', '-') || '-overview'}`);
+    }
+        assert.equal(await page.getByRole('button', { name: 'Export host…' }).count(), 0, 'the export is not on the danger zone');
+    await page.goBack();
+    await page.waitForURL(url('/hosts/exphost/billing'));
+    await page.getByText('Seats bought:').waitFor();
+
+    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, storageState: await page.context().storageState() });
+    try {
+      const small = await phone.newPage();
+      for (const [path, , content] of sections) {
+        await small.goto(url(`/hosts/exphost${path}`));
+        await small.getByRole('heading', { name: content, exact: true }).waitFor();
+        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${path || '/'}: no horizontal scrolling (${overflow}px too wide)`);
+        await screenshot(small, `h-phone${path.replace('/', '-') || '-overview'}`);
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+
+  test('an export is confirmed first (it stops the server), a short passphrase is refused at its field, and a toast links to the finished download links', async () => {
+    await page.goto(url('/hosts/exphost/exports'));
+    await page.getByTestId('export-estimate').getByText(/Estimated downtime: \d+ s/).waitFor();
+
+    await page.getByLabel('Passphrase (optional)').fill('short');
+    await page.getByRole('button', { name: 'Export host…' }).click();
+    await page.getByText(/^Your server stops for about \d+ seconds while the database and media are copied/).waitFor();
+    await screenshot(page, 'x00-export-confirm');
+    await page.getByRole('button', { name: 'Not now' }).click();
+    assert.equal(await page.getByRole('button', { name: 'Stop the server and export' }).count(), 0);
+    await page.getByRole('button', { name: 'Export host…' }).click();
+    await page.getByRole('button', { name: 'Stop the server and export' }).click();
+    await page.locator('#field-passphrase-error').getByText(/at least 8 characters/).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-passphrase', 'the focus moves to the field in error');
+    await screenshot(page, 'x01-export-refused');
+
+    await page.getByLabel('Passphrase (optional)').fill('');
+    await page.getByRole('button', { name: 'Export host…' }).click();
+    await page.getByRole('button', { name: 'Stop the server and export' }).click();
+    await page.waitForURL(/\/hosts\/exphost\/jobs\//);
+    await page.getByText('Your server is stopped while its database and media are copied').waitFor();
+    const toast = page.getByTestId('toast').filter({ hasText: 'The export of exphost is ready to download.' });
+    await toast.waitFor({ timeout: 300_000 });
+    await screenshot(page, 'x02-export-job');
+    await page.waitForURL(url('/hosts/exphost/exports'));
+    await toast.getByRole('link', { name: 'Go to the download links' }).click();
+    const configLink = page.getByRole('list', { name: 'Your exports' }).getByRole('link', { name: 'exphost-config.md' });
+    await configLink.waitFor();
+    for (const name of ['exphost-synapse-database.zip', 'exphost-media.tar.gz', 'SHA256SUMS']) await page.getByRole('link', { name }).waitFor();
+    await screenshot(page, 'x03-export-links');
+
+    const href = await configLink.getAttribute('href');
+    assert.ok(href);
+    const download = await fetch(url(href));
+    assert.equal(download.status, 200);
+    assert.match(await download.text(), /exphost\.e2ex\.localhost/);
+  });
+
+  test('every page passes an axe-core audit with no serious or critical violation, on a laptop and on a phone', async () => {
+    const visitorPages = ['/login', '/register', '/forgot-password'];
+    const customerPages = ['/', '/hosts/new', ...sections.map(([path]) => `/hosts/exphost${path}`), '/account', '/account/security', '/account/tokens', '/account/billing', '/terms'];
+    const operatorPages = ['/operator', '/operator/accounts', '/operator/hosts', '/operator/capacity', '/operator/jobs', '/operator/mail', '/operator/audit-log', '/operator/invoices', '/operator/seller', '/operator/coupons', '/operator/terms'];
+    const found: string[] = [];
+    const audit = async (context: BrowserContext, paths: string[], viewport: string) => {
+      const audited = await context.newPage();
+      for (const path of paths) {
+        await audited.goto(url(path));
+        await audited.locator('main h1').first().waitFor();
+        await audited.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null);
+        for (const violation of await seriousViolations(audited)) found.push(`${viewport} ${path}: ${violation}`);
+        await screenshot(audited, `axe-${viewport}${path.replaceAll('/', '-')}`);
+      }
+    };
+    const operatorSession = async (viewport: { width: number; height: number }) => {
+      const { context, page: login } = await openPanelPage(browser, homeport, viewport);
+      await login.goto(url('/login'));
+      await login.getByLabel('Email').fill(operatorEmail);
+      await login.getByLabel('Password').fill(operatorPassword);
+      await login.getByRole('button', { name: 'Log in' }).click();
+      await login.getByRole('navigation', { name: 'Main' }).waitFor();
+      return context;
+    };
+    for (const [viewport, size] of [['laptop', { width: 1280, height: 800 }], ['phone', { width: 375, height: 740 }]] as const) {
+      const visitor = await browser.newContext({ viewport: size });
+      const customer = await browser.newContext({ viewport: size, storageState: await page.context().storageState() });
+      const operatorContext = await operatorSession(size);
+      try {
+        await audit(visitor, visitorPages, viewport);
+        await audit(customer, customerPages, viewport);
+        await audit(operatorContext, operatorPages, viewport);
+      } finally {
+        await Promise.all([visitor.close(), customer.close(), operatorContext.close()]);
+      }
+    }
+    assert.deepEqual(found, [], found.join('\n'));
+  });
+
+  test('cancelling says what it costs before the hostname is typed; a host bought today costs nothing, and the invoice then reads Void', async () => {
+    await page.goto(url('/hosts/exphost/danger-zone'));
+    await page.getByTestId('cancellation-terms').getByText(/^You bought this host less than a day ago, so cancelling it costs nothing: its invoices are voided/).waitFor();
+    await screenshot(page, 'c01-cancel-terms');
+    await page.getByLabel('Type exphost to confirm').fill('exphost');
+    await page.getByRole('button', { name: 'Cancel host for good' }).click();
+    const year = new Date().getUTCFullYear();
+    const toast = page.getByTestId('toast').filter({ hasText: `exphost is being cancelled. Nothing is charged for this host: invoice HP-${year}-000001 is void` });
+    await toast.waitFor();
+    await page.getByTestId('toast').filter({ hasText: 'exphost is cancelled and its data removed.' }).waitFor({ timeout: 300_000 });
+    await page.waitForURL(url('/'));
+    await screenshot(page, 'c02-cancelled');
+    await toast.getByRole('link', { name: 'See your invoices' }).click();
+    await page.waitForURL(url('/account/billing'));
+    await page.locator(`tr[data-invoice="HP-${year}-000001"]`).getByText('Void: nothing is due').waitFor();
+  });
+});

@@ -14,6 +14,7 @@ import * as hostFederation from './2026_12_08_016_host_federation.ts';
 import * as federationChecks from './2026_12_08_017_federation_checks.ts';
 import * as leases from './2026_12_09_021_leases.ts';
 import * as seller from './2026_12_09_023_seller.ts';
+import * as hostSignOn from './2026_12_10_031_host_sign_on.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_017_federation_checks': federationChecks,
   '2026_12_09_021_leases': leases,
   '2026_12_09_023_seller': seller,
+  '2026_12_10_031_host_sign_on': hostSignOn,
 };

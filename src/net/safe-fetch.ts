@@ -1,7 +1,7 @@
 // Fetches a customer-supplied URL without letting it reach Homeport's own network (SSRF): every
 // hop's name is resolved and its address checked before connecting, the connection is pinned to
 // that checked address (no DNS-rebinding window), time and size are capped, and no cookies or
-// credentials are ever sent.
+// credentials are sent but those a caller passes for that very server (an OAuth client's, to its token endpoint).
 import type { Resolver } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -27,6 +27,11 @@ export interface SafeFetchOptions {
    * answered is resolved and checked like any other.
    */
   connectVia?: (hostname: string, port: number) => Promise<{ name: string; port: number } | undefined>;
+  /**
+   * POST this form instead of a GET (an OAuth token endpoint, whose client credentials the
+   * customer gave for exactly that server); `authorization` is the header's value. Redirects are not followed.
+   */
+  post?: { form: Record<string, string>; authorization?: string };
 }
 
 export interface FetchedHop {
@@ -126,8 +131,9 @@ function readBody(response: http.IncomingMessage, maxBytes: number): Promise<str
 function requestHop(url: URL, target: { address: string; port: number }, options: SafeFetchOptions, signal: AbortSignal): Promise<{ hop: FetchedHop; response: http.IncomingMessage }> {
   const hostname = urlHostname(url);
   const secure = url.protocol === 'https:';
+  const form = options.post ? new URLSearchParams(options.post.form).toString() : undefined;
   const requestOptions: https.RequestOptions = {
-    method: 'GET',
+    method: options.post ? 'POST' : 'GET',
     host: hostname,
     port: target.port,
     path: `${url.pathname}${url.search}`,
@@ -135,7 +141,11 @@ function requestHop(url: URL, target: { address: string; port: number }, options
     agent: false,
     signal,
     // The Host header names the URL's name and port even when the connection goes elsewhere.
-    headers: { host: url.host, accept: options.accept ?? 'application/json', 'user-agent': 'Homeport URL check' },
+    headers: {
+      host: url.host, accept: options.accept ?? 'application/json', 'user-agent': 'Homeport URL check',
+      ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(form)) }),
+      ...(options.post?.authorization ? { authorization: options.post.authorization } : {}),
+    },
   };
   if (secure) {
     if (isIP(hostname) === 0) requestOptions.servername = hostname;
@@ -158,7 +168,7 @@ function requestHop(url: URL, target: { address: string; port: number }, options
       resolve({ hop: { url: url.href, status: response.statusCode ?? 0, address: connected, headers }, response });
     });
     request.on('error', reject);
-    request.end();
+    request.end(form);
   });
 }
 
@@ -189,7 +199,7 @@ export async function safeFetch(start: string, options: SafeFetchOptions): Promi
       const { hop, response } = await requestHop(url, target, options, signal);
       hops.push(hop);
       const location = hop.headers.location;
-      if (redirectStatuses.has(hop.status) && location) {
+      if (redirectStatuses.has(hop.status) && location && !options.post) {
         response.resume();
         if (redirects === options.maxRedirects) throw new FetchRefused('too-many-redirects', `more than ${options.maxRedirects} redirects`);
         url = new URL(location, url);

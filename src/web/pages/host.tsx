@@ -14,6 +14,7 @@ import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostTabs } from './host-nav.tsx';
 import { ExportSection } from './host-exports.tsx';
 import { FederationCheckSection } from './host-federation-check.tsx';
+import { SignOnSection } from './host-sign-on.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
   const host = useApi(() => get<Host>(`/hosts/${seg(hostId)}`), [hostId]);
@@ -53,6 +54,7 @@ export function HostPage({ hostId }: { hostId: string }) {
           <SupportContactForm host={h} onSaved={host.reload} />
           <FederationSection host={h} />
           <FederationCheckSection host={h} />
+          <SignOnSection host={h} />
           <RebuildSection host={h} />
           <ExportSection host={h} />
           <CancelSection host={h} />

@@ -35,7 +35,7 @@ export interface FieldError {
   message: string;
 }
 
-/** Synapse's identity-provider id for the provider (it prefixes `oidc-` itself when it is missing). */
+/** Synapse's identity-provider id for the provider: it prefixes `oidc-` to the configured one. */
 export function synapseIdpId(providerId: string): string {
   return `oidc-${providerId}`;
 }
@@ -66,7 +66,8 @@ export function issuerErrors(issuer: string, allowHttp: boolean): string[] {
 /** Every problem with a provider setting, by field (empty when it is fine). */
 export function providerErrors(provider: SsoProvider, clientSecret: string | undefined, allowHttpIssuer: boolean): FieldError[] {
   const errors: FieldError[] = [];
-  if (!providerIdPattern.test(provider.id)) errors.push({ field: 'id', message: 'The id is 1–32 lowercase letters, digits, - or _, starting with a letter or digit.' });
+  // Synapse leaves the id `oidc` alone and prefixes `oidc-` to every other.
+  if (!providerIdPattern.test(provider.id) || provider.id === 'oidc') errors.push({ field: 'id', message: 'The id is 1–32 lowercase letters, digits, - or _, starting with a letter or digit.' });
   if (provider.name.trim() === '' || provider.name.length > 64) errors.push({ field: 'name', message: 'The name is 1–64 characters.' });
   for (const message of issuerErrors(provider.issuer, allowHttpIssuer)) errors.push({ field: 'issuer', message });
   if (!/^[\x21-\x7e]{1,200}$/.test(provider.clientId)) errors.push({ field: 'clientId', message: 'The client ID is 1–200 visible ASCII characters.' });

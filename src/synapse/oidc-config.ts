@@ -1,5 +1,5 @@
 // Renders a host's single sign-on into Synapse's settings: `oidc_providers` and whether password login stays on.
-import { synapseIdpId, type SingleSignOn, type UserIdSource } from '../domain/single-sign-on.ts';
+import type { SingleSignOn, UserIdSource } from '../domain/single-sign-on.ts';
 
 // Jinja templates over the ID token's (and userinfo's) claims; Synapse lowercases and escapes
 // the result into a valid localpart itself.
@@ -14,7 +14,8 @@ export function singleSignOnSettings(sso: SingleSignOn, pepper: string): Record<
     password_config: { enabled: sso.passwordLogin, pepper },
     ...(sso.providers.length > 0 ? {
       oidc_providers: sso.providers.map((provider) => ({
-        idp_id: synapseIdpId(provider.id),
+        // Synapse prefixes `oidc-` itself (see synapseIdpId).
+        idp_id: provider.id,
         idp_name: provider.name,
         issuer: provider.issuer,
         client_id: provider.clientId,

@@ -17,6 +17,7 @@ test('refuses bad provider settings at their fields', () => {
   assert.deepEqual(fields({ issuer: 'https://login.example.org/?x=1' }), ['issuer']);
   assert.deepEqual(fields({ issuer: 'not a url' }), ['issuer']);
   assert.deepEqual(fields({ id: 'Staff!' }), ['id']);
+  assert.deepEqual(fields({ id: 'oidc' }), ['id']);
   assert.deepEqual(fields({ scopes: ['profile'] }), ['scopes']);
   assert.deepEqual(fields({ scopes: ['openid', 'a "b'] }), ['scopes']);
   assert.deepEqual(fields({}, 'line\nbreak'), ['clientSecret']);
@@ -39,7 +40,7 @@ test('renders oidc_providers and password login for Synapse', () => {
   const settings = singleSignOnSettings({ providers: [{ ...provider, clientSecret: 's3cret' }, { ...provider, id: 'dev', issuer: 'http://127.0.0.1:9000', userIdSource: 'email_localpart', clientSecret: 'x' }], passwordLogin: false }, 'pepper');
   assert.deepEqual(settings.password_config, { enabled: false, pepper: 'pepper' });
   const [staff, dev] = settings.oidc_providers as Record<string, unknown>[];
-  assert.equal(staff?.idp_id, 'oidc-staff');
+  assert.equal(staff?.idp_id, 'staff');
   assert.equal(staff?.client_secret, 's3cret');
   assert.equal(staff?.allow_existing_users, false);
   assert.equal(staff?.skip_verification, undefined);
@@ -55,5 +56,5 @@ test('an export names where each client secret goes without carrying it', () => 
   const portable = portableHomeserverConfig({ server_name: 'acme.example.org', ...settings }, 'acme.example.org');
   const text = JSON.stringify(portable);
   assert.equal(text.includes('s3cret'), false);
-  assert.equal((portable as { oidc_providers: { client_secret: string }[] }).oidc_providers[0]?.client_secret, 'CLIENT_SECRET_OF_OIDC_STAFF');
+  assert.equal((portable as { oidc_providers: { client_secret: string }[] }).oidc_providers[0]?.client_secret, 'CLIENT_SECRET_OF_STAFF');
 });

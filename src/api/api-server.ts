@@ -19,6 +19,7 @@ import { catalogueRoutes } from './routes/catalogue.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostDelegationRoutes } from './routes/host-delegation.ts';
 import { hostFederationRoutes } from './routes/host-federation.ts';
+import { hostSsoRoutes } from './routes/host-sso.ts';
 import { hostRegistrationTokenRoutes } from './routes/host-registration-tokens.ts';
 import { hostUserRoutes } from './routes/host-users.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -89,6 +90,7 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(hostRoutes(context));
     await api.register(hostDelegationRoutes(context));
     await api.register(hostFederationRoutes(context));
+    await api.register(hostSsoRoutes(context));
     await api.register(hostUserRoutes(context));
     await api.register(hostRegistrationTokenRoutes(context));
     await api.register(jobRoutes(context));

@@ -8,6 +8,7 @@ import type { JobSummary as JobSummarySchema } from '../contract/jobs.ts';
 import { ApiClient } from './api-client.ts';
 import { registerClientCommands } from './client-commands.ts';
 import { registerFederationCommands } from './federation-commands.ts';
+import { registerSsoCommands } from './sso-commands.ts';
 import { followJob } from './job-progress.ts';
 
 type HostView = Static<typeof Host>;
@@ -188,4 +189,5 @@ export function registerHostCommands(program: Command): void {
 
   registerClientCommands(host);
   registerFederationCommands(host);
+  registerSsoCommands(host);
 }

@@ -44,11 +44,22 @@ export function portableHomeserverConfig(config: Record<string, unknown>, server
   const names = federationFromWhitelist(serverName, config.federation_domain_whitelist).mode === 'off' ? ['client', 'openid'] : ['client', 'federation'];
   return {
     ...rest,
+    ...(Array.isArray(config.oidc_providers) ? { oidc_providers: config.oidc_providers.map(withoutClientSecret) } : {}),
     listeners: [{ port: 8008, type: 'http', tls: false, bind_addresses: ['127.0.0.1'], x_forwarded: true, resources: [{ names, compress: false }] }],
     signing_key_path: placeholders.signingKeyPath.replace('SERVER', serverName),
     media_store_path: placeholders.mediaStorePath,
     database: { name: 'psycopg2', args: { ...database.args, ...placeholders.database } },
   };
+}
+
+/**
+ * An identity provider's client secret is the customer's credential at their provider, not the
+ * host's: the document names where it goes instead of carrying it (the customer has it, or makes a new one).
+ */
+function withoutClientSecret(provider: unknown): unknown {
+  if (provider === null || typeof provider !== 'object' || !('client_secret' in provider)) return provider;
+  const idpId = (provider as { idp_id?: unknown }).idp_id;
+  return { ...provider, client_secret: `CLIENT_SECRET_OF_${String(idpId ?? 'PROVIDER').toUpperCase().replace(/[^A-Z0-9]/g, '_')}` };
 }
 
 function decryptSteps(input: ExportDocumentInput): string {

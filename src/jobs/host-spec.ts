@@ -9,6 +9,7 @@ import { generateHomeserverSecrets, generatePassword } from '../synapse/host-sec
 import type { Db } from '../store/database.ts';
 import { loadHostSecrets, storeHostSecrets, type HostSecretValues } from '../store/host-secrets.ts';
 import type { SecretBox } from '../store/secret-box.ts';
+import { loadSingleSignOn } from '../store/sso-providers.ts';
 import type { HostRow } from '../store/schema.ts';
 
 export function databaseRoleFor(host: Pick<HostRow, 'database_name'>): string {
@@ -79,6 +80,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     supportEmail: host.support_email,
     database: { name: host.database_name, user: databaseRoleFor(host), password: required(secrets, 'databasePassword') },
     federation: { mode: host.federation_mode, allowedServers: host.federation_allowed_servers },
+    singleSignOn: await loadSingleSignOn(db, box, hostId),
     placement: placementOf(size),
     synapseRelease: host.synapse_release,
     secrets: {

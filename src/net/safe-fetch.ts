@@ -1,7 +1,7 @@
 // Fetches a customer-supplied URL without letting it reach Homeport's own network (SSRF): every
 // hop's name is resolved and its address checked before connecting, the connection is pinned to
 // that checked address (no DNS-rebinding window), time and size are capped, and no cookies or
-// credentials are ever sent.
+// credentials are sent but those a caller passes for that very server (an OAuth client's, to its token endpoint).
 import type { Resolver } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -27,7 +27,10 @@ export interface SafeFetchOptions {
    * answered is resolved and checked like any other.
    */
   connectVia?: (hostname: string, port: number) => Promise<{ name: string; port: number } | undefined>;
-  /** A POST of this body (a webhook) instead of a GET; its redirects are never followed. */
+  /**
+   * A POST of this body instead of a GET (a webhook; an OAuth token endpoint, whose client
+   * credentials the customer gave for exactly that server); its redirects are never followed.
+   */
   post?: { body: string; headers: Record<string, string> };
 }
 
@@ -137,7 +140,10 @@ function requestHop(url: URL, target: { address: string; port: number }, options
     agent: false,
     signal,
     // The Host header names the URL's name and port even when the connection goes elsewhere.
-    headers: { ...options.post?.headers, host: url.host, accept: options.accept ?? 'application/json', 'user-agent': 'Homeport URL check' },
+    headers: {
+      ...options.post?.headers, host: url.host, accept: options.accept ?? 'application/json', 'user-agent': 'Homeport URL check',
+      ...(options.post ? { 'content-length': String(Buffer.byteLength(options.post.body)) } : {}),
+    },
   };
   if (secure) {
     if (isIP(hostname) === 0) requestOptions.servername = hostname;

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { RateLimits } from '../domain/rate-limits.ts';
 import type { DatabasePool } from '../domain/sizes.ts';
 import type { HostFederation } from '../domain/federation.ts';
+import type { SingleSignOn } from '../domain/single-sign-on.ts';
 import type { SizePlacement } from '../domain/sizes.ts';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
 
@@ -31,6 +32,8 @@ export interface HostSpec {
   secrets: HomeserverSecrets;
   /** The customer's federation choice (open, allowlist, off). */
   federation: HostFederation;
+  /** The host's identity providers (secrets opened) and whether password login stays on. */
+  singleSignOn: SingleSignOn;
   /** Whether the host may share its homeserver's resources with other hosts of its group, or runs alone. */
   placement: SizePlacement;
   /** The Synapse release the host runs; null (a host not allocated yet): the one new hosts get. */

@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { FederationMode } from '../domain/federation.ts';
 import type { SellerDetails } from '../domain/billing/seller.ts';
+import type { UserIdSource } from '../domain/single-sign-on.ts';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -304,6 +305,26 @@ export interface HostLookAndFeelTable {
   updated_at: Timestamp;
 }
 
+export interface HostSsoProvidersTable {
+  host_id: string;
+  provider_id: string;
+  name: string;
+  issuer: string;
+  client_id: string;
+  /** Sealed with the master key under the purpose `sso:<host id>:<provider id>`. */
+  client_secret_sealed: string;
+  scopes: string[];
+  user_id_source: UserIdSource;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface HostSignOnTable {
+  host_id: string;
+  password_login: boolean;
+  updated_at: Timestamp;
+}
+
 export interface HostPreviousClientDomainsTable {
   host_id: string;
   domain: string;
@@ -371,6 +392,8 @@ export interface Database {
   alerts: AlertsTable;
   synapse_rollouts: SynapseRolloutsTable;
   synapse_rollout_hosts: SynapseRolloutHostsTable;
+  host_sso_providers: HostSsoProvidersTable;
+  host_sign_on: HostSignOnTable;
 }
 
 /** bigint columns: pg returns strings; amounts stay far below 2^53 and are read with Number(). */

@@ -77,6 +77,12 @@ export interface UserChanges {
   logoutDevices?: boolean;
 }
 
+/** A user's account at an identity provider, as Synapse links them. */
+export interface ExternalId {
+  authProvider: string;
+  externalId: string;
+}
+
 /** The fields of GET/PUT /_synapse/admin/v2/users/<id> that Homeport reads. */
 interface AdminUserBody {
   name: string;
@@ -203,6 +209,17 @@ export class SynapseAdminClient {
       ...(changes.logoutDevices === undefined ? {} : { logout_devices: changes.logoutDevices }),
     };
     return toSynapseUser(await this.#request<AdminUserBody>('PUT', userPath(userId), body));
+  }
+
+  /** The user's identity-provider links (auth_provider is Synapse's idp_id, e.g. `oidc-acme`). */
+  async externalIds(userId: string): Promise<ExternalId[]> {
+    const body = await this.#read<{ external_ids?: { auth_provider: string; external_id: string }[] }>(userPath(userId));
+    return (body.external_ids ?? []).map((link) => ({ authProvider: link.auth_provider, externalId: link.external_id }));
+  }
+
+  /** Replaces every identity-provider link of the user (Synapse's PUT takes the whole list). */
+  async setExternalIds(userId: string, links: ExternalId[]): Promise<void> {
+    await this.#request('PUT', userPath(userId), { external_ids: links.map((link) => ({ auth_provider: link.authProvider, external_id: link.externalId })) });
   }
 
   /** One page of the server's local users, guests left out, sorted by user ID. */

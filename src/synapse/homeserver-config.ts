@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { HostFederation } from '../domain/federation.ts';
 import type { RateLimits } from '../domain/rate-limits.ts';
+import { noSingleSignOn, type SingleSignOn } from '../domain/single-sign-on.ts';
 import type { DatabasePool } from '../domain/sizes.ts';
 import type { HomeserverSecrets } from './host-secrets.ts';
+import { singleSignOnSettings } from './oidc-config.ts';
 import { rateLimitSettings } from './rate-limit-config.ts';
 
 /** Where one host's files live; every path is absolute. */
@@ -47,6 +49,8 @@ export interface HomeserverConfigInput {
   /** The host's Trust & Safety contact: what clients show users refused at the seat limit. */
   supportEmail?: string | null;
   federation: FederationInput;
+  /** The host's identity providers and whether password login stays on; none: passwords only. */
+  singleSignOn?: SingleSignOn;
   /** Top-level keys that replace the rendered ones (tests raise rc_login, allow loopback federation...). */
   overrides?: Record<string, unknown>;
 }
@@ -157,7 +161,7 @@ export function renderHomeserverConfig(input: HomeserverConfigInput): string {
     macaroon_secret_key: secrets.macaroonSecretKey,
     form_secret: secrets.formSecret,
     registration_shared_secret: secrets.registrationSharedSecret,
-    password_config: { enabled: true, pepper: secrets.pepper },
+    ...singleSignOnSettings(input.singleSignOn ?? noSingleSignOn, secrets.pepper),
     // Customers invite their users with tokens made through the admin API; nobody signs up freely.
     enable_registration: true,
     registration_requires_token: true,

@@ -10,6 +10,7 @@ import { ApiTokensPage } from './pages/api-tokens.tsx';
 import { BuildPage } from './pages/build-progress.tsx';
 import { HostBillingPage, HostDomainPage, HostLookAndFeelPage, HostPage } from './pages/host.tsx';
 import { HostDangerZonePage } from './pages/host-danger-zone.tsx';
+import { HostSignOnPage } from './pages/host-sign-on.tsx';
 import { HostExportsPage } from './pages/host-exports.tsx';
 import { HostUsersPage } from './pages/host-users.tsx';
 import { HostWizardPage } from './pages/host-wizard.tsx';
@@ -61,6 +62,7 @@ const routes: Route[] = [
   { path: '/hosts/:id/look-and-feel', access: 'account', page: (p) => <HostLookAndFeelPage hostId={p.id!} /> },
   { path: '/hosts/:id/exports', access: 'account', page: (p) => <HostExportsPage hostId={p.id!} /> },
   { path: '/hosts/:id/billing', access: 'account', page: (p) => <HostBillingPage hostId={p.id!} /> },
+  { path: '/hosts/:id/sign-on', access: 'account', page: (p) => <HostSignOnPage hostId={p.id!} /> },
   { path: '/hosts/:id/danger-zone', access: 'account', page: (p) => <HostDangerZonePage hostId={p.id!} /> },
   { path: '/terms', access: 'account', page: () => <TermsPage /> },
   { path: '/account', access: 'account', page: () => <AccountPage /> },

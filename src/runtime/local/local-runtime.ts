@@ -170,6 +170,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       databasePool: spec.databasePool,
       supportEmail: spec.supportEmail,
       federation: { ...spec.federation, ...this.#options.federation },
+      singleSignOn: spec.singleSignOn,
       overrides: this.#options.synapseOverrides,
     });
     // Secrets are inline in homeserver.yaml and in the key file: readable by Homeport's user only.

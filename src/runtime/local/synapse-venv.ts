@@ -66,16 +66,33 @@ export function runLogged(command: string, args: string[], logger: Logger): Prom
   });
 }
 
-/** Returns the venv's python, installing `matrix-synapse[postgres]==synapseVersion` when it is missing or another version. */
+/** Synapse's optional parts hosts use: PostgreSQL, and OpenID Connect for single sign-on (authlib). */
+const synapseExtras = 'postgres,oidc';
+const extrasMarker = '.homeport-synapse-extras';
+
+/** A venv of the right version made before an extra was needed gets it added, without a reinstall. */
+async function ensureExtras(venv: string, logger: Logger): Promise<void> {
+  const marker = join(venv, extrasMarker);
+  if ((await readFile(marker, 'utf8').catch(() => '')).trim() === synapseExtras) return;
+  logger.info({ venv, extras: synapseExtras }, 'adding Synapse\'s optional dependencies to its virtual environment (once)');
+  await runLogged(venvPython(venv), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `matrix-synapse[${synapseExtras}]==${synapseVersion}`], logger);
+  await writeFile(marker, synapseExtras + '\n');
+}
+
+/** Returns the venv's python, installing `matrix-synapse[postgres,oidc]==synapseVersion` when it is missing or another version. */
 export async function ensureSynapseVenv(options: { venv: string; python: string; logger: Logger }): Promise<string> {
   const { venv, python, logger } = options;
-  if ((await installedVersion(venv)) === synapseVersion) return venvPython(venv);
+  if ((await installedVersion(venv)) === synapseVersion) {
+    await ensureExtras(venv, logger);
+    return venvPython(venv);
+  }
   const check = await checkPython(python);
   if (!check.ok) throw new Error(`${check.problem}; run \`homeport doctor\` for the install command`);
   logger.info({ venv, synapseVersion }, 'installing Synapse into a Python virtual environment (once)');
   await rm(venv, { recursive: true, force: true });
   await runLogged(python, ['-m', 'venv', venv], logger);
-  await runLogged(venvPython(venv), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `matrix-synapse[postgres]==${synapseVersion}`], logger);
+  await runLogged(venvPython(venv), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `matrix-synapse[${synapseExtras}]==${synapseVersion}`], logger);
   await writeFile(join(venv, '.homeport-synapse-version'), synapseVersion + '\n');
+  await writeFile(join(venv, extrasMarker), synapseExtras + '\n');
   return venvPython(venv);
 }

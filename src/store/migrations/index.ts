@@ -17,6 +17,7 @@ import * as seller from './2026_12_09_023_seller.ts';
 import * as synapseUpgrades from './2026_12_10_027_synapse_upgrades.ts';
 import * as backups from './2026_12_10_028_backups.ts';
 import * as monitoring from './2026_12_10_030_monitoring.ts';
+import * as hostSignOn from './2026_12_10_031_host_sign_on.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_10_027_synapse_upgrades': synapseUpgrades,
   '2026_12_10_028_backups': backups,
   '2026_12_10_030_monitoring': monitoring,
+  '2026_12_10_031_host_sign_on': hostSignOn,
 };

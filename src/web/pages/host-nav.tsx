@@ -16,6 +16,7 @@ export const hostSections = [
   { path: '/registration-tokens', label: 'Registration tokens' },
   { path: '/domain', label: 'Domain' },
   { path: '/look-and-feel', label: 'Look and feel' },
+  { path: '/sign-on', label: 'Sign-on' },
   { path: '/exports', label: 'Exports and backups' },
   { path: '/billing', label: 'Billing' },
   { path: '/danger-zone', label: 'Danger zone' },

@@ -134,3 +134,15 @@ test('hibernates idle hosts after 900 s by default; 0 turns it off; anything els
     assert.throws(() => loadConfig({ HOMEPORT_HIBERNATE_AFTER_SECONDS: bad }), /HOMEPORT_HIBERNATE_AFTER_SECONDS/);
   }
 });
+
+test('HOMEPORT_RUNTIME chooses where hosts run; kubernetes needs DATABASE_URL and its own settings', () => {
+  assert.deepEqual(loadConfig({}).runtime, { kind: 'local' });
+  assert.throws(() => loadConfig({ HOMEPORT_RUNTIME: 'nomad' }), ConfigError);
+  const kubernetes = { HOMEPORT_RUNTIME: 'kubernetes', HOMEPORT_SYNAPSE_IMAGE: 'ghcr.io/element-hq/synapse:v1.150.0', HOMEPORT_CERT_ISSUER: 'letsencrypt' };
+  assert.throws(() => loadConfig(kubernetes), /DATABASE_URL is required/);
+  assert.throws(() => loadConfig({ ...kubernetes, DATABASE_URL: 'postgres://h:p@10.0.0.9/homeport', HOMEPORT_CERT_ISSUER: '' }), (error) => error instanceof ConfigError && /HOMEPORT_CERT_ISSUER/.test(error.message));
+  const config = loadConfig({ ...kubernetes, DATABASE_URL: 'postgres://h:p@10.0.0.9/homeport', HOMEPORT_KUBERNETES_NAMESPACE: 'hosts' });
+  assert.equal(config.runtime.kind, 'kubernetes');
+  assert.equal(config.runtime.kind === 'kubernetes' && config.runtime.settings.namespace, 'hosts');
+  assert.equal(config.runtime.kind === 'kubernetes' && config.runtime.settings.hostsDatabaseUrl, 'postgres://h:p@10.0.0.9/homeport');
+});

@@ -4,7 +4,8 @@
 # proxy, kine (the API server's storage, on SQLite instead of etcd) and kwok (fake nodes, so pods
 # report Running without a container runtime), and helm (the deploy chart's test renders it).
 # Once per machine, into a cache outside the repository; a binary already there is not built again. Prints the folder holding the binaries.
-# With --bin-dir it only prints that folder, and fails unless every binary is already there.
+# With --bin-dir it only prints that folder, and fails unless every control-plane binary is
+# already there (the chart's test looks for helm itself).
 #
 # Cache: HOMEPORT_TOOLS_CACHE, else /var/cache/homeport as root, else ~/.cache/homeport.
 set -euo pipefail
@@ -22,7 +23,7 @@ else
 fi
 tools="$cache/kubernetes-v$kubernetes_version"
 bin="$tools/bin"
-binaries=(kube-apiserver kube-controller-manager kube-scheduler kine kwok helm)
+binaries=(kube-apiserver kube-controller-manager kube-scheduler kine kwok)
 # kwok alone simulates nothing until it is given stages: those kwokctl gives it by default.
 kwok_stages="$bin/kwok-stages.yaml"
 built() { for name in "$@"; do [ -x "$bin/$name" ] || return 1; done; }

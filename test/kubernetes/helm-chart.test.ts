@@ -6,7 +6,7 @@
 import { AuthorizationV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1Deployment, type V1Role } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -14,7 +14,7 @@ import { fieldManager } from '../../src/runtime/kubernetes/host-labels.ts';
 import { hostKinds } from '../../src/runtime/kubernetes/host-kinds.ts';
 import { runtimeRules } from '../../src/runtime/kubernetes/runtime-role.ts';
 import { startKubernetesCluster, type KubernetesCluster } from '../support/kubernetes-cluster.ts';
-import { kubernetesTestsSkipped, kubernetesToolsBinDir } from '../support/kubernetes-tools.ts';
+import { helmBinary, kubernetesTestsSkipped } from '../support/kubernetes-tools.ts';
 
 const run = promisify(execFile);
 const chart = resolve(import.meta.dirname, '..', '..', 'deploy', 'helm', 'homeport');
@@ -23,8 +23,7 @@ const hostsNamespace = 'homeport-hosts';
 const serviceAccount = `system:serviceaccount:${namespace}:homeport`;
 
 async function render(): Promise<KubernetesObject[]> {
-  const helm = join(kubernetesToolsBinDir() ?? '', 'helm');
-  const { stdout } = await run(helm, [
+  const { stdout } = await run(helmBinary() ?? 'helm', [
     'template', 'homeport', chart, '--namespace', namespace,
     '--set', 'image.repository=registry.example.test/homeport',
     '--set', 'baseDomain=hosts.example.test',
@@ -34,7 +33,9 @@ async function render(): Promise<KubernetesObject[]> {
   return parseAllDocuments(stdout).map((document) => document.toJS() as KubernetesObject).filter(Boolean);
 }
 
-describe('the Helm chart of Homeport', { skip: kubernetesTestsSkipped() }, () => {
+const skipped = kubernetesTestsSkipped() || (helmBinary() ? false : 'helm is not built: run scripts/install-kubernetes-test-tools.sh');
+
+describe('the Helm chart of Homeport', { skip: skipped }, () => {
   let cluster: KubernetesCluster;
   let objects: KubernetesObject[];
   const ofKind = <T extends KubernetesObject>(kind: string) => objects.filter((object) => object.kind === kind) as T[];

@@ -93,6 +93,8 @@ export async function startKubernetesCluster(options: { nodes?: number } = {}): 
       `--secure-port=${apiPort}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
+      // The `kubernetes` Service's endpoints may not be a loopback address; nothing here needs them.
+      '--endpoint-reconciler-type=none',
       `--cert-dir=${dir}`,
       `--tls-cert-file=${certificates.servingCertFile}`,
       `--tls-private-key-file=${certificates.servingKeyFile}`,

@@ -2,15 +2,17 @@
 # Builds the real Kubernetes control plane the Kubernetes tests run against (no registry ships
 # these binaries): kube-apiserver, kube-controller-manager and kube-scheduler from the Go module
 # proxy, kine (the API server's storage, on SQLite instead of etcd) and kwok (fake nodes, so pods
-# report Running without a container runtime). Once per machine, into a cache outside the
-# repository; a binary already there is not built again. Prints the folder holding the binaries.
-# With --bin-dir it only prints that folder, and fails unless every binary is already there.
+# report Running without a container runtime), and helm (the deploy chart's test renders it).
+# Once per machine, into a cache outside the repository; a binary already there is not built again. Prints the folder holding the binaries.
+# With --bin-dir it only prints that folder, and fails unless every control-plane binary is
+# already there (the chart's test looks for helm itself).
 #
 # Cache: HOMEPORT_TOOLS_CACHE, else /var/cache/homeport as root, else ~/.cache/homeport.
 set -euo pipefail
 kubernetes_version="1.37.2"
 kine_version="0.17.5"
 kwok_version="0.8.0"
+helm_version="4.3.2"
 
 if [ -n "${HOMEPORT_TOOLS_CACHE:-}" ]; then
   cache="$HOMEPORT_TOOLS_CACHE"
@@ -81,6 +83,7 @@ build_kubernetes() {
 built kube-apiserver kube-controller-manager kube-scheduler || timed "kube-apiserver, kube-controller-manager, kube-scheduler v$kubernetes_version" build_kubernetes
 built kine || timed "kine v$kine_version" env GOBIN="$bin" go install -ldflags "-s -w" "github.com/k3s-io/kine@v$kine_version"
 built kwok || timed "kwok v$kwok_version" env GOBIN="$bin" go install -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$kwok_version"
+built helm || timed "helm v$helm_version" env GOBIN="$bin" go install -ldflags "-s -w" "helm.sh/helm/v4/cmd/helm@v$helm_version"
 if [ ! -f "$kwok_stages" ]; then
   kwok_source="$(cd "$tools" && go mod download -json "sigs.k8s.io/kwok@v$kwok_version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do

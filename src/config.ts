@@ -7,6 +7,7 @@ import { checkVatId } from './domain/vat-id.ts';
 import { isSynapseRelease } from './domain/synapse-release.ts';
 import { parseRoles, RolesError, type ControlPlaneRole } from './control-plane-roles.ts';
 import type { CapacityLimits } from './domain/capacity.ts';
+import { kubernetesSettingsFromEnvironment, KubernetesSettingsError, type KubernetesRuntimeSettings } from './runtime/kubernetes/kubernetes-settings.ts';
 
 export type TlsMode = 'internal' | 'acme';
 
@@ -50,6 +51,8 @@ export interface Config {
   acmeCaRoot: string | undefined;
   /** DATABASE_URL: an external PostgreSQL; without it Homeport runs its own cluster in the data directory. */
   databaseUrl: string | undefined;
+  /** HOMEPORT_RUNTIME: where hosts run, `local` (this machine, the default) or `kubernetes` (a cluster, with its settings). */
+  runtime: RuntimeChoice;
   /** HOMEPORT_ROLES (or `homeport start --roles`): what this process does, see control-plane-roles.ts (default: every role). */
   roles: ReadonlySet<ControlPlaneRole>;
   /** HOMEPORT_WORKER_LEASE_SECONDS: how long a replica's claim on its running jobs, and on the reconciler, lasts unrenewed before another replica takes them over (default 30). */
@@ -335,6 +338,22 @@ function roles(raw: string | undefined): ReadonlySet<ControlPlaneRole> {
   }
 }
 
+export type RuntimeChoice = { kind: 'local' } | { kind: 'kubernetes'; settings: KubernetesRuntimeSettings };
+
+function runtimeChoice(env: NodeJS.ProcessEnv): RuntimeChoice {
+  const kind = env.HOMEPORT_RUNTIME || 'local';
+  if (kind === 'local') return { kind };
+  if (kind !== 'kubernetes') throw new ConfigError(`HOMEPORT_RUNTIME must be "local" or "kubernetes", got "${kind}"`);
+  // Homeport's own database is shared by its replicas in the cluster: never a cluster of its own in a pod.
+  if (!env.DATABASE_URL) throw new ConfigError('DATABASE_URL is required with HOMEPORT_RUNTIME=kubernetes');
+  try {
+    return { kind, settings: kubernetesSettingsFromEnvironment(env) };
+  } catch (error) {
+    if (error instanceof KubernetesSettingsError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 export function isDevelopmentDomain(domain: string): boolean {
   return domain === 'localhost' || developmentSuffixes.some((suffix) => domain.endsWith(suffix));
 }
@@ -371,6 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     acmeCa: env.HOMEPORT_ACME_CA || undefined,
     acmeCaRoot: env.HOMEPORT_ACME_CA_ROOT ? resolve(env.HOMEPORT_ACME_CA_ROOT) : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    runtime: runtimeChoice(env),
     roles: roles(env.HOMEPORT_ROLES),
     workerLeaseSeconds: positiveInteger(env, 'HOMEPORT_WORKER_LEASE_SECONDS', 30),
     pgPort: port(env, 'HOMEPORT_PG_PORT', 5433),

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { FastifyInstance } from 'fastify';
+import { KubeConfig } from '@kubernetes/client-node';
 import pg from 'pg';
 import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
@@ -33,6 +34,13 @@ import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
 import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
 import { ensureSynapseVenv, synapseVersion } from './runtime/local/synapse-venv.ts';
 import { SynapseReleases } from './runtime/local/synapse-releases.ts';
+import { dropHostDatabase, ensureHostDatabase } from './runtime/local/host-databases.ts';
+import { databaseConnections } from './runtime/local/machine-capacity.ts';
+import { HostsDatabaseServer } from './runtime/kubernetes/hosts-database-server.ts';
+import { KubernetesPortability } from './runtime/kubernetes/kubernetes-portability.ts';
+import { KubernetesRuntime } from './runtime/kubernetes/kubernetes-runtime.ts';
+import type { KubernetesRuntimeSettings } from './runtime/kubernetes/kubernetes-settings.ts';
+import type { BackupStore, HostPortability, HostProcessState, HostRuntime, HostSnapshots, RuntimeMonitoring, SynapseReleaseCatalogue, SynapseTooling } from './runtime/runtime.ts';
 import { SynapseSchemaTemplate } from './runtime/local/synapse-schema-template.ts';
 import { migrate, openDatabase, waitForDatabase, type Db } from './store/database.ts';
 import { pruneLoginAttempts } from './store/login-attempts.ts';
@@ -43,7 +51,8 @@ import { loadSizes } from './store/sizes-config.ts';
 export interface RunningHomeport {
   context: HomeportContext;
   apiUrl: string;
-  edge: CaddyEdge;
+  /** The local runtime's edge; none on Kubernetes, where the cluster's ingress routes. */
+  edge?: CaddyEdge;
   stop(): Promise<void>;
 }
 
@@ -169,48 +178,28 @@ async function holdLocalRuntime(config: Config, databaseUrl: string, logger: Log
   parts.add('local runtime lock', () => lock.release());
 }
 
-export async function startHomeport(config: Config, options: StartOptions = {}): Promise<RunningHomeport> {
-  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
-  const parts = new StartedParts(logger);
-  try {
-    return await startParts(config, logger, parts, options);
-  } catch (error) {
-    logger.error({ err: error }, 'Homeport could not start; stopping what had started');
-    await parts.stopAll();
-    throw error;
-  }
+/** How this installation runs hosts: the runtime and its views for the jobs, and the local edge when there is one. */
+interface HostsRuntime {
+  runtime: HostRuntime;
+  portability: HostPortability;
+  synapseTooling: SynapseTooling;
+  snapshots: HostSnapshots;
+  synapseReleases: SynapseReleaseCatalogue;
+  monitoring: RuntimeMonitoring;
+  backups: BackupStore;
+  edge?: CaddyEdge;
+  developmentEdge?: DevelopmentEdge;
 }
 
-async function startParts(config: Config, logger: Logger, parts: StartedParts, options: StartOptions): Promise<RunningHomeport> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  await checkElementWebDir(config.elementWebDir);
+type DatabaseUrls = Awaited<ReturnType<typeof databases>>;
+
+/** Hosts as processes on this machine, behind Caddy. */
+async function startLocalRuntime(config: Config, logger: Logger, parts: StartedParts, urls: DatabaseUrls, adminPool: pg.Pool, onProcessState: (hostId: string, state: HostProcessState) => void): Promise<HostsRuntime> {
   await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
   const releases = new SynapseReleases({ pinnedVenv: config.synapseVenv, python: config.python, logger });
   // New hosts get this release; it must be installed already (`homeport synapse install`).
   const newHostRelease = config.synapseRelease ?? synapseVersion;
   const venvPython = await releases.pythonOf(newHostRelease);
-  const urls = await databases(config, logger);
-  // Hosts keep running without Homeport only when asked to; then their database must too.
-  if (urls.cluster && config.stopHostsOnExit) parts.add('postgres', () => urls.cluster!.stop());
-  if (urls.cluster) {
-    urls.cluster.keepRunning();
-    parts.add('postgres watchdog', () => urls.cluster!.stopWatching());
-  }
-  const opened = openDatabase(urls.homeport, 10, (error) => logger.warn({ err: error }, 'database connection lost'));
-  parts.add('database pool', () => opened.close());
-  const adminPool = new pg.Pool({ connectionString: urls.admin, max: 3 });
-  adminPool.on('error', () => undefined);
-  parts.add('admin pool', () => adminPool.end());
-  await waitForDatabase(opened.db, (error, delayMs) => logger.warn({ err: error, delayMs }, 'waiting for the database'));
-  const applied = await migrate(opened.db);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  await prepareJobQueue(opened.pool);
-  await holdLocalRuntime(config, urls.homeport, logger, parts);
-  // This process's name in the leases of its jobs and of the reconciler.
-  const replicaId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-
-  const box = new SecretBox(await loadMasterKey(config.dataDir, config.masterKey));
-  const sizes = await loadSizes(config.sizesFile, config.billing.currency);
   const supervisor = new ProcessSupervisor({ logger: logger.child({ component: 'supervisor' }) });
   const edge = new CaddyEdge({ config, supervisor, logger: logger.child({ component: 'edge' }) });
   if (config.roles.has('edge')) {
@@ -222,8 +211,6 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   }
   const federation = await developmentFederation(config, edge, logger, parts);
 
-  // The runtime reports process changes to the reconciler, which itself needs the runtime.
-  const reconcilerRef: { current?: HostReconciler } = {};
   // With Homeport's own cluster the admin role is a superuser and can hand a copied schema to each host's role.
   const schemaTemplate = urls.cluster ? new SynapseSchemaTemplate({
     adminPool, databaseEndpoint: urls.endpoint, venvPython, synapseVersion: newHostRelease, workDir: config.dataDir, logger: logger.child({ component: 'schema-template' }),
@@ -241,16 +228,97 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
       development: federation ? { proxyUrl: federation.proxy.url, caFiles: federation.caFiles } : undefined,
     },
     federationProxy: federation?.proxy,
-    onProcessState: (hostId, state) => reconcilerRef.current?.onProcessState(hostId, state),
+    onProcessState,
   });
   parts.add('runtime', () => runtime.close());
+  return {
+    runtime, portability: runtime, synapseTooling: runtime, snapshots: runtime, synapseReleases: runtime,
+    monitoring: new LocalMonitoring(config), backups: new LocalBackupStore(config.backupDir), edge, developmentEdge: developmentEdge(config, edge),
+  };
+}
+
+/**
+ * Hosts as objects in a Kubernetes cluster, their databases on the operator's PostgreSQL, made
+ * with the same steps as the local runtime's (the one place that knows both).
+ */
+async function startKubernetesRuntime(settings: KubernetesRuntimeSettings, config: Config, logger: Logger, parts: StartedParts, onProcessState: (hostId: string, state: HostProcessState) => void): Promise<HostsRuntime> {
+  const kubeConfig = new KubeConfig();
+  if (settings.kubeconfig) kubeConfig.loadFromFile(settings.kubeconfig);
+  else kubeConfig.loadFromCluster();
+  const hostsAdmin = new pg.Pool({ connectionString: settings.hostsDatabaseUrl, max: 3 });
+  hostsAdmin.on('error', () => undefined);
+  parts.add('hosts database pool', () => hostsAdmin.end());
+  const databases = new HostsDatabaseServer(hostsAdmin, {
+    // No prepared schema on the operator's server: every host's database starts empty and Synapse creates its tables.
+    ensure: (database) => ensureHostDatabase(hostsAdmin, database),
+    drop: (database) => dropHostDatabase(hostsAdmin, database),
+    connections: (names) => databaseConnections(hostsAdmin, names),
+  });
+  const runtime = new KubernetesRuntime({
+    kubeConfig, settings, databases, logger: logger.child({ component: 'kubernetes' }), onProcessState,
+    trustedKeyServers: config.federation.trustedKeyServers,
+  });
+  await runtime.open();
+  parts.add('runtime', () => runtime.close());
+  const portability = new KubernetesPortability(databases, settings.synapseImage);
+  return {
+    runtime, portability, synapseTooling: portability, snapshots: portability, synapseReleases: portability,
+    // Probes and backups from the control plane's own machine until the cluster has its own (issue 16).
+    monitoring: new LocalMonitoring(config), backups: new LocalBackupStore(config.backupDir),
+  };
+}
+
+export async function startHomeport(config: Config, options: StartOptions = {}): Promise<RunningHomeport> {
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
+  const parts = new StartedParts(logger);
+  try {
+    return await startParts(config, logger, parts, options);
+  } catch (error) {
+    logger.error({ err: error }, 'Homeport could not start; stopping what had started');
+    await parts.stopAll();
+    throw error;
+  }
+}
+
+async function startParts(config: Config, logger: Logger, parts: StartedParts, options: StartOptions): Promise<RunningHomeport> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await checkElementWebDir(config.elementWebDir);
+  const urls = await databases(config, logger);
+  // Hosts keep running without Homeport only when asked to; then their database must too.
+  if (urls.cluster && config.stopHostsOnExit) parts.add('postgres', () => urls.cluster!.stop());
+  if (urls.cluster) {
+    urls.cluster.keepRunning();
+    parts.add('postgres watchdog', () => urls.cluster!.stopWatching());
+  }
+  const opened = openDatabase(urls.homeport, 10, (error) => logger.warn({ err: error }, 'database connection lost'));
+  parts.add('database pool', () => opened.close());
+  const adminPool = new pg.Pool({ connectionString: urls.admin, max: 3 });
+  adminPool.on('error', () => undefined);
+  parts.add('admin pool', () => adminPool.end());
+  await waitForDatabase(opened.db, (error, delayMs) => logger.warn({ err: error, delayMs }, 'waiting for the database'));
+  const applied = await migrate(opened.db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  await prepareJobQueue(opened.pool);
+  if (config.runtime.kind === 'local') await holdLocalRuntime(config, urls.homeport, logger, parts);
+  // This process's name in the leases of its jobs and of the reconciler.
+  const replicaId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  const box = new SecretBox(await loadMasterKey(config.dataDir, config.masterKey));
+  const sizes = await loadSizes(config.sizesFile, config.billing.currency);
+  // The runtime reports process changes to the reconciler, which itself needs the runtime.
+  const reconcilerRef: { current?: HostReconciler } = {};
+  const onProcessState = (hostId: string, state: HostProcessState) => reconcilerRef.current?.onProcessState(hostId, state);
+  const hosts = config.runtime.kind === 'kubernetes'
+    ? await startKubernetesRuntime(config.runtime.settings, config, logger, parts, onProcessState)
+    : await startLocalRuntime(config, logger, parts, urls, adminPool, onProcessState);
+  const { runtime } = hosts;
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
   const context: HomeportContext = {
-    config, db: opened.db, box, runtime, sizes, logger, mailer, portability: runtime, synapseTooling: runtime, snapshots: runtime, synapseReleases: runtime,
-    monitoring: new LocalMonitoring(config), backups: new LocalBackupStore(config.backupDir),
+    config, db: opened.db, box, runtime, sizes, logger, mailer, portability: hosts.portability, synapseTooling: hosts.synapseTooling,
+    snapshots: hosts.snapshots, synapseReleases: hosts.synapseReleases, monitoring: hosts.monitoring, backups: hosts.backups,
   };
-  context.developmentEdge = developmentEdge(config, edge);
+  context.developmentEdge = hosts.developmentEdge;
   if (config.billing.stripe) context.cardPayments = new StripePayments(config.billing.stripe);
   else logger.warn('HOMEPORT_STRIPE_SECRET_KEY is not set: customers pay by invoice only');
   const firstOperator = await ensureFirstOperator(context);
@@ -273,8 +341,9 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
     parts.add('hibernation', () => hibernation.stop());
   }
   if (config.roles.has('worker')) {
-    // With the local runtime the host jobs run where its processes are: the edge role.
-    const worker = await startJobWorker(context, opened.pool, { replicaId, leaseSeconds: config.workerLeaseSeconds, hostTasks: config.roles.has('edge') });
+    // With the local runtime the host jobs run where its processes are: the edge role; a cluster is reached from every replica.
+    const hostTasks = config.runtime.kind === 'kubernetes' || config.roles.has('edge');
+    const worker = await startJobWorker(context, opened.pool, { replicaId, leaseSeconds: config.workerLeaseSeconds, hostTasks });
     parts.add('job worker', () => worker.stop());
   }
   let address: string | undefined;
@@ -291,5 +360,5 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
     await parts.stopAll();
     logger.info('Homeport stopped');
   })());
-  return { context, apiUrl: `http://${config.apiHost}:${config.apiPort}`, edge, stop };
+  return { context, apiUrl: `http://${config.apiHost}:${config.apiPort}`, edge: hosts.edge, stop };
 }

@@ -54,6 +54,7 @@ const statusOf: Record<ErrorCode, number> = {
   'schema-too-new': 409,
   'disk-too-small': 409,
   'capacity-full': 503,
+  'runtime-unsupported': 501,
   'billing-address-required': 409,
   'payment-method-required': 409,
   'payment-failed': 402,

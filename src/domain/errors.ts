@@ -46,6 +46,7 @@ export type ErrorCode =
   | 'schema-too-new'
   | 'disk-too-small'
   | 'capacity-full'
+  | 'runtime-unsupported'
 
   | 'billing-address-required'
   | 'payment-method-required'

@@ -109,7 +109,7 @@ export function federationSettings(serverName: string, federation: FederationInp
 }
 
 /** A host with federation off serves neither federation nor keys; OpenID stays for integrations (widgets). */
-function listenerResources(federation: FederationInput): string[] {
+export function listenerResources(federation: Pick<FederationInput, 'mode'>): string[] {
   return federation.mode === 'off' ? ['client', 'openid'] : ['client', 'federation'];
 }
 

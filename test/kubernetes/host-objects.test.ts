@@ -28,8 +28,8 @@ function fakeHost(id: string, label: string, seats = 10): KubernetesHost {
   return {
     id,
     serverName: `${label}.homeport.test`,
-    hostnames: [`${label}.homeport.test`, `matrix.${label}.example`],
     homeserverConfig: `server_name: ${label}.homeport.test\n`,
+    logConfig: 'version: 1\n',
     signingKey: 'ed25519 a_test c2VjcmV0\n',
     seats,
     mediaStorage: '1Gi',
@@ -87,8 +87,10 @@ describe('a host on Kubernetes', { skip: kubernetesTestsSkipped() }, () => {
   });
 
   test('the runtime service account applies two hosts with server-side apply, every object labelled, owned and managed by Homeport', async () => {
-    await homeport.apply(acme);
-    await homeport.apply(globex);
+    for (const host of [acme, globex]) {
+      await homeport.apply(host);
+      await homeport.applyRouting(host.id, [host.serverName, `matrix.${host.serverName}`]);
+    }
     const objects = await objectsOf(acme.id);
     const owner = objects.find((object) => object.kind === 'ConfigMap');
     assert.ok(owner?.metadata?.uid);
@@ -145,6 +147,7 @@ describe('a host on Kubernetes', { skip: kubernetesTestsSkipped() }, () => {
     };
     const elsewhere = new HostObjects(asHomeport, { ...settings, namespace: otherNamespace });
     await refused(elsewhere.apply(fakeHost('0f6a3c2d-9b1e-4c7a-8e5f-3d2b1a0c9e03', 'initech')));
+    await assert.rejects(elsewhere.applyRouting(acme.id, ['initech.homeport.test']), (error) => error instanceof ApiException && error.code === 403);
     await refused(asHomeport.list('v1', 'Secret', otherNamespace));
     await refused(asHomeport.list('v1', 'Node'));
     await refused(asHomeport.patch(runtimeRole(settings.namespace), undefined, undefined, fieldManager, true, 'application/apply-patch+yaml'));

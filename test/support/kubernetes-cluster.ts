@@ -24,6 +24,10 @@ export interface KubernetesCluster {
   kubeConfig(token?: string): KubeConfig;
   /** Names of the fake nodes kwok runs pods on. */
   nodeNames: string[];
+  /** Stops kube-apiserver (SIGTERM), as an upgrade or a crash of the control plane would; the rest keeps running. */
+  stopApiServer(): Promise<void>;
+  /** Starts kube-apiserver again on the same port and storage, and resolves once it is ready. */
+  startApiServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,12 +87,14 @@ export async function startKubernetesCluster(options: { nodes?: number } = {}): 
       '--listen-address', `127.0.0.1:${kinePort}`,
       '--metrics-bind-address', `127.0.0.1:${kineMetricsPort}`,
     ]);
-    const apiServer = await start('kube-apiserver', [
+    const apiServerArgs = [
       `--etcd-servers=http://127.0.0.1:${kinePort}`,
       '--storage-media-type=application/json',
       `--secure-port=${apiPort}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
+      // The `kubernetes` Service's endpoints may not be a loopback address; nothing here needs them.
+      '--endpoint-reconciler-type=none',
       `--cert-dir=${dir}`,
       `--tls-cert-file=${certificates.servingCertFile}`,
       `--tls-private-key-file=${certificates.servingKeyFile}`,
@@ -99,18 +105,22 @@ export async function startKubernetesCluster(options: { nodes?: number } = {}): 
       `--service-account-key-file=${certificates.serviceAccountKeyFile}`,
       `--service-account-signing-key-file=${certificates.serviceAccountKeyFile}`,
       '--profiling=false',
-    ]);
-    const agent = new Agent({ connect: { ca: caPem } });
-    try {
-      await eventually(async () => {
-        await kine.assertRunning();
-        await apiServer.assertRunning();
-        const response = await undiciFetch(`${server}/readyz`, { dispatcher: agent, headers: { authorization: `Bearer ${tokens.admin}` } });
-        if (!response.ok) throw new Error(`kube-apiserver /readyz answers ${response.status}: ${await response.text()}`);
-      }, readyTimeoutMs, 200);
-    } finally {
-      await agent.close();
-    }
+    ];
+    let apiServer = await start('kube-apiserver', apiServerArgs);
+    const waitForApiServer = async () => {
+      const agent = new Agent({ connect: { ca: caPem } });
+      try {
+        await eventually(async () => {
+          await kine.assertRunning();
+          await apiServer.assertRunning();
+          const response = await undiciFetch(`${server}/readyz`, { dispatcher: agent, headers: { authorization: `Bearer ${tokens.admin}` } });
+          if (!response.ok) throw new Error(`kube-apiserver /readyz answers ${response.status}: ${await response.text()}`);
+        }, readyTimeoutMs, 200);
+      } finally {
+        await agent.close();
+      }
+    };
+    await waitForApiServer();
 
     const componentConfig = await kubeconfigFileFor('kube-controller-manager', tokens.controllerManager);
     const controllerManager = await start('kube-controller-manager', [
@@ -146,13 +156,13 @@ export async function startKubernetesCluster(options: { nodes?: number } = {}): 
       // Leases keep the fake nodes Ready for the node lifecycle controller, as kubelets do.
       '--node-lease-duration-seconds=40',
     ]);
-    const components = [kine, apiServer, controllerManager, scheduler, kwok];
+    const components = [kine, controllerManager, scheduler, kwok];
 
     const core = kubeConfig().makeApiClient(CoreV1Api);
     const nodeNames = Array.from({ length: options.nodes ?? 1 }, (_, index) => `fake-node-${index}`);
     for (const name of nodeNames) await core.createNode({ body: fakeNode(name) });
     await eventually(async () => {
-      for (const component of components) await component.assertRunning();
+      for (const component of [...components, apiServer]) await component.assertRunning();
       for (const name of nodeNames) {
         const node = await core.readNode({ name });
         if (!node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True')) throw new Error(`node ${name} is not Ready yet`);
@@ -161,7 +171,15 @@ export async function startKubernetesCluster(options: { nodes?: number } = {}): 
       await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
     }, readyTimeoutMs, 200);
 
-    return { server, kubeconfigFile, kubeConfig, nodeNames, stop };
+    const stopApiServer = async () => {
+      await apiServer.stop();
+    };
+    const startApiServer = async () => {
+      apiServer = await startControlPlaneProcess('kube-apiserver', join(bin, 'kube-apiserver'), apiServerArgs, dir);
+      processes.splice(processes.indexOf(kine) + 1, 0, apiServer);
+      await waitForApiServer();
+    };
+    return { server, kubeconfigFile, kubeConfig, nodeNames, stopApiServer, startApiServer, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,7 +1,8 @@
 // Where the Kubernetes tests find the control plane they run for real: the binaries that
 // scripts/install-kubernetes-test-tools.sh builds once per machine, outside the repository.
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const installScript = resolve(import.meta.dirname, '..', '..', 'scripts', 'install-kubernetes-test-tools.sh');
 
@@ -9,6 +10,12 @@ const installScript = resolve(import.meta.dirname, '..', '..', 'scripts', 'insta
 export function kubernetesToolsBinDir(): string | undefined {
   const asked = spawnSync(installScript, ['--bin-dir'], { encoding: 'utf8' });
   return asked.status === 0 ? asked.stdout.trim() : undefined;
+}
+
+/** The helm the tools script builds, or undefined until it is built. */
+export function helmBinary(): string | undefined {
+  const bin = kubernetesToolsBinDir();
+  return bin && existsSync(join(bin, 'helm')) ? join(bin, 'helm') : undefined;
 }
 
 /** Why the Kubernetes tests are skipped on this machine, or false when they can run. */

@@ -144,3 +144,15 @@ test('monitoring settings: alerts go to the operator by default, a webhook needs
   assert.throws(() => loadConfig({ HOMEPORT_ALERT_DISK_PERCENT: '120' }), /HOMEPORT_ALERT_DISK_PERCENT/);
   assert.equal(loadConfig({ HOMEPORT_ALERT_DISK_PERCENT: '0.5' }).monitoring.diskPercent, 0.5);
 });
+
+test('HOMEPORT_RUNTIME chooses where hosts run; kubernetes needs DATABASE_URL and its own settings', () => {
+  assert.deepEqual(loadConfig({}).runtime, { kind: 'local' });
+  assert.throws(() => loadConfig({ HOMEPORT_RUNTIME: 'nomad' }), ConfigError);
+  const kubernetes = { HOMEPORT_RUNTIME: 'kubernetes', HOMEPORT_SYNAPSE_IMAGE: 'ghcr.io/element-hq/synapse:v1.150.0', HOMEPORT_CERT_ISSUER: 'letsencrypt' };
+  assert.throws(() => loadConfig(kubernetes), /DATABASE_URL is required/);
+  assert.throws(() => loadConfig({ ...kubernetes, DATABASE_URL: 'postgres://h:p@10.0.0.9/homeport', HOMEPORT_CERT_ISSUER: '' }), (error) => error instanceof ConfigError && /HOMEPORT_CERT_ISSUER/.test(error.message));
+  const config = loadConfig({ ...kubernetes, DATABASE_URL: 'postgres://h:p@10.0.0.9/homeport', HOMEPORT_KUBERNETES_NAMESPACE: 'hosts' });
+  assert.equal(config.runtime.kind, 'kubernetes');
+  assert.equal(config.runtime.kind === 'kubernetes' && config.runtime.settings.namespace, 'hosts');
+  assert.equal(config.runtime.kind === 'kubernetes' && config.runtime.settings.hostsDatabaseUrl, 'postgres://h:p@10.0.0.9/homeport');
+});

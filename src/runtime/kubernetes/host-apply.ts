@@ -1,13 +1,22 @@
 // Puts a host's objects into the cluster with server-side apply under Homeport's one field
-// manager (applying again converges, whatever changed), and removes them all. Both are safe to
-// repeat: a step interrupted halfway is finished by the next run.
-import { ApiException, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+// manager (applying again converges, whatever changed), scales its workload, and removes them all.
+// Every step is safe to repeat: a step interrupted halfway is finished by the next run.
+import { ApiException, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1ConfigMap, type V1Deployment } from '@kubernetes/client-node';
 import type { HostProcessState } from '../runtime.ts';
-import { fieldManager, hostObjectName, hostSelector } from './host-labels.ts';
+import { fieldManager, hostIdOf, hostObjectName, hostSelector, managedSelector } from './host-labels.ts';
 import { hostKinds } from './host-kinds.ts';
-import { hostObjects, hostOwner } from './host-objects.ts';
-import { hostStateOf } from './host-state.ts';
+import { hostObjects, hostOwner, hostRouting } from './host-objects.ts';
+import { hostStateOf, sleepingAnnotation } from './host-state.ts';
 import type { KubernetesHost, KubernetesSettings } from './kubernetes-settings.ts';
+
+/**
+ * The field manager of the workload's scale alone (sleep, wake, stop): its own, so that applying
+ * the scale does not drop the fields Homeport's main manager applies, and the other way round.
+ */
+export const scaleFieldManager = 'homeport-scale';
+
+/** The host has no owner object yet: it was never built on this cluster, or it is being removed. */
+export class HostNotOnCluster extends Error {}
 
 export class HostObjects {
   private readonly api: KubernetesObjectApi;
@@ -18,50 +27,87 @@ export class HostObjects {
     this.settings = settings;
   }
 
-  /** Applies the host's owner object, then everything it owns. */
-  async apply(host: KubernetesHost): Promise<void> {
+  /** Applies the host's owner object, then everything it owns; the workload only with `workload` (it starts Synapse). */
+  async apply(host: KubernetesHost, options: { workload: boolean } = { workload: true }): Promise<void> {
     const owner = await this.serverSideApply(hostOwner(host, this.settings));
     const ownerUid = owner.metadata?.uid;
     if (!ownerUid) throw new Error(`the API server gave ${hostObjectName(host.id)} no uid`);
-    for (const object of hostObjects(host, this.settings, ownerUid)) await this.serverSideApply(object);
+    for (const object of hostObjects(host, this.settings, ownerUid)) {
+      if (object.kind === 'Deployment' && !options.workload) continue;
+      await this.serverSideApply(object);
+    }
+  }
+
+  /** Routes the given names to the host (its Ingress), owned by its owner object like everything else. */
+  async applyRouting(hostId: string, hostnames: string[]): Promise<void> {
+    const owner = await this.read<V1ConfigMap>('v1', 'ConfigMap', hostId);
+    const ownerUid = owner?.metadata?.uid;
+    if (!ownerUid || owner.metadata?.deletionTimestamp) throw new HostNotOnCluster(`${hostObjectName(hostId)} is not on the cluster`);
+    await this.serverSideApply(hostRouting(hostId, hostnames, this.settings, ownerUid));
+  }
+
+  async removeRouting(hostId: string): Promise<void> {
+    await this.deleteNamed('networking.k8s.io/v1', 'Ingress', hostObjectName(hostId));
+  }
+
+  /** The ids of the hosts that have an Ingress of Homeport's. */
+  async routedHosts(): Promise<string[]> {
+    const found = await this.api.list('networking.k8s.io/v1', 'Ingress', this.settings.namespace, undefined, undefined, undefined, undefined, managedSelector);
+    return found.items.flatMap((item) => hostIdOf(item.metadata?.labels) ?? []);
+  }
+
+  /** Sets the workload's replicas; `sleeping` marks a scale to zero as hibernation rather than a stop. */
+  async scale(hostId: string, replicas: 0 | 1, options: { sleeping?: boolean } = {}): Promise<void> {
+    const annotations = options.sleeping ? { [sleepingAnnotation]: 'true' } : undefined;
+    const deployment: V1Deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: hostObjectName(hostId), namespace: this.settings.namespace, ...(annotations ? { annotations } : {}) },
+      spec: { replicas } as V1Deployment['spec'],
+    };
+    // Applying a partial object creates an invalid one when none exists: a host without a workload has nothing to scale.
+    if (!(await this.read('apps/v1', 'Deployment', hostId))) return;
+    await this.api.patch(deployment, undefined, undefined, scaleFieldManager, true, PatchStrategy.ServerSideApply);
   }
 
   /**
    * Deletes the host's owner object, whose dependents the garbage collector then deletes (pods and
    * volumes included), and every object still carrying the host's label: one applied before its
-   * owner existed, or whose owner reference was lost, is removed too.
+   * owner existed, or whose owner reference was lost, is removed too. Nothing without the label is touched.
    */
   async remove(hostId: string): Promise<void> {
+    await this.deleteNamed('v1', 'ConfigMap', hostObjectName(hostId));
     const namespace = this.settings.namespace;
     for (const { apiVersion, kind } of hostKinds) {
       const found = await this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, hostSelector(hostId));
-      for (const object of found.items) {
-        await ignoreMissing(this.api.delete({ apiVersion, kind, metadata: { name: object.metadata?.name, namespace } }, undefined, undefined, undefined, undefined, 'Background'));
-      }
+      for (const object of found.items) await this.deleteNamed(apiVersion, kind, object.metadata?.name ?? '');
     }
   }
 
-  /** The host's state, from its Deployment's readiness; stopped when it has none. */
+  /** The host's state, read now from its Deployment's readiness; stopped when it has none. */
   async state(hostId: string): Promise<HostProcessState> {
-    const header = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: hostObjectName(hostId), namespace: this.settings.namespace } };
+    return hostStateOf(await this.read<V1Deployment>('apps/v1', 'Deployment', hostId));
+  }
+
+  private async read<T extends KubernetesObject>(apiVersion: string, kind: string, hostId: string): Promise<T | undefined> {
     try {
-      return hostStateOf(await this.api.read<V1Deployment>(header));
+      return await this.api.read<T>({ apiVersion, kind, metadata: { name: hostObjectName(hostId), namespace: this.settings.namespace } });
     } catch (error) {
-      if (error instanceof ApiException && error.code === 404) return 'stopped';
+      if (error instanceof ApiException && error.code === 404) return undefined;
       throw error;
+    }
+  }
+
+  private async deleteNamed(apiVersion: string, kind: string, name: string): Promise<void> {
+    try {
+      await this.api.delete({ apiVersion, kind, metadata: { name, namespace: this.settings.namespace } }, undefined, undefined, undefined, undefined, 'Background');
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 404)) throw error;
     }
   }
 
   private async serverSideApply<T extends KubernetesObject>(object: T): Promise<T> {
     // force: Homeport owns these objects; a field another manager took is taken back.
     return this.api.patch(object, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
-  }
-}
-
-async function ignoreMissing(deletion: Promise<unknown>): Promise<void> {
-  try {
-    await deletion;
-  } catch (error) {
-    if (!(error instanceof ApiException && error.code === 404)) throw error;
   }
 }

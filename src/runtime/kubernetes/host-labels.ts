@@ -25,6 +25,14 @@ export function hostLabels(hostId: string): Record<string, string> {
   };
 }
 
+/** The label selector that finds every object of every host. */
+export const managedSelector = 'app.kubernetes.io/managed-by=homeport';
+
+/** The host a labelled object belongs to. */
+export function hostIdOf(labels: Record<string, string> | undefined): string | undefined {
+  return labels?.[hostLabel];
+}
+
 /** The label selector that finds every object of the host. */
 export function hostSelector(hostId: string): string {
   return `${hostLabel}=${hostId}`;

@@ -6,9 +6,9 @@
 import type { V1Ingress, V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
 import { hostObjectName, hostPodLabels, type HostObjectMetadata } from './host-labels.ts';
 import { synapsePort } from './host-workload.ts';
-import type { KubernetesHost, KubernetesSettings } from './kubernetes-settings.ts';
+import type { KubernetesSettings } from './kubernetes-settings.ts';
 
-export function hostIngress(host: KubernetesHost, settings: KubernetesSettings, metadata: HostObjectMetadata): V1Ingress {
+export function hostIngress(host: { id: string; hostnames: string[] }, settings: KubernetesSettings, metadata: HostObjectMetadata): V1Ingress {
   const name = hostObjectName(host.id);
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -25,7 +25,7 @@ export function hostIngress(host: KubernetesHost, settings: KubernetesSettings, 
   };
 }
 
-export function hostNetworkPolicy(host: KubernetesHost, settings: KubernetesSettings, metadata: HostObjectMetadata): V1NetworkPolicy {
+export function hostNetworkPolicy(host: { id: string }, settings: KubernetesSettings, metadata: HostObjectMetadata): V1NetworkPolicy {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',

@@ -13,7 +13,10 @@ export const mediaMountPath = '/media';
 // The uid the Synapse image's own user has; it owns the media volume through fsGroup.
 const synapseUid = 991;
 
-export function hostDeployment(host: KubernetesHost, settings: KubernetesSettings, metadata: HostObjectMetadata): V1Deployment {
+/** Names the configuration the pod template was made for; a different one rolls the pod. */
+export const configChecksumAnnotation = 'homeport.io/config-checksum';
+
+export function hostDeployment(host: KubernetesHost, settings: KubernetesSettings, metadata: HostObjectMetadata, configChecksum: string): V1Deployment {
   const name = hostObjectName(host.id);
   return {
     apiVersion: 'apps/v1',
@@ -25,7 +28,7 @@ export function hostDeployment(host: KubernetesHost, settings: KubernetesSetting
       strategy: { type: 'Recreate' },
       selector: { matchLabels: hostPodLabels(host.id) },
       template: {
-        metadata: { labels: hostLabels(host.id) },
+        metadata: { labels: hostLabels(host.id), annotations: { [configChecksumAnnotation]: configChecksum } },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,

@@ -13,7 +13,7 @@ import { createMetrics } from './api/homeport-metrics.ts';
 import { isDevelopmentDomain, type Config } from './config.ts';
 import { HostHibernation } from './jobs/host-hibernation.ts';
 import type { HostReconciler } from './jobs/host-reconciler.ts';
-import type { DevelopmentEdge, HomeportContext } from './jobs/job-context.ts';
+import type { DevelopmentEdge, HomeportContext } from './homeport-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
 import { startReconcilerLeader } from './jobs/reconciler-leader.ts';
 import { createLogger, type Logger } from './logger.ts';

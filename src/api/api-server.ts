@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { registerAllowedMethods } from './allowed-methods.ts';
 import { registerAuthentication, sessionCookie } from './authentication.ts';
 import { registerInputSchemas } from './input-schemas.ts';

@@ -10,7 +10,7 @@ import { recordAudit } from '../store/audit-log.ts';
 import { loadHostSecrets } from '../store/host-secrets.ts';
 import { adminClientFor, adminLocalpart, ensureAdminAccess } from './host-admin-access.ts';
 import { loadHostSpec } from './host-spec.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 
 const restartTimeoutMs = 5 * 60_000;
 

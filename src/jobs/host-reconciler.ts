@@ -10,7 +10,7 @@ import { waitForHealth } from '../synapse/synapse-http.ts';
 import { intactAdminClient } from './admin-access-repair.ts';
 import { applyEdgeFromDatabase } from './edge-hosts.ts';
 import { hostLocator, loadHostSpec } from './host-spec.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { RepeatingPass } from './repeating-pass.ts';
 
 const reconcileConcurrency = 8;

@@ -6,7 +6,7 @@ import { accountOverview } from '../../accounts/account-overview.ts';
 import { changePassword } from '../../accounts/password-changes.ts';
 import { beginTwoFactorEnrolment, confirmTwoFactorEnrolment } from '../../accounts/two-factor.ts';
 import { AccountView, ChangePasswordBody, CodeBody, UpdateAccountBody } from '../../contract/accounts.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { accountView } from '../views/account-view.ts';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Availability, Size } from '../../contract/catalogue.ts';
 import { checkHostname } from '../../jobs/commands/check-hostname.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { Problem } from '../problem-details.ts';
 
 export function catalogueRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {

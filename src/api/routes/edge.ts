@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { mayHaveCertificate } from '../../jobs/commands/certificate-permission.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { notFound } from '../../domain/errors.ts';
 import { Problem } from '../problem-details.ts';
 

@@ -19,11 +19,11 @@ import { createJob } from '../../store/jobs.ts';
 import type { HostRow, ImportBilling, ImportRow, JobRow } from '../../store/schema.ts';
 import { requireSeller } from '../../billing/seller.ts';
 import { hostJobs } from '../host-jobs.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { assertDiskRoom, inspectImportSource, type ImportSource } from '../portability/import-source.ts';
 import { importSecretPurpose } from '../portability/import-steps.ts';
 import { databaseNameFor, findSize } from './create-host.ts';
-import { importUploadSource } from './import-uploads.ts';
+import { importUploadSource } from '../portability/import-uploads.ts';
 import { assertRoomForHost } from './machine-capacity.ts';
 
 export interface ImportHostInput {

@@ -12,7 +12,7 @@ import { findHost, moveHostStatus } from '../../store/hosts.ts';
 import type { ExportFile, ExportRow, HostRow } from '../../store/schema.ts';
 import { healthTimeoutMs } from '../build-host-steps.ts';
 import { loadHostSpec } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { encryptFile, fileSize, sha256File, zipDirectory } from './archive-files.ts';
 import { homeportVersion } from './homeport-version.ts';

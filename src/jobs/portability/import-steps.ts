@@ -12,7 +12,7 @@ import type { ImportRow } from '../../store/schema.ts';
 import { SynapseApiError, synapseRequest } from '../../synapse/synapse-http.ts';
 import { adminLocalpart } from '../host-admin-access.ts';
 import { loadHostSpec } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { decryptFile, unzipInto } from './archive-files.ts';
 import { backgroundUpdatesRefusal, type ImportPlan } from './import-source.ts';

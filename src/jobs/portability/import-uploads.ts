@@ -11,8 +11,8 @@ import { HomeportError } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { expiredImportUploads, findImportUpload, findUploadOfImport, insertImportUpload, markImportUploadDeleted, releaseImportUpload } from '../../store/import-uploads.ts';
 import type { ImportUploadRow } from '../../store/schema.ts';
-import type { HomeportContext } from '../job-context.ts';
-import { assertDiskRoom } from '../portability/import-source.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
+import { assertDiskRoom } from './import-source.ts';
 
 export interface ImportUploadView {
   id: string;

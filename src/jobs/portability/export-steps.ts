@@ -22,7 +22,7 @@ import { assertDiskRoom } from './import-source.ts';
 export const excludedTableData = ['e2e_one_time_keys_json'];
 
 export function exportDir(context: Pick<HomeportContext, 'config'>, exportId: string): string {
-  return join(context.config.dataDir, 'exports', exportId);
+  return join(context.config.workDir, 'exports', exportId);
 }
 
 const exists = (path: string) => access(path).then(() => true, () => false);

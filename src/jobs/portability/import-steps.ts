@@ -19,7 +19,7 @@ import { backgroundUpdatesRefusal, type ImportPlan } from './import-source.ts';
 import { fixSynapseSequences } from './synapse-sequences.ts';
 
 export function importWorkDir(context: Pick<HomeportContext, 'config'>, importId: string): string {
-  return join(context.config.dataDir, 'imports', importId);
+  return join(context.config.workDir, 'imports', importId);
 }
 
 export const importSecretPurpose = (importId: string, name: 'passphrase' | 'verify-password') => `import:${importId}:${name}`;

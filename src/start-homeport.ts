@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
+import { edgeRoutes } from './api/routes/edge.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
 import { isDevelopmentDomain, type Config } from './config.ts';
 import { HostHibernation } from './jobs/host-hibernation.ts';
@@ -265,7 +266,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   }
   let address: string | undefined;
   if (config.roles.has('api')) {
-    const api: FastifyInstance = await buildApiServer(context, createMetrics(context));
+    const api: FastifyInstance = await buildApiServer(context, createMetrics(context), [edgeRoutes(context)]);
     parts.add('api', () => api.close());
     address = await api.listen({ host: config.apiHost, port: config.apiPort });
   }

@@ -13,12 +13,29 @@ export default tseslint.config(
     },
   },
   {
-    // Jobs, API and domain talk to a runtime only through src/runtime/runtime.ts; the local
-    // runtime is wired in by the composition root and the CLI.
+    // The runtime boundary (issue 16): jobs, the reconciler, the API and the domain talk to a host
+    // only through src/runtime/runtime.ts, so another runtime (Kubernetes) can replace the local
+    // one. Only the local runtime and the entry points that wire it in (the composition root and
+    // the command line of a local installation) may know loopback addresses, the data directory
+    // and the local runtime's modules.
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/runtime/local/**', 'src/start-homeport.ts', 'src/cli/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/runtime/local/*'], message: 'Use the interfaces of src/runtime/runtime.ts.' }] }],
+      'no-restricted-syntax': ['error',
+        {
+          selector: 'Literal[value=/^https?:\\x2F\\x2F(127\\.0\\.0\\.1|localhost|\\[::1\\])([:\\x2F]|$)/]',
+          message: "A loopback URL is the local runtime's business: ask the runtime (runtime.hostEndpoint()).",
+        },
+        {
+          selector: 'TemplateElement[value.raw=/https?:\\x2F\\x2F(127\\.0\\.0\\.1|localhost|\\[::1\\])([:\\x2F]|$)/]',
+          message: "A loopback URL is the local runtime's business: ask the runtime (runtime.hostEndpoint()).",
+        },
+        {
+          selector: "MemberExpression[property.name='dataDir']",
+          message: "The data directory is the local runtime's: ask the runtime, or use config.workDir for Homeport's own working files.",
+        },
+      ],
     },
   },
 );

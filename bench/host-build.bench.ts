@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { communityRateLimits } from '../src/domain/rate-limits.ts';
 import { databasePoolFor } from '../src/domain/sizes.ts';
 import { generateHomeserverSecrets } from '../src/synapse/host-secrets.ts';
-import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../src/synapse/homeserver-config.ts';
+import { renderHomeserverConfig, renderLogConfig } from '../src/synapse/homeserver-config.ts';
 import { waitForHealth } from '../src/synapse/synapse-http.ts';
 import { synapseVersion, venvPython } from '../src/runtime/local/synapse-venv.ts';
 import { templateDatabaseName } from '../src/runtime/local/synapse-schema-template.ts';
@@ -21,6 +21,7 @@ import { synapseProcesses } from '../test/support/processes.ts';
 import { Agent, request } from 'undici';
 import { closedLoop } from './load-generator.ts';
 import { freePort } from '../test/support/throwaway-postgres.ts';
+import { homeserverPaths } from '../src/runtime/local/host-folder.ts';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 

@@ -10,10 +10,11 @@ import { communityRateLimits } from '../src/domain/rate-limits.ts';
 import { databasePoolFor } from '../src/domain/sizes.ts';
 import { venvPython } from '../src/runtime/local/synapse-venv.ts';
 import { generateHomeserverSecrets } from '../src/synapse/host-secrets.ts';
-import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../src/synapse/homeserver-config.ts';
+import { renderHomeserverConfig, renderLogConfig } from '../src/synapse/homeserver-config.ts';
 import { waitForHealth } from '../src/synapse/synapse-http.ts';
 import { synapseVenv } from '../test/support/environment.ts';
 import { freePort, startThrowawayPostgres } from '../test/support/throwaway-postgres.ts';
+import { homeserverPaths } from '../src/runtime/local/host-folder.ts';
 
 const harness = resolve(import.meta.dirname, '..', 'src', 'runtime', 'local', 'synapse-tenants.py');
 const python = venvPython(synapseVenv);

@@ -29,6 +29,11 @@ function synapseRelease(raw: string | undefined): string | undefined {
 export interface Config {
   /** HOMEPORT_DATA_DIR: where the PostgreSQL cluster, the master key, Caddy's state and every host's files live. */
   dataDir: string;
+  /**
+   * HOMEPORT_WORK_DIR: Homeport's own working files, none of them a host's: exports waiting for
+   * download, imports being unpacked, uploads (default: the data directory).
+   */
+  workDir: string;
   /** HOMEPORT_API_HOST: the address the API and the panel listen on. */
   apiHost: string;
   /** HOMEPORT_API_PORT: the port of the API and the panel. */
@@ -379,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[^\s@]+@[^\s@]+$/.test(operatorEmail)) throw new ConfigError(`HOMEPORT_OPERATOR_EMAIL must be an email address, got "${operatorEmail}"`);
   return {
     dataDir,
+    workDir: resolve(env.HOMEPORT_WORK_DIR || dataDir),
     apiHost,
     apiPort,
     baseDomain: domain,

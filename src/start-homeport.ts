@@ -11,11 +11,12 @@ import { KubeConfig } from '@kubernetes/client-node';
 import pg from 'pg';
 import { ensureFirstOperator } from './accounts/first-operator.ts';
 import { buildApiServer } from './api/api-server.ts';
+import { edgeRoutes } from './api/routes/edge.ts';
 import { createMetrics } from './api/homeport-metrics.ts';
 import { isDevelopmentDomain, type Config } from './config.ts';
 import { HostHibernation } from './jobs/host-hibernation.ts';
 import type { HostReconciler } from './jobs/host-reconciler.ts';
-import type { DevelopmentEdge, HomeportContext } from './jobs/job-context.ts';
+import type { DevelopmentEdge, HomeportContext } from './homeport-context.ts';
 import { prepareJobQueue, startJobWorker } from './jobs/job-worker.ts';
 import { startMonitorLeader } from './jobs/monitoring/monitor-leader.ts';
 import { startReconcilerLeader } from './jobs/reconciler-leader.ts';
@@ -348,7 +349,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   }
   let address: string | undefined;
   if (config.roles.has('api')) {
-    const api: FastifyInstance = await buildApiServer(context, createMetrics(context));
+    const api: FastifyInstance = await buildApiServer(context, createMetrics(context), [edgeRoutes(context)]);
     parts.add('api', () => api.close());
     address = await api.listen({ host: config.apiHost, port: config.apiPort });
   }

@@ -1,10 +1,10 @@
 // Builds the HTTP API: OpenAPI document, problem details, authentication and one plugin per resource.
 import swagger from '@fastify/swagger';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { registerAllowedMethods } from './allowed-methods.ts';
 import { registerAuthentication, sessionCookie } from './authentication.ts';
 import { registerInputSchemas } from './input-schemas.ts';
@@ -28,7 +28,6 @@ import { operatorRoutes } from './routes/operator.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signUpRoutes } from './routes/sign-up.ts';
 import { termsRoutes } from './routes/terms.ts';
-import { edgeRoutes } from './routes/edge.ts';
 import { hostClientDomainRoutes } from './routes/host-client-domain.ts';
 import { hostFederationCheckRoutes } from './routes/host-federation-checks.ts';
 import { hostLookAndFeelRoutes } from './routes/host-look-and-feel.ts';
@@ -50,7 +49,11 @@ function trustedProxies(setting: Config['trustProxy']): string[] | boolean | ((a
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
-export async function buildApiServer(context: HomeportContext, metrics: Registry): Promise<FastifyInstance> {
+/**
+ * `runtimeRoutes`: routes under /api/v1 that the runtime's own parts call, chosen by the
+ * composition root for the runtime it runs (the local edge asks edge.ts before on-demand TLS).
+ */
+export async function buildApiServer(context: HomeportContext, metrics: Registry, runtimeRoutes: FastifyPluginAsyncTypebox[] = []): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: context.logger.child({ component: 'api' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -100,7 +103,7 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(apiTokenRoutes(context));
     await api.register(termsRoutes(context));
     await api.register(operatorRoutes(context), { prefix: '/operator' });
-    await api.register(edgeRoutes(context));
+    for (const routes of runtimeRoutes) await api.register(routes);
     await api.register(hostLookAndFeelRoutes(context));
     await api.register(hostClientDomainRoutes(context));
     await api.register(hostFederationCheckRoutes(context));

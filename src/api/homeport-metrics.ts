@@ -3,7 +3,7 @@
 // hosts are refused), read when scraped so they are never stale.
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { machineCapacity, type MachineCapacity } from '../jobs/commands/machine-capacity.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 
 /** One measurement per scrape, shared by every capacity gauge (they are collected together). */
 function sharedMeasurement(context: HomeportContext): () => Promise<MachineCapacity> {

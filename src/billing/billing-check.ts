@@ -1,6 +1,6 @@
 // The periodic billing check (a graphile-worker cron task): renewals, card invoices not yet
 // charged, and card charges a crash left unsettled; an operator can ask for one at once.
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import { queueBillingCheck } from '../store/billing-check-queue.ts';
 import { openCardInvoices } from '../store/invoices.ts';

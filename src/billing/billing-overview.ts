@@ -6,7 +6,7 @@ import type { SellerDetails } from '../domain/billing/seller.ts';
 import type { TaxTreatment } from '../domain/billing/tax.ts';
 import { HomeportError } from '../domain/errors.ts';
 import { checkSeatsForSize } from '../domain/seats.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { findAccount } from '../store/accounts.ts';
 import type { Account, PaymentMethodKind, SubscriptionRow } from '../store/schema.ts';
 import { findSeller } from '../store/seller.ts';

@@ -1,7 +1,7 @@
 // Charges a card invoice (renewals, seat raises) to the account's saved card, journaled in
 // card_charges first; a declined card leaves the invoice open with the reason.
 import { HomeportError } from '../domain/errors.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import type { CardPayments, ChargeResult } from '../payments/card-payments.ts';
 import { findAccount } from '../store/accounts.ts';
 import { recordAudit } from '../store/audit-log.ts';

@@ -1,6 +1,6 @@
 // Saving a card: a Stripe customer per account, a SetupIntent whose client secret Stripe.js
 // confirms in the browser, then the confirmed payment method becomes the account's card.
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { findAccount, updateAccount } from '../store/accounts.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import { openCardInvoices } from '../store/invoices.ts';

@@ -2,7 +2,7 @@
 // first purchase, and it then discounts every applicable line by itself.
 import { assertMayApplyCoupon, couponProblems, normalizeCouponCode, type Coupon, type CouponDiscount, type CouponDuration } from '../domain/billing/coupons.ts';
 import { HomeportError } from '../domain/errors.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { findAccount } from '../store/accounts.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import { countRedemption, couponFromRow, expireCoupon, findCouponByCode, insertCoupon } from '../store/coupons.ts';

@@ -2,7 +2,7 @@
 // number, so the numbering has no gaps) and a card payment for it is refunded. The subscription
 // stays: a host rebuilt later runs free until its period ends and renews as usual, and a failed
 // host the customer cancels ends with that period.
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import { voidInvoice } from '../store/invoices.ts';
 import { refundVoidInvoice } from './void-refunds.ts';

@@ -6,7 +6,7 @@
 // no mail path can be exactly once.)
 import type { Config } from '../config.ts';
 import { formatMoney } from '../domain/billing/money.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { findAccount } from '../store/accounts.ts';
 import { lockUnmailedInvoice, markInvoiceMailed } from '../store/invoices.ts';

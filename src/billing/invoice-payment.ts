@@ -1,6 +1,6 @@
 // Invoice (bank transfer) payment: an operator enables it per account and marks invoices paid.
 import { HomeportError, notFound } from '../domain/errors.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { findAccount, updateAccount } from '../store/accounts.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import { findInvoice, markInvoicePaid } from '../store/invoices.ts';

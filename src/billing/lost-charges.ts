@@ -1,7 +1,7 @@
 // Settles card charges left half-done by a crash: a pending one (Homeport died before Stripe's
 // answer was recorded) is looked up at Stripe by its chargeId; a purchase charge that succeeded
 // but has no host is refunded; an invoice charge that succeeded pays its invoice.
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import type { CardPayments } from '../payments/card-payments.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import { unsettledCardCharges, updateCardCharge } from '../store/card-charges.ts';

@@ -6,7 +6,7 @@ import { periodStartingAt, type BillingPeriod } from '../domain/billing/billing-
 import type { InvoiceTotals } from '../domain/billing/invoice-totals.ts';
 import { HomeportError } from '../domain/errors.ts';
 import type { Size } from '../domain/sizes.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { findAccount } from '../store/accounts.ts';
 import { insertCardCharge, updateCardCharge } from '../store/card-charges.ts';
 import type { Db } from '../store/database.ts';

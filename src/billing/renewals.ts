@@ -3,7 +3,7 @@
 import { periodStartingAt } from '../domain/billing/billing-period.ts';
 import { monthlyPrice, periodLineDescription } from '../domain/billing/prices.ts';
 import type { Size } from '../domain/sizes.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { findAccount } from '../store/accounts.ts';
 import type { Db } from '../store/database.ts';
 import type { SubscriptionRow } from '../store/schema.ts';

@@ -1,6 +1,6 @@
 // Stripe's webhook: the signature is checked on the raw body, and each event is processed once,
 // in the same transaction that records it (a replay or Stripe's retry finds it recorded).
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import { markInvoicePaid, setInvoicePaymentError } from '../store/invoices.ts';
 import { recordStripeEvent } from '../store/stripe-events.ts';

@@ -1,6 +1,6 @@
 // A void invoice that was paid by card gets its money back: each of its charges is refunded once
 // (Stripe's idempotency key per charge), after the transaction that voided it has committed.
-import type { HomeportContext } from '../jobs/job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { updateCardCharge } from '../store/card-charges.ts';
 
 export async function refundVoidInvoice(context: Pick<HomeportContext, 'db' | 'logger' | 'cardPayments'>, invoiceId: string): Promise<void> {

@@ -7,7 +7,7 @@ import { appendJobLog, finishJob } from '../store/jobs.ts';
 import type { JobKind } from '../store/schema.ts';
 import { hostJobs } from './host-jobs.ts';
 import { runAfterFailure } from './run-host-job.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 
 /** A job locked by a runner (here or in another replica) is not abandoned: its runner's lease decides. */
 export async function failAbandonedJobs(context: HomeportContext): Promise<number> {

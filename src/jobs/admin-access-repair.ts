@@ -10,7 +10,7 @@ import { recordAudit } from '../store/audit-log.ts';
 import { loadHostSecrets } from '../store/host-secrets.ts';
 import { adminClientFor, adminLocalpart, ensureAdminAccess } from './host-admin-access.ts';
 import { loadHostSpec } from './host-spec.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 
 const restartTimeoutMs = 5 * 60_000;
 
@@ -28,7 +28,7 @@ export async function adminAccessIntact(admin: SynapseAdminClient, homeportUserI
 
 async function tryEnsure(context: HomeportContext, hostId: string): Promise<SynapseAdminClient | undefined> {
   try {
-    return await ensureAdminAccess(context.db, context.box, await loadHostSpec(context, hostId));
+    return await ensureAdminAccess(context, await loadHostSpec(context, hostId));
   } catch (error) {
     // Synapse answered (e.g. M_USER_DEACTIVATED, M_FORBIDDEN): a repair can help; a dead host cannot be repaired here.
     if (error instanceof SynapseApiError && error.status < 500) return undefined;
@@ -52,7 +52,7 @@ async function restore(context: HomeportContext, hostId: string): Promise<Synaps
     await context.runtime.start(spec);
     await context.runtime.waitHealthy(spec, restartTimeoutMs);
   }
-  const admin = await ensureAdminAccess(context.db, context.box, spec);
+  const admin = await ensureAdminAccess(context, spec);
   if (!(await adminAccessIntact(admin, homeportUserId))) throw new Error(`Homeport's admin user on host ${spec.label} could not be restored`);
   await recordAudit(context.db, { actorAccountId: null, actor: 'homeport', action: 'host.admin-access-restored', hostId });
   return admin;
@@ -72,7 +72,7 @@ export function restoreAdminAccess(context: HomeportContext, hostId: string): Pr
 
 /** The host's admin client after a cheap check (one admin API call); repaired when the check fails. */
 export async function intactAdminClient(context: HomeportContext, host: { id: string; http_port: number; server_name: string }): Promise<SynapseAdminClient> {
-  const admin = await adminClientFor(context.db, context.box, { id: host.id, httpPort: host.http_port }).catch(() => undefined);
+  const admin = await adminClientFor(context, { id: host.id, httpPort: host.http_port }).catch(() => undefined);
   if (admin && (await adminAccessIntact(admin, userIdFor(adminLocalpart, host.server_name)))) return admin;
   return restoreAdminAccess(context, host.id);
 }

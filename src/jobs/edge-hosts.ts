@@ -10,7 +10,7 @@ import { userIdFor } from '../domain/matrix-localpart.ts';
 import type { EdgeRefusal, EdgeRoute } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import { previousClientDomainsOfLiveHosts } from '../store/previous-client-domains.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { adminLocalpart } from './host-admin-access.ts';
 import { hostAddresses } from './host-spec.ts';
 

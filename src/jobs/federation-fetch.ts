@@ -8,7 +8,7 @@ import { resolveCname } from '../net/dns-resolver.ts';
 import { parseAllowList } from '../net/public-address.ts';
 import type { SafeFetchOptions } from '../net/safe-fetch.ts';
 import { customerFetchOptions } from './customer-url-fetch.ts';
-import type { DevelopmentEdge } from './job-context.ts';
+import type { DevelopmentEdge } from '../homeport-context.ts';
 
 /** A well-known file or a key answer is a few kilobytes; anything past this is not one. */
 const maxAnswerBytes = 64 * 1024;

@@ -5,15 +5,18 @@ import { randomBytes } from 'node:crypto';
 import { SynapseAdminClient } from '../synapse/admin-client.ts';
 import { registerWithSharedSecret } from '../synapse/shared-secret-registration.ts';
 import { SynapseApiError, synapseRequest } from '../synapse/synapse-http.ts';
-import type { HostSpec } from '../runtime/runtime.ts';
+import type { HostLocator, HostRuntime, HostSpec } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import { loadHostSecrets, storeHostSecrets } from '../store/host-secrets.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 
 export const adminLocalpart = 'homeport-admin';
 
-export function synapseUrl(spec: Pick<HostSpec, 'httpPort'>): string {
-  return `http://127.0.0.1:${spec.httpPort}`;
+/** What reaching a host's admin API needs: the database (the sealed token), and the runtime (the host's endpoint). */
+export interface AdminAccessContext {
+  db: Db;
+  box: SecretBox;
+  runtime: Pick<HostRuntime, 'hostEndpoint'>;
 }
 
 async function tokenWorks(baseUrl: string, accessToken: string): Promise<boolean> {
@@ -26,8 +29,8 @@ async function tokenWorks(baseUrl: string, accessToken: string): Promise<boolean
   }
 }
 
-export async function ensureAdminAccess(db: Db, box: SecretBox, spec: HostSpec): Promise<SynapseAdminClient> {
-  const baseUrl = synapseUrl(spec);
+export async function ensureAdminAccess({ db, box, runtime }: AdminAccessContext, spec: HostSpec): Promise<SynapseAdminClient> {
+  const baseUrl = runtime.hostEndpoint(spec).href;
   const secrets = await loadHostSecrets(db, box, spec.id);
   if (secrets.adminAccessToken && (await tokenWorks(baseUrl, secrets.adminAccessToken))) {
     return new SynapseAdminClient({ baseUrl, accessToken: secrets.adminAccessToken });
@@ -58,8 +61,8 @@ export async function ensureAdminAccess(db: Db, box: SecretBox, spec: HostSpec):
   return new SynapseAdminClient({ baseUrl, accessToken });
 }
 
-export async function adminClientFor(db: Db, box: SecretBox, spec: Pick<HostSpec, 'id' | 'httpPort'>): Promise<SynapseAdminClient> {
-  const secrets = await loadHostSecrets(db, box, spec.id);
+export async function adminClientFor({ db, box, runtime }: AdminAccessContext, host: HostLocator): Promise<SynapseAdminClient> {
+  const secrets = await loadHostSecrets(db, box, host.id);
   if (!secrets.adminAccessToken) throw new Error('Homeport has no admin access to this host yet');
-  return new SynapseAdminClient({ baseUrl: synapseUrl(spec), accessToken: secrets.adminAccessToken });
+  return new SynapseAdminClient({ baseUrl: runtime.hostEndpoint(host).href, accessToken: secrets.adminAccessToken });
 }

@@ -4,7 +4,7 @@
 import { hostsWithStatus, moveHostStatus } from '../store/hosts.ts';
 import type { HostRow } from '../store/schema.ts';
 import { loadHostSpec } from './host-spec.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { RepeatingPass } from './repeating-pass.ts';
 
 /** How often the hosts' idle times are looked at, at most; shorter for short hibernation times. */

@@ -6,7 +6,7 @@ import { deleteHostSecrets } from '../store/host-secrets.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import { adminAccessStep, allocateStep, buildSteps, configStep, databaseStep, edgeRemovalStep, edgeStep, healthyStep, startStep } from './build-host-steps.ts';
 import { databaseRoleFor, loadHostSpec } from './host-spec.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import type { JobStep } from './job-step.ts';
 import { backupSteps, recordFailedBackup } from './backups/backup-steps.ts';
 import { afterFailedRestore, restoreSteps } from './backups/restore-steps.ts';

@@ -9,8 +9,8 @@ import type { HostRow } from '../store/schema.ts';
 import { waitForHealth } from '../synapse/synapse-http.ts';
 import { intactAdminClient } from './admin-access-repair.ts';
 import { applyEdgeFromDatabase } from './edge-hosts.ts';
-import { loadHostSpec } from './host-spec.ts';
-import type { HomeportContext } from './job-context.ts';
+import { hostLocator, loadHostSpec } from './host-spec.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { RepeatingPass } from './repeating-pass.ts';
 
 const reconcileConcurrency = 8;
@@ -68,7 +68,7 @@ export class HostReconciler {
       const suspect = host.status !== 'running' || runtime.processState(host.id) !== 'running';
       // A host that was healthy a moment ago and whose process still runs need not be asked again yet.
       if (!suspect && Date.now() - (this.#lastHealthy.get(host.id) ?? 0) < healthyRecheckMs) return;
-      const healthy = await waitForHealth(`http://127.0.0.1:${host.http_port}`, 1000).then(() => true, () => false);
+      const healthy = await waitForHealth(runtime.hostEndpoint(hostLocator(host)).href, 1000).then(() => true, () => false);
       if (healthy) this.#lastHealthy.set(host.id, Date.now());
       if (!healthy && host.status === 'running') {
         await moveHostStatus(db, host.id, ['running'], 'degraded');

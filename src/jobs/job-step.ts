@@ -1,5 +1,5 @@
 // The shape of a job step: a name the customer sees, a timeout, and an idempotent action.
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 
 export interface StepInput {
   context: HomeportContext;

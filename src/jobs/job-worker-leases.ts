@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { claimLease, deadJobWorkers, dropJobWorkerLeases, jobWorkerLeasePrefix, jobsLockedBy, releaseLease, renewLease } from '../store/leases.ts';
 import { appendJobLog } from '../store/jobs.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 
 export interface JobWorkerLeaseOptions {
   leaseSeconds: number;

@@ -1,5 +1,5 @@
 // The reconciler runs on one replica at a time: the one holding the `reconciler` lease.
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { HostReconciler } from './host-reconciler.ts';
 import { SingletonLease } from './singleton-lease.ts';
 

@@ -5,7 +5,7 @@ import { HomeportError } from '../domain/errors.ts';
 import { appendJobLog, findJob, finishJob, setStepStatus, startJobAttempt } from '../store/jobs.ts';
 import { moveHostStatus } from '../store/hosts.ts';
 import { hostJobs, type HostJobDefinition } from './host-jobs.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from './job-step.ts';
 
 async function runStepWithTimeout(step: JobStep, input: Omit<StepInput, 'signal'>): Promise<void> {

@@ -10,7 +10,7 @@ import {
   finishRollout, findRollout, queueRolloutPass, rolloutHosts, updateRolloutHost, type RolloutHostWithLabel,
 } from '../store/synapse-rollouts.ts';
 import { hostJobs } from './host-jobs.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 
 /** How soon a rollout looks again while upgrades run, and while it waits for a maintenance window. */
 const busyPassMs = 2_000;

@@ -7,9 +7,8 @@ import { synapseRequest } from '../synapse/synapse-http.ts';
 import { moveHostStatus, updateHost } from '../store/hosts.ts';
 import { markRolloutHostStopped, rolloutHostOfJob, updateRolloutHost } from '../store/synapse-rollouts.ts';
 import { restoreAdminAccess } from './admin-access-repair.ts';
-import { synapseUrl } from './host-admin-access.ts';
 import { loadHostSpec } from './host-spec.ts';
-import type { HomeportContext } from './job-context.ts';
+import type { HomeportContext } from '../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from './job-step.ts';
 
 /** Synapse may run long schema migrations on its first start of a new release. */
@@ -28,7 +27,7 @@ async function setRelease(context: HomeportContext, hostId: string, release: str
 async function checkServing(context: HomeportContext, hostId: string): Promise<string[]> {
   const spec = await loadHostSpec(context, hostId);
   await context.runtime.waitHealthy(spec, upgradeHealthTimeoutMs);
-  const answer = await synapseRequest<{ versions?: unknown }>(synapseUrl(spec), 'GET', '/_matrix/client/versions');
+  const answer = await synapseRequest<{ versions?: unknown }>(context.runtime.hostEndpoint(spec).href, 'GET', '/_matrix/client/versions');
   if (!Array.isArray(answer.versions) || answer.versions.length === 0) throw new Error('/_matrix/client/versions answered no versions');
   return answer.versions as string[];
 }

@@ -20,7 +20,10 @@ export interface HostSpec {
   publicBaseUrl: string;
   /** The host name the edge routes to this host. */
   edgeHostname: string;
-  /** Loopback port of Synapse's client+federation listener. */
+  /**
+   * Loopback port of Synapse's client+federation listener: a local-runtime detail still kept in
+   * the database (see HostLocator); other runtimes ignore it.
+   */
   httpPort: number;
   seats: number;
   maxUploadSize: string;
@@ -74,7 +77,19 @@ export interface RuntimeCapacity {
   hosts: Map<string, { memoryBytes: number; databaseConnections: number }>;
 }
 
+/**
+ * What a runtime needs to find a host it runs: its id and, for the local runtime, the loopback
+ * port the database holds for it (other runtimes find the host by its id alone).
+ */
+export type HostLocator = Pick<HostSpec, 'id' | 'httpPort'>;
+
 export interface HostRuntime {
+  /**
+   * Where Homeport itself reaches the host's Synapse (client and admin APIs, /health), without
+   * the edge: the only way jobs, the reconciler and the API learn a host's address. Asking does
+   * not wake a sleeping host; a request sent there does.
+   */
+  hostEndpoint(host: HostLocator): URL;
   /**
    * Creates the host's database and role if missing (UTF8, C collation): a copy of the prepared
    * Synapse schema when the runtime has one, else empty (always empty with `empty: true`, e.g. to
@@ -130,6 +145,8 @@ export interface HostRuntime {
  * of its media store. Every runtime implements it next to HostRuntime, where the data lives.
  */
 export interface HostPortability {
+  /** The host's homeserver.yaml as the runtime last wrote it, parsed (an export carries it). */
+  writtenConfig(hostId: string): Promise<Record<string, unknown>>;
   /** Sizes of the host's database and media store in bytes (what an export has to copy). */
   measure(hostId: string, database: Pick<HostSpec['database'], 'name'>): Promise<{ databaseBytes: number; mediaBytes: number }>;
   /** Dumps the database in pg_dump's directory format, without owners or privileges, into `dir` (replaced). */

@@ -1,5 +1,4 @@
 // Renders a host's homeserver.yaml and log config from typed input: the one place Synapse's settings are decided.
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { HostFederation } from '../domain/federation.ts';
 import type { RateLimits } from '../domain/rate-limits.ts';
@@ -9,7 +8,7 @@ import type { HomeserverSecrets } from './host-secrets.ts';
 import { singleSignOnSettings } from './oidc-config.ts';
 import { rateLimitSettings } from './rate-limit-config.ts';
 
-/** Where one host's files live; every path is absolute. */
+/** Where one host's files live, as its runtime lays them out (runtime/local/host-folder.ts); every path is absolute. */
 export interface HomeserverPaths {
   /** The host's own directory, holding everything below. */
   hostDir: string;
@@ -64,20 +63,6 @@ export interface FederationInput extends HostFederation {
    * system's. Production leaves both out and keeps Synapse's IP blocklists and public CAs.
    */
   development?: { proxyUrl: string; caFiles: string[] };
-}
-
-/** The layout of a host's directory, so every part of Homeport finds the same files. */
-export function homeserverPaths(hostDir: string): HomeserverPaths {
-  return {
-    hostDir,
-    homeserverConfig: join(hostDir, 'homeserver.yaml'),
-    logConfig: join(hostDir, 'log.config.yaml'),
-    logFile: join(hostDir, 'homeserver.log'),
-    signingKey: join(hostDir, 'signing.key'),
-    pidFile: join(hostDir, 'homeserver.pid'),
-    mediaStore: join(hostDir, 'media'),
-    metricsSocket: join(hostDir, 'metrics.sock'),
-  };
 }
 
 const header = '# Rendered by Homeport from the host\'s settings: edits here are overwritten.\n';

@@ -13,7 +13,6 @@ import { loadConfig } from '../../src/config.ts';
 import { Agent, fetch as fetchWith } from 'undici';
 import { SynapseAdminClient } from '../../src/synapse/admin-client.ts';
 import {
-  homeserverPaths,
   renderHomeserverConfig,
   renderLogConfig,
   type HomeserverConfigInput,
@@ -24,6 +23,7 @@ import { parseSigningKey } from '../../src/synapse/signing-key.ts';
 import { SynapseApiError, waitForHealth } from '../../src/synapse/synapse-http.ts';
 import { synapseVenv } from '../support/environment.ts';
 import { freePort, startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
+import { homeserverPaths } from '../../src/runtime/local/host-folder.ts';
 
 const serverName = 'config-test.homeport.test';
 const secrets = generateHomeserverSecrets();

@@ -6,11 +6,11 @@ import { rateLimitsFor } from '../../src/domain/rate-limits.ts';
 import { loadConfig } from '../../src/config.ts';
 import { generateHomeserverSecrets } from '../../src/synapse/host-secrets.ts';
 import {
-  homeserverPaths,
   renderHomeserverConfig,
   renderLogConfig,
   type HomeserverConfigInput,
 } from '../../src/synapse/homeserver-config.ts';
+import { homeserverPaths } from '../../src/runtime/local/host-folder.ts';
 
 const secrets = generateHomeserverSecrets();
 

@@ -7,7 +7,7 @@ import { changePassword } from '../../accounts/password-changes.ts';
 import { beginTwoFactorEnrolment, confirmTwoFactorEnrolment } from '../../accounts/two-factor.ts';
 import { AccountView, ChangePasswordBody, CodeBody, TwoFactorProofBody, UpdateAccountBody } from '../../contract/accounts.ts';
 import { replaceRecoveryCodeSet, turnOffTwoFactor } from '../../accounts/two-factor-changes.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { accountView } from '../views/account-view.ts';

@@ -7,7 +7,7 @@ import { applyCoupon } from '../../billing/coupons.ts';
 import { accountInvoicePdf } from '../../billing/invoice-documents.ts';
 import { renderInvoiceHtml } from '../../billing/invoice-html.ts';
 import { Billing, Invoice, InvoiceSummary, Quote } from '../../contract/billing.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { findAccountInvoice, invoiceLines, listAccountInvoices } from '../../store/invoices.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { Availability, CustomDnsCheck, CustomDnsCheckBody, Size } from '../../contract/catalogue.ts';
 import { checkCustomDns } from '../../domain/custom-dns.ts';
 import { checkHostname } from '../../jobs/commands/check-hostname.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { Problem } from '../problem-details.ts';
 
 export function catalogueRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {

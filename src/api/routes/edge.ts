@@ -1,9 +1,10 @@
 // /api/v1/edge/certificate-permission: the edge (Caddy's on-demand TLS `ask`) asks whether a name
-// may get a certificate; 200 for names of live hosts, 404 for anything else.
+// may get a certificate; 200 for names of live hosts, 404 for anything else. Mounted by the
+// composition root for the local runtime's edge only (other runtimes' edges do not ask).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { mayHaveCertificate } from '../../jobs/commands/certificate-permission.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { notFound } from '../../domain/errors.ts';
 import { Problem } from '../problem-details.ts';
 

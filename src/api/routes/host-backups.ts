@@ -6,7 +6,7 @@ import { Backup, BackupParams, Restore, RestoreBody } from '../../contract/backu
 import { HostParams } from '../../contract/hosts.ts';
 import { JobSummary } from '../../contract/jobs.ts';
 import { listBackups, startBackup, startRestore, type BackupActor } from '../../jobs/commands/host-backups.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { backupView, restoreView } from '../views/backup-view.ts';

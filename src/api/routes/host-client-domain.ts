@@ -6,7 +6,7 @@ import { Host, HostParams } from '../../contract/hosts.ts';
 import { JobSummary } from '../../contract/jobs.ts';
 import { MovedBody, PreviousClientDomain, PreviousDomainParams } from '../../contract/previous-client-domains.ts';
 import { accountPreviousClientDomains, changeClientDomain, setAccountPreviousDomainMoved } from '../../jobs/commands/client-domain.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { hostView } from '../views/host-view.ts';

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { Delegation, DelegationCheck } from '../../contract/delegation.ts';
 import { HostParams } from '../../contract/hosts.ts';
 import { checkAccountHostDelegation, showDelegation } from '../../jobs/commands/check-delegation.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { delegationCheckView, delegationView } from '../views/delegation-view.ts';

@@ -9,7 +9,7 @@ import { HostParams } from '../../contract/hosts.ts';
 import { JobSummary } from '../../contract/jobs.ts';
 import { notFound } from '../../domain/errors.ts';
 import { downloadLinks, estimateExport, listExports, resolveDownload, showExport, startExport } from '../../jobs/commands/export-host.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { estimateView, exportView } from '../views/export-view.ts';

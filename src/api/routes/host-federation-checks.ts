@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { FederationCheck } from '../../contract/federation-checks.ts';
 import { HostParams } from '../../contract/hosts.ts';
 import { checkAccountHostFederation, showFederationCheck } from '../../jobs/commands/check-federation.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { federationCheckView } from '../views/federation-view.ts';

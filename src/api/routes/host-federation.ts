@@ -5,7 +5,7 @@ import { FederationBody } from '../../contract/federation.ts';
 import { Host, HostParams } from '../../contract/hosts.ts';
 import { JobSummary } from '../../contract/jobs.ts';
 import { changeFederation } from '../../jobs/commands/host-federation.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { hostView } from '../views/host-view.ts';

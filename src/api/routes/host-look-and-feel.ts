@@ -4,7 +4,7 @@ import { HostParams } from '../../contract/hosts.ts';
 import { LookAndFeelBody, LookAndFeelView, SavedLookAndFeel } from '../../contract/look-and-feel.ts';
 import { saveHostLookAndFeel, showLookAndFeel } from '../../jobs/commands/look-and-feel.ts';
 import { hostPublicUrl } from '../../jobs/host-spec.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { lookAndFeelView } from '../views/look-and-feel-view.ts';

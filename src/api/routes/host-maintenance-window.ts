@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { MaintenanceWindow, MaintenanceWindowAnswer } from '../../contract/synapse-upgrades.ts';
 import { maintenanceWindowHours } from '../../domain/synapse-release.ts';
 import { setMaintenanceWindow } from '../../jobs/commands/synapse-upgrades.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { findAccountHost } from '../../store/hosts.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';

@@ -8,7 +8,7 @@ import {
 import {
   createHostRegistrationToken, listHostRegistrationTokens, revokeHostRegistrationToken, showHostRegistrationToken, updateHostRegistrationToken,
 } from '../../jobs/commands/host-registration-tokens.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { registrationTokenView } from '../views/registration-token-view.ts';

@@ -6,7 +6,7 @@ import { HostUserParams } from '../../contract/host-users.ts';
 import { JobSummary } from '../../contract/jobs.ts';
 import { PasswordLoginBody, SignOn, SsoLinkBody, SsoLinks, SsoProviderBody, SsoProviderParams } from '../../contract/single-sign-on.ts';
 import { changePasswordLogin, linkUser, removeProvider, saveProvider, showSignOn } from '../../jobs/commands/host-sso.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { jobSummary } from '../views/job-view.ts';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HostParams } from '../../contract/hosts.ts';
 import { HostStatusReport } from '../../contract/monitoring.ts';
 import { hostStatusReport } from '../../jobs/commands/host-status.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { findAccountHost } from '../../store/hosts.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';

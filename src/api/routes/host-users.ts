@@ -6,7 +6,7 @@ import {
   addHostUser, adminRightsRemoved, adminRightsWarning, deactivateHostUser, keyBackupWarning, listHostUsers,
   passwordShownOnce, resetHostUserPassword, setHostUserAdmin, showHostUser,
 } from '../../jobs/commands/host-users.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { hostUserView } from '../views/host-user-view.ts';

@@ -10,7 +10,7 @@ import { createHost } from '../../jobs/commands/create-host.ts';
 import { seatsInUse } from '../../jobs/commands/host-seats.ts';
 import { rebuildHost } from '../../jobs/commands/rebuild-host.ts';
 import { updateHostSettings } from '../../jobs/commands/update-host.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { findAccountHost, listAccountHosts } from '../../store/hosts.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Job } from '../../contract/jobs.ts';
 import { notFound } from '../../domain/errors.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { findAccountHost } from '../../store/hosts.ts';
 import { findJob, jobDetail } from '../../store/jobs.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';

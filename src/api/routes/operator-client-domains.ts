@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { MovedBody, PreviousClientDomain } from '../../contract/previous-client-domains.ts';
 import { setOperatorPreviousDomainMoved } from '../../jobs/commands/client-domain.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { previousClientDomainView } from '../views/previous-client-domain-view.ts';

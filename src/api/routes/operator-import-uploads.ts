@@ -4,8 +4,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ImportUpload } from '../../contract/imports.ts';
-import { createImportUpload, describeImportUpload, uploadFileNamePattern, writeImportUploadFile, type ImportUploadView } from '../../jobs/commands/import-uploads.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import { createImportUpload, describeImportUpload, uploadFileNamePattern, writeImportUploadFile, type ImportUploadView } from '../../jobs/portability/import-uploads.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 

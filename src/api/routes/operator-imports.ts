@@ -6,7 +6,7 @@ import { Host } from '../../contract/hosts.ts';
 import { ImportBody } from '../../contract/imports.ts';
 import { JobSummary } from '../../contract/jobs.ts';
 import { importHost } from '../../jobs/commands/import-host.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';
 import { hostView } from '../views/host-view.ts';

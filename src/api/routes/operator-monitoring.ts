@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HostStatusReport, OperatorAlert, OperatorHostHealth } from '../../contract/monitoring.ts';
 import { hostStatusReport, incidentView } from '../../jobs/commands/host-status.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { listAlerts } from '../../store/alerts.ts';
 import { latestHealthChecks } from '../../store/host-health.ts';
 import { notFound } from '../../domain/errors.ts';

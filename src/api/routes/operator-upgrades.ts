@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Rollout, RolloutWithHosts, StartRolloutBody, SynapseReleaseUsage } from '../../contract/synapse-upgrades.ts';
 import { releaseUsage, rolloutProgress, startRollout } from '../../jobs/commands/synapse-upgrades.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { listRollouts } from '../../store/synapse-rollouts.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';

@@ -9,7 +9,7 @@ import { AuditEntry, Capacity, Mail, OperatorAccount, OperatorHost } from '../..
 import { machineCapacity } from '../../jobs/commands/machine-capacity.ts';
 import { Terms } from '../../contract/terms.ts';
 import { notFound } from '../../domain/errors.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { searchAccounts } from '../../store/accounts.ts';
 import { listAudit } from '../../store/audit-log.ts';
 import { listCapturedMail } from '../../store/captured-mail.ts';

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { accountOverview } from '../../accounts/account-overview.ts';
 import { logIn, logOut } from '../../accounts/log-in.ts';
 import { LogInBody, SessionView } from '../../contract/accounts.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { csrfTokenFor } from '../../store/sessions.ts';
 import { accountSecurity, clearSessionCookie, requireAccount, setSessionCookie } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';

@@ -6,7 +6,7 @@ import { resendVerificationMail, verifyEmail } from '../../accounts/email-verifi
 import { completePasswordReset, requestPasswordReset } from '../../accounts/password-changes.ts';
 import { registerAccount } from '../../accounts/register-account.ts';
 import { Email, Password, RegisterBody, SessionView, TokenBody } from '../../contract/accounts.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { csrfTokenFor } from '../../store/sessions.ts';
 import { accountSecurity, requireAccount, setSessionCookie } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';

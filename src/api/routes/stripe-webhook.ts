@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { handleStripeWebhook } from '../../billing/stripe-webhooks.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { Problem } from '../problem-details.ts';
 
 export function stripeWebhookRoutes(context: HomeportContext): FastifyPluginAsyncTypebox {

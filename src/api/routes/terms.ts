@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { acceptTerms } from '../../accounts/terms.ts';
 import { Terms } from '../../contract/terms.ts';
 import { HomeportError } from '../../domain/errors.ts';
-import type { HomeportContext } from '../../jobs/job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { currentTerms } from '../../store/terms.ts';
 import { accountSecurity, requireAccount } from '../authentication.ts';
 import { Problem } from '../problem-details.ts';

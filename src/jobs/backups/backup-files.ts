@@ -2,7 +2,7 @@
 // prepares them in. A backup is two sealed files: the database (a pg_dump directory, as a tar)
 // and the media store (the runtime's gzip tar).
 import { join } from 'node:path';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 export const backupFileNames = { database: 'database.tar.sealed', media: 'media.tar.gz.sealed' } as const;
 
@@ -22,5 +22,5 @@ export function sealName(backupId: string, file: BackupFile): string {
 }
 
 export function backupWorkDir(context: Pick<HomeportContext, 'config'>, kind: 'backup' | 'restore', id: string): string {
-  return join(context.config.dataDir, `${kind}-work`, id);
+  return join(context.config.workDir, `${kind}-work`, id);
 }

@@ -12,7 +12,7 @@ import { findHost } from '../../store/hosts.ts';
 import { sealStream } from '../../store/sealed-stream.ts';
 import type { BackupRow } from '../../store/schema.ts';
 import { loadHostSpec } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { excludedTableData } from '../portability/export-steps.ts';
 import { backupFileName, backupFolder, backupWorkDir, sealName } from './backup-files.ts';

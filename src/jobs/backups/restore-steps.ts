@@ -16,7 +16,7 @@ import type { BackupRow, RestoreRow } from '../../store/schema.ts';
 import { adminAccessStep, healthyStep, startStep } from '../build-host-steps.ts';
 import { applyHostEdgeFromDatabase } from '../edge-hosts.ts';
 import { loadHostSpec } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { sequencesStep } from '../portability/import-steps.ts';
 import { backupFileName, backupWorkDir, sealName } from './backup-files.ts';

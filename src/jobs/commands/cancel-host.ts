@@ -10,7 +10,7 @@ import { findAccountHost, updateHost } from '../../store/hosts.ts';
 import { createJob, hasUnfinishedJob } from '../../store/jobs.ts';
 import type { HostRow, JobRow } from '../../store/schema.ts';
 import { hostJobs } from '../host-jobs.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 export async function cancelHost(
   context: HomeportContext,

@@ -13,7 +13,7 @@ import { findAccountHost, findHost } from '../../store/hosts.ts';
 import { queueDelegationCheck } from '../../store/jobs.ts';
 import type { DelegationCheckRow, HostRow } from '../../store/schema.ts';
 import { customerFetchOptions } from '../customer-url-fetch.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { runFederationCheck } from './check-federation.ts';
 
 /** A well-known file is a few hundred bytes; anything past this is not one. */

@@ -17,7 +17,7 @@ import type { FederationCheckRow, HostRow } from '../../store/schema.ts';
 import { hasValidSignature } from '../../synapse/signed-json.ts';
 import { parseSigningKey } from '../../synapse/signing-key.ts';
 import { federationFetchOptions } from '../federation-fetch.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 /** What the host must look like to remote servers; undefined until the host has its signing key. */
 async function expectation(context: HomeportContext, host: HostRow): Promise<FederationExpectation | undefined> {

@@ -1,7 +1,7 @@
 // Is a label free to buy? Answers available, or the reason it is not.
 import { explainLabelProblem, hostnameFor, labelProblem } from '../../domain/hostname.ts';
 import { isLabelTaken } from '../../store/hosts.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 export interface HostnameAvailability {
   label: string;

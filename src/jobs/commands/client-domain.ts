@@ -9,7 +9,7 @@ import { queueDelegationCheck } from '../../store/jobs.ts';
 import { listPreviousClientDomains, replaceClientDomain, setPreviousClientDomainMoved } from '../../store/previous-client-domains.ts';
 import type { HostRow, JobRow, PreviousClientDomainRow } from '../../store/schema.ts';
 import { applyHostEdgeFromDatabase } from '../edge-hosts.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { queueRebuild } from './rebuild-host.ts';
 
 function assertChangeable(host: HostRow): void {

@@ -18,7 +18,7 @@ import { createJob, queueDelegationCheck } from '../../store/jobs.ts';
 import { purchaseReadiness } from '../../store/purchase-readiness.ts';
 import type { HostRow, InvoiceRow, JobRow, PaymentMethodKind } from '../../store/schema.ts';
 import { hostJobs } from '../host-jobs.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 export interface CreateHostInput {
   accountId: string;

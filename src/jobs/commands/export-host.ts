@@ -9,7 +9,7 @@ import { findAccountHost } from '../../store/hosts.ts';
 import { createJob } from '../../store/jobs.ts';
 import type { ExportFile, ExportRow, HostRow, JobRow } from '../../store/schema.ts';
 import { hostJobs } from '../host-jobs.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { exportDir } from '../portability/export-steps.ts';
 
 const exportableStatuses = new Set(['running', 'degraded', 'sleeping']);

@@ -10,7 +10,7 @@ import { createJob } from '../../store/jobs.ts';
 import type { BackupRow, BackupTrigger, HostRow, JobRow, RestoreRow } from '../../store/schema.ts';
 import { restorableStatuses } from '../backups/restore-steps.ts';
 import { hostJobs } from '../host-jobs.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 /** Who asks: a customer for their own hosts, or an operator for any. */
 export type BackupActor = { kind: 'customer'; accountId: string } | { kind: 'operator'; accountId: string };

@@ -5,7 +5,7 @@ import { invalidServerNames, maxAllowedServers, normaliseAllowedServers, type Fe
 import { recordAudit } from '../../store/audit-log.ts';
 import { findAccountHost, setHostFederation } from '../../store/hosts.ts';
 import type { HostRow, JobRow } from '../../store/schema.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { queueRebuild } from './rebuild-host.ts';
 
 export interface FederationChange {

@@ -9,7 +9,7 @@ import type { RegistrationToken } from '../../synapse/admin-client.ts';
 import { SynapseApiError } from '../../synapse/synapse-http.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import type { HostRow } from '../../store/schema.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { seatsInUse } from './host-seats.ts';
 import { fromSynapseFailure, onSynapse, openServerAdmin } from './server-admin.ts';
 

@@ -2,7 +2,7 @@
 import type { HostRow } from '../../store/schema.ts';
 import { countMonthlyActiveUsers } from '../../synapse/homeport-user-rows.ts';
 import { loadHostSpec } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 /** Where Synapse has counted its users: the database exists and holds its schema. */
 const countedStatuses: HostRow['status'][] = ['running', 'degraded', 'sleeping', 'rebuilding', 'exporting', 'upgrading'];

@@ -16,7 +16,7 @@ import {
   deleteSsoProvider, findSsoProvider, listSsoProviders, loadSingleSignOn, passwordLoginOf, saveSsoProvider, setPasswordLogin,
 } from '../../store/sso-providers.ts';
 import { hostPublicUrl } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { checkProvider } from '../sso-provider-checks.ts';
 import { queueRebuild } from './rebuild-host.ts';
 import { onSynapse, openServerAdmin } from './server-admin.ts';

@@ -6,7 +6,7 @@ import { uptimeShare } from '../../domain/monitoring.ts';
 import { hostAlerts } from '../../store/alerts.ts';
 import { healthCounts, latestHealthCheck, recentHealthChecks } from '../../store/host-health.ts';
 import type { AlertRow, HostRow } from '../../store/schema.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const dayMs = 86_400_000;

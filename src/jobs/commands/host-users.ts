@@ -10,7 +10,7 @@ import { seatLimitReached } from '../../domain/seats.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import type { HostRow } from '../../store/schema.ts';
 import { adminLocalpart } from '../host-admin-access.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { seatsInUse } from './host-seats.ts';
 import { onSynapse, openServerAdmin, type ServerAdmin } from './server-admin.ts';
 

@@ -19,11 +19,11 @@ import { createJob } from '../../store/jobs.ts';
 import type { HostRow, ImportBilling, ImportRow, JobRow } from '../../store/schema.ts';
 import { requireSeller } from '../../billing/seller.ts';
 import { hostJobs } from '../host-jobs.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { assertDiskRoom, inspectImportSource, type ImportSource } from '../portability/import-source.ts';
 import { importSecretPurpose } from '../portability/import-steps.ts';
 import { databaseNameFor, findSize } from './create-host.ts';
-import { importUploadSource } from './import-uploads.ts';
+import { importUploadSource } from '../portability/import-uploads.ts';
 import { assertRoomForHost } from './machine-capacity.ts';
 
 export interface ImportHostInput {
@@ -46,7 +46,7 @@ export interface ImportHostInput {
 }
 
 async function inspect(context: HomeportContext, input: ImportHostInput, dir: string): Promise<ImportSource> {
-  const scratch = await mkdtemp(join(context.config.dataDir, 'import-check-'));
+  const scratch = await mkdtemp(join(context.config.workDir, 'import-check-'));
   try {
     return await inspectImportSource({
       dir, passphrase: input.passphrase, tooling: context.synapseTooling, scratchDir: scratch,
@@ -88,7 +88,7 @@ export async function importHost(context: HomeportContext, operatorId: string, i
   if (taken) throw new HomeportError('domain-taken', 'Server name taken', `Host ${taken.label} already serves ${serverName}; a server name can only be served once.`);
   const customDns = customDnsFor(context, input, serverName);
   if (customDns) await assertNamesFree(context.db, customDns);
-  await assertDiskRoom(context.config.dataDir, source.plan.requiredBytes, context.config.importDiskReserveMb);
+  await assertDiskRoom(context.config.workDir, source.plan.requiredBytes, context.config.importDiskReserveMb);
   return context.db.transaction().execute(async (trx) => {
     const inserted = await insertHost(trx, {
       accountId: account.id, label: input.label, serverName, size: size.name, seats: input.seats, databaseName: databaseNameFor(input.label), customDns,

@@ -10,7 +10,7 @@ import { findLookAndFeel, lookAndFeelOf, saveLookAndFeel } from '../../store/loo
 import type { HostRow } from '../../store/schema.ts';
 import { customerFetchOptions } from '../customer-url-fetch.ts';
 import { hostPublicUrl } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 const maxPageBytes = 1024 * 1024;
 const maxImageBytes = 5 * 1024 * 1024;

@@ -7,7 +7,7 @@ import { HomeportError } from '../../domain/errors.ts';
 import type { Size } from '../../domain/sizes.ts';
 import { databasePoolFor } from '../../domain/sizes.ts';
 import type { HostRow } from '../../store/schema.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 /** How long a refused buyer should wait: capacity comes back when hosts are cancelled or the operator adds room. */
 export const capacityRetryAfterSeconds = 300;

@@ -6,7 +6,7 @@ import { createJob } from '../../store/jobs.ts';
 import type { HostRow, JobRow } from '../../store/schema.ts';
 import type { Db } from '../../store/database.ts';
 import { hostJobs } from '../host-jobs.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 /** Queues a rebuild; a host that is still being built gets it right after its build (same queue). */
 export async function queueRebuild(db: Db, host: HostRow): Promise<JobRow> {

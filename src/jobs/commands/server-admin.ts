@@ -8,7 +8,7 @@ import { findAccountHost } from '../../store/hosts.ts';
 import type { HostRow, HostStatus } from '../../store/schema.ts';
 import { intactAdminClient } from '../admin-access-repair.ts';
 import { adminLocalpart } from '../host-admin-access.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 /**
  * A degraded host is being restarted by the supervisor; its admin API usually answers again within

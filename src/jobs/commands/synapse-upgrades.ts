@@ -8,7 +8,7 @@ import type { HostRow, SynapseRolloutRow } from '../../store/schema.ts';
 import {
   createRollout, findRollout, hostsPerRelease, queueRolloutPass, rolloutHosts, runningRollout, type RolloutHostWithLabel,
 } from '../../store/synapse-rollouts.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 export interface RolloutRequest {
   release: string;

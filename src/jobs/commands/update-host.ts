@@ -9,7 +9,7 @@ import { findAccountHost, updateHost } from '../../store/hosts.ts';
 import type { HostRow, InvoiceRow, JobRow } from '../../store/schema.ts';
 import { applyHostEdgeFromDatabase } from '../edge-hosts.ts';
 import { loadHostSpec } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { findSize } from './create-host.ts';
 import { queueRebuild } from './rebuild-host.ts';
 

@@ -8,7 +8,7 @@ import { safeFetch } from '../../net/safe-fetch.ts';
 import { markAnnounced, unannouncedAlerts } from '../../store/alerts.ts';
 import type { AlertRow } from '../../store/schema.ts';
 import { customerFetchOptions } from '../customer-url-fetch.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 
 const webhookAttempts = 4;
 const firstRetryMs = 1000;

@@ -12,7 +12,7 @@ import { hostsWithStatus } from '../../store/hosts.ts';
 import type { AlertKind, HealthState, HostRow } from '../../store/schema.ts';
 import { seatsInUse } from '../commands/host-seats.ts';
 import { loadHostSpec } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { RepeatingPass } from '../repeating-pass.ts';
 import { announceAlerts } from './alert-notices.ts';
 

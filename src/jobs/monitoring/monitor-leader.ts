@@ -1,6 +1,6 @@
 // Monitoring runs on one replica at a time, the one holding the `monitor` lease, so that every
 // host is checked once a pass and every alert announced once.
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { SingletonLease } from '../singleton-lease.ts';
 import { HostMonitor } from './host-monitor.ts';
 

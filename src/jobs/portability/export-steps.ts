@@ -1,20 +1,18 @@
 // The export job, step by step: Synapse stops (host `exporting`), the database is dumped and
 // zipped, the media archived, Synapse runs again, then the config document, the optional
 // encryption and the checksums are written. Each step finds its own finished file and skips.
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { checksumsFileName, formatChecksums } from '../../domain/checksums.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { exportFileNames, renderExportDocument } from '../../domain/export-document.ts';
-import { homeserverPaths } from '../../synapse/homeserver-config.ts';
 import { parseSigningKey } from '../../synapse/signing-key.ts';
 import { findExportOfJob, markExportReady, recordTransferRate } from '../../store/exports.ts';
 import { findHost, moveHostStatus } from '../../store/hosts.ts';
 import type { ExportFile, ExportRow, HostRow } from '../../store/schema.ts';
 import { healthTimeoutMs } from '../build-host-steps.ts';
 import { loadHostSpec } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { encryptFile, fileSize, sha256File, zipDirectory } from './archive-files.ts';
 import { homeportVersion } from './homeport-version.ts';
@@ -24,7 +22,7 @@ import { assertDiskRoom } from './import-source.ts';
 export const excludedTableData = ['e2e_one_time_keys_json'];
 
 export function exportDir(context: Pick<HomeportContext, 'config'>, exportId: string): string {
-  return join(context.config.dataDir, 'exports', exportId);
+  return join(context.config.workDir, 'exports', exportId);
 }
 
 const exists = (path: string) => access(path).then(() => true, () => false);
@@ -165,7 +163,6 @@ export const exportDocumentStep: JobStep = {
     if (await exists(`${target}.gpg`)) return;
     const spec = await loadHostSpec(input.context, input.hostId);
     const signingKey = parseSigningKey(spec.secrets.signingKey);
-    const configPath = homeserverPaths(join(input.context.config.dataDir, 'hosts', input.hostId)).homeserverConfig;
     const document = renderExportDocument({
       label: found.host.label,
       serverName: spec.serverName,
@@ -174,7 +171,7 @@ export const exportDocumentStep: JobStep = {
       versions: { synapse: found.host.synapse_version ?? 'unknown', postgres: await input.context.portability.postgresVersion(), homeport: await homeportVersion() },
       signingKey,
       secrets: spec.secrets,
-      homeserverConfig: parse(await readFile(configPath, 'utf8')) as Record<string, unknown>,
+      homeserverConfig: await input.context.portability.writtenConfig(input.hostId),
       files: { database: found.names.database, media: found.names.media },
       encrypted: found.row.encrypted,
     });

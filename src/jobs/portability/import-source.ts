@@ -272,14 +272,14 @@ export async function inspectImportSource(input: InspectInput): Promise<ImportSo
   return inspectSelfHosted(input, files);
 }
 
-/** Refuses an import (or export) that would not fit on the disk of `dataDir`, leaving the reserve free. */
-export async function assertDiskRoom(dataDir: string, requiredBytes: number, reserveMb: number, what = 'import'): Promise<void> {
-  const info = await statfs(dataDir);
+/** Refuses an import (or export) that would not fit on the disk of `workDir`, leaving the reserve free. */
+export async function assertDiskRoom(workDir: string, requiredBytes: number, reserveMb: number, what = 'import'): Promise<void> {
+  const info = await statfs(workDir);
   const free = info.bavail * info.bsize;
   const needed = requiredBytes + reserveMb * 1024 * 1024;
   if (free < needed) {
     const mb = (bytes: number) => Math.ceil(bytes / 1024 / 1024);
     throw new HomeportError('disk-too-small', 'Not enough disk',
-      `The ${what} needs about ${mb(requiredBytes)} MB plus the ${reserveMb} MB reserve (HOMEPORT_IMPORT_DISK_RESERVE_MB), but only ${mb(free)} MB are free in ${dataDir}.`);
+      `The ${what} needs about ${mb(requiredBytes)} MB plus the ${reserveMb} MB reserve (HOMEPORT_IMPORT_DISK_RESERVE_MB), but only ${mb(free)} MB are free in ${workDir}.`);
   }
 }

@@ -10,16 +10,16 @@ import { findHost } from '../../store/hosts.ts';
 import { loadHostSecrets } from '../../store/host-secrets.ts';
 import type { ImportRow } from '../../store/schema.ts';
 import { SynapseApiError, synapseRequest } from '../../synapse/synapse-http.ts';
-import { adminLocalpart, synapseUrl } from '../host-admin-access.ts';
+import { adminLocalpart } from '../host-admin-access.ts';
 import { loadHostSpec } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { decryptFile, unzipInto } from './archive-files.ts';
 import { backgroundUpdatesRefusal, type ImportPlan } from './import-source.ts';
 import { fixSynapseSequences } from './synapse-sequences.ts';
 
 export function importWorkDir(context: Pick<HomeportContext, 'config'>, importId: string): string {
-  return join(context.config.dataDir, 'imports', importId);
+  return join(context.config.workDir, 'imports', importId);
 }
 
 export const importSecretPurpose = (importId: string, name: 'passphrase' | 'verify-password') => `import:${importId}:${name}`;
@@ -166,7 +166,7 @@ export const verifyLoginStep: JobStep = {
     }
     const password = input.context.box.open(importSecretPurpose(row.id, 'verify-password'), row.verify_password_sealed);
     const spec = await loadHostSpec(input.context, input.hostId);
-    const baseUrl = synapseUrl(spec);
+    const baseUrl = input.context.runtime.hostEndpoint(spec).href;
     const login = await synapseRequest<{ access_token: string; user_id: string }>(baseUrl, 'POST', '/_matrix/client/v3/login', {
       body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: row.verify_user }, password, initial_device_display_name: 'Homeport import check' },
     }).catch((error: unknown) => {

@@ -10,8 +10,8 @@ import { findImportOfJob, updateImport } from '../../store/imports.ts';
 import { deleteHostSecrets } from '../../store/host-secrets.ts';
 import { findHost, updateHost } from '../../store/hosts.ts';
 import { databaseRoleFor } from '../host-spec.ts';
-import type { HomeportContext } from '../job-context.ts';
-import { deleteUploadOfImport, releaseUploadOfImport } from '../commands/import-uploads.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
+import { deleteUploadOfImport, releaseUploadOfImport } from './import-uploads.ts';
 import { exportDir } from './export-steps.ts';
 import { importWorkDir } from './import-steps.ts';
 

@@ -42,6 +42,10 @@ export class KubernetesPortability implements HostPortability, SynapseTooling, H
     // Nothing was ever taken.
   }
 
+  async writtenConfig(): Promise<Record<string, unknown>> {
+    throw unsupported('Exporting a host\'s configuration');
+  }
+
   async measure(): Promise<{ databaseBytes: number; mediaBytes: number }> {
     throw unsupported('Exporting a host (its media lives on a volume in the cluster)');
   }

@@ -4,11 +4,12 @@
 // Synapse; Homeport declares what should exist and reads back, through a watch, what does.
 import { ApiException, KubernetesObjectApi, PatchStrategy, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import type { Logger } from '../../logger.ts';
-import type { EdgeRefusal, EdgeRoute, HostProcessState, HostRuntime, HostSpec, RuntimeCapacity } from '../runtime.ts';
+import type { EdgeRefusal, EdgeRoute, HostLocator, HostProcessState, HostRuntime, HostSpec, RuntimeCapacity } from '../runtime.ts';
 import type { TrustedKeyServer } from '../../synapse/homeserver-config.ts';
 import { HostNotOnCluster, HostObjects } from './host-apply.ts';
 import { hostObjectName } from './host-labels.ts';
 import { HostWatch } from './host-watch.ts';
+import { synapsePort } from './host-workload.ts';
 import type { HostsDatabaseServer } from './hosts-database-server.ts';
 import type { KubernetesHost, KubernetesRuntimeSettings } from './kubernetes-settings.ts';
 import { renderPodHomeserverConfig, renderPodLogConfig } from './pod-homeserver-config.ts';
@@ -47,6 +48,11 @@ export class KubernetesRuntime implements HostRuntime {
 
   async close(): Promise<void> {
     await this.#watch.stop();
+  }
+
+  /** The host's Service inside the cluster (Homeport's replicas run in the cluster too). */
+  hostEndpoint(host: HostLocator): URL {
+    return new URL(`http://${hostObjectName(host.id)}.${this.#options.settings.namespace}.svc:${synapsePort}/`);
   }
 
   ensureDatabase(database: HostSpec['database'], options?: { empty?: boolean }): Promise<{ fromTemplate: boolean }> {

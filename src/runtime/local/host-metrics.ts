@@ -1,7 +1,7 @@
 // A host's Prometheus metrics, read over the Unix socket of mode 0600 that Synapse listens on:
 // only Homeport's user may open it, where a loopback port was open to every local user.
 import { Agent, fetch } from 'undici';
-import { homeserverPaths } from '../../synapse/homeserver-config.ts';
+import { homeserverPaths } from './host-folder.ts';
 
 export async function readHostMetrics(hostDir: string, timeoutMs = 10_000): Promise<string> {
   const socketPath = homeserverPaths(hostDir).metricsSocket;

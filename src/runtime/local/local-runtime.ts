@@ -4,13 +4,14 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
+import { parse } from 'yaml';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
-import { homeserverPaths, renderHomeserverConfig, renderLogConfig, type FederationInput } from '../../synapse/homeserver-config.ts';
+import { renderHomeserverConfig, renderLogConfig, type FederationInput } from '../../synapse/homeserver-config.ts';
 import { waitForHealth } from '../../synapse/synapse-http.ts';
 import { synapsePasswordHash } from '../../synapse/password-hash.ts';
 import type {
-  DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSnapshots, HostSpec, RuntimeCapacity, SchemaState,
+  DumpFormat, EdgeRefusal, EdgeRoute, HostLocator, HostPortability, HostProcessState, HostRuntime, HostSnapshots, HostSpec, RuntimeCapacity, SchemaState,
   SynapseReleaseCatalogue, SynapseTooling,
 } from '../runtime.ts';
 import { renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
@@ -36,6 +37,7 @@ import type { SynapseReleases } from './synapse-releases.ts';
 import { synapseEnvironment } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
+import { homeserverPaths } from './host-folder.ts';
 
 export interface LocalRuntimeOptions {
   config: Config;
@@ -142,6 +144,10 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     }
   }
 
+  hostEndpoint(host: HostLocator): URL {
+    return new URL(`http://127.0.0.1:${host.httpPort}/`);
+  }
+
   hostDir(hostId: string): string {
     return join(this.#options.config.dataDir, 'hosts', hostId);
   }
@@ -233,7 +239,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       if ((this.#crashes.get(spec.id) ?? 0) - crashesBefore >= crashesBeforeGivingUp) gaveUp.abort();
     }, 250);
     try {
-      await waitForHealth(`http://127.0.0.1:${spec.httpPort}`, timeoutMs, { signal: gaveUp.signal });
+      await waitForHealth(this.hostEndpoint(spec).href, timeoutMs, { signal: gaveUp.signal });
       // A host just built, rebuilt or woken has had no time yet to be asked for anything.
       this.#lastActivity.set(spec.id, Date.now());
     } catch (error) {
@@ -427,6 +433,10 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   #access(database: HostSpec['database']): DatabaseAccess {
     return { ...this.#options.databaseEndpoint, ...database };
+  }
+
+  async writtenConfig(hostId: string): Promise<Record<string, unknown>> {
+    return parse(await readFile(homeserverPaths(this.hostDir(hostId)).homeserverConfig, 'utf8')) as Record<string, unknown>;
   }
 
   async measure(hostId: string, database: Pick<HostSpec['database'], 'name'>): Promise<{ databaseBytes: number; mediaBytes: number }> {

@@ -11,8 +11,9 @@ import pg from 'pg';
 import { communityRateLimits } from '../../domain/rate-limits.ts';
 import type { Logger } from '../../logger.ts';
 import { generateHomeserverSecrets } from '../../synapse/host-secrets.ts';
-import { homeserverPaths, renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
+import { renderHomeserverConfig, renderLogConfig } from '../../synapse/homeserver-config.ts';
 import { synapseEnvironment } from './synapse-venv.ts';
+import { homeserverPaths } from './host-folder.ts';
 
 const run = promisify(execFile);
 

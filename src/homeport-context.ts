@@ -1,12 +1,12 @@
-// What every job and command receives: Homeport's dependencies, passed in rather than imported.
-import type { Config } from '../config.ts';
-import type { Size } from '../domain/sizes.ts';
-import type { Logger } from '../logger.ts';
-import type { Mailer } from '../mail/mailer.ts';
-import type { CardPayments } from '../payments/card-payments.ts';
-import type { BackupStore, HostPortability, HostRuntime, HostSnapshots, RuntimeMonitoring, SynapseReleaseCatalogue, SynapseTooling } from '../runtime/runtime.ts';
-import type { Db } from '../store/database.ts';
-import type { SecretBox } from '../store/secret-box.ts';
+// What every job, command and use case receives: Homeport's dependencies, passed in rather than imported.
+import type { Config } from './config.ts';
+import type { Size } from './domain/sizes.ts';
+import type { Logger } from './logger.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { CardPayments } from './payments/card-payments.ts';
+import type { BackupStore, HostPortability, HostRuntime, HostSnapshots, RuntimeMonitoring, SynapseReleaseCatalogue, SynapseTooling } from './runtime/runtime.ts';
+import type { Db } from './store/database.ts';
+import type { SecretBox } from './store/secret-box.ts';
 
 /**
  * On a development installation, where servers of this installation reach its edge: its names

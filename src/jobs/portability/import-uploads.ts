@@ -11,8 +11,8 @@ import { HomeportError } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { expiredImportUploads, findImportUpload, findUploadOfImport, insertImportUpload, markImportUploadDeleted, releaseImportUpload } from '../../store/import-uploads.ts';
 import type { ImportUploadRow } from '../../store/schema.ts';
-import type { HomeportContext } from '../job-context.ts';
-import { assertDiskRoom } from '../portability/import-source.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
+import { assertDiskRoom } from './import-source.ts';
 
 export interface ImportUploadView {
   id: string;
@@ -28,7 +28,7 @@ export const uploadFileNamePattern = '^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$';
 const safeName = new RegExp(uploadFileNamePattern);
 
 export function importUploadDir(context: Pick<HomeportContext, 'config'>, uploadId: string): string {
-  return join(context.config.dataDir, 'import-uploads', uploadId);
+  return join(context.config.workDir, 'import-uploads', uploadId);
 }
 
 async function liveUpload(context: HomeportContext, uploadId: string): Promise<ImportUploadRow> {
@@ -78,7 +78,7 @@ export async function writeImportUploadFile(context: HomeportContext, input: { u
   if (input.offset !== 0 && input.offset !== written) {
     throw new HomeportError('upload-offset-mismatch', 'Wrong offset', `${input.name} holds ${written} bytes: resume at offset ${written}, or send the whole file at offset 0.`, { size: written });
   }
-  await assertDiskRoom(context.config.dataDir, input.length ?? 0, context.config.importDiskReserveMb);
+  await assertDiskRoom(context.config.workDir, input.length ?? 0, context.config.importDiskReserveMb);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await pipeline(input.body, createWriteStream(path, { flags: input.offset === 0 ? 'w' : 'a', mode: 0o600 }));
   const size = (await stat(path)).size;

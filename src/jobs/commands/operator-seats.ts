@@ -1,9 +1,9 @@
 // An operator raising a host's seats for its customer: the customer's own seat change, with the
 // same rules (never lower) and the same prorated invoice, audited as the operator's.
-import { notFound } from '../domain/errors.ts';
-import type { HomeportContext } from '../jobs/job-context.ts';
-import { updateHostSettings } from '../jobs/commands/update-host.ts';
-import { findHost } from '../store/hosts.ts';
+import { notFound } from '../../domain/errors.ts';
+import type { HomeportContext } from '../../homeport-context.ts';
+import { updateHostSettings } from './update-host.ts';
+import { findHost } from '../../store/hosts.ts';
 
 export async function raiseSeatsForCustomer(context: HomeportContext, operatorId: string, hostId: string, seats: number): Promise<{ id: string; seats: number; invoiceNumber: string | null }> {
   const host = await findHost(context.db, hostId);

@@ -1,0 +1,85 @@
+// The host runtime contract (test/runtime-contract) against the local runtime: a real Synapse
+// supervised on this machine, its database in a throwaway PostgreSQL, its files in a temp folder.
+import { randomUUID } from 'node:crypto';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.ts';
+import { rateLimitsFor } from '../../src/domain/rate-limits.ts';
+import { noSingleSignOn } from '../../src/domain/single-sign-on.ts';
+import { databasePoolFor } from '../../src/domain/sizes.ts';
+import { createLogger } from '../../src/logger.ts';
+import { CaddyEdge } from '../../src/runtime/local/caddy-edge.ts';
+import { LocalRuntime } from '../../src/runtime/local/local-runtime.ts';
+import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
+import { SynapseReleases } from '../../src/runtime/local/synapse-releases.ts';
+import { ensureSynapseVenv, synapseVersion } from '../../src/runtime/local/synapse-venv.ts';
+import type { HostSpec } from '../../src/runtime/runtime.ts';
+import { generateHomeserverSecrets } from '../../src/synapse/host-secrets.ts';
+import { synapseVenv } from '../support/environment.ts';
+import { freePort, startThrowawayPostgres } from '../support/throwaway-postgres.ts';
+import { hostRuntimeContract, type RuntimeUnderTest } from '../runtime-contract/host-runtime-contract.ts';
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+hostRuntimeContract('local', async (): Promise<RuntimeUnderTest> => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'homeport-local-runtime-contract-'));
+  const postgres = await startThrowawayPostgres();
+  const adminPool = new pg.Pool({ host: '127.0.0.1', port: postgres.port, user: postgres.superuser, database: 'postgres', max: 2 });
+  const logger = createLogger('warn');
+  const config = loadConfig({ HOMEPORT_DATA_DIR: dataDir, HOMEPORT_SYNAPSE_VENV: synapseVenv, HOMEPORT_BASE_DOMAIN: 'contract.localhost' });
+  const supervisor = new ProcessSupervisor({ logger });
+  const runtime = new LocalRuntime({
+    config, logger, adminPool, supervisor,
+    databaseEndpoint: { host: '127.0.0.1', port: postgres.port },
+    // The contract asks nothing of the edge: Caddy is never started.
+    edge: new CaddyEdge({ config, supervisor, logger }),
+    venvPython: await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger }),
+    synapseRelease: synapseVersion,
+    releases: new SynapseReleases({ pinnedVenv: config.synapseVenv, python: config.python, logger }),
+    federation: { trustedKeyServers: [] },
+  });
+  return {
+    runtime,
+    async newHostSpec(): Promise<HostSpec> {
+      const id = randomUUID();
+      const label = `c${id.slice(0, 8)}`;
+      const serverName = `${label}.contract.localhost`;
+      return {
+        id, label, serverName,
+        publicBaseUrl: `https://${serverName}:8443/`,
+        edgeHostname: serverName,
+        httpPort: await freePort(),
+        seats: 10,
+        maxUploadSize: '50M',
+        rateLimits: rateLimitsFor('small'),
+        databasePool: databasePoolFor('small'),
+        supportEmail: null,
+        database: { name: `host_${label}`, user: `host_${label}`, password: randomUUID() },
+        secrets: generateHomeserverSecrets(),
+        federation: { mode: 'open', allowedServers: [] },
+        placement: { kind: 'own' },
+        singleSignOn: noSingleSignOn,
+        synapseRelease: null,
+      };
+    },
+    async leftovers(spec): Promise<string[]> {
+      const found: string[] = [];
+      if (runtime.processState(spec.id) !== 'stopped') found.push(`a Synapse ${runtime.processState(spec.id)}`);
+      if (await exists(join(dataDir, 'hosts', spec.id))) found.push('the host folder');
+      const database = await adminPool.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database.name]);
+      if (database.rowCount) found.push(`database ${spec.database.name}`);
+      const role = await adminPool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.database.user]);
+      if (role.rowCount) found.push(`role ${spec.database.user}`);
+      return found;
+    },
+    async close() {
+      await runtime.close();
+      await supervisor.stopAll();
+      await adminPool.end();
+      await postgres.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+});

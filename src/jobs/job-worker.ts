@@ -62,7 +62,7 @@ export interface JobWorkerOptions {
   hostTasks: boolean;
 }
 
-function taskList(context: HomeportContext, hostTasks: boolean): TaskList {
+function taskList(context: HomeportContext, hostTasks: boolean, interrupted: AbortSignal): TaskList {
   const everywhere: TaskList = {
     [delegationCheckTaskName]: delegationCheckTask(context),
     [billingCheckTaskName]: async () => runBillingCheck(context),
@@ -73,7 +73,7 @@ function taskList(context: HomeportContext, hostTasks: boolean): TaskList {
   if (!hostTasks) return everywhere;
   return {
     ...everywhere,
-    [hostJobTaskName]: hostJobTask(context),
+    [hostJobTaskName]: hostJobTask(context, interrupted),
     [rolloutTask]: rolloutPassTask(context),
     [exportExpiryTaskName]: exportExpiryTask(context),
     [backupScheduleTaskName]: async () => {
@@ -91,7 +91,14 @@ function crontab(context: HomeportContext, hostTasks: boolean): string {
   return billingCrontab(context.config.billing.checkMinutes) + sweeps;
 }
 
-async function startRunner(context: HomeportContext, pool: pg.Pool, options: JobWorkerOptions, leases: JobWorkerLeases): Promise<{ runner: Runner; poolId: string }> {
+/** A graphile-worker runner; `interrupt` stops its host jobs' steps at once (see hostJobTask). */
+interface RunningWorker {
+  runner: Runner;
+  poolId: string;
+  interrupt(): void;
+}
+
+async function startRunner(context: HomeportContext, pool: pg.Pool, options: JobWorkerOptions, leases: JobWorkerLeases): Promise<RunningWorker> {
   if (options.hostTasks) await failAbandonedJobs(context);
   const utils = await makeWorkerUtils({ pgPool: pool });
   try {
@@ -99,6 +106,7 @@ async function startRunner(context: HomeportContext, pool: pg.Pool, options: Job
   } finally {
     await utils.release();
   }
+  const interruption = new AbortController();
   const events: WorkerEvents = new EventEmitter();
   let poolId = '';
   events.on('pool:create', ({ workerPool }) => {
@@ -111,7 +119,7 @@ async function startRunner(context: HomeportContext, pool: pg.Pool, options: Job
     concurrency: 4,
     noHandleSignals: true,
     pollInterval: 1000,
-    taskList: taskList(context, options.hostTasks),
+    taskList: taskList(context, options.hostTasks, interruption.signal),
     logger: workerLogger(context),
     events,
     // Outcomes recorded in batches: a failure to record one (PostgreSQL gone) then shuts the
@@ -119,7 +127,7 @@ async function startRunner(context: HomeportContext, pool: pg.Pool, options: Job
     // and the job locked by a runner that goes on without it.
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
   });
-  return { runner, poolId };
+  return { runner, poolId, interrupt: () => interruption.abort() };
 }
 
 export interface JobWorker {
@@ -150,11 +158,13 @@ async function releaseDeadRunner(pool: pg.Pool, leases: JobWorkerLeases, poolId:
  */
 export async function startJobWorker(context: HomeportContext, pool: pg.Pool, options: JobWorkerOptions): Promise<JobWorker> {
   const logger = context.logger.child({ component: 'job-worker' });
-  let current: { runner: Runner; poolId: string } | undefined;
+  let current: RunningWorker | undefined;
   // A pool can lose its lease while run() is still creating it: it is stopped once it is current.
   const lost = new Set<string>();
   const stopIfLost = () => {
     if (!current || !lost.has(current.poolId)) return;
+    // Its jobs may run on another replica now: they stop here at once rather than at their end.
+    current.interrupt();
     current.runner.stop().catch((error: unknown) => logger.warn({ err: error }, 'job worker stopped uncleanly'));
   };
   const leases = new JobWorkerLeases(context, pool, {
@@ -186,7 +196,7 @@ export async function startJobWorker(context: HomeportContext, pool: pg.Pool, op
       }
     }
   };
-  const watch = (watched: { runner: Runner; poolId: string }) => {
+  const watch = (watched: RunningWorker) => {
     watched.runner.promise.then(
       () => undefined,
       (error: unknown) => logger.error({ err: error }, 'job worker stopped with an error'),

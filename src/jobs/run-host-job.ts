@@ -8,19 +8,39 @@ import { hostJobs, type HostJobDefinition } from './host-jobs.ts';
 import type { HomeportContext } from '../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from './job-step.ts';
 
-async function runStepWithTimeout(step: JobStep, input: Omit<StepInput, 'signal'>): Promise<void> {
+/** The replica running the job lost its lease: another runner may have the job already, so this one lets go of it. */
+class JobInterrupted extends Error {}
+
+/**
+ * Runs a step until it ends, its timeout, or `interrupted`. An interrupted step is told to stop
+ * (its signal) and waited for until it ends or times out, so that a retry of the job never runs
+ * beside the rest of it; then JobInterrupted is thrown and no later step runs.
+ */
+async function runStepWithTimeout(step: JobStep, input: Omit<StepInput, 'signal'>, interrupted: AbortSignal): Promise<void> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
+  const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
       reject(new Error(`step "${step.name}" took longer than ${Math.round(step.timeoutMs / 1000)} s`));
     }, step.timeoutMs);
   });
+  const stopped = new AbortController();
+  const interruption = new Promise<'interrupted'>((resolve) => {
+    const interrupt = () => resolve('interrupted');
+    if (interrupted.aborted) interrupt();
+    else interrupted.addEventListener('abort', interrupt, { once: true, signal: stopped.signal });
+  });
+  const work = step.run({ ...input, signal: controller.signal });
   try {
-    await Promise.race([step.run({ ...input, signal: controller.signal }), timeout]);
+    if (await Promise.race([work, timedOut, interruption]) !== 'interrupted') return;
+    controller.abort();
+    await input.log(`step "${step.name}" is being stopped: this replica lost its job lease, so the job runs again from the start (its steps are safe to repeat)`);
+    await Promise.race([work.then(() => undefined, () => undefined), timedOut.catch(() => undefined)]);
+    throw new JobInterrupted(`step "${step.name}" was stopped: this replica lost its job lease`);
   } finally {
     clearTimeout(timer);
+    stopped.abort();
   }
 }
 
@@ -47,7 +67,12 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function hostJobTask(context: HomeportContext): Task {
+/**
+ * `interrupted` aborts when this replica's job lease expired unrenewed: the running step is
+ * abandoned at once and the job is left as it is (no outcome, no clean-up), because another
+ * runner may be running it already; it runs again from its first step, as after a crash.
+ */
+export function hostJobTask(context: HomeportContext, interrupted: AbortSignal): Task {
   return async (payload, helpers) => {
     const { jobId } = payload as { jobId: string };
     const job = await findJob(context.db, jobId);
@@ -61,9 +86,13 @@ export function hostJobTask(context: HomeportContext): Task {
     for (const [position, step] of definition.steps.entries()) {
       await setStepStatus(db, jobId, position, 'running');
       try {
-        await runStepWithTimeout(step, { context, hostId: job.host_id, jobId, log });
+        await runStepWithTimeout(step, { context, hostId: job.host_id, jobId, log }, interrupted);
       } catch (error) {
         const message = describe(error);
+        if (error instanceof JobInterrupted) {
+          context.logger.warn({ jobId, hostId: job.host_id, step: step.name }, 'host job interrupted: the job lease was lost');
+          throw error;
+        }
         await setStepStatus(db, jobId, position, 'failed');
         await appendJobLog(db, jobId, 'error', `${step.name}: ${message}`);
         context.logger.warn({ jobId, hostId: job.host_id, step: step.name, error: message }, 'job step failed');

@@ -1,6 +1,7 @@
 // Two or more Homeport processes (replicas) on one PostgreSQL: the API answers from each, a job
 // runs exactly once, only one replica reconciles and runs the local runtime, and the work of a
-// replica killed with -9 mid-build is taken over by another once its lease expires.
+// replica killed with -9 mid-build is taken over by another once its lease expires; a replica
+// that merely stalled past its lease stops its running job at once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HomeportProcess } from '../support/homeport-process.ts';
@@ -8,9 +9,10 @@ import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 import { eventually } from '../support/eventually.ts';
 import { synapseProcesses } from '../support/processes.ts';
+import { jobWorkerLeasePrefix } from '../../src/store/leases.ts';
 
 /** Short, so that a dead replica's work is taken over soon; the assertions never depend on it. */
-const leaseSeconds = '10';
+const leaseSeconds = '15';
 
 interface JobDetail {
   status: string;
@@ -22,6 +24,18 @@ async function jobRow(homeport: HomeportProcess, jobId: string): Promise<{ attem
   const opened = await openHomeportDatabase(homeport);
   try {
     return await opened.db.selectFrom('jobs').select(['attempts', 'status']).where('id', '=', jobId).executeTakeFirstOrThrow();
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Makes every job worker lease of `homeport`'s process look expired, as if it had stalled past its lease. */
+async function expireWorkerLeases(homeport: HomeportProcess): Promise<void> {
+  const opened = await openHomeportDatabase(homeport);
+  try {
+    const expired = await opened.db.updateTable('leases').set({ expires_at: new Date(Date.now() - 1000) })
+      .where('name', 'like', `${jobWorkerLeasePrefix}%`).where('holder', 'like', `%:${homeport.pid}:%`).executeTakeFirst();
+    assert.ok(Number(expired.numUpdatedRows) > 0, 'the replica held a job worker lease');
   } finally {
     await opened.close();
   }
@@ -70,6 +84,37 @@ describe('control-plane replicas on one database', () => {
     assert.equal((await synapseProcesses(first.dataDir, created.body.host.id)).length, 1, 'one Synapse for the host');
     assert.match(first.output, new RegExp(`"jobId":"${created.body.job.id}"[^\\n]*"job finished"`), 'the replica with the local runtime ran the job');
     assert.doesNotMatch(apiWorker.output, /"job finished"/, 'the api,worker replica has no host processes and ran no host job');
+  });
+
+  test('a replica whose job lease expired unrenewed stops its running job at once, and the job runs again from the start', async () => {
+    const token = await first.createAccount('stalled@example.org');
+    const created = await first.api<{ host: { id: string }; job: { id: string } }>('POST', '/api/v1/hosts', { token, body: { label: 'charlie', size: 'starter', seats: 5 } });
+    assert.equal(created.status, 202);
+    const { host, job } = created.body;
+    // Synapse is frozen while the build waits for it to be healthy, so the job is certainly mid-step when the lease goes.
+    const frozen = await eventually(async () => {
+      const detail = (await first.api<JobDetail>('GET', `/api/v1/jobs/${job.id}`, { token })).body;
+      assert.equal(detail.steps.find((step) => step.status === 'running')?.name, 'healthy');
+      const pids = await synapseProcesses(first.dataDir, host.id);
+      assert.equal(pids.length, 1);
+      return pids;
+    }, 120_000, 50);
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    try {
+      await expireWorkerLeases(first);
+      await eventually(async () => {
+        const detail = (await first.api<JobDetail>('GET', `/api/v1/jobs/${job.id}`, { token })).body;
+        assert.ok(detail.logs.some((entry) => /step "healthy" is being stopped: this replica lost its job lease/.test(entry.message)), JSON.stringify(detail.logs));
+      }, 60_000);
+    } finally {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
+    }
+    const finished = await first.waitForJob(token, job.id);
+    assert.equal(finished.status, 'succeeded', JSON.stringify(finished));
+    const logs = (await first.api<JobDetail>('GET', `/api/v1/jobs/${job.id}`, { token })).body.logs;
+    assert.equal((await jobRow(first, job.id)).attempts, 2, `the stopped attempt and the one that finished: ${JSON.stringify(logs)}`);
+    assert.equal((await synapseProcesses(first.dataDir, host.id)).length, 1, 'exactly one Synapse runs for the host');
+    assert.equal((await first.waitForHostStatus(token, host.id, 'running')).status, 'running');
   });
 
   test('only one replica reconciles and runs the local runtime: a second one is refused at start', async () => {
@@ -128,7 +173,8 @@ describe('control-plane replicas on one database', () => {
     const finished = await successor.waitForJob(token, job.id);
     assert.equal(finished.status, 'succeeded', JSON.stringify(finished));
     assert.equal((await successor.waitForHostStatus(token, host.id, 'running')).status, 'running');
-    assert.equal((await jobRow(successor, job.id)).attempts, 2, 'one interrupted attempt, one that finished: the job ran no more than that');
+    const logs = (await successor.api<JobDetail>('GET', `/api/v1/jobs/${job.id}`, { token })).body.logs;
+    assert.equal((await jobRow(successor, job.id)).attempts, 2, `one interrupted attempt, one that finished: the job ran no more than that: ${JSON.stringify(logs)}`);
     assert.equal((await synapseProcesses(successor.dataDir, host.id)).length, 1, 'exactly one Synapse runs for the host');
     for (const replica of [apiWorker, successor]) {
       assert.equal((await replica.api<{ status: string }>('GET', `/api/v1/hosts/${host.id}`, { token })).body.status, 'running');

@@ -24,11 +24,11 @@ export function operatorMonitoringRoutes(context: HomeportContext): FastifyPlugi
     app.get('/alerts', {
       schema: {
         ...base, summary: 'Alerts, newest first: open ones only unless `all` is true',
-        querystring: Type.Object({ all: Type.Boolean({ default: false }), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }, { additionalProperties: false }),
+        querystring: Type.Object({ all: Type.Optional(Type.Boolean({ default: false })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ alerts: Type.Array(OperatorAlert) }), 400: Problem, 404: Problem },
       },
     }, async (request) => ({
-      alerts: (await listAlerts(context.db, { open: !request.query.all, limit: request.query.limit })).map((alert) => ({
+      alerts: (await listAlerts(context.db, { open: !(request.query.all ?? false), limit: request.query.limit ?? 100 })).map((alert) => ({
         ...incidentView(alert), hostId: alert.host_id, hostLabel: alert.host_label, notifiedAt: iso(alert.notified_at),
       })),
     }));

@@ -7,7 +7,7 @@ export const HealthState = Type.Union([Type.Literal('up'), Type.Literal('down'),
   description: '`sleeping`: stopped on purpose while unused, woken by its next request; not down',
 });
 
-export const AlertKind = Type.Union([Type.Literal('host-down'), Type.Literal('certificate-expiring'), Type.Literal('disk-filling'), Type.Literal('seats-near-limit')]);
+export const AlertKind = Type.Union([Type.Literal('host-down'), Type.Literal('certificate-expiring'), Type.Literal('disk-filling'), Type.Literal('seats-near-limit'), Type.Literal('backup-failed')]);
 
 const incidentFields = {
   id: Type.String({ format: 'uuid' }),

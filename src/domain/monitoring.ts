@@ -39,4 +39,6 @@ export const alertSummaries = {
   diskFilling: (disk: { totalBytes: number; availableBytes: number }) =>
     `The data directory's filesystem is ${diskUsedPercent(disk).toFixed(1)}% full (${(disk.availableBytes / gib).toFixed(1)} GiB of ${(disk.totalBytes / gib).toFixed(1)} GiB left).`,
   seatsNearLimit: (label: string, used: number, seats: number) => `Host ${label} uses ${used} of its ${seats} seats.`,
+  backupFailed: (label: string, at: Date | null, error: string | null) =>
+    `The last backup of host ${label}${at ? ` (${at.toISOString()})` : ''} failed${error ? `: ${error}` : ''}; no newer backup has succeeded.`,
 };

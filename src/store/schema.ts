@@ -621,7 +621,7 @@ export interface HostHealthChecksTable {
   response_ms: number | null;
 }
 
-export type AlertKind = 'host-down' | 'certificate-expiring' | 'disk-filling' | 'seats-near-limit';
+export type AlertKind = 'host-down' | 'certificate-expiring' | 'disk-filling' | 'seats-near-limit' | 'backup-failed';
 
 export interface AlertsTable {
   id: Generated<string>;

@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { seriousViolations } from '../support/accessibility.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import type { PanelClient } from '../support/panel-client.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, openPanelPage, operatorPassword, screenshot } from '../support/panel-browser.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, logInToPanel, openPanelPage, operatorPassword, screenshot, setPasswordByReset } from '../support/panel-browser.ts';
 
 const sections = [
   ['', 'Overview', 'Overview'],
@@ -44,17 +44,10 @@ describe('the control panel, a host in sections', () => {
     const built = await homeport.cli(['host', 'create', 'exphost', '--size', 'starter', '--seats', '10', '--wait'], token);
     assert.equal(built.code, 0, built.stdout + built.stderr);
     // The account was made by the operator CLI without a password: the customer sets one by reset.
-    assert.equal((await homeport.api('POST', '/api/v1/password-resets', { body: { email } })).status, 202);
-    const link = new URL(await mailedLink(operator, email, /reset/i));
-    const reset = await homeport.api('POST', '/api/v1/password-resets/complete', { body: { token: link.searchParams.get('token'), password } });
-    assert.equal(reset.status, 204, JSON.stringify(reset.body));
+    await setPasswordByReset(homeport, operator, email, password);
     browser = await launchChromium();
     ({ page } = await openPanelPage(browser, homeport, undefined, 30_000));
-    await page.goto(url('/login'));
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
+    await logInToPanel(page, homeport, email, password);
   });
   after(async () => {
     await browser?.close();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { HomeportProcess } from '../support/homeport-process.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, mailedLink, openPanelPage, screenshot } from '../support/panel-browser.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, logInToPanel, openPanelPage, screenshot, setPasswordByReset } from '../support/panel-browser.ts';
 
 describe('the purchase wizard', () => {
   let homeport: HomeportProcess;
@@ -24,17 +24,10 @@ describe('the purchase wizard', () => {
     await homeport.start();
     const operator = (await firstOperator(homeport)).client;
     await homeport.createAccount(email);
-    assert.equal((await homeport.api('POST', '/api/v1/password-resets', { body: { email } })).status, 202);
-    const link = new URL(await mailedLink(operator, email, /reset/i));
-    const reset = await homeport.api('POST', '/api/v1/password-resets/complete', { body: { token: link.searchParams.get('token'), password } });
-    assert.equal(reset.status, 204, JSON.stringify(reset.body));
+    await setPasswordByReset(homeport, operator, email, password);
     browser = await launchChromium();
     ({ page } = await openPanelPage(browser, homeport));
-    await page.goto(url('/login'));
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
+    await logInToPanel(page, homeport, email, password);
   });
   after(async () => {
     await browser?.close();

@@ -13,7 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { LocalMonitoring } from '../../src/runtime/local/local-monitoring.ts';
 import { createOperatorToken } from '../support/billing-tests.ts';
 import { eventually } from '../support/eventually.ts';
-import { hostAdmin } from '../support/host-admin.ts';
+import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 import { synapseProcesses } from '../support/processes.ts';
@@ -195,6 +195,28 @@ describe('monitoring', () => {
     assert.equal(notice.alert.hostId, null);
     assert.equal(notices.filter((candidate) => candidate.alert.kind === 'disk-filling').length, 1, 'a lasting condition is one alert');
     assert.equal(webhookRequests, notices.length + badSignatures.length + 1, 'the notice refused once was sent again, and arrived');
+  });
+
+  test('a failed backup raises a backup alert, resolved once a backup of the host succeeds again', async () => {
+    // What a backup job records on its host when it fails for good, and later when one succeeds.
+    const recordBackup = async (outcome: 'failed' | 'succeeded', error: string | null) => {
+      const opened = await openHomeportDatabase(homeport);
+      try {
+        await opened.db.updateTable('hosts').set({ last_backup_status: outcome, last_backup_at: new Date(), last_backup_error: error }).where('id', '=', hostId).execute();
+      } finally {
+        await opened.close();
+      }
+    };
+    await recordBackup('failed', 'the backup folder is not writable');
+    const opened = await eventually(async () => {
+      const found = noticeOf('alert.opened', 'backup-failed');
+      assert.ok(found);
+      assert.ok(mailOf(/^Alert: backup-failed/));
+      return found;
+    }, alertTimeoutMs);
+    assert.match(opened.alert.summary, /The last backup of host watched .* failed: the backup folder is not writable/);
+    await recordBackup('succeeded', null);
+    await eventually(async () => assert.ok(noticeOf('alert.resolved', 'backup-failed')), alertTimeoutMs);
   });
 
   test("the certificate the edge serves for a host is read over TLS, as a client sees it", async () => {

@@ -68,3 +68,21 @@ export async function mailedLink(operator: PanelClient, to: string, subject: Reg
   if (!link) throw new Error(`no "${subject}" mail with a link to ${to}: ${JSON.stringify(answer.body)}`);
   return link;
 }
+
+/** Gives an account made without a password (by the operator CLI) one, the way its customer would: a reset mail's link. */
+export async function setPasswordByReset(homeport: HomeportProcess, operator: PanelClient, email: string, password: string): Promise<void> {
+  const asked = await homeport.api('POST', '/api/v1/password-resets', { body: { email } });
+  if (asked.status !== 202) throw new Error(`password reset for ${email} answered ${asked.status}`);
+  const link = new URL(await mailedLink(operator, email, /reset/i));
+  const reset = await homeport.api('POST', '/api/v1/password-resets/complete', { body: { token: link.searchParams.get('token'), password } });
+  if (reset.status !== 204) throw new Error(`completing the password reset for ${email} answered ${reset.status}: ${JSON.stringify(reset.body)}`);
+}
+
+/** Logs in through the panel's login page and waits for the customer's list of hosts. */
+export async function logInToPanel(page: Page, homeport: HomeportProcess, email: string, password: string): Promise<void> {
+  await page.goto(`${homeport.apiUrl}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
+}

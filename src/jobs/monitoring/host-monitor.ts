@@ -25,7 +25,7 @@ const watchedStatuses: HostRow['status'][] = ['running', 'degraded', 'sleeping']
 /** A host being rebuilt or exported belongs to its job: not checked, and its alerts are kept as they are until it is back. */
 const busyStatuses: HostRow['status'][] = ['rebuilding', 'exporting'];
 /** Kinds judged by this pass: an open alert of one of them without its condition now is resolved. */
-const judgedKinds: AlertKind[] = ['host-down', 'seats-near-limit', 'certificate-expiring', 'disk-filling'];
+const judgedKinds: AlertKind[] = ['host-down', 'seats-near-limit', 'certificate-expiring', 'disk-filling', 'backup-failed'];
 export const diskSubject = 'data-disk';
 
 export class HostMonitor {
@@ -74,6 +74,10 @@ export class HostMonitor {
       const used = await seatsInUse(this.#context, host);
       if (used !== null && seatsNearLimit(used, host.seats, config.monitoring.seatPercent)) {
         conditions.push({ kind: 'seats-near-limit', subject: host.id, hostId: host.id, summary: alertSummaries.seatsNearLimit(host.label, used, host.seats) });
+      }
+      // Open until a backup of the host succeeds again.
+      if (host.last_backup_status === 'failed') {
+        conditions.push({ kind: 'backup-failed', subject: host.id, hostId: host.id, summary: alertSummaries.backupFailed(host.label, host.last_backup_at, host.last_backup_error) });
       }
       const certificate = await this.#certificateCondition(host, spec, now);
       if (certificate) conditions.push(certificate);

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import { HomeportProcess } from '../support/homeport-process.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, logInToPanel, openPanelPage, screenshot, setPasswordByReset } from '../support/panel-browser.ts';
+import type { HomeportProcess } from '../support/homeport-process.ts';
+import { customerInPanel, screenshot } from '../support/panel-browser.ts';
 
 describe('two-factor authentication, changed once on', () => {
   let homeport: HomeportProcess;
@@ -19,15 +19,7 @@ describe('two-factor authentication, changed once on', () => {
   const focused = () => page.evaluate(() => document.activeElement?.id);
 
   before(async () => {
-    await ensurePanelBuilt();
-    homeport = await HomeportProcess.create('e2et');
-    await homeport.start();
-    const operator = (await firstOperator(homeport)).client;
-    await homeport.createAccount(email);
-    await setPasswordByReset(homeport, operator, email, password);
-    browser = await launchChromium();
-    ({ page } = await openPanelPage(browser, homeport));
-    await logInToPanel(page, homeport, email, password);
+    ({ homeport, browser, page } = await customerInPanel('e2et', email, password));
   });
   after(async () => {
     await browser?.close();

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { HomeportProcess } from './homeport-process.ts';
+import { HomeportProcess } from './homeport-process.ts';
 import { PanelClient } from './panel-client.ts';
 
 const run = promisify(execFile);
@@ -85,4 +85,18 @@ export async function logInToPanel(page: Page, homeport: HomeportProcess, email:
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
+}
+
+/** A fresh Homeport with one customer who set a password by reset, logged in to the panel in Chromium. */
+export async function customerInPanel(name: string, email: string, password: string): Promise<{ homeport: HomeportProcess; browser: Browser; page: Page }> {
+  await ensurePanelBuilt();
+  const homeport = await HomeportProcess.create(name);
+  await homeport.start();
+  const operator = (await firstOperator(homeport)).client;
+  await homeport.createAccount(email);
+  await setPasswordByReset(homeport, operator, email, password);
+  const browser = await launchChromium();
+  const { page } = await openPanelPage(browser, homeport);
+  await logInToPanel(page, homeport, email, password);
+  return { homeport, browser, page };
 }

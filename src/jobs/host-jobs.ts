@@ -64,6 +64,13 @@ const removeStep: JobStep = {
   },
 };
 
+/** A job that stops Synapse for a while has it serve again between attempts, not only at the end. */
+async function startAgainIfStopped(context: HomeportContext, hostId: string, log: (message: string) => Promise<void>): Promise<void> {
+  if (context.runtime.processState(hostId) !== 'stopped') return;
+  await context.runtime.start(await loadHostSpec(context, hostId));
+  await log('Synapse started again after the failed attempt');
+}
+
 export const hostJobs: Record<JobKind, HostJobDefinition> = {
   build: {
     kind: 'build', steps: [...buildSteps, doneStep], activeStatus: 'provisioning', startsFrom: [], finalStatus: 'running', failedStatus: 'failed',
@@ -101,11 +108,7 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
     // the host degraded should that start have failed).
     failedStatus: 'running',
     // Synapse may have been stopped for the copy: it serves again between attempts, not only at the end.
-    async afterFailedAttempt(context, hostId, log) {
-      if (context.runtime.processState(hostId) !== 'stopped') return;
-      await context.runtime.start(await loadHostSpec(context, hostId));
-      await log('Synapse started again after the failed attempt');
-    },
+    afterFailedAttempt: startAgainIfStopped,
     afterFailure: forgetFailedExport,
   },
   import: {
@@ -149,11 +152,7 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
     // A failed upgrade was rolled back and serves on its old release (a failed rollback made it degraded).
     failedStatus: 'running',
     // A stopped host serves again between attempts, on the release it records.
-    async afterFailedAttempt(context, hostId, log) {
-      if (context.runtime.processState(hostId) !== 'stopped') return;
-      await context.runtime.start(await loadHostSpec(context, hostId));
-      await log('Synapse started again after the failed attempt');
-    },
+    afterFailedAttempt: startAgainIfStopped,
     afterFailure: markUpgradeFailed,
   },
 };

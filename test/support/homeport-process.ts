@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { freePort } from './throwaway-postgres.ts';
+import { claimPortBlock, portBlockRange } from './port-blocks.ts';
 import { synapseVenv } from './environment.ts';
 import { createLogger, unhandledRejectionMessage } from '../../src/logger.ts';
 import { PostgresCluster } from '../../src/runtime/local/postgres-cluster.ts';
@@ -91,7 +92,6 @@ export class HomeportProcess {
     const dataDir = await mkdtemp(join(tmpdir(), `homeport-${name}-`));
     // PostgreSQL runs as the postgres user when tests run as root: it must reach the data directory.
     await chmod(dataDir, 0o711);
-    const hostPortBase = 20000 + Math.floor(Math.random() * 400) * 100;
     const extraConfig = join(dataDir, 'synapse-extra.yaml');
     await writeFile(extraConfig, options.productionRateLimits ? '{}\n' : testSynapseConfig);
     const env: NodeJS.ProcessEnv = {
@@ -104,7 +104,7 @@ export class HomeportProcess {
       HOMEPORT_EDGE_HTTPS_PORT: String(await freePort()),
       HOMEPORT_DEV_FEDERATION_PROXY_PORT: String(await freePort()),
       HOMEPORT_BASE_DOMAIN: `${name}.localhost`,
-      HOMEPORT_HOST_PORTS: `${hostPortBase}-${hostPortBase + 99}`,
+      HOMEPORT_HOST_PORTS: portBlockRange(claimPortBlock()),
       HOMEPORT_SYNAPSE_VENV: synapseVenv,
       HOMEPORT_SYNAPSE_EXTRA_CONFIG: extraConfig,
       HOMEPORT_LOG_LEVEL: 'debug',

@@ -71,12 +71,28 @@ export class JobWorkerLeases {
     })();
   }
 
+  /**
+   * Renews the lease of `poolId` now and says whether this replica still holds it. A runner asks
+   * before it starts a job: another replica may have taken over its jobs before this one noticed,
+   * and one of them may be the job the runner just took again.
+   */
+  async confirm(poolId: string): Promise<boolean> {
+    if (!this.#held.has(poolId)) return false;
+    if (await renewLease(this.#context.db, jobWorkerLeasePrefix + poolId, this.#options.replicaId, this.#options.leaseSeconds)) return true;
+    this.#lost(poolId);
+    return false;
+  }
+
+  #lost(poolId: string): void {
+    if (!this.#held.delete(poolId)) return;
+    this.#context.logger.error({ poolId, replica: this.#options.replicaId }, 'the job worker lease expired before it was renewed: its jobs may run on another replica now');
+    this.#options.onLost(poolId);
+  }
+
   async #renew(): Promise<void> {
     for (const poolId of [...this.#held]) {
       if (await renewLease(this.#context.db, jobWorkerLeasePrefix + poolId, this.#options.replicaId, this.#options.leaseSeconds)) continue;
-      this.#held.delete(poolId);
-      this.#context.logger.error({ poolId, replica: this.#options.replicaId }, 'the job worker lease expired before it was renewed: its jobs may run on another replica now');
-      this.#options.onLost(poolId);
+      this.#lost(poolId);
     }
   }
 

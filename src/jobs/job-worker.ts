@@ -19,7 +19,7 @@ import { importUploadExpiryTask } from './portability/import-uploads.ts';
 import type { HomeportContext } from '../homeport-context.ts';
 import { JobWorkerLeases } from './job-worker-leases.ts';
 import { exportExpiryTask } from './portability/portability-cleanup.ts';
-import { hostJobTask } from './run-host-job.ts';
+import { hostJobTask, type JobLease } from './run-host-job.ts';
 import { rolloutPassTask } from './synapse-rollout.ts';
 import { rolloutTask } from '../store/synapse-rollouts.ts';
 
@@ -62,7 +62,7 @@ export interface JobWorkerOptions {
   hostTasks: boolean;
 }
 
-function taskList(context: HomeportContext, hostTasks: boolean, interrupted: AbortSignal): TaskList {
+function taskList(context: HomeportContext, hostTasks: boolean, lease: JobLease): TaskList {
   const everywhere: TaskList = {
     [delegationCheckTaskName]: delegationCheckTask(context),
     [billingCheckTaskName]: async () => runBillingCheck(context),
@@ -73,7 +73,7 @@ function taskList(context: HomeportContext, hostTasks: boolean, interrupted: Abo
   if (!hostTasks) return everywhere;
   return {
     ...everywhere,
-    [hostJobTaskName]: hostJobTask(context, interrupted),
+    [hostJobTaskName]: hostJobTask(context, lease),
     [rolloutTask]: rolloutPassTask(context),
     [exportExpiryTaskName]: exportExpiryTask(context),
     [backupScheduleTaskName]: async () => {
@@ -119,7 +119,7 @@ async function startRunner(context: HomeportContext, pool: pg.Pool, options: Job
     concurrency: 4,
     noHandleSignals: true,
     pollInterval: 1000,
-    taskList: taskList(context, options.hostTasks, interruption.signal),
+    taskList: taskList(context, options.hostTasks, { interrupted: interruption.signal, stillHeld: (lockedBy) => leases.confirm(lockedBy) }),
     logger: workerLogger(context),
     events,
     // Outcomes recorded in batches: a failure to record one (PostgreSQL gone) then shuts the

@@ -67,14 +67,28 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The lease under which a runner of this replica runs its jobs (see job-worker-leases.ts). */
+export interface JobLease {
+  /** Aborts when the lease expired unrenewed. */
+  interrupted: AbortSignal;
+  /** Whether the runner that locked a job (graphile-worker's locked_by) still holds its lease. */
+  stillHeld(lockedBy: string): Promise<boolean>;
+}
+
 /**
  * `interrupted` aborts when this replica's job lease expired unrenewed: the running step is
  * abandoned at once and the job is left as it is (no outcome, no clean-up), because another
- * runner may be running it already; it runs again from its first step, as after a crash.
+ * runner may be running it already; it runs again from its first step, as after a crash. A job
+ * taken by a runner whose lease has gone (another replica unlocked its jobs before it noticed)
+ * is not started at all.
  */
-export function hostJobTask(context: HomeportContext, interrupted: AbortSignal): Task {
+export function hostJobTask(context: HomeportContext, { interrupted, stillHeld }: JobLease): Task {
   return async (payload, helpers) => {
     const { jobId } = payload as { jobId: string };
+    if (helpers.job.locked_by !== null && !(await stillHeld(helpers.job.locked_by))) {
+      context.logger.warn({ jobId }, 'host job not started: the runner that took it lost its job lease');
+      throw new JobInterrupted('this replica lost its job lease before the job started');
+    }
     const job = await findJob(context.db, jobId);
     if (!job || job.status === 'succeeded' || job.status === 'failed') return;
     const definition = hostJobs[job.kind];

@@ -31,7 +31,8 @@ test('sealed and opened again, every byte comes back, for empty, exact-record an
   for (const size of [0, 1, 65_536, 65_536 * 3, 200_003]) {
     const plain = randomBytes(size);
     const sealed = await seal(plain);
-    assert.ok(!sealed.includes(plain.subarray(0, 32)) || size === 0, 'no plain text in the sealed file');
+    // Only a run of 32 bytes says anything: one random byte turns up in any sealed file by chance.
+    if (size >= 32) assert.ok(!sealed.includes(plain.subarray(0, 32)), 'no plain text in the sealed file');
     assert.ok((await open(sealed)).equals(plain), `${size} bytes`);
   }
 });

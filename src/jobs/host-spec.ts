@@ -1,5 +1,6 @@
 // Derives the runtime's view of a host (HostSpec) from its row and its sealed secrets.
 import { publicUrl, type Config } from '../config.ts';
+import { tokenServiceUrl } from '../domain/calls.ts';
 import { hostnameFor } from '../domain/hostname.ts';
 import { notFound } from '../domain/errors.ts';
 import { rateLimitsFor } from '../domain/rate-limits.ts';
@@ -60,10 +61,20 @@ export function hostAddresses(
   return { publicBaseUrl: hostPublicUrl(config, host), edgeHostname: hostnameFor(host.label, config.baseDomain) };
 }
 
+/** The token service a host's MatrixRTC clients use; null when the installation or the host has calls off. */
+export function callsServiceUrlFor(config: Pick<Config, 'calls' | 'baseDomain' | 'edgeHttpsPort'>, host: Pick<HostRow, 'calls_enabled'>): string | null {
+  return config.calls.enabled && host.calls_enabled ? tokenServiceUrl(config.baseDomain, config.edgeHttpsPort) : null;
+}
+
 /** How the runtime finds a host of the database; only a host whose ports were allocated can be found. */
 export function hostLocator(host: Pick<HostRow, 'id' | 'label' | 'http_port'>): HostLocator {
   if (!host.http_port) throw new Error(`host ${host.label} has no ports allocated yet`);
   return { id: host.id, httpPort: host.http_port };
+}
+
+function callsOf(config: Config, host: HostRow): { serviceUrl: string } | null {
+  const serviceUrl = callsServiceUrlFor(config, host);
+  return serviceUrl ? { serviceUrl } : null;
 }
 
 export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Config; sizes: Size[] }, hostId: string): Promise<HostSpec> {
@@ -89,6 +100,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     singleSignOn: await loadSingleSignOn(db, box, hostId),
     placement: placementOf(size),
     synapseRelease: host.synapse_release,
+    calls: callsOf(config, host),
     secrets: {
       signingKey: required(secrets, 'signingKey'),
       macaroonSecretKey: required(secrets, 'macaroonSecretKey'),

@@ -49,6 +49,17 @@ export interface CaddyConfigInput {
   /** An Element Web release (index.html at its top) served at every host's address; a sign-in page with the homeserver address while it has none. */
   elementWebDir: string;
   hosts: EdgeHost[];
+  /** Calls: the token service and LiveKit's signalling on their own name; absent with calls off. */
+  calls?: EdgeCalls;
+}
+
+export interface EdgeCalls {
+  /** rtc.<base domain>: its certificate is obtained up front, like a host's base name. */
+  hostname: string;
+  /** Homeport's API, where the token service answers. */
+  tokenServiceDial: string;
+  /** LiveKit's signalling port on loopback. */
+  livekitDial: string;
 }
 
 export type CaddyHandler =
@@ -56,7 +67,8 @@ export type CaddyHandler =
   | { handler: 'static_response'; status_code: number; headers?: Record<string, string[]>; body?: string }
   | { handler: 'reverse_proxy'; upstreams: Array<{ dial: string }>; load_balancing?: { try_duration: string; try_interval: string } }
   | { handler: 'headers'; response: { set: Record<string, string[]> } }
-  | { handler: 'file_server'; root: string };
+  | { handler: 'file_server'; root: string }
+  | { handler: 'rewrite'; strip_path_prefix?: string; uri_substring?: Array<{ find: string; replace: string; limit: number }> };
 
 export interface CaddyRoute {
   '@id'?: string;
@@ -198,6 +210,43 @@ function servingRoutes(host: EdgeHost, elementWebDir: string): CaddyRoute[] {
   ];
 }
 
+const callsCorsHeaders = {
+  'Access-Control-Allow-Origin': ['*'],
+  'Access-Control-Allow-Methods': ['POST, OPTIONS'],
+  'Access-Control-Allow-Headers': ['Content-Type'],
+};
+
+/**
+ * The calls name: /livekit/jwt/* is the token service (Homeport's /api/v1/calls/*, called from
+ * web clients on any origin), /livekit/sfu/* LiveKit's websocket; nothing else.
+ */
+export function renderCallsRoute(calls: EdgeCalls): CaddyRoute {
+  return {
+    '@id': 'calls',
+    match: [{ host: [calls.hostname] }],
+    handle: [{
+      handler: 'subroute',
+      routes: [
+        { match: [{ path: ['/livekit/jwt/*'], method: ['OPTIONS'] }], handle: [{ handler: 'static_response', status_code: 204, headers: callsCorsHeaders }] },
+        {
+          match: [{ path: ['/livekit/jwt/*'] }],
+          handle: [
+            { handler: 'headers', response: { set: callsCorsHeaders } },
+            { handler: 'rewrite', uri_substring: [{ find: '/livekit/jwt/', replace: '/api/v1/calls/', limit: 1 }] },
+            { handler: 'reverse_proxy', upstreams: [{ dial: calls.tokenServiceDial }] },
+          ],
+        },
+        {
+          match: [{ path: ['/livekit/sfu/*'] }],
+          handle: [{ handler: 'rewrite', strip_path_prefix: '/livekit/sfu' }, { handler: 'reverse_proxy', upstreams: [{ dial: calls.livekitDial }] }],
+        },
+        { handle: [notFound] },
+      ],
+    }],
+    terminal: true,
+  };
+}
+
 /** The @id of a host's route in the edge server: Caddy's admin API reaches it at /id/<id>. */
 export function hostRouteId(hostId: string): string {
   return `host-${hostId}`;
@@ -296,7 +345,7 @@ function redirectServer(input: Omit<CaddyConfigInput, 'hosts'>): CaddyServer {
 function tlsAutomation(input: CaddyConfigInput): CaddyAutomation {
   const baseNames: CaddyAutomationPolicy = {
     '@id': baseNamesPolicyId,
-    subjects: [placeholderSubject, ...input.hosts.map((host) => host.hostname)],
+    subjects: [placeholderSubject, ...(input.calls ? [input.calls.hostname] : []), ...input.hosts.map((host) => host.hostname)],
     issuers: [issuer(input.tls)],
   };
   if (!input.onDemandAsk) return { policies: [baseNames] };
@@ -318,7 +367,11 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
           edge: {
             listen: [listenAddress(input.bindHost, input.httpsPort)],
             // New hosts' routes are inserted at the front, so the catch-all stays last.
-            routes: [...input.hosts.map((host) => renderHostRoute(host, input.elementWebDir)), { handle: [notFound] }],
+            routes: [
+              ...input.hosts.map((host) => renderHostRoute(host, input.elementWebDir)),
+              ...(input.calls ? [renderCallsRoute(input.calls)] : []),
+              { handle: [notFound] },
+            ],
             automatic_https: { disable_redirects: true },
             // TLS on every connection, also for names whose certificate comes on demand.
             tls_connection_policies: [{}],

@@ -112,7 +112,12 @@ describe('calls', () => {
     const alice = await caller('alpha', 'alice');
     const carol = await caller('alpha', 'carol');
     const bob = await caller('beta', 'bob');
-    const { room_id: roomId } = await alice.client.createRoom({ preset: 'public_chat' as never, name: 'Call room' });
+    // As Element Call does: every member may publish their own call membership.
+    const { room_id: roomId } = await alice.client.createRoom({
+      preset: 'public_chat' as never,
+      name: 'Call room',
+      power_level_content_override: { events: { 'org.matrix.msc3401.call.member': 0, 'm.rtc.member': 0 } },
+    });
     await carol.client.joinRoom(roomId);
     await bob.client.joinRoom(roomId, { viaServers: [alice.serverName] });
     await Promise.all([alice, carol, bob].map(({ client }) => synced(client)));

@@ -414,6 +414,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const operatorEmail = env.HOMEPORT_OPERATOR_EMAIL || `operator@${domain}`;
   if (!/^[^\s@]+@[^\s@]+$/.test(operatorEmail)) throw new ConfigError(`HOMEPORT_OPERATOR_EMAIL must be an email address, got "${operatorEmail}"`);
+  const runtime = runtimeChoice(env);
   return {
     dataDir,
     workDir: resolve(env.HOMEPORT_WORK_DIR || dataDir),
@@ -428,7 +429,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     acmeCa: env.HOMEPORT_ACME_CA || undefined,
     acmeCaRoot: env.HOMEPORT_ACME_CA_ROOT ? resolve(env.HOMEPORT_ACME_CA_ROOT) : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
-    runtime: runtimeChoice(env),
+    runtime,
     roles: roles(env.HOMEPORT_ROLES),
     workerLeaseSeconds: positiveInteger(env, 'HOMEPORT_WORKER_LEASE_SECONDS', 30),
     pgPort: port(env, 'HOMEPORT_PG_PORT', 5433),
@@ -480,17 +481,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     billing: billingSettings(env),
     federation: federationSettings(env, domain),
     monitoring: monitoringSettings(env, operatorEmail),
-    calls: callsSettings(env, domain),
+    calls: callsSettings(env, domain, runtime.kind),
   };
 }
 
-function callsSettings(env: NodeJS.ProcessEnv, domain: string): CallsConfig {
+function callsSettings(env: NodeJS.ProcessEnv, domain: string, runtime: RuntimeChoice['kind']): CallsConfig {
+  // LiveKit runs beside the local runtime's edge; a cluster has none yet.
+  const enabled = booleanSetting(env, 'HOMEPORT_CALLS', runtime === 'local');
+  if (enabled && runtime !== 'local') throw new ConfigError('HOMEPORT_CALLS=true needs HOMEPORT_RUNTIME=local: the Kubernetes runtime runs no media server yet');
   const publicIp = env.HOMEPORT_CALLS_PUBLIC_IP || (isDevelopmentDomain(domain) ? '127.0.0.1' : undefined);
   if (publicIp !== undefined && isIP(publicIp) === 0) throw new ConfigError(`HOMEPORT_CALLS_PUBLIC_IP must be an IP address, got "${publicIp}"`);
   const turnPort = wholeNumber(env, 'HOMEPORT_CALLS_TURN_PORT', 3478);
   if (turnPort > 65535) throw new ConfigError(`HOMEPORT_CALLS_TURN_PORT must be a port number or 0, got "${turnPort}"`);
   return {
-    enabled: booleanSetting(env, 'HOMEPORT_CALLS', true),
+    enabled,
     livekitBin: env.HOMEPORT_LIVEKIT || defaultLivekitBin(),
     signalPort: port(env, 'HOMEPORT_LIVEKIT_PORT', 7880),
     rtcTcpPort: port(env, 'HOMEPORT_LIVEKIT_RTC_TCP_PORT', 7881),

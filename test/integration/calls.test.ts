@@ -17,6 +17,7 @@ import { SecretBox } from '../../src/store/secret-box.ts';
 import { eventually } from '../support/eventually.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, logInToPanel, openPanelPage, screenshot, setPasswordByReset } from '../support/panel-browser.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 
 const livekitClientBundle = resolve(import.meta.dirname, '..', '..', 'node_modules', 'livekit-client', 'dist', 'livekit-client.umd.js');
@@ -70,7 +71,7 @@ describe('calls', () => {
 
   before(async () => {
     homeport = await HomeportProcess.create('calls', {}, { calls: true });
-    await homeport.start();
+    await Promise.all([ensurePanelBuilt(), homeport.start()]);
     account = await homeport.createAccount('calls@example.org');
     const created = await Promise.all(['alpha', 'beta', 'gamma'].map((label) =>
       homeport.api<{ host: { id: string } }>('POST', '/api/v1/hosts', { token: account, body: { label, size: 'starter', seats: 20 } })));
@@ -193,6 +194,9 @@ describe('calls', () => {
       const received = await pages[2]!.evaluate(() => (window as unknown as { received: string[] }).received);
       assert.ok(received.includes('video'), `Bob received ${JSON.stringify(received)}`);
     }, 90_000, 500);
+    for (const page of pages) await page.context().close();
+    // Leaving sends each membership's end; no client keeps renewing it after the test.
+    await Promise.all(sessions.map((session) => session.leaveRoomSession(10_000)));
   });
 
   test('a user of a host with calls off, and a forged OpenID token, get no LiveKit token', async () => {
@@ -213,5 +217,28 @@ describe('calls', () => {
     const gusToken = await gus.client.getOpenIdToken();
     const claimed = await askToken({ room: '!somewhere:alpha.calls.localhost', openid_token: { ...gusToken, matrix_server_name: alice.serverName }, device_id: 'X' });
     assert.equal(claimed.status, 401, JSON.stringify(claimed.body));
+  });
+
+  test("the host's Calls tab says whether calls work and why not, and switches them", async () => {
+    const operator = (await firstOperator(homeport)).client;
+    const password = 'calls-customer-password-1';
+    await setPasswordByReset(homeport, operator, 'calls@example.org', password);
+    const panel = await launchChromium();
+    try {
+      const { page } = await openPanelPage(panel, homeport);
+      await logInToPanel(page, homeport, 'calls@example.org', password);
+      await page.goto(`${homeport.apiUrl}/hosts/gamma/calls`);
+      await page.getByTestId('calls-state').waitFor();
+      assert.match(await page.getByTestId('calls-state').innerText(), /Calls do not work: Calls are switched off for this host/);
+      await screenshot(page, 'calls-off');
+      await page.getByRole('button', { name: 'Switch calls on' }).click();
+      await page.waitForURL(/\/hosts\/gamma\/jobs\//);
+      await homeport.waitForHostStatus(account, ids.gamma ?? '', 'running');
+      await page.goto(`${homeport.apiUrl}/hosts/gamma/calls`);
+      await page.getByText('Calls work: your users can start a call in any room.').waitFor();
+      await page.getByRole('button', { name: 'Switch calls off' }).waitFor();
+    } finally {
+      await panel.close();
+    }
   });
 });

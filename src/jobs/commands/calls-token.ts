@@ -79,13 +79,15 @@ export async function issueCallToken(context: HomeportContext, request: CallToke
   const serverName = request.openIdToken.matrixServerName.toLowerCase();
   if (!parseServerName(serverName)) throw invalidToken('matrix_server_name is not a Matrix server name.');
   if (!request.roomId.startsWith('!')) throw new HomeportError('invalid-input', 'Not a room ID', 'room must be a Matrix room ID (!...).');
+  // Nothing is fetched for an installation that could not give a token anyway.
+  if (!config.calls.enabled) throw refused('Calls are off on this installation.');
+  const media = context.calls;
+  if (!media) throw new HomeportError('calls-unavailable', 'Calls unavailable', 'The media server does not run on this installation.');
   const { server, userInfoBase } = await callerServer(context, serverName);
   const fetch = await federationFetchOptions(config, context.developmentEdge);
   const userId = await verifiedUserId(serverName, request.openIdToken.accessToken, userInfoBase, fetch);
   const access = callAccess({ installationCalls: config.calls.enabled, server, remoteUsers: config.calls.remoteUsers });
   if (access.grant === 'none') throw refused(access.reason);
-  const media = context.calls;
-  if (!media) throw new HomeportError('calls-unavailable', 'Calls unavailable', 'The media server does not run on this installation.');
   const room = livekitRoomName(request.roomId);
   if (access.grant === 'create') await media.ensureRoom(room);
   else if (!(await media.roomExists(room))) throw refused('No call is going on in this room; a user of a server here must start it.');

@@ -241,4 +241,22 @@ describe('calls', () => {
       await panel.close();
     }
   });
+
+  test('LiveKit killed is started again by the supervisor, and calls work again', async () => {
+    const pidFile = join(homeport.dataDir, 'livekit', 'livekit.pid');
+    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    process.kill(pid, 'SIGKILL');
+    const restarted = await eventually(async () => {
+      const now = Number((await readFile(pidFile, 'utf8')).trim());
+      assert.notEqual(now, pid, 'a new LiveKit process');
+      const calls = await homeport.api<{ working: boolean }>('GET', `/api/v1/hosts/${ids.alpha}/calls`, { token: account });
+      assert.equal(calls.body.working, true);
+      return now;
+    }, 60_000, 500);
+    assert.ok(restarted > 0);
+    const alice = callers.find((who) => who.userId.startsWith('@alice:')) ?? await caller('alpha', 'alice');
+    const { room_id: roomId } = await alice.client.createRoom({ name: 'After the restart' });
+    const answer = await tokenFor(alice, roomId);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  });
 });

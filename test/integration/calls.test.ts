@@ -30,6 +30,7 @@ interface Caller {
 
 interface TokenAnswer {
   status: number;
+  headers: Headers;
   body: { url?: string; jwt?: string; type?: string; detail?: string };
 }
 
@@ -55,7 +56,7 @@ describe('calls', () => {
   async function askToken(body: unknown): Promise<TokenAnswer> {
     const fetch = await homeport.edgeFetch();
     const response = await fetch(`${serviceUrl()}/sfu/get`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, body: await response.json() as TokenAnswer['body'] };
+    return { status: response.status, headers: response.headers, body: await response.json() as TokenAnswer['body'] };
   }
 
   async function tokenFor(who: Caller, roomId: string): Promise<TokenAnswer> {
@@ -212,6 +213,15 @@ describe('calls', () => {
       device_id: 'FORGED',
     });
     assert.equal(forged.status, 401, JSON.stringify(forged.body));
+    // Web clients call the token service from their own origin.
+    assert.equal(forged.headers.get('access-control-allow-origin'), '*');
+    const fetch = await homeport.edgeFetch();
+    const preflight = await fetch(`${serviceUrl()}/sfu/get`, {
+      method: 'OPTIONS', headers: { Origin: 'https://app.element.io', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Content-Type/i);
 
     // A real token of gamma's user, claimed to be from alpha: alpha does not know it.
     const gusToken = await gus.client.getOpenIdToken();

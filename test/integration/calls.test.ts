@@ -2,7 +2,8 @@
 // of two hosts (one over federation) join one MatrixRTC session with matrix-js-sdk, each gets a
 // LiveKit token from the token service through the edge, all three are participants of one
 // LiveKit room in Chromium (livekit-client, fake camera), and one receives what another publishes.
-// A user of a host with calls off, and a forged OpenID token, get no token.
+// A user of a host with calls off, and a forged OpenID token, get no token; a user of another
+// server (its OpenID endpoint served on loopback) may join a call started here, never start one.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { livekitIdentity, livekitRoomName } from '../../src/domain/calls.ts';
 import { ensureCallsKeys } from '../../src/store/calls-keys.ts';
 import { SecretBox } from '../../src/store/secret-box.ts';
+import { startCustomerSite, type CustomerSite } from '../support/delegation-web.ts';
 import { eventually } from '../support/eventually.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
@@ -38,6 +40,8 @@ describe('calls', () => {
   let homeport: HomeportProcess;
   let account: string;
   let browser: Browser | undefined;
+  /** A Matrix server outside the installation, as far as OpenID goes: its well-known and its userinfo endpoint. */
+  let remote: CustomerSite | undefined;
   const ids: Record<string, string> = {};
   const callers: Caller[] = [];
 
@@ -71,7 +75,16 @@ describe('calls', () => {
   }
 
   before(async () => {
-    homeport = await HomeportProcess.create('calls', {}, { calls: true });
+    remote = await startCustomerSite('remote.test', {}, (request, response) => {
+      const json = { 'content-type': 'application/json' };
+      const url = new URL(request.url ?? '/', 'https://remote.test');
+      if (url.pathname === '/.well-known/matrix/server') return void response.writeHead(200, json).end(JSON.stringify({ 'm.server': 'remote.test:443' }));
+      if (url.pathname === '/_matrix/federation/v1/openid/userinfo' && url.searchParams.get('access_token') === 'rita-openid-token') {
+        return void response.writeHead(200, json).end(JSON.stringify({ sub: '@rita:remote.test' }));
+      }
+      response.writeHead(401, json).end(JSON.stringify({ errcode: 'M_UNKNOWN_TOKEN', error: 'Access token unknown or expired' }));
+    });
+    homeport = await HomeportProcess.create('calls', remote.homeportEnv, { calls: true });
     await Promise.all([ensurePanelBuilt(), homeport.start()]);
     account = await homeport.createAccount('calls@example.org');
     const created = await Promise.all(['alpha', 'beta', 'gamma'].map((label) =>
@@ -84,6 +97,7 @@ describe('calls', () => {
     await browser?.close();
     for (const { client } of callers) client.stopClient();
     await homeport?.cleanup();
+    await remote?.close();
   });
 
   test("a host's well-known names the token service (with CORS), and a host can switch calls off", async () => {
@@ -268,5 +282,24 @@ describe('calls', () => {
     const { room_id: roomId } = await alice.client.createRoom({ name: 'After the restart' });
     const answer = await tokenFor(alice, roomId);
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  });
+
+  test('a user of another server joins a call a user here started, and cannot start one', async () => {
+    const rita = { access_token: 'rita-openid-token', token_type: 'Bearer', matrix_server_name: 'remote.test', expires_in: 3600 };
+    const alice = callers.find((who) => who.userId.startsWith('@alice:')) ?? await caller('alpha', 'alice');
+    const { room_id: roomId } = await alice.client.createRoom({ name: 'Call with a partner' });
+    const early = await askToken({ room: roomId, openid_token: rita, device_id: 'RITA' });
+    assert.equal(early.status, 403, JSON.stringify(early.body));
+    assert.match(early.body.detail ?? '', /No call is going on/);
+
+    assert.equal((await tokenFor(alice, roomId)).status, 200);
+    const joined = await askToken({ room: roomId, openid_token: rita, device_id: 'RITA' });
+    assert.equal(joined.status, 200, JSON.stringify(joined.body));
+    const claims = JSON.parse(Buffer.from((joined.body.jwt ?? '').split('.')[1] ?? '', 'base64url').toString()) as { sub: string; video: { room: string } };
+    assert.equal(claims.sub, livekitIdentity('@rita:remote.test', 'RITA'));
+    assert.equal(claims.video.room, livekitRoomName(roomId));
+
+    const unknown = await askToken({ room: roomId, openid_token: { ...rita, access_token: 'not-ritas' }, device_id: 'RITA' });
+    assert.equal(unknown.status, 401, JSON.stringify(unknown.body));
   });
 });

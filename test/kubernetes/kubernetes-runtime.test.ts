@@ -99,6 +99,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
       ingressClassName: 'nginx',
       clusterIssuer: 'letsencrypt',
       ingressNamespace: 'ingress-nginx',
+      controlPlaneNamespace: 'homeport-system',
       databaseCidr: '127.0.0.1/32',
       privateCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
       hostsDatabaseUrl: `postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres`,

@@ -31,6 +31,7 @@ describe('the control panel, a host in sections', () => {
   let operatorEmail: string;
   let browser: Browser;
   let page: Page;
+  let token: string;
   const email = 'exporter@example.org';
   const password = 'exporting-is-my-right-1';
   const url = (path: string) => `${homeport.apiUrl}${path}`;
@@ -40,7 +41,7 @@ describe('the control panel, a host in sections', () => {
     homeport = await HomeportProcess.create('e2ex');
     await homeport.start();
     ({ client: operator, email: operatorEmail } = await firstOperator(homeport));
-    const token = await homeport.createAccount(email);
+    token = await homeport.createAccount(email);
     const built = await homeport.cli(['host', 'create', 'exphost', '--size', 'starter', '--seats', '10', '--wait'], token);
     assert.equal(built.code, 0, built.stdout + built.stderr);
     // The account was made by the operator CLI without a password: the customer sets one by reset.
@@ -159,6 +160,27 @@ describe('the control panel, a host in sections', () => {
       }
     }
     assert.deepEqual(found, [], found.join('\n'));
+  });
+
+  test('the overview sets the maintenance window for Synapse upgrades, which the API and the CLI then report', async () => {
+    await page.goto(url('/hosts/exphost'));
+    const section = page.getByTestId('maintenance-window-section');
+    await section.getByRole('heading', { name: 'Maintenance window' }).waitFor();
+    const choice = section.getByLabel('Upgrades may restart the server');
+    assert.equal(await choice.inputValue(), 'any', 'no window until the customer chooses one');
+    await choice.selectOption('3');
+    await section.getByRole('button', { name: 'Save maintenance window' }).click();
+    await section.getByText('Upgrades restart your server only between 03:00–05:00 UTC.').waitFor();
+    const answer = await homeport.api<{ startHour: number | null; hours: number }>('GET', '/api/v1/hosts/exphost/maintenance-window', { token });
+    assert.deepEqual(answer.body, { startHour: 3, hours: 2 });
+    const listed = await homeport.cli(['maintenance-window', 'exphost'], token);
+    assert.equal(listed.stdout.trim(), 'Upgrades restart your server only between 03:00–05:00 UTC.', 'the CLI says it in the same words');
+    await page.reload();
+    assert.equal(await page.getByTestId('maintenance-window-section').getByLabel('Upgrades may restart the server').inputValue(), '3', 'kept after a reload');
+    await page.getByTestId('maintenance-window-section').getByLabel('Upgrades may restart the server').selectOption('any');
+    await page.getByRole('button', { name: 'Save maintenance window' }).click();
+    await page.getByText('Upgrades may restart your server at any time.').waitFor();
+    assert.equal((await homeport.api<{ startHour: number | null }>('GET', '/api/v1/hosts/exphost/maintenance-window', { token })).body.startHour, null);
   });
 
   test('cancelling says what it costs before the hostname is typed; a host bought today costs nothing, and the invoice then reads Void', async () => {

@@ -126,7 +126,7 @@ describe('the control panel, a host in sections', () => {
   test('every page passes an axe-core audit with no serious or critical violation, on a laptop and on a phone', async () => {
     const visitorPages = ['/login', '/register', '/forgot-password'];
     const customerPages = ['/', '/hosts/new', ...sections.map(([path]) => `/hosts/exphost${path}`), '/account', '/account/security', '/account/tokens', '/account/billing', '/terms'];
-    const operatorPages = ['/operator', '/operator/accounts', '/operator/hosts', '/operator/capacity', '/operator/jobs', '/operator/mail', '/operator/audit-log', '/operator/invoices', '/operator/seller', '/operator/coupons', '/operator/terms'];
+    const operatorPages = ['/operator', '/operator/accounts', '/operator/hosts', '/operator/capacity', '/operator/jobs', '/operator/mail', '/operator/audit-log', '/operator/invoices', '/operator/seller', '/operator/coupons', '/operator/terms', '/operator/upgrades'];
     const found: string[] = [];
     const audit = async (context: BrowserContext, paths: string[], viewport: string) => {
       const audited = await context.newPage();
@@ -181,6 +181,32 @@ describe('the control panel, a host in sections', () => {
     await page.getByRole('button', { name: 'Save maintenance window' }).click();
     await page.getByText('Upgrades may restart your server at any time.').waitFor();
     assert.equal((await homeport.api<{ startHour: number | null }>('GET', '/api/v1/hosts/exphost/maintenance-window', { token })).body.startHour, null);
+  });
+
+  test("the operator console's rollout form says at its field why a release cannot be rolled out", async () => {
+    const { context, page: console } = await openPanelPage(browser, homeport);
+    try {
+      await console.goto(url('/login'));
+      await console.getByLabel('Email').fill(operatorEmail);
+      await console.getByLabel('Password').fill(operatorPassword);
+      await console.getByRole('button', { name: 'Log in' }).click();
+      await console.getByRole('navigation', { name: 'Main' }).waitFor();
+      await console.goto(url('/operator/upgrades'));
+      const form = console.getByTestId('start-rollout');
+      const release = form.getByLabel('Release', { exact: true });
+      await release.fill('1.150.0');
+      await form.getByRole('button', { name: 'Start rollout' }).click();
+      await form.locator('#field-release-error').getByText('Synapse 1.150.0 is not installed').waitFor();
+      assert.equal(await console.evaluate(() => document.activeElement?.id), 'field-release', 'the focus is on the field in error');
+      // Every host already runs the installed release: nothing to roll out, said at the same field.
+      const installed = await operator.request<{ releases: { release: string; installed: boolean }[] }>('GET', '/api/v1/operator/synapse-releases');
+      const current = installed.body.releases.find((entry) => entry.installed)?.release ?? '';
+      await release.fill(current);
+      await form.getByRole('button', { name: 'Start rollout' }).click();
+      await form.locator('#field-release-error').getByText(`No host runs a Synapse older than ${current}.`).waitFor();
+    } finally {
+      await context.close();
+    }
   });
 
   test('cancelling says what it costs before the hostname is typed; a host bought today costs nothing, and the invoice then reads Void', async () => {

@@ -12,6 +12,7 @@ import { textMessages } from '../support/host-content.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, openPanelPage, operatorPassword } from '../support/panel-browser.ts';
 
 const oldRelease = '1.162.0';
 
@@ -142,13 +143,31 @@ describe('Synapse upgrades', () => {
     assert.match(listed.stdout, new RegExp(`^${pinnedRelease.replaceAll('.', '\\.')}\\s+1 hosts$`, 'm'));
   });
 
-  test('Homeport killed in the middle of a host upgrade resumes it after a restart: the host ends on the new release with every message', async () => {
+  test('a rollout started from the operator console, with Homeport killed in the middle of the host upgrade, resumes after a restart: the host ends on the new release with every message', async () => {
     // The table that blocked beta's migration is gone: its next upgrade can succeed.
     const blocked = await openHomeportDatabase(homeport, await databaseOf('beta'));
     await blocked.pool.query('DROP TABLE destination_rooms_sticky_events_backlog');
     await blocked.close();
-    const started = await homeport.cli(['synapse', 'upgrade', pinnedRelease, '--canary', 'beta'], operator);
-    assert.equal(started.code, 0, started.stdout + started.stderr);
+    // This rollout is started from the operator console, as an operator would.
+    await ensurePanelBuilt();
+    const { email } = await firstOperator(homeport);
+    const browser = await launchChromium();
+    try {
+      const { page } = await openPanelPage(browser, homeport);
+      await page.goto(`${homeport.apiUrl}/login`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(operatorPassword);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await page.goto(`${homeport.apiUrl}/operator/upgrades`);
+      const form = page.getByTestId('start-rollout');
+      await form.getByLabel('Release', { exact: true }).fill(pinnedRelease);
+      await form.getByLabel('Canary host').fill('beta');
+      await form.getByRole('button', { name: 'Start rollout' }).click();
+      await form.getByText(`Rollout of Synapse ${pinnedRelease} started: beta first, then 0 more`).waitFor();
+    } finally {
+      await browser.close();
+    }
     let killedIn = '';
     const deadline = Date.now() + 300_000;
     while (!killedIn && Date.now() < deadline) {

@@ -11,14 +11,17 @@ import { noSingleSignOn } from '../../src/domain/single-sign-on.ts';
 import { databasePoolFor } from '../../src/domain/sizes.ts';
 import { createLogger } from '../../src/logger.ts';
 import { CaddyEdge } from '../../src/runtime/local/caddy-edge.ts';
+import { LocalHostPorts } from '../../src/runtime/local/local-host-ports.ts';
 import { LocalRuntime } from '../../src/runtime/local/local-runtime.ts';
 import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
 import { SynapseReleases } from '../../src/runtime/local/synapse-releases.ts';
 import { ensureSynapseVenv, synapseVersion } from '../../src/runtime/local/synapse-venv.ts';
 import type { HostSpec } from '../../src/runtime/runtime.ts';
+import { migrate, openDatabase } from '../../src/store/database.ts';
 import { generateHomeserverSecrets } from '../../src/synapse/host-secrets.ts';
 import { synapseVenv } from '../support/environment.ts';
-import { freePort, startThrowawayPostgres } from '../support/throwaway-postgres.ts';
+import { claimPortBlock, portBlockRange } from '../support/port-blocks.ts';
+import { startThrowawayPostgres } from '../support/throwaway-postgres.ts';
 import { hostRuntimeContract, type RuntimeUnderTest } from '../runtime-contract/host-runtime-contract.ts';
 
 const exists = (path: string) => access(path).then(() => true, () => false);
@@ -27,11 +30,16 @@ hostRuntimeContract('local', async (): Promise<RuntimeUnderTest> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'homeport-local-runtime-contract-'));
   const postgres = await startThrowawayPostgres();
   const adminPool = new pg.Pool({ host: '127.0.0.1', port: postgres.port, user: postgres.superuser, database: 'postgres', max: 2 });
+  const config = loadConfig({ HOMEPORT_DATA_DIR: dataDir, HOMEPORT_SYNAPSE_VENV: synapseVenv, HOMEPORT_BASE_DOMAIN: 'contract.localhost', HOMEPORT_HOST_PORTS: portBlockRange(claimPortBlock()) });
+  // The runtime's own table (local_host_ports) lives in Homeport's database, made by its migrations.
+  await adminPool.query('CREATE DATABASE homeport');
+  const homeport = openDatabase(`postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/homeport`, 2);
+  await migrate(homeport.db);
+  const ports = new LocalHostPorts(homeport.pool, config.hostPorts);
   const logger = createLogger('warn');
-  const config = loadConfig({ HOMEPORT_DATA_DIR: dataDir, HOMEPORT_SYNAPSE_VENV: synapseVenv, HOMEPORT_BASE_DOMAIN: 'contract.localhost' });
   const supervisor = new ProcessSupervisor({ logger });
   const runtime = new LocalRuntime({
-    config, logger, adminPool, supervisor,
+    config, logger, adminPool, supervisor, ports,
     databaseEndpoint: { host: '127.0.0.1', port: postgres.port },
     // The contract asks nothing of the edge: Caddy is never started.
     edge: new CaddyEdge({ config, supervisor, logger }),
@@ -50,7 +58,6 @@ hostRuntimeContract('local', async (): Promise<RuntimeUnderTest> => {
         id, label, serverName,
         publicBaseUrl: `https://${serverName}:8443/`,
         edgeHostname: serverName,
-        httpPort: await freePort(),
         seats: 10,
         maxUploadSize: '50M',
         rateLimits: rateLimitsFor('small'),
@@ -72,12 +79,14 @@ hostRuntimeContract('local', async (): Promise<RuntimeUnderTest> => {
       if (database.rowCount) found.push(`database ${spec.database.name}`);
       const role = await adminPool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.database.user]);
       if (role.rowCount) found.push(`role ${spec.database.user}`);
+      if (await ports.find(spec.id)) found.push('its loopback ports');
       return found;
     },
     async close() {
       await runtime.close();
       await supervisor.stopAll();
       await adminPool.end();
+      await homeport.close();
       await postgres.stop();
       await rm(dataDir, { recursive: true, force: true });
     },

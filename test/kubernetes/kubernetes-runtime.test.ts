@@ -35,7 +35,6 @@ function hostSpec(id: string, label: string): HostSpec {
     id, label, serverName,
     publicBaseUrl: `https://${serverName}/`,
     edgeHostname: serverName,
-    httpPort: 0,
     seats: 10,
     maxUploadSize: '50M',
     rateLimits: rateLimitsFor('starter'),
@@ -52,7 +51,7 @@ function hostSpec(id: string, label: string): HostSpec {
 
 function route(spec: HostSpec, customNames: string[]): EdgeRoute {
   return {
-    id: spec.id, edgeHostname: spec.edgeHostname, httpPort: spec.httpPort, publicBaseUrl: spec.publicBaseUrl, supportEmail: null,
+    id: spec.id, edgeHostname: spec.edgeHostname, publicBaseUrl: spec.publicBaseUrl, supportEmail: null,
     customNames, previousNames: [], movedNames: [], delegatedServer: `${spec.serverName}:443`,
     clientConfig: { default_server_config: { 'm.homeserver': { base_url: spec.publicBaseUrl } } }, homeportUserId: `@homeport:${spec.serverName}`,
   };

@@ -55,12 +55,14 @@ export function hostRuntimeContract(name: string, setUp: () => Promise<RuntimeUn
 
     test('a created host starts, answers /health and is reached through its endpoint', async () => {
       const { runtime } = under;
+      await runtime.allocate(spec.id);
+      await runtime.allocate(spec.id);
       await runtime.ensureDatabase(spec.database);
       await runtime.writeConfig(spec);
       await runtime.start(spec);
       await runtime.waitHealthy(spec, healthTimeoutMs);
       assert.equal(runtime.processState(spec.id), 'running');
-      endpoint = runtime.hostEndpoint(spec);
+      endpoint = await runtime.hostEndpoint(spec.id);
       assert.deepEqual(await ask(endpoint, '/health'), { status: 200, body: 'OK' });
       const identity = await publishedIdentity(endpoint);
       assert.equal(identity.serverName, spec.serverName);
@@ -77,7 +79,7 @@ export function hostRuntimeContract(name: string, setUp: () => Promise<RuntimeUn
       await runtime.start(spec);
       await runtime.waitHealthy(spec, healthTimeoutMs);
       assert.equal(runtime.processState(spec.id), 'running');
-      assert.deepEqual(runtime.hostEndpoint(spec), endpoint, 'the endpoint does not move when the host restarts');
+      assert.deepEqual(await runtime.hostEndpoint(spec.id), endpoint, 'the endpoint does not move when the host restarts');
       assert.deepEqual(await publishedIdentity(endpoint), before);
     });
 

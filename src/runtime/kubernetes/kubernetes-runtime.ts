@@ -94,6 +94,8 @@ export class KubernetesRuntime implements HostRuntime {
    */
   async sleep(spec: HostSpec): Promise<void> {
     await this.#objects.scale(spec.id, 0, { sleeping: true });
+    // As the contract has it: sleeping once this resolves, its pod gone (the database no longer used).
+    await this.#watch.waitFor(spec.id, (state, pods) => state === 'sleeping' && pods === 0, wakeTimeoutMs, 'asleep');
   }
 
   async wake(hostId: string): Promise<void> {

@@ -78,6 +78,8 @@ describe("the local runtime's host ports", () => {
     assert.deepEqual(await ports.find(ids.running!), { httpPort: first, metricsPort: first + 1 });
     assert.deepEqual(await ports.allocate(ids.sleeping!), { httpPort: first + 4, metricsPort: first + 5 });
     assert.equal(await ports.find(ids.fresh!), undefined);
+    const many = await new LocalHostPorts(opened.pool, range).findMany([ids.running!, ids.fresh!, ids.sleeping!]);
+    assert.deepEqual([...many.keys()], [ids.running, ids.sleeping], 'the edge finds every allocated host in one go');
     await assert.rejects(ports.get(ids.fresh!), /no ports allocated/);
   });
 

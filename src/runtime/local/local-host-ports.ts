@@ -50,6 +50,23 @@ export class LocalHostPorts {
     return ports;
   }
 
+  /** The ports of every host asked about that has them, in one query for those not read yet (the edge asks for all hosts). */
+  async findMany(hostIds: string[]): Promise<Map<string, HostPorts>> {
+    const unknown = hostIds.filter((hostId) => !this.#known.has(hostId));
+    if (unknown.length > 0) {
+      const { rows } = await this.#pool.query<{ host_id: string; http_port: number; metrics_port: number }>(
+        'SELECT host_id, http_port, metrics_port FROM local_host_ports WHERE host_id = ANY($1::uuid[])', [unknown],
+      );
+      for (const row of rows) this.#known.set(row.host_id, { httpPort: row.http_port, metricsPort: row.metrics_port });
+    }
+    const found = new Map<string, HostPorts>();
+    for (const hostId of hostIds) {
+      const ports = this.#known.get(hostId);
+      if (ports) found.set(hostId, ports);
+    }
+    return found;
+  }
+
   async get(hostId: string): Promise<HostPorts> {
     const ports = await this.find(hostId);
     if (!ports) throw new Error(`host ${hostId} has no ports allocated yet`);

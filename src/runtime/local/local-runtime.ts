@@ -70,7 +70,7 @@ export interface LocalRuntimeOptions {
 const processKey = (hostId: string) => `host:${hostId}`;
 
 /** Where Homeport reaches a host's listener on this machine. */
-export function endpointOf(ports: HostPorts): URL {
+function endpointOf(ports: HostPorts): URL {
   return new URL(`http://${loopbackAddress}:${ports.httpPort}/`);
 }
 
@@ -380,8 +380,9 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     await this.#activity.listen();
     const ported: Array<{ route: EdgeRoute; ports: HostPorts }> = [];
     const unallocated: EdgeRefusal[] = [];
+    const allocated = await this.#options.ports.findMany(hosts.map((route) => route.id));
     for (const route of hosts) {
-      const ports = await this.#options.ports.find(route.id);
+      const ports = allocated.get(route.id);
       if (ports) ported.push({ route, ports });
       else unallocated.push({ id: route.id, reason: 'the host has no listener yet (it was never built on this machine)' });
     }

@@ -374,6 +374,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
     throw new ConfigError('HOMEPORT_MASTER_KEY must be the base64 of exactly 32 bytes');
   }
+  // Homeport's own API, not a host: by default only this machine reaches it.
+  // eslint-disable-next-line no-restricted-syntax
   const apiHost = env.HOMEPORT_API_HOST || '127.0.0.1';
   const apiPort = port(env, 'HOMEPORT_API_PORT', 8080);
   const smtpUrl = env.HOMEPORT_SMTP_URL || undefined;

@@ -28,6 +28,7 @@ import { StripePayments } from './payments/stripe-payments.ts';
 import { CaddyEdge } from './runtime/local/caddy-edge.ts';
 import { DevelopmentFederationProxy } from './runtime/local/development-federation-proxy.ts';
 import { LocalMonitoring } from './runtime/local/local-monitoring.ts';
+import { LocalHostPorts } from './runtime/local/local-host-ports.ts';
 import { LocalRuntime } from './runtime/local/local-runtime.ts';
 import { LocalRuntimeLock, localRuntimeRolesProblem } from './runtime/local/local-runtime-lock.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
@@ -195,7 +196,7 @@ interface HostsRuntime {
 type DatabaseUrls = Awaited<ReturnType<typeof databases>>;
 
 /** Hosts as processes on this machine, behind Caddy. */
-async function startLocalRuntime(config: Config, logger: Logger, parts: StartedParts, urls: DatabaseUrls, adminPool: pg.Pool, onProcessState: (hostId: string, state: HostProcessState) => void): Promise<HostsRuntime> {
+async function startLocalRuntime(config: Config, logger: Logger, parts: StartedParts, urls: DatabaseUrls, adminPool: pg.Pool, homeportPool: pg.Pool, onProcessState: (hostId: string, state: HostProcessState) => void): Promise<HostsRuntime> {
   await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
   const releases = new SynapseReleases({ pinnedVenv: config.synapseVenv, python: config.python, logger });
   // New hosts get this release; it must be installed already (`homeport synapse install`).
@@ -222,6 +223,7 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
   }
   const runtime = new LocalRuntime({
     config, logger, adminPool, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython, schemaTemplate,
+    ports: new LocalHostPorts(homeportPool, config.hostPorts),
     synapseRelease: newHostRelease, releases,
     synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
     federation: {
@@ -234,7 +236,7 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
   parts.add('runtime', () => runtime.close());
   return {
     runtime, portability: runtime, synapseTooling: runtime, snapshots: runtime, synapseReleases: runtime,
-    monitoring: new LocalMonitoring(config), backups: new LocalBackupStore(config.backupDir), edge, developmentEdge: developmentEdge(config, edge),
+    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: new LocalBackupStore(config.backupDir), edge, developmentEdge: developmentEdge(config, edge),
   };
 }
 
@@ -265,7 +267,7 @@ async function startKubernetesRuntime(settings: KubernetesRuntimeSettings, confi
   return {
     runtime, portability, synapseTooling: portability, snapshots: portability, synapseReleases: portability,
     // Probes and backups from the control plane's own machine until the cluster has its own (issue 16).
-    monitoring: new LocalMonitoring(config), backups: new LocalBackupStore(config.backupDir),
+    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: new LocalBackupStore(config.backupDir),
   };
 }
 
@@ -311,7 +313,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const onProcessState = (hostId: string, state: HostProcessState) => reconcilerRef.current?.onProcessState(hostId, state);
   const hosts = config.runtime.kind === 'kubernetes'
     ? await startKubernetesRuntime(config.runtime.settings, config, logger, parts, onProcessState)
-    : await startLocalRuntime(config, logger, parts, urls, adminPool, onProcessState);
+    : await startLocalRuntime(config, logger, parts, urls, adminPool, opened.pool, onProcessState);
   const { runtime } = hosts;
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());

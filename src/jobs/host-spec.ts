@@ -4,7 +4,7 @@ import { hostnameFor } from '../domain/hostname.ts';
 import { notFound } from '../domain/errors.ts';
 import { rateLimitsFor } from '../domain/rate-limits.ts';
 import { databasePoolFor, placementOf, type Size } from '../domain/sizes.ts';
-import type { HostLocator, HostSpec } from '../runtime/runtime.ts';
+import type { HostSpec } from '../runtime/runtime.ts';
 import { generateHomeserverSecrets, generatePassword } from '../synapse/host-secrets.ts';
 import type { Db } from '../store/database.ts';
 import { loadHostSecrets, storeHostSecrets, type HostSecretValues } from '../store/host-secrets.ts';
@@ -60,17 +60,19 @@ export function hostAddresses(
   return { publicBaseUrl: hostPublicUrl(config, host), edgeHostname: hostnameFor(host.label, config.baseDomain) };
 }
 
-/** How the runtime finds a host of the database; only a host whose ports were allocated can be found. */
-export function hostLocator(host: Pick<HostRow, 'id' | 'label' | 'http_port'>): HostLocator {
-  if (!host.http_port) throw new Error(`host ${host.label} has no ports allocated yet`);
-  return { id: host.id, httpPort: host.http_port };
+/**
+ * Whether the host's build got past its allocation (the runtime reserved what it needs, and the
+ * host's Synapse release was recorded): before, the runtime cannot reach the host.
+ */
+export function hostAllocated(host: Pick<HostRow, 'synapse_release'>): boolean {
+  return host.synapse_release !== null;
 }
 
 export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Config; sizes: Size[] }, hostId: string): Promise<HostSpec> {
   const { db, box, config, sizes } = context;
   const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
   if (!host) throw notFound(`Host ${hostId}`);
-  const { httpPort } = hostLocator(host);
+  if (!hostAllocated(host)) throw new Error(`host ${host.label} is not allocated yet`);
   const secrets = await loadHostSecrets(db, box, hostId);
   const size = sizes.find((candidate) => candidate.name === host.size);
   return {
@@ -78,7 +80,6 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     label: host.label,
     serverName: host.server_name,
     ...hostAddresses(config, host),
-    httpPort,
     seats: host.seats,
     maxUploadSize: size?.maxUploadSize ?? '50M',
     rateLimits: size?.rateLimits ?? rateLimitsFor(host.size),

@@ -20,11 +20,6 @@ export interface HostSpec {
   publicBaseUrl: string;
   /** The host name the edge routes to this host. */
   edgeHostname: string;
-  /**
-   * Loopback port of Synapse's client+federation listener: a local-runtime detail still kept in
-   * the database (see HostLocator); other runtimes ignore it.
-   */
-  httpPort: number;
   seats: number;
   maxUploadSize: string;
   rateLimits: RateLimits;
@@ -44,7 +39,7 @@ export interface HostSpec {
 }
 
 /** What the edge needs of a host: no secrets. */
-export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'publicBaseUrl' | 'supportEmail'> & {
+export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'publicBaseUrl' | 'supportEmail'> & {
   /** The customer's own names the host answers on: its client domain and custom homeserver domain. */
   customNames: string[];
   /** Earlier client domains that still serve the host. */
@@ -77,19 +72,19 @@ export interface RuntimeCapacity {
   hosts: Map<string, { memoryBytes: number; databaseConnections: number }>;
 }
 
-/**
- * What a runtime needs to find a host it runs: its id and, for the local runtime, the loopback
- * port the database holds for it (other runtimes find the host by its id alone).
- */
-export type HostLocator = Pick<HostSpec, 'id' | 'httpPort'>;
-
 export interface HostRuntime {
+  /**
+   * Gives the host whatever the runtime must reserve for it before its first start (the local
+   * runtime: a pair of loopback ports, kept in its own table); once: a host that has them keeps
+   * them until it is removed. Nothing to do on runtimes that address hosts by name (Kubernetes).
+   */
+  allocate(hostId: string): Promise<void>;
   /**
    * Where Homeport itself reaches the host's Synapse (client and admin APIs, /health), without
    * the edge: the only way jobs, the reconciler and the API learn a host's address. Asking does
-   * not wake a sleeping host; a request sent there does.
+   * not wake a sleeping host; a request sent there does. Throws for a host not allocated.
    */
-  hostEndpoint(host: HostLocator): URL;
+  hostEndpoint(hostId: string): Promise<URL>;
   /**
    * Creates the host's database and role if missing (UTF8, C collation): a copy of the prepared
    * Synapse schema when the runtime has one, else empty (always empty with `empty: true`, e.g. to
@@ -136,7 +131,7 @@ export interface HostRuntime {
   writeClientConfig(hostId: string, config: Record<string, unknown>): Promise<void>;
   /** The machine's headroom and the given hosts' use of it, measured now. */
   capacity(hosts: Array<{ id: string; databaseName: string }>): Promise<RuntimeCapacity>;
-  /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */
+  /** Stops the host, drops its database and role, deletes media and config, frees what `allocate` reserved; safe to repeat. */
   remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void>;
 }
 

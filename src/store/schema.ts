@@ -140,8 +140,6 @@ export interface HostsTable {
   seats: number;
   status: HostStatus;
   support_email: string | null;
-  http_port: number | null;
-  metrics_port: number | null;
   database_name: string;
   synapse_version: string | null;
   created_at: CreatedAt;

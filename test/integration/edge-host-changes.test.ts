@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { Agent, fetch } from 'undici';
 import { loadConfig } from '../../src/config.ts';
 import { renderCaddyConfig, renderHostRoute, type EdgeHost } from '../../src/runtime/local/caddy-config.ts';
+import { writeEdgeHostFiles } from '../../src/runtime/local/edge-host-files.ts';
 import { CaddyConfigRejected, CaddyEdge, type EdgeHostParts } from '../../src/runtime/local/caddy-edge.ts';
 import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
 import { caddyAdmin } from '../support/caddy-admin.ts';
@@ -49,7 +50,15 @@ function edgeHost(id: string, supportEmail = `ops@${id}.example`): EdgeHost {
 }
 
 function parts(host: EdgeHost): EdgeHostParts {
-  return { route: renderHostRoute(host, '/nonexistent/element-web'), baseName: host.hostname };
+  return { route: renderHostRoute(host), baseName: host.hostname };
+}
+
+/** What the local runtime does for one host: its well-known files, then its route; answers the admin requests it took. */
+async function apply(id: string, host: EdgeHost | undefined): Promise<number> {
+  const before = edge.adminRequests;
+  if (host) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, host);
+  await edge.setHost(id, host && parts(host));
+  return edge.adminRequests - before;
 }
 
 /** The support contact the edge answers for a host, or the failure (no certificate, 404). */
@@ -86,6 +95,7 @@ before(async () => {
   upstream = createServer((_request, response) => response.end('upstream'));
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   await edge.start();
+  for (const host of [edgeHost('alpha'), edgeHost('beta')]) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, host);
   await edge.load(renderCaddyConfig({ ...edge.baseConfigInput(), hosts: [edgeHost('alpha'), edgeHost('beta')] }));
 });
 
@@ -103,20 +113,27 @@ describe('changes of one host at the edge', () => {
     assert.equal(patched.status, 200, patched.text);
     assert.equal(await servedContact('alpha'), 'marker of alpha');
 
-    await edge.setHost('beta', parts(edgeHost('beta', 'new@beta.example')));
+    // A support contact is a file in the host's folder: one read of its route, no change to Caddy.
+    assert.equal(await apply('beta', edgeHost('beta', 'new@beta.example')), 1);
     assert.equal(await servedContact('beta'), 'new@beta.example');
-    await edge.setHost('gamma', parts(edgeHost('gamma')));
+    // Its route changes (another port): read and replaced by @id.
+    assert.equal(await apply('beta', { ...edgeHost('beta', 'new@beta.example'), upstreamPort: 1 }), 2);
+    // A new host: its base name's subject, a look for its route, the route inserted.
+    assert.equal(await apply('gamma', edgeHost('gamma')), 3);
     assert.equal(await servedContact('gamma'), 'ops@gamma.example');
-    await edge.setHost('beta', undefined);
+    assert.equal(await apply('beta', undefined), 1);
     assert.equal((await caddyAdmin(dataDir, '/id/host-beta')).status, 404);
     assert.notEqual(await supportContact('beta'), 'new@beta.example');
 
     assert.equal(await supportContact('alpha'), 'marker of alpha', "alpha's route was never rewritten");
     const routes = JSON.parse((await caddyAdmin(dataDir, '/config/apps/http/servers/edge/routes')).text) as { '@id'?: string }[];
-    assert.deepEqual(routes.map((route) => route['@id']), ['host-gamma', 'host-alpha', undefined], 'new hosts come before the catch-all');
+    const ids = routes.map((route) => route['@id']);
+    assert.deepEqual(ids.slice(0, 3), ['host-defaults', 'host-gamma', 'host-alpha'], 'host routes come between the defaults and the shared routes');
+    assert.ok(ids.slice(3).every((id) => id === undefined), 'the shared routes are the same for every host');
   });
 
   it('refuses a host Caddy rejects without changing any other host', async () => {
+    await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, edgeHost('delta'));
     const broken = parts(edgeHost('delta'));
     broken.route.handle = [{ handler: 'no_such_handler' } as never];
     await assert.rejects(edge.setHost('delta', broken), (error: Error) => error instanceof CaddyConfigRejected && /no_such_handler/.test(error.message));

@@ -14,7 +14,8 @@ import type {
   DumpFormat, EdgeRefusal, EdgeRoute, HostLocator, HostPortability, HostProcessState, HostRuntime, HostSnapshots, HostSpec, RuntimeCapacity, SchemaState,
   SynapseReleaseCatalogue, SynapseTooling,
 } from '../runtime.ts';
-import { renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
+import { hostClientConfigDir, renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
+import { writeEdgeHostFiles } from './edge-host-files.ts';
 import { CaddyConfigRejected, type CaddyEdge } from './caddy-edge.ts';
 import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
 import { EdgeActivity, withActivityLog } from './edge-activity.ts';
@@ -357,7 +358,10 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]> {
     const { edge, federationProxy } = this.#options;
-    for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
+    for (const spec of hosts) {
+      await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
+      await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, this.#edgeHost(spec));
+    }
     federationProxy?.setCustomNames(new Map(hosts.map((spec) => [spec.id, customNamesOf(spec)])));
     this.#hostsByName = new Map(hosts.flatMap((spec) => namesOf(spec).map((name) => [name, spec.id])));
     await this.#activity.listen();
@@ -369,13 +373,15 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async applyEdgeHost(hostId: string, route: EdgeRoute | undefined): Promise<EdgeRefusal | undefined> {
     const { edge, federationProxy } = this.#options;
+    const host = route && this.#edgeHost(route);
     if (route) await this.writeClientConfig(route.id, route.clientConfig, { onlyIfChanged: true });
+    // Its well-knowns are files: a change of them alone leaves Caddy's configuration as it is.
+    if (host) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, host);
     federationProxy?.setHostCustomNames(hostId, route ? customNamesOf(route) : []);
     for (const [name, owner] of this.#hostsByName) if (owner === hostId) this.#hostsByName.delete(name);
     for (const name of route ? namesOf(route) : []) this.#hostsByName.set(name, hostId);
-    const host = route && this.#edgeHost(route);
     try {
-      await edge.setHost(hostId, host && { route: renderHostRoute(host, edge.baseConfigInput().elementWebDir), baseName: host.hostname });
+      await edge.setHost(hostId, host && { route: renderHostRoute(host), baseName: host.hostname });
       return undefined;
     } catch (error) {
       if (!(error instanceof CaddyConfigRejected) || !route) throw error;
@@ -399,13 +405,13 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       homeserverUrl: spec.publicBaseUrl.replace(/\/$/, ''),
       upstreamPort: spec.httpPort,
       wellKnown: wellKnownDocuments(spec),
-      clientConfigDir: this.#clientConfigDir(spec.id),
       protectedUserIds: [spec.homeportUserId],
     };
   }
 
   #clientConfigDir(hostId: string): string {
-    return join(this.hostDir(hostId), 'element-web');
+    // Where the edge's shared route finds it (hostClientConfigDir): one folder per host under hostsDir.
+    return hostClientConfigDir(this.#options.edge.baseConfigInput().hostsDir, hostId);
   }
 
   async writeClientConfig(hostId: string, config: Record<string, unknown>, options: { onlyIfChanged?: boolean } = {}): Promise<void> {

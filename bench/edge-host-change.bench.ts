@@ -32,7 +32,9 @@ interface FleetTimes { wholeLoad: number; change: number; add: number; remove: n
 
 async function measureFleet(size: number, upstreamPort: number): Promise<FleetTimes> {
   const dataDir = await mkdtemp(join(tmpdir(), 'homeport-edge-bench-'));
+  // The upstream answers Caddy's certificate question too (200: yes), as Homeport's API does.
   const config = loadConfig({
+    HOMEPORT_API_HOST: '127.0.0.1', HOMEPORT_API_PORT: String(upstreamPort),
     HOMEPORT_DATA_DIR: dataDir, HOMEPORT_BASE_DOMAIN: 'bench.localhost', HOMEPORT_TLS: 'internal', HOMEPORT_EDGE_HOST: '127.0.0.1',
     HOMEPORT_EDGE_HTTP_PORT: String(await freePort()), HOMEPORT_EDGE_HTTPS_PORT: String(await freePort()), HOMEPORT_CADDY: process.env.HOMEPORT_CADDY || 'caddy',
   });
@@ -64,9 +66,9 @@ async function measureFleet(size: number, upstreamPort: number): Promise<FleetTi
   try {
     await edge.start();
     const hosts = Array.from({ length: size }, (_, index) => host(`h${index}`));
-    // Each whole load changes one host, as every host change did before: Caddy skips a load equal to what it has.
+    // Each whole load moves one host to another port, as every host change did before: Caddy skips a load equal to what it has.
     const whole = (round: number) => renderCaddyConfig({
-      ...edge.baseConfigInput(), onDemandAsk: 'http://127.0.0.1:1/ask', hosts: hosts.map((each, index) => (index === 0 ? host(each.id, `ops${round}@example.org`) : each)),
+      ...edge.baseConfigInput(), hosts: hosts.map((each, index) => (index === 0 ? { ...each, upstreamPort: upstreamPort + 10 + round } : each)),
     });
     for (const each of hosts) await writeEdgeHostFiles(hostsDir, each);
     await edge.load(whole(-1));

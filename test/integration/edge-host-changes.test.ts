@@ -1,6 +1,7 @@
-// A host change reaches Caddy as that host's own objects (its route by @id, its base name among
-// the subjects of certificates obtained up front): every other host's routes stay exactly as Caddy has them, a host Caddy refuses changes
-// nothing else, and a Caddy killed with SIGKILL is given every host again when it comes back.
+// A host change reaches Caddy as that host's own route (by @id), in a constant number of admin
+// requests, its certificate on demand after asking Homeport (a stand-in answers here): every
+// other host's routes stay exactly as Caddy has them, a host Caddy refuses changes nothing else,
+// and a Caddy killed with SIGKILL is given every host again when it comes back.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -23,8 +24,20 @@ const toLoopback: LookupFunction = (_hostname, options, callback) => {
   else callback(null, '127.0.0.1', 4);
 };
 
+// Homeport's answer to Caddy's certificate question: yes for the names of this test only.
+const asked: string[] = [];
+const permission = createServer((request, response) => {
+  const name = new URL(request.url ?? '/', 'http://ask').searchParams.get('domain') ?? '';
+  asked.push(name);
+  response.statusCode = name.endsWith('.changes.localhost') ? 200 : 403;
+  response.end();
+});
+await new Promise<void>((resolve) => permission.listen(0, '127.0.0.1', resolve));
+
 const dataDir = await mkdtemp(join(tmpdir(), 'homeport-edge-changes-'));
 const config = loadConfig({
+  HOMEPORT_API_HOST: '127.0.0.1',
+  HOMEPORT_API_PORT: String((permission.address() as AddressInfo).port),
   HOMEPORT_DATA_DIR: dataDir,
   HOMEPORT_BASE_DOMAIN: 'changes.localhost',
   HOMEPORT_TLS: 'internal',
@@ -103,12 +116,15 @@ after(async () => {
   await agent?.close();
   await supervisor.stopAll(5_000);
   await new Promise((resolve) => upstream.close(resolve));
+  await new Promise((resolve) => permission.close(resolve));
   await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('changes of one host at the edge', () => {
   it("changes, adds and removes one host while another host's route stays exactly as Caddy has it", async () => {
     assert.equal(await servedContact('beta'), 'ops@beta.example');
+    const config = JSON.parse((await caddyAdmin(dataDir, '/config/')).text) as { apps: { tls: { automation: { policies: { subjects?: string[] }[] } } } };
+    assert.ok(config.apps.tls.automation.policies.every((policy) => policy.subjects === undefined), 'no list of names that grows with the hosts');
     const patched = await caddyAdmin(dataDir, '/id/host-alpha', { method: 'PATCH', body: markerRoute('alpha') });
     assert.equal(patched.status, 200, patched.text);
     assert.equal(await servedContact('alpha'), 'marker of alpha');
@@ -118,9 +134,11 @@ describe('changes of one host at the edge', () => {
     assert.equal(await servedContact('beta'), 'new@beta.example');
     // Its route changes (another port): read and replaced by @id.
     assert.equal(await apply('beta', { ...edgeHost('beta', 'new@beta.example'), upstreamPort: 1 }), 2);
-    // A new host: its base name's subject, a look for its route, the route inserted.
-    assert.equal(await apply('gamma', edgeHost('gamma')), 3);
+    // A new host: a look for its route, the route inserted; its certificate is obtained on demand right away.
+    assert.equal(await apply('gamma', edgeHost('gamma')), 2);
+    await eventually(async () => assert.ok(asked.includes('gamma.changes.localhost'), 'Homeport was asked about the new name'), 30_000, 100);
     assert.equal(await servedContact('gamma'), 'ops@gamma.example');
+    assert.ok(!asked.some((name) => !name.endsWith('.changes.localhost')), 'only names of hosts were asked about');
     assert.equal(await apply('beta', undefined), 1);
     assert.equal((await caddyAdmin(dataDir, '/id/host-beta')).status, 404);
     assert.notEqual(await supportContact('beta'), 'new@beta.example');

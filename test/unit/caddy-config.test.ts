@@ -228,16 +228,19 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
     assert.match(preflight.headers?.['Access-Control-Allow-Methods']?.[0] ?? '', /POST/);
   });
 
-  it('gets base names up front and custom names on demand, after asking Homeport', () => {
+  it('gets every certificate on demand after asking Homeport, with no list of names and no names managed at each change', () => {
     const config = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] });
-    assert.deepEqual(config.apps.tls.automation, {
-      policies: [
-        { '@id': 'base-names', subjects: ['no-host.homeport.invalid', 'acme.homeport.localhost', 'globex.homeport.localhost'], issuers: [{ module: 'internal' }] },
-        { issuers: [{ module: 'internal' }], on_demand: true },
-      ],
-      on_demand: { ask },
-    });
+    assert.deepEqual(config.apps.tls.automation, { policies: [{ issuers: [{ module: 'internal' }], on_demand: true }], on_demand: { ask } });
+    assert.deepEqual(config.apps.http.servers.edge?.automatic_https, { disable_redirects: true, disable_certificates: true });
     assert.deepEqual(config.apps.http.servers.edge?.tls_connection_policies, [{}]);
+  });
+
+  it('without Homeport to ask, gets base names up front and nothing else', () => {
+    const config = renderCaddyConfig({ ...base, hosts: [custom, host('globex', 18002)] });
+    assert.deepEqual(config.apps.tls.automation, {
+      policies: [{ '@id': 'base-names', subjects: ['no-host.homeport.invalid', 'acme.homeport.localhost', 'globex.homeport.localhost'], issuers: [{ module: 'internal' }] }],
+    });
+    assert.deepEqual(config.apps.http.servers.edge?.automatic_https, { disable_redirects: true });
   });
 
   it("serves Element Web from the bundle, with the host's own config.json never cached", () => {

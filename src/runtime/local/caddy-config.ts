@@ -86,7 +86,7 @@ export interface CaddyMatcherSet {
 export interface CaddyServer {
   listen: string[];
   routes: CaddyRoute[];
-  automatic_https?: { disable_redirects: boolean };
+  automatic_https?: { disable_redirects: boolean; disable_certificates?: boolean };
   tls_connection_policies?: object[];
 }
 
@@ -346,19 +346,25 @@ function redirectServer(input: Omit<CaddyConfigInput, 'hosts'>): CaddyServer {
 }
 
 /**
- * Base-domain names get their certificates up front, under one policy (a policy per host would
- * make Caddy provision an issuer per host at every change); a new host's name is added to its
- * subjects by @id. The customers' own names get theirs only when a client first connects, after
- * Homeport has said the name belongs to a host (no certificates for strangers).
+ * With Homeport to ask (always, when Homeport runs), every name gets its certificate on demand,
+ * after Homeport has said the name belongs to a host (two indexed lookups: no certificates for
+ * strangers): Caddy's configuration holds no list of names, and Caddy manages no names when it
+ * applies a change (managing every host's name again took most of a change's time at 1,000
+ * hosts). A new host's base name gets its certificate right after its route is set, by a TLS
+ * handshake of Homeport's (CaddyEdge), not at the first client's.
+ *
+ * Without one (an edge on its own), base-domain names get their certificates up front, under one
+ * policy whose subjects a new host's name is added to by @id, and nothing else gets any.
  */
 function tlsAutomation(input: CaddyConfigInput): CaddyAutomation {
-  const baseNames: CaddyAutomationPolicy = {
-    '@id': baseNamesPolicyId,
-    subjects: [placeholderSubject, ...input.hosts.map((host) => host.hostname)],
-    issuers: [issuer(input.tls)],
+  if (input.onDemandAsk) return { policies: [{ issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
+  return {
+    policies: [{
+      '@id': baseNamesPolicyId,
+      subjects: [placeholderSubject, ...input.hosts.map((host) => host.hostname)],
+      issuers: [issuer(input.tls)],
+    }],
   };
-  if (!input.onDemandAsk) return { policies: [baseNames] };
-  return { policies: [baseNames, { issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
 }
 
 export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
@@ -381,7 +387,8 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
               ...input.hosts.map((host) => renderHostRoute(host)),
               ...sharedRoutes(input),
             ],
-            automatic_https: { disable_redirects: true },
+            // Names are not collected from the host routes when every certificate comes on demand.
+            automatic_https: { disable_redirects: true, ...(input.onDemandAsk ? { disable_certificates: true } : {}) },
             // TLS on every connection, also for names whose certificate comes on demand.
             tls_connection_policies: [{}],
           },

@@ -2,6 +2,7 @@
 // when Homeport or Caddy starts, one host's objects (by @id) when that host changes.
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Agent, fetch, type Response } from 'undici';
@@ -95,6 +96,8 @@ export class CaddyEdge {
   #restarting = false;
   /** The base names among the certificate subjects, as of the last whole load and the changes since. */
   #baseNames = new Set<string>();
+  /** Whether base names get their certificates up front (a subjects list) rather than on demand. */
+  #upFront = false;
   #adminRequests = 0;
 
   constructor(options: CaddyEdgeOptions) {
@@ -142,7 +145,9 @@ export class CaddyEdge {
     await chmod(paths.adminDir, 0o700);
     // Written afresh each time: the ports or the admin address may have changed since the last
     // run, and a stale file would start a Caddy that never answers. The hosts follow with load().
-    await writeConfigFile(paths.configFile, initial ?? renderCaddyConfig({ ...this.baseConfigInput(), hosts: [] }));
+    const first = initial ?? renderCaddyConfig({ ...this.baseConfigInput(), hosts: [] });
+    await writeConfigFile(paths.configFile, first);
+    this.#noteBaseNames(first);
     await this.#options.supervisor.ensureRunning(processKey, {
       command: this.#options.config.caddyBin,
       args: ['run', '--config', paths.configFile],
@@ -189,8 +194,10 @@ export class CaddyEdge {
         return true;
       }
       // The subject first: Caddy obtains the certificate of a newly routed name under its policy.
-      await this.#addBaseName(parts.baseName);
-      return this.#putRoute(hostRouteId(hostId), parts.route);
+      if (this.#upFront) await this.#addBaseName(parts.baseName);
+      const inStep = await this.#putRoute(hostRouteId(hostId), parts.route);
+      if (inStep && !this.#upFront) this.#obtainCertificate(parts.baseName);
+      return inStep;
     });
     // Caddy without the edge's shared routes (started by hand, or a configuration of another
     // Homeport) is out of step: it gets the whole configuration, which holds this host too.
@@ -215,6 +222,26 @@ export class CaddyEdge {
     this.#waitForAdmin(30_000).then(restore).catch((error: unknown) => {
       this.#options.logger?.error({ err: error }, 'the edge could not be restored after Caddy restarted');
     });
+  }
+
+  #noteBaseNames(config: CaddyConfig): void {
+    const policy = config.apps.tls.automation.policies.find((each) => each['@id'] === baseNamesPolicyId);
+    this.#upFront = policy !== undefined;
+    this.#baseNames = new Set(policy?.subjects ?? []);
+  }
+
+  /**
+   * Has Caddy get a name's certificate now (on demand, so after asking Homeport) by a TLS
+   * handshake naming it, so that the host's first client does not wait for it. In the background:
+   * a name whose certificate is late is obtained at its first client's handshake anyway.
+   */
+  #obtainCertificate(name: string): void {
+    const { edgeHost, edgeHttpsPort } = this.#options.config;
+    const address = edgeHost === '' || edgeHost === '0.0.0.0' || edgeHost === '::' ? '127.0.0.1' : edgeHost;
+    const socket = tlsConnect({ host: address, port: edgeHttpsPort, servername: name, rejectUnauthorized: false });
+    socket.setTimeout(120_000, () => socket.destroy());
+    socket.once('secureConnect', () => socket.destroy());
+    socket.once('error', (error) => this.#options.logger?.warn({ name, err: error }, 'the edge has no certificate for a new host name yet'));
   }
 
   /**
@@ -284,8 +311,7 @@ export class CaddyEdge {
 
   async #load(config: CaddyConfig): Promise<void> {
     await (await this.#adminCall('/load', { method: 'POST', body: JSON.stringify(config) }, true)).body?.cancel();
-    const policy = config.apps.tls.automation.policies.find((each) => each['@id'] === baseNamesPolicyId);
-    this.#baseNames = new Set(policy?.subjects ?? []);
+    this.#noteBaseNames(config);
     // A Caddy restarted after a crash starts from this file until Homeport restores the rest.
     await writeConfigFile(this.#paths.configFile, config);
   }

@@ -14,6 +14,7 @@ import { writeEdgeHostFiles } from '../../src/runtime/local/edge-host-files.ts';
 import { CaddyConfigRejected, CaddyEdge, caddyAdminSocket, caddyRootCertificatePath } from '../../src/runtime/local/caddy-edge.ts';
 import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
 import { caddyAdmin } from '../support/caddy-admin.ts';
+import { certificatePermission } from '../support/certificate-permission.ts';
 
 async function freePort(): Promise<number> {
   const server = createTcpServer();
@@ -29,8 +30,10 @@ const toLoopback: LookupFunction = (_hostname, options, callback) => {
   else callback(null, '127.0.0.1', 4);
 };
 
+const permission = await certificatePermission('.test.localhost');
 const dataDir = await mkdtemp(join(tmpdir(), 'homeport-edge-'));
 const config = loadConfig({
+  ...permission.env,
   HOMEPORT_DATA_DIR: dataDir,
   HOMEPORT_BASE_DOMAIN: 'test.localhost',
   HOMEPORT_TLS: 'internal',
@@ -106,6 +109,7 @@ after(async () => {
   await agent?.close();
   await Promise.all(supervisors.map((supervisor) => supervisor.stopAll(5_000)));
   await new Promise((resolve) => upstream.close(resolve));
+  await permission.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -16,6 +16,7 @@ import { writeEdgeHostFiles } from '../../src/runtime/local/edge-host-files.ts';
 import { CaddyConfigRejected, CaddyEdge, type EdgeHostParts } from '../../src/runtime/local/caddy-edge.ts';
 import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
 import { caddyAdmin } from '../support/caddy-admin.ts';
+import { certificatePermission } from '../support/certificate-permission.ts';
 import { eventually } from '../support/eventually.ts';
 import { freePort } from '../support/throwaway-postgres.ts';
 
@@ -25,19 +26,12 @@ const toLoopback: LookupFunction = (_hostname, options, callback) => {
 };
 
 // Homeport's answer to Caddy's certificate question: yes for the names of this test only.
-const asked: string[] = [];
-const permission = createServer((request, response) => {
-  const name = new URL(request.url ?? '/', 'http://ask').searchParams.get('domain') ?? '';
-  asked.push(name);
-  response.statusCode = name.endsWith('.changes.localhost') ? 200 : 403;
-  response.end();
-});
-await new Promise<void>((resolve) => permission.listen(0, '127.0.0.1', resolve));
+const permission = await certificatePermission('.changes.localhost');
+const { asked } = permission;
 
 const dataDir = await mkdtemp(join(tmpdir(), 'homeport-edge-changes-'));
 const config = loadConfig({
-  HOMEPORT_API_HOST: '127.0.0.1',
-  HOMEPORT_API_PORT: String((permission.address() as AddressInfo).port),
+  ...permission.env,
   HOMEPORT_DATA_DIR: dataDir,
   HOMEPORT_BASE_DOMAIN: 'changes.localhost',
   HOMEPORT_TLS: 'internal',
@@ -116,7 +110,7 @@ after(async () => {
   await agent?.close();
   await supervisor.stopAll(5_000);
   await new Promise((resolve) => upstream.close(resolve));
-  await new Promise((resolve) => permission.close(resolve));
+  await permission.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -336,15 +336,31 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       machineMemory(),
       databaseConnections(this.#options.adminPool, hosts.map((host) => host.databaseName)),
     ]);
+    const databaseOf = new Map(hosts.map((host) => [host.id, host.databaseName]));
+    const connectionsOf = (hostId: string) => connections.perDatabase.get(databaseOf.get(hostId) ?? '') ?? 0;
+    // Shared processes: one resident size for all their hosts, shared out equally among them.
+    const processes = await Promise.all((await this.#shared.processes()).map(async (shared) => ({
+      name: shared.name,
+      memoryBytes: shared.pid === undefined ? 0 : await processMemoryBytes(shared.pid),
+      databaseConnections: shared.hostIds.reduce((sum, hostId) => sum + connectionsOf(hostId), 0),
+      hostIds: shared.hostIds,
+    })));
+    const sharedBy = new Map(processes.flatMap((shared) => shared.hostIds.map((hostId) => [hostId, shared] as const)));
     const perHost = await Promise.all(hosts.map(async (host) => {
+      const shared = sharedBy.get(host.id);
+      if (shared) {
+        const share = Math.round(shared.memoryBytes / shared.hostIds.length);
+        return [host.id, { memoryBytes: share, databaseConnections: connectionsOf(host.id), process: shared.name }] as const;
+      }
       const pid = this.#options.supervisor.pid(processKey(host.id));
       const memoryBytes = pid === undefined ? 0 : await processMemoryBytes(pid);
-      return [host.id, { memoryBytes, databaseConnections: connections.perDatabase.get(host.databaseName) ?? 0 }] as const;
+      return [host.id, { memoryBytes, databaseConnections: connectionsOf(host.id) }] as const;
     }));
     return {
       memory,
       databaseConnections: { max: connections.max, reserved: connections.reserved, used: connections.used },
       hosts: new Map(perHost),
+      processes,
     };
   }
 

@@ -68,8 +68,14 @@ export interface RuntimeCapacity {
   memory: { totalBytes: number; availableBytes: number };
   /** The hosts' PostgreSQL: max_connections, those reserved for superusers, those in use (every client). */
   databaseConnections: { max: number; reserved: number; used: number };
-  /** Per host asked about: resident memory of the process serving it (0 when none runs) and its database's connections. */
-  hosts: Map<string, { memoryBytes: number; databaseConnections: number }>;
+  /**
+   * Per host asked about: resident memory of the process serving it (0 when none runs; a host in a
+   * shared process: an equal share of that process's), its database's connections, and the
+   * shared process serving it, if one does.
+   */
+  hosts: Map<string, { memoryBytes: number; databaseConnections: number; process?: string }>;
+  /** Processes serving several hosts: resident memory (0 when not running), their hosts' connections, their hosts. */
+  processes?: Array<{ name: string; memoryBytes: number; databaseConnections: number; hostIds: string[] }>;
 }
 
 export interface HostRuntime {

@@ -14,7 +14,8 @@ import type {
   DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSnapshots, HostSpec, RuntimeCapacity, SchemaState,
   SynapseReleaseCatalogue, SynapseTooling,
 } from '../runtime.ts';
-import { renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
+import { hostClientConfigDir, renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
+import { writeEdgeHostFiles } from './edge-host-files.ts';
 import { CaddyConfigRejected, type CaddyEdge } from './caddy-edge.ts';
 import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
 import { EdgeActivity, withActivityLog } from './edge-activity.ts';
@@ -352,15 +353,31 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       machineMemory(),
       databaseConnections(this.#options.adminPool, hosts.map((host) => host.databaseName)),
     ]);
+    const databaseOf = new Map(hosts.map((host) => [host.id, host.databaseName]));
+    const connectionsOf = (hostId: string) => connections.perDatabase.get(databaseOf.get(hostId) ?? '') ?? 0;
+    // Shared processes: one resident size for all their hosts, shared out equally among them.
+    const processes = await Promise.all((await this.#shared.processes()).map(async (shared) => ({
+      name: shared.name,
+      memoryBytes: shared.pid === undefined ? 0 : await processMemoryBytes(shared.pid),
+      databaseConnections: shared.hostIds.reduce((sum, hostId) => sum + connectionsOf(hostId), 0),
+      hostIds: shared.hostIds,
+    })));
+    const sharedBy = new Map(processes.flatMap((shared) => shared.hostIds.map((hostId) => [hostId, shared] as const)));
     const perHost = await Promise.all(hosts.map(async (host) => {
+      const shared = sharedBy.get(host.id);
+      if (shared) {
+        const share = Math.round(shared.memoryBytes / shared.hostIds.length);
+        return [host.id, { memoryBytes: share, databaseConnections: connectionsOf(host.id), process: shared.name }] as const;
+      }
       const pid = this.#options.supervisor.pid(processKey(host.id));
       const memoryBytes = pid === undefined ? 0 : await processMemoryBytes(pid);
-      return [host.id, { memoryBytes, databaseConnections: connections.perDatabase.get(host.databaseName) ?? 0 }] as const;
+      return [host.id, { memoryBytes, databaseConnections: connectionsOf(host.id) }] as const;
     }));
     return {
       memory,
       databaseConnections: { max: connections.max, reserved: connections.reserved, used: connections.used },
       hosts: new Map(perHost),
+      processes,
     };
   }
 
@@ -374,10 +391,6 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]> {
     const { edge, federationProxy } = this.#options;
-    for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
-    federationProxy?.setCustomNames(new Map(hosts.map((spec) => [spec.id, customNamesOf(spec)])));
-    this.#hostsByName = new Map(hosts.flatMap((spec) => namesOf(spec).map((name) => [name, spec.id])));
-    await this.#activity.listen();
     const ported: Array<{ route: EdgeRoute; ports: HostPorts }> = [];
     const unallocated: EdgeRefusal[] = [];
     const allocated = await this.#options.ports.findMany(hosts.map((route) => route.id));
@@ -386,6 +399,11 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       if (ports) ported.push({ route, ports });
       else unallocated.push({ id: route.id, reason: 'the host has no listener yet (it was never built on this machine)' });
     }
+    for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
+    for (const { route, ports } of ported) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, this.#edgeHost(route, ports));
+    federationProxy?.setCustomNames(new Map(hosts.map((spec) => [spec.id, customNamesOf(spec)])));
+    this.#hostsByName = new Map(hosts.flatMap((spec) => namesOf(spec).map((name) => [name, spec.id])));
+    await this.#activity.listen();
     const refused = await loadAdmitting(ported.map(({ route, ports }) => ({ id: route.id, host: this.#edgeHost(route, ports) })), (admitted) => edge.load(withActivityLog(
       renderCaddyConfig({ ...edge.baseConfigInput(), hosts: admitted.map(({ host }) => host) }),
       this.#activity.socketPath,
@@ -395,18 +413,20 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async applyEdgeHost(hostId: string, route: EdgeRoute | undefined): Promise<EdgeRefusal | undefined> {
     const { edge, federationProxy } = this.#options;
+    const ports = route && await this.#options.ports.find(route.id);
+    const host = route && ports && this.#edgeHost(route, ports);
     if (route) await this.writeClientConfig(route.id, route.clientConfig, { onlyIfChanged: true });
+    // Its well-knowns are files: a change of them alone leaves Caddy's configuration as it is.
+    if (host) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, host);
     federationProxy?.setHostCustomNames(hostId, route ? customNamesOf(route) : []);
     for (const [name, owner] of this.#hostsByName) if (owner === hostId) this.#hostsByName.delete(name);
     for (const name of route ? namesOf(route) : []) this.#hostsByName.set(name, hostId);
-    const ports = route && await this.#options.ports.find(route.id);
     if (route && !ports) {
       await edge.setHost(hostId, undefined);
       return { id: hostId, reason: 'the host has no listener yet (it was never built on this machine)' };
     }
-    const host = route && ports && this.#edgeHost(route, ports);
     try {
-      await edge.setHost(hostId, host && { route: renderHostRoute(host, edge.baseConfigInput().elementWebDir), baseName: host.hostname });
+      await edge.setHost(hostId, host && { route: renderHostRoute(host), baseName: host.hostname });
       return undefined;
     } catch (error) {
       if (!(error instanceof CaddyConfigRejected) || !route) throw error;
@@ -430,13 +450,13 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       homeserverUrl: spec.publicBaseUrl.replace(/\/$/, ''),
       upstreamPort: ports.httpPort,
       wellKnown: wellKnownDocuments(spec),
-      clientConfigDir: this.#clientConfigDir(spec.id),
       protectedUserIds: [spec.homeportUserId],
     };
   }
 
   #clientConfigDir(hostId: string): string {
-    return join(this.hostDir(hostId), 'element-web');
+    // Where the edge's shared route finds it (hostClientConfigDir): one folder per host under hostsDir.
+    return hostClientConfigDir(this.#options.edge.baseConfigInput().hostsDir, hostId);
   }
 
   async writeClientConfig(hostId: string, config: Record<string, unknown>, options: { onlyIfChanged?: boolean } = {}): Promise<void> {

@@ -1,6 +1,7 @@
 // The composition root: starts every part of Homeport in order (database, edge, runtime, jobs,
 // reconciler, API) from a Config, and stops them in reverse. Reading argv/env is the CLI's job.
 import { LocalBackupStore } from './runtime/local/local-backup-store.ts';
+import { S3BackupStore } from './runtime/s3/s3-backup-store.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -236,8 +237,13 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
   parts.add('runtime', () => runtime.close());
   return {
     runtime, portability: runtime, synapseTooling: runtime, snapshots: runtime, synapseReleases: runtime,
-    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: new LocalBackupStore(config.backupDir), edge, developmentEdge: developmentEdge(config, edge),
+    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: backupStoreFor(config), edge, developmentEdge: developmentEdge(config, edge),
   };
+}
+
+/** Where backups go: an S3-compatible store when HOMEPORT_BACKUP_S3_BUCKET is set, else the local folder HOMEPORT_BACKUP_DIR. */
+export function backupStoreFor(config: Pick<Config, 'backupS3' | 'backupDir'>): BackupStore {
+  return config.backupS3 ? new S3BackupStore(config.backupS3) : new LocalBackupStore(config.backupDir);
 }
 
 /**
@@ -267,7 +273,7 @@ async function startKubernetesRuntime(settings: KubernetesRuntimeSettings, confi
   return {
     runtime, portability, synapseTooling: portability, snapshots: portability, synapseReleases: portability,
     // Probes and backups from the control plane's own machine until the cluster has its own (issue 16).
-    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: new LocalBackupStore(config.backupDir),
+    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: backupStoreFor(config),
   };
 }
 

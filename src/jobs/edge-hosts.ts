@@ -23,7 +23,7 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
     .selectFrom('hosts')
     .leftJoin('host_look_and_feel', 'host_look_and_feel.host_id', 'hosts.id')
     .select([
-      'hosts.id', 'hosts.label', 'hosts.server_name', 'hosts.custom_homeserver_domain', 'hosts.custom_client_domain', 'hosts.support_email', 'hosts.federation_mode',
+      'hosts.id', 'hosts.label', 'hosts.server_name', 'hosts.custom_homeserver_domain', 'hosts.custom_client_domain', 'hosts.support_email', 'hosts.federation_mode', 'hosts.cloned_from_host_id',
       'host_look_and_feel.brand', 'host_look_and_feel.home_url', 'host_look_and_feel.welcome_url',
       'host_look_and_feel.logo_url', 'host_look_and_feel.welcome_background_url',
     ])

@@ -43,8 +43,16 @@ function required(secrets: HostSecretValues, name: keyof HostSecretValues): stri
   return value;
 }
 
-/** The client-server base URL of a host: its client domain with custom DNS, else its name on the base domain. */
-export function hostPublicUrl(config: Pick<Config, 'edgeHttpsPort'>, host: Pick<HostRow, 'server_name' | 'custom_client_domain'>): string {
+/**
+ * The client-server base URL of a host: its client domain with custom DNS, else its name on the
+ * base domain. A staging clone keeps its original's server name inside its data but is reached
+ * only at its own label's address.
+ */
+export function hostPublicUrl(
+  config: Pick<Config, 'edgeHttpsPort' | 'baseDomain'>,
+  host: Pick<HostRow, 'server_name' | 'custom_client_domain' | 'label' | 'cloned_from_host_id'>,
+): string {
+  if (host.cloned_from_host_id) return publicUrl(config, hostnameFor(host.label, config.baseDomain));
   return publicUrl(config, host.custom_client_domain ?? host.server_name);
 }
 
@@ -55,7 +63,7 @@ export function hostPublicUrl(config: Pick<Config, 'edgeHttpsPort'>, host: Pick<
  */
 export function hostAddresses(
   config: Pick<Config, 'edgeHttpsPort' | 'baseDomain'>,
-  host: Pick<HostRow, 'server_name' | 'custom_client_domain' | 'label'>,
+  host: Pick<HostRow, 'server_name' | 'custom_client_domain' | 'label' | 'cloned_from_host_id'>,
 ): { publicBaseUrl: string; edgeHostname: string } {
   return { publicBaseUrl: hostPublicUrl(config, host), edgeHostname: hostnameFor(host.label, config.baseDomain) };
 }

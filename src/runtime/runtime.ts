@@ -212,18 +212,34 @@ export interface SchemaState {
 export type DumpFormat = 'directory' | 'custom' | 'plain-gzip';
 
 /**
- * Where backups are kept (a local folder now; an object store may implement the same). Names are
- * `<host id>/<backup id>/<file>`; the contents arrive already sealed, so the store sees no plain data.
+ * Where backups are kept: a local folder or an S3-compatible object store, chosen by the settings.
+ * Names are `<host id>/<backup id>/<file>`; the contents arrive already sealed, so the store sees
+ * no plain data.
  */
 export interface BackupStore {
   /** Says where backups go, for logs and the operator (e.g. "local folder /srv/backups"). */
   readonly description: string;
   /** Stores the stream under `name`; it appears only once it is whole (a crash leaves nothing under the name). */
   write(name: string, content: NodeJS.ReadableStream, signal?: AbortSignal): Promise<{ bytes: number }>;
-  /** The stored stream; throws when the name holds nothing. */
+  /** The stored stream; throws an error with code ENOENT when the name holds nothing. */
   read(name: string): Promise<NodeJS.ReadableStream>;
+  /** Every whole file under `prefix` (a host's or a backup's folder), by name, with its size. */
+  list(prefix: string): Promise<{ name: string; bytes: number }[]>;
   /** Deletes every file under `prefix` (a backup's folder); safe to repeat. */
   remove(prefix: string): Promise<void>;
+  /** Whether the store can be reached and written to now; throws why not. */
+  check(): Promise<void>;
+}
+
+/** The store refuses and will refuse again (access denied, no such bucket): retrying cannot help. */
+export class PermanentStoreError extends Error {}
+
+/** Names come from Homeport's own ids; anything else (a path that could leave the store's folder) is a bug, refused loudly. */
+export function checkBackupName(name: string): string {
+  if (!/^[0-9a-f-]+(\/[0-9a-f-]+)?(\/[a-z0-9.-]+)?$/.test(name) || name.split('/').some((part) => part === '.' || part === '..')) {
+    throw new Error(`not a backup file name: ${JSON.stringify(name)}`);
+  }
+  return name;
 }
 
 /**

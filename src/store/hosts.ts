@@ -25,6 +25,8 @@ export interface NewHost {
   seats: number;
   databaseName: string;
   customDns?: { homeserverDomain: string; clientDomain: string };
+  /** A staging clone of this host: it keeps that host's server name and claims none of its names. */
+  clonedFromHostId?: string;
 }
 
 /** Records the host and claims its custom names; call inside the purchase's transaction. */
@@ -54,6 +56,7 @@ async function insertHostRow(db: Db, host: NewHost): Promise<HostRow> {
         cancelled_at: null,
         custom_homeserver_domain: host.customDns?.homeserverDomain ?? null,
         custom_client_domain: host.customDns?.clientDomain ?? null,
+        cloned_from_host_id: host.clonedFromHostId ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

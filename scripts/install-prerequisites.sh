@@ -58,18 +58,37 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Calls: the LiveKit media server, built with Go (>= 1.22) once per machine into a cache outside
+# the repository (the path config.ts looks at when HOMEPORT_LIVEKIT is not set).
+livekit_version=v1.13.5
+find_go() {
+  go_bin="$(command -v go || true)"
+  [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
+  go_minor="$([ -n "$go_bin" ] && "$go_bin" env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+  if [ -z "$go_bin" ] || [ "${go_minor:-0}" -lt 22 ]; then
+    echo "homeport: $1 needs Go >= 1.22 (not found): install Go, or $2" >&2
+    exit 1
+  fi
+}
+if [ "${HOMEPORT_CALLS:-true}" != false ] && [ -z "${HOMEPORT_LIVEKIT:-}" ]; then
+  cache=/var/cache/homeport
+  [ "$(id -u)" -eq 0 ] || cache="$HOME/.cache/homeport"
+  [ "$(id -u)" -ne 0 ] && [ -x "/var/cache/homeport/livekit-$livekit_version/bin/server" ] && cache=/var/cache/homeport
+  if [ ! -x "$cache/livekit-$livekit_version/bin/server" ]; then
+    find_go "LiveKit (calls)" "set HOMEPORT_LIVEKIT to a LiveKit server binary, or HOMEPORT_CALLS=false"
+    echo "homeport: building LiveKit $livekit_version with $("$go_bin" version | cut -d' ' -f3) into $cache (once, about 2 minutes)" >&2
+    mkdir -p "$cache"
+    GOPATH="$cache/go" GOCACHE="$cache/go-build" GOBIN="$cache/livekit-$livekit_version/bin" GOFLAGS=-modcacherw \
+      "$go_bin" install "github.com/livekit/livekit-server/cmd/server@$livekit_version" >&2
+  fi
+fi
+
 [ "$mode" = test ] || exit 0
 
 # Card payments are tested against Stripe's official stripe-mock, built with Go (>= 1.22) once per machine.
 stripe_mock_version=v0.203.0
 if [ -z "${STRIPE_MOCK:-}" ] && ! command -v stripe-mock >/dev/null 2>&1 && [ ! -x "$HOME/go/bin/stripe-mock" ]; then
-  go_bin="$(command -v go || true)"
-  [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
-  go_minor="$([ -n "$go_bin" ] && "$go_bin" env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
-  if [ -z "$go_bin" ] || [ "${go_minor:-0}" -lt 22 ]; then
-    echo "homeport: the tests need stripe-mock, built with Go >= 1.22 (not found): install Go, or set STRIPE_MOCK to a stripe-mock binary" >&2
-    exit 1
-  fi
+  find_go "the tests' stripe-mock" "set STRIPE_MOCK to a stripe-mock binary"
   target="$HOME/go/bin"
   [ "$(id -u)" -eq 0 ] && target=/usr/local/bin
   echo "homeport: building stripe-mock $stripe_mock_version with $("$go_bin" version | cut -d' ' -f3) into $target (once)" >&2

@@ -1,6 +1,8 @@
 // Every setting of Homeport, read once from the environment, validated and typed.
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { isCurrencyCode } from './domain/billing/money.ts';
 import { parseVatRates, type VatRates } from './domain/billing/tax.ts';
 import { checkVatId } from './domain/vat-id.ts';
@@ -156,6 +158,36 @@ export interface Config {
   federation: FederationConfig;
   /** Health history and alerts: see MonitoringConfig. */
   monitoring: MonitoringConfig;
+  /** Calls (MatrixRTC with LiveKit): see CallsConfig. */
+  calls: CallsConfig;
+}
+
+/**
+ * Where `scripts/install-prerequisites.sh` builds LiveKit when HOMEPORT_LIVEKIT is not set: the
+ * machine's cache as root, the user's own cache otherwise.
+ */
+export function defaultLivekitBin(home = homedir()): string {
+  const candidates = ['/var/cache/homeport', join(home, '.cache', 'homeport')].map((dir) => join(dir, 'livekit-v1.13.5', 'bin', 'server'));
+  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
+}
+
+export interface CallsConfig {
+  /** HOMEPORT_CALLS: whether the installation offers calls at all (default true): LiveKit runs, hosts get rtc_foci and the Synapse settings calls need. */
+  enabled: boolean;
+  /** HOMEPORT_LIVEKIT: the LiveKit server binary (default /var/cache/homeport/livekit-v1.13.5/bin/server, built by the installer). */
+  livekitBin: string;
+  /** HOMEPORT_LIVEKIT_PORT: LiveKit's signalling port on loopback, reached through the edge (default 7880). */
+  signalPort: number;
+  /** HOMEPORT_LIVEKIT_RTC_TCP_PORT: the TCP port clients send media to when UDP is blocked; open it in the firewall (default 7881). */
+  rtcTcpPort: number;
+  /** HOMEPORT_LIVEKIT_RTC_UDP_PORT: the one UDP port all media goes through; open it in the firewall (default 7882). */
+  rtcUdpPort: number;
+  /** HOMEPORT_CALLS_PUBLIC_IP: the edge's public address, given to clients for media; unset: 127.0.0.1 on a development base domain, else found through STUN. */
+  publicIp: string | undefined;
+  /** HOMEPORT_CALLS_TURN_PORT: the UDP port of LiveKit's embedded TURN server on rtc.<base domain>, for clients behind strict NAT (default 3478; 0: off). */
+  turnPort: number;
+  /** HOMEPORT_CALLS_REMOTE_USERS: whether users of other servers may join a call a local host's user started (default true). */
+  remoteUsers: boolean;
 }
 
 export interface MonitoringConfig {
@@ -401,6 +433,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const operatorEmail = env.HOMEPORT_OPERATOR_EMAIL || `operator@${domain}`;
   if (!/^[^\s@]+@[^\s@]+$/.test(operatorEmail)) throw new ConfigError(`HOMEPORT_OPERATOR_EMAIL must be an email address, got "${operatorEmail}"`);
+  const runtime = runtimeChoice(env);
   return {
     dataDir,
     workDir: resolve(env.HOMEPORT_WORK_DIR || dataDir),
@@ -415,7 +448,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     acmeCa: env.HOMEPORT_ACME_CA || undefined,
     acmeCaRoot: env.HOMEPORT_ACME_CA_ROOT ? resolve(env.HOMEPORT_ACME_CA_ROOT) : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
-    runtime: runtimeChoice(env),
+    runtime,
     roles: roles(env.HOMEPORT_ROLES),
     workerLeaseSeconds: positiveInteger(env, 'HOMEPORT_WORKER_LEASE_SECONDS', 30),
     pgPort: port(env, 'HOMEPORT_PG_PORT', 5433),
@@ -468,6 +501,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     billing: billingSettings(env),
     federation: federationSettings(env, domain),
     monitoring: monitoringSettings(env, operatorEmail),
+    calls: callsSettings(env, domain, runtime.kind),
+  };
+}
+
+function callsSettings(env: NodeJS.ProcessEnv, domain: string, runtime: RuntimeChoice['kind']): CallsConfig {
+  // LiveKit runs beside the local runtime's edge; a cluster has none yet.
+  const enabled = booleanSetting(env, 'HOMEPORT_CALLS', runtime === 'local');
+  if (enabled && runtime !== 'local') throw new ConfigError('HOMEPORT_CALLS=true needs HOMEPORT_RUNTIME=local: the Kubernetes runtime runs no media server yet');
+  // The edge's own public address for media, not a host's: on a development domain, this machine.
+  // eslint-disable-next-line no-restricted-syntax
+  const publicIp = env.HOMEPORT_CALLS_PUBLIC_IP || (isDevelopmentDomain(domain) ? '127.0.0.1' : undefined);
+  if (publicIp !== undefined && isIP(publicIp) === 0) throw new ConfigError(`HOMEPORT_CALLS_PUBLIC_IP must be an IP address, got "${publicIp}"`);
+  const turnPort = wholeNumber(env, 'HOMEPORT_CALLS_TURN_PORT', 3478);
+  if (turnPort > 65535) throw new ConfigError(`HOMEPORT_CALLS_TURN_PORT must be a port number or 0, got "${turnPort}"`);
+  return {
+    enabled,
+    livekitBin: env.HOMEPORT_LIVEKIT || defaultLivekitBin(),
+    signalPort: port(env, 'HOMEPORT_LIVEKIT_PORT', 7880),
+    rtcTcpPort: port(env, 'HOMEPORT_LIVEKIT_RTC_TCP_PORT', 7881),
+    rtcUdpPort: port(env, 'HOMEPORT_LIVEKIT_RTC_UDP_PORT', 7882),
+    publicIp,
+    turnPort,
+    remoteUsers: booleanSetting(env, 'HOMEPORT_CALLS_REMOTE_USERS', true),
   };
 }
 

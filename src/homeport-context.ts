@@ -4,7 +4,7 @@ import type { Size } from './domain/sizes.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { CardPayments } from './payments/card-payments.ts';
-import type { BackupStore, HostPortability, HostRuntime, HostSnapshots, RuntimeMonitoring, SynapseReleaseCatalogue, SynapseTooling } from './runtime/runtime.ts';
+import type { BackupStore, CallsMediaServer, HostPortability, HostRuntime, HostSnapshots, RuntimeMonitoring, SynapseReleaseCatalogue, SynapseTooling } from './runtime/runtime.ts';
 import type { Db } from './store/database.ts';
 import type { SecretBox } from './store/secret-box.ts';
 
@@ -41,6 +41,8 @@ export interface HomeportContext {
   mailer: Mailer;
   /** Card payment (Stripe); undefined when not configured: invoice payment only. */
   cardPayments?: CardPayments;
+  /** The media server for calls; absent where this process does not run it (calls off, or not the edge role). */
+  calls?: CallsMediaServer;
   /** Set on development installations only. */
   developmentEdge?: DevelopmentEdge;
 }

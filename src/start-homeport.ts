@@ -43,12 +43,14 @@ import { HostsDatabaseServer } from './runtime/kubernetes/hosts-database-server.
 import { KubernetesPortability } from './runtime/kubernetes/kubernetes-portability.ts';
 import { KubernetesRuntime } from './runtime/kubernetes/kubernetes-runtime.ts';
 import type { KubernetesRuntimeSettings } from './runtime/kubernetes/kubernetes-settings.ts';
-import type { BackupStore, HostPortability, HostProcessState, HostRuntime, HostSnapshots, RuntimeMonitoring, SynapseReleaseCatalogue, SynapseTooling } from './runtime/runtime.ts';
+import type { BackupStore, CallsMediaServer, HostPortability, HostProcessState, HostRuntime, HostSnapshots, RuntimeMonitoring, SynapseReleaseCatalogue, SynapseTooling } from './runtime/runtime.ts';
 import { SynapseSchemaTemplate } from './runtime/local/synapse-schema-template.ts';
 import { migrate, openDatabase, waitForDatabase, type Db } from './store/database.ts';
 import { pruneLoginAttempts } from './store/login-attempts.ts';
 import { pruneRequestCounts } from './store/request-counts.ts';
 import { SecretBox } from './store/secret-box.ts';
+import { ensureCallsKeys, type CallsKeys } from './store/calls-keys.ts';
+import { LivekitServer } from './runtime/local/livekit-server.ts';
 import { loadSizes } from './store/sizes-config.ts';
 
 export interface RunningHomeport {
@@ -192,12 +194,13 @@ interface HostsRuntime {
   backups: BackupStore;
   edge?: CaddyEdge;
   developmentEdge?: DevelopmentEdge;
+  calls?: CallsMediaServer;
 }
 
 type DatabaseUrls = Awaited<ReturnType<typeof databases>>;
 
 /** Hosts as processes on this machine, behind Caddy. */
-async function startLocalRuntime(config: Config, logger: Logger, parts: StartedParts, urls: DatabaseUrls, adminPool: pg.Pool, homeportPool: pg.Pool, onProcessState: (hostId: string, state: HostProcessState) => void): Promise<HostsRuntime> {
+async function startLocalRuntime(config: Config, logger: Logger, parts: StartedParts, urls: DatabaseUrls, adminPool: pg.Pool, homeportPool: pg.Pool, callsKeys: () => Promise<CallsKeys>, onProcessState: (hostId: string, state: HostProcessState) => void): Promise<HostsRuntime> {
   await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
   const releases = new SynapseReleases({ pinnedVenv: config.synapseVenv, python: config.python, logger });
   // New hosts get this release; it must be installed already (`homeport synapse install`).
@@ -212,6 +215,7 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
     });
     await edge.start();
   }
+  const calls = await startLivekit(config, supervisor, logger, callsKeys);
   const federation = await developmentFederation(config, edge, logger, parts);
 
   // With Homeport's own cluster the admin role is a superuser and can hand a copied schema to each host's role.
@@ -237,13 +241,23 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
   parts.add('runtime', () => runtime.close());
   return {
     runtime, portability: runtime, synapseTooling: runtime, snapshots: runtime, synapseReleases: runtime,
-    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: backupStoreFor(config), edge, developmentEdge: developmentEdge(config, edge),
+    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: backupStoreFor(config), edge, developmentEdge: developmentEdge(config, edge), calls,
   };
 }
 
 /** Where backups go: an S3-compatible store when HOMEPORT_BACKUP_S3_BUCKET is set, else the local folder HOMEPORT_BACKUP_DIR. */
 export function backupStoreFor(config: Pick<Config, 'backupS3' | 'backupDir'>): BackupStore {
   return config.backupS3 ? new S3BackupStore(config.backupS3) : new LocalBackupStore(config.backupDir);
+}
+
+/** The media server for calls, supervised by the edge role like Caddy; none with calls off. */
+async function startLivekit(config: Config, supervisor: ProcessSupervisor, logger: Logger, callsKeys: () => Promise<CallsKeys>): Promise<LivekitServer | undefined> {
+  if (!config.calls.enabled || !config.roles.has('edge')) return undefined;
+  const livekit = new LivekitServer({ dataDir: config.dataDir, baseDomain: config.baseDomain, calls: config.calls, supervisor, logger: logger.child({ component: 'livekit' }) });
+  const found = await stat(config.calls.livekitBin).then((info) => info.isFile(), () => false);
+  if (!found) throw new Error(`HOMEPORT_LIVEKIT (${config.calls.livekitBin}) does not exist: run scripts/install-prerequisites.sh start to build LiveKit, or set HOMEPORT_CALLS=false`);
+  await livekit.start(await callsKeys());
+  return livekit;
 }
 
 /**
@@ -319,7 +333,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const onProcessState = (hostId: string, state: HostProcessState) => reconcilerRef.current?.onProcessState(hostId, state);
   const hosts = config.runtime.kind === 'kubernetes'
     ? await startKubernetesRuntime(config.runtime.settings, config, logger, parts, onProcessState)
-    : await startLocalRuntime(config, logger, parts, urls, adminPool, opened.pool, onProcessState);
+    : await startLocalRuntime(config, logger, parts, urls, adminPool, opened.pool, () => ensureCallsKeys(opened.db, box), onProcessState);
   const { runtime } = hosts;
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());
@@ -328,6 +342,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
     snapshots: hosts.snapshots, synapseReleases: hosts.synapseReleases, monitoring: hosts.monitoring, backups: hosts.backups,
   };
   context.developmentEdge = hosts.developmentEdge;
+  context.calls = hosts.calls;
   if (config.billing.stripe) context.cardPayments = new StripePayments(config.billing.stripe);
   else logger.warn('HOMEPORT_STRIPE_SECRET_KEY is not set: customers pay by invoice only');
   const firstOperator = await ensureFirstOperator(context);

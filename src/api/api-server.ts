@@ -20,6 +20,8 @@ import { healthRoutes } from './routes/health.ts';
 import { hostDelegationRoutes } from './routes/host-delegation.ts';
 import { hostFederationRoutes } from './routes/host-federation.ts';
 import { hostSsoRoutes } from './routes/host-sso.ts';
+import { hostCallsRoutes } from './routes/host-calls.ts';
+import { callsTokenRoutes } from './routes/calls-token.ts';
 import { hostRegistrationTokenRoutes } from './routes/host-registration-tokens.ts';
 import { hostUserRoutes } from './routes/host-users.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -94,6 +96,8 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     await api.register(hostDelegationRoutes(context));
     await api.register(hostFederationRoutes(context));
     await api.register(hostSsoRoutes(context));
+    await api.register(hostCallsRoutes(context));
+    await api.register(callsTokenRoutes(context));
     await api.register(hostUserRoutes(context));
     await api.register(hostRegistrationTokenRoutes(context));
     await api.register(jobRoutes(context));

@@ -73,6 +73,9 @@ const statusOf: Record<ErrorCode, number> = {
   'release-not-installed': 422,
   'rollout-running': 409,
   'nothing-to-upgrade': 409,
+  'openid-token-invalid': 401,
+  'call-token-refused': 403,
+  'calls-unavailable': 503,
 };
 
 export const Problem = Type.Object(

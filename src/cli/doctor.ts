@@ -50,6 +50,14 @@ export async function runChecks(config: Config): Promise<Check[]> {
     name: `Caddy >= ${minimumCaddy.join('.')} (2.6.2 from Debian 12 and 2.7-2.11 work)`, ok: caddyOk, found: caddy?.split(' ')[0] ?? 'not found',
     fix: 'sudo apt-get install -y caddy   (or set HOMEPORT_CADDY to a Caddy binary)',
   });
+
+  if (config.calls.enabled) {
+    const livekit = await version(config.calls.livekitBin, ['--version']);
+    checks.push({
+      name: 'LiveKit server (calls; 1.13.5 is the one built)', ok: livekit !== undefined, found: livekit?.split(' ').at(-1) ?? 'not found',
+      fix: 'scripts/install-prerequisites.sh start   (builds it with Go; or set HOMEPORT_LIVEKIT, or HOMEPORT_CALLS=false)',
+    });
+  }
   return checks;
 }
 

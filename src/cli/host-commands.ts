@@ -7,6 +7,7 @@ import type { CancellationTerms, Host } from '../contract/hosts.ts';
 import type { JobSummary as JobSummarySchema } from '../contract/jobs.ts';
 import { ApiClient } from './api-client.ts';
 import { registerClientCommands } from './client-commands.ts';
+import { registerCallsCommands } from './calls-commands.ts';
 import { registerFederationCommands } from './federation-commands.ts';
 import { registerSsoCommands } from './sso-commands.ts';
 import { followJob } from './job-progress.ts';
@@ -190,4 +191,5 @@ export function registerHostCommands(program: Command): void {
   registerClientCommands(host);
   registerFederationCommands(host);
   registerSsoCommands(host);
+  registerCallsCommands(host);
 }

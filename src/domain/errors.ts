@@ -1,6 +1,9 @@
 // Homeport's typed errors: domain and services throw these; the API maps each code to a status once.
 export type ErrorCode =
   | 'invalid-input'
+  | 'openid-token-invalid'
+  | 'call-token-refused'
+  | 'calls-unavailable'
   | 'unauthenticated'
   | 'not-found'
   | 'hostname-invalid'

@@ -12,7 +12,7 @@ import type { Db } from '../store/database.ts';
 import { previousClientDomainsOfLiveHosts } from '../store/previous-client-domains.ts';
 import type { HomeportContext } from '../homeport-context.ts';
 import { adminLocalpart } from './host-admin-access.ts';
-import { hostAddresses } from './host-spec.ts';
+import { callsServiceUrlFor, hostAddresses } from './host-spec.ts';
 
 /** The statuses in which a host is served by the edge (and may get certificates for its names). */
 export const routedStatuses = ['provisioning', 'running', 'degraded', 'sleeping', 'rebuilding', 'failed', 'exporting', 'upgrading'] as const;
@@ -23,7 +23,7 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
     .selectFrom('hosts')
     .leftJoin('host_look_and_feel', 'host_look_and_feel.host_id', 'hosts.id')
     .select([
-      'hosts.id', 'hosts.label', 'hosts.server_name', 'hosts.custom_homeserver_domain', 'hosts.custom_client_domain', 'hosts.support_email', 'hosts.federation_mode', 'hosts.cloned_from_host_id',
+      'hosts.id', 'hosts.label', 'hosts.server_name', 'hosts.custom_homeserver_domain', 'hosts.custom_client_domain', 'hosts.support_email', 'hosts.federation_mode', 'hosts.cloned_from_host_id', 'hosts.calls_enabled',
       'host_look_and_feel.brand', 'host_look_and_feel.home_url', 'host_look_and_feel.welcome_url',
       'host_look_and_feel.logo_url', 'host_look_and_feel.welcome_background_url',
     ])
@@ -55,6 +55,7 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
         : delegatedServer({ clientDomain: row.custom_client_domain ?? addresses.edgeHostname, edgeHttpsPort: context.config.edgeHttpsPort }),
       clientConfig: renderElementConfig({ homeserverUrl: addresses.publicBaseUrl, serverName: row.server_name, lookAndFeel }),
       homeportUserId: userIdFor(adminLocalpart, row.server_name),
+      callsServiceUrl: callsServiceUrlFor(context.config, row),
     };
   });
 }

@@ -1,5 +1,6 @@
 // Derives the runtime's view of a host (HostSpec) from its row and its sealed secrets.
 import { publicUrl, type Config } from '../config.ts';
+import { tokenServiceUrl } from '../domain/calls.ts';
 import { hostnameFor } from '../domain/hostname.ts';
 import { notFound } from '../domain/errors.ts';
 import { rateLimitsFor } from '../domain/rate-limits.ts';
@@ -76,6 +77,16 @@ export function hostAllocated(host: Pick<HostRow, 'synapse_release'>): boolean {
   return host.synapse_release !== null;
 }
 
+/** The token service a host's MatrixRTC clients use; null when the installation or the host has calls off. */
+export function callsServiceUrlFor(config: Pick<Config, 'calls' | 'baseDomain' | 'edgeHttpsPort'>, host: Pick<HostRow, 'calls_enabled'>): string | null {
+  return config.calls.enabled && host.calls_enabled ? tokenServiceUrl(config.baseDomain, config.edgeHttpsPort) : null;
+}
+
+function callsOf(config: Config, host: HostRow): { serviceUrl: string } | null {
+  const serviceUrl = callsServiceUrlFor(config, host);
+  return serviceUrl ? { serviceUrl } : null;
+}
+
 export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Config; sizes: Size[] }, hostId: string): Promise<HostSpec> {
   const { db, box, config, sizes } = context;
   const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
@@ -98,6 +109,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     singleSignOn: await loadSingleSignOn(db, box, hostId),
     placement: placementOf(size),
     synapseRelease: host.synapse_release,
+    calls: callsOf(config, host),
     secrets: {
       signingKey: required(secrets, 'signingKey'),
       macaroonSecretKey: required(secrets, 'macaroonSecretKey'),

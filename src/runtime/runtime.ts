@@ -6,6 +6,7 @@ import type { DatabasePool } from '../domain/sizes.ts';
 import type { HostFederation } from '../domain/federation.ts';
 import type { SingleSignOn } from '../domain/single-sign-on.ts';
 import type { SizePlacement } from '../domain/sizes.ts';
+import type { CallsInput } from '../synapse/calls-config.ts';
 import type { HomeserverSecrets } from '../synapse/host-secrets.ts';
 
 /** `sleeping`: stopped on purpose, costing no process nor database connection, and woken by its next request. */
@@ -36,6 +37,18 @@ export interface HostSpec {
   placement: SizePlacement;
   /** The Synapse release the host runs; null (a host not allocated yet): the one new hosts get. */
   synapseRelease: string | null;
+  /** Calls on the host: the token service MatrixRTC clients are sent to; null or absent: calls off. */
+  calls?: CallsInput | null;
+}
+
+/** The installation's media server for calls (LiveKit), as the token service and the panel use it. */
+export interface CallsMediaServer {
+  /** Makes the call's room unless it exists; only rooms made here can be joined. */
+  ensureRoom(name: string): Promise<void>;
+  /** Whether a call is going on in this room (a local host's user started it). */
+  roomExists(name: string): Promise<boolean>;
+  /** Whether the media server answers. */
+  healthy(): Promise<boolean>;
 }
 
 /** What the edge needs of a host: no secrets. */
@@ -55,6 +68,8 @@ export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'publicBaseUrl' |
   clientConfig: Record<string, unknown>;
   /** Homeport's own admin user on the host: the edge refuses every request naming it. */
   homeportUserId: string;
+  /** The calls token service named in the host's client well-known; null or absent: calls off. */
+  callsServiceUrl?: string | null;
 };
 
 /** A host the edge does not serve, and why (shown to its owner). */

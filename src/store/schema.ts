@@ -158,6 +158,8 @@ export interface HostsTable {
   maintenance_hour: Generated<number | null>;
   /** The outcome of the host's newest finished backup, for monitoring; null before its first. */
   last_backup_status: ColumnType<BackupOutcome | null, BackupOutcome | null | undefined, BackupOutcome | null>;
+  /** Whether the host's users can make calls (MatrixRTC through the installation's LiveKit). */
+  calls_enabled: ColumnType<boolean, boolean | undefined, boolean>;
   last_backup_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   last_backup_error: ColumnType<string | null, string | null | undefined, string | null>;
   /** A staging clone: the host whose backup it was restored from (it keeps that host's server name, federation off). */
@@ -319,6 +321,14 @@ export interface HostSsoProvidersTable {
   updated_at: Timestamp;
 }
 
+/** The installation's LiveKit API key; one row. */
+export interface CallsKeysTable {
+  id: 'livekit';
+  api_key: string;
+  api_secret_sealed: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface HostSignOnTable {
   host_id: string;
   password_login: boolean;
@@ -394,6 +404,7 @@ export interface Database {
   synapse_rollout_hosts: SynapseRolloutHostsTable;
   host_sso_providers: HostSsoProvidersTable;
   host_sign_on: HostSignOnTable;
+  calls_keys: CallsKeysTable;
 }
 
 /** bigint columns: pg returns strings; amounts stay far below 2^53 and are read with Number(). */

@@ -1,5 +1,6 @@
 // Renders a host's homeserver.yaml and log config from typed input: the one place Synapse's settings are decided.
 import { stringify } from 'yaml';
+import { callsSettings, type CallsInput } from './calls-config.ts';
 import type { HostFederation } from '../domain/federation.ts';
 import type { RateLimits } from '../domain/rate-limits.ts';
 import { noSingleSignOn, type SingleSignOn } from '../domain/single-sign-on.ts';
@@ -53,6 +54,8 @@ export interface HomeserverConfigInput {
   federation: FederationInput;
   /** The host's identity providers and whether password login stays on; none: passwords only. */
   singleSignOn?: SingleSignOn;
+  /** Calls (MatrixRTC) on the host; null or absent: off. */
+  calls?: CallsInput | null;
   /** Top-level keys that replace the rendered ones (tests raise rc_login, allow loopback federation...). */
   overrides?: Record<string, unknown>;
 }
@@ -165,6 +168,7 @@ export function renderHomeserverConfig(input: HomeserverConfigInput): string {
     // The edge serves /.well-known/matrix/* for every host.
     serve_server_wellknown: false,
     ...rateLimitSettings(input.rateLimits),
+    ...callsSettings(input.calls ?? null),
   };
   return toYaml({ ...config, ...input.overrides });
 }

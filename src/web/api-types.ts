@@ -5,6 +5,7 @@ import type * as accounts from '../contract/accounts.ts';
 import type * as apiTokens from '../contract/api-tokens.ts';
 import type * as backups from '../contract/backups.ts';
 import type * as billing from '../contract/billing.ts';
+import type * as calls from '../contract/calls.ts';
 import type * as catalogue from '../contract/catalogue.ts';
 import type * as delegation from '../contract/delegation.ts';
 import type * as exports from '../contract/exports.ts';
@@ -21,6 +22,7 @@ import type * as registrationTokens from '../contract/registration-tokens.ts';
 import type * as terms from '../contract/terms.ts';
 
 export type Host = Static<typeof hosts.Host>;
+export type HostCalls = Static<typeof calls.HostCalls>;
 export type CancellationTerms = Static<typeof hosts.CancellationTerms>;
 export type HostStatus = Static<typeof hosts.HostStatus>;
 export type CustomDns = Static<typeof hosts.CustomDns>;

@@ -11,6 +11,7 @@ import { BuildPage } from './pages/build-progress.tsx';
 import { HostBillingPage, HostDomainPage, HostLookAndFeelPage, HostPage } from './pages/host.tsx';
 import { HostDangerZonePage } from './pages/host-danger-zone.tsx';
 import { HostSignOnPage } from './pages/host-sign-on.tsx';
+import { HostCallsPage } from './pages/host-calls.tsx';
 import { HostExportsPage } from './pages/host-exports.tsx';
 import { HostUsersPage } from './pages/host-users.tsx';
 import { HostWizardPage } from './pages/host-wizard.tsx';
@@ -63,6 +64,7 @@ const routes: Route[] = [
   { path: '/hosts/:id/exports', access: 'account', page: (p) => <HostExportsPage hostId={p.id!} /> },
   { path: '/hosts/:id/billing', access: 'account', page: (p) => <HostBillingPage hostId={p.id!} /> },
   { path: '/hosts/:id/sign-on', access: 'account', page: (p) => <HostSignOnPage hostId={p.id!} /> },
+  { path: '/hosts/:id/calls', access: 'account', page: (p) => <HostCallsPage hostId={p.id!} /> },
   { path: '/hosts/:id/danger-zone', access: 'account', page: (p) => <HostDangerZonePage hostId={p.id!} /> },
   { path: '/terms', access: 'account', page: () => <TermsPage /> },
   { path: '/account', access: 'account', page: () => <AccountPage /> },

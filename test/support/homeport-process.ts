@@ -87,8 +87,9 @@ export class HomeportProcess {
   /**
    * `productionRateLimits`: hosts keep the rate limits of their size (no raised rc_* for tests).
    * `withoutSeller`: start as a fresh installation does, without the seller's details (test/support/test-seller.ts otherwise).
+   * `calls`: run LiveKit (on free loopback ports, TURN off); other tests keep calls off to stay light.
    */
-  static async create(name = 'hp', extraEnv: NodeJS.ProcessEnv = {}, options: { productionRateLimits?: boolean; withoutSeller?: boolean } = {}): Promise<HomeportProcess> {
+  static async create(name = 'hp', extraEnv: NodeJS.ProcessEnv = {}, options: { productionRateLimits?: boolean; withoutSeller?: boolean; calls?: boolean } = {}): Promise<HomeportProcess> {
     const dataDir = await mkdtemp(join(tmpdir(), `homeport-${name}-`));
     // PostgreSQL runs as the postgres user when tests run as root: it must reach the data directory.
     await chmod(dataDir, 0o711);
@@ -115,6 +116,13 @@ export class HomeportProcess {
       HOMEPORT_HIBERNATE_AFTER_SECONDS: '0',
       // A test's host counts jobs and timings: no scheduled backup starts behind its back on the hour.
       HOMEPORT_BACKUP_CHECK_MINUTES: '0',
+      ...(options.calls ? {
+        HOMEPORT_CALLS: 'true',
+        HOMEPORT_LIVEKIT_PORT: String(await freePort()),
+        HOMEPORT_LIVEKIT_RTC_TCP_PORT: String(await freePort()),
+        HOMEPORT_LIVEKIT_RTC_UDP_PORT: String(await freePort()),
+        HOMEPORT_CALLS_TURN_PORT: '0',
+      } : { HOMEPORT_CALLS: 'false' }),
       ...extraEnv,
     };
     return new HomeportProcess(env, dataDir, [], false, !options.withoutSeller);

@@ -57,6 +57,17 @@ export interface CaddyConfigInput {
    */
   hostsDir: string;
   hosts: EdgeHost[];
+  /** Calls: the token service and LiveKit's signalling on their own name; absent with calls off. */
+  calls?: EdgeCalls;
+}
+
+export interface EdgeCalls {
+  /** rtc.<base domain>: its certificate is obtained up front, like a host's base name. */
+  hostname: string;
+  /** Homeport's API, where the token service answers. */
+  tokenServiceDial: string;
+  /** LiveKit's signalling port on loopback. */
+  livekitDial: string;
 }
 
 export type CaddyHandler =
@@ -65,7 +76,8 @@ export type CaddyHandler =
   | { handler: 'reverse_proxy'; upstreams: Array<{ dial: string }>; load_balancing?: { try_duration: string; try_interval: string } }
   | { handler: 'headers'; response: { set: Record<string, string[]> } }
   | { handler: 'file_server'; root: string }
-  | { handler: 'vars'; [name: string]: string };
+  | { handler: 'vars'; [name: string]: string }
+  | { handler: 'rewrite'; strip_path_prefix?: string; uri_substring?: Array<{ find: string; replace: string; limit: number }> };
 
 export interface CaddyRoute {
   '@id'?: string;
@@ -251,6 +263,43 @@ function sharedRoutes(input: Omit<CaddyConfigInput, 'hosts'>): CaddyRoute[] {
   ];
 }
 
+const callsCorsHeaders = {
+  'Access-Control-Allow-Origin': ['*'],
+  'Access-Control-Allow-Methods': ['POST, OPTIONS'],
+  'Access-Control-Allow-Headers': ['Content-Type'],
+};
+
+/**
+ * The calls name: /livekit/jwt/* is the token service (Homeport's /api/v1/calls/*, called from
+ * web clients on any origin), /livekit/sfu/* LiveKit's websocket; nothing else.
+ */
+export function renderCallsRoute(calls: EdgeCalls): CaddyRoute {
+  return {
+    '@id': 'calls',
+    match: [{ host: [calls.hostname] }],
+    handle: [{
+      handler: 'subroute',
+      routes: [
+        { match: [{ path: ['/livekit/jwt/*'], method: ['OPTIONS'] }], handle: [{ handler: 'static_response', status_code: 204, headers: callsCorsHeaders }] },
+        {
+          match: [{ path: ['/livekit/jwt/*'] }],
+          handle: [
+            { handler: 'headers', response: { set: callsCorsHeaders } },
+            { handler: 'rewrite', uri_substring: [{ find: '/livekit/jwt/', replace: '/api/v1/calls/', limit: 1 }] },
+            { handler: 'reverse_proxy', upstreams: [{ dial: calls.tokenServiceDial }] },
+          ],
+        },
+        {
+          match: [{ path: ['/livekit/sfu/*'] }],
+          handle: [{ handler: 'rewrite', strip_path_prefix: '/livekit/sfu' }, { handler: 'reverse_proxy', upstreams: [{ dial: calls.livekitDial }] }],
+        },
+        { handle: [notFound] },
+      ],
+    }],
+    terminal: true,
+  };
+}
+
 /** The @id of a host's route in the edge server: Caddy's admin API reaches it at /id/<id>. */
 export function hostRouteId(hostId: string): string {
   return `host-${hostId}`;
@@ -361,7 +410,7 @@ function tlsAutomation(input: CaddyConfigInput): CaddyAutomation {
   return {
     policies: [{
       '@id': baseNamesPolicyId,
-      subjects: [placeholderSubject, ...input.hosts.map((host) => host.hostname)],
+      subjects: [placeholderSubject, ...(input.calls ? [input.calls.hostname] : []), ...input.hosts.map((host) => host.hostname)],
       issuers: [issuer(input.tls)],
     }],
   };
@@ -385,6 +434,8 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
             routes: [
               { '@id': hostDefaultsRouteId, handle: [{ handler: 'vars', [hostVar.id]: '', [hostVar.port]: '', [hostVar.homeserverUrl]: '' }] },
               ...input.hosts.map((host) => renderHostRoute(host)),
+              // rtc.<base domain> before the shared routes, whose first answers 404 to a name no host has.
+              ...(input.calls ? [renderCallsRoute(input.calls)] : []),
               ...sharedRoutes(input),
             ],
             // Names are not collected from the host routes when every certificate comes on demand.

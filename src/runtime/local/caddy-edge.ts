@@ -12,12 +12,13 @@ import {
   baseNamesPolicyId, hostDefaultsRouteId, hostRouteId, renderCaddyConfig,
   type CaddyConfig, type CaddyConfigInput, type CaddyRoute,
 } from './caddy-config.ts';
+import { callsHostname } from '../../domain/calls.ts';
 import { installedElementWebDir } from './element-web-install.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 
 export type EdgeSettings = Pick<Config,
   'dataDir' | 'caddyBin' | 'edgeHost' | 'edgeHttpPort' | 'edgeHttpsPort' | 'tlsMode' | 'acmeEmail' | 'acmeCa' | 'acmeCaRoot'>
-  & Partial<Pick<Config, 'apiHost' | 'apiPort' | 'elementWebDir'>>;
+  & Partial<Pick<Config, 'apiHost' | 'apiPort' | 'elementWebDir' | 'calls' | 'baseDomain'>>;
 
 export interface CaddyEdgeOptions {
   config: EdgeSettings;
@@ -121,6 +122,11 @@ export class CaddyEdge {
       onDemandAsk: config.apiPort ? certificatePermissionUrl(config.apiHost ?? '127.0.0.1', config.apiPort) : undefined,
       elementWebDir: config.elementWebDir ?? installedElementWebDir(config.dataDir),
       hostsDir: join(config.dataDir, 'hosts'),
+      calls: config.calls?.enabled && config.baseDomain && config.apiPort ? {
+        hostname: callsHostname(config.baseDomain),
+        tokenServiceDial: new URL(certificatePermissionUrl(config.apiHost ?? '127.0.0.1', config.apiPort)).host,
+        livekitDial: `127.0.0.1:${config.calls.signalPort}`,
+      } : undefined,
     };
   }
 

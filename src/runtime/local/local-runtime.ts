@@ -192,6 +192,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       supportEmail: spec.supportEmail,
       federation: { ...spec.federation, ...this.#options.federation },
       singleSignOn: spec.singleSignOn,
+      calls: spec.calls ?? null,
       overrides: this.#options.synapseOverrides,
     });
     // Secrets are inline in homeserver.yaml and in the key file: readable by Homeport's user only.

@@ -1,4 +1,5 @@
 // The three /.well-known/matrix documents the edge serves for a host, on every name it answers on.
+import { rtcFoci } from '../../domain/calls.ts';
 import type { EdgeRoute } from '../runtime.ts';
 
 export interface WellKnownDocuments {
@@ -8,9 +9,12 @@ export interface WellKnownDocuments {
   support: Record<string, unknown>;
 }
 
-export function wellKnownDocuments(spec: Pick<EdgeRoute, 'publicBaseUrl' | 'delegatedServer' | 'supportEmail'>): WellKnownDocuments {
+export function wellKnownDocuments(spec: Pick<EdgeRoute, 'publicBaseUrl' | 'delegatedServer' | 'supportEmail' | 'callsServiceUrl'>): WellKnownDocuments {
   return {
-    client: { 'm.homeserver': { base_url: spec.publicBaseUrl.replace(/\/$/, '') } },
+    client: {
+      'm.homeserver': { base_url: spec.publicBaseUrl.replace(/\/$/, '') },
+      ...(spec.callsServiceUrl ? rtcFoci(spec.callsServiceUrl) : {}),
+    },
     // Federation reaches the host through the edge's HTTPS port, like clients do.
     server: spec.delegatedServer === null ? undefined : { 'm.server': spec.delegatedServer },
     support: {

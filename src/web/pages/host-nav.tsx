@@ -17,6 +17,7 @@ export const hostSections = [
   { path: '/domain', label: 'Domain' },
   { path: '/look-and-feel', label: 'Look and feel' },
   { path: '/sign-on', label: 'Sign-on' },
+  { path: '/calls', label: 'Calls' },
   { path: '/exports', label: 'Exports and backups' },
   { path: '/billing', label: 'Billing' },
   { path: '/danger-zone', label: 'Danger zone' },

@@ -32,6 +32,23 @@ export default tseslint.config(
           message: "A loopback URL is the local runtime's business: ask the runtime (runtime.hostEndpoint()).",
         },
         {
+          selector: 'Literal[value=/(^|[^0-9.])127\\.0\\.0\\.1([^0-9]|$)/]',
+          message: "The loopback address is the local runtime's business: ask the runtime (runtime.hostEndpoint()).",
+        },
+        {
+          selector: 'TemplateElement[value.raw=/(^|[^0-9.])127\\.0\\.0\\.1([^0-9]|$)/]',
+          message: "The loopback address is the local runtime's business: ask the runtime (runtime.hostEndpoint()).",
+        },
+        {
+          // A host's loopback ports live in the local runtime's own table (local_host_ports).
+          selector: ':matches(Identifier, MemberExpression > Identifier.property)[name=/^(httpPort|metricsPort|http_port|metrics_port|upstreamPort)$/]',
+          message: "A host's port is the local runtime's business: ask the runtime (runtime.hostEndpoint()).",
+        },
+        {
+          selector: "MemberExpression[property.name='hostPorts']",
+          message: "The hosts' port range is the local runtime's setting: only the composition root hands it over.",
+        },
+        {
           selector: "MemberExpression[property.name='dataDir']",
           message: "The data directory is the local runtime's: ask the runtime, or use config.workDir for Homeport's own working files.",
         },

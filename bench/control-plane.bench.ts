@@ -24,7 +24,7 @@ try {
       return {
         account_id: account.id, label, server_name: `${label}.${homeport.baseDomain}`, size: 'starter', seats: 10,
         status: 'running' as const, database_name: `host_${batch}_${i}`, support_email: null,
-        http_port: null, metrics_port: null, synapse_version: '1.163.2', cancelled_at: null,
+        synapse_version: '1.163.2', cancelled_at: null,
       };
     })).returning('id').execute();
     ids.push(...rows.map((row) => row.id));

@@ -1,6 +1,6 @@
-// Benchmark: what one host change costs at the edge with 10 and with 1,000 hosts routed by one
-// Caddy, against loading the whole configuration (what every host change cost before), in one
-// run. The hosts are edge routes only (one loopback upstream stands in for their Synapses): the
+// Benchmark: what one host change costs at the edge with 10, 100 and 1,000 hosts routed by one
+// Caddy, in wall time and in admin API requests, against loading the whole configuration (what
+// every host change cost before), in one run. The hosts are edge routes only (one loopback upstream stands in for their Synapses): the
 // edge's cost does not depend on what runs behind it. Prints figures and ratios, asserts nothing.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { renderCaddyConfig, renderHostRoute, type EdgeHost } from '../src/runtime/local/caddy-config.ts';
 import { CaddyEdge } from '../src/runtime/local/caddy-edge.ts';
+import { writeEdgeHostFiles } from '../src/runtime/local/edge-host-files.ts';
 import { ProcessSupervisor } from '../src/runtime/local/process-supervisor.ts';
 import { freePort } from '../test/support/throwaway-postgres.ts';
 
-const fleetSizes = [10, 1_000];
+const fleetSizes = [10, 100, 1_000];
 const changesPerKind = 15;
 
 function median(values: number[]): number {
@@ -27,11 +28,13 @@ async function timed(work: () => Promise<void>): Promise<number> {
   return performance.now() - started;
 }
 
-interface FleetTimes { wholeLoad: number; change: number; add: number; remove: number }
+interface FleetTimes { wholeLoad: number; change: number; add: number; remove: number; contact: number; requests: { change: number; add: number; remove: number; contact: number } }
 
 async function measureFleet(size: number, upstreamPort: number): Promise<FleetTimes> {
   const dataDir = await mkdtemp(join(tmpdir(), 'homeport-edge-bench-'));
+  // The upstream answers Caddy's certificate question too (200: yes), as Homeport's API does.
   const config = loadConfig({
+    HOMEPORT_API_HOST: '127.0.0.1', HOMEPORT_API_PORT: String(upstreamPort),
     HOMEPORT_DATA_DIR: dataDir, HOMEPORT_BASE_DOMAIN: 'bench.localhost', HOMEPORT_TLS: 'internal', HOMEPORT_EDGE_HOST: '127.0.0.1',
     HOMEPORT_EDGE_HTTP_PORT: String(await freePort()), HOMEPORT_EDGE_HTTPS_PORT: String(await freePort()), HOMEPORT_CADDY: process.env.HOMEPORT_CADDY || 'caddy',
   });
@@ -46,14 +49,28 @@ async function measureFleet(size: number, upstreamPort: number): Promise<FleetTi
     wellKnown: { client: { 'm.homeserver': { base_url: `https://${id}.bench.localhost` } }, server: { 'm.server': `${id}.bench.localhost:443` }, support: { contacts: [{ email_address: email }] } },
     protectedUserIds: [`@homeport-admin:${id}.bench.localhost`],
   });
-  const parts = (edgeHost: EdgeHost) => ({ route: renderHostRoute(edgeHost, '/nonexistent/element-web'), baseName: edgeHost.hostname });
+  const parts = (edgeHost: EdgeHost) => ({ route: renderHostRoute(edgeHost), baseName: edgeHost.hostname });
+  const { hostsDir } = edge.baseConfigInput();
+  // What the local runtime does for one host: its files, then its route.
+  const apply = async (id: string, edgeHost: EdgeHost | undefined) => {
+    if (edgeHost) await writeEdgeHostFiles(hostsDir, edgeHost);
+    await edge.setHost(id, edgeHost && parts(edgeHost));
+  };
+  const requests = { change: 0, add: 0, remove: 0, contact: 0 };
+  const counted = async (kind: keyof typeof requests, work: () => Promise<void>) => {
+    const before = edge.adminRequests;
+    const time = await timed(work);
+    requests[kind] = Math.max(requests[kind], edge.adminRequests - before);
+    return time;
+  };
   try {
     await edge.start();
     const hosts = Array.from({ length: size }, (_, index) => host(`h${index}`));
-    // Each whole load changes one host, as every host change did before: Caddy skips a load equal to what it has.
+    // Each whole load moves one host to another port, as every host change did before: Caddy skips a load equal to what it has.
     const whole = (round: number) => renderCaddyConfig({
-      ...edge.baseConfigInput(), onDemandAsk: 'http://127.0.0.1:1/ask', hosts: hosts.map((each, index) => (index === 0 ? host(each.id, `ops${round}@example.org`) : each)),
+      ...edge.baseConfigInput(), hosts: hosts.map((each, index) => (index === 0 ? { ...each, upstreamPort: upstreamPort + 10 + round } : each)),
     });
+    for (const each of hosts) await writeEdgeHostFiles(hostsDir, each);
     await edge.load(whole(-1));
     // The first load issues every certificate; later loads find them in Caddy's cache.
     const wholeLoads: number[] = [];
@@ -61,12 +78,16 @@ async function measureFleet(size: number, upstreamPort: number): Promise<FleetTi
     const changes: number[] = [];
     const adds: number[] = [];
     const removes: number[] = [];
+    const contacts: number[] = [];
     for (let round = 0; round < changesPerKind; round++) {
-      changes.push(await timed(() => edge.setHost('h1', parts(host('h1', `ops${round}@example.org`)))));
-      adds.push(await timed(() => edge.setHost(`new${round}`, parts(host(`new${round}`)))));
-      removes.push(await timed(() => edge.setHost(`new${round}`, undefined)));
+      // A route change: the host moved to another port (a rebuild into another process).
+      changes.push(await counted('change', () => apply('h1', { ...host('h1'), upstreamPort: upstreamPort + 1 + (round % 2) })));
+      // A support contact changed: its well-known file only.
+      contacts.push(await counted('contact', () => apply('h2', host('h2', `ops${round}@example.org`))));
+      adds.push(await counted('add', () => apply(`new${round}`, host(`new${round}`))));
+      removes.push(await counted('remove', () => apply(`new${round}`, undefined)));
     }
-    return { wholeLoad: median(wholeLoads), change: median(changes), add: median(adds), remove: median(removes) };
+    return { wholeLoad: median(wholeLoads), change: median(changes), add: median(adds), remove: median(removes), contact: median(contacts), requests };
   } finally {
     await supervisor.stopAll(10_000);
     await rm(dataDir, { recursive: true, force: true });
@@ -79,10 +100,13 @@ const results = new Map<number, FleetTimes>();
 for (const size of fleetSizes) {
   const times = await measureFleet(size, (upstream.address() as AddressInfo).port);
   results.set(size, times);
-  console.log(`edge with ${size} hosts: one host changed ${times.change.toFixed(1)} ms, added ${times.add.toFixed(1)} ms, removed ${times.remove.toFixed(1)} ms; whole configuration loaded ${times.wholeLoad.toFixed(1)} ms (medians)`);
+  console.log(`edge with ${size} hosts: one host's route changed ${times.change.toFixed(1)} ms, added ${times.add.toFixed(1)} ms, removed ${times.remove.toFixed(1)} ms, support contact changed ${times.contact.toFixed(1)} ms; whole configuration loaded ${times.wholeLoad.toFixed(1)} ms (medians)`);
+  console.log(`  admin API requests per change (most seen): route change ${times.requests.change}, add ${times.requests.add}, remove ${times.requests.remove}, support contact ${times.requests.contact}`);
 }
 upstream.close();
-const [small, large] = fleetSizes.map((size) => results.get(size) as FleetTimes);
-const ratio = (key: keyof FleetTimes) => (large![key] / small![key]).toFixed(2);
-console.log(`ratio ${fleetSizes[1]} / ${fleetSizes[0]} hosts: change ${ratio('change')}x, add ${ratio('add')}x, remove ${ratio('remove')}x; whole load (every change before) ${ratio('wholeLoad')}x`);
-console.log(`at ${fleetSizes[1]} hosts one change costs ${(large!.change / large!.wholeLoad).toFixed(2)}x a whole load`);
+const small = results.get(fleetSizes[0]!) as FleetTimes;
+const large = results.get(fleetSizes.at(-1)!) as FleetTimes;
+type Timed = 'wholeLoad' | 'change' | 'add' | 'remove' | 'contact';
+const ratio = (key: Timed) => (large[key] / small[key]).toFixed(2);
+console.log(`ratio ${fleetSizes.at(-1)} / ${fleetSizes[0]} hosts: change ${ratio('change')}x, add ${ratio('add')}x, remove ${ratio('remove')}x, contact ${ratio('contact')}x; whole load ${ratio('wholeLoad')}x`);
+console.log(`at ${fleetSizes.at(-1)} hosts one change costs ${(large.change / large.wholeLoad).toFixed(2)}x a whole load`);

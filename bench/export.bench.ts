@@ -38,7 +38,7 @@ try {
   for (let index = 0; index < 200; index += 1) await client.sendTextMessage(roomId, `bench message ${index} ${randomBytes(64).toString('hex')}`);
   for (let index = 0; index < 8; index += 1) await client.uploadContent(new Uint8Array(randomBytes(5 * MB)), { type: 'application/octet-stream', name: `blob-${index}` });
   const opened = await openHomeportDatabase(homeport);
-  const host = await opened.db.selectFrom('hosts').select(['database_name', 'http_port']).where('id', '=', hostId).executeTakeFirstOrThrow();
+  const host = await opened.db.selectFrom('hosts').select(['database_name']).where('id', '=', hostId).executeTakeFirstOrThrow();
   await opened.close();
   const hostDb = await openHomeportDatabase(homeport, host.database_name);
   await hostDb.pool.query('CREATE TABLE bench_filler (id serial PRIMARY KEY, body text)');

@@ -14,7 +14,7 @@ import { synapseVersion, venvPython } from '../src/runtime/local/synapse-venv.ts
 import { templateDatabaseName } from '../src/runtime/local/synapse-schema-template.ts';
 import { eventually } from '../test/support/eventually.ts';
 import { synapseVenv } from '../test/support/environment.ts';
-import { hostAdmin, openHomeportDatabase } from '../test/support/host-admin.ts';
+import { hostAdmin, hostHttpPort, openHomeportDatabase } from '../test/support/host-admin.ts';
 import { HomeportProcess } from '../test/support/homeport-process.ts';
 import { loginThroughEdge } from '../test/support/matrix-user.ts';
 import { synapseProcesses } from '../test/support/processes.ts';
@@ -38,7 +38,7 @@ async function bareSynapseColdStart(homeport: HomeportProcess, name: string): Pr
   await writeFile(paths.signingKey, signingKey);
   await writeFile(paths.logConfig, renderLogConfig({ paths }));
   await writeFile(paths.homeserverConfig, renderHomeserverConfig({
-    serverName: `${name}.bare.localhost`, publicBaseUrl: `http://127.0.0.1:${httpPort}/`, httpPort,
+    serverName: `${name}.bare.localhost`, publicBaseUrl: `http://127.0.0.1:${httpPort}/`, listener: { address: '127.0.0.1', port: httpPort },
     database: { host: '127.0.0.1', port: Number(homeport.env.HOMEPORT_PG_PORT), ...database }, paths, secrets, seats: 10, maxUploadSize: '50M', rateLimits: communityRateLimits, databasePool: databasePoolFor('starter'),
     federation: { mode: 'open', allowedServers: [], trustedKeyServers: [] },
   }));
@@ -78,9 +78,7 @@ async function createToFirstLogin(homeport: HomeportProcess, token: string, labe
 
 /** /_matrix/client/versions with 16 requests in flight: straight to Synapse, then through the edge over TLS. */
 async function edgeVersusDirect(homeport: HomeportProcess, hostId: string): Promise<{ direct: number; edge: number; ratio: number }> {
-  const opened = await openHomeportDatabase(homeport);
-  const row = await opened.db.selectFrom('hosts').select('http_port').where('id', '=', hostId).executeTakeFirstOrThrow();
-  await opened.close();
+  const httpPort = await hostHttpPort(homeport, hostId);
   const ca = await readFile(homeport.caddyRootCertificatePath(), 'utf8');
   const plain = new Agent({ connections: 16 });
   const tls = new Agent({ connections: 16, connect: { ca, servername: `acme.${homeport.baseDomain}` } });
@@ -89,7 +87,7 @@ async function edgeVersusDirect(homeport: HomeportProcess, hostId: string): Prom
     await response.body.dump();
     return response.statusCode === 200;
   };
-  const direct = get(`http://127.0.0.1:${row.http_port}/_matrix/client/versions`, plain);
+  const direct = get(`http://127.0.0.1:${httpPort}/_matrix/client/versions`, plain);
   const edge = get(`https://127.0.0.1:${homeport.edgePort}/_matrix/client/versions`, tls, `acme.${homeport.baseDomain}:${homeport.edgePort}`);
   await closedLoop(16, 2, direct);
   await closedLoop(16, 2, edge);

@@ -50,7 +50,7 @@ async function prepareHost(name: string, template: string | undefined): Promise<
   await writeFile(paths.signingKey, signingKey);
   await writeFile(paths.logConfig, renderLogConfig({ paths }));
   await writeFile(paths.homeserverConfig, renderHomeserverConfig({
-    serverName: `${name}.bench.localhost`, publicBaseUrl: `http://127.0.0.1:${port}/`, httpPort: port,
+    serverName: `${name}.bench.localhost`, publicBaseUrl: `http://127.0.0.1:${port}/`, listener: { address: '127.0.0.1', port },
     database: { host: '127.0.0.1', port: postgres.port, name: database, user: postgres.superuser, password: 'trusted' },
     paths, secrets, seats: 10, maxUploadSize: '50M', rateLimits: communityRateLimits, databasePool: databasePoolFor('starter'),
     federation: { mode: 'open', allowedServers: [], trustedKeyServers: [] },

@@ -94,3 +94,6 @@ if [ -z "${STRIPE_MOCK:-}" ] && ! command -v stripe-mock >/dev/null 2>&1 && [ ! 
   echo "homeport: building stripe-mock $stripe_mock_version with $("$go_bin" version | cut -d' ' -f3) into $target (once)" >&2
   GOBIN="$target" "$go_bin" install "github.com/stripe/stripe-mock@$stripe_mock_version" >&2
 fi
+
+# Backups to an S3-compatible store are tested against moto's server, in its own venv (.cache/moto-venv).
+"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/install-moto.sh" >/dev/null

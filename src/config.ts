@@ -142,6 +142,8 @@ export interface Config {
   exportRetentionMinutes: number;
   /** HOMEPORT_BACKUP_DIR: the local folder backups are stored in (default `<data dir>/backups`; best on another disk). */
   backupDir: string;
+  /** Backups to an S3-compatible object store instead of HOMEPORT_BACKUP_DIR; undefined: the local folder. */
+  backupS3: BackupS3Config | undefined;
   /** HOMEPORT_BACKUP_CHECK_MINUTES: how often Homeport looks for hosts whose scheduled backup is due (default 60; 0: no scheduled backups). */
   backupCheckMinutes: number;
   /** HOMEPORT_DOWNLOAD_LINK_MINUTES: how long a signed download link of an export stays valid (default 1440, a day). */
@@ -258,6 +260,21 @@ export interface StripeConfig {
   webhookSecret: string;
   /** HOMEPORT_STRIPE_API_URL: another Stripe API (tests: stripe-mock); default Stripe's own. */
   apiUrl: string | undefined;
+}
+
+/** Set HOMEPORT_BACKUP_S3_BUCKET to keep backups in an S3-compatible store (AWS S3, MinIO, Ceph, Garage, ...). */
+export interface BackupS3Config {
+  /** HOMEPORT_BACKUP_S3_ENDPOINT: the store's URL (https://s3.example.net); empty: AWS S3 of the region. Any other endpoint is addressed path-style. */
+  endpoint: string | undefined;
+  /** HOMEPORT_BACKUP_S3_BUCKET: the bucket; it must exist already. */
+  bucket: string;
+  /** HOMEPORT_BACKUP_S3_REGION: the bucket's region (default us-east-1). */
+  region: string;
+  /** HOMEPORT_BACKUP_S3_ACCESS_KEY_ID and HOMEPORT_BACKUP_S3_SECRET_ACCESS_KEY: the credentials; both or neither (then the SDK's own chain: environment, instance role). */
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  /** HOMEPORT_BACKUP_S3_PREFIX: a folder of the bucket the backups go under (default none), e.g. `homeport/`. */
+  prefix: string;
 }
 
 export class ConfigError extends Error {}
@@ -406,6 +423,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
     throw new ConfigError('HOMEPORT_MASTER_KEY must be the base64 of exactly 32 bytes');
   }
+  // Homeport's own API, not a host: by default only this machine reaches it.
+  // eslint-disable-next-line no-restricted-syntax
   const apiHost = env.HOMEPORT_API_HOST || '127.0.0.1';
   const apiPort = port(env, 'HOMEPORT_API_PORT', 8080);
   const smtpUrl = env.HOMEPORT_SMTP_URL || undefined;
@@ -470,6 +489,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportRetentionMinutes: positiveInteger(env, 'HOMEPORT_EXPORT_RETENTION_MINUTES', 10_080),
     downloadLinkMinutes: positiveInteger(env, 'HOMEPORT_DOWNLOAD_LINK_MINUTES', 1440),
     backupDir: resolve(env.HOMEPORT_BACKUP_DIR || `${dataDir}/backups`),
+    backupS3: backupS3Settings(env),
     backupCheckMinutes: wholeNumber(env, 'HOMEPORT_BACKUP_CHECK_MINUTES', 60),
     importDiskReserveMb: positiveInteger(env, 'HOMEPORT_IMPORT_DISK_RESERVE_MB', 1024),
     capacity: {
@@ -489,6 +509,8 @@ function callsSettings(env: NodeJS.ProcessEnv, domain: string, runtime: RuntimeC
   // LiveKit runs beside the local runtime's edge; a cluster has none yet.
   const enabled = booleanSetting(env, 'HOMEPORT_CALLS', runtime === 'local');
   if (enabled && runtime !== 'local') throw new ConfigError('HOMEPORT_CALLS=true needs HOMEPORT_RUNTIME=local: the Kubernetes runtime runs no media server yet');
+  // The edge's own public address for media, not a host's: on a development domain, this machine.
+  // eslint-disable-next-line no-restricted-syntax
   const publicIp = env.HOMEPORT_CALLS_PUBLIC_IP || (isDevelopmentDomain(domain) ? '127.0.0.1' : undefined);
   if (publicIp !== undefined && isIP(publicIp) === 0) throw new ConfigError(`HOMEPORT_CALLS_PUBLIC_IP must be an IP address, got "${publicIp}"`);
   const turnPort = wholeNumber(env, 'HOMEPORT_CALLS_TURN_PORT', 3478);
@@ -610,6 +632,33 @@ function viesRequester(raw: string | undefined): string | undefined {
   const check = checkVatId(raw);
   if (!check.ok) throw new ConfigError(`HOMEPORT_VIES_REQUESTER_VAT_ID: ${check.reason}`);
   return check.vatId;
+}
+
+function backupS3Settings(env: NodeJS.ProcessEnv): BackupS3Config | undefined {
+  const bucket = env.HOMEPORT_BACKUP_S3_BUCKET || undefined;
+  const others = ['ENDPOINT', 'REGION', 'ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'PREFIX'].filter((name) => env[`HOMEPORT_BACKUP_S3_${name}`]);
+  if (!bucket) {
+    if (others.length > 0) throw new ConfigError(`HOMEPORT_BACKUP_S3_BUCKET is needed with HOMEPORT_BACKUP_S3_${others[0]}`);
+    return undefined;
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError(`HOMEPORT_BACKUP_S3_BUCKET must be an S3 bucket name (3-63 of a-z, 0-9, '.', '-'), got "${bucket}"`);
+  const accessKeyId = env.HOMEPORT_BACKUP_S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.HOMEPORT_BACKUP_S3_SECRET_ACCESS_KEY || undefined;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('HOMEPORT_BACKUP_S3_ACCESS_KEY_ID and HOMEPORT_BACKUP_S3_SECRET_ACCESS_KEY go together: set both or neither');
+  }
+  const prefix = (env.HOMEPORT_BACKUP_S3_PREFIX || '').replace(/^\/+/, '');
+  if (prefix !== '' && (!/^[A-Za-z0-9._/-]+$/.test(prefix) || prefix.split('/').some((part) => part === '..' || part === '.'))) {
+    throw new ConfigError(`HOMEPORT_BACKUP_S3_PREFIX may hold only letters, digits, '.', '_', '-' and '/' (no "." or ".." parts), got "${prefix}"`);
+  }
+  return {
+    endpoint: env.HOMEPORT_BACKUP_S3_ENDPOINT ? httpUrl('HOMEPORT_BACKUP_S3_ENDPOINT', env.HOMEPORT_BACKUP_S3_ENDPOINT) : undefined,
+    bucket,
+    region: env.HOMEPORT_BACKUP_S3_REGION || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+  };
 }
 
 function stripeSettings(env: NodeJS.ProcessEnv): StripeConfig | undefined {

@@ -1,6 +1,7 @@
 // The composition root: starts every part of Homeport in order (database, edge, runtime, jobs,
 // reconciler, API) from a Config, and stops them in reverse. Reading argv/env is the CLI's job.
 import { LocalBackupStore } from './runtime/local/local-backup-store.ts';
+import { S3BackupStore } from './runtime/s3/s3-backup-store.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -28,6 +29,7 @@ import { StripePayments } from './payments/stripe-payments.ts';
 import { CaddyEdge } from './runtime/local/caddy-edge.ts';
 import { DevelopmentFederationProxy } from './runtime/local/development-federation-proxy.ts';
 import { LocalMonitoring } from './runtime/local/local-monitoring.ts';
+import { LocalHostPorts } from './runtime/local/local-host-ports.ts';
 import { LocalRuntime } from './runtime/local/local-runtime.ts';
 import { LocalRuntimeLock, localRuntimeRolesProblem } from './runtime/local/local-runtime-lock.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
@@ -198,7 +200,7 @@ interface HostsRuntime {
 type DatabaseUrls = Awaited<ReturnType<typeof databases>>;
 
 /** Hosts as processes on this machine, behind Caddy. */
-async function startLocalRuntime(config: Config, logger: Logger, parts: StartedParts, urls: DatabaseUrls, adminPool: pg.Pool, callsKeys: () => Promise<CallsKeys>, onProcessState: (hostId: string, state: HostProcessState) => void): Promise<HostsRuntime> {
+async function startLocalRuntime(config: Config, logger: Logger, parts: StartedParts, urls: DatabaseUrls, adminPool: pg.Pool, homeportPool: pg.Pool, callsKeys: () => Promise<CallsKeys>, onProcessState: (hostId: string, state: HostProcessState) => void): Promise<HostsRuntime> {
   await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
   const releases = new SynapseReleases({ pinnedVenv: config.synapseVenv, python: config.python, logger });
   // New hosts get this release; it must be installed already (`homeport synapse install`).
@@ -226,6 +228,7 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
   }
   const runtime = new LocalRuntime({
     config, logger, adminPool, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython, schemaTemplate,
+    ports: new LocalHostPorts(homeportPool, config.hostPorts),
     synapseRelease: newHostRelease, releases,
     synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
     federation: {
@@ -238,8 +241,13 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
   parts.add('runtime', () => runtime.close());
   return {
     runtime, portability: runtime, synapseTooling: runtime, snapshots: runtime, synapseReleases: runtime,
-    monitoring: new LocalMonitoring(config), backups: new LocalBackupStore(config.backupDir), edge, developmentEdge: developmentEdge(config, edge), calls,
+    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: backupStoreFor(config), edge, developmentEdge: developmentEdge(config, edge), calls,
   };
+}
+
+/** Where backups go: an S3-compatible store when HOMEPORT_BACKUP_S3_BUCKET is set, else the local folder HOMEPORT_BACKUP_DIR. */
+export function backupStoreFor(config: Pick<Config, 'backupS3' | 'backupDir'>): BackupStore {
+  return config.backupS3 ? new S3BackupStore(config.backupS3) : new LocalBackupStore(config.backupDir);
 }
 
 /** The media server for calls, supervised by the edge role like Caddy; none with calls off. */
@@ -279,7 +287,7 @@ async function startKubernetesRuntime(settings: KubernetesRuntimeSettings, confi
   return {
     runtime, portability, synapseTooling: portability, snapshots: portability, synapseReleases: portability,
     // Probes and backups from the control plane's own machine until the cluster has its own (issue 16).
-    monitoring: new LocalMonitoring(config), backups: new LocalBackupStore(config.backupDir),
+    monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: backupStoreFor(config),
   };
 }
 
@@ -325,7 +333,7 @@ async function startParts(config: Config, logger: Logger, parts: StartedParts, o
   const onProcessState = (hostId: string, state: HostProcessState) => reconcilerRef.current?.onProcessState(hostId, state);
   const hosts = config.runtime.kind === 'kubernetes'
     ? await startKubernetesRuntime(config.runtime.settings, config, logger, parts, onProcessState)
-    : await startLocalRuntime(config, logger, parts, urls, adminPool, () => ensureCallsKeys(opened.db, box), onProcessState);
+    : await startLocalRuntime(config, logger, parts, urls, adminPool, opened.pool, () => ensureCallsKeys(opened.db, box), onProcessState);
   const { runtime } = hosts;
   const mailer = createMailer(config, opened.db, logger);
   parts.add('mailer', () => mailer.close());

@@ -31,6 +31,15 @@ function capacityGauges(registry: Registry, context: HomeportContext): void {
   gauge('homeport_host_database_connections', "Connections to each host's database", ['host'], (metric, capacity) => {
     for (const host of capacity.hosts) metric.set({ host: host.label }, host.databaseConnections);
   });
+  gauge('homeport_process_memory_bytes', 'Resident memory of each shared Synapse process (0: not running)', ['process'], (metric, capacity) => {
+    for (const shared of capacity.processes) metric.set({ process: shared.name }, shared.memoryBytes);
+  });
+  gauge('homeport_process_database_connections', "Connections to the databases of each shared process's hosts", ['process'], (metric, capacity) => {
+    for (const shared of capacity.processes) metric.set({ process: shared.name }, shared.databaseConnections);
+  });
+  gauge('homeport_process_hosts', 'Hosts placed in each shared Synapse process', ['process'], (metric, capacity) => {
+    for (const shared of capacity.processes) metric.set({ process: shared.name }, shared.hosts.length);
+  });
   gauge('homeport_machine_memory_bytes', "The machine's memory: total and available", ['kind'], (metric, capacity) => {
     metric.set({ kind: 'total' }, capacity.memory.totalBytes);
     metric.set({ kind: 'available' }, capacity.memory.availableBytes);

@@ -1,5 +1,5 @@
 // `homeport host backup|backups|restore`: take a backup now, list a host's restore points (ids
-// first), restore one into the host. `--operator` reaches any customer's host.
+// first), restore one into the host or into a new host (a staging clone). `--operator` reaches any customer's host.
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
 import type { Backup, Restore } from '../contract/backups.ts';
@@ -53,17 +53,20 @@ export function registerBackupCommands(program: Command): void {
       }
     });
 
-  host.command('restore').description('restore a host to a backup: it stops and is not served until the restore is verified; everything written since is lost')
+  host.command('restore').description('restore a host to a backup: it stops and is not served until the restore is verified; everything written since is lost. With --into, restore into a new host (a staging clone) and leave this one untouched')
     .argument('<host>', 'label or id').argument('<backup-id>', 'from `homeport host backups <host>`')
     .requiredOption('--confirm <label>', "the host's label, typed again")
+    .option('--into <new-label>', "a new host with this label: keeps the server name inside its data, served only at its own address, federation off, its own signing key")
     .option('--wait', 'follow the restore until it ends').option(operatorOption, operatorHelp)
-    .action(async (ref: string, backupId: string, options: { confirm: string; wait?: boolean; operator?: boolean }, command: Command) => {
+    .action(async (ref: string, backupId: string, options: { confirm: string; into?: string; wait?: boolean; operator?: boolean }, command: Command) => {
       const api = apiForCommand(command);
       const at = paths(ref, options.operator);
-      const started = await api.request<{ restore: Static<typeof Restore>; job: Static<typeof JobSummary> }>(
-        'POST', `${at.backups}/${encodeURIComponent(backupId)}/restore`, { confirm: options.confirm },
+      const body = options.into === undefined ? { confirm: options.confirm } : { confirm: options.confirm, into: options.into };
+      const started = await api.request<{ restore: Static<typeof Restore>; job: Static<typeof JobSummary>; host: { id: string; label: string; serverName: string } }>(
+        'POST', `${at.backups}/${encodeURIComponent(backupId)}/restore`, body,
       );
-      print(`restore ${started.restore.id} of backup ${backupId} started (job ${started.job.id})`);
+      if (options.into === undefined) print(`restore ${started.restore.id} of backup ${backupId} started (job ${started.job.id})`);
+      else print(`restore ${started.restore.id} of backup ${backupId} into new host ${started.host.label} (${started.host.id}, server name ${started.host.serverName}, federation off) started (job ${started.job.id})`);
       if (options.wait) await follow(api, started.job.id, at.jobs);
     });
 }

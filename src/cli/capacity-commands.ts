@@ -17,7 +17,12 @@ export function registerCapacityCommands(program: Command): void {
       print(`database connections: ${connections.used} used, ${connections.free} free of ${connections.max} (${connections.reserved} reserved)`);
       print(capacity.full ? `FULL, new hosts are refused: ${capacity.fullBecause.join('; ')}` : 'new hosts are accepted');
       for (const host of capacity.hosts) {
-        print(`  ${host.label.padEnd(24)} ${host.status.padEnd(12)} ${mebibytes(host.memoryBytes).padStart(9)}  ${host.databaseConnections} connections`);
+        const shared = host.process ? `  (share of ${host.process})` : '';
+        print(`  ${host.label.padEnd(24)} ${host.status.padEnd(12)} ${mebibytes(host.memoryBytes).padStart(9)}  ${host.databaseConnections} connections${shared}`);
+      }
+      if (capacity.processes.length > 0) print('shared processes:');
+      for (const shared of capacity.processes) {
+        print(`  ${shared.name.padEnd(24)} ${`${shared.hosts.length} hosts`.padEnd(12)} ${mebibytes(shared.memoryBytes).padStart(9)}  ${shared.databaseConnections} connections`);
       }
     });
 }

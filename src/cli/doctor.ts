@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { Config } from '../config.ts';
 import { findPostgresBinaries, minimumPostgresMajor } from '../runtime/local/postgres-binaries.ts';
 import { checkPython, minimumPython } from '../runtime/local/synapse-venv.ts';
+import { S3BackupStore } from '../runtime/s3/s3-backup-store.ts';
 
 const run = promisify(execFile);
 
@@ -58,6 +59,24 @@ export async function runChecks(config: Config): Promise<Check[]> {
     });
   }
   return checks;
+}
+
+/**
+ * With HOMEPORT_BACKUP_S3_BUCKET set: the bucket answers and takes an object under the prefix.
+ * `doctor` only: `start` does not wait for (or refuse over) a store that may be down a moment.
+ */
+export async function backupStoreCheck(config: Pick<Config, 'backupS3'>): Promise<Check | undefined> {
+  if (!config.backupS3) return undefined;
+  const store = new S3BackupStore(config.backupS3);
+  try {
+    const problem = await store.check().then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
+    return {
+      name: 'backup store reachable', ok: problem === undefined, found: problem ? `${store.description}: ${problem}` : `${store.description}: written to and read`,
+      fix: 'check HOMEPORT_BACKUP_S3_ENDPOINT, _BUCKET (it must exist), _REGION and the credentials (_ACCESS_KEY_ID, _SECRET_ACCESS_KEY) and that they may write under _PREFIX',
+    };
+  } finally {
+    store.close();
+  }
 }
 
 export function formatChecks(checks: Check[]): string {

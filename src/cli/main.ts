@@ -12,7 +12,7 @@ import { registerBillingCommands } from './billing-commands.ts';
 import { registerCapacityCommands } from './capacity-commands.ts';
 import { registerSellerCommands } from './seller-commands.ts';
 import { ApiProblem } from './api-client.ts';
-import { formatChecks, runChecks } from './doctor.ts';
+import { backupStoreCheck, formatChecks, runChecks } from './doctor.ts';
 import { registerElementWebCommands } from './element-web-commands.ts';
 import { registerHostCommands } from './host-commands.ts';
 import { registerPortabilityCommands } from './portability-commands.ts';
@@ -61,8 +61,10 @@ program.command('start').description('start Homeport: database, edge, hosts, job
   .option('--roles <roles>', `what this process does, comma-separated: ${controlPlaneRoles.join(', ')} (HOMEPORT_ROLES; default: all)`)
   .action(start);
 
-program.command('doctor').description('check prerequisites and say how to install what is missing').action(async () => {
-  const checks = await runChecks(loadConfig());
+program.command('doctor').description('check prerequisites (and the S3 backup store when one is set) and say how to fix what is missing').action(async () => {
+  const config = loadConfig();
+  const store = await backupStoreCheck(config);
+  const checks = [...(await runChecks(config)), ...(store ? [store] : [])];
   console.log(formatChecks(checks));
   if (checks.some((check) => !check.ok)) process.exitCode = 1;
 });

@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Static } from 'typebox';
 import { loadConfig } from '../config.ts';
+import { maintenanceWindowSentence } from '../contract/maintenance-window-words.ts';
 import type { MaintenanceWindowAnswer, RolloutWithHosts, SynapseReleaseUsage } from '../contract/synapse-upgrades.ts';
 import { isSynapseRelease } from '../domain/synapse-release.ts';
 import { createLogger } from '../logger.ts';
@@ -99,7 +100,7 @@ export function registerSynapseCommands(program: Command): void {
         if (startHour !== null && !(Number.isInteger(startHour) && startHour >= 0 && startHour <= 23)) throw new InvalidArgumentError('hour must be 0-23 or "any"');
         answer = await api.request('PUT', path, { startHour });
       }
-      print(answer.startHour === null ? 'upgrades may restart the host at any time' : `upgrades restart the host between ${answer.startHour}:00 and ${(answer.startHour + answer.hours) % 24}:00 UTC`);
+      print(maintenanceWindowSentence(answer.startHour, answer.hours));
     });
 }
 

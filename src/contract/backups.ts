@@ -15,14 +15,20 @@ export const Backup = Type.Object({
 
 export const Restore = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  hostId: Type.String({ format: 'uuid' }),
+  hostId: Type.String({ format: 'uuid', description: 'The host restored into: the backup\'s own host, or the new host of a restore `into` one' }),
   backupId: Type.String({ format: 'uuid' }),
   jobId: Type.String({ format: 'uuid' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
 export const RestoreBody = Type.Object(
-  { confirm: Type.String({ maxLength: 200, description: "The host's label, typed again: everything written since the backup is lost" }) },
+  {
+    confirm: Type.String({ maxLength: 200, description: "The host's label, typed again: without `into`, everything written since the backup is lost" }),
+    into: Type.Optional(Type.String({
+      maxLength: 200,
+      description: "Restore into a new host with this label (a staging clone) and leave this host untouched. The clone keeps this host's server name inside its data (Matrix IDs cannot change), is served only at its own label's address, has its own signing key, and federation stays off: it would impersonate this host",
+    })),
+  },
   { additionalProperties: false },
 );
 

@@ -48,6 +48,9 @@ export const Host = Type.Object({
   edgeProblem: Type.Union([Type.String(), Type.Null()], { description: 'Why the edge does not serve the host now (e.g. one of its names is served by another host); null when it does.' }),
   federation: HostFederation,
   lastBackup: Type.Union([LastBackup, Type.Null()], { description: 'Null before the first backup finished' }),
+  clonedFromHostId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+    description: "A staging clone: the host whose backup it was restored into; it keeps that host's server name, is served only at its own label's address, and never federates",
+  }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 

@@ -6,7 +6,7 @@ const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]
 export const JobSummary = Type.Object({
   id: Type.String({ format: 'uuid' }),
   hostId: Type.String({ format: 'uuid' }),
-  kind: Type.Union([Type.Literal('build'), Type.Literal('rebuild'), Type.Literal('cancel'), Type.Literal('export'), Type.Literal('import'), Type.Literal('backup'), Type.Literal('restore'), Type.Literal('upgrade')]),
+  kind: Type.Union([Type.Literal('build'), Type.Literal('rebuild'), Type.Literal('cancel'), Type.Literal('export'), Type.Literal('import'), Type.Literal('backup'), Type.Literal('restore'), Type.Literal('clone'), Type.Literal('upgrade')]),
   status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
   error: Type.Union([Type.String(), Type.Null()]),
   attempts: Type.Integer(),

@@ -58,7 +58,14 @@ export const Capacity = Type.Object({
     status: HostStatus,
     memoryBytes: Type.Integer({ description: "Resident memory of the process serving the host; 0 when none runs" }),
     databaseConnections: Type.Integer({ description: "Connections to the host's database now (pg_stat_activity)" }),
+    process: Type.Union([Type.String(), Type.Null()], { description: 'The shared Synapse process serving the host (memoryBytes is then an equal share of it); null: a process of its own or none' }),
   }), { description: 'Every host that is not cancelled' }),
+  processes: Type.Array(Type.Object({
+    name: Type.String(),
+    memoryBytes: Type.Integer({ description: 'Resident memory of the process; 0 when it does not run' }),
+    databaseConnections: Type.Integer({ description: "Connections to its hosts' databases now" }),
+    hosts: Type.Array(Type.String(), { description: 'Labels of the hosts placed in it' }),
+  }), { description: 'Shared Synapse processes, each serving several hosts' }),
   memory: Type.Object({ totalBytes: Type.Integer(), availableBytes: Type.Integer() }),
   databaseConnections: Type.Object({
     max: Type.Integer({ description: "PostgreSQL's max_connections" }),

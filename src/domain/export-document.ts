@@ -45,6 +45,8 @@ export function portableHomeserverConfig(config: Record<string, unknown>, server
   return {
     ...rest,
     ...(Array.isArray(config.oidc_providers) ? { oidc_providers: config.oidc_providers.map(withoutClientSecret) } : {}),
+    // The self-hoster's own Synapse behind their own proxy, not a host of any runtime.
+    // eslint-disable-next-line no-restricted-syntax
     listeners: [{ port: 8008, type: 'http', tls: false, bind_addresses: ['127.0.0.1'], x_forwarded: true, resources: [{ names, compress: false }] }],
     signing_key_path: placeholders.signingKeyPath.replace('SERVER', serverName),
     media_store_path: placeholders.mediaStorePath,

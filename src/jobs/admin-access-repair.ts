@@ -71,8 +71,8 @@ export function restoreAdminAccess(context: HomeportContext, hostId: string): Pr
 }
 
 /** The host's admin client after a cheap check (one admin API call); repaired when the check fails. */
-export async function intactAdminClient(context: HomeportContext, host: { id: string; http_port: number; server_name: string }): Promise<SynapseAdminClient> {
-  const admin = await adminClientFor(context, { id: host.id, httpPort: host.http_port }).catch(() => undefined);
+export async function intactAdminClient(context: HomeportContext, host: { id: string; server_name: string }): Promise<SynapseAdminClient> {
+  const admin = await adminClientFor(context, host.id).catch(() => undefined);
   if (admin && (await adminAccessIntact(admin, userIdFor(adminLocalpart, host.server_name)))) return admin;
   return restoreAdminAccess(context, host.id);
 }

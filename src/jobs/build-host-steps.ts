@@ -1,18 +1,9 @@
 // The build of a new host, step by step: each step checks what exists and does only what is missing.
-import { createServer } from 'node:net';
-import { allocateHostPorts, updateHost } from '../store/hosts.ts';
+import { updateHost } from '../store/hosts.ts';
 import { restoreAdminAccess } from './admin-access-repair.ts';
 import { ensureHostSecrets, loadHostSpec } from './host-spec.ts';
 import { applyHostEdgeFromDatabase } from './edge-hosts.ts';
 import type { JobStep } from './job-step.ts';
-
-export function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
 
 export const healthTimeoutMs = 10 * 60_000;
 
@@ -20,11 +11,11 @@ export const allocateStep: JobStep = {
   name: 'allocate',
   timeoutMs: 60_000,
   async run({ context, hostId, log }) {
-    const ports = await allocateHostPorts(context.db, hostId, context.config.hostPorts, isPortFree);
+    await context.runtime.allocate(hostId);
     // Recorded once: a later change of the release new hosts get never moves this host.
     await context.db.updateTable('hosts').set({ synapse_release: context.synapseTooling.synapseVersion })
       .where('id', '=', hostId).where('synapse_release', 'is', null).execute();
-    await log(`listener on 127.0.0.1:${ports.httpPort}`);
+    await log(`Synapse listens at ${(await context.runtime.hostEndpoint(hostId)).href}`);
   },
 };
 

@@ -23,12 +23,13 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
     .selectFrom('hosts')
     .leftJoin('host_look_and_feel', 'host_look_and_feel.host_id', 'hosts.id')
     .select([
-      'hosts.id', 'hosts.label', 'hosts.server_name', 'hosts.custom_homeserver_domain', 'hosts.custom_client_domain', 'hosts.http_port', 'hosts.support_email', 'hosts.federation_mode', 'hosts.calls_enabled',
+      'hosts.id', 'hosts.label', 'hosts.server_name', 'hosts.custom_homeserver_domain', 'hosts.custom_client_domain', 'hosts.support_email', 'hosts.federation_mode', 'hosts.cloned_from_host_id', 'hosts.calls_enabled',
       'host_look_and_feel.brand', 'host_look_and_feel.home_url', 'host_look_and_feel.welcome_url',
       'host_look_and_feel.logo_url', 'host_look_and_feel.welcome_background_url',
     ])
     .where('hosts.status', 'in', [...routedStatuses])
-    .where('hosts.http_port', 'is not', null)
+    // Allocated: the runtime can reach it (see hostAllocated).
+    .where('hosts.synapse_release', 'is not', null)
     .orderBy('hosts.created_at');
   if (onlyHostId !== undefined) query = query.where('hosts.id', '=', onlyHostId);
   const rows = await query.execute();
@@ -43,7 +44,6 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
     };
     return {
       id: row.id,
-      httpPort: row.http_port as number,
       supportEmail: row.support_email,
       ...addresses,
       customNames,

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { SynapseAdminClient } from '../synapse/admin-client.ts';
 import { registerWithSharedSecret } from '../synapse/shared-secret-registration.ts';
 import { SynapseApiError, synapseRequest } from '../synapse/synapse-http.ts';
-import type { HostLocator, HostRuntime, HostSpec } from '../runtime/runtime.ts';
+import type { HostRuntime, HostSpec } from '../runtime/runtime.ts';
 import type { Db } from '../store/database.ts';
 import { loadHostSecrets, storeHostSecrets } from '../store/host-secrets.ts';
 import type { SecretBox } from '../store/secret-box.ts';
@@ -30,7 +30,7 @@ async function tokenWorks(baseUrl: string, accessToken: string): Promise<boolean
 }
 
 export async function ensureAdminAccess({ db, box, runtime }: AdminAccessContext, spec: HostSpec): Promise<SynapseAdminClient> {
-  const baseUrl = runtime.hostEndpoint(spec).href;
+  const baseUrl = (await runtime.hostEndpoint(spec.id)).href;
   const secrets = await loadHostSecrets(db, box, spec.id);
   if (secrets.adminAccessToken && (await tokenWorks(baseUrl, secrets.adminAccessToken))) {
     return new SynapseAdminClient({ baseUrl, accessToken: secrets.adminAccessToken });
@@ -61,8 +61,8 @@ export async function ensureAdminAccess({ db, box, runtime }: AdminAccessContext
   return new SynapseAdminClient({ baseUrl, accessToken });
 }
 
-export async function adminClientFor({ db, box, runtime }: AdminAccessContext, host: HostLocator): Promise<SynapseAdminClient> {
-  const secrets = await loadHostSecrets(db, box, host.id);
+export async function adminClientFor({ db, box, runtime }: AdminAccessContext, hostId: string): Promise<SynapseAdminClient> {
+  const secrets = await loadHostSecrets(db, box, hostId);
   if (!secrets.adminAccessToken) throw new Error('Homeport has no admin access to this host yet');
-  return new SynapseAdminClient({ baseUrl: runtime.hostEndpoint(host).href, accessToken: secrets.adminAccessToken });
+  return new SynapseAdminClient({ baseUrl: (await runtime.hostEndpoint(hostId)).href, accessToken: secrets.adminAccessToken });
 }

@@ -9,7 +9,7 @@ import { databaseRoleFor, loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from '../homeport-context.ts';
 import type { JobStep } from './job-step.ts';
 import { backupSteps, recordFailedBackup } from './backups/backup-steps.ts';
-import { afterFailedRestore, restoreSteps } from './backups/restore-steps.ts';
+import { afterFailedClone, afterFailedRestore, cloneSteps, restoreSteps } from './backups/restore-steps.ts';
 import { exportSteps } from './portability/export-steps.ts';
 import { markUpgradeFailed, upgradeSteps } from './synapse-upgrade-steps.ts';
 import { forgetFailedExport, forgetFailedImport, finishImport } from './portability/portability-cleanup.ts';
@@ -142,6 +142,17 @@ export const hostJobs: Record<JobKind, HostJobDefinition> = {
     // Stopped, never started again on a half-restored database (unless its database was never touched: see afterFailedRestore).
     failedStatus: 'failed',
     afterFailure: afterFailedRestore,
+  },
+  clone: {
+    kind: 'clone',
+    // A new host restored from another host's backup: `restoring` (not routed) from its creation until "serve again".
+    steps: [...cloneSteps, doneStep],
+    activeStatus: 'restoring',
+    startsFrom: [],
+    finalStatus: 'running',
+    // A failed clone leaves no partial host (see afterFailedClone).
+    failedStatus: 'cancelled',
+    afterFailure: afterFailedClone,
   },
   upgrade: {
     kind: 'upgrade',

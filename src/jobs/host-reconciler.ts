@@ -9,7 +9,7 @@ import type { HostRow } from '../store/schema.ts';
 import { waitForHealth } from '../synapse/synapse-http.ts';
 import { intactAdminClient } from './admin-access-repair.ts';
 import { applyEdgeFromDatabase } from './edge-hosts.ts';
-import { hostLocator, loadHostSpec } from './host-spec.ts';
+import { hostAllocated, loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from '../homeport-context.ts';
 import { RepeatingPass } from './repeating-pass.ts';
 
@@ -68,7 +68,7 @@ export class HostReconciler {
       const suspect = host.status !== 'running' || runtime.processState(host.id) !== 'running';
       // A host that was healthy a moment ago and whose process still runs need not be asked again yet.
       if (!suspect && Date.now() - (this.#lastHealthy.get(host.id) ?? 0) < healthyRecheckMs) return;
-      const healthy = await waitForHealth(runtime.hostEndpoint(hostLocator(host)).href, 1000).then(() => true, () => false);
+      const healthy = await waitForHealth((await runtime.hostEndpoint(host.id)).href, 1000).then(() => true, () => false);
       if (healthy) this.#lastHealthy.set(host.id, Date.now());
       if (!healthy && host.status === 'running') {
         await moveHostStatus(db, host.id, ['running'], 'degraded');
@@ -92,9 +92,9 @@ export class HostReconciler {
   }
 
   async #checkAdminAccess(host: HostRow): Promise<void> {
-    if (!host.http_port || Date.now() - (this.#lastAccessCheck.get(host.id) ?? 0) < adminAccessRecheckMs) return;
+    if (!hostAllocated(host) || Date.now() - (this.#lastAccessCheck.get(host.id) ?? 0) < adminAccessRecheckMs) return;
     this.#lastAccessCheck.set(host.id, Date.now());
-    await intactAdminClient(this.#context, { id: host.id, http_port: host.http_port, server_name: host.server_name }).catch((error: unknown) => {
+    await intactAdminClient(this.#context, { id: host.id, server_name: host.server_name }).catch((error: unknown) => {
       this.#context.logger.warn({ host: host.label, err: error }, "Homeport's admin access to the host could not be checked or restored");
     });
   }

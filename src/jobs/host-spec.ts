@@ -5,7 +5,7 @@ import { hostnameFor } from '../domain/hostname.ts';
 import { notFound } from '../domain/errors.ts';
 import { rateLimitsFor } from '../domain/rate-limits.ts';
 import { databasePoolFor, placementOf, type Size } from '../domain/sizes.ts';
-import type { HostLocator, HostSpec } from '../runtime/runtime.ts';
+import type { HostSpec } from '../runtime/runtime.ts';
 import { generateHomeserverSecrets, generatePassword } from '../synapse/host-secrets.ts';
 import type { Db } from '../store/database.ts';
 import { loadHostSecrets, storeHostSecrets, type HostSecretValues } from '../store/host-secrets.ts';
@@ -44,8 +44,16 @@ function required(secrets: HostSecretValues, name: keyof HostSecretValues): stri
   return value;
 }
 
-/** The client-server base URL of a host: its client domain with custom DNS, else its name on the base domain. */
-export function hostPublicUrl(config: Pick<Config, 'edgeHttpsPort'>, host: Pick<HostRow, 'server_name' | 'custom_client_domain'>): string {
+/**
+ * The client-server base URL of a host: its client domain with custom DNS, else its name on the
+ * base domain. A staging clone keeps its original's server name inside its data but is reached
+ * only at its own label's address.
+ */
+export function hostPublicUrl(
+  config: Pick<Config, 'edgeHttpsPort' | 'baseDomain'>,
+  host: Pick<HostRow, 'server_name' | 'custom_client_domain' | 'label' | 'cloned_from_host_id'>,
+): string {
+  if (host.cloned_from_host_id) return publicUrl(config, hostnameFor(host.label, config.baseDomain));
   return publicUrl(config, host.custom_client_domain ?? host.server_name);
 }
 
@@ -56,20 +64,22 @@ export function hostPublicUrl(config: Pick<Config, 'edgeHttpsPort'>, host: Pick<
  */
 export function hostAddresses(
   config: Pick<Config, 'edgeHttpsPort' | 'baseDomain'>,
-  host: Pick<HostRow, 'server_name' | 'custom_client_domain' | 'label'>,
+  host: Pick<HostRow, 'server_name' | 'custom_client_domain' | 'label' | 'cloned_from_host_id'>,
 ): { publicBaseUrl: string; edgeHostname: string } {
   return { publicBaseUrl: hostPublicUrl(config, host), edgeHostname: hostnameFor(host.label, config.baseDomain) };
+}
+
+/**
+ * Whether the host's build got past its allocation (the runtime reserved what it needs, and the
+ * host's Synapse release was recorded): before, the runtime cannot reach the host.
+ */
+export function hostAllocated(host: Pick<HostRow, 'synapse_release'>): boolean {
+  return host.synapse_release !== null;
 }
 
 /** The token service a host's MatrixRTC clients use; null when the installation or the host has calls off. */
 export function callsServiceUrlFor(config: Pick<Config, 'calls' | 'baseDomain' | 'edgeHttpsPort'>, host: Pick<HostRow, 'calls_enabled'>): string | null {
   return config.calls.enabled && host.calls_enabled ? tokenServiceUrl(config.baseDomain, config.edgeHttpsPort) : null;
-}
-
-/** How the runtime finds a host of the database; only a host whose ports were allocated can be found. */
-export function hostLocator(host: Pick<HostRow, 'id' | 'label' | 'http_port'>): HostLocator {
-  if (!host.http_port) throw new Error(`host ${host.label} has no ports allocated yet`);
-  return { id: host.id, httpPort: host.http_port };
 }
 
 function callsOf(config: Config, host: HostRow): { serviceUrl: string } | null {
@@ -81,7 +91,7 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
   const { db, box, config, sizes } = context;
   const host = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst();
   if (!host) throw notFound(`Host ${hostId}`);
-  const { httpPort } = hostLocator(host);
+  if (!hostAllocated(host)) throw new Error(`host ${host.label} is not allocated yet`);
   const secrets = await loadHostSecrets(db, box, hostId);
   const size = sizes.find((candidate) => candidate.name === host.size);
   return {
@@ -89,7 +99,6 @@ export async function loadHostSpec(context: { db: Db; box: SecretBox; config: Co
     label: host.label,
     serverName: host.server_name,
     ...hostAddresses(config, host),
-    httpPort,
     seats: host.seats,
     maxUploadSize: size?.maxUploadSize ?? '50M',
     rateLimits: size?.rateLimits ?? rateLimitsFor(host.size),

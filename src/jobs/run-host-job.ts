@@ -7,6 +7,7 @@ import { moveHostStatus } from '../store/hosts.ts';
 import { hostJobs, type HostJobDefinition } from './host-jobs.ts';
 import type { HomeportContext } from '../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from './job-step.ts';
+import { PermanentStoreError } from '../runtime/runtime.ts';
 
 /** The replica running the job lost its lease: another runner may have the job already, so this one lets go of it. */
 class JobInterrupted extends Error {}
@@ -111,11 +112,13 @@ export function hostJobTask(context: HomeportContext, { interrupted, stillHeld }
         await appendJobLog(db, jobId, 'error', `${step.name}: ${message}`);
         context.logger.warn({ jobId, hostId: job.host_id, step: step.name, error: message }, 'job step failed');
         await runAfterFailedAttempt(context, definition, job.host_id, jobId, log);
-        if (!(error instanceof PermanentJobError) && helpers.job.attempts < helpers.job.max_attempts) {
+        // A store that refused for good (access denied, no such bucket) refuses the same on a retry.
+        const permanent = error instanceof PermanentJobError || error instanceof PermanentStoreError;
+        if (!permanent && helpers.job.attempts < helpers.job.max_attempts) {
           await finishJob(db, jobId, { status: 'queued', error: message });
           throw error;
         }
-        if (error instanceof PermanentJobError) await log('this cannot succeed on a retry: the job stops here');
+        if (permanent) await log('this cannot succeed on a retry: the job stops here');
         await finishJob(db, jobId, { status: 'failed', error: message });
         await runAfterFailure(context, definition, job.host_id, jobId);
         await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.failedStatus);

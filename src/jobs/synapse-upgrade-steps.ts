@@ -27,7 +27,7 @@ async function setRelease(context: HomeportContext, hostId: string, release: str
 async function checkServing(context: HomeportContext, hostId: string): Promise<string[]> {
   const spec = await loadHostSpec(context, hostId);
   await context.runtime.waitHealthy(spec, upgradeHealthTimeoutMs);
-  const answer = await synapseRequest<{ versions?: unknown }>(context.runtime.hostEndpoint(spec).href, 'GET', '/_matrix/client/versions');
+  const answer = await synapseRequest<{ versions?: unknown }>((await context.runtime.hostEndpoint(spec.id)).href, 'GET', '/_matrix/client/versions');
   if (!Array.isArray(answer.versions) || answer.versions.length === 0) throw new Error('/_matrix/client/versions answered no versions');
   return answer.versions as string[];
 }

@@ -21,11 +21,6 @@ export interface HostSpec {
   publicBaseUrl: string;
   /** The host name the edge routes to this host. */
   edgeHostname: string;
-  /**
-   * Loopback port of Synapse's client+federation listener: a local-runtime detail still kept in
-   * the database (see HostLocator); other runtimes ignore it.
-   */
-  httpPort: number;
   seats: number;
   maxUploadSize: string;
   rateLimits: RateLimits;
@@ -57,7 +52,7 @@ export interface CallsMediaServer {
 }
 
 /** What the edge needs of a host: no secrets. */
-export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'httpPort' | 'publicBaseUrl' | 'supportEmail'> & {
+export type EdgeRoute = Pick<HostSpec, 'id' | 'edgeHostname' | 'publicBaseUrl' | 'supportEmail'> & {
   /** The customer's own names the host answers on: its client domain and custom homeserver domain. */
   customNames: string[];
   /** Earlier client domains that still serve the host. */
@@ -88,23 +83,29 @@ export interface RuntimeCapacity {
   memory: { totalBytes: number; availableBytes: number };
   /** The hosts' PostgreSQL: max_connections, those reserved for superusers, those in use (every client). */
   databaseConnections: { max: number; reserved: number; used: number };
-  /** Per host asked about: resident memory of the process serving it (0 when none runs) and its database's connections. */
-  hosts: Map<string, { memoryBytes: number; databaseConnections: number }>;
+  /**
+   * Per host asked about: resident memory of the process serving it (0 when none runs; a host in a
+   * shared process: an equal share of that process's), its database's connections, and the
+   * shared process serving it, if one does.
+   */
+  hosts: Map<string, { memoryBytes: number; databaseConnections: number; process?: string }>;
+  /** Processes serving several hosts: resident memory (0 when not running), their hosts' connections, their hosts. */
+  processes?: Array<{ name: string; memoryBytes: number; databaseConnections: number; hostIds: string[] }>;
 }
-
-/**
- * What a runtime needs to find a host it runs: its id and, for the local runtime, the loopback
- * port the database holds for it (other runtimes find the host by its id alone).
- */
-export type HostLocator = Pick<HostSpec, 'id' | 'httpPort'>;
 
 export interface HostRuntime {
   /**
+   * Gives the host whatever the runtime must reserve for it before its first start (the local
+   * runtime: a pair of loopback ports, kept in its own table); once: a host that has them keeps
+   * them until it is removed. Nothing to do on runtimes that address hosts by name (Kubernetes).
+   */
+  allocate(hostId: string): Promise<void>;
+  /**
    * Where Homeport itself reaches the host's Synapse (client and admin APIs, /health), without
    * the edge: the only way jobs, the reconciler and the API learn a host's address. Asking does
-   * not wake a sleeping host; a request sent there does.
+   * not wake a sleeping host; a request sent there does. Throws for a host not allocated.
    */
-  hostEndpoint(host: HostLocator): URL;
+  hostEndpoint(hostId: string): Promise<URL>;
   /**
    * Creates the host's database and role if missing (UTF8, C collation): a copy of the prepared
    * Synapse schema when the runtime has one, else empty (always empty with `empty: true`, e.g. to
@@ -151,7 +152,7 @@ export interface HostRuntime {
   writeClientConfig(hostId: string, config: Record<string, unknown>): Promise<void>;
   /** The machine's headroom and the given hosts' use of it, measured now. */
   capacity(hosts: Array<{ id: string; databaseName: string }>): Promise<RuntimeCapacity>;
-  /** Stops the host, drops its database and role, deletes media and config; safe to repeat. */
+  /** Stops the host, drops its database and role, deletes media and config, frees what `allocate` reserved; safe to repeat. */
   remove(hostId: string, database: Pick<HostSpec['database'], 'name' | 'user'>): Promise<void>;
 }
 
@@ -226,18 +227,34 @@ export interface SchemaState {
 export type DumpFormat = 'directory' | 'custom' | 'plain-gzip';
 
 /**
- * Where backups are kept (a local folder now; an object store may implement the same). Names are
- * `<host id>/<backup id>/<file>`; the contents arrive already sealed, so the store sees no plain data.
+ * Where backups are kept: a local folder or an S3-compatible object store, chosen by the settings.
+ * Names are `<host id>/<backup id>/<file>`; the contents arrive already sealed, so the store sees
+ * no plain data.
  */
 export interface BackupStore {
   /** Says where backups go, for logs and the operator (e.g. "local folder /srv/backups"). */
   readonly description: string;
   /** Stores the stream under `name`; it appears only once it is whole (a crash leaves nothing under the name). */
   write(name: string, content: NodeJS.ReadableStream, signal?: AbortSignal): Promise<{ bytes: number }>;
-  /** The stored stream; throws when the name holds nothing. */
+  /** The stored stream; throws an error with code ENOENT when the name holds nothing. */
   read(name: string): Promise<NodeJS.ReadableStream>;
+  /** Every whole file under `prefix` (a host's or a backup's folder), by name, with its size. */
+  list(prefix: string): Promise<{ name: string; bytes: number }[]>;
   /** Deletes every file under `prefix` (a backup's folder); safe to repeat. */
   remove(prefix: string): Promise<void>;
+  /** Whether the store can be reached and written to now; throws why not. */
+  check(): Promise<void>;
+}
+
+/** The store refuses and will refuse again (access denied, no such bucket): retrying cannot help. */
+export class PermanentStoreError extends Error {}
+
+/** Names come from Homeport's own ids; anything else (a path that could leave the store's folder) is a bug, refused loudly. */
+export function checkBackupName(name: string): string {
+  if (!/^[0-9a-f-]+(\/[0-9a-f-]+)?(\/[a-z0-9.-]+)?$/.test(name) || name.split('/').some((part) => part === '.' || part === '..')) {
+    throw new Error(`not a backup file name: ${JSON.stringify(name)}`);
+  }
+  return name;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface NewHost {
   seats: number;
   databaseName: string;
   customDns?: { homeserverDomain: string; clientDomain: string };
+  /** A staging clone of this host: it keeps that host's server name and claims none of its names. */
+  clonedFromHostId?: string;
 }
 
 /** Records the host and claims its custom names; call inside the purchase's transaction. */
@@ -50,12 +52,11 @@ async function insertHostRow(db: Db, host: NewHost): Promise<HostRow> {
         status: 'provisioning',
         database_name: host.databaseName,
         support_email: null,
-        http_port: null,
-        metrics_port: null,
         synapse_version: null,
         cancelled_at: null,
         custom_homeserver_domain: host.customDns?.homeserverDomain ?? null,
         custom_client_domain: host.customDns?.clientDomain ?? null,
+        cloned_from_host_id: host.clonedFromHostId ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -131,39 +132,6 @@ export async function moveHostStatus(db: Db, hostId: string, from: HostStatus[],
     .where('status', 'in', from)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
-}
-
-/**
- * Gives the host a pair of loopback ports (listener, metrics) from the range, once: a host that
- * has ports keeps them. The unique indexes make two concurrent allocations fail instead of collide.
- */
-export async function allocateHostPorts(
-  db: Db,
-  hostId: string,
-  range: { first: number; last: number },
-  isFree: (port: number) => Promise<boolean>,
-): Promise<{ httpPort: number; metricsPort: number }> {
-  const host = await findHost(db, hostId);
-  if (!host) throw notFound(`Host ${hostId}`);
-  if (host.http_port && host.metrics_port) return { httpPort: host.http_port, metricsPort: host.metrics_port };
-  const used = await db
-    .selectFrom('hosts')
-    .select(['http_port', 'metrics_port'])
-    .where('status', '<>', 'cancelled')
-    .execute();
-  const taken = new Set(used.flatMap((row) => [row.http_port, row.metrics_port]).filter((port) => port !== null));
-  for (let port = range.first; port + 1 <= range.last; port += 2) {
-    if (taken.has(port) || taken.has(port + 1)) continue;
-    if (!(await isFree(port)) || !(await isFree(port + 1))) continue;
-    try {
-      await db.updateTable('hosts').set({ http_port: port, metrics_port: port + 1 }).where('id', '=', hostId).execute();
-      return { httpPort: port, metricsPort: port + 1 };
-    } catch (error) {
-      if (isUniqueViolation(error, 'hosts_http_port_live_key') || isUniqueViolation(error, 'hosts_metrics_port_live_key')) continue;
-      throw error;
-    }
-  }
-  throw new Error(`no free port pair is left in ${range.first}-${range.last} (HOMEPORT_HOST_PORTS)`);
 }
 
 /** Every customer's hosts with their owner's email, for the operator console. */

@@ -8,7 +8,7 @@ type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting' | 'sleeping' | 'restoring' | 'upgrading';
-export type JobKind = 'build' | 'rebuild' | 'cancel' | 'export' | 'import' | 'backup' | 'restore' | 'upgrade';
+export type JobKind = 'build' | 'rebuild' | 'cancel' | 'export' | 'import' | 'backup' | 'restore' | 'clone' | 'upgrade';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -140,8 +140,6 @@ export interface HostsTable {
   seats: number;
   status: HostStatus;
   support_email: string | null;
-  http_port: number | null;
-  metrics_port: number | null;
   database_name: string;
   synapse_version: string | null;
   created_at: CreatedAt;
@@ -164,6 +162,8 @@ export interface HostsTable {
   calls_enabled: ColumnType<boolean, boolean | undefined, boolean>;
   last_backup_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   last_backup_error: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A staging clone: the host whose backup it was restored from (it keeps that host's server name, federation off). */
+  cloned_from_host_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type BackupOutcome = 'succeeded' | 'failed';

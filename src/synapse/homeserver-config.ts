@@ -33,8 +33,11 @@ export interface HomeserverConfigInput {
   serverName: string;
   /** The client-facing URL through the edge, e.g. https://acme.homeport.localhost:8443/ */
   publicBaseUrl: string;
-  /** Loopback port of the client+federation listener. */
-  httpPort: number;
+  /**
+   * Where the client+federation listener binds: the runtime's choice (the local runtime: a
+   * loopback address and a port of its own; a pod: every address on a fixed port).
+   */
+  listener: { address: string; port: number };
   database: { host: string; port: number; name: string; user: string; password: string };
   paths: HomeserverPaths;
   /** Written inline (homeserver.yaml is private to the host); the signing key lives in its own file. */
@@ -107,10 +110,9 @@ const ownerOnlySocketMode = 0o600;
 function loopbackListeners(input: HomeserverConfigInput): unknown[] {
   return [
     {
-      // 127.0.0.1 rather than ::1: binding ::1 fails where IPv6 is off. Only the edge reaches it.
-      port: input.httpPort,
+      port: input.listener.port,
       type: 'http',
-      bind_addresses: ['127.0.0.1'],
+      bind_addresses: [input.listener.address],
       tls: false,
       x_forwarded: true,
       resources: [{ names: listenerResources(input.federation), compress: false }],

@@ -65,3 +65,4 @@ export type AuditEntry = Static<typeof operator.AuditEntry>;
 export type SynapseReleaseUsage = Static<typeof synapseUpgrades.SynapseReleaseUsage>;
 export type RolloutSummary = Static<typeof synapseUpgrades.Rollout>;
 export type RolloutWithHosts = Static<typeof synapseUpgrades.RolloutWithHosts>;
+export type MaintenanceWindowAnswer = Static<typeof synapseUpgrades.MaintenanceWindowAnswer>;

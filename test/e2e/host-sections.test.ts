@@ -31,6 +31,7 @@ describe('the control panel, a host in sections', () => {
   let operatorEmail: string;
   let browser: Browser;
   let page: Page;
+  let token: string;
   const email = 'exporter@example.org';
   const password = 'exporting-is-my-right-1';
   const url = (path: string) => `${homeport.apiUrl}${path}`;
@@ -40,7 +41,7 @@ describe('the control panel, a host in sections', () => {
     homeport = await HomeportProcess.create('e2ex');
     await homeport.start();
     ({ client: operator, email: operatorEmail } = await firstOperator(homeport));
-    const token = await homeport.createAccount(email);
+    token = await homeport.createAccount(email);
     const built = await homeport.cli(['host', 'create', 'exphost', '--size', 'starter', '--seats', '10', '--wait'], token);
     assert.equal(built.code, 0, built.stdout + built.stderr);
     // The account was made by the operator CLI without a password: the customer sets one by reset.
@@ -125,7 +126,7 @@ describe('the control panel, a host in sections', () => {
   test('every page passes an axe-core audit with no serious or critical violation, on a laptop and on a phone', async () => {
     const visitorPages = ['/login', '/register', '/forgot-password'];
     const customerPages = ['/', '/hosts/new', ...sections.map(([path]) => `/hosts/exphost${path}`), '/account', '/account/security', '/account/tokens', '/account/billing', '/terms'];
-    const operatorPages = ['/operator', '/operator/accounts', '/operator/hosts', '/operator/capacity', '/operator/jobs', '/operator/mail', '/operator/audit-log', '/operator/invoices', '/operator/seller', '/operator/coupons', '/operator/terms'];
+    const operatorPages = ['/operator', '/operator/accounts', '/operator/hosts', '/operator/capacity', '/operator/jobs', '/operator/mail', '/operator/audit-log', '/operator/invoices', '/operator/seller', '/operator/coupons', '/operator/terms', '/operator/upgrades'];
     const found: string[] = [];
     const audit = async (context: BrowserContext, paths: string[], viewport: string) => {
       const audited = await context.newPage();
@@ -159,6 +160,53 @@ describe('the control panel, a host in sections', () => {
       }
     }
     assert.deepEqual(found, [], found.join('\n'));
+  });
+
+  test('the overview sets the maintenance window for Synapse upgrades, which the API and the CLI then report', async () => {
+    await page.goto(url('/hosts/exphost'));
+    const section = page.getByTestId('maintenance-window-section');
+    await section.getByRole('heading', { name: 'Maintenance window' }).waitFor();
+    const choice = section.getByLabel('Upgrades may restart the server');
+    assert.equal(await choice.inputValue(), 'any', 'no window until the customer chooses one');
+    await choice.selectOption('3');
+    await section.getByRole('button', { name: 'Save maintenance window' }).click();
+    await section.getByText('Upgrades restart your server only between 03:00–05:00 UTC.').waitFor();
+    const answer = await homeport.api<{ startHour: number | null; hours: number }>('GET', '/api/v1/hosts/exphost/maintenance-window', { token });
+    assert.deepEqual(answer.body, { startHour: 3, hours: 2 });
+    const listed = await homeport.cli(['maintenance-window', 'exphost'], token);
+    assert.equal(listed.stdout.trim(), 'Upgrades restart your server only between 03:00–05:00 UTC.', 'the CLI says it in the same words');
+    await page.reload();
+    assert.equal(await page.getByTestId('maintenance-window-section').getByLabel('Upgrades may restart the server').inputValue(), '3', 'kept after a reload');
+    await page.getByTestId('maintenance-window-section').getByLabel('Upgrades may restart the server').selectOption('any');
+    await page.getByRole('button', { name: 'Save maintenance window' }).click();
+    await page.getByText('Upgrades may restart your server at any time.').waitFor();
+    assert.equal((await homeport.api<{ startHour: number | null }>('GET', '/api/v1/hosts/exphost/maintenance-window', { token })).body.startHour, null);
+  });
+
+  test("the operator console's rollout form says at its field why a release cannot be rolled out", async () => {
+    const { context, page: console } = await openPanelPage(browser, homeport);
+    try {
+      await console.goto(url('/login'));
+      await console.getByLabel('Email').fill(operatorEmail);
+      await console.getByLabel('Password').fill(operatorPassword);
+      await console.getByRole('button', { name: 'Log in' }).click();
+      await console.getByRole('navigation', { name: 'Main' }).waitFor();
+      await console.goto(url('/operator/upgrades'));
+      const form = console.getByTestId('start-rollout');
+      const release = form.getByLabel('Release', { exact: true });
+      await release.fill('1.150.0');
+      await form.getByRole('button', { name: 'Start rollout' }).click();
+      await form.locator('#field-release-error').getByText('Synapse 1.150.0 is not installed').waitFor();
+      assert.equal(await console.evaluate(() => document.activeElement?.id), 'field-release', 'the focus is on the field in error');
+      // Every host already runs the installed release: nothing to roll out, said at the same field.
+      const installed = await operator.request<{ releases: { release: string; installed: boolean }[] }>('GET', '/api/v1/operator/synapse-releases');
+      const current = installed.body.releases.find((entry) => entry.installed)?.release ?? '';
+      await release.fill(current);
+      await form.getByRole('button', { name: 'Start rollout' }).click();
+      await form.locator('#field-release-error').getByText(`No host runs a Synapse older than ${current}.`).waitFor();
+    } finally {
+      await context.close();
+    }
   });
 
   test('cancelling says what it costs before the hostname is typed; a host bought today costs nothing, and the invoice then reads Void', async () => {

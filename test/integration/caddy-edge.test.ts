@@ -10,9 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch } from 'undici';
 import { loadConfig } from '../../src/config.ts';
 import { renderCaddyConfig, type CaddyConfig, type EdgeHost } from '../../src/runtime/local/caddy-config.ts';
+import { writeEdgeHostFiles } from '../../src/runtime/local/edge-host-files.ts';
 import { CaddyConfigRejected, CaddyEdge, caddyAdminSocket, caddyRootCertificatePath } from '../../src/runtime/local/caddy-edge.ts';
 import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
 import { caddyAdmin } from '../support/caddy-admin.ts';
+import { certificatePermission } from '../support/certificate-permission.ts';
 
 async function freePort(): Promise<number> {
   const server = createTcpServer();
@@ -28,8 +30,10 @@ const toLoopback: LookupFunction = (_hostname, options, callback) => {
   else callback(null, '127.0.0.1', 4);
 };
 
+const permission = await certificatePermission('.test.localhost');
 const dataDir = await mkdtemp(join(tmpdir(), 'homeport-edge-'));
 const config = loadConfig({
+  ...permission.env,
   HOMEPORT_DATA_DIR: dataDir,
   HOMEPORT_BASE_DOMAIN: 'test.localhost',
   HOMEPORT_TLS: 'internal',
@@ -107,6 +111,7 @@ after(async () => {
   await agent?.close();
   await Promise.all(supervisors.map((supervisor) => supervisor.stopAll(5_000)));
   await new Promise((resolve) => upstream.close(resolve));
+  await permission.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -131,6 +136,8 @@ describe('CaddyEdge', () => {
   });
 
   it("routes a host: Matrix paths to its upstream over TLS from Caddy's internal CA", async () => {
+    // The well-knowns are files in the host's folder, written by the runtime before the edge serves it.
+    await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, acmeHost(0));
     await edge.load(configWith([acmeHost((upstream.address() as AddressInfo).port)]));
     // The certificate is issued in the background right after the load.
     let response: Awaited<ReturnType<typeof request>> | undefined;

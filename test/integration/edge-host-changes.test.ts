@@ -1,6 +1,7 @@
-// A host change reaches Caddy as that host's own objects (its route by @id, its base name among
-// the subjects of certificates obtained up front): every other host's routes stay exactly as Caddy has them, a host Caddy refuses changes
-// nothing else, and a Caddy killed with SIGKILL is given every host again when it comes back.
+// A host change reaches Caddy as that host's own route (by @id), in a constant number of admin
+// requests, its certificate on demand after asking Homeport (a stand-in answers here): every
+// other host's routes stay exactly as Caddy has them, a host Caddy refuses changes nothing else,
+// and a Caddy killed with SIGKILL is given every host again when it comes back.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -11,9 +12,11 @@ import { after, before, describe, it } from 'node:test';
 import { Agent, fetch } from 'undici';
 import { loadConfig } from '../../src/config.ts';
 import { renderCaddyConfig, renderHostRoute, type EdgeHost } from '../../src/runtime/local/caddy-config.ts';
+import { writeEdgeHostFiles } from '../../src/runtime/local/edge-host-files.ts';
 import { CaddyConfigRejected, CaddyEdge, type EdgeHostParts } from '../../src/runtime/local/caddy-edge.ts';
 import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
 import { caddyAdmin } from '../support/caddy-admin.ts';
+import { certificatePermission } from '../support/certificate-permission.ts';
 import { eventually } from '../support/eventually.ts';
 import { freePort } from '../support/throwaway-postgres.ts';
 
@@ -22,8 +25,13 @@ const toLoopback: LookupFunction = (_hostname, options, callback) => {
   else callback(null, '127.0.0.1', 4);
 };
 
+// Homeport's answer to Caddy's certificate question: yes for the names of this test only.
+const permission = await certificatePermission('.changes.localhost');
+const { asked } = permission;
+
 const dataDir = await mkdtemp(join(tmpdir(), 'homeport-edge-changes-'));
 const config = loadConfig({
+  ...permission.env,
   HOMEPORT_DATA_DIR: dataDir,
   HOMEPORT_BASE_DOMAIN: 'changes.localhost',
   HOMEPORT_TLS: 'internal',
@@ -51,7 +59,15 @@ function edgeHost(id: string, supportEmail = `ops@${id}.example`): EdgeHost {
 }
 
 function parts(host: EdgeHost): EdgeHostParts {
-  return { route: renderHostRoute(host, '/nonexistent/element-web'), baseName: host.hostname };
+  return { route: renderHostRoute(host), baseName: host.hostname };
+}
+
+/** What the local runtime does for one host: its well-known files, then its route; answers the admin requests it took. */
+async function apply(id: string, host: EdgeHost | undefined): Promise<number> {
+  const before = edge.adminRequests;
+  if (host) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, host);
+  await edge.setHost(id, host && parts(host));
+  return edge.adminRequests - before;
 }
 
 /** The support contact the edge answers for a host, or the failure (no certificate, 404). */
@@ -88,6 +104,7 @@ before(async () => {
   upstream = createServer((_request, response) => response.end('upstream'));
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   await edge.start();
+  for (const host of [edgeHost('alpha'), edgeHost('beta')]) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, host);
   await edge.load(renderCaddyConfig({ ...edge.baseConfigInput(), hosts: [edgeHost('alpha'), edgeHost('beta')] }));
 });
 
@@ -95,30 +112,42 @@ after(async () => {
   await agent?.close();
   await supervisor.stopAll(5_000);
   await new Promise((resolve) => upstream.close(resolve));
+  await permission.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('changes of one host at the edge', () => {
   it("changes, adds and removes one host while another host's route stays exactly as Caddy has it", async () => {
     assert.equal(await servedContact('beta'), 'ops@beta.example');
+    const config = JSON.parse((await caddyAdmin(dataDir, '/config/')).text) as { apps: { tls: { automation: { policies: { subjects?: string[] }[] } } } };
+    assert.ok(config.apps.tls.automation.policies.every((policy) => policy.subjects === undefined), 'no list of names that grows with the hosts');
     const patched = await caddyAdmin(dataDir, '/id/host-alpha', { method: 'PATCH', body: markerRoute('alpha') });
     assert.equal(patched.status, 200, patched.text);
     assert.equal(await servedContact('alpha'), 'marker of alpha');
 
-    await edge.setHost('beta', parts(edgeHost('beta', 'new@beta.example')));
+    // A support contact is a file in the host's folder: one read of its route, no change to Caddy.
+    assert.equal(await apply('beta', edgeHost('beta', 'new@beta.example')), 1);
     assert.equal(await servedContact('beta'), 'new@beta.example');
-    await edge.setHost('gamma', parts(edgeHost('gamma')));
+    // Its route changes (another port): read and replaced by @id.
+    assert.equal(await apply('beta', { ...edgeHost('beta', 'new@beta.example'), upstreamPort: 1 }), 2);
+    // A new host: a look for its route, the route inserted; its certificate is obtained on demand right away.
+    assert.equal(await apply('gamma', edgeHost('gamma')), 2);
+    await eventually(async () => assert.ok(asked.includes('gamma.changes.localhost'), 'Homeport was asked about the new name'), 30_000, 100);
     assert.equal(await servedContact('gamma'), 'ops@gamma.example');
-    await edge.setHost('beta', undefined);
+    assert.ok(!asked.some((name) => !name.endsWith('.changes.localhost')), 'only names of hosts were asked about');
+    assert.equal(await apply('beta', undefined), 1);
     assert.equal((await caddyAdmin(dataDir, '/id/host-beta')).status, 404);
     assert.notEqual(await supportContact('beta'), 'new@beta.example');
 
     assert.equal(await supportContact('alpha'), 'marker of alpha', "alpha's route was never rewritten");
     const routes = JSON.parse((await caddyAdmin(dataDir, '/config/apps/http/servers/edge/routes')).text) as { '@id'?: string }[];
-    assert.deepEqual(routes.map((route) => route['@id']), ['host-gamma', 'host-alpha', undefined], 'new hosts come before the catch-all');
+    const ids = routes.map((route) => route['@id']);
+    assert.deepEqual(ids.slice(0, 3), ['host-defaults', 'host-gamma', 'host-alpha'], 'host routes come between the defaults and the shared routes');
+    assert.ok(ids.slice(3).every((id) => id === undefined), 'the shared routes are the same for every host');
   });
 
   it('refuses a host Caddy rejects without changing any other host', async () => {
+    await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, edgeHost('delta'));
     const broken = parts(edgeHost('delta'));
     broken.route.handle = [{ handler: 'no_such_handler' } as never];
     await assert.rejects(edge.setHost('delta', broken), (error: Error) => error instanceof CaddyConfigRejected && /no_such_handler/.test(error.message));

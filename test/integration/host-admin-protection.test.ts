@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { MatrixError } from 'matrix-js-sdk';
 import pg from 'pg';
 import { eventually } from '../support/eventually.ts';
-import { hostAdmin, hostSecrets, openHomeportDatabase } from '../support/host-admin.ts';
+import { hostAdmin, hostHttpPort, hostSecrets, openHomeportDatabase } from '../support/host-admin.ts';
 import { HomeportProcess, type ApiAnswer, type Problem } from '../support/homeport-process.ts';
 import { registerThroughEdge } from '../support/matrix-registration.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
@@ -68,9 +68,7 @@ describe("Homeport's own access and the seats of a host", () => {
     server = created.body.host.serverName;
     homeportUser = `@homeport-admin:${server}`;
     await homeport.waitForHostStatus(token, hostId, 'running');
-    const opened = await openHomeportDatabase(homeport);
-    httpPort = Number((await opened.db.selectFrom('hosts').select('http_port').where('id', '=', hostId).executeTakeFirstOrThrow()).http_port);
-    await opened.close();
+    httpPort = await hostHttpPort(homeport, hostId);
   });
   after(async () => {
     await homeport?.cleanup();

@@ -10,7 +10,7 @@ import { readHostMetrics } from '../../src/runtime/local/host-metrics.ts';
 import { synapseVersion } from '../../src/runtime/local/synapse-venv.ts';
 import { parseSigningKey } from '../../src/synapse/signing-key.ts';
 import { caddyAdmin } from '../support/caddy-admin.ts';
-import { hostAdmin, hostSecrets, openHomeportDatabase } from '../support/host-admin.ts';
+import { hostAdmin, hostSecrets, localHostPorts, openHomeportDatabase } from '../support/host-admin.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { loginThroughEdge, messagesOf } from '../support/matrix-user.ts';
 import { synapseProcesses } from '../support/processes.ts';
@@ -174,7 +174,7 @@ describe('a host', () => {
     const wrong = await homeport.api('DELETE', `/api/v1/hosts/${hostId}`, { token, body: { confirm: 'acm' } });
     assert.equal(wrong.status, 422);
     const opened = await openHomeportDatabase(homeport);
-    const host = await opened.db.selectFrom('hosts').select(['database_name', 'http_port']).where('id', '=', hostId).executeTakeFirstOrThrow();
+    const host = await opened.db.selectFrom('hosts').select(['database_name']).where('id', '=', hostId).executeTakeFirstOrThrow();
     await opened.close();
 
     const cancel = await homeport.api<{ job: { id: string } }>('DELETE', `/api/v1/hosts/${hostId}`, { token, body: { confirm: 'acme' } });
@@ -198,5 +198,6 @@ describe('a host', () => {
     assert.notEqual(gone, 200);
     const availability = await homeport.api<{ available: boolean }>('GET', '/api/v1/hostnames/acme');
     assert.equal(availability.body.available, true);
+    assert.equal(await localHostPorts(homeport, hostId), undefined, "the host's loopback ports are free again");
   });
 });

@@ -40,7 +40,7 @@ describe('host names in the database', () => {
     for (const host of legacy) {
       const row = await db.insertInto('hosts').values({
         ...host, account_id: account.id, size: 'starter', seats: 5, status: host.label === 'gone' ? 'cancelled' : 'running', database_name: `host_${host.label}`,
-        support_email: null, http_port: null, metrics_port: null, synapse_version: null, cancelled_at: null,
+        support_email: null, synapse_version: null, cancelled_at: null,
       }).returning('id').executeTakeFirstOrThrow();
       ids[host.label] = row.id;
     }

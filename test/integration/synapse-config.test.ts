@@ -72,7 +72,7 @@ before(async () => {
   input = {
     serverName,
     publicBaseUrl: `https://${serverName}:8443/`,
-    httpPort: await freePort(),
+    listener: { address: '127.0.0.1', port: await freePort() },
     database,
     paths,
     secrets,
@@ -89,7 +89,7 @@ before(async () => {
   await writeFile(paths.signingKey, secrets.signingKey, { mode: 0o600 });
   await writeFile(paths.homeserverConfig, renderHomeserverConfig(input), { mode: 0o600 });
   await writeFile(paths.logConfig, renderLogConfig(input));
-  baseUrl = `http://127.0.0.1:${input.httpPort}/`;
+  baseUrl = `http://127.0.0.1:${input.listener.port}/`;
 
   const startedAt = performance.now();
   synapse = spawn(python, ['-m', 'synapse.app.homeserver', '-c', paths.homeserverConfig], {

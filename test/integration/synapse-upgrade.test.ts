@@ -12,6 +12,7 @@ import { textMessages } from '../support/host-content.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, openPanelPage, operatorPassword } from '../support/panel-browser.ts';
 
 const oldRelease = '1.162.0';
 
@@ -141,6 +142,67 @@ describe('Synapse upgrades', () => {
     assert.match(listed.stdout, new RegExp(`^${oldRelease.replaceAll('.', '\\.')}\\s+1 hosts$`, 'm'));
     assert.match(listed.stdout, new RegExp(`^${pinnedRelease.replaceAll('.', '\\.')}\\s+1 hosts$`, 'm'));
   });
+
+  test('a rollout started from the operator console, with Homeport killed in the middle of the host upgrade, resumes after a restart: the host ends on the new release with every message', async () => {
+    // The table that blocked beta's migration is gone: its next upgrade can succeed.
+    const blocked = await openHomeportDatabase(homeport, await databaseOf('beta'));
+    await blocked.pool.query('DROP TABLE destination_rooms_sticky_events_backlog');
+    await blocked.close();
+    // This rollout is started from the operator console, as an operator would.
+    await ensurePanelBuilt();
+    const { email } = await firstOperator(homeport);
+    const browser = await launchChromium();
+    try {
+      const { page } = await openPanelPage(browser, homeport);
+      await page.goto(`${homeport.apiUrl}/login`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(operatorPassword);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await page.goto(`${homeport.apiUrl}/operator/upgrades`);
+      const form = page.getByTestId('start-rollout');
+      await form.getByLabel('Release', { exact: true }).fill(pinnedRelease);
+      await form.getByLabel('Canary host').fill('beta');
+      await form.getByRole('button', { name: 'Start rollout' }).click();
+      await form.getByText(`Rollout of Synapse ${pinnedRelease} started: beta first, then 0 more`).waitFor();
+    } finally {
+      await browser.close();
+    }
+    let killedIn = '';
+    const deadline = Date.now() + 300_000;
+    while (!killedIn && Date.now() < deadline) {
+      const step = await runningUpgradeStep('beta');
+      if (step === 'stop and snapshot' || step === 'switch release and check') {
+        await homeport.kill9();
+        killedIn = step;
+      } else {
+        await new Promise((done) => setTimeout(done, 25));
+      }
+    }
+    assert.ok(killedIn, "beta's upgrade reached its stop or switch step");
+    console.log(`# killed Homeport during the upgrade step "${killedIn}"`);
+    await homeport.start();
+    const followed = await homeport.cli(['synapse', 'upgrades', '--wait'], operator);
+    assert.equal(followed.code, 0, followed.stdout + followed.stderr);
+    assert.deepEqual(await hostRow('beta'), { synapse_release: pinnedRelease, synapse_version: pinnedRelease, status: 'running' });
+    const client = await eventually(() => login('beta'), 60_000);
+    sent.beta?.push('beta after the rollback');
+    assert.deepEqual(await textMessages(client, rooms.beta ?? ''), sent.beta);
+  });
+
+  /** The step beta's newest upgrade job is running, if any. */
+  async function runningUpgradeStep(label: string): Promise<string | undefined> {
+    const opened = await openHomeportDatabase(homeport);
+    try {
+      const job = await opened.db.selectFrom('jobs').innerJoin('hosts', 'hosts.id', 'jobs.host_id').select('jobs.id')
+        .where('hosts.label', '=', label).where('jobs.kind', '=', 'upgrade').orderBy('jobs.created_at', 'desc').executeTakeFirst();
+      if (!job) return undefined;
+      const detail = await homeport.api<{ steps: { name: string; status: string }[] }>('GET', `/api/v1/jobs/${job.id}`, { token });
+      return detail.body.steps.find((step) => step.status === 'running')?.name;
+    } finally {
+      await opened.close();
+    }
+  }
 
   async function databaseOf(label: string): Promise<string> {
     const opened = await openHomeportDatabase(homeport);

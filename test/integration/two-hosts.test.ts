@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HomeportProcess } from '../support/homeport-process.ts';
-import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
+import { hostAdmin, localHostPorts, openHomeportDatabase } from '../support/host-admin.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 
 describe('two hosts', () => {
@@ -48,11 +48,13 @@ describe('two hosts', () => {
 
   test('each have their own database', async () => {
     const opened = await openHomeportDatabase(homeport);
-    const rows = await opened.db.selectFrom('hosts').select(['label', 'database_name', 'http_port']).orderBy('label').execute();
+    const rows = await opened.db.selectFrom('hosts').select(['id', 'label', 'database_name']).orderBy('label').execute();
     await opened.close();
     assert.equal(rows.length, 2);
     assert.notEqual(rows[0]?.database_name, rows[1]?.database_name);
-    assert.notEqual(rows[0]?.http_port, rows[1]?.http_port);
+    const ports = await Promise.all(rows.map((row) => localHostPorts(homeport, row.id)));
+    assert.ok(ports[0] && ports[1], 'the local runtime gave both hosts ports');
+    assert.notEqual(ports[0].httpPort, ports[1].httpPort);
     const postgres = await openHomeportDatabase(homeport, 'postgres');
     const found = await postgres.pool.query("SELECT datname FROM pg_database WHERE datname LIKE 'host_%'");
     await postgres.close();

@@ -56,6 +56,9 @@ describe('the Helm chart of Homeport', { skip: skipped }, () => {
     const container = deployment?.spec?.template.spec?.containers[0];
     assert.deepEqual(container?.envFrom, [{ secretRef: { name: 'homeport' } }]);
     assert.equal(container?.env?.find((variable) => variable.name === 'HOMEPORT_RUNTIME')?.value, 'kubernetes');
+    // The hosts' NetworkPolicy admits Homeport's pods from the namespace the chart is installed in.
+    assert.deepEqual(container?.env?.find((variable) => variable.name === 'HOMEPORT_CONTROL_PLANE_NAMESPACE')?.valueFrom, { fieldRef: { fieldPath: 'metadata.namespace' } });
+    assert.equal(deployment?.spec?.template.metadata?.labels?.['app.kubernetes.io/name'], 'homeport');
     assert.equal(deployment?.spec?.template.spec?.serviceAccountName, 'homeport');
   });
 

@@ -19,6 +19,7 @@ const settings: KubernetesSettings = {
   ingressClassName: 'nginx',
   clusterIssuer: 'letsencrypt',
   ingressNamespace: 'ingress-nginx',
+  controlPlaneNamespace: 'homeport-system',
   databaseCidr: '10.20.0.5/32',
   privateCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
 };

@@ -3,7 +3,7 @@
 // is built (database, objects, Running from kwok as its readiness), routed, hibernated and woken,
 // survives the API server restarting mid-reconcile and its node going away, and a cancel leaves
 // nothing of it behind, checked by label and by owner.
-import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, NetworkingV1Api, RbacAuthorizationV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, NetworkingV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
@@ -15,16 +15,16 @@ import { hostObjectName, hostSelector } from '../../src/runtime/kubernetes/host-
 import { HostsDatabaseServer } from '../../src/runtime/kubernetes/hosts-database-server.ts';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes/kubernetes-runtime.ts';
 import type { KubernetesRuntimeSettings } from '../../src/runtime/kubernetes/kubernetes-settings.ts';
-import { runtimeRole, runtimeRoleName } from '../../src/runtime/kubernetes/runtime-role.ts';
 import { dropHostDatabase, ensureHostDatabase } from '../../src/runtime/local/host-databases.ts';
 import { databaseConnections } from '../../src/runtime/local/machine-capacity.ts';
 import type { EdgeRoute, HostProcessState, HostSpec } from '../../src/runtime/runtime.ts';
 import { generateHomeserverSecrets } from '../../src/synapse/host-secrets.ts';
 import { eventually } from '../support/eventually.ts';
-import { createFakeVolumes, startKubernetesCluster, type KubernetesCluster } from '../support/kubernetes-cluster.ts';
+import type { KubernetesCluster } from '../support/kubernetes-cluster.ts';
+import { startKubernetesRuntimeFixture, type KubernetesRuntimeFixture } from '../support/kubernetes-runtime-fixture.ts';
 import { noSingleSignOn } from '../../src/domain/single-sign-on.ts';
 import { kubernetesTestsSkipped } from '../support/kubernetes-tools.ts';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.ts';
+import type { ThrowawayPostgres } from '../support/throwaway-postgres.ts';
 
 const namespace = 'homeport-hosts';
 const convergeMs = 180_000;
@@ -35,7 +35,6 @@ function hostSpec(id: string, label: string): HostSpec {
     id, label, serverName,
     publicBaseUrl: `https://${serverName}/`,
     edgeHostname: serverName,
-    httpPort: 0,
     seats: 10,
     maxUploadSize: '50M',
     rateLimits: rateLimitsFor('starter'),
@@ -52,7 +51,7 @@ function hostSpec(id: string, label: string): HostSpec {
 
 function route(spec: HostSpec, customNames: string[]): EdgeRoute {
   return {
-    id: spec.id, edgeHostname: spec.edgeHostname, httpPort: spec.httpPort, publicBaseUrl: spec.publicBaseUrl, supportEmail: null,
+    id: spec.id, edgeHostname: spec.edgeHostname, publicBaseUrl: spec.publicBaseUrl, supportEmail: null,
     customNames, previousNames: [], movedNames: [], delegatedServer: `${spec.serverName}:443`,
     clientConfig: { default_server_config: { 'm.homeserver': { base_url: spec.publicBaseUrl } } }, homeportUserId: `@homeport:${spec.serverName}`,
   };
@@ -62,6 +61,7 @@ const acme = hostSpec('8d4c1f36-2f0a-4d6e-9a51-0c2b7f3e9a01', 'acme');
 const globex = hostSpec('5b0e7a92-61c4-4f3b-8d2e-7a9c4e1b6f02', 'globex');
 
 describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
+  let fixture: KubernetesRuntimeFixture | undefined;
   let cluster: KubernetesCluster;
   let postgres: ThrowawayPostgres;
   let adminPool: pg.Pool;
@@ -91,44 +91,13 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
   const databaseExists = async (name: string) => Boolean((await adminPool.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount);
 
   before(async () => {
-    [cluster, postgres] = await Promise.all([startKubernetesCluster({ nodes: 2 }), startThrowawayPostgres()]);
-    adminPool = new pg.Pool({ connectionString: `postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres`, max: 3 });
-    settings = {
-      namespace,
-      synapseImage: 'ghcr.io/element-hq/synapse:v1.150.0',
-      ingressClassName: 'nginx',
-      clusterIssuer: 'letsencrypt',
-      ingressNamespace: 'ingress-nginx',
-      databaseCidr: '127.0.0.1/32',
-      privateCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
-      hostsDatabaseUrl: `postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres`,
-      mediaStorage: '1Gi',
-    };
-    const config = cluster.kubeConfig();
-    const core = config.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await createFakeVolumes(config, ['media-0', 'media-1', 'media-2'], '1Gi');
-    await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'homeport' } } });
-    const rbac = config.makeApiClient(RbacAuthorizationV1Api);
-    await rbac.createNamespacedRole({ namespace, body: runtimeRole(namespace) });
-    await rbac.createNamespacedRoleBinding({
-      namespace,
-      body: {
-        metadata: { name: runtimeRoleName },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: runtimeRoleName },
-        subjects: [{ kind: 'ServiceAccount', name: 'homeport', namespace }],
-      },
-    });
-    const token = await core.createNamespacedServiceAccountToken({ name: 'homeport', namespace, body: { spec: { audiences: [] } } });
-    assert.ok(token.status?.token);
-    asHomeport = cluster.kubeConfig(token.status.token);
+    fixture = await startKubernetesRuntimeFixture({ namespace });
+    ({ cluster, postgres, adminPool, settings, asHomeport } = fixture);
     runtime = await openRuntime();
   });
   after(async () => {
     for (const opened of runtimes) await opened.close();
-    await adminPool?.end();
-    await cluster?.stop();
-    await postgres?.stop();
+    await fixture?.stop();
   });
 
   test('a host is built: its database on the PostgreSQL, its configuration in a Secret, its pod Running and the state from the watch', async () => {

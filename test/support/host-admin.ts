@@ -15,6 +15,24 @@ export async function openHomeportDatabase(homeport: HomeportProcess, database =
   return openDatabase(await cluster.connectionString(database), 2);
 }
 
+/** The loopback ports the local runtime gave a host (its own table), or undefined when it has none. */
+export async function localHostPorts(homeport: HomeportProcess, hostId: string): Promise<{ httpPort: number; metricsPort: number } | undefined> {
+  const opened = await openHomeportDatabase(homeport);
+  try {
+    const { rows } = await opened.pool.query<{ http_port: number; metrics_port: number }>('SELECT http_port, metrics_port FROM local_host_ports WHERE host_id = $1', [hostId]);
+    return rows[0] && { httpPort: rows[0].http_port, metricsPort: rows[0].metrics_port };
+  } finally {
+    await opened.close();
+  }
+}
+
+/** The loopback port of a host's Synapse listener on the local runtime; throws when it has none. */
+export async function hostHttpPort(homeport: HomeportProcess, hostId: string): Promise<number> {
+  const ports = await localHostPorts(homeport, hostId);
+  if (!ports) throw new Error(`host ${hostId} has no local ports`);
+  return ports.httpPort;
+}
+
 export async function hostSecrets(homeport: HomeportProcess, hostId: string): Promise<HostSecretValues> {
   const masterKey = Buffer.from((await readFile(join(homeport.dataDir, 'master.key'), 'utf8')).trim(), 'base64');
   const opened = await openHomeportDatabase(homeport);
@@ -26,13 +44,8 @@ export async function hostSecrets(homeport: HomeportProcess, hostId: string): Pr
 }
 
 export async function hostAdmin(homeport: HomeportProcess, hostId: string): Promise<SynapseAdminClient> {
-  const opened = await openHomeportDatabase(homeport);
-  try {
-    const host = await opened.db.selectFrom('hosts').select('http_port').where('id', '=', hostId).executeTakeFirstOrThrow();
-    const secrets = await hostSecrets(homeport, hostId);
-    if (!secrets.adminAccessToken) throw new Error('the host has no admin token');
-    return new SynapseAdminClient({ baseUrl: `http://127.0.0.1:${host.http_port}`, accessToken: secrets.adminAccessToken });
-  } finally {
-    await opened.close();
-  }
+  const httpPort = await hostHttpPort(homeport, hostId);
+  const secrets = await hostSecrets(homeport, hostId);
+  if (!secrets.adminAccessToken) throw new Error('the host has no admin token');
+  return new SynapseAdminClient({ baseUrl: `http://127.0.0.1:${httpPort}`, accessToken: secrets.adminAccessToken });
 }

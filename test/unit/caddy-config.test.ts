@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  renderCaddyConfig, renderHostRoute, type CaddyConfigInput, type CaddyHandler, type CaddyRoute, type EdgeHost,
+  renderCaddyConfig, renderHostRoute, wellKnownFiles, type CaddyConfigInput, type CaddyHandler, type CaddyRoute, type EdgeHost,
 } from '../../src/runtime/local/caddy-config.ts';
 
 const base: Omit<CaddyConfigInput, 'hosts'> = {
@@ -12,6 +12,7 @@ const base: Omit<CaddyConfigInput, 'hosts'> = {
   httpsPort: 8443,
   tls: { mode: 'internal' },
   elementWebDir: '/data/element-web/current',
+  hostsDir: '/data/hosts',
 };
 
 function host(id: string, upstreamPort: number): EdgeHost {
@@ -31,24 +32,43 @@ function host(id: string, upstreamPort: number): EdgeHost {
 
 const twoHosts = [host('acme', 18001), host('globex', 18002)];
 
+/** The routes of a host's own (moved names, protected user), answered before the shared routes. */
 function hostSubroutes(routes: CaddyRoute[], id: string): CaddyRoute[] {
   const route = routes.find((candidate) => candidate['@id'] === `host-${id}`);
   assert.ok(route, `route host-${id}`);
-  const handler = route.handle[0];
-  assert.equal(handler?.handler, 'subroute');
-  return handler.routes;
+  const handler = route.handle[1];
+  return handler?.handler === 'subroute' ? handler.routes : [];
+}
+
+/** The variables a host's route sets for the shared routes. */
+function hostVars(routes: CaddyRoute[], id: string): Record<string, string> {
+  const route = routes.find((candidate) => candidate['@id'] === `host-${id}`);
+  const vars = route?.handle[0];
+  assert.equal(vars?.handler, 'vars');
+  return Object.fromEntries(Object.entries(vars).filter(([name]) => name !== 'handler')) as Record<string, string>;
+}
+
+/** A value with Caddy's placeholders for the host's variables and the request path filled in. */
+function filled(text: string, vars: Record<string, string>, path: string): string {
+  return text.replace(/\{http\.vars\.([a-z_]+)\}/g, (_all, name: string) => vars[name] ?? '').replaceAll('{http.request.uri.path}', path);
 }
 
 /**
- * What the route answering `path` with `method` on the host's base name does, as Caddy picks it:
- * the first match wins. A file matcher matches when `existingFiles` holds the file it looks for.
+ * What the edge answers `path` with `method` on a host's name, as Caddy picks it: the host's own
+ * routes first, then the shared routes with the host's variables; the first match wins. A file
+ * matcher matches when `existingFiles` holds the file it looks for.
  */
-function handlerFor(routes: CaddyRoute[], path: string, method = 'GET', existingFiles: string[] = []): CaddyHandler | undefined {
+function handlerFor(routes: CaddyRoute[], id: string, path: string, method = 'GET', existingFiles: string[] = []): CaddyHandler | undefined {
+  const vars = hostVars(routes, id);
   const matches = (pattern: string) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
-  const fileFound = (file: { root: string; try_files: string[] } | undefined) => !file || file.try_files.some((name) => existingFiles.includes(`${file.root}${name}`));
-  const route = routes.find((candidate) => !candidate.match || candidate.match.some((set) =>
-    !set.host && (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method) && fileFound(set.file)));
-  return route?.handle[0];
+  const fileFound = (file: { root: string; try_files?: string[] } | undefined) =>
+    !file || (file.try_files ?? [path]).some((name) => existingFiles.includes(`${filled(file.root, vars, path)}${filled(name, vars, path)}`));
+  const varsMatch = (wanted: Record<string, string[]> | undefined) => !wanted || Object.entries(wanted).every(([name, values]) => values.includes(vars[name] ?? ''));
+  const shared = routes.filter((route) => route['@id'] === undefined);
+  const route = [...hostSubroutes(routes, id), ...shared].find((candidate) => !candidate.match || candidate.match.some((set) =>
+    !set.host && (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method) && fileFound(set.file) && varsMatch(set.vars)));
+  const handler = route?.handle.at(-1);
+  return handler && (JSON.parse(filled(JSON.stringify(handler), vars, path)) as CaddyHandler);
 }
 
 describe('renderCaddyConfig', () => {
@@ -60,7 +80,9 @@ describe('renderCaddyConfig', () => {
     assert.equal(config.apps.http.https_port, 8443);
     const { edge, redirect } = config.apps.http.servers;
     assert.deepEqual(edge?.listen, ['127.0.0.1:8443']);
-    assert.deepEqual(edge?.routes, [{ handle: [{ handler: 'static_response', status_code: 404 }] }]);
+    const routes = edge?.routes ?? [];
+    assert.equal(routes[0]?.['@id'], 'host-defaults');
+    assert.deepEqual(routes[1], { match: [{ vars: { homeport_host: [''] } }], handle: [{ handler: 'static_response', status_code: 404 }], terminal: true }, 'a name of no host: 404');
     assert.deepEqual(redirect?.listen, ['127.0.0.1:8081']);
     assert.equal(redirect?.routes.length, 1);
     assert.deepEqual(config.apps.tls.automation.policies.map((policy) => policy.subjects), [['no-host.homeport.invalid']], 'never a catch-all');
@@ -73,65 +95,56 @@ describe('renderCaddyConfig', () => {
     assert.deepEqual(config.apps.http.servers.redirect?.listen, [':8081']);
   });
 
-  it('routes each host by name: well-knowns answered by the edge, Matrix paths proxied to its Synapse', () => {
+  it('routes each host by name to shared routes: well-knowns from its folder, Matrix paths proxied to its Synapse', () => {
     const config = renderCaddyConfig({ ...base, hosts: twoHosts });
     const routes = config.apps.http.servers.edge?.routes ?? [];
-    assert.deepEqual(routes.map((route) => route['@id']), ['host-acme', 'host-globex', undefined]);
-    assert.deepEqual(routes[1]?.match, [{ host: ['globex.homeport.localhost'] }]);
+    assert.deepEqual(routes.slice(0, 3).map((route) => route['@id']), ['host-defaults', 'host-acme', 'host-globex']);
+    assert.deepEqual(routes[2]?.match, [{ host: ['globex.homeport.localhost'] }]);
+    assert.equal(routes.length, 3 + renderCaddyConfig({ ...base, hosts: [] }).apps.http.servers.edge!.routes.length - 1, 'one route per host, the rest shared');
 
-    for (const [index, { id, wellKnown }] of twoHosts.entries()) {
-      const subroutes = hostSubroutes(routes, id);
+    for (const [index, { id }] of twoHosts.entries()) {
       for (const name of ['client', 'server', 'support'] as const) {
-        const answer = handlerFor(subroutes, `/.well-known/matrix/${name}`);
-        assert.equal(answer?.handler, 'static_response');
-        assert.equal(answer.status_code, 200);
-        assert.deepEqual(JSON.parse(answer.body ?? ''), wellKnown[name]);
-        assert.deepEqual(answer.headers?.['Content-Type'], ['application/json']);
-        assert.deepEqual(answer.headers?.['Access-Control-Allow-Origin'], ['*']);
-
-        const preflight = handlerFor(subroutes, `/.well-known/matrix/${name}`, 'OPTIONS');
+        const file = `/data/hosts/${id}/edge/.well-known/matrix/${name}`;
+        assert.deepEqual(handlerFor(routes, id, `/.well-known/matrix/${name}`, 'GET', [file]), { handler: 'file_server', root: `/data/hosts/${id}/edge` });
+        const preflight = handlerFor(routes, id, `/.well-known/matrix/${name}`, 'OPTIONS', [file]);
         assert.equal(preflight?.handler, 'static_response');
         assert.equal(preflight.status_code, 204);
         assert.deepEqual(preflight.headers?.['Access-Control-Allow-Origin'], ['*']);
+        // No file (e.g. federation off): not served.
+        assert.deepEqual(handlerFor(routes, id, `/.well-known/matrix/${name}`), { handler: 'static_response', status_code: 404 });
       }
       for (const path of ['/_matrix/client/versions', '/_synapse/client/password_reset', '/_synapse/admin/v1/users']) {
-        assert.deepEqual(handlerFor(subroutes, path), {
+        assert.deepEqual(handlerFor(routes, id, path), {
           handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${18001 + index}` }],
           // A sleeping host's waker lets go of the port a moment before Synapse takes it.
           load_balancing: { try_duration: '60s', try_interval: '250ms' },
         });
       }
       for (const path of ['/_synapse/metrics', '/_synapse/replication/x', '/.well-known/other']) {
-        assert.deepEqual(handlerFor(subroutes, path), { handler: 'static_response', status_code: 404 });
+        assert.deepEqual(handlerFor(routes, id, path), { handler: 'static_response', status_code: 404 });
       }
       // Without an installed web client the client URL gives the homeserver address for any Matrix client.
-      const client = handlerFor(subroutes, '/');
+      const client = handlerFor(routes, id, '/');
       assert.equal(client?.handler, 'static_response');
       assert.equal(client.status_code, 503);
       assert.match(client.body ?? '', /web client of this server is not installed yet/);
       assert.match(client.body ?? '', new RegExp(`Homeserver: <strong><code>https://${id}\\.homeport\\.localhost:8443</code>`));
       assert.match(client.body ?? '', /FluffyChat/);
-      assert.doesNotMatch(client.body ?? '', /[{}]/, 'no Caddy placeholder in the page');
-      assert.deepEqual(handlerFor(subroutes, '/', 'GET', ['/data/element-web/current/index.html']), { handler: 'file_server', root: '/data/element-web/current' });
+      assert.deepEqual(handlerFor(routes, id, '/', 'GET', ['/data/element-web/current/index.html']), { handler: 'file_server', root: '/data/element-web/current' });
     }
+    const page = routes.at(-1)?.handle[0];
+    assert.equal(page?.handler, 'static_response');
+    assert.deepEqual(page.body?.match(/\{[^}]*\}/g), ['{http.vars.homeport_homeserver_url}'], 'no Caddy placeholder in the page but the address');
   });
 
-  it('answers no /.well-known/matrix/server for a host whose federation is off', () => {
-    const closed = { ...host('acme', 18001), wellKnown: { client: { a: 1 }, support: {} } };
-    const subroutes = hostSubroutes(renderCaddyConfig({ ...base, hosts: [closed] }).apps.http.servers.edge?.routes ?? [], 'acme');
-    assert.deepEqual(handlerFor(subroutes, '/.well-known/matrix/server'), { handler: 'static_response', status_code: 404 });
-    const client = handlerFor(subroutes, '/.well-known/matrix/client');
-    assert.equal(client?.handler, 'static_response');
-    assert.equal(client.status_code, 200);
-  });
-
-  it('writes braces inside well-known strings so that Caddy cannot expand them as placeholders', () => {
-    const tricky = { ...host('acme', 18001), wellKnown: { client: {}, server: {}, support: { support_page: '{env.HOME}\\{x}' } } };
-    const subroutes = hostSubroutes(renderCaddyConfig({ ...base, hosts: [tricky] }).apps.http.servers.edge?.routes ?? [], 'acme');
-    const answer = handlerFor(subroutes, '/.well-known/matrix/support');
-    assert.equal(answer?.handler, 'static_response');
-    assert.doesNotMatch(answer.body ?? '', /\{env/);
-    assert.deepEqual(JSON.parse(answer.body ?? ''), { support_page: '{env.HOME}\\{x}' });
+  it("writes a host's well-knowns as the files the edge serves, and none for a document it does not serve", () => {
+    const closed = { ...host('acme', 18001), wellKnown: { client: { a: 1 }, support: { support_page: '{env.HOME}' } } };
+    assert.deepEqual([...wellKnownFiles(closed)], [
+      ['.well-known/matrix/client', '{"a":1}'],
+      ['.well-known/matrix/server', undefined],
+      // A file: Caddy's file server expands no placeholder in it.
+      ['.well-known/matrix/support', '{"support_page":"{env.HOME}"}'],
+    ]);
   });
 
   it('redirects plain HTTP to HTTPS on the port clients use, naming no host so host changes never touch it', () => {
@@ -185,14 +198,13 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
     customNames: ['chat.example.com', 'example.com'],
     previousNames: ['old.example.com'],
     movedNames: ['older.example.com'],
-    clientConfigDir: '/data/hosts/acme/element-web',
   };
 
   it('serves a host on all its domains (own, earlier, moved) through one route of its own', () => {
     const routes = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] }).apps.http.servers.edge?.routes ?? [];
-    assert.deepEqual(routes.map((route) => route['@id']), ['host-acme', 'host-globex', undefined]);
-    assert.deepEqual(routes[0]?.match, [{ host: ['acme.homeport.localhost', 'chat.example.com', 'example.com', 'old.example.com', 'older.example.com'] }]);
-    assert.deepEqual(routes[0], renderHostRoute(custom, base.elementWebDir), 'the whole configuration is made of the same per-host routes');
+    assert.deepEqual(routes.slice(0, 3).map((route) => route['@id']), ['host-defaults', 'host-acme', 'host-globex']);
+    assert.deepEqual(routes[1]?.match, [{ host: ['acme.homeport.localhost', 'chat.example.com', 'example.com', 'old.example.com', 'older.example.com'] }]);
+    assert.deepEqual(routes[1], renderHostRoute(custom), 'the whole configuration is made of the same per-host routes');
   });
 
   it('answers every request on a moved domain with 401 M_UNKNOWN_TOKEN and CORS, and 204 to OPTIONS', () => {
@@ -201,44 +213,48 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
     assert.equal(moved?.terminal, true);
     const handler = moved?.handle[0];
     assert.equal(handler?.handler, 'subroute');
-    for (const [path, method] of [['/_matrix/client/v3/sync', 'GET'], ['/_matrix/client/v3/rooms/x/send', 'POST'], ['/', 'GET']]) {
-      const answer = handlerFor(handler.routes, path!, method);
+    // Every path of a moved domain gets the same answer: only the method picks it.
+    for (const method of ['GET', 'POST', 'PUT']) {
+      const answer: CaddyHandler | undefined = handler.routes.find((route) => route.match?.[0]?.method?.includes(method) ?? true)?.handle[0];
       assert.equal(answer?.handler, 'static_response');
       assert.equal(answer.status_code, 401);
       assert.deepEqual(JSON.parse(answer.body ?? ''), { errcode: 'M_UNKNOWN_TOKEN', error: 'Server moved, please log in again.' });
       assert.deepEqual(answer.headers?.['Access-Control-Allow-Origin'], ['*']);
       assert.match(answer.headers?.['Access-Control-Allow-Headers']?.[0] ?? '', /Authorization/);
     }
-    const preflight = handlerFor(handler.routes, '/_matrix/client/v3/sync', 'OPTIONS');
+    const preflight = handler.routes.find((route) => route.match?.[0]?.method?.includes('OPTIONS') ?? true)?.handle[0];
     assert.equal(preflight?.handler, 'static_response');
     assert.equal(preflight.status_code, 204);
     assert.match(preflight.headers?.['Access-Control-Allow-Methods']?.[0] ?? '', /POST/);
   });
 
-  it('gets base names up front and custom names on demand, after asking Homeport', () => {
+  it('gets every certificate on demand after asking Homeport, with no list of names and no names managed at each change', () => {
     const config = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] });
-    assert.deepEqual(config.apps.tls.automation, {
-      policies: [
-        { '@id': 'base-names', subjects: ['no-host.homeport.invalid', 'acme.homeport.localhost', 'globex.homeport.localhost'], issuers: [{ module: 'internal' }] },
-        { issuers: [{ module: 'internal' }], on_demand: true },
-      ],
-      on_demand: { ask },
-    });
+    assert.deepEqual(config.apps.tls.automation, { policies: [{ issuers: [{ module: 'internal' }], on_demand: true }], on_demand: { ask } });
+    assert.deepEqual(config.apps.http.servers.edge?.automatic_https, { disable_redirects: true, disable_certificates: true });
     assert.deepEqual(config.apps.http.servers.edge?.tls_connection_policies, [{}]);
+  });
+
+  it('without Homeport to ask, gets base names up front and nothing else', () => {
+    const config = renderCaddyConfig({ ...base, hosts: [custom, host('globex', 18002)] });
+    assert.deepEqual(config.apps.tls.automation, {
+      policies: [{ '@id': 'base-names', subjects: ['no-host.homeport.invalid', 'acme.homeport.localhost', 'globex.homeport.localhost'], issuers: [{ module: 'internal' }] }],
+    });
+    assert.deepEqual(config.apps.http.servers.edge?.automatic_https, { disable_redirects: true });
   });
 
   it("serves Element Web from the bundle, with the host's own config.json never cached", () => {
     const routes = renderCaddyConfig({ ...base, elementWebDir: '/opt/element', hosts: [custom] }).apps.http.servers.edge?.routes ?? [];
-    const subroutes = hostSubroutes(routes, 'acme');
-    const configRoute = subroutes.find((route) => route.match?.[0]?.path?.includes('/config.json'));
+    const configRoute = routes.find((route) => route.match?.[0]?.path?.includes('/config.json'));
     assert.deepEqual(configRoute?.handle, [
       { handler: 'headers', response: { set: { 'Cache-Control': ['no-cache'] } } },
-      { handler: 'file_server', root: '/data/hosts/acme/element-web' },
+      { handler: 'file_server', root: '/data/hosts/{http.vars.homeport_host}/element-web' },
     ]);
     const installed = ['/opt/element/index.html'];
-    assert.deepEqual(handlerFor(subroutes, '/', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
-    assert.deepEqual(handlerFor(subroutes, '/bundles/app.js', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
-    assert.deepEqual(handlerFor(subroutes, '/_synapse/metrics'), { handler: 'static_response', status_code: 404 });
+    assert.deepEqual(handlerFor(routes, 'acme', '/config.json', 'GET', [...installed, '/data/hosts/acme/element-web/config.json']), { handler: 'file_server', root: '/data/hosts/acme/element-web' });
+    assert.deepEqual(handlerFor(routes, 'acme', '/', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
+    assert.deepEqual(handlerFor(routes, 'acme', '/bundles/app.js', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
+    assert.deepEqual(handlerFor(routes, 'acme', '/_synapse/metrics'), { handler: 'static_response', status_code: 404 });
   });
 });
 
@@ -293,7 +309,7 @@ describe("the edge keeps Homeport's own user out of the customer's reach", () =>
   it('protects the user on previous client domains too, and a host without one gets no refusal route', () => {
     const config = renderCaddyConfig({ ...base, hosts: [{ ...protectedHost, previousNames: ['old.example.org'] }, host('globex', 18002)] });
     const routes = config.apps.http.servers.edge?.routes ?? [];
-    assert.deepEqual(routes[0]?.match, [{ host: ['acme.homeport.localhost', 'old.example.org'] }]);
+    assert.deepEqual(routes[1]?.match, [{ host: ['acme.homeport.localhost', 'old.example.org'] }]);
     assert.ok(refusedByEdge(hostSubroutes(routes, 'acme'), `/_synapse/admin/v1/deactivate/${homeportUser}`));
     assert.ok(!refusedByEdge(hostSubroutes(routes, 'globex'), `/_synapse/admin/v1/deactivate/${homeportUser}`));
   });

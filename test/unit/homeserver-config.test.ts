@@ -18,7 +18,7 @@ function input(changes: Partial<HomeserverConfigInput> = {}): HomeserverConfigIn
   return {
     serverName: 'acme.homeport.localhost',
     publicBaseUrl: 'https://acme.homeport.localhost:8443/',
-    httpPort: 18001,
+    listener: { address: '127.0.0.1', port: 18001 },
     database: { host: '127.0.0.1', port: 5433, name: 'host_acme', user: 'host_acme', password: 'db-password' },
     paths: homeserverPaths('/var/lib/homeport/hosts/acme'),
     secrets,

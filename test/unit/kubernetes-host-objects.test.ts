@@ -14,6 +14,7 @@ const settings: KubernetesSettings = {
   ingressClassName: 'nginx',
   clusterIssuer: 'letsencrypt',
   ingressNamespace: 'ingress-nginx',
+  controlPlaneNamespace: 'homeport-system',
   databaseCidr: '10.20.0.5/32',
   privateCidrs: ['10.0.0.0/8', '192.168.0.0/16', 'fd00::/8'],
 };
@@ -72,10 +73,13 @@ test('the Ingress routes and certifies every name the host answers on through ce
   assert.equal(ingress.spec?.ingressClassName, 'nginx');
 });
 
-test("the NetworkPolicy lets only the ingress controller in and no private address out but DNS and the database", () => {
+test("the NetworkPolicy lets only the ingress controller and Homeport's pods in and no private address out but DNS and the database", () => {
   const policy = byKind<V1NetworkPolicy>('NetworkPolicy').spec;
   assert.deepEqual(policy?.policyTypes, ['Ingress', 'Egress']);
-  assert.deepEqual(policy?.ingress?.map((rule) => rule._from), [[{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]]);
+  assert.deepEqual(policy?.ingress?.map((rule) => rule._from), [[
+    { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+    { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'homeport-system' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'homeport' } } },
+  ]]);
   const blocks = policy?.egress?.flatMap((rule) => rule.to ?? []).flatMap((peer) => (peer.ipBlock ? [peer.ipBlock] : [])) ?? [];
   assert.deepEqual(blocks, [
     { cidr: '10.20.0.5/32' },

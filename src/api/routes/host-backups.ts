@@ -1,9 +1,9 @@
 // /api/v1/hosts/{id}/backups (the customer's own hosts) and /api/v1/operator/hosts/{id}/backups
-// (any host): list the restore points, take a backup now, restore one into the host.
+// (any host): list the restore points, take a backup now, restore one into the host or into a new one.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Backup, BackupParams, Restore, RestoreBody } from '../../contract/backups.ts';
-import { HostParams } from '../../contract/hosts.ts';
+import { Host, HostParams } from '../../contract/hosts.ts';
 import { JobSummary } from '../../contract/jobs.ts';
 import { listBackups, startBackup, startRestore, type BackupActor } from '../../jobs/commands/host-backups.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
@@ -11,6 +11,7 @@ import { accountSecurity, requireAccount, requireOperator } from '../authenticat
 import { Problem } from '../problem-details.ts';
 import { backupView, restoreView } from '../views/backup-view.ts';
 import { jobSummary } from '../views/job-view.ts';
+import { hostView } from '../views/host-view.ts';
 import type { FastifyRequest } from 'fastify';
 
 const errors = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem };
@@ -35,13 +36,13 @@ function backupRoutes(context: HomeportContext, actorOf: (request: FastifyReques
 
     app.post('/hosts/:id/backups/:backupId/restore', {
       schema: {
-        tags, summary: `Restore the host to this backup: it stops and is not served until the restore is verified (${who})`, security: accountSecurity,
-        params: BackupParams, body: RestoreBody, response: { 202: Type.Object({ restore: Restore, backup: Backup, job: JobSummary }), ...errors },
+        tags, summary: `Restore the host to this backup (it stops and is not served until the restore is verified), or into a new host: a staging clone (${who})`, security: accountSecurity,
+        params: BackupParams, body: RestoreBody, response: { 202: Type.Object({ restore: Restore, backup: Backup, job: JobSummary, host: Host }), ...errors },
       },
     }, async (request, reply) => {
       const started = await startRestore(context, actorOf(request), request.params.id, request.params.backupId, request.body);
       reply.status(202);
-      return { restore: restoreView(started.restore), backup: backupView(started.backup), job: jobSummary(started.job) };
+      return { restore: restoreView(started.restore), backup: backupView(started.backup), job: jobSummary(started.job), host: hostView(context.config, started.host) };
     });
   };
 }

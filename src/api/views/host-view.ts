@@ -28,6 +28,7 @@ export function hostView(config: Config, host: HostRow, seatsUsed: number | null
     lastBackup: host.last_backup_status && host.last_backup_at
       ? { status: host.last_backup_status, at: new Date(host.last_backup_at).toISOString(), error: host.last_backup_error }
       : null,
+    clonedFromHostId: host.cloned_from_host_id,
     createdAt: new Date(host.created_at).toISOString(),
   };
 }

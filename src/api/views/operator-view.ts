@@ -51,6 +51,7 @@ export function capacityView(capacity: MachineCapacity, limits: CapacityLimits):
   return {
     hostsByStatus: capacity.hostsByStatus,
     hosts: capacity.hosts,
+    processes: capacity.processes,
     memory: capacity.memory,
     databaseConnections: capacity.databaseConnections,
     limits,

@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { findBackup, findRestoreOfJob, markRestoreDatabase } from '../../store/backups.ts';
-import { findHost, moveHostStatus } from '../../store/hosts.ts';
+import { findHost, moveHostStatus, updateHost } from '../../store/hosts.ts';
+import { deleteHostSecrets } from '../../store/host-secrets.ts';
+import { recordAudit } from '../../store/audit-log.ts';
 import { openStream, SealBroken } from '../../store/sealed-stream.ts';
 import type { BackupRow, RestoreRow } from '../../store/schema.ts';
-import { adminAccessStep, healthyStep, startStep } from '../build-host-steps.ts';
+import { adminAccessStep, allocateStep, configStep, databaseStep, healthyStep, startStep } from '../build-host-steps.ts';
 import { applyHostEdgeFromDatabase } from '../edge-hosts.ts';
-import { loadHostSpec } from '../host-spec.ts';
+import { databaseRoleFor, loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { sequencesStep } from '../portability/import-steps.ts';
@@ -117,6 +119,31 @@ export const serveAgainStep: JobStep = {
 export const restoreSteps: JobStep[] = [
   fetchBackupStep, unrouteStep, restoreDatabaseStep, sequencesStep, restoreMediaStep, startStep, healthyStep, adminAccessStep, serveAgainStep,
 ];
+
+/**
+ * A restore into a new host (a staging clone): the backup is fetched and authenticated before
+ * anything of the new host exists; the host is `restoring` (never routed) until Synapse answers
+ * on the restored data, and routed last. Its secrets are its own (a new signing key) but for the
+ * password pepper, which the users' password hashes in the data need.
+ */
+export const cloneSteps: JobStep[] = [
+  fetchBackupStep, allocateStep, databaseStep, configStep, restoreDatabaseStep, sequencesStep, restoreMediaStep, startStep, healthyStep, adminAccessStep, serveAgainStep,
+];
+
+/** A clone that failed for good leaves nothing: its process, database, media and secrets go, and its label is free again. */
+export async function afterFailedClone(context: HomeportContext, hostId: string, jobId: string): Promise<void> {
+  const found = await restoreFor({ context, jobId }).catch(() => undefined);
+  if (found) await rm(found.work, { recursive: true, force: true });
+  const host = await findHost(context.db, hostId);
+  if (!host) return;
+  await context.runtime.stop(hostId);
+  await moveHostStatus(context.db, hostId, ['restoring', 'running'], 'cancelled');
+  await applyHostEdgeFromDatabase(context, hostId);
+  await context.runtime.remove(host.id, { name: host.database_name, user: databaseRoleFor(host) });
+  await deleteHostSecrets(context.db, host.id);
+  await updateHost(context.db, host.id, { cancelled_at: new Date() });
+  await recordAudit(context.db, { actorAccountId: null, actor: 'homeport', action: 'host.clone-failed', hostId, details: { label: host.label } });
+}
 
 /**
  * After a restore failed for good: a host whose database was never emptied serves again as it

@@ -40,8 +40,9 @@ function refused(detail: string): HomeportError {
 }
 
 async function callerServer(context: HomeportContext, serverName: string): Promise<{ server: CallerServer; userInfoBase?: string }> {
-  const host = await context.db.selectFrom('hosts').select(['server_name', 'custom_client_domain', 'calls_enabled'])
-    .where('server_name', '=', serverName).where('status', 'in', [...routedStatuses]).executeTakeFirst();
+  // A staging clone shares its original's server name but is never that server: only the original answers for it.
+  const host = await context.db.selectFrom('hosts').select(['label', 'server_name', 'custom_client_domain', 'calls_enabled', 'cloned_from_host_id'])
+    .where('server_name', '=', serverName).where('cloned_from_host_id', 'is', null).where('status', 'in', [...routedStatuses]).executeTakeFirst();
   if (!host) return { server: { kind: 'remote' } };
   // A local host is asked where its clients reach it, whatever its federation setting (OpenID stays on).
   return { server: { kind: 'local', callsEnabled: host.calls_enabled }, userInfoBase: hostPublicUrl(context.config, host).replace(/\/$/, '') };

@@ -1,11 +1,15 @@
 // Backups of a host and restores from them: taking one now, listing the restore points, and
-// restoring one into the host. A customer reaches only their own hosts (any other is "not
+// restoring one into the host or into a new host (a staging clone). A customer reaches only their own hosts (any other is "not
 // found"); an operator reaches every host. Scheduled backups come from queueDueBackups.
 import { backupPolicyFor, isBackupDue } from '../../domain/backup-policy.ts';
 import { HomeportError, notFound } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { findBackup, hostsForScheduledBackup, insertBackup, insertRestore, listHostBackups } from '../../store/backups.ts';
-import { findAccountHost } from '../../store/hosts.ts';
+import { explainLabelProblem, labelProblem } from '../../domain/hostname.ts';
+import { loadHostSecrets, storeHostSecrets } from '../../store/host-secrets.ts';
+import { findAccountHost, insertHost, isLabelTaken, setHostFederation } from '../../store/hosts.ts';
+import { databaseNameFor } from './create-host.ts';
+import { assertRoomForHost } from './machine-capacity.ts';
 import { createJob } from '../../store/jobs.ts';
 import type { BackupRow, BackupTrigger, HostRow, JobRow, RestoreRow } from '../../store/schema.ts';
 import { restorableStatuses } from '../backups/restore-steps.ts';
@@ -60,15 +64,17 @@ export async function listBackups(context: HomeportContext, actor: BackupActor, 
 }
 
 export async function startRestore(
-  context: HomeportContext, actor: BackupActor, hostIdOrLabel: string, backupId: string, input: { confirm: string },
-): Promise<{ restore: RestoreRow; backup: BackupRow; job: JobRow }> {
+  context: HomeportContext, actor: BackupActor, hostIdOrLabel: string, backupId: string, input: { confirm: string; into?: string },
+): Promise<{ restore: RestoreRow; backup: BackupRow; job: JobRow; host: HostRow }> {
   const host = await hostForActor(context, actor, hostIdOrLabel);
   const backup = await findBackup(context.db, backupId);
   if (!backup || backup.host_id !== host.id || backup.status === 'deleted') throw notFound(`Backup ${backupId}`);
   if (input.confirm !== host.label) {
-    throw new HomeportError('confirmation-mismatch', 'Confirmation does not match', `Type the host's label "${host.label}" to confirm: everything written since the backup is lost.`);
+    const lost = input.into === undefined ? 'everything written since the backup is lost' : `a new host ${input.into} is made from this backup`;
+    throw new HomeportError('confirmation-mismatch', 'Confirmation does not match', `Type the host's label "${host.label}" to confirm: ${lost}.`);
   }
   if (backup.status !== 'ready') throw new HomeportError('host-busy', 'Backup not restorable', `Backup ${backup.id} is ${backup.status}; only a finished backup can be restored.`);
+  if (input.into !== undefined) return startClone(context, actor, host, backup, input.into);
   if (!(restorableStatuses as readonly string[]).includes(host.status)) {
     throw new HomeportError('host-busy', 'Host cannot be restored now', `Host ${host.label} is ${host.status}; wait for its current job to finish.`);
   }
@@ -78,7 +84,45 @@ export async function startRestore(
     const job = await createJob(trx, host.id, 'restore', hostJobs.restore.steps.map((step) => step.name));
     const restore = await insertRestore(trx, { hostId: host.id, backupId: backup.id, jobId: job.id });
     await recordAudit(trx, { actorAccountId: actor.accountId, actor: actor.kind, action: 'host.restore', hostId: host.id, details: { backupId: backup.id, restoreId: restore.id } });
-    return { restore, backup, job };
+    return { restore, backup, job, host };
+  });
+}
+
+/**
+ * A restore into a new host of the same customer (a staging clone): same size and seats, the
+ * original's server name inside its data, served only at its new label's address, federation off
+ * (it would impersonate the original), its own secrets and signing key. The original is not
+ * touched. Nothing is charged for it: a clone is a copy to look at or test on, not a second service.
+ */
+async function startClone(
+  context: HomeportContext, actor: BackupActor, original: HostRow, backup: BackupRow, label: string,
+): Promise<{ restore: RestoreRow; backup: BackupRow; job: JobRow; host: HostRow }> {
+  const problem = labelProblem(label);
+  if (problem) throw new HomeportError('hostname-invalid', 'Invalid hostname', explainLabelProblem(label, problem), { reason: problem });
+  if (original.status === 'cancelled' || original.status === 'cancelling') {
+    throw new HomeportError('host-busy', 'Host is cancelled', `Host ${original.label} is cancelled; its backups cannot be restored.`);
+  }
+  if (await isLabelTaken(context.db, label)) throw new HomeportError('hostname-taken', 'Hostname taken', `The hostname "${label}" is already in use.`);
+  const size = context.sizes.find((candidate) => candidate.name === original.size);
+  if (size) await assertRoomForHost(context, size);
+  // The users' password hashes in the data were made with the original's pepper.
+  const { pepper } = await loadHostSecrets(context.db, context.box, original.id);
+  return context.db.transaction().execute(async (trx) => {
+    const inserted = await insertHost(trx, {
+      accountId: original.account_id, label, serverName: backup.server_name, size: original.size, seats: original.seats,
+      databaseName: databaseNameFor(label), clonedFromHostId: original.id,
+    });
+    await setHostFederation(trx, inserted.id, { mode: 'off', allowedServers: [] });
+    await trx.updateTable('hosts').set({ status: 'restoring' }).where('id', '=', inserted.id).execute();
+    if (pepper !== undefined) await storeHostSecrets(trx, context.box, inserted.id, { pepper });
+    const job = await createJob(trx, inserted.id, 'clone', hostJobs.clone.steps.map((step) => step.name));
+    const restore = await insertRestore(trx, { hostId: inserted.id, backupId: backup.id, jobId: job.id });
+    await recordAudit(trx, {
+      actorAccountId: actor.accountId, actor: actor.kind, action: 'host.clone', hostId: inserted.id,
+      details: { label, from: original.label, fromHostId: original.id, backupId: backup.id, restoreId: restore.id, serverName: backup.server_name },
+    });
+    const host = await trx.selectFrom('hosts').selectAll().where('id', '=', inserted.id).executeTakeFirstOrThrow();
+    return { restore, backup, job, host };
   });
 }
 

@@ -40,6 +40,10 @@ export async function changeFederation(context: HomeportContext, accountId: stri
     if (host.status === 'cancelling' || host.status === 'cancelled') {
       throw new HomeportError('host-busy', 'Host is cancelled', `Host ${host.label} is cancelled and cannot be changed.`);
     }
+    if (host.cloned_from_host_id && change.mode !== 'off') {
+      const message = `Host ${host.label} is a staging clone carrying the server name ${host.server_name} of the host it was restored from: federating would impersonate that host to other servers. A clone's federation stays off.`;
+      throw new HomeportError('invalid-input', 'Federation stays off on a staging clone', message, { errors: [{ field: 'mode', message }] });
+    }
     const federation = checkedFederation(host, change);
     if (federation.mode === host.federation_mode && sameList(federation.allowedServers, host.federation_allowed_servers)) return { host, job: null };
     const changed = await setHostFederation(trx, host.id, federation);

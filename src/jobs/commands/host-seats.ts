@@ -1,7 +1,7 @@
 // Seats in use on a host: Synapse's monthly active users, counted in the host's database.
 import type { HostRow } from '../../store/schema.ts';
 import { countMonthlyActiveUsers } from '../../synapse/homeport-user-rows.ts';
-import { loadHostSpec } from '../host-spec.ts';
+import { hostAllocated, loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
 
 /** Where Synapse has counted its users: the database exists and holds its schema. */
@@ -9,7 +9,7 @@ const countedStatuses: HostRow['status'][] = ['running', 'degraded', 'sleeping',
 
 /** Monthly active users of the host (Homeport's own support user is never one); null when it cannot be told now. */
 export async function seatsInUse(context: HomeportContext, host: HostRow): Promise<number | null> {
-  if (!countedStatuses.includes(host.status) || !host.http_port) return null;
+  if (!countedStatuses.includes(host.status) || !hostAllocated(host)) return null;
   try {
     const spec = await loadHostSpec(context, host.id);
     return await context.portability.withDatabase(spec.database, countMonthlyActiveUsers);

@@ -84,7 +84,8 @@ export async function importHost(context: HomeportContext, operatorId: string, i
   const dir = input.upload !== undefined ? await importUploadSource(context, input.upload) : input.from!;
   const source = await inspect(context, input, dir);
   const { serverName } = source.plan;
-  const taken = await context.db.selectFrom('hosts').select('label').where('server_name', '=', serverName).where('status', '<>', 'cancelled').executeTakeFirst();
+  const taken = await context.db.selectFrom('hosts').select('label').where('server_name', '=', serverName).where('status', '<>', 'cancelled')
+    .where('cloned_from_host_id', 'is', null).executeTakeFirst();
   if (taken) throw new HomeportError('domain-taken', 'Server name taken', `Host ${taken.label} already serves ${serverName}; a server name can only be served once.`);
   const customDns = customDnsFor(context, input, serverName);
   if (customDns) await assertNamesFree(context.db, customDns);

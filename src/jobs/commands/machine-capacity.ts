@@ -18,11 +18,23 @@ export interface HostUsage {
   status: HostRow['status'];
   memoryBytes: number;
   databaseConnections: number;
+  /** The shared process serving the host, if one does (its memoryBytes: an equal share of the process's). */
+  process: string | null;
+}
+
+/** A process serving several hosts (a shared Synapse). */
+export interface ProcessUsage {
+  name: string;
+  memoryBytes: number;
+  databaseConnections: number;
+  /** Labels of the hosts placed in it. */
+  hosts: string[];
 }
 
 export interface MachineCapacity {
   hostsByStatus: Record<string, number>;
   hosts: HostUsage[];
+  processes: ProcessUsage[];
   memory: { totalBytes: number; availableBytes: number };
   databaseConnections: { max: number; reserved: number; used: number; free: number };
   headroom: CapacityHeadroom;
@@ -42,6 +54,7 @@ export async function machineCapacity(context: HomeportContext, newHostSize?: Si
   const { max, reserved, used } = measured.databaseConnections;
   const free = Math.max(0, max - reserved - used);
   const headroom: CapacityHeadroom = { hosts: hosts.length, memoryAvailableBytes: measured.memory.availableBytes, databaseConnectionsFree: free };
+  const labelOf = new Map(hosts.map((host) => [host.id, host.label]));
   const pool = newHostSize?.databasePool ?? databasePoolFor(newHostSize?.name ?? 'starter');
   return {
     hostsByStatus: Object.fromEntries(counted.map((row) => [row.status, Number(row.n)])),
@@ -51,6 +64,13 @@ export async function machineCapacity(context: HomeportContext, newHostSize?: Si
       status: host.status,
       memoryBytes: measured.hosts.get(host.id)?.memoryBytes ?? 0,
       databaseConnections: measured.hosts.get(host.id)?.databaseConnections ?? 0,
+      process: measured.hosts.get(host.id)?.process ?? null,
+    })),
+    processes: (measured.processes ?? []).map((shared) => ({
+      name: shared.name,
+      memoryBytes: shared.memoryBytes,
+      databaseConnections: shared.databaseConnections,
+      hosts: shared.hostIds.map((hostId) => labelOf.get(hostId) ?? hostId),
     })),
     memory: measured.memory,
     databaseConnections: { max, reserved, used, free },

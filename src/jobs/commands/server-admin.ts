@@ -8,6 +8,7 @@ import { findAccountHost } from '../../store/hosts.ts';
 import type { HostRow, HostStatus } from '../../store/schema.ts';
 import { intactAdminClient } from '../admin-access-repair.ts';
 import { adminLocalpart } from '../host-admin-access.ts';
+import { hostAllocated } from '../host-spec.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
 
 /**
@@ -30,7 +31,7 @@ function unavailable(host: HostRow, detail: string): HomeportError {
 /** The account's host (another account's host is "not found"), if it runs, with Homeport's admin client. */
 export async function openServerAdmin(context: HomeportContext, accountId: string, hostRef: string): Promise<ServerAdmin> {
   const host = await findAccountHost(context.db, accountId, hostRef);
-  if (!manageableStatuses.includes(host.status) || !host.http_port) {
+  if (!manageableStatuses.includes(host.status) || !hostAllocated(host)) {
     throw new HomeportError(
       'host-busy',
       'Host is not running',
@@ -42,7 +43,7 @@ export async function openServerAdmin(context: HomeportContext, accountId: strin
   try {
     await context.runtime.wake(host.id);
     // Checked on every use: a change made inside the host is repaired before it can stop the customer.
-    admin = await intactAdminClient(context, { id: host.id, http_port: host.http_port, server_name: host.server_name });
+    admin = await intactAdminClient(context, { id: host.id, server_name: host.server_name });
   } catch (error) {
     if (isTimeoutOrNetworkFailure(error)) throw unavailable(host, `The homeserver of host ${host.label} did not answer; try again in a moment.`);
     context.logger.error({ host: host.label, err: error }, "Homeport's admin access could not be restored");

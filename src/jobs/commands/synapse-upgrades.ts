@@ -30,8 +30,8 @@ const rolledOutStatuses: HostRow['status'][] = ['running', 'degraded', 'sleeping
 export async function startRollout(context: HomeportContext, operatorId: string, request: RolloutRequest): Promise<RolloutProgress> {
   const installed = await context.synapseReleases.installedReleases();
   if (!installed.includes(request.release)) {
-    throw new HomeportError('release-not-installed', 'Release not installed',
-      `Synapse ${request.release} is not installed; installed: ${installed.join(', ')}. Run \`homeport synapse install ${request.release}\` first.`);
+    const message = `Synapse ${request.release} is not installed; installed: ${installed.join(', ')}. Run \`homeport synapse install ${request.release}\` first.`;
+    throw new HomeportError('release-not-installed', 'Release not installed', message, { errors: [{ field: 'release', message }] });
   }
   const rollout = await context.db.transaction().execute(async (trx) => {
     if (await runningRollout(trx)) throw new HomeportError('rollout-running', 'A rollout is running', 'Another Synapse rollout is still running; wait for it to finish.');
@@ -39,9 +39,15 @@ export async function startRollout(context: HomeportContext, operatorId: string,
       .where('synapse_release', 'is not', null).orderBy('created_at').execute();
     // Never a downgrade: a database migrated by a newer release may not run on an older one.
     const hosts = candidates.filter((host) => compareReleases(request.release, host.synapse_release ?? request.release) > 0);
-    if (hosts.length === 0) throw new HomeportError('nothing-to-upgrade', 'Nothing to upgrade', `No host runs a Synapse older than ${request.release}.`);
+    if (hosts.length === 0) {
+      const message = `No host runs a Synapse older than ${request.release}.`;
+      throw new HomeportError('nothing-to-upgrade', 'Nothing to upgrade', message, { errors: [{ field: 'release', message }] });
+    }
     const canary = request.canary === undefined ? hosts[0] : hosts.find((host) => host.id === request.canary || host.label === request.canary);
-    if (!canary) throw notFound(`A host to upgrade named ${request.canary}`);
+    if (!canary) {
+      const message = `No host named ${request.canary} runs a Synapse older than ${request.release}.`;
+      throw new HomeportError('not-found', 'Not found', message, { errors: [{ field: 'canary', message }] });
+    }
     const ordered = [canary, ...hosts.filter((host) => host.id !== canary.id)];
     const created = await createRollout(trx, {
       targetRelease: request.release, canaryHostId: canary.id, batchSize: request.batchSize, urgent: request.urgent, createdBy: operatorId,

@@ -166,7 +166,7 @@ export const verifyLoginStep: JobStep = {
     }
     const password = input.context.box.open(importSecretPurpose(row.id, 'verify-password'), row.verify_password_sealed);
     const spec = await loadHostSpec(input.context, input.hostId);
-    const baseUrl = input.context.runtime.hostEndpoint(spec).href;
+    const baseUrl = (await input.context.runtime.hostEndpoint(spec.id)).href;
     const login = await synapseRequest<{ access_token: string; user_id: string }>(baseUrl, 'POST', '/_matrix/client/v3/login', {
       body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: row.verify_user }, password, initial_device_display_name: 'Homeport import check' },
     }).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 // How a host is reached, and what it may reach. The Ingress routes every name the host answers on
 // to its Service, with a certificate cert-manager issues for those names. The NetworkPolicy lets
-// only the ingress controller in, and lets Synapse out to DNS, the database and the public
+// in only the ingress controller and Homeport's own pods (admin API, health), and lets Synapse out to DNS, the database and the public
 // internet (federation, URL previews) but to nothing else private: not other hosts, not the
 // control plane, not the cluster's API. (`_from` is the client's name for the API's `from`.)
 import type { V1Ingress, V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
@@ -34,7 +34,13 @@ export function hostNetworkPolicy(host: { id: string }, settings: KubernetesSett
       podSelector: { matchLabels: hostPodLabels(host.id) },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{
-        _from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': settings.ingressNamespace } } }],
+        _from: [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': settings.ingressNamespace } } },
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': settings.controlPlaneNamespace } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'homeport' } },
+          },
+        ],
         ports: [{ protocol: 'TCP', port: synapsePort }],
       }],
       egress: [

@@ -4,7 +4,7 @@
 // Synapse; Homeport declares what should exist and reads back, through a watch, what does.
 import { ApiException, KubernetesObjectApi, PatchStrategy, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import type { Logger } from '../../logger.ts';
-import type { EdgeRefusal, EdgeRoute, HostLocator, HostProcessState, HostRuntime, HostSpec, RuntimeCapacity } from '../runtime.ts';
+import type { EdgeRefusal, EdgeRoute, HostProcessState, HostRuntime, HostSpec, RuntimeCapacity } from '../runtime.ts';
 import type { TrustedKeyServer } from '../../synapse/homeserver-config.ts';
 import { HostNotOnCluster, HostObjects } from './host-apply.ts';
 import { hostObjectName } from './host-labels.ts';
@@ -50,9 +50,12 @@ export class KubernetesRuntime implements HostRuntime {
     await this.#watch.stop();
   }
 
+  /** Nothing to reserve: a host is addressed by its Service's name. */
+  async allocate(_hostId: string): Promise<void> {}
+
   /** The host's Service inside the cluster (Homeport's replicas run in the cluster too). */
-  hostEndpoint(host: HostLocator): URL {
-    return new URL(`http://${hostObjectName(host.id)}.${this.#options.settings.namespace}.svc:${synapsePort}/`);
+  async hostEndpoint(hostId: string): Promise<URL> {
+    return new URL(`http://${hostObjectName(hostId)}.${this.#options.settings.namespace}.svc:${synapsePort}/`);
   }
 
   ensureDatabase(database: HostSpec['database'], options?: { empty?: boolean }): Promise<{ fromTemplate: boolean }> {
@@ -91,6 +94,8 @@ export class KubernetesRuntime implements HostRuntime {
    */
   async sleep(spec: HostSpec): Promise<void> {
     await this.#objects.scale(spec.id, 0, { sleeping: true });
+    // As the contract has it: sleeping once this resolves, its pod gone (the database no longer used).
+    await this.#watch.waitFor(spec.id, (state, pods) => state === 'sleeping' && pods === 0, wakeTimeoutMs, 'asleep');
   }
 
   async wake(hostId: string): Promise<void> {

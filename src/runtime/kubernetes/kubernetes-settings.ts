@@ -13,8 +13,10 @@ export interface KubernetesSettings {
   clusterIssuer: string;
   /** The StorageClass of media volumes; the cluster's default when absent. */
   storageClassName?: string;
-  /** The namespace of the ingress controller: the only one whose pods may reach a host's Synapse. */
+  /** The namespace of the ingress controller, whose pods may reach a host's Synapse. */
   ingressNamespace: string;
+  /** The namespace of Homeport's own pods (labelled app.kubernetes.io/name=homeport): they reach a host's Synapse for its admin API and health. */
+  controlPlaneNamespace: string;
   /** Where the hosts' PostgreSQL answers (CIDR), reachable from every host. */
   databaseCidr: string;
   /** The cluster's private ranges (pods, services, nodes, API server): hosts reach none of them but DNS and the database. */
@@ -91,6 +93,7 @@ export function kubernetesSettingsFromEnvironment(env: NodeJS.ProcessEnv): Kuber
     synapseImage: required(env, 'HOMEPORT_SYNAPSE_IMAGE'),
     ingressClassName: label('HOMEPORT_INGRESS_CLASS', env.HOMEPORT_INGRESS_CLASS || 'nginx'),
     ingressNamespace: label('HOMEPORT_INGRESS_NAMESPACE', env.HOMEPORT_INGRESS_NAMESPACE || 'ingress-nginx'),
+    controlPlaneNamespace: label('HOMEPORT_CONTROL_PLANE_NAMESPACE', env.HOMEPORT_CONTROL_PLANE_NAMESPACE || 'homeport'),
     clusterIssuer: label('HOMEPORT_CERT_ISSUER', required(env, 'HOMEPORT_CERT_ISSUER')),
     storageClassName: env.HOMEPORT_STORAGE_CLASS ? label('HOMEPORT_STORAGE_CLASS', env.HOMEPORT_STORAGE_CLASS) : undefined,
     hostsDatabaseUrl,

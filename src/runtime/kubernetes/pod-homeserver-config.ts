@@ -29,7 +29,8 @@ export function renderPodHomeserverConfig({ spec, databaseEndpoint, federation }
   return renderHomeserverConfig({
     serverName: spec.serverName,
     publicBaseUrl: spec.publicBaseUrl,
-    httpPort: synapsePort,
+    // The ingress controller reaches Synapse through the host's Service; the NetworkPolicy lets nothing else in.
+    listener: { address: '0.0.0.0', port: synapsePort },
     database: { ...databaseEndpoint, ...spec.database },
     paths: podPaths,
     secrets: spec.secrets,
@@ -40,7 +41,7 @@ export function renderPodHomeserverConfig({ spec, databaseEndpoint, federation }
     supportEmail: spec.supportEmail,
     federation: { ...spec.federation, ...federation },
     overrides: {
-      // The ingress controller reaches Synapse through the host's Service; the NetworkPolicy lets nothing else in.
+      // Only the listener above: no metrics socket in a pod.
       listeners: [{
         port: synapsePort,
         type: 'http',

@@ -1,5 +1,10 @@
 // Renders Caddy 2.6's JSON configuration of the edge: the whole of it, and each host's own parts
 // (its route and its base name's certificate subject, addressable by @id) for changes of one host.
+// A host's route is small and the same in shape for every host: it matches the host's names and
+// sets variables (which host, which port); what a host is served (well-knowns, proxy, web client)
+// is one set of shared routes that read those variables and the files in the host's folder. So
+// a host change sends one small object, and Caddy re-provisions one reverse proxy and one file
+// server however many hosts there are, instead of one of each per host.
 import type { TlsMode } from '../../config.ts';
 import { noWebClientPage } from './no-web-client-page.ts';
 import { protectedUserRoutes } from './protected-user-routes.ts';
@@ -20,8 +25,6 @@ export interface EdgeHost {
   upstreamPort: number;
   /** `server` is absent for a host with its federation off: it answers 404 like any unknown well-known. */
   wellKnown: { client: object; server?: object; support: object };
-  /** The directory holding the host's Element Web config.json. */
-  clientConfigDir?: string;
   /** Users no request through the edge may name (Homeport's own admin user). */
   protectedUserIds?: string[];
 }
@@ -48,6 +51,11 @@ export interface CaddyConfigInput {
   /** An unpacked Element Web release served at every host's client URL. */
   /** An Element Web release (index.html at its top) served at every host's address; a sign-in page with the homeserver address while it has none. */
   elementWebDir: string;
+  /**
+   * The folder of every host's folder (`<hostsDir>/<host id>`): the edge serves a host's
+   * well-knowns from `edge/` and its Element Web config.json from `element-web/` in it.
+   */
+  hostsDir: string;
   hosts: EdgeHost[];
   /** Calls: the token service and LiveKit's signalling on their own name; absent with calls off. */
   calls?: EdgeCalls;
@@ -68,19 +76,29 @@ export type CaddyHandler =
   | { handler: 'reverse_proxy'; upstreams: Array<{ dial: string }>; load_balancing?: { try_duration: string; try_interval: string } }
   | { handler: 'headers'; response: { set: Record<string, string[]> } }
   | { handler: 'file_server'; root: string }
+  | { handler: 'vars'; [name: string]: string }
   | { handler: 'rewrite'; strip_path_prefix?: string; uri_substring?: Array<{ find: string; replace: string; limit: number }> };
 
 export interface CaddyRoute {
   '@id'?: string;
-  match?: Array<{ host?: string[]; path?: string[]; method?: string[]; file?: { root: string; try_files: string[] } }>;
+  match?: CaddyMatcherSet[];
   handle: CaddyHandler[];
   terminal?: boolean;
+}
+
+export interface CaddyMatcherSet {
+  host?: string[];
+  path?: string[];
+  method?: string[];
+  file?: { root: string; try_files?: string[] };
+  vars?: Record<string, string[]>;
+  not?: CaddyMatcherSet[];
 }
 
 export interface CaddyServer {
   listen: string[];
   routes: CaddyRoute[];
-  automatic_https?: { disable_redirects: boolean };
+  automatic_https?: { disable_redirects: boolean; disable_certificates?: boolean };
   tls_connection_policies?: object[];
 }
 
@@ -143,70 +161,105 @@ const movedCorsHeaders = {
 /** What every Matrix client understands as "sign in again", sent by an old client domain. */
 export const serverMovedBody = { errcode: 'M_UNKNOWN_TOKEN', error: 'Server moved, please log in again.' };
 
-/** The web client when one is installed (the folder has index.html, looked at on every request), else how to sign in without it. */
-function elementWebRoutes(host: EdgeHost, elementWebDir: string): CaddyRoute[] {
-  const config: CaddyRoute[] = host.clientConfigDir ? [{
-    // Homeport rewrites config.json whenever the look and feel changes: browsers must ask again.
-    match: [{ path: ['/config.json'] }],
-    handle: [
-      { handler: 'headers', response: { set: { 'Cache-Control': ['no-cache'] } } },
-      { handler: 'file_server', root: host.clientConfigDir },
-    ],
-  }] : [];
-  return [
-    ...config,
-    { match: [{ file: { root: elementWebDir, try_files: ['/index.html'] } }], handle: [{ handler: 'file_server', root: elementWebDir }] },
-    { handle: [{ handler: 'static_response', status_code: 503, headers: { 'Content-Type': ['text/html; charset=utf-8'] }, body: noWebClientPage(host.homeserverUrl) }] },
-  ];
+/** The variables a host's route sets for the shared routes (Caddy reads them as {http.vars.<name>}). */
+export const hostVar = { id: 'homeport_host', port: 'homeport_port', homeserverUrl: 'homeport_homeserver_url' } as const;
+
+const placeholder = (name: string) => `{http.vars.${name}}`;
+
+/** The folder the edge serves a host's well-knowns from (`.well-known/matrix/<name>` in it). */
+export function hostEdgeFilesDir(hostsDir: string, hostId: string): string {
+  return `${hostsDir}/${hostId}/edge`;
+}
+
+/** Where a host's Element Web config.json is. */
+export function hostClientConfigDir(hostsDir: string, hostId: string): string {
+  return `${hostsDir}/${hostId}/element-web`;
+}
+
+/** The well-known documents a host serves (a document left out is answered 404), by file name. */
+export function wellKnownFiles(host: EdgeHost): Map<string, string | undefined> {
+  return new Map(wellKnownNames.map((name) => {
+    const document = host.wellKnown[name];
+    return [`.well-known/matrix/${name}`, document === undefined ? undefined : JSON.stringify(document)];
+  }));
 }
 
 /**
- * The proxy to a host's Synapse. A sleeping host's port is held by Homeport's waker, which lets
- * go of it when the host wakes, a few seconds before Synapse listens: a refused connection is
- * tried again for that long (Caddy retries only connections that failed, never a sent request).
+ * The proxy to the host's Synapse, its port read from the host's variables. A sleeping host's
+ * port is held by Homeport's waker, which lets go of it when the host wakes, a few seconds before
+ * Synapse listens: a refused connection is tried again for that long (Caddy retries only
+ * connections that failed, never a sent request).
  */
-function hostUpstream(host: EdgeHost): CaddyHandler {
+function hostUpstream(): CaddyHandler {
   return {
     handler: 'reverse_proxy',
-    upstreams: [{ dial: `127.0.0.1:${host.upstreamPort}` }],
+    upstreams: [{ dial: `127.0.0.1:${placeholder(hostVar.port)}` }],
     load_balancing: { try_duration: '60s', try_interval: '250ms' },
   };
 }
 
-/** How the edge serves a host on its current and earlier names. */
-function servingRoutes(host: EdgeHost, elementWebDir: string): CaddyRoute[] {
-  const served = wellKnownNames.flatMap((name) => {
-    const document = host.wellKnown[name];
-    return document === undefined ? [] : [{ name, document }];
-  });
-  const wellKnownPaths = served.map(({ name }) => `/.well-known/matrix/${name}`);
-  const wellKnownRoutes = served.map(({ name, document }): CaddyRoute => ({
-    match: [{ path: [`/.well-known/matrix/${name}`] }],
-    handle: [{
-      handler: 'static_response',
-      status_code: 200,
-      headers: { 'Content-Type': ['application/json'], ...corsHeaders },
-      body: placeholderSafeJson(document),
-    }],
-  }));
+/** The @id of the first route, which clears the host variables before the host routes set them. */
+export const hostDefaultsRouteId = 'host-defaults';
+
+/**
+ * How the edge serves every host, after the host routes (inserted at index 1) have set the host's
+ * variables: the same objects for 1 and for 1,000 hosts.
+ */
+function sharedRoutes(input: Omit<CaddyConfigInput, 'hosts'>): CaddyRoute[] {
+  const hostFiles = hostEdgeFilesDir(input.hostsDir, placeholder(hostVar.id));
+  const clientConfigDir = hostClientConfigDir(input.hostsDir, placeholder(hostVar.id));
+  const wellKnownFile = { root: hostFiles, try_files: ['{http.request.uri.path}'] };
+  const wellKnownPaths = wellKnownNames.map((name) => `/.well-known/matrix/${name}`);
   return [
-    // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
-    ...protectedUserRoutes(host.protectedUserIds ?? []),
+    // A name no host has (or a host the edge refused): nothing to serve.
+    { match: [{ vars: { [hostVar.id]: [''] } }], handle: [notFound], terminal: true },
     // Browsers preflight the well-knowns before Matrix web clients may read them.
     {
-      match: [{ path: wellKnownPaths, method: ['OPTIONS'] }],
+      match: [{ path: wellKnownPaths, method: ['OPTIONS'], file: wellKnownFile }],
       handle: [{ handler: 'static_response', status_code: 204, headers: corsHeaders }],
+      terminal: true,
     },
-    ...wellKnownRoutes,
+    {
+      // Written by Homeport into the host's folder; a document the host does not serve has no file.
+      match: [{ path: wellKnownPaths, method: ['GET', 'HEAD'], file: wellKnownFile }],
+      handle: [
+        { handler: 'headers', response: { set: { 'Content-Type': ['application/json'], ...corsHeaders } } },
+        { handler: 'file_server', root: hostFiles },
+      ],
+      terminal: true,
+    },
     {
       // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
       match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
-      handle: [hostUpstream(host)],
+      handle: [hostUpstream()],
+      terminal: true,
     },
     // Synapse's metrics, replication and anything else stay unreachable from outside.
-    { match: [{ path: ['/_synapse/*', '/_matrix', '/.well-known/*'] }], handle: [notFound] },
-    // Everything else is the web client.
-    ...elementWebRoutes(host, elementWebDir),
+    { match: [{ path: ['/_synapse/*', '/_matrix', '/.well-known/*'] }], handle: [notFound], terminal: true },
+    {
+      // Homeport rewrites config.json whenever the look and feel changes: browsers must ask again.
+      match: [{ path: ['/config.json'], file: { root: clientConfigDir, try_files: ['/config.json'] } }],
+      handle: [
+        { handler: 'headers', response: { set: { 'Cache-Control': ['no-cache'] } } },
+        { handler: 'file_server', root: clientConfigDir },
+      ],
+      terminal: true,
+    },
+    // The web client when one is installed (the folder has index.html, looked at on every request), else how to sign in without it.
+    {
+      match: [{ file: { root: input.elementWebDir, try_files: ['/index.html'] } }],
+      handle: [{ handler: 'file_server', root: input.elementWebDir }],
+      terminal: true,
+    },
+    {
+      handle: [{
+        handler: 'static_response',
+        status_code: 503,
+        headers: { 'Content-Type': ['text/html; charset=utf-8'] },
+        body: noWebClientPage(placeholder(hostVar.homeserverUrl)),
+      }],
+      terminal: true,
+    },
   ];
 }
 
@@ -290,17 +343,22 @@ function allNames(host: EdgeHost): string[] {
 }
 
 /**
- * Everything the edge server does for one host, as one addressable route: a host change replaces
- * this object alone through the admin API. Its names belong to no other host (Homeport checks
- * that first), so the routes of different hosts never overlap and their order does not matter.
- * Moved client domains answer "server moved"; every other name (current or earlier) serves the host.
+ * One host's route, addressable by its @id: a host change replaces this object alone through the
+ * admin API. It matches the host's names (which belong to no other host: Homeport checks that
+ * first, so host routes never overlap and their order does not matter), answers what is the
+ * host's own (moved client domains: "server moved"; paths naming Homeport's user: refused), and
+ * sets the variables the shared routes serve the host by. It is not terminal: they follow.
  */
-export function renderHostRoute(host: EdgeHost, elementWebDir: string): CaddyRoute {
+export function renderHostRoute(host: EdgeHost): CaddyRoute {
+  // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
+  const own = [...movedRoutes(host), ...protectedUserRoutes(host.protectedUserIds ?? [])];
   return {
     '@id': hostRouteId(host.id),
     match: [{ host: allNames(host) }],
-    handle: [{ handler: 'subroute', routes: [...movedRoutes(host), ...servingRoutes(host, elementWebDir)] }],
-    terminal: true,
+    handle: [
+      { handler: 'vars', [hostVar.id]: host.id, [hostVar.port]: String(host.upstreamPort), [hostVar.homeserverUrl]: host.homeserverUrl },
+      ...(own.length > 0 ? [{ handler: 'subroute' as const, routes: own }] : []),
+    ],
   };
 }
 
@@ -337,19 +395,25 @@ function redirectServer(input: Omit<CaddyConfigInput, 'hosts'>): CaddyServer {
 }
 
 /**
- * Base-domain names get their certificates up front, under one policy (a policy per host would
- * make Caddy provision an issuer per host at every change); a new host's name is added to its
- * subjects by @id. The customers' own names get theirs only when a client first connects, after
- * Homeport has said the name belongs to a host (no certificates for strangers).
+ * With Homeport to ask (always, when Homeport runs), every name gets its certificate on demand,
+ * after Homeport has said the name belongs to a host (two indexed lookups: no certificates for
+ * strangers): Caddy's configuration holds no list of names, and Caddy manages no names when it
+ * applies a change (managing every host's name again took most of a change's time at 1,000
+ * hosts). A new host's base name gets its certificate right after its route is set, by a TLS
+ * handshake of Homeport's (CaddyEdge), not at the first client's.
+ *
+ * Without one (an edge on its own), base-domain names get their certificates up front, under one
+ * policy whose subjects a new host's name is added to by @id, and nothing else gets any.
  */
 function tlsAutomation(input: CaddyConfigInput): CaddyAutomation {
-  const baseNames: CaddyAutomationPolicy = {
-    '@id': baseNamesPolicyId,
-    subjects: [placeholderSubject, ...(input.calls ? [input.calls.hostname] : []), ...input.hosts.map((host) => host.hostname)],
-    issuers: [issuer(input.tls)],
+  if (input.onDemandAsk) return { policies: [{ issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
+  return {
+    policies: [{
+      '@id': baseNamesPolicyId,
+      subjects: [placeholderSubject, ...(input.calls ? [input.calls.hostname] : []), ...input.hosts.map((host) => host.hostname)],
+      issuers: [issuer(input.tls)],
+    }],
   };
-  if (!input.onDemandAsk) return { policies: [baseNames] };
-  return { policies: [baseNames, { issuers: [issuer(input.tls)], on_demand: true }], on_demand: { ask: input.onDemandAsk } };
 }
 
 export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
@@ -366,13 +430,16 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
           // Listening on the HTTPS port turns on automatic HTTPS for every host name routed here.
           edge: {
             listen: [listenAddress(input.bindHost, input.httpsPort)],
-            // New hosts' routes are inserted at the front, so the catch-all stays last.
+            // New hosts' routes are inserted at index 1, between the defaults and the shared routes.
             routes: [
-              ...input.hosts.map((host) => renderHostRoute(host, input.elementWebDir)),
+              { '@id': hostDefaultsRouteId, handle: [{ handler: 'vars', [hostVar.id]: '', [hostVar.port]: '', [hostVar.homeserverUrl]: '' }] },
+              ...input.hosts.map((host) => renderHostRoute(host)),
+              // rtc.<base domain> before the shared routes, whose first answers 404 to a name no host has.
               ...(input.calls ? [renderCallsRoute(input.calls)] : []),
-              { handle: [notFound] },
+              ...sharedRoutes(input),
             ],
-            automatic_https: { disable_redirects: true },
+            // Names are not collected from the host routes when every certificate comes on demand.
+            automatic_https: { disable_redirects: true, ...(input.onDemandAsk ? { disable_certificates: true } : {}) },
             // TLS on every connection, also for names whose certificate comes on demand.
             tls_connection_policies: [{}],
           },

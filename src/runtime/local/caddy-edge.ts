@@ -2,13 +2,14 @@
 // when Homeport or Caddy starts, one host's objects (by @id) when that host changes.
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Agent, fetch, type Response } from 'undici';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import {
-  baseNamesPolicyId, hostRouteId, renderCaddyConfig,
+  baseNamesPolicyId, hostDefaultsRouteId, hostRouteId, renderCaddyConfig,
   type CaddyConfig, type CaddyConfigInput, type CaddyRoute,
 } from './caddy-config.ts';
 import { callsHostname } from '../../domain/calls.ts';
@@ -34,8 +35,8 @@ export interface EdgeHostParts {
   baseName: string;
 }
 
-/** Where a new host's route goes: at the front, so the catch-all stays last. */
-const hostRoutesPath = '/config/apps/http/servers/edge/routes/0';
+/** Where a new host's route goes: after the route clearing the host variables, before the shared routes. */
+const hostRoutesPath = '/config/apps/http/servers/edge/routes/1';
 const baseNamesPath = `/id/${baseNamesPolicyId}/subjects`;
 
 const processKey = 'edge';
@@ -94,6 +95,11 @@ export class CaddyEdge {
   #changes: Promise<void> = Promise.resolve();
   #restored: (() => Promise<void>) | undefined;
   #restarting = false;
+  /** The base names among the certificate subjects, as of the last whole load and the changes since. */
+  #baseNames = new Set<string>();
+  /** Whether base names get their certificates up front (a subjects list) rather than on demand. */
+  #upFront = false;
+  #adminRequests = 0;
 
   constructor(options: CaddyEdgeOptions) {
     this.#options = options;
@@ -115,12 +121,18 @@ export class CaddyEdge {
       tls: { mode: config.tlsMode, email: config.acmeEmail, acmeCa: config.acmeCa, acmeCaRoot: config.acmeCaRoot },
       onDemandAsk: config.apiPort ? certificatePermissionUrl(config.apiHost ?? '127.0.0.1', config.apiPort) : undefined,
       elementWebDir: config.elementWebDir ?? installedElementWebDir(config.dataDir),
+      hostsDir: join(config.dataDir, 'hosts'),
       calls: config.calls?.enabled && config.baseDomain && config.apiPort ? {
         hostname: callsHostname(config.baseDomain),
         tokenServiceDial: new URL(certificatePermissionUrl(config.apiHost ?? '127.0.0.1', config.apiPort)).host,
         livekitDial: `127.0.0.1:${config.calls.signalPort}`,
       } : undefined,
     };
+  }
+
+  /** How many requests this edge sent to Caddy's admin API (what a host change costs, counted). */
+  get adminRequests(): number {
+    return this.#adminRequests;
   }
 
   rootCertificatePath(): string {
@@ -139,7 +151,9 @@ export class CaddyEdge {
     await chmod(paths.adminDir, 0o700);
     // Written afresh each time: the ports or the admin address may have changed since the last
     // run, and a stale file would start a Caddy that never answers. The hosts follow with load().
-    await writeConfigFile(paths.configFile, initial ?? renderCaddyConfig({ ...this.baseConfigInput(), hosts: [] }));
+    const first = initial ?? renderCaddyConfig({ ...this.baseConfigInput(), hosts: [] });
+    await writeConfigFile(paths.configFile, first);
+    this.#noteBaseNames(first);
     await this.#options.supervisor.ensureRunning(processKey, {
       command: this.#options.config.caddyBin,
       args: ['run', '--config', paths.configFile],
@@ -177,18 +191,31 @@ export class CaddyEdge {
    * Replaces, adds or (with undefined) removes one host's objects, leaving every other host's as
    * they are. Throws CaddyConfigRejected when Caddy refuses them; Caddy then keeps what it had.
    */
-  setHost(hostId: string, parts: EdgeHostParts | undefined): Promise<void> {
-    return this.#queue(async () => {
+  async setHost(hostId: string, parts: EdgeHostParts | undefined): Promise<void> {
+    const inStep = await this.#queue(async () => {
+      if (!parts) {
+        // Gone already is as good as removed. A removed host's name stays a subject (a filter
+        // only, harmless) until the next whole load.
+        await (await this.#adminCall(`/id/${hostRouteId(hostId)}`, { method: 'DELETE' })).body?.cancel();
+        return true;
+      }
       // The subject first: Caddy obtains the certificate of a newly routed name under its policy.
-      // A removed host's name stays a subject (a filter only, harmless) until the next whole load.
-      if (parts) await this.#addBaseName(parts.baseName);
-      await this.#putObject(hostRouteId(hostId), parts?.route, hostRoutesPath);
+      if (this.#upFront) await this.#addBaseName(parts.baseName);
+      const inStep = await this.#putRoute(hostRouteId(hostId), parts.route);
+      if (inStep && !this.#upFront) this.#obtainCertificate(parts.baseName);
+      return inStep;
     });
+    // Caddy without the edge's shared routes (started by hand, or a configuration of another
+    // Homeport) is out of step: it gets the whole configuration, which holds this host too.
+    if (!inStep) {
+      this.#options.logger?.warn({ hostId }, 'the edge is out of step; loading the whole configuration');
+      await this.#restored?.();
+    }
   }
 
-  #queue(change: () => Promise<void>): Promise<void> {
+  #queue<T>(change: () => Promise<T>): Promise<T> {
     const changing = this.#changes.then(change);
-    this.#changes = changing.catch(() => undefined);
+    this.#changes = changing.then(() => undefined, () => undefined);
     return changing;
   }
 
@@ -203,25 +230,52 @@ export class CaddyEdge {
     });
   }
 
-  async #addBaseName(name: string): Promise<void> {
-    const subjects = parseJson(await (await this.#adminCall(baseNamesPath, {}, true)).text()) as string[];
-    if (subjects.includes(name)) return;
-    await (await this.#adminCall(`${baseNamesPath}/0`, { method: 'PUT', body: JSON.stringify(name) }, true)).body?.cancel();
+  #noteBaseNames(config: CaddyConfig): void {
+    const policy = config.apps.tls.automation.policies.find((each) => each['@id'] === baseNamesPolicyId);
+    this.#upFront = policy !== undefined;
+    this.#baseNames = new Set(policy?.subjects ?? []);
   }
 
-  /** Sets (PATCH when present, PUT at `insertPath` when not) or deletes the object with this @id. */
-  async #putObject(id: string, value: object | undefined, insertPath: string): Promise<void> {
+  /**
+   * Has Caddy get a name's certificate now (on demand, so after asking Homeport) by a TLS
+   * handshake naming it, so that the host's first client does not wait for it. In the background:
+   * a name whose certificate is late is obtained at its first client's handshake anyway.
+   */
+  #obtainCertificate(name: string): void {
+    const { edgeHost, edgeHttpsPort } = this.#options.config;
+    const address = edgeHost === '' || edgeHost === '0.0.0.0' || edgeHost === '::' ? '127.0.0.1' : edgeHost;
+    const socket = tlsConnect({ host: address, port: edgeHttpsPort, servername: name, rejectUnauthorized: false });
+    socket.setTimeout(120_000, () => socket.destroy());
+    socket.once('secureConnect', () => socket.destroy());
+    socket.once('error', (error) => this.#options.logger?.warn({ name, err: error }, 'the edge has no certificate for a new host name yet'));
+  }
+
+  /**
+   * Adds a subject without reading the list (which grows with the hosts): the names Caddy has are
+   * known from the last whole load and the changes since.
+   */
+  async #addBaseName(name: string): Promise<void> {
+    if (this.#baseNames.has(name)) return;
+    await (await this.#adminCall(`${baseNamesPath}/0`, { method: 'PUT', body: JSON.stringify(name) }, true)).body?.cancel();
+    this.#baseNames.add(name);
+  }
+
+  /** Sets the route with this @id: PATCH when present, inserted among the host routes when not. */
+  async #putRoute(id: string, route: CaddyRoute): Promise<boolean> {
     const current = await this.#adminCall(`/id/${id}`, {});
     const present = current.ok;
     const text = await current.text();
-    if (value === undefined) {
-      if (present) await (await this.#adminCall(`/id/${id}`, { method: 'DELETE' }, true)).body?.cancel();
-      return;
-    }
     // Unchanged objects are left alone: each change makes Caddy reload.
-    if (present && isDeepStrictEqual(parseJson(text), value)) return;
+    if (present && isDeepStrictEqual(parseJson(text), route)) return true;
     const method = present ? 'PATCH' : 'PUT';
-    await (await this.#adminCall(present ? `/id/${id}` : insertPath, { method, body: JSON.stringify(value) }, true)).body?.cancel();
+    const response = await this.#adminCall(present ? `/id/${id}` : hostRoutesPath, { method, body: JSON.stringify(route) });
+    if (response.ok) {
+      await response.body?.cancel();
+      return true;
+    }
+    const refused = await rejection(response);
+    if (!present && this.#restored && !(await this.#adminCall(`/id/${hostDefaultsRouteId}`, {})).ok) return false;
+    throw refused;
   }
 
   /** An admin request; with `mustSucceed`, Caddy's refusal is thrown as CaddyConfigRejected. */
@@ -230,6 +284,7 @@ export class CaddyEdge {
     let response: Response | undefined;
     while (!response) {
       try {
+        this.#adminRequests++;
         response = await this.#adminRequest(path, { ...init, timeoutMs: loadTimeoutMs });
       } catch (error) {
         // Caddy closes and reopens its admin socket while it applies a configuration (another
@@ -262,6 +317,7 @@ export class CaddyEdge {
 
   async #load(config: CaddyConfig): Promise<void> {
     await (await this.#adminCall('/load', { method: 'POST', body: JSON.stringify(config) }, true)).body?.cancel();
+    this.#noteBaseNames(config);
     // A Caddy restarted after a crash starts from this file until Homeport restores the rest.
     await writeConfigFile(this.#paths.configFile, config);
   }

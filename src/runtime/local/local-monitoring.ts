@@ -1,5 +1,5 @@
-// Monitoring on this machine: a host's /health asked on its loopback port (not through the edge,
-// so it is not a client's activity), the certificate Caddy serves for a name read over a TLS
+// Monitoring on this machine: a host's /health asked at the runtime's endpoint for it (not through
+// the edge, so it is not a client's activity), the certificate Caddy serves for a name read over a TLS
 // connection to the edge as any client would, and the data directory's filesystem.
 import { statfs } from 'node:fs/promises';
 import { connect } from 'node:tls';
@@ -16,14 +16,18 @@ const certificateTimeoutMs = 10_000;
 
 export class LocalMonitoring implements RuntimeMonitoring {
   readonly #config: Pick<Config, 'edgeHost' | 'edgeHttpsPort' | 'dataDir'>;
+  readonly #endpoint: (hostId: string) => Promise<URL>;
 
-  constructor(config: Pick<Config, 'edgeHost' | 'edgeHttpsPort' | 'dataDir'>) {
+  /** `endpoint`: where the runtime says the host's Synapse is reached (HostRuntime.hostEndpoint). */
+  constructor(config: Pick<Config, 'edgeHost' | 'edgeHttpsPort' | 'dataDir'>, endpoint: (hostId: string) => Promise<URL>) {
     this.#config = config;
+    this.#endpoint = endpoint;
   }
 
   async probeHealth(spec: HostSpec, timeoutMs: number): Promise<{ healthy: boolean; responseMs: number }> {
+    const health = new URL('health', await this.#endpoint(spec.id));
     const started = performance.now();
-    const healthy = await fetch(`http://127.0.0.1:${spec.httpPort}/health`, { signal: AbortSignal.timeout(timeoutMs) })
+    const healthy = await fetch(health, { signal: AbortSignal.timeout(timeoutMs) })
       .then(async (response) => response.ok && (await response.text()).trim() === 'OK', () => false);
     return { healthy, responseMs: Math.round(performance.now() - started) };
   }

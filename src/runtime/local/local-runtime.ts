@@ -11,10 +11,11 @@ import { renderHomeserverConfig, renderLogConfig, type FederationInput } from '.
 import { waitForHealth } from '../../synapse/synapse-http.ts';
 import { synapsePasswordHash } from '../../synapse/password-hash.ts';
 import type {
-  DumpFormat, EdgeRefusal, EdgeRoute, HostLocator, HostPortability, HostProcessState, HostRuntime, HostSnapshots, HostSpec, RuntimeCapacity, SchemaState,
+  DumpFormat, EdgeRefusal, EdgeRoute, HostPortability, HostProcessState, HostRuntime, HostSnapshots, HostSpec, RuntimeCapacity, SchemaState,
   SynapseReleaseCatalogue, SynapseTooling,
 } from '../runtime.ts';
-import { renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
+import { hostClientConfigDir, renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
+import { writeEdgeHostFiles } from './edge-host-files.ts';
 import { CaddyConfigRejected, type CaddyEdge } from './caddy-edge.ts';
 import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
 import { EdgeActivity, withActivityLog } from './edge-activity.ts';
@@ -38,6 +39,7 @@ import { synapseEnvironment } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
 import { homeserverPaths } from './host-folder.ts';
+import { loopbackAddress, type HostPorts, type LocalHostPorts } from './local-host-ports.ts';
 
 export interface LocalRuntimeOptions {
   config: Config;
@@ -48,6 +50,8 @@ export interface LocalRuntimeOptions {
   databaseEndpoint: { host: string; port: number };
   supervisor: ProcessSupervisor;
   edge: CaddyEdge;
+  /** The hosts' loopback ports, in the runtime's own table of Homeport's database. */
+  ports: LocalHostPorts;
   /** The python of `synapseRelease`: the release new hosts get, and the one import and tools use. */
   venvPython: string;
   synapseRelease: string;
@@ -65,6 +69,11 @@ export interface LocalRuntimeOptions {
 }
 
 const processKey = (hostId: string) => `host:${hostId}`;
+
+/** Where Homeport reaches a host's listener on this machine. */
+function endpointOf(ports: HostPorts): URL {
+  return new URL(`http://${loopbackAddress}:${ports.httpPort}/`);
+}
 
 /** The names a host answers on outside the base domain, which the development federation proxy must know. */
 function customNamesOf(route: EdgeRoute): string[] {
@@ -144,8 +153,12 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     }
   }
 
-  hostEndpoint(host: HostLocator): URL {
-    return new URL(`http://127.0.0.1:${host.httpPort}/`);
+  async allocate(hostId: string): Promise<void> {
+    await this.#options.ports.allocate(hostId);
+  }
+
+  async hostEndpoint(hostId: string): Promise<URL> {
+    return endpointOf(await this.#options.ports.get(hostId));
   }
 
   hostDir(hostId: string): string {
@@ -163,10 +176,12 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     for (const file of this.#options.federation.development?.caFiles ?? []) await waitForFile(file, caFileTimeoutMs);
     await mkdir(paths.hostDir, { recursive: true, mode: 0o700 });
     await mkdir(paths.mediaStore, { recursive: true, mode: 0o700 });
+    const { httpPort } = await this.#options.ports.get(spec.id);
     const config = renderHomeserverConfig({
       serverName: spec.serverName,
       publicBaseUrl: spec.publicBaseUrl,
-      httpPort: spec.httpPort,
+      // Only the edge reaches it.
+      listener: { address: loopbackAddress, port: httpPort },
       database: { ...this.#options.databaseEndpoint, ...spec.database },
       paths,
       secrets: spec.secrets,
@@ -240,7 +255,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       if ((this.#crashes.get(spec.id) ?? 0) - crashesBefore >= crashesBeforeGivingUp) gaveUp.abort();
     }, 250);
     try {
-      await waitForHealth(this.hostEndpoint(spec).href, timeoutMs, { signal: gaveUp.signal });
+      await waitForHealth((await this.hostEndpoint(spec.id)).href, timeoutMs, { signal: gaveUp.signal });
       // A host just built, rebuilt or woken has had no time yet to be asked for anything.
       this.#lastActivity.set(spec.id, Date.now());
     } catch (error) {
@@ -293,7 +308,10 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     if (this.#sleepers.has(spec.id)) return;
     const sleeper: Sleeper = {
       spec,
-      asleep: this.#stopProcess(spec.id).then(() => PortWaker.hold(spec.httpPort, () => this.wake(spec.id), () => this.#lastActivity.set(spec.id, Date.now()))),
+      asleep: this.#options.ports.get(spec.id).then(async ({ httpPort }) => {
+        await this.#stopProcess(spec.id);
+        return PortWaker.hold(httpPort, () => this.wake(spec.id), () => this.#lastActivity.set(spec.id, Date.now()));
+      }),
     };
     this.#sleepers.set(spec.id, sleeper);
     try {
@@ -336,15 +354,31 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       machineMemory(),
       databaseConnections(this.#options.adminPool, hosts.map((host) => host.databaseName)),
     ]);
+    const databaseOf = new Map(hosts.map((host) => [host.id, host.databaseName]));
+    const connectionsOf = (hostId: string) => connections.perDatabase.get(databaseOf.get(hostId) ?? '') ?? 0;
+    // Shared processes: one resident size for all their hosts, shared out equally among them.
+    const processes = await Promise.all((await this.#shared.processes()).map(async (shared) => ({
+      name: shared.name,
+      memoryBytes: shared.pid === undefined ? 0 : await processMemoryBytes(shared.pid),
+      databaseConnections: shared.hostIds.reduce((sum, hostId) => sum + connectionsOf(hostId), 0),
+      hostIds: shared.hostIds,
+    })));
+    const sharedBy = new Map(processes.flatMap((shared) => shared.hostIds.map((hostId) => [hostId, shared] as const)));
     const perHost = await Promise.all(hosts.map(async (host) => {
+      const shared = sharedBy.get(host.id);
+      if (shared) {
+        const share = Math.round(shared.memoryBytes / shared.hostIds.length);
+        return [host.id, { memoryBytes: share, databaseConnections: connectionsOf(host.id), process: shared.name }] as const;
+      }
       const pid = this.#options.supervisor.pid(processKey(host.id));
       const memoryBytes = pid === undefined ? 0 : await processMemoryBytes(pid);
-      return [host.id, { memoryBytes, databaseConnections: connections.perDatabase.get(host.databaseName) ?? 0 }] as const;
+      return [host.id, { memoryBytes, databaseConnections: connectionsOf(host.id) }] as const;
     }));
     return {
       memory,
       databaseConnections: { max: connections.max, reserved: connections.reserved, used: connections.used },
       hosts: new Map(perHost),
+      processes,
     };
   }
 
@@ -358,25 +392,42 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]> {
     const { edge, federationProxy } = this.#options;
+    const ported: Array<{ route: EdgeRoute; ports: HostPorts }> = [];
+    const unallocated: EdgeRefusal[] = [];
+    const allocated = await this.#options.ports.findMany(hosts.map((route) => route.id));
+    for (const route of hosts) {
+      const ports = allocated.get(route.id);
+      if (ports) ported.push({ route, ports });
+      else unallocated.push({ id: route.id, reason: 'the host has no listener yet (it was never built on this machine)' });
+    }
     for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
+    for (const { route, ports } of ported) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, this.#edgeHost(route, ports));
     federationProxy?.setCustomNames(new Map(hosts.map((spec) => [spec.id, customNamesOf(spec)])));
     this.#hostsByName = new Map(hosts.flatMap((spec) => namesOf(spec).map((name) => [name, spec.id])));
     await this.#activity.listen();
-    return loadAdmitting(hosts, (admitted) => edge.load(withActivityLog(
-      renderCaddyConfig({ ...edge.baseConfigInput(), hosts: admitted.map((spec) => this.#edgeHost(spec)) }),
+    const refused = await loadAdmitting(ported.map(({ route, ports }) => ({ id: route.id, host: this.#edgeHost(route, ports) })), (admitted) => edge.load(withActivityLog(
+      renderCaddyConfig({ ...edge.baseConfigInput(), hosts: admitted.map(({ host }) => host) }),
       this.#activity.socketPath,
     )));
+    return [...unallocated, ...refused];
   }
 
   async applyEdgeHost(hostId: string, route: EdgeRoute | undefined): Promise<EdgeRefusal | undefined> {
     const { edge, federationProxy } = this.#options;
+    const ports = route && await this.#options.ports.find(route.id);
+    const host = route && ports && this.#edgeHost(route, ports);
     if (route) await this.writeClientConfig(route.id, route.clientConfig, { onlyIfChanged: true });
+    // Its well-knowns are files: a change of them alone leaves Caddy's configuration as it is.
+    if (host) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, host);
     federationProxy?.setHostCustomNames(hostId, route ? customNamesOf(route) : []);
     for (const [name, owner] of this.#hostsByName) if (owner === hostId) this.#hostsByName.delete(name);
     for (const name of route ? namesOf(route) : []) this.#hostsByName.set(name, hostId);
-    const host = route && this.#edgeHost(route);
+    if (route && !ports) {
+      await edge.setHost(hostId, undefined);
+      return { id: hostId, reason: 'the host has no listener yet (it was never built on this machine)' };
+    }
     try {
-      await edge.setHost(hostId, host && { route: renderHostRoute(host, edge.baseConfigInput().elementWebDir), baseName: host.hostname });
+      await edge.setHost(hostId, host && { route: renderHostRoute(host), baseName: host.hostname });
       return undefined;
     } catch (error) {
       if (!(error instanceof CaddyConfigRejected) || !route) throw error;
@@ -390,7 +441,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     this.#options.edge.whenRestarted(restore);
   }
 
-  #edgeHost(spec: EdgeRoute): EdgeHost {
+  #edgeHost(spec: EdgeRoute, ports: HostPorts): EdgeHost {
     return {
       id: spec.id,
       hostname: spec.edgeHostname,
@@ -398,15 +449,15 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       previousNames: spec.previousNames,
       movedNames: spec.movedNames,
       homeserverUrl: spec.publicBaseUrl.replace(/\/$/, ''),
-      upstreamPort: spec.httpPort,
+      upstreamPort: ports.httpPort,
       wellKnown: wellKnownDocuments(spec),
-      clientConfigDir: this.#clientConfigDir(spec.id),
       protectedUserIds: [spec.homeportUserId],
     };
   }
 
   #clientConfigDir(hostId: string): string {
-    return join(this.hostDir(hostId), 'element-web');
+    // Where the edge's shared route finds it (hostClientConfigDir): one folder per host under hostsDir.
+    return hostClientConfigDir(this.#options.edge.baseConfigInput().hostsDir, hostId);
   }
 
   async writeClientConfig(hostId: string, config: Record<string, unknown>, options: { onlyIfChanged?: boolean } = {}): Promise<void> {
@@ -430,6 +481,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     }
     await dropHostDatabase(this.#options.adminPool, database);
     await rm(this.hostDir(hostId), { recursive: true, force: true });
+    // Last: a removal that failed half-way is repeated with the host still where it was.
+    await this.#options.ports.release(hostId);
   }
 
   #access(database: HostSpec['database']): DatabaseAccess {

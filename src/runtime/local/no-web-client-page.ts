@@ -1,6 +1,7 @@
 // What a host's address shows while the installation has no web client: the homeserver address
 // to type into any Matrix client, and clients that work with it. Served by Caddy's
-// static_response, whose body must hold no `{` (Caddy would read a placeholder).
+// static_response, whose body must hold no `{` (Caddy would read a placeholder) but the one the
+// caller passes for the address (the host variable the edge sets).
 
 const clients = [
   ['Element', 'https://element.io/download', 'web, Windows, macOS, Linux, Android, iOS'],

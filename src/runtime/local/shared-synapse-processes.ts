@@ -136,6 +136,13 @@ export class SharedSynapseProcesses {
     return tenant.state === 'running' ? 'running' : 'restarting';
   }
 
+  /** Every shared process: its pid (undefined when it does not run) and the hosts placed in it. */
+  async processes(): Promise<Array<{ name: string; pid: number | undefined; hostIds: string[] }>> {
+    return Promise.all((await this.#processNames()).map(async (name) => ({
+      name, pid: this.#options.supervisor.pid(processKey(name)), hostIds: await this.#tenantsOf(name),
+    })));
+  }
+
   /** Why the host's tenant last failed to start (the process's output is every tenant's, and not shown). */
   lastError(hostId: string): string | undefined {
     return this.#status.get(hostId)?.error ?? undefined;

@@ -107,7 +107,7 @@ export class SynapseSchemaTemplate {
       await writeFile(paths.signingKey, signingKey, { mode: 0o600 });
       await writeFile(paths.logConfig, renderLogConfig({ paths }));
       await writeFile(paths.homeserverConfig, renderHomeserverConfig({
-        serverName: 'schema-template.invalid', publicBaseUrl: 'https://schema-template.invalid/', httpPort: 1,
+        serverName: 'schema-template.invalid', publicBaseUrl: 'https://schema-template.invalid/', listener: { address: '127.0.0.1', port: 1 },
         database: { ...this.#options.databaseEndpoint, ...database }, paths, secrets, seats: 1, maxUploadSize: '1M', rateLimits: communityRateLimits, databasePool: { min: 1, max: 2 },
         federation: { mode: 'off', allowedServers: [], trustedKeyServers: [] },
       }), { mode: 0o600 });

@@ -18,6 +18,8 @@ import * as synapseUpgrades from './2026_12_10_027_synapse_upgrades.ts';
 import * as backups from './2026_12_10_028_backups.ts';
 import * as monitoring from './2026_12_10_030_monitoring.ts';
 import * as hostSignOn from './2026_12_10_031_host_sign_on.ts';
+import * as localHostPorts from './2026_12_12_042_local_host_ports.ts';
+import * as hostClones from './2026_12_12_044_host_clones.ts';
 import * as calls from './2026_12_12_046_calls.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -39,5 +41,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_10_028_backups': backups,
   '2026_12_10_030_monitoring': monitoring,
   '2026_12_10_031_host_sign_on': hostSignOn,
+  '2026_12_12_042_local_host_ports': localHostPorts,
+  '2026_12_12_044_host_clones': hostClones,
   '2026_12_12_046_calls': calls,
 };

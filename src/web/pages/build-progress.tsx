@@ -72,6 +72,8 @@ function resultOf(kind: Job['kind'], hostId: string): { page: string; toast?: st
       return { page: `/hosts/${hostId}/exports`, toast: `The backup of ${hostId} is made.`, link: { to: `/hosts/${hostId}/exports`, label: 'Go to the backups' } };
     case 'restore':
       return { page: `/hosts/${hostId}?built=restore`, toast: `${hostId} was restored from its backup and is running again.` };
+    case 'clone':
+      return { page: `/hosts/${hostId}?built=restore`, toast: `${hostId} was made from the backup and is running (a staging clone, federation off).` };
     case 'upgrade':
       return { page: `/hosts/${hostId}?built=upgrade`, toast: `${hostId} now runs a newer Synapse.` };
   }

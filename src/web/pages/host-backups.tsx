@@ -1,5 +1,6 @@
 // A host's backups: the last outcome, "back up now", and the restore points, each restorable
-// after typing the host's label (everything written since is lost; the host is not served meanwhile).
+// after typing the host's label, into the host (everything written since is lost; the host is not served
+// meanwhile) or into a new host (a staging clone; the host is left as it is).
 import { useState } from 'react';
 import { get, post, seg } from '../api-client.ts';
 import type { Host, HostBackup, JobSummary } from '../api-types.ts';
@@ -16,13 +17,15 @@ export function BackupSection({ host }: { host: Host }) {
   const backups = useApi(() => get<{ backups: HostBackup[] }>(`/hosts/${seg(host.label)}/backups`), [host.label]);
   const [chosen, setChosen] = useState('');
   const [confirm, setConfirm] = useState('');
+  const [into, setInto] = useState('');
   const backupNow = useSubmit(async () => {
     const { job } = await post<{ backup: HostBackup; job: JobSummary }>(`/hosts/${seg(host.label)}/backups`, {});
     navigate(`/hosts/${host.label}/jobs/${job.id}`);
   });
   const restore = useSubmit(async () => {
-    const { job } = await post<{ job: JobSummary }>(`/hosts/${seg(host.label)}/backups/${seg(chosen)}/restore`, { confirm });
-    navigate(`/hosts/${host.label}/jobs/${job.id}`);
+    const target = into.trim();
+    const { job, host: restored } = await post<{ job: JobSummary; host: Host }>(`/hosts/${seg(host.label)}/backups/${seg(chosen)}/restore`, target === '' ? { confirm } : { confirm, into: target });
+    navigate(`/hosts/${restored.label}/jobs/${job.id}`);
   });
   const ready = backups.data?.backups.filter((item) => item.status === 'ready') ?? [];
   return (
@@ -46,7 +49,11 @@ export function BackupSection({ host }: { host: Host }) {
       {ready.length > 0 && (
         <form onSubmit={(event) => void restore.onSubmit(event)} noValidate>
           <h3>Restore</h3>
-          <p className="muted">The server is stopped and not reachable until the restore is checked; everything written after the backup is lost.</p>
+          <p className="muted">
+            Into this server: it is stopped and not reachable until the restore is checked; everything written after the backup is lost.
+            Into a new server (a staging clone): this server is left as it is; the clone keeps the server name {host.serverName} inside its data,
+            is reached only at its own address, has its own signing key, and never federates (it would impersonate this server).
+          </p>
           <label>
             Restore point{' '}
             <select name="backup" value={chosen} onChange={(event) => setChosen(event.target.value)}>
@@ -54,8 +61,9 @@ export function BackupSection({ host }: { host: Host }) {
               {ready.map((item) => <option key={item.id} value={item.id}>{formatDate(item.createdAt)}</option>)}
             </select>
           </label>
+          <Field label="Into a new server named (leave empty to restore this server)" name="into" value={into} onChange={(event) => setInto(event.target.value)} problem={restore.problem} />
           <Field label={`Type ${host.label} to confirm`} name="confirm" value={confirm} onChange={(event) => setConfirm(event.target.value)} problem={restore.problem} />
-          <button type="submit" disabled={restore.busy || chosen === '' || confirm !== host.label || !restorable.has(host.status)}>Restore host</button>
+          <button type="submit" disabled={restore.busy || chosen === '' || confirm !== host.label || (into.trim() === '' && !restorable.has(host.status))}>{into.trim() === '' ? 'Restore host' : 'Restore into new host'}</button>
         </form>
       )}
     </section>

@@ -10,8 +10,9 @@ import { ClientDomainSection, DelegationSection } from './host-custom-domain.tsx
 import { FederationSection } from './host-federation.tsx';
 import { FederationCheckSection } from './host-federation-check.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
-import { HostFrame, HostSettingsFrame } from './host-nav.tsx';
+import { HostFrame, HostSettingsFrame, hostGone } from './host-nav.tsx';
 import { HostHealthSection } from './host-health.tsx';
+import { MaintenanceWindowSection } from './host-maintenance-window.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
   const { query } = useLocation();
@@ -33,6 +34,7 @@ export function HostPage({ hostId }: { hostId: string }) {
             <dt>Created</dt><dd>{formatDate(h.createdAt)}</dd>
           </dl>
           <HostHealthSection host={h} />
+          {!hostGone(h) && <MaintenanceWindowSection host={h} />}
         </>
       )}
     </HostFrame>

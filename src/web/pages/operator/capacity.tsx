@@ -45,12 +45,30 @@ export function OperatorCapacityPage() {
                 <tr key={host.id}>
                   <td data-label="Host">{host.label}</td>
                   <td data-label="Status"><StatusBadge status={host.status} /></td>
-                  <td data-label="Memory">{mebibytes(host.memoryBytes)}</td>
+                  <td data-label="Memory">{mebibytes(host.memoryBytes)}{host.process ? ` (share of ${host.process})` : ''}</td>
                   <td data-label="Database connections">{host.databaseConnections}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {capacity.data.processes.length > 0 && (
+            <>
+              <h3>Shared processes</h3>
+              <table>
+                <thead><tr><th>Process</th><th>Hosts</th><th>Memory</th><th>Database connections</th></tr></thead>
+                <tbody>
+                  {capacity.data.processes.map((shared) => (
+                    <tr key={shared.name}>
+                      <td data-label="Process">{shared.name}</td>
+                      <td data-label="Hosts">{shared.hosts.join(', ')}</td>
+                      <td data-label="Memory">{mebibytes(shared.memoryBytes)}</td>
+                      <td data-label="Database connections">{shared.databaseConnections}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
         </>
       )}
     </section>

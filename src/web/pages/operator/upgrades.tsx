@@ -1,9 +1,11 @@
-// Operator: Synapse releases installed and the hosts on each, and the newest rollouts with each
-// host's progress (started from the CLI: `homeport synapse upgrade`). Refreshes while one runs.
-import { useCallback } from 'react';
-import { get } from '../../api-client.ts';
+// Operator: Synapse releases installed and the hosts on each, a form that starts a rollout (as
+// `homeport synapse upgrade` does), and the newest rollouts with each host's progress. Refreshes
+// while one runs.
+import { useCallback, useState } from 'react';
+import { get, post } from '../../api-client.ts';
 import type { RolloutSummary, RolloutWithHosts, SynapseReleaseUsage } from '../../api-types.ts';
-import { Loading, ProblemBanner } from '../../forms.tsx';
+import { Field, Loading, Notice, ProblemBanner, useSubmit } from '../../forms.tsx';
+import { maintenanceWindowWords } from '../../../contract/maintenance-window-words.ts';
 import { PageTitle } from '../../layout.tsx';
 import { useApi, useInterval } from '../../use-api.ts';
 import { OperatorTabs } from './operator-nav.tsx';
@@ -29,11 +31,49 @@ function RolloutHosts({ rolloutId }: { rolloutId: string }) {
             <td data-label="From">{host.fromRelease}</td>
             <td data-label="Status">{hostStatusText[host.status] ?? host.status}{host.error ? `: ${host.error}` : ''}</td>
             <td data-label="Downtime">{host.downtimeMs === null ? '–' : `${(host.downtimeMs / 1000).toFixed(1)} s`}</td>
-            <td data-label="Window (UTC)">{host.maintenanceWindowStartHour === null ? 'any time' : `${host.maintenanceWindowStartHour}:00`}</td>
+            <td data-label="Window (UTC)">{host.maintenanceWindowStartHour === null ? 'any time' : maintenanceWindowWords(host.maintenanceWindowStartHour, 2)}</td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Starts a rollout of an installed release: a canary first, then batches; urgent ones do not wait for maintenance windows. */
+function StartRolloutForm({ installed, onStarted }: { installed: string[]; onStarted(): Promise<void> }) {
+  const [release, setRelease] = useState(installed.at(-1) ?? '');
+  const [canary, setCanary] = useState('');
+  const [batchSize, setBatchSize] = useState('5');
+  const [urgent, setUrgent] = useState(false);
+  const [started, setStarted] = useState<string | undefined>();
+  const { busy, problem, onSubmit } = useSubmit(async () => {
+    setStarted(undefined);
+    const answer = await post<RolloutWithHosts>('/operator/upgrades', {
+      release: release.trim(),
+      ...(canary.trim() ? { canary: canary.trim() } : {}),
+      batchSize: Number(batchSize),
+      urgent,
+    });
+    const first = answer.hosts.find((host) => host.canary)?.label ?? '';
+    setStarted(`Rollout of Synapse ${answer.rollout.release} started: ${first} first, then ${answer.hosts.length - 1} more in batches of ${answer.rollout.batchSize}.`);
+    await onStarted();
+  });
+  return (
+    <form className="panel-section" onSubmit={(event) => void onSubmit(event)} noValidate data-testid="start-rollout">
+      <h2>Start a rollout</h2>
+      <ProblemBanner problem={problem} />
+      {started && <Notice kind="success">{started}</Notice>}
+      <Field label="Release" name="release" value={release} onChange={(event) => setRelease(event.target.value)} problem={problem}
+        hint={`Installed here: ${installed.join(', ') || 'none'}. Every host on an older release is upgraded, each snapshotted first and rolled back if it does not come back.`} />
+      <Field label="Canary host" name="canary" value={canary} onChange={(event) => setCanary(event.target.value)} problem={problem}
+        hint="The host upgraded first, alone; the oldest host when left empty." />
+      <Field label="Hosts at once after the canary" name="batchSize" type="number" min={1} max={100} value={batchSize} onChange={(event) => setBatchSize(event.target.value)} problem={problem} />
+      <label className="checkbox">
+        <input type="checkbox" name="urgent" checked={urgent} onChange={(event) => setUrgent(event.target.checked)} />
+        {' '}Urgent security release: do not wait for customers&apos; maintenance windows
+      </label>
+      <button type="submit" disabled={busy}>Start rollout</button>
+    </form>
   );
 }
 
@@ -53,7 +93,13 @@ export function OperatorUpgradesPage() {
           ))}
         </ul>
       )}
-      <p className="muted">Install a release with <code>homeport synapse install VERSION</code>; roll it out with <code>homeport synapse upgrade VERSION</code>.</p>
+      <p className="muted">Install a release on the machine with <code>homeport synapse install VERSION</code>; roll it out here or with <code>homeport synapse upgrade VERSION</code>.</p>
+      {releases.data && (
+        <StartRolloutForm
+          installed={releases.data.releases.filter((entry) => entry.installed).map((entry) => entry.release)}
+          onStarted={async () => { await Promise.all([rollouts.reload(), releases.reload()]); }}
+        />
+      )}
       <h2>Rollouts</h2>
       {!rollouts.data ? <Loading /> : rollouts.data.rollouts.length === 0 ? <p>No rollouts yet.</p> : rollouts.data.rollouts.map((rollout) => (
         <article key={rollout.id}>

@@ -150,10 +150,10 @@ describe('the control panel, at its boundaries', () => {
     await logIn(page, operatorEmail, operatorPassword);
     await page.getByRole('link', { name: 'Operator' }).click();
     await page.getByRole('link', { name: 'Accounts' }).first().click();
-    await page.getByLabel('Search by email, name or company').fill('linus');
+    await page.getByLabel('Search by email, name, company or host').fill('linus');
     await page.getByRole('button', { name: 'Search' }).click();
     const row = page.locator('tr[data-account="linus@example.org"]');
-    await row.waitFor();
+    await page.getByText('1 account matching “linus”').waitFor();
     assert.equal(await page.locator('tr[data-account]').count(), 1);
     await row.getByRole('button', { name: 'Suspend' }).click();
     await row.getByRole('button', { name: 'Suspend account' }).click();
@@ -165,8 +165,20 @@ describe('the control panel, at its boundaries', () => {
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Hosts' }).click();
     await page.getByText(`${otherLabel}.e2eb.localhost`).waitFor();
     await page.getByText('grace@example.org').waitFor();
+    // A host's label finds its customer's account, which lists the host by its server name.
+    await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Accounts' }).click();
+    await page.getByLabel('Search by email, name, company or host').fill(otherLabel);
+    const grace = page.locator('tr[data-account="grace@example.org"]');
+    await grace.getByText(`${otherLabel}.e2eb.localhost`).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-account]').length === 1);
+
+    // Jobs name their host and customer, not ids.
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Jobs' }).click();
+    const buildRow = page.locator('tr', { has: page.getByRole('link', { name: 'build' }) }).first();
+    await buildRow.getByText(`${otherLabel}.e2eb.localhost`).waitFor();
+    await buildRow.getByText('grace@example.org').waitFor();
     await page.getByRole('link', { name: 'build' }).click();
+    await page.getByRole('heading', { name: `Build of ${otherLabel}.e2eb.localhost` }).waitFor();
     await page.getByRole('progressbar').waitFor();
     await page.locator('pre.log').waitFor();
     await screenshot(page, 'e02-operator-job');
@@ -182,7 +194,14 @@ describe('the control panel, at its boundaries', () => {
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Mail' }).click();
     await page.getByText('Verify your email address').first().waitFor();
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Audit log' }).click();
-    await page.getByText('terms.published').waitFor();
+    // The audit log reads as sentences with emails and server names, not actions and JSON.
+    const log = page.getByTestId('audit-log');
+    await log.getByText(`${operatorEmail} published version 2026-02 of the terms.`).waitFor();
+    await log.getByText(`${operatorEmail} suspended the account linus@example.org.`).waitFor();
+    await log.getByText(`grace@example.org bought ${otherLabel}.e2eb.localhost (size starter, 5 seats`, { exact: false }).waitFor();
+    const text = await log.innerText();
+    assert.equal(/[{}]|terms\.published|"accountId"/.test(text), false, text);
+    assert.equal(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/.test(text), false, `an id in the audit log: ${text}`);
     await screenshot(page, 'e03-operator-audit-log');
   });
 

@@ -1,6 +1,7 @@
 // The panel's boundaries in Chromium against a real Homeport: customers do not see operator pages
 // or other customers' hosts, the operator console works for the operator, bad input on forms gets
-// a clear message and changes nothing, and two-factor authentication enrols with the QR code's secret.
+// a clear message and changes nothing (a refusal the server sends sits at its field, which gets the
+// focus), and two-factor authentication enrols with the QR code's secret.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
@@ -47,6 +48,19 @@ describe('the control panel, at its boundaries', () => {
     await page.getByRole('button', { name: 'Register' }).click();
   }
 
+  /** A refusal the server sent sits under its field, names it, marks it invalid, and the focus is on it. */
+  async function expectErrorAtField(page: Page, label: string, name: string, message: RegExp): Promise<void> {
+    const error = page.locator(`#field-${name}-error`);
+    await error.waitFor();
+    assert.match((await error.textContent())!, message);
+    const field = page.getByLabel(label, { exact: true });
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    assert.match((await field.getAttribute('aria-describedby'))!, new RegExp(`field-${name}-error`));
+    await page.waitForFunction((id) => document.activeElement?.id === id, `field-${name}`);
+    // The banner above the form links to the field instead of repeating a message nobody can place.
+    await page.getByRole('alert').getByRole('link', { name: label.replace(/\s*\(.*\)$/, '') }).waitFor();
+  }
+
   async function logIn(page: Page, email: string, password: string): Promise<void> {
     await page.goto(url('/login'));
     await page.getByLabel('Email').fill(email);
@@ -86,6 +100,13 @@ describe('the control panel, at its boundaries', () => {
     await page.getByLabel('Hostname').fill('-bad-');
     await page.getByTestId('availability').getByText(/hyphen/i).waitFor();
     await screenshot(page, 'd03-hostname-invalid');
+
+    // A coupon the server does not know is refused at the coupon field, which gets the focus.
+    await page.goto(url('/account/billing'));
+    await page.getByLabel('Coupon code').fill('NO-SUCH-COUPON');
+    await page.getByRole('button', { name: 'Apply coupon' }).click();
+    await expectErrorAtField(page, 'Coupon code', 'code', /There is no coupon NO-SUCH-COUPON/);
+    await screenshot(page, 'd05-coupon-refused-at-field');
 
   });
 
@@ -246,7 +267,7 @@ describe('the control panel, at its boundaries', () => {
     const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
     await page.getByLabel('Code from the app').fill('000000' === totp.generate() ? '111111' : '000000');
     await page.getByRole('button', { name: 'Turn on' }).click();
-    await page.getByRole('alert').waitFor();
+    await expectErrorAtField(page, 'Code from the app', 'code', /does not match/);
     await page.getByLabel('Code from the app').fill(totp.generate());
     await page.getByRole('button', { name: 'Turn on' }).click();
     const codes = page.getByTestId('recovery-codes').locator('li');
@@ -264,7 +285,7 @@ describe('the control panel, at its boundaries', () => {
     await logIn(page, 'linus@example.org', 'an even longer new password');
     await page.getByLabel('Authentication code').fill(totp.generate({ timestamp: Date.now() + 120_000 }));
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('alert').waitFor();
+    await expectErrorAtField(page, 'Authentication code', 'code', /wrong or has already been used/);
     await screenshot(page, 'f02-login-code-refused');
     await page.getByLabel('Authentication code').fill(recoveryCode);
     await page.getByRole('button', { name: 'Log in' }).click();

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { get, post, seg } from '../api-client.ts';
 import type { Host, HostBackup, JobSummary } from '../api-types.ts';
-import { Field, ProblemBanner, useSubmit } from '../forms.tsx';
+import { Field, ProblemBanner, SelectField, useSubmit } from '../forms.tsx';
 import { formatDate } from '../format.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
@@ -32,7 +32,7 @@ export function BackupSection({ host }: { host: Host }) {
         Database and media are backed up on your plan's schedule, encrypted, while the server keeps running.
         {host.lastBackup && ` Last backup ${host.lastBackup.status} at ${formatDate(host.lastBackup.at)}${host.lastBackup.error ? `: ${host.lastBackup.error}` : ''}.`}
       </p>
-      <ProblemBanner problem={backupNow.problem ?? restore.problem ?? backups.problem} />
+      <ProblemBanner problem={backupNow.problem ?? backups.problem} />
       <button type="button" disabled={backupNow.busy || !backupable.has(host.status)} onClick={() => void backupNow.onSubmit()}>Back up now</button>
       {backups.data && backups.data.backups.length > 0 && (
         <ul className="export-list">
@@ -47,13 +47,11 @@ export function BackupSection({ host }: { host: Host }) {
         <form onSubmit={(event) => void restore.onSubmit(event)} noValidate>
           <h3>Restore</h3>
           <p className="muted">The server is stopped and not reachable until the restore is checked; everything written after the backup is lost.</p>
-          <label>
-            Restore point{' '}
-            <select name="backup" value={chosen} onChange={(event) => setChosen(event.target.value)}>
-              <option value="">Choose a backup</option>
-              {ready.map((item) => <option key={item.id} value={item.id}>{formatDate(item.createdAt)}</option>)}
-            </select>
-          </label>
+          <ProblemBanner problem={restore.problem} />
+          <SelectField label="Restore point" name="backup" apiField="backupId" value={chosen} onChange={(event) => setChosen(event.target.value)} problem={restore.problem}>
+            <option value="">Choose a backup</option>
+            {ready.map((item) => <option key={item.id} value={item.id}>{formatDate(item.createdAt)}</option>)}
+          </SelectField>
           <Field label={`Type ${host.label} to confirm`} name="confirm" value={confirm} onChange={(event) => setConfirm(event.target.value)} problem={restore.problem} />
           <button type="submit" disabled={restore.busy || chosen === '' || confirm !== host.label || !restorable.has(host.status)}>Restore host</button>
         </form>

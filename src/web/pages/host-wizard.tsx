@@ -109,7 +109,7 @@ function HostnameStep({ label, setLabel, checked, setChecked, onContinue, back }
       <ProblemBanner problem={problem} />
       <Field
         label="Hostname" name="label" value={label} autoComplete="off" autoCapitalize="none" spellCheck={false}
-        onChange={(e) => { setLabel(e.target.value.toLowerCase()); }}
+        onChange={(e) => { setLabel(e.target.value.toLowerCase()); }} problem={problem}
         hint="3–40 lowercase letters, digits and hyphens. It becomes your Matrix server name and can never change."
       />
       <div className="availability" aria-live="polite">

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { get, seg } from '../api-client.ts';
 import type { Job } from '../api-types.ts';
+import { jobStatusWords, jobStepWords } from '../../contract/job-step-words.ts';
 import { Loading, ProblemBanner } from '../forms.tsx';
 import { PageTitle } from '../layout.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -83,9 +84,9 @@ export function JobProgress({ job, withLog = false }: { job: Job; withLog?: bool
       <div className="progress" role="progressbar" aria-label="Progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={job.progress}>
         <div className={`progress-bar progress-${job.status}`} style={{ width: `${job.progress}%` }} />
       </div>
-      <p className="muted">{job.progress}% · {job.status}</p>
+      <p className="muted">{job.progress}% · {jobStatusWords[job.status]}</p>
       <ol className="job-steps">
-        {job.steps.map((step) => <li key={step.name} className={`step step-${step.status}`} data-status={step.status}>{step.name}</li>)}
+        {job.steps.map((step) => <li key={step.name} className={`step step-${step.status}`} data-status={step.status} data-step={step.name}>{jobStepWords(job.kind, step.name)}</li>)}
       </ol>
       {withLog && (
         <pre className="log">{job.logs.map((line) => `${line.at}  ${line.level.padEnd(5)}  ${line.message}`).join('\n') || 'No log lines.'}</pre>

@@ -10,6 +10,8 @@ import { useApi } from '../use-api.ts';
 
 const backupable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
 const restorable = new Set<Host['status']>(['running', 'degraded', 'sleeping', 'failed']);
+const backupStatusWords: Record<HostBackup['status'], string> = { running: 'being made', ready: 'complete', failed: 'failed' };
+const backupTriggerWords: Record<HostBackup['trigger'], string> = { scheduled: 'on schedule', manual: 'on request', 'before-restore': 'before a restore' };
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function BackupSection({ host }: { host: Host }) {
@@ -30,7 +32,7 @@ export function BackupSection({ host }: { host: Host }) {
       <h2>Backups</h2>
       <p className="muted">
         Database and media are backed up on your plan's schedule, encrypted, while the server keeps running.
-        {host.lastBackup && ` Last backup ${host.lastBackup.status} at ${formatDate(host.lastBackup.at)}${host.lastBackup.error ? `: ${host.lastBackup.error}` : ''}.`}
+        {host.lastBackup && (host.lastBackup.status === 'succeeded' ? ` The last backup was made ${formatDate(host.lastBackup.at)}.` : ` The last backup failed ${formatDate(host.lastBackup.at)}${host.lastBackup.error ? `: ${host.lastBackup.error}` : ''}.`)}
       </p>
       <ProblemBanner problem={backupNow.problem ?? backups.problem} />
       <button type="button" disabled={backupNow.busy || !backupable.has(host.status)} onClick={() => void backupNow.onSubmit()}>Back up now</button>
@@ -38,7 +40,7 @@ export function BackupSection({ host }: { host: Host }) {
         <ul className="export-list">
           {backups.data.backups.map((item) => (
             <li key={item.id}>
-              {formatDate(item.createdAt)}: {item.status} ({item.trigger}){item.bytes !== null ? `, ${mib(item.bytes)}` : ''}{item.error ? `: ${item.error}` : ''}
+              {formatDate(item.createdAt)}: {backupStatusWords[item.status]}, {backupTriggerWords[item.trigger]}{item.bytes !== null ? `, ${mib(item.bytes)}` : ''}{item.error ? `: ${item.error}` : ''}
             </li>
           ))}
         </ul>

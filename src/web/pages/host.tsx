@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { patch, seg } from '../api-client.ts';
 import type { Host } from '../api-types.ts';
 import { Field, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
-import { StatusBadge, formatDate } from '../format.tsx';
+import { StatusBadge, formatDate, formatSynapseVersion } from '../format.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
 import { FederationSection } from './host-federation.tsx';
@@ -26,7 +26,7 @@ export function HostPage({ hostId }: { hostId: string }) {
             <dt>Server name</dt><dd data-testid="server-name">{h.serverName}</dd>
             <dt>Homeserver URL</dt><dd><a href={h.homeserverUrl}>{h.homeserverUrl}</a></dd>
             <dt>Client URL</dt><dd><a href={h.homeserverUrl} data-testid="client-url-fact">{h.homeserverUrl}</a> <span className="muted">(Element Web)</span></dd>
-            <dt>Synapse version</dt><dd>{h.synapseVersion ?? '–'}</dd>
+            <dt>Matrix server software</dt><dd data-testid="synapse-version">{formatSynapseVersion(h.synapseVersion)}</dd>
             <dt>Size</dt><dd>{h.size}</dd>
             <dt>Seats</dt><dd data-testid="seats">{h.seats}</dd>
             <dt>Seats in use</dt><dd data-testid="seats-used">{h.seatsUsed === null ? '–' : `${h.seatsUsed} of ${h.seats}`}</dd>

@@ -197,7 +197,7 @@ export async function liveHostNamesOfAccounts(db: Db, accountIds: readonly strin
   return names;
 }
 
-/** A custom-DNS host's new client domain; a name another live host owns is refused. */
+/** A host's new (or first) client domain; a name another live host owns is refused. */
 export async function setHostClientDomain(db: Db, hostId: string, domain: string): Promise<HostRow> {
   await claimHostName(db, hostId, domain, 'client');
   try {

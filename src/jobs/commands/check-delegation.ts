@@ -73,7 +73,7 @@ export function delegationCheckTask(context: HomeportContext): Task {
   return async (payload) => {
     const { hostId } = payload as { hostId: string };
     const host = await findHost(context.db, hostId);
-    if (!host || host.status === 'cancelling' || host.status === 'cancelled' || !host.custom_client_domain) return;
+    if (!host || host.status === 'cancelling' || host.status === 'cancelled' || !host.custom_client_domain || !host.custom_homeserver_domain) return;
     const result = await runDelegationCheck(context, host);
     if (!result.passed) await queueDelegationCheck(context.db, hostId, new Date(Date.now() + context.config.delegationRecheckMinutes * 60_000));
   };

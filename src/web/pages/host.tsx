@@ -6,7 +6,7 @@ import type { Host } from '../api-types.ts';
 import { Field, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
 import { StatusBadge, formatDate, formatSynapseVersion } from '../format.tsx';
 import { Link, useLocation } from '../router.tsx';
-import { ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
+import { AddClientDomainSection, ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
 import { FederationSection } from './host-federation.tsx';
 import { FederationCheckSection } from './host-federation-check.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
@@ -46,7 +46,7 @@ export function HostDomainPage({ hostId }: { hostId: string }) {
         <>
           <p className="muted">Your server name <strong>{h.serverName}</strong> is part of every user ID and room address, so it never changes.</p>
           {h.customDns && <DelegationSection host={h} />}
-          {h.customDns && <ClientDomainSection host={h} />}
+          {h.clientDomain ? <ClientDomainSection host={h} /> : <AddClientDomainSection host={h} />}
           <SupportContactForm host={h} onSaved={reload} />
           <FederationSection host={h} />
           <FederationCheckSection host={h} />

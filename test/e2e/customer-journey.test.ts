@@ -37,8 +37,14 @@ describe('the control panel, for a new customer', () => {
   });
 
   test('a visitor registers, verifies the email from the mailed link, accepts the terms, fills in account details and creates and revokes an API token', async () => {
+    // Before registering, the first page says what the service is and what it costs.
     await page.goto(url('/'));
-    await page.waitForURL(/\/login\?next=/);
+    await page.getByRole('heading', { name: 'Your own Matrix server, run for you' }).waitFor();
+    await page.getByTestId('prices').getByText('per seat per month', { exact: false }).first().waitFor();
+    assert.match(await page.getByTestId('prices').innerText(), /€\d+\.\d\d per seat per month/);
+    await screenshot(page, 'a00-landing');
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await page.waitForURL(/\/login$/);
     await screenshot(page, 'a01-login');
     await page.getByRole('link', { name: 'Register' }).click();
     await page.getByLabel('Email').fill(email);

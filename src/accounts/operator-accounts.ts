@@ -1,6 +1,9 @@
-// Operator actions on customer accounts: suspend (no login, no tokens, sessions ended) and unsuspend.
+// Operator actions on customer accounts: search them (with their hosts' names), suspend (no login,
+// no tokens, sessions ended) and unsuspend.
 import { HomeportError } from '../domain/errors.ts';
-import { findAccount, updateAccount } from '../store/accounts.ts';
+import { findAccount, searchAccounts, updateAccount } from '../store/accounts.ts';
+import type { Db } from '../store/database.ts';
+import { liveHostNamesOfAccounts } from '../store/hosts.ts';
 import { recordAudit } from '../store/audit-log.ts';
 import type { Account } from '../store/schema.ts';
 import { revokeAccountSessions } from '../store/sessions.ts';
@@ -15,4 +18,20 @@ export async function setAccountSuspended(context: AccountsContext, operatorId: 
     await recordAudit(trx, { actorAccountId: operatorId, actor: 'operator', action: suspended ? 'account.suspended' : 'account.unsuspended', details: { accountId, email: account.email } });
     return account;
   });
+}
+
+export interface AccountWithHosts {
+  account: Account;
+  /** Server names of the account's hosts that are not cancelled. */
+  hostNames: string[];
+}
+
+/** Accounts whose email, name, company or host label / server name contains `search`, newest first. */
+export async function searchAccountsWithHosts(db: Db, search: string | undefined, limit: number): Promise<AccountWithHosts[]> {
+  return withHostNames(db, await searchAccounts(db, search, limit));
+}
+
+export async function withHostNames(db: Db, accounts: Account[]): Promise<AccountWithHosts[]> {
+  const names = await liveHostNamesOfAccounts(db, accounts.map((account) => account.id));
+  return accounts.map((account) => ({ account, hostNames: names.get(account.id) ?? [] }));
 }

@@ -98,6 +98,63 @@ const patternMessages: Record<string, string> = {
   [multiLinePattern]: 'must not contain control characters or bidirectional overrides',
 };
 
+/** Ajv's English ("must NOT have fewer than 8 characters") as a person would say it, for the keywords forms meet. */
+function validationMessage(keyword: string, params: Record<string, unknown>): string | undefined {
+  const limit = typeof params.limit === 'number' ? params.limit : undefined;
+  switch (keyword) {
+    case 'required': return 'is required';
+    case 'minLength': return limit === 1 ? 'is required' : `must be at least ${limit} characters long`;
+    case 'maxLength': return `may be at most ${limit} characters long`;
+    case 'minimum': return `must be at least ${limit}`;
+    case 'maximum': return `may be at most ${limit}`;
+    case 'type': return params.type === 'integer' || params.type === 'number' ? 'must be a number' : undefined;
+    case 'format': return params.format === 'email' ? 'must be an email address' : params.format === 'date-time' ? 'must be a date and time' : undefined;
+    default: return undefined;
+  }
+}
+
+/**
+ * Refusals about one input that the code refusing it does not name (it does not know the form):
+ * the field is the first of these names the request's body has, so the panel shows the refusal at
+ * its field. An error that names a field the body does not have is moved to the one it has.
+ */
+const fieldsOfCode: Partial<Record<ErrorCode, readonly string[]>> = {
+  'hostname-invalid': ['label'],
+  'hostname-taken': ['label'],
+  'seats-below-minimum': ['seats'],
+  'seats-cannot-decrease': ['seats'],
+  'confirmation-mismatch': ['confirm', 'code', 'password'],
+  'email-taken': ['email'],
+  'localpart-invalid': ['username'],
+  'user-exists': ['username'],
+  'password-invalid': ['password'],
+  'password-too-weak': ['password', 'newPassword'],
+  'registration-token-exists': ['token'],
+  'registration-token-invalid': ['token'],
+  'second-factor-invalid': ['code'],
+  'terms-version-exists': ['version'],
+  'passphrase-invalid': ['passphrase'],
+  'passphrase-wrong': ['passphrase'],
+  'coupon-unknown': ['code'],
+  'coupon-not-applicable': ['code'],
+  'coupon-exists': ['code'],
+  'vat-id-unknown': ['vatId'],
+  'domain-taken': ['clientDomain', 'domain', 'serverName'],
+  'size-unknown': ['size'],
+};
+
+function fieldErrorsOf(error: HomeportError, body: unknown): { errors?: { field: string; message: string }[] } {
+  const candidates = fieldsOfCode[error.code];
+  if (!candidates || typeof body !== 'object' || body === null) return {};
+  const field = candidates.find((name) => name in body);
+  const named = Array.isArray(error.extra.errors) ? (error.extra.errors as { field: string; message: string }[]) : undefined;
+  if (named) {
+    if (!field) return {};
+    return { errors: named.map((item) => (item.field.includes('.') || item.field in body || !candidates.includes(item.field) ? item : { ...item, field })) };
+  }
+  return field ? { errors: [{ field, message: error.message }] } : {};
+}
+
 /**
  * The problem document for an error the framework raised (a malformed body or URL, a body too
  * large, a wrong Content-Type, a too long path): its own 4xx status, or a logged 500 for anything else.
@@ -123,13 +180,13 @@ export function registerProblemDetails(app: FastifyInstance, allowedMethods: All
       if (typeof error.extra.retryAfterSeconds === 'number') reply.header('retry-after', String(error.extra.retryAfterSeconds));
       else if (status === 503) reply.header('retry-after', '10');
       return reply.status(status).type('application/problem+json').send({
-        type: problemType(error.code), title: error.title, status, detail: error.message, ...base, ...error.extra,
+        type: problemType(error.code), title: error.title, status, detail: error.message, ...base, ...error.extra, ...fieldErrorsOf(error, request.body),
       });
     }
     if (error.validation) {
       const errors = error.validation.map((issue) => ({
         field: (issue.instancePath || `/${String(issue.params?.missingProperty ?? issue.params?.additionalProperty ?? '')}`).replace(/^\//, '').replaceAll('/', '.') || error.validationContext || 'request',
-        message: (issue.keyword === 'pattern' && patternMessages[String(issue.params?.pattern)]) || (issue.message ?? 'is invalid'),
+        message: (issue.keyword === 'pattern' && patternMessages[String(issue.params?.pattern)]) || validationMessage(issue.keyword, issue.params ?? {}) || (issue.message ?? 'is invalid'),
       }));
       const detail = errors.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
       return reply.status(400).type('application/problem+json').send({

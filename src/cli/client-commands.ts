@@ -45,7 +45,7 @@ export function registerClientCommands(host: Command): void {
       for (const finding of saved.findings) print(`  ${finding.severity}: ${finding.message}\n    fix: ${finding.fix}`);
     });
 
-  host.command('client-domain').description('move a custom-DNS host to a new client domain (rebuilds it; the old domain keeps working until switched to moved)')
+  host.command('client-domain').description('give a host its own client domain (its CNAME must lead to the edge first; the server name never changes) or move it to a new one (rebuilds it; the old domain keeps working until switched to moved)')
     .argument('<host>', 'label or id').argument('<domain>', 'the new client domain')
     .option('--wait', 'follow the rebuild until it ends')
     .action(async (ref: string, domain: string, options: { wait?: boolean }, command: Command) => {

@@ -1,13 +1,13 @@
-// Follows a job until it ends, printing step changes and log lines in the order they happened.
+// Follows a job until it ends, printing step changes (in the panel's words for each step) and log
+// lines in the order they happened.
 import type { Static } from 'typebox';
+import { jobStepWords, stepStatusWords } from '../contract/job-step-words.ts';
 import type { Job } from '../contract/jobs.ts';
 import type { ApiClient } from './api-client.ts';
 
 type JobView = Static<typeof Job>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const marks: Record<string, string> = { running: '...', done: 'done', failed: 'FAILED' };
 
 /** `jobsPath` is `/api/v1/operator/jobs` for jobs of hosts the operator does not own (imports). */
 export async function followJob(api: ApiClient, jobId: string, write: (line: string) => void, pollMs = 300, jobsPath = '/api/v1/jobs'): Promise<JobView> {
@@ -20,7 +20,7 @@ export async function followJob(api: ApiClient, jobId: string, write: (line: str
       if (step.status === 'pending' || shown.get(step.name) === step.status) return;
       shown.set(step.name, step.status);
       const at = Date.parse(step.finishedAt ?? step.startedAt ?? '') || Date.now();
-      events.push({ at, order: 1, line: `[${String(index + 1).padStart(2)}/${job.steps.length}] ${step.name.padEnd(28)} ${marks[step.status] ?? step.status}` });
+      events.push({ at, order: 1, line: `[${String(index + 1).padStart(2)}/${job.steps.length}] ${jobStepWords(job.kind, step.name).padEnd(48)} ${stepStatusWords[step.status] ?? step.status}` });
     });
     for (const log of job.logs) {
       // A step logs what it did just before it is marked done, so its log line sorts first.

@@ -45,6 +45,10 @@ export const Host = Type.Object({
   seatsWarning: Type.Union([Type.String(), Type.Null()], { description: 'Set from 90 % of the seats in use, and at the limit' }),
   supportEmail: Type.Union([Type.String(), Type.Null()]),
   synapseVersion: Type.Union([Type.String(), Type.Null()]),
+  clientDomain: Type.Union([Type.String(), Type.Null()], {
+    description: "The customer's own client domain, chosen at purchase (custom DNS) or added later; null: clients use the host's name on this installation. The server name never changes with it.",
+  }),
+  clientDomainCnameTarget: Type.String({ description: "Where a client domain's CNAME record must point before it is added" }),
   edgeProblem: Type.Union([Type.String(), Type.Null()], { description: 'Why the edge does not serve the host now (e.g. one of its names is served by another host); null when it does.' }),
   federation: HostFederation,
   lastBackup: Type.Union([LastBackup, Type.Null()], { description: 'Null before the first backup finished' }),

@@ -1,6 +1,7 @@
 // What the operator console reads: accounts, hosts of every customer, the machine's capacity, captured mail, audit log entries.
 import { Type } from 'typebox';
 import { HostStatus } from './hosts.ts';
+import { Job, JobSummary } from './jobs.ts';
 import { Nullable } from './nullable.ts';
 
 export const OperatorAccount = Type.Object({
@@ -14,6 +15,7 @@ export const OperatorAccount = Type.Object({
   suspendedAt: Nullable(Type.String({ format: 'date-time' })),
   createdAt: Type.String({ format: 'date-time' }),
   invoicePaymentEnabled: Type.Boolean(),
+  hosts: Type.Array(Type.String(), { description: "Server names of the account's hosts that are not cancelled" }),
   vatId: Type.Union([Type.String(), Type.Null()]),
   viesCheck: Type.Union([Type.Object({
     vatId: Type.String(),
@@ -38,6 +40,14 @@ export const OperatorHost = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+const HostNames = {
+  hostName: Type.Union([Type.String(), Type.Null()], { description: "The host's server name" }),
+  accountEmail: Type.Union([Type.String(), Type.Null()], { description: "The host's customer" }),
+};
+
+export const OperatorJobSummary = Type.Object({ ...JobSummary.properties, ...HostNames });
+export const OperatorJob = Type.Object({ ...Job.properties, ...HostNames });
+
 export const Mail = Type.Object({ id: Type.Integer(), at: Type.String({ format: 'date-time' }), to: Type.String(), subject: Type.String(), text: Type.String(), attachments: Type.Array(Type.String(), { description: 'Names of the files sent with the mail' }) });
 
 export const AuditEntry = Type.Object({
@@ -45,9 +55,12 @@ export const AuditEntry = Type.Object({
   at: Type.String({ format: 'date-time' }),
   actor: Type.String(),
   actorAccountId: Type.Union([Type.String(), Type.Null()]),
+  actorEmail: Type.Union([Type.String(), Type.Null()], { description: "The acting account's email, when an account acted" }),
   action: Type.String(),
   hostId: Type.Union([Type.String(), Type.Null()]),
+  hostName: Type.Union([Type.String(), Type.Null()], { description: "The host's server name, when the entry is about a host" }),
   details: Type.Record(Type.String(), Type.Unknown()),
+  sentence: Type.String({ description: 'The entry in words, with emails and server names; never a secret' }),
 });
 
 export const Capacity = Type.Object({

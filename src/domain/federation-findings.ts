@@ -1,6 +1,7 @@
 // Judges what a federation check saw, as a remote server sees it (the well-known, where it led,
 // the server's key answer and its federation version) and turns it into findings with the fix.
 import type { Finding, SeenDocument } from './delegation-findings.ts';
+import { isCertificateFailure } from './network-errors.ts';
 
 /** What Homeport knows the host must look like to a remote server. */
 export interface FederationExpectation {
@@ -30,8 +31,6 @@ export interface SeenFederation {
   version: SeenDocument | undefined;
   now: Date;
 }
-
-const tlsCodes = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ALTNAME/;
 
 function wellKnownUrl(expected: FederationExpectation): string {
   return `https://${expected.serverName}/.well-known/matrix/server`;
@@ -101,7 +100,7 @@ function judgeKeyAnswer(seen: SeenFederation, discovery: NonNullable<SeenFederat
   const url = `https://${discovery.hostname}:${discovery.port}/_matrix/key/v2/server`;
   if (!key) return [];
   if (!key.ok) {
-    const certificate = key.failure === 'unreachable' && tlsCodes.test(key.detail);
+    const certificate = key.failure === 'unreachable' && isCertificateFailure(key.detail);
     return [certificate
       ? { severity: 'error', code: 'federation-certificate', message: `The certificate of ${where(discovery)} is not valid for ${discovery.hostname} to a remote server: ${key.detail}.`, fix: reachFix(discovery, expected, `Federation needs a certificate for ${discovery.hostname} from a public CA.`) }
       : { severity: 'error', code: 'federation-unreachable', message: `Remote servers cannot reach ${expected.serverName} at ${where(discovery)}: ${key.detail}.`, fix: reachFix(discovery, expected, 'The host\'s federation port does not answer.') }];

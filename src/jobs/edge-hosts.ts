@@ -52,7 +52,7 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
       // Federation off: no /.well-known/matrix/server sends other servers to a host that will not answer them.
       delegatedServer: row.federation_mode === 'off'
         ? null
-        : delegatedServer({ clientDomain: row.custom_client_domain ?? addresses.edgeHostname, edgeHttpsPort: context.config.edgeHttpsPort }),
+        : delegatedServer({ clientDomain: (row.custom_homeserver_domain ? row.custom_client_domain : null) ?? addresses.edgeHostname, edgeHttpsPort: context.config.edgeHttpsPort }),
       clientConfig: renderElementConfig({ homeserverUrl: addresses.publicBaseUrl, serverName: row.server_name, lookAndFeel }),
       homeportUserId: userIdFor(adminLocalpart, row.server_name),
       callsServiceUrl: callsServiceUrlFor(context.config, row),

@@ -9,6 +9,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { resolveAddresses } from './dns-resolver.ts';
 import { classifyAddress, type AllowList } from './public-address.ts';
+import { networkErrorWords } from '../domain/network-errors.ts';
 
 export interface SafeFetchOptions {
   resolver: Resolver;
@@ -173,8 +174,7 @@ function requestHop(url: URL, target: { address: string; port: number }, options
 function describeError(error: unknown, signal: AbortSignal): { failure: SafeFetchFailure; detail: string } {
   if (error instanceof FetchRefused) return { failure: error.failure, detail: error.message };
   if (signal.aborted) return { failure: 'timeout', detail: 'no complete answer in time' };
-  const code = (error as { code?: string }).code;
-  return { failure: 'unreachable', detail: code ? `${code}: ${(error as Error).message}` : String(error) };
+  return { failure: 'unreachable', detail: networkErrorWords((error as { code?: string }).code) };
 }
 
 export async function safeFetch(start: string, options: SafeFetchOptions): Promise<SafeFetchResult> {

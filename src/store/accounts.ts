@@ -57,7 +57,11 @@ export async function searchAccounts(db: Db, search: string | undefined, limit: 
   let query = db.selectFrom('accounts').selectAll().orderBy('created_at', 'desc').limit(limit);
   if (search) {
     const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('name', 'ilike', pattern), eb('company_name', 'ilike', pattern)]));
+    // An operator often knows only the host a customer wrote about: its label or server name finds the account too.
+    query = query.where((eb) => eb.or([
+      eb('email', 'ilike', pattern), eb('name', 'ilike', pattern), eb('company_name', 'ilike', pattern),
+      eb.exists(eb.selectFrom('hosts').select('hosts.id').whereRef('hosts.account_id', '=', 'accounts.id').where((host) => host.or([host('hosts.label', 'ilike', pattern), host('hosts.server_name', 'ilike', pattern)]))),
+    ]));
   }
   return query.execute();
 }

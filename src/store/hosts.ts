@@ -147,7 +147,25 @@ export async function listAllHosts(db: Db, options: { status?: HostStatus; limit
   return query.execute();
 }
 
-/** A custom-DNS host's new client domain; a name another live host owns is refused. */
+/** For the operator console: each host's server name and its customer's email, by host id. */
+export async function hostOwners(db: Db, hostIds: readonly string[]): Promise<Map<string, { serverName: string; accountEmail: string }>> {
+  if (hostIds.length === 0) return new Map();
+  const rows = await db.selectFrom('hosts').innerJoin('accounts', 'accounts.id', 'hosts.account_id')
+    .select(['hosts.id', 'hosts.server_name', 'accounts.email']).where('hosts.id', 'in', [...new Set(hostIds)]).execute();
+  return new Map(rows.map((row) => [row.id, { serverName: row.server_name, accountEmail: row.email }]));
+}
+
+/** For the operator console: the server names of each account's hosts that are not cancelled, by account id. */
+export async function liveHostNamesOfAccounts(db: Db, accountIds: readonly string[]): Promise<Map<string, string[]>> {
+  const names = new Map<string, string[]>();
+  if (accountIds.length === 0) return names;
+  const rows = await db.selectFrom('hosts').select(['account_id', 'server_name'])
+    .where('account_id', 'in', [...new Set(accountIds)]).where('status', '!=', 'cancelled').orderBy('created_at').execute();
+  for (const row of rows) names.set(row.account_id, [...(names.get(row.account_id) ?? []), row.server_name]);
+  return names;
+}
+
+/** A host's new (or first) client domain; a name another live host owns is refused. */
 export async function setHostClientDomain(db: Db, hostId: string, domain: string): Promise<HostRow> {
   await claimHostName(db, hostId, domain, 'client');
   try {

@@ -37,6 +37,7 @@ import { BillingPage } from './pages/billing.tsx';
 import { OperatorCouponsPage } from './pages/operator/coupons.tsx';
 import { OperatorInvoicesPage } from './pages/operator/invoices.tsx';
 import { OperatorSellerPage } from './pages/operator/seller.tsx';
+import { LandingPage } from './pages/landing.tsx';
 
 type Access = 'public' | 'visitor' | 'account' | 'operator';
 type Params = Record<string, string>;
@@ -99,6 +100,8 @@ export function App() {
   const found = routes.map((route) => ({ route, params: matchPath(route.path, path) })).find((match) => match.params);
   if (!found) return <Layout><NotFoundPage /></Layout>;
   const { route, params } = found;
+  // A visitor's first page says what the service is and what it costs; customers see their hosts there.
+  if (path === '/' && !account) return <Layout><LandingPage /></Layout>;
   if (route.access === 'visitor' && account) return <Redirect to={safeNext(query.get('next'))} />;
   if ((route.access === 'account' || route.access === 'operator') && !account) {
     // Operator pages do not reveal themselves to visitors: they are simply not found.

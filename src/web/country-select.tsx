@@ -1,6 +1,7 @@
 // A country picker: every ISO 3166-1 country by its name in the reader's language, the code underneath.
 import { useMemo, type SelectHTMLAttributes } from 'react';
 import type { ApiProblem } from './api-client.ts';
+import { SelectField } from './forms.tsx';
 
 /** Codes ICU names that are not countries (the server's rule too): unknown region, unions, pseudo-locales. */
 const notCountries = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB']);
@@ -38,18 +39,11 @@ interface CountrySelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement
 export function CountrySelect({ label, name, value, onChange, problem, apiField, ...select }: CountrySelectProps) {
   const locale = typeof navigator === 'undefined' ? 'en' : navigator.language;
   const list = useMemo(() => countries(locale), [locale]);
-  const id = `field-${name}`;
-  const message = problem?.fieldMessage(apiField ?? name);
   return (
-    <div className={message ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} value={value} onChange={(event) => onChange(event.target.value)}
-        aria-invalid={message ? true : undefined} aria-describedby={message ? `${id}-error` : undefined} {...select}>
-        <option value="">Choose a country</option>
-        {list.map((country) => <option key={country.code} value={country.code}>{country.name} ({country.code})</option>)}
-      </select>
-      {message && <p className="field-error" id={`${id}-error`}>{/^[A-Z]/.test(message) ? message : `${label} ${message}`}</p>}
-    </div>
+    <SelectField label={label} name={name} problem={problem} apiField={apiField} value={value} onChange={(event) => onChange(event.target.value)} {...select}>
+      <option value="">Choose a country</option>
+      {list.map((country) => <option key={country.code} value={country.code}>{country.name} ({country.code})</option>)}
+    </SelectField>
   );
 }
 

@@ -5,6 +5,26 @@ export function formatDate(iso: string | null): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+export function formatDay(iso: string | null): string {
+  if (!iso) return '–';
+  return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
+/** Synapse's size notation ("50M", "1G") as people write it ("50 MB", "1 GB"). */
+export function formatUploadSize(size: string): string {
+  const match = /^(\d+)\s*([KMGT]?)B?$/i.exec(size.trim());
+  if (!match) return size;
+  const unit = match[2]!.toUpperCase();
+  return `${match[1]} ${unit === '' ? 'bytes' : `${unit}B`}`;
+}
+
+/** The server's own version answer ("1.163.2", or with build details) as "Synapse 1.163.2". */
+export function formatSynapseVersion(version: string | null): string {
+  if (!version) return 'Not known yet';
+  const release = /\d+\.\d+\.\d+(rc\d+)?/.exec(version)?.[0];
+  return `Synapse ${release ?? version}`;
+}
+
 export function formatMoney(minor: number, currency: string): string {
   return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100);
 }

@@ -1,7 +1,7 @@
 // Form building blocks: fields that show the API's per-field errors, the problem banner, a submit
 // hook that tracks busy state and problems (and moves the focus to the first field in error, else
 // to the banner), copy buttons and typed confirmations.
-import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { ApiProblem } from './api-client.ts';
 
 export function useSubmit(action: () => Promise<void>): { busy: boolean; problem: ApiProblem | undefined; onSubmit(event?: FormEvent): Promise<void>; clear(): void } {
@@ -30,32 +30,65 @@ export function useSubmit(action: () => Promise<void>): { busy: boolean; problem
   return { busy, problem, onSubmit, clear: () => setProblem(undefined) };
 }
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+/** What every kind of field shares: its label, hint and the API's message about it, wired for screen readers. */
+interface FieldFrameProps {
   label: string;
   name: string;
   problem?: ApiProblem | undefined;
   hint?: ReactNode;
-  /** The API's field name when it differs from the input's name (e.g. billingAddress.city). */
+  /** The API's field name when it differs from the control's name (e.g. billingAddress.city). */
   apiField?: string;
 }
 
-export function Field({ label, name, problem, hint, apiField, ...input }: FieldProps) {
+/** The attributes a control needs to be found, announced and focused as the field in error. */
+export interface ControlWiring {
+  id: string;
+  name: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+  'data-api-field': string;
+}
+
+/**
+ * One field of any kind (input, select, textarea): the label, the control the caller renders with
+ * `wiring`, the hint, and the server's refusal of this field right under it. useSubmit moves the
+ * focus to the first control marked invalid, so every form gets the same behaviour by using this.
+ */
+export function FieldFrame({ label, name, problem, hint, apiField, children }: FieldFrameProps & { children(wiring: ControlWiring): ReactNode }) {
   const id = `field-${name}`;
   const message = problem?.fieldMessage(apiField ?? name);
   const describedBy = [hint ? `${id}-hint` : '', message ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={message ? 'field field-invalid' : 'field'}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={message ? true : undefined} aria-describedby={describedBy} {...input} />
+      {children({ id, name, 'aria-invalid': message ? true : undefined, 'aria-describedby': describedBy, 'data-api-field': apiField ?? name })}
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
       {message && <p className="field-error" id={`${id}-error`}>{fieldSentence(label, message)}</p>}
     </div>
   );
 }
 
+type FieldProps = FieldFrameProps & InputHTMLAttributes<HTMLInputElement>;
+
+export function Field({ label, name, problem, hint, apiField, ...input }: FieldProps) {
+  return <FieldFrame label={label} name={name} problem={problem} hint={hint} apiField={apiField}>{(wiring) => <input {...wiring} {...input} />}</FieldFrame>;
+}
+
+type SelectFieldProps = FieldFrameProps & SelectHTMLAttributes<HTMLSelectElement> & { children: ReactNode };
+
+export function SelectField({ label, name, problem, hint, apiField, children, ...select }: SelectFieldProps) {
+  return <FieldFrame label={label} name={name} problem={problem} hint={hint} apiField={apiField}>{(wiring) => <select {...wiring} {...select}>{children}</select>}</FieldFrame>;
+}
+
+type TextAreaFieldProps = FieldFrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>;
+
+export function TextAreaField({ label, name, problem, hint, apiField, ...area }: TextAreaFieldProps) {
+  return <FieldFrame label={label} name={name} problem={problem} hint={hint} apiField={apiField}>{(wiring) => <textarea {...wiring} {...area} />}</FieldFrame>;
+}
+
 /** The API says either a sentence ("Your name is required.") or a predicate ("is required"). */
 function fieldSentence(label: string, message: string): string {
-  return /^[A-Z]/.test(message) ? message : `${label} ${message}`;
+  return /^[A-Z]/.test(message) ? message : `${label.replace(/\s*\([^)]*\)\s*$/, '')} ${message}`;
 }
 
 /** 'billingAddress.postalCode' → 'Postal code': the API's field name, for a sentence about it. */
@@ -64,16 +97,49 @@ function fieldWords(field: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/**
+ * The refusal above a form. Errors shown at a field of the form are only listed here, each linking
+ * to its field; errors about something the form has no field for are written out.
+ */
 export function ProblemBanner({ problem }: { problem: ApiProblem | undefined }) {
+  const banner = useRef<HTMLDivElement | null>(null);
+  const [controls, setControls] = useState<Map<string, { control: HTMLElement; label: string }>>(new Map());
+  // After rendering, find the fields of the banner's own form (two forms of a page may share a field name).
+  useLayoutEffect(() => {
+    const scope: ParentNode = banner.current?.closest('form') ?? document;
+    const found = new Map<string, { control: HTMLElement; label: string }>();
+    for (const error of problem?.errors ?? []) {
+      const control = scope.querySelector<HTMLElement>(`[data-api-field="${CSS.escape(error.field)}"]`);
+      if (!control) continue;
+      const label = control.id ? scope.querySelector(`label[for="${CSS.escape(control.id)}"]`)?.textContent : undefined;
+      found.set(error.field, { control, label: label?.replace(/\s*\([^)]*\)\s*$/, '') || fieldWords(error.field) });
+    }
+    setControls(found);
+  }, [problem]);
   if (!problem) return null;
+  const atFields = problem.errors.filter((error) => controls.has(error.field));
+  const elsewhere = problem.errors.filter((error) => !controls.has(error.field));
   return (
-    <div className="problem" role="alert" tabIndex={-1}>
+    <div className="problem" role="alert" tabIndex={-1} ref={banner}>
       <strong>{problem.title}</strong>
-      {problem.errors.length > 0
-        ? <ul className="problem-list">{problem.errors.map((error) => <li key={error.field}>{/^[A-Z]/.test(error.message) ? error.message : `${fieldWords(error.field)} ${error.message}`}</li>)}</ul>
-        : <p>{problem.message}</p>}
+      {problem.errors.length === 0 && <p>{problem.message}</p>}
+      {atFields.length > 0 && (
+        <ul className="problem-list">
+          {atFields.map((error) => {
+            const { control, label } = controls.get(error.field)!;
+            return <li key={error.field}><a href={`#${control.id}`} onClick={(event) => { event.preventDefault(); control.focus(); }}>{label}</a>: {sentenceOf(error.message)}</li>;
+          })}
+        </ul>
+      )}
+      {elsewhere.length > 0 && (
+        <ul className="problem-list">{elsewhere.map((error) => <li key={error.field}>{/^[A-Z]/.test(error.message) ? error.message : `${fieldWords(error.field)} ${error.message}`}</li>)}</ul>
+      )}
     </div>
   );
+}
+
+function sentenceOf(message: string): string {
+  return /^[A-Z]/.test(message) ? message : message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 export function Notice({ kind = 'info', children }: { kind?: 'info' | 'warning' | 'success'; children: ReactNode }) {

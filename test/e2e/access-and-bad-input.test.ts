@@ -1,6 +1,7 @@
 // The panel's boundaries in Chromium against a real Homeport: customers do not see operator pages
 // or other customers' hosts, the operator console works for the operator, bad input on forms gets
-// a clear message and changes nothing, and two-factor authentication enrols with the QR code's secret.
+// a clear message and changes nothing (a refusal the server sends sits at its field, which gets the
+// focus), and two-factor authentication enrols with the QR code's secret.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
@@ -47,6 +48,19 @@ describe('the control panel, at its boundaries', () => {
     await page.getByRole('button', { name: 'Register' }).click();
   }
 
+  /** A refusal the server sent sits under its field, names it, marks it invalid, and the focus is on it. */
+  async function expectErrorAtField(page: Page, label: string, name: string, message: RegExp): Promise<void> {
+    const error = page.locator(`#field-${name}-error`);
+    await error.waitFor();
+    assert.match((await error.textContent())!, message);
+    const field = page.getByLabel(label, { exact: true });
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    assert.match((await field.getAttribute('aria-describedby'))!, new RegExp(`field-${name}-error`));
+    await page.waitForFunction((id) => document.activeElement?.id === id, `field-${name}`);
+    // The banner above the form links to the field instead of repeating a message nobody can place.
+    await page.getByRole('alert').getByRole('link', { name: label.replace(/\s*\(.*\)$/, '') }).waitFor();
+  }
+
   async function logIn(page: Page, email: string, password: string): Promise<void> {
     await page.goto(url('/login'));
     await page.getByLabel('Email').fill(email);
@@ -86,6 +100,13 @@ describe('the control panel, at its boundaries', () => {
     await page.getByLabel('Hostname').fill('-bad-');
     await page.getByTestId('availability').getByText(/hyphen/i).waitFor();
     await screenshot(page, 'd03-hostname-invalid');
+
+    // A coupon the server does not know is refused at the coupon field, which gets the focus.
+    await page.goto(url('/account/billing'));
+    await page.getByLabel('Coupon code').fill('NO-SUCH-COUPON');
+    await page.getByRole('button', { name: 'Apply coupon' }).click();
+    await expectErrorAtField(page, 'Coupon code', 'code', /There is no coupon NO-SUCH-COUPON/);
+    await screenshot(page, 'd05-coupon-refused-at-field');
 
   });
 
@@ -150,10 +171,10 @@ describe('the control panel, at its boundaries', () => {
     await logIn(page, operatorEmail, operatorPassword);
     await page.getByRole('link', { name: 'Operator' }).click();
     await page.getByRole('link', { name: 'Accounts' }).first().click();
-    await page.getByLabel('Search by email, name or company').fill('linus');
+    await page.getByLabel('Search by email, name, company or host').fill('linus');
     await page.getByRole('button', { name: 'Search' }).click();
     const row = page.locator('tr[data-account="linus@example.org"]');
-    await row.waitFor();
+    await page.getByText('1 account matching “linus”').waitFor();
     assert.equal(await page.locator('tr[data-account]').count(), 1);
     await row.getByRole('button', { name: 'Suspend' }).click();
     await row.getByRole('button', { name: 'Suspend account' }).click();
@@ -165,8 +186,20 @@ describe('the control panel, at its boundaries', () => {
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Hosts' }).click();
     await page.getByText(`${otherLabel}.e2eb.localhost`).waitFor();
     await page.getByText('grace@example.org').waitFor();
+    // A host's label finds its customer's account, which lists the host by its server name.
+    await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Accounts' }).click();
+    await page.getByLabel('Search by email, name, company or host').fill(otherLabel);
+    const grace = page.locator('tr[data-account="grace@example.org"]');
+    await grace.getByText(`${otherLabel}.e2eb.localhost`).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-account]').length === 1);
+
+    // Jobs name their host and customer, not ids.
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Jobs' }).click();
+    const buildRow = page.locator('tr', { has: page.getByRole('link', { name: 'build' }) }).first();
+    await buildRow.getByText(`${otherLabel}.e2eb.localhost`).waitFor();
+    await buildRow.getByText('grace@example.org').waitFor();
     await page.getByRole('link', { name: 'build' }).click();
+    await page.getByRole('heading', { name: `Build of ${otherLabel}.e2eb.localhost` }).waitFor();
     await page.getByRole('progressbar').waitFor();
     await page.locator('pre.log').waitFor();
     await screenshot(page, 'e02-operator-job');
@@ -182,7 +215,14 @@ describe('the control panel, at its boundaries', () => {
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Mail' }).click();
     await page.getByText('Verify your email address').first().waitFor();
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Audit log' }).click();
-    await page.getByText('terms.published').waitFor();
+    // The audit log reads as sentences with emails and server names, not actions and JSON.
+    const log = page.getByTestId('audit-log');
+    await log.getByText(`${operatorEmail} published version 2026-02 of the terms.`).waitFor();
+    await log.getByText(`${operatorEmail} suspended the account linus@example.org.`).waitFor();
+    await log.getByText(`grace@example.org bought ${otherLabel}.e2eb.localhost (size starter, 5 seats`, { exact: false }).waitFor();
+    const text = await log.innerText();
+    assert.equal(/[{}]|terms\.published|"accountId"/.test(text), false, text);
+    assert.equal(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/.test(text), false, `an id in the audit log: ${text}`);
     await screenshot(page, 'e03-operator-audit-log');
   });
 
@@ -227,7 +267,7 @@ describe('the control panel, at its boundaries', () => {
     const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
     await page.getByLabel('Code from the app').fill('000000' === totp.generate() ? '111111' : '000000');
     await page.getByRole('button', { name: 'Turn on' }).click();
-    await page.getByRole('alert').waitFor();
+    await expectErrorAtField(page, 'Code from the app', 'code', /does not match/);
     await page.getByLabel('Code from the app').fill(totp.generate());
     await page.getByRole('button', { name: 'Turn on' }).click();
     const codes = page.getByTestId('recovery-codes').locator('li');
@@ -245,7 +285,7 @@ describe('the control panel, at its boundaries', () => {
     await logIn(page, 'linus@example.org', 'an even longer new password');
     await page.getByLabel('Authentication code').fill(totp.generate({ timestamp: Date.now() + 120_000 }));
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('alert').waitFor();
+    await expectErrorAtField(page, 'Authentication code', 'code', /wrong or has already been used/);
     await screenshot(page, 'f02-login-code-refused');
     await page.getByLabel('Authentication code').fill(recoveryCode);
     await page.getByRole('button', { name: 'Log in' }).click();

@@ -163,4 +163,36 @@ describe('custom DNS in the control panel', () => {
     assert.equal(await page.getByLabel('Brand').inputValue(), 'Dana Chat');
     assert.equal(await page.getByLabel('Welcome page URL').inputValue(), 'https://example.test/welcome');
   });
+  test('a host bought without a custom domain adds one later; the page says the server name stays, and a missing record is refused at the field', async () => {
+    await page.goto(url('/hosts/new'));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Hostname').fill('plainhost');
+    await page.getByTestId('availability').getByText('plainhost.e2ec.localhost is available.').waitFor();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Monthly active user seats').fill('5');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Purchase' }).click();
+    await page.waitForURL(/\/hosts\/plainhost\?built=build$/, { timeout: 300_000 });
+
+    await page.getByRole('navigation', { name: 'Host sections' }).getByRole('link', { name: 'Domain' }).click();
+    await page.getByRole('heading', { name: 'Your own client domain' }).waitFor();
+    await page.getByText('Your server name, plainhost.e2ec.localhost, stays as it is', { exact: false }).waitFor();
+    await page.getByLabel('Client domain', { exact: true }).fill('web.example.test');
+    await page.getByText('web.example.test. 3600 IN CNAME edge.e2ec.localhost.', { exact: true }).waitFor();
+    // Before the record exists: refused at the field, which gets the focus, and nothing changes.
+    await page.getByRole('button', { name: 'Add client domain' }).click();
+    await page.locator('#field-clientDomain-error').getByText('web.example.test has no CNAME record', { exact: false }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'field-clientDomain');
+    await screenshot(page, 'c06-client-domain-record-missing');
+
+    site!.dns.records.set('web.example.test', { CNAME: 'edge.e2ec.localhost' });
+    await page.getByRole('button', { name: 'Add client domain' }).click();
+    await page.waitForURL(/\/hosts\/plainhost\?built=rebuild$/, { timeout: 300_000 });
+    assert.equal(await page.getByTestId('server-name').textContent(), 'plainhost.e2ec.localhost', 'the server name never changes');
+    assert.equal(await page.getByTestId('client-url-fact').textContent(), `https://web.example.test:${homeport.edgePort}/`);
+    await page.getByRole('navigation', { name: 'Host sections' }).getByRole('link', { name: 'Domain' }).click();
+    assert.equal(await page.getByTestId('client-domain').textContent(), 'web.example.test');
+    const fetchEdge = await homeport.edgeFetch();
+    assert.equal((await fetchEdge(`https://web.example.test:${homeport.edgePort}/_matrix/client/versions`)).status, 200);
+  });
 });

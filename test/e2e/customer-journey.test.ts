@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { jobStepWords } from '../../src/contract/job-step-words.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
 import type { PanelClient } from '../support/panel-client.ts';
@@ -36,8 +37,14 @@ describe('the control panel, for a new customer', () => {
   });
 
   test('a visitor registers, verifies the email from the mailed link, accepts the terms, fills in account details and creates and revokes an API token', async () => {
+    // Before registering, the first page says what the service is and what it costs.
     await page.goto(url('/'));
-    await page.waitForURL(/\/login\?next=/);
+    await page.getByRole('heading', { name: 'Your own Matrix server, run for you' }).waitFor();
+    await page.getByTestId('prices').getByText('per seat per month', { exact: false }).first().waitFor();
+    assert.match(await page.getByTestId('prices').innerText(), /€\d+\.\d\d per seat per month/);
+    await screenshot(page, 'a00-landing');
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await page.waitForURL(/\/login$/);
     await screenshot(page, 'a01-login');
     await page.getByRole('link', { name: 'Register' }).click();
     await page.getByLabel('Email').fill(email);
@@ -136,11 +143,17 @@ describe('the control panel, for a new customer', () => {
 
     await page.waitForURL(new RegExp(`/hosts/${label}/jobs/`));
     await page.getByRole('progressbar').waitFor();
+    // The steps in customer words, the same the CLI prints; never their developer names.
+    const steps = page.locator('.job-steps');
+    await steps.getByText(jobStepWords('build', 'edge routes'), { exact: true }).waitFor();
+    await steps.getByText(jobStepWords('build', 'admin access'), { exact: true }).waitFor();
+    assert.doesNotMatch(await steps.innerText(), /allocate|admin access|edge routes|Synapse/);
     await screenshot(page, 'a09-build-progress');
     await page.waitForURL(new RegExp(`/hosts/${label}\\?built=build$`), { timeout: 300_000 });
     await page.getByText('Your host is ready.').waitFor();
     assert.equal(await page.getByTestId('server-name').textContent(), `${label}.e2ea.localhost`);
     await page.getByText('Running', { exact: true }).waitFor();
+    assert.match((await page.getByTestId('synapse-version').textContent())!, /^Synapse \d+\.\d+\.\d+(rc\d+)?$/);
     await screenshot(page, 'a10-host');
   });
 

@@ -124,7 +124,7 @@ describe('the control panel, a host in sections', () => {
   });
 
   test('every page passes an axe-core audit with no serious or critical violation, on a laptop and on a phone', async () => {
-    const visitorPages = ['/login', '/register', '/forgot-password'];
+    const visitorPages = ['/', '/login', '/register', '/forgot-password'];
     const customerPages = ['/', '/hosts/new', ...sections.map(([path]) => `/hosts/exphost${path}`), '/account', '/account/security', '/account/tokens', '/account/billing', '/terms'];
     const operatorPages = ['/operator', '/operator/accounts', '/operator/hosts', '/operator/capacity', '/operator/jobs', '/operator/mail', '/operator/audit-log', '/operator/invoices', '/operator/seller', '/operator/coupons', '/operator/terms', '/operator/upgrades'];
     const found: string[] = [];

@@ -1,12 +1,14 @@
 // A host bought with custom DNS: bad domains are refused, the delegation shows what to publish,
 // and "check again" judges well-knowns served by a real HTTPS server and a CNAME served by a real
-// DNS server, both on loopback, good and bad.
+// DNS server, both on loopback, good and bad. A host bought without custom DNS adds a client
+// domain later, once its CNAME leads to the edge, and keeps its server name.
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { Static } from 'typebox';
 import type { DelegationCheck } from '../../src/contract/delegation.ts';
 import { startCustomerSite, type CustomerSite } from '../support/delegation-web.ts';
+import { eventually } from '../support/eventually.ts';
 import { HomeportProcess, type Problem } from '../support/homeport-process.ts';
 
 type Check = Static<typeof DelegationCheck>;
@@ -175,9 +177,6 @@ describe('custom DNS and delegation checks', () => {
   });
 
   test('a new client domain that is no domain, is the homeserver domain or is not the customer\'s to move is refused, and nothing changes', async () => {
-    const plain = await homeport.api<Problem>('PUT', '/api/v1/hosts/plain/client-domain', { token, body: { clientDomain: 'chat.plain.test' } });
-    assert.equal(plain.status, 409);
-    assert.match(plain.body.detail, /no custom DNS/);
     for (const [clientDomain, detail] of [['not a domain', /client domain "not a domain" is not a domain name/], ['example.test', /must differ from the homeserver domain/], ['x.cdns.localhost', /one of Homeport's own names/]] as const) {
       const answer = await homeport.api<Problem>('PUT', `/api/v1/hosts/${hostId}/client-domain`, { token, body: { clientDomain } });
       assert.equal(answer.status, 422, JSON.stringify(answer.body));
@@ -193,6 +192,42 @@ describe('custom DNS and delegation checks', () => {
     assert.deepEqual(host.body.customDns, custom);
     const previous = await homeport.api<{ domains: unknown[] }>('GET', `/api/v1/hosts/${hostId}/previous-client-domains`, { token });
     assert.deepEqual(previous.body.domains, []);
+  });
+
+  test('a host bought without custom DNS gets a client domain of its own once its CNAME leads to the edge; its server name stays', async () => {
+    // Without the record, nothing changes, and the refusal says which record to create, at the field.
+    const early = await homeport.api<Problem & { errors: { field: string; message: string }[] }>('PUT', '/api/v1/hosts/plain/client-domain', { token, body: { clientDomain: 'chat.plain.test' } });
+    assert.equal(early.status, 422, JSON.stringify(early.body));
+    assert.equal(early.body.errors[0]?.field, 'clientDomain');
+    assert.match(early.body.detail, /chat\.plain\.test has no CNAME record.*"chat\.plain\.test\. CNAME edge\.cdns\.localhost\."/);
+    const before = await homeport.api<{ clientDomain: unknown; homeserverUrl: string }>('GET', '/api/v1/hosts/plain', { token });
+    assert.equal(before.body.clientDomain, null);
+    assert.equal(before.body.homeserverUrl, `https://plain.cdns.localhost:${homeport.edgePort}/`);
+
+    site!.dns.records.set('chat.plain.test', { CNAME: 'edge.cdns.localhost' });
+    const added = await homeport.api<{ host: Record<string, unknown>; job: { id: string } | null }>('PUT', '/api/v1/hosts/plain/client-domain', { token, body: { clientDomain: 'chat.plain.test' } });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    assert.equal(added.body.host.clientDomain, 'chat.plain.test');
+    assert.equal(added.body.host.serverName, 'plain.cdns.localhost', 'the server name never changes');
+    assert.equal(added.body.host.customDns, null);
+    assert.equal(added.body.host.homeserverUrl, `https://chat.plain.test:${homeport.edgePort}/`);
+    assert.ok(added.body.job, 'a rebuild applies it');
+    const job = await homeport.waitForJob(token, added.body.job.id);
+    assert.equal(job.status, 'succeeded', JSON.stringify(job));
+
+    // The edge serves the host on its new name, Element Web points there, and federation still goes to the name here.
+    const edgeFetch = await homeport.edgeFetch();
+    const versions = await eventually(async () => {
+      const response = await edgeFetch(`https://chat.plain.test:${homeport.edgePort}/_matrix/client/versions`);
+      if (!response.ok) throw new Error(`status ${response.status}`);
+      return response.status;
+    }, 120_000, 1000);
+    assert.equal(versions, 200);
+    const config = (await (await edgeFetch(`https://chat.plain.test:${homeport.edgePort}/config.json`)).json()) as { default_server_config: unknown };
+    assert.deepEqual(config.default_server_config, { 'm.homeserver': { base_url: `https://chat.plain.test:${homeport.edgePort}`, server_name: 'plain.cdns.localhost' } });
+    const serverWellKnown = await (await edgeFetch(homeport.edgeUrl('plain', '/.well-known/matrix/server'))).json();
+    assert.deepEqual(serverWellKnown, { 'm.server': `plain.cdns.localhost:${homeport.edgePort}` });
+    assert.equal((await edgeFetch(homeport.edgeUrl('plain', '/_matrix/client/versions'))).status, 200, 'the name here keeps working');
   });
 
   test('the custom-DNS host builds and runs with its homeserver domain as server name', async () => {

@@ -20,6 +20,7 @@ import { hostSecrets } from '../support/host-admin.ts';
 import { assertSameContent, fillHost, type HostContent } from '../support/host-content.ts';
 import { textMessages } from '../support/host-content.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
+import { stepShownDone } from '../support/job-output.ts';
 
 type ExportView = Static<typeof Export>;
 
@@ -70,7 +71,7 @@ describe('export and import', () => {
     const result = await source.cli(['host', 'export', 'acme', '--download', join(work, 'plain')], token);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     for (const step of ['stop Synapse', 'database dump', 'media archive', 'start Synapse', 'database zip', 'config document', 'encryption', 'checksums']) {
-      assert.match(result.stdout, new RegExp(`\\] ${step}\\s+done`), step);
+      assert.ok(stepShownDone(result.stdout, 'export', step), step);
     }
     assert.match(result.stdout, /Synapse stopped for a consistent copy/);
     assert.equal((await source.api<{ status: string }>('GET', '/api/v1/hosts/acme', { token })).body.status, 'running');
@@ -170,7 +171,7 @@ describe('export and import', () => {
       '--verify-user', 'alice', '--verify-password-file', join(work, 'alice-password'), '--wait',
     ], operator);
     assert.equal(imported.code, 0, imported.stdout + imported.stderr + target.output.slice(-3000));
-    assert.match(imported.stdout, /\] verify login\s+done/);
+    assert.ok(stepShownDone(imported.stdout, 'import', 'verify login'));
     assert.match(imported.stdout, /@alice:acme\.rt\.localhost logged in/);
     assert.match(imported.stdout, /state_group_id_seq last value \d+/);
     await assertSameContent(target, 'acme', content);

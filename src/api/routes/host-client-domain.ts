@@ -19,7 +19,7 @@ export function hostClientDomainRoutes(context: HomeportContext): FastifyPluginA
   return async (app) => {
     app.put('/hosts/:id/client-domain', {
       schema: {
-        tags: ['hosts'], summary: 'Move a custom-DNS host to a new client domain; the old one becomes a previous client domain',
+        tags: ['hosts'], summary: "Give a host its own client domain (its CNAME must lead to the edge first) or move it to a new one; an old one becomes a previous client domain. The server name never changes",
         security: accountSecurity, params: HostParams,
         body: Type.Object({ clientDomain: Type.String({ maxLength: 300 }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ host: Host, job: Type.Union([JobSummary, Type.Null()], { description: 'The rebuild that applies it; null when nothing changed' }) }), ...errors },

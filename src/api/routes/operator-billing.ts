@@ -7,6 +7,7 @@ import { requestBillingCheck } from '../../billing/billing-check.ts';
 import { createCoupon, expireCouponNow } from '../../billing/coupons.ts';
 import { operatorInvoicePdf } from '../../billing/invoice-documents.ts';
 import { markInvoicePaidByOperator, setInvoicePayment } from '../../billing/invoice-payment.ts';
+import { withHostNames } from '../../accounts/operator-accounts.ts';
 import { raiseSeatsForCustomer } from '../../jobs/commands/operator-seats.ts';
 import { setSeller } from '../../billing/seller.ts';
 import { CouponView, InvoiceSummary, NewCouponBody, SellerBody, SellerView } from '../../contract/billing.ts';
@@ -33,7 +34,10 @@ export function operatorBillingRoutes(context: HomeportContext): FastifyPluginAs
     for (const [path, enabled] of [['enable', true], ['disable', false]] as const) {
       app.post(`/accounts/:id/invoice-payment/${path}`, {
         schema: { ...base, summary: enabled ? 'Let an account pay by invoice / bank transfer' : 'Stop invoice payment for an account', params: IdParams, response: { 200: OperatorAccount, 400: Problem, 404: Problem } },
-      }, async (request) => operatorAccountView(await setInvoicePayment(context, requireOperator(request).id, request.params.id, enabled)));
+      }, async (request) => {
+        const account = await setInvoicePayment(context, requireOperator(request).id, request.params.id, enabled);
+        return operatorAccountView((await withHostNames(context.db, [account]))[0]!);
+      });
     }
 
     app.get('/seller', {

@@ -1,19 +1,18 @@
 // /api/v1/operator/*: the operator console's API. Every route answers 404 to anyone but an operator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { setAccountSuspended } from '../../accounts/operator-accounts.ts';
+import { searchAccountsWithHosts, setAccountSuspended, withHostNames } from '../../accounts/operator-accounts.ts';
 import { publishTerms } from '../../accounts/terms.ts';
 import { HostStatus } from '../../contract/hosts.ts';
-import { Job, JobSummary } from '../../contract/jobs.ts';
-import { AuditEntry, Capacity, Mail, OperatorAccount, OperatorHost } from '../../contract/operator.ts';
+import { JobSummary } from '../../contract/jobs.ts';
+import { AuditEntry, Capacity, Mail, OperatorAccount, OperatorHost, OperatorJob, OperatorJobSummary } from '../../contract/operator.ts';
 import { machineCapacity } from '../../jobs/commands/machine-capacity.ts';
 import { Terms } from '../../contract/terms.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
-import { searchAccounts } from '../../store/accounts.ts';
 import { listAudit } from '../../store/audit-log.ts';
 import { listCapturedMail } from '../../store/captured-mail.ts';
-import { listAllHosts } from '../../store/hosts.ts';
+import { hostOwners, listAllHosts } from '../../store/hosts.ts';
 import { findJob, jobDetail, listJobs } from '../../store/jobs.ts';
 import { listTerms } from '../../store/terms.ts';
 import { accountSecurity, requireOperator } from '../authentication.ts';
@@ -34,13 +33,16 @@ export function operatorRoutes(context: HomeportContext): FastifyPluginAsyncType
     });
 
     app.get('/accounts', {
-      schema: { ...base, summary: 'Search accounts by email, name or company', querystring: Type.Object({ search: Type.Optional(Type.String({ maxLength: 200 })), limit: Limit }), response: { 200: Type.Object({ accounts: Type.Array(OperatorAccount) }), 400: Problem, 404: Problem } },
-    }, async (request) => ({ accounts: (await searchAccounts(context.db, request.query.search, request.query.limit ?? 100)).map(operatorAccountView) }));
+      schema: { ...base, summary: "Search accounts by email, name, company, or a host's label or server name", querystring: Type.Object({ search: Type.Optional(Type.String({ maxLength: 200 })), limit: Limit }), response: { 200: Type.Object({ accounts: Type.Array(OperatorAccount) }), 400: Problem, 404: Problem } },
+    }, async (request) => ({ accounts: (await searchAccountsWithHosts(context.db, request.query.search, request.query.limit ?? 100)).map(operatorAccountView) }));
 
     for (const [path, suspended] of [['suspend', true], ['unsuspend', false]] as const) {
       app.post(`/accounts/:id/${path}`, {
         schema: { ...base, summary: suspended ? 'Suspend an account: no login, no API tokens, sessions ended' : 'Lift a suspension', params: IdParams, response: { 200: OperatorAccount, 400: Problem, 404: Problem } },
-      }, async (request) => operatorAccountView(await setAccountSuspended(context, requireOperator(request).id, request.params.id, suspended)));
+      }, async (request) => {
+        const account = await setAccountSuspended(context, requireOperator(request).id, request.params.id, suspended);
+        return operatorAccountView((await withHostNames(context.db, [account]))[0]!);
+      });
     }
 
     app.get('/mail', {
@@ -75,20 +77,25 @@ export function operatorRoutes(context: HomeportContext): FastifyPluginAsyncType
       schema: {
         ...base, summary: 'Recent jobs of every host',
         querystring: Type.Object({ status: Type.Optional(JobSummary.properties.status), hostId: Type.Optional(Type.String({ format: 'uuid' })), limit: Limit }),
-        response: { 200: Type.Object({ jobs: Type.Array(JobSummary) }), 400: Problem, 404: Problem },
+        response: { 200: Type.Object({ jobs: Type.Array(OperatorJobSummary) }), 400: Problem, 404: Problem },
       },
-    }, async (request) => ({ jobs: (await listJobs(context.db, { status: request.query.status, hostId: request.query.hostId, limit: request.query.limit ?? 100 })).map(jobSummary) }));
+    }, async (request) => {
+      const jobs = await listJobs(context.db, { status: request.query.status, hostId: request.query.hostId, limit: request.query.limit ?? 100 });
+      const owners = await hostOwners(context.db, jobs.map((job) => job.host_id));
+      return { jobs: jobs.map((job) => ({ ...jobSummary(job), hostName: owners.get(job.host_id)?.serverName ?? null, accountEmail: owners.get(job.host_id)?.accountEmail ?? null })) };
+    });
 
     app.get('/jobs/:id', {
       schema: {
         ...base, summary: "Any job with its steps and log", params: IdParams,
         querystring: Type.Object({ logsAfter: Type.Optional(Type.Integer({ minimum: 0, maximum: bigserialMax, description: 'Only log lines after this id' })) }),
-        response: { 200: Job, 400: Problem, 404: Problem },
+        response: { 200: OperatorJob, 400: Problem, 404: Problem },
       },
     }, async (request) => {
       const job = await findJob(context.db, request.params.id);
       if (!job) throw notFound(`Job ${request.params.id}`);
-      return jobView(await jobDetail(context.db, job, request.query.logsAfter ?? 0));
+      const owner = (await hostOwners(context.db, [job.host_id])).get(job.host_id);
+      return { ...jobView(await jobDetail(context.db, job, request.query.logsAfter ?? 0)), hostName: owner?.serverName ?? null, accountEmail: owner?.accountEmail ?? null };
     });
 
     app.get('/audit-log', {

@@ -15,6 +15,8 @@ export function hostView(config: Config, host: HostRow, seatsUsed: number | null
     customDns: host.custom_homeserver_domain && host.custom_client_domain
       ? { homeserverDomain: host.custom_homeserver_domain, clientDomain: host.custom_client_domain }
       : null,
+    clientDomain: host.custom_client_domain,
+    clientDomainCnameTarget: config.edgeCnameTarget,
     homeserverUrl: hostPublicUrl(config, host),
     status: host.status,
     size: host.size,

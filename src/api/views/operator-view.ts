@@ -1,13 +1,16 @@
 // How accounts, hosts, the machine's capacity, captured mail and audit log rows become what the operator console reads.
 import type { Static } from 'typebox';
 import type { AuditEntry, Capacity, Mail, OperatorAccount, OperatorHost } from '../../contract/operator.ts';
+import type { AccountWithHosts } from '../../accounts/operator-accounts.ts';
+import { auditSentence } from '../../domain/audit-sentences.ts';
 import type { CapacityLimits } from '../../domain/capacity.ts';
 import type { MachineCapacity } from '../../jobs/commands/machine-capacity.ts';
-import type { Account, AuditLogRow, CapturedMail, HostRow } from '../../store/schema.ts';
+import type { NamedAuditRow } from '../../store/audit-log.ts';
+import type { CapturedMail, HostRow } from '../../store/schema.ts';
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
-export function operatorAccountView(account: Account): Static<typeof OperatorAccount> {
+export function operatorAccountView({ account, hostNames }: AccountWithHosts): Static<typeof OperatorAccount> {
   return {
     id: account.id,
     email: account.email,
@@ -19,6 +22,7 @@ export function operatorAccountView(account: Account): Static<typeof OperatorAcc
     suspendedAt: iso(account.suspended_at),
     createdAt: iso(account.created_at)!,
     invoicePaymentEnabled: account.invoice_payment_enabled,
+    hosts: [...hostNames],
     vatId: account.vat_id,
     viesCheck: account.vies_vat_id === null || account.vies_checked_at === null ? null : {
       vatId: account.vies_vat_id,
@@ -43,8 +47,12 @@ export function mailView(mail: CapturedMail): Static<typeof Mail> {
   return { id: Number(mail.id), at: iso(mail.at)!, to: mail.recipient, subject: mail.subject, text: mail.text, attachments: mail.attachments };
 }
 
-export function auditView(entry: AuditLogRow): Static<typeof AuditEntry> {
-  return { id: Number(entry.id), at: iso(entry.at)!, actor: entry.actor, actorAccountId: entry.actor_account_id, action: entry.action, hostId: entry.host_id, details: entry.details };
+export function auditView(entry: NamedAuditRow): Static<typeof AuditEntry> {
+  return {
+    id: Number(entry.id), at: iso(entry.at)!, actor: entry.actor, actorAccountId: entry.actor_account_id, actorEmail: entry.actor_email,
+    action: entry.action, hostId: entry.host_id, hostName: entry.host_name, details: entry.details,
+    sentence: auditSentence({ actor: entry.actor, actorEmail: entry.actor_email, action: entry.action, hostName: entry.host_name, subjectEmail: entry.subject_email, details: entry.details }),
+  };
 }
 
 export function capacityView(capacity: MachineCapacity, limits: CapacityLimits): Static<typeof Capacity> {

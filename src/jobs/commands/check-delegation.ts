@@ -15,6 +15,7 @@ import type { DelegationCheckRow, HostRow } from '../../store/schema.ts';
 import { customerFetchOptions } from '../customer-url-fetch.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
 import { runFederationCheck } from './check-federation.ts';
+import { networkErrorWords } from '../../domain/network-errors.ts';
 
 /** A well-known file is a few hundred bytes; anything past this is not one. */
 const maxWellKnownBytes = 64 * 1024;
@@ -37,7 +38,7 @@ async function seeCname(config: Config, name: string): Promise<SeenCname> {
   try {
     return { ok: true, targets: await resolveCname(createResolver(config.dnsServers), name) };
   } catch (error) {
-    return { ok: false, detail: (error as { code?: string }).code ?? String(error) };
+    return { ok: false, detail: networkErrorWords((error as { code?: string }).code) };
   }
 }
 
@@ -72,7 +73,7 @@ export function delegationCheckTask(context: HomeportContext): Task {
   return async (payload) => {
     const { hostId } = payload as { hostId: string };
     const host = await findHost(context.db, hostId);
-    if (!host || host.status === 'cancelling' || host.status === 'cancelled' || !host.custom_client_domain) return;
+    if (!host || host.status === 'cancelling' || host.status === 'cancelled' || !host.custom_client_domain || !host.custom_homeserver_domain) return;
     const result = await runDelegationCheck(context, host);
     if (!result.passed) await queueDelegationCheck(context.db, hostId, new Date(Date.now() + context.config.delegationRecheckMinutes * 60_000));
   };

@@ -24,7 +24,9 @@ async function expectation(context: HomeportContext, host: HostRow): Promise<Fed
   const { signingKey } = await loadHostSecrets(context.db, context.box, host.id);
   if (!signingKey) return undefined;
   const key = parseSigningKey(signingKey);
-  const clientDomain = host.custom_client_domain ?? hostnameFor(host.label, context.config.baseDomain);
+  // Only a custom-DNS host's federation goes through its client domain; a client domain added to a
+  // host on this installation's domain serves clients only (its name here keeps federating).
+  const clientDomain = (host.custom_homeserver_domain ? host.custom_client_domain : null) ?? hostnameFor(host.label, context.config.baseDomain);
   return {
     serverName: host.server_name,
     keyId: key.keyId,

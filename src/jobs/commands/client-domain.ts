@@ -1,7 +1,13 @@
-// Moving a custom-DNS host to a new client domain: the old one becomes a previous client domain
-// (still served until switched to "moved"), Synapse is rebuilt with the new public URL, the edge
-// follows at the end of that rebuild, and the delegation is checked again.
+// A host's own client domain: a host bought without custom DNS can add one later (its server name
+// never changes; the domain's CNAME record must already lead to the edge, so clients are never
+// sent to a name that does not reach the host), and any host can move to a new one: the old one
+// becomes a previous client domain (still served until switched to "moved"). Synapse is rebuilt
+// with the new public URL, the edge follows at the end of that rebuild, and a custom-DNS host's
+// delegation is checked again.
 import { canonicalName, explainDomainProblem, normaliseDomain } from '../../domain/custom-dns.ts';
+import { judgeCname, type SeenCname } from '../../domain/delegation-findings.ts';
+import { networkErrorWords } from '../../domain/network-errors.ts';
+import { createResolver, resolveCname } from '../../net/dns-resolver.ts';
 import { HomeportError, notFound } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { findAccountHost, findHost, setHostClientDomain } from '../../store/hosts.ts';
@@ -18,11 +24,19 @@ function assertChangeable(host: HostRow): void {
   }
 }
 
-function customClientDomain(host: HostRow): string {
-  if (!host.custom_client_domain || !host.custom_homeserver_domain) {
-    throw new HomeportError('no-custom-dns', 'No custom DNS', `The host ${host.label} has no custom DNS: its client URL is its name on this installation and does not change.`);
+/** Refuses a first client domain whose CNAME record does not lead to the edge yet (with the record to create). */
+async function requireCnameToEdge(context: HomeportContext, host: HostRow, domain: string): Promise<void> {
+  let seen: SeenCname;
+  try {
+    seen = { ok: true, targets: await resolveCname(createResolver(context.config.dnsServers), domain) };
+  } catch (error) {
+    seen = { ok: false, detail: networkErrorWords((error as { code?: string }).code) };
   }
-  return host.custom_client_domain;
+  const input = { homeserverDomain: host.server_name, clientDomain: domain, edgeHttpsPort: context.config.edgeHttpsPort, edgeCnameTarget: context.config.edgeCnameTarget };
+  const finding = judgeCname(input, seen)[0];
+  if (!finding) return;
+  const message = `${finding.message} ${finding.fix} Then add the domain again.`;
+  throw new HomeportError('custom-dns-invalid', 'Publish the DNS record first', message, { errors: [{ field: 'clientDomain', message }] });
 }
 
 export async function changeClientDomain(context: HomeportContext, accountId: string, hostRef: string, raw: string): Promise<{ host: HostRow; job: JobRow | null }> {
@@ -32,22 +46,24 @@ export async function changeClientDomain(context: HomeportContext, accountId: st
     throw new HomeportError('custom-dns-invalid', 'Invalid client domain', message, { errors: [{ field: 'clientDomain', message }] });
   }
   const domain = checked.domain;
+  const before = await findAccountHost(context.db, accountId, hostRef);
+  if (!before.custom_homeserver_domain && before.custom_client_domain !== domain) await requireCnameToEdge(context, before, domain);
   return context.db.transaction().execute(async (trx) => {
     const found = await findAccountHost(trx, accountId, hostRef);
     await trx.selectFrom('hosts').select('id').where('id', '=', found.id).forUpdate().execute();
     const host = await findAccountHost(trx, accountId, found.id);
     assertChangeable(host);
-    const old = customClientDomain(host);
+    const old = host.custom_client_domain;
     if (domain === old) return { host, job: null };
     if (domain === host.custom_homeserver_domain) {
       const message = 'The client domain must differ from the homeserver domain, e.g. chat.example.com for example.com.';
       throw new HomeportError('custom-dns-invalid', 'Invalid client domain', message, { errors: [{ field: 'clientDomain', message }] });
     }
     const changed = await setHostClientDomain(trx, host.id, domain);
-    await replaceClientDomain(trx, host.id, old, domain);
+    if (old) await replaceClientDomain(trx, host.id, old, domain);
     // Synapse's public_baseurl names the client domain: the rebuild re-renders it, then the edge.
     const job = await queueRebuild(trx, changed);
-    await queueDelegationCheck(trx, host.id, new Date());
+    if (host.custom_homeserver_domain) await queueDelegationCheck(trx, host.id, new Date());
     await recordAudit(trx, { actorAccountId: accountId, actor: 'customer', action: 'host.client-domain', hostId: host.id, details: { from: old, to: domain } });
     return { host: await findAccountHost(trx, accountId, host.id), job };
   });

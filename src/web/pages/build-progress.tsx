@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { get, seg } from '../api-client.ts';
 import type { Job } from '../api-types.ts';
+import { jobStatusWords, jobStepWords } from '../../contract/job-step-words.ts';
 import { Loading, ProblemBanner } from '../forms.tsx';
 import { PageTitle } from '../layout.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -17,12 +18,13 @@ const whileRunning: Record<Job['kind'], string> = {
   import: 'Your data is being restored into the server.',
   backup: 'A backup of your server is being made; it keeps serving meanwhile.',
   restore: 'Your server is stopped while it is restored from a backup, then started again.',
+  clone: 'A new server is being made from a backup; the original keeps serving meanwhile.',
   upgrade: 'Your server is being upgraded to a newer Synapse; users are disconnected for a minute or so.',
 };
 
 const jobTitles: Record<Job['kind'], string> = {
   build: 'Building', rebuild: 'Rebuilding', cancel: 'Cancelling', export: 'Exporting', import: 'Importing',
-  backup: 'Backing up', restore: 'Restoring', upgrade: 'Upgrading Synapse',
+  backup: 'Backing up', restore: 'Restoring', clone: 'Restoring into a new server', upgrade: 'Upgrading Synapse',
 };
 
 export function BuildPage({ hostId, jobId }: { hostId: string; jobId: string }) {
@@ -85,9 +87,9 @@ export function JobProgress({ job, withLog = false }: { job: Job; withLog?: bool
       <div className="progress" role="progressbar" aria-label="Progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={job.progress}>
         <div className={`progress-bar progress-${job.status}`} style={{ width: `${job.progress}%` }} />
       </div>
-      <p className="muted">{job.progress}% · {job.status}</p>
+      <p className="muted">{job.progress}% · {jobStatusWords[job.status]}</p>
       <ol className="job-steps">
-        {job.steps.map((step) => <li key={step.name} className={`step step-${step.status}`} data-status={step.status}>{step.name}</li>)}
+        {job.steps.map((step) => <li key={step.name} className={`step step-${step.status}`} data-status={step.status} data-step={step.name}>{jobStepWords(job.kind, step.name)}</li>)}
       </ol>
       {withLog && (
         <pre className="log">{job.logs.map((line) => `${line.at}  ${line.level.padEnd(5)}  ${line.message}`).join('\n') || 'No log lines.'}</pre>

@@ -4,13 +4,15 @@
 import { useState } from 'react';
 import { get, post, seg } from '../api-client.ts';
 import type { Host, HostBackup, JobSummary } from '../api-types.ts';
-import { Field, ProblemBanner, useSubmit } from '../forms.tsx';
+import { Field, ProblemBanner, SelectField, useSubmit } from '../forms.tsx';
 import { formatDate } from '../format.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 
 const backupable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
 const restorable = new Set<Host['status']>(['running', 'degraded', 'sleeping', 'failed']);
+const backupStatusWords: Record<HostBackup['status'], string> = { running: 'being made', ready: 'complete', failed: 'failed' };
+const backupTriggerWords: Record<HostBackup['trigger'], string> = { scheduled: 'on schedule', manual: 'on request', 'before-restore': 'before a restore' };
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function BackupSection({ host }: { host: Host }) {
@@ -33,15 +35,15 @@ export function BackupSection({ host }: { host: Host }) {
       <h2>Backups</h2>
       <p className="muted">
         Database and media are backed up on your plan's schedule, encrypted, while the server keeps running.
-        {host.lastBackup && ` Last backup ${host.lastBackup.status} at ${formatDate(host.lastBackup.at)}${host.lastBackup.error ? `: ${host.lastBackup.error}` : ''}.`}
+        {host.lastBackup && (host.lastBackup.status === 'succeeded' ? ` The last backup was made ${formatDate(host.lastBackup.at)}.` : ` The last backup failed ${formatDate(host.lastBackup.at)}${host.lastBackup.error ? `: ${host.lastBackup.error}` : ''}.`)}
       </p>
-      <ProblemBanner problem={backupNow.problem ?? restore.problem ?? backups.problem} />
+      <ProblemBanner problem={backupNow.problem ?? backups.problem} />
       <button type="button" disabled={backupNow.busy || !backupable.has(host.status)} onClick={() => void backupNow.onSubmit()}>Back up now</button>
       {backups.data && backups.data.backups.length > 0 && (
         <ul className="export-list">
           {backups.data.backups.map((item) => (
             <li key={item.id}>
-              {formatDate(item.createdAt)}: {item.status} ({item.trigger}){item.bytes !== null ? `, ${mib(item.bytes)}` : ''}{item.error ? `: ${item.error}` : ''}
+              {formatDate(item.createdAt)}: {backupStatusWords[item.status]}, {backupTriggerWords[item.trigger]}{item.bytes !== null ? `, ${mib(item.bytes)}` : ''}{item.error ? `: ${item.error}` : ''}
             </li>
           ))}
         </ul>
@@ -54,13 +56,11 @@ export function BackupSection({ host }: { host: Host }) {
             Into a new server (a staging clone): this server is left as it is; the clone keeps the server name {host.serverName} inside its data,
             is reached only at its own address, has its own signing key, and never federates (it would impersonate this server).
           </p>
-          <label>
-            Restore point{' '}
-            <select name="backup" value={chosen} onChange={(event) => setChosen(event.target.value)}>
-              <option value="">Choose a backup</option>
-              {ready.map((item) => <option key={item.id} value={item.id}>{formatDate(item.createdAt)}</option>)}
-            </select>
-          </label>
+          <ProblemBanner problem={restore.problem} />
+          <SelectField label="Restore point" name="backup" apiField="backupId" value={chosen} onChange={(event) => setChosen(event.target.value)} problem={restore.problem}>
+            <option value="">Choose a backup</option>
+            {ready.map((item) => <option key={item.id} value={item.id}>{formatDate(item.createdAt)}</option>)}
+          </SelectField>
           <Field label="Into a new server named (leave empty to restore this server)" name="into" value={into} onChange={(event) => setInto(event.target.value)} problem={restore.problem} />
           <Field label={`Type ${host.label} to confirm`} name="confirm" value={confirm} onChange={(event) => setConfirm(event.target.value)} problem={restore.problem} />
           <button type="submit" disabled={restore.busy || chosen === '' || confirm !== host.label || (into.trim() === '' && !restorable.has(host.status))}>{into.trim() === '' ? 'Restore host' : 'Restore into new host'}</button>

@@ -56,9 +56,42 @@ export function DelegationSection({ host }: { host: Host }) {
   );
 }
 
+/**
+ * A host bought without custom DNS: add a client domain of the customer's own (chat.example.com),
+ * after its CNAME record leads to the edge. The server name stays as it is, and the page says so.
+ */
+export function AddClientDomainSection({ host }: { host: Host }) {
+  const [domain, setDomain] = useState('');
+  const add = useSubmit(async () => {
+    const { job } = await put<{ host: Host; job: JobSummary | null }>(`/hosts/${seg(host.label)}/client-domain`, { clientDomain: domain.trim() });
+    if (job) navigate(`/hosts/${host.label}/jobs/${job.id}`);
+  });
+  const name = domain.trim() || 'chat.example.com';
+  return (
+    <section className="panel-section" aria-labelledby="add-client-domain-title">
+      <h2 id="add-client-domain-title">Your own client domain</h2>
+      <p>
+        People reach your host at <strong>{new URL(host.homeserverUrl).hostname}</strong>. You can add an address of your own, such as chat.example.com,
+        for the web client and the apps.
+      </p>
+      <p className="warning-text">Your server name, <strong>{host.serverName}</strong>, stays as it is: it is part of every user ID and room address and can never change. The address on this service keeps working too.</p>
+      <h3>1. Create this DNS record with your DNS provider</h3>
+      <Snippet title="CNAME record" text={`${name}. 3600 IN CNAME ${host.clientDomainCnameTarget}.`} />
+      <h3>2. Add the domain</h3>
+      <form onSubmit={(event) => void add.onSubmit(event)} noValidate>
+        <ProblemBanner problem={add.problem} />
+        <Field label="Client domain" name="clientDomain" placeholder="chat.example.com" value={domain} autoComplete="off" autoCapitalize="none" spellCheck={false}
+          onChange={(e) => setDomain(e.target.value)} problem={add.problem}
+          hint="Homeport checks the record first. Your server restarts for about a minute; then the web client and apps use the new address." />
+        <button type="submit" disabled={add.busy || domain.trim() === ''}>Add client domain</button>
+      </form>
+    </section>
+  );
+}
+
 export function ClientDomainSection({ host }: { host: Host }) {
   const [domain, setDomain] = useState('');
-  const previous = useApi(() => get<{ domains: PreviousClientDomain[] }>(`/hosts/${seg(host.label)}/previous-client-domains`), [host.label, host.customDns?.clientDomain]);
+  const previous = useApi(() => get<{ domains: PreviousClientDomain[] }>(`/hosts/${seg(host.label)}/previous-client-domains`), [host.label, host.clientDomain]);
   const change = useSubmit(async () => {
     const { job } = await put<{ host: Host; job: JobSummary | null }>(`/hosts/${seg(host.label)}/client-domain`, { clientDomain: domain });
     if (job) navigate(`/hosts/${host.label}/jobs/${job.id}`);
@@ -70,7 +103,7 @@ export function ClientDomainSection({ host }: { host: Host }) {
   return (
     <section className="panel-section" aria-labelledby="client-domain-title">
       <h2 id="client-domain-title">Client domain</h2>
-      <p>Clients reach your host at <strong data-testid="client-domain">{host.customDns?.clientDomain}</strong>. Your server name, {host.serverName}, never changes.</p>
+      <p>Clients reach your host at <strong data-testid="client-domain">{host.clientDomain}</strong>. Your server name, {host.serverName}, never changes.</p>
       <form onSubmit={(event) => void change.onSubmit(event)} noValidate>
         <ProblemBanner problem={change.problem} />
         <Field label="New client domain" name="clientDomain" placeholder="chat.example.com" value={domain} autoComplete="off" onChange={(e) => setDomain(e.target.value)} problem={change.problem}

@@ -12,6 +12,12 @@ import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 
 const exportable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
+const exportStatusWords: Record<HostExport['status'], string> = {
+  running: 'being made',
+  ready: 'ready to download',
+  failed: 'failed; nothing was kept, you can export again',
+  deleted: 'deleted after the retention period',
+};
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function HostExportsPage({ hostId }: { hostId: string }) {
@@ -70,7 +76,7 @@ function ExportSection({ host }: { host: Host }) {
         <ul className="export-list" aria-label="Your exports">
           {exports.data.exports.map((item) => (
             <li key={item.id}>
-              <span>{formatDate(item.createdAt)}: {item.status}{item.encrypted ? ', encrypted' : ''}{item.expiresAt && item.status === 'ready' ? `, deleted after ${formatDate(item.expiresAt)}` : ''}</span>
+              <span>Export of {formatDate(item.createdAt)}: {exportStatusWords[item.status]}{item.encrypted ? ', encrypted with your passphrase' : ''}{item.expiresAt && item.status === 'ready' ? `; deleted after ${formatDate(item.expiresAt)}` : ''}</span>
               {item.files.length > 0 && (
                 <ul>
                   {item.files.map((file) => <li key={file.name}><a href={file.url} download={file.name}>{file.name}</a> <span className="muted">{mib(file.size)}</span></li>)}

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { del, get, put, seg } from '../api-client.ts';
 import type { Host, JobSummary } from '../api-types.ts';
-import { CopyButton, Field, Loading, ProblemBanner, useAction, useSubmit } from '../forms.tsx';
+import { CopyButton, Field, Loading, ProblemBanner, useAction, useSubmit, SelectField } from '../forms.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 import { HostSettingsFrame } from './host-nav.tsx';
@@ -86,12 +86,9 @@ export function SignOnSection({ host }: { host: Host }) {
         <Field label="Client ID" name="clientId" value={draft.clientId} onChange={set('clientId')} problem={save.problem} />
         <Field label="Client secret" name="clientSecret" type="password" autoComplete="off" value={draft.clientSecret} onChange={set('clientSecret')} problem={save.problem} hint={editing ? 'Leave empty to keep the stored secret. Homeport keeps it encrypted and never shows it again.' : 'Homeport keeps it encrypted and never shows it again.'} />
         <Field label="Scopes" name="scopes" value={draft.scopes} onChange={set('scopes')} problem={save.problem} hint="Separated by spaces; openid is required." />
-        <div className="field">
-          <label htmlFor="field-userIdSource">Matrix user name from</label>
-          <select id="field-userIdSource" name="userIdSource" value={draft.userIdSource} onChange={set('userIdSource')}>
-            {userIdSources.map((source) => <option key={source.value} value={source.value}>{source.label}</option>)}
-          </select>
-        </div>
+        <SelectField label="Matrix user name from" name="userIdSource" value={draft.userIdSource} onChange={set('userIdSource')} problem={save.problem}>
+          {userIdSources.map((source) => <option key={source.value} value={source.value}>{source.label}</option>)}
+        </SelectField>
         <p className="muted">Homeport checks the provider&apos;s discovery document and the client credentials before saving; saving restarts the server.</p>
         <button type="submit" disabled={save.busy}>{editing ? 'Save provider' : 'Add provider'}</button>
         {editing && <button type="button" className="secondary" onClick={() => { setDraft(emptyProvider); setEditing(false); }}>Cancel</button>}

@@ -8,7 +8,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { ApiProblem, get, post, seg } from '../api-client.ts';
 import type { Availability, Billing, CustomDnsCheck, Host, JobSummary, PaymentMethod, Quote, Size } from '../api-types.ts';
 import { Field, Loading, ProblemBanner, useSubmit } from '../forms.tsx';
-import { formatMoney } from '../format.tsx';
+import { formatMoney, formatUploadSize } from '../format.tsx';
 import { PageTitle } from '../layout.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useAccount, useSession } from '../session.tsx';
@@ -74,7 +74,7 @@ function SizeStep({ sizes, chosen, onChoose }: { sizes: Size[]; chosen: Size | u
             <input type="radio" name="size" value={s.name} checked={s.name === selected} onChange={() => setSelected(s.name)} />
             <span className="choice-title">{s.title}</span>
             <span>{formatMoney(s.pricePerSeatMinor, s.currency)} per seat per month</span>
-            <span className="muted">{s.minSeats}–{s.maxSeats} seats · uploads up to {s.maxUploadSize}</span>
+            <span className="muted">{s.minSeats}–{s.maxSeats} seats · files up to {formatUploadSize(s.maxUploadSize)} each</span>
           </label>
         ))}
       </div>
@@ -109,7 +109,7 @@ function HostnameStep({ label, setLabel, checked, setChecked, onContinue, back }
       <ProblemBanner problem={problem} />
       <Field
         label="Hostname" name="label" value={label} autoComplete="off" autoCapitalize="none" spellCheck={false}
-        onChange={(e) => { setLabel(e.target.value.toLowerCase()); }}
+        onChange={(e) => { setLabel(e.target.value.toLowerCase()); }} problem={problem}
         hint="3–40 lowercase letters, digits and hyphens. It becomes your Matrix server name and can never change."
       />
       <div className="availability" aria-live="polite">

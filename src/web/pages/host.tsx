@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { patch, seg } from '../api-client.ts';
 import type { Host } from '../api-types.ts';
 import { Field, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
-import { StatusBadge, formatDate } from '../format.tsx';
+import { StatusBadge, formatDate, formatSynapseVersion } from '../format.tsx';
 import { Link, useLocation } from '../router.tsx';
-import { ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
+import { AddClientDomainSection, ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
 import { FederationSection } from './host-federation.tsx';
 import { FederationCheckSection } from './host-federation-check.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
@@ -27,7 +27,7 @@ export function HostPage({ hostId }: { hostId: string }) {
             <dt>Server name</dt><dd data-testid="server-name">{h.serverName}</dd>
             <dt>Homeserver URL</dt><dd><a href={h.homeserverUrl}>{h.homeserverUrl}</a></dd>
             <dt>Client URL</dt><dd><a href={h.homeserverUrl} data-testid="client-url-fact">{h.homeserverUrl}</a> <span className="muted">(Element Web)</span></dd>
-            <dt>Synapse version</dt><dd>{h.synapseVersion ?? '–'}</dd>
+            <dt>Matrix server software</dt><dd data-testid="synapse-version">{formatSynapseVersion(h.synapseVersion)}</dd>
             <dt>Size</dt><dd>{h.size}</dd>
             <dt>Seats</dt><dd data-testid="seats">{h.seats}</dd>
             <dt>Seats in use</dt><dd data-testid="seats-used">{h.seatsUsed === null ? '–' : `${h.seatsUsed} of ${h.seats}`}</dd>
@@ -48,7 +48,7 @@ export function HostDomainPage({ hostId }: { hostId: string }) {
         <>
           <p className="muted">Your server name <strong>{h.serverName}</strong> is part of every user ID and room address, so it never changes.</p>
           {h.customDns && <DelegationSection host={h} />}
-          {h.customDns && <ClientDomainSection host={h} />}
+          {h.clientDomain ? <ClientDomainSection host={h} /> : <AddClientDomainSection host={h} />}
           <SupportContactForm host={h} onSaved={reload} />
           <FederationSection host={h} />
           <FederationCheckSection host={h} />

@@ -9,6 +9,14 @@ import { PageTitle } from '../../layout.tsx';
 import { useApi } from '../../use-api.ts';
 import { OperatorTabs } from './operator-nav.tsx';
 
+const alertTitles: Record<OperatorAlert['kind'], string> = {
+  'host-down': 'Host down',
+  'certificate-expiring': 'Certificate expiring',
+  'disk-filling': 'Disk filling up',
+  'seats-near-limit': 'Seats nearly used up',
+  'backup-failed': 'Backup failed',
+};
+
 export function OperatorAlertsPage() {
   const [all, setAll] = useState(false);
   const alerts = useApi(() => get<{ alerts: OperatorAlert[] }>(`/operator/alerts${all ? '?all=true' : ''}`), [all]);
@@ -23,7 +31,7 @@ export function OperatorAlertsPage() {
         <ul className="cards" data-testid="alerts">
           {alerts.data.alerts.map((alert) => (
             <li key={alert.id} className="card">
-              <p className="card-title">{alert.kind}{alert.hostLabel && ` · ${alert.hostLabel}`}</p>
+              <p className="card-title">{alertTitles[alert.kind]}{alert.hostLabel && ` · ${alert.hostLabel}`}</p>
               <p>{alert.summary}</p>
               <p className="muted">Opened {formatDate(alert.openedAt)}{alert.resolvedAt ? ` · resolved ${formatDate(alert.resolvedAt)}` : ''} · {alert.notifiedAt ? `announced ${formatDate(alert.notifiedAt)}` : 'not announced yet'}</p>
             </li>

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { get, post, seg } from '../../api-client.ts';
 import type { Coupon, Size } from '../../api-types.ts';
-import { ConfirmButton, EmptyState, Field, Loading, Notice, ProblemBanner, useAction, useSubmit } from '../../forms.tsx';
+import { ConfirmButton, EmptyState, Field, Loading, Notice, ProblemBanner, SelectField, useAction, useSubmit } from '../../forms.tsx';
 import { formatDate } from '../../format.tsx';
 import { PageTitle } from '../../layout.tsx';
 import { useApi } from '../../use-api.ts';
@@ -46,22 +46,16 @@ export function OperatorCouponsPage() {
         <h3>Create a coupon</h3>
         <ProblemBanner problem={create.problem} />
         <Field label="Code" name="code" value={form.code} onChange={set('code')} problem={create.problem} hint="Customers type it; letters, digits, hyphens" />
-        <div className="field">
-          <label htmlFor="field-kind">Discount</label>
-          <select id="field-kind" value={form.kind} onChange={set('kind')}>
-            <option value="percent">Percent off</option>
-            <option value="fixed">Amount off per month</option>
-          </select>
-        </div>
+        <SelectField label="Discount" name="kind" value={form.kind} onChange={set('kind')} problem={create.problem}>
+          <option value="percent">Percent off</option>
+          <option value="fixed">Amount off per month</option>
+        </SelectField>
         <Field label={form.kind === 'percent' ? 'Percent' : 'Amount'} name="value" type="number" step="0.01" min="0" value={form.value} onChange={set('value')} problem={create.problem} apiField={form.kind === 'percent' ? 'percentOff' : 'amountOffMinor'} />
-        <div className="field">
-          <label htmlFor="field-duration">Duration</label>
-          <select id="field-duration" value={form.duration} onChange={set('duration')}>
-            <option value="once">The first month</option>
-            <option value="months">A number of months</option>
-            <option value="forever">Forever</option>
-          </select>
-        </div>
+        <SelectField label="Duration" name="duration" value={form.duration} onChange={set('duration')} problem={create.problem}>
+          <option value="once">The first month</option>
+          <option value="months">A number of months</option>
+          <option value="forever">Forever</option>
+        </SelectField>
         {form.duration === 'months' && <Field label="Months" name="months" type="number" min="1" value={form.months} onChange={set('months')} problem={create.problem} apiField="durationMonths" />}
         <fieldset>
           <legend>Sizes (none ticked: every size)</legend>

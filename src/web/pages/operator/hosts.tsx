@@ -32,7 +32,7 @@ export function OperatorHostsPage() {
             {hosts.data.hosts.map((host) => (
               <tr key={host.id}>
                 <td data-label="Host">{host.serverName}</td>
-                <td data-label="Customer">{host.accountEmail}</td>
+                <td data-label="Customer"><Link to={`/operator/accounts?search=${encodeURIComponent(host.accountEmail)}`}>{host.accountEmail}</Link></td>
                 <td data-label="Status"><StatusBadge status={host.status} /></td>
                 <td data-label="Size">{host.size}</td>
                 <td data-label="Seats">{host.seats}</td>

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { get, post } from '../../api-client.ts';
 import type { Terms } from '../../api-types.ts';
-import { EmptyState, Field, Loading, Notice, ProblemBanner, useSubmit } from '../../forms.tsx';
+import { EmptyState, Field, Loading, Notice, ProblemBanner, useSubmit, TextAreaField } from '../../forms.tsx';
 import { formatDate } from '../../format.tsx';
 import { PageTitle } from '../../layout.tsx';
 import { useApi } from '../../use-api.ts';
@@ -30,10 +30,7 @@ export function OperatorTermsPage() {
         <h3>Publish a new version</h3>
         <ProblemBanner problem={problem} />
         <Field label="Version" name="version" value={version} onChange={(e) => setVersion(e.target.value)} problem={problem} hint="e.g. 2025-01" />
-        <div className="field">
-          <label htmlFor="field-text">Text</label>
-          <textarea id="field-text" name="text" rows={8} value={text} onChange={(e) => setText(e.target.value)} />
-        </div>
+        <TextAreaField label="Text" name="text" rows={8} value={text} onChange={(e) => setText(e.target.value)} problem={problem} />
         <button type="submit" disabled={busy}>Publish</button>
       </form>
       <ProblemBanner problem={versions.problem} />

@@ -171,4 +171,22 @@ describe('changes of one host at the edge', () => {
     assert.notEqual(Number((await readFile(pidFile, 'utf8')).trim()), dead);
     assert.equal(restored, 1);
   });
+
+  it('finds a Caddy out of step (loaded behind its back without the shared routes) and gives it the whole configuration', async () => {
+    let restored = 0;
+    edge.whenRestarted(async () => {
+      restored++;
+      await edge.load(renderCaddyConfig({ ...edge.baseConfigInput(), hosts: [edgeHost('alpha'), edgeHost('gamma'), edgeHost('epsilon')] }));
+    });
+    const current = JSON.parse((await caddyAdmin(dataDir, '/config/')).text) as { apps: { http: { servers: { edge: { routes: unknown[] } } } } };
+    current.apps.http.servers.edge.routes = [];
+    const loaded = await caddyAdmin(dataDir, '/load', { method: 'POST', body: current });
+    assert.equal(loaded.status, 200, loaded.text);
+    assert.notEqual(await supportContact('alpha'), 'ops@alpha.example', 'nothing of the hosts served');
+
+    await apply('epsilon', edgeHost('epsilon'));
+    assert.equal(restored, 1);
+    assert.equal(await servedContact('epsilon'), 'ops@epsilon.example');
+    assert.equal(await servedContact('alpha'), 'ops@alpha.example');
+  });
 });

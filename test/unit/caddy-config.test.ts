@@ -281,28 +281,41 @@ describe("the edge keeps Homeport's own user out of the customer's reach", () =>
     (id: string) => encodeURIComponent(id).toLowerCase(),
   ];
 
-  /** Caddy 2.6's path matcher: a `*x*` pattern is a substring test on the lowercased, percent-decoded path. */
-  function refusedByEdge(routes: CaddyRoute[], rawPath: string): boolean {
+  /**
+   * Caddy 2.6's path matcher: a `*x*` pattern is a substring test on the lowercased, percent-decoded
+   * path. The refusal is the host's first shared route after the one for unknown names (a moved
+   * name's answer aside), its pattern filled from the host's variables.
+   */
+  function refusedByEdge(routes: CaddyRoute[], id: string, rawPath: string): boolean {
     const decoded = decodeURIComponent(rawPath).toLowerCase();
-    const first = routes[0];
-    if (first?.handle[0]?.handler !== 'static_response' || first.handle[0].status_code !== 403) return false;
-    return (first.match ?? []).some((set) => (set.path ?? []).some((pattern) => {
-      assert.match(pattern, /^\*[^*%{}]+\*$/, 'a plain substring pattern, free of escapes and placeholders');
-      return decoded.includes(pattern.slice(1, -1));
-    }));
+    const vars = hostVars(routes, id);
+    const candidates = [...hostSubroutes(routes, id), ...routes.filter((route) => route['@id'] === undefined).slice(1)];
+    return candidates.some((route) => {
+      const refusal = route.handle[0];
+      if (refusal?.handler !== 'static_response' || refusal.status_code !== 403) return false;
+      return (route.match ?? []).some((set) => {
+        const excluded = (set.not ?? []).some((not) => Object.entries(not.vars ?? {}).every(([name, values]) => values.includes(vars[name] ?? '')));
+        return !excluded && (set.path ?? []).some((pattern) => {
+          const text = filled(pattern, vars, rawPath);
+          assert.match(text, /^\*[^*%{}]+\*$/, 'a plain substring pattern once filled');
+          return decoded.includes(text.slice(1, -1));
+        });
+      });
+    });
   }
 
-  it('refuses, first of all routes and with a Matrix error, every path naming the user in any encoding', () => {
-    const routes = hostSubroutes(renderCaddyConfig({ ...base, hosts: [protectedHost] }).apps.http.servers.edge?.routes ?? [], 'acme');
-    const refusal = routes[0]?.handle[0];
+  it('refuses, before anything reaches Synapse and with a Matrix error, every path naming the user in any encoding', () => {
+    const routes = renderCaddyConfig({ ...base, hosts: [protectedHost] }).apps.http.servers.edge?.routes ?? [];
+    const shared = routes.filter((route) => route['@id'] === undefined);
+    const refusal = shared[1]?.handle[0];
     assert.equal(refusal?.handler, 'static_response');
     assert.deepEqual(JSON.parse(String(refusal.body)), { errcode: 'M_FORBIDDEN', error: 'This user is managed by the hosting provider and cannot be changed from inside the host.' });
     for (const path of userPaths) {
       for (const encode of encodings) {
         const rawPath = path.replace('{}', encode(homeportUser));
-        assert.ok(refusedByEdge(routes, rawPath), `refused: ${rawPath}`);
+        assert.ok(refusedByEdge(routes, 'acme', rawPath), `refused: ${rawPath}`);
       }
-      assert.ok(!refusedByEdge(routes, path.replace('{}', encodeURIComponent('@alice:acme.homeport.localhost'))), `other users pass: ${path}`);
+      assert.ok(!refusedByEdge(routes, 'acme', path.replace('{}', encodeURIComponent('@alice:acme.homeport.localhost'))), `other users pass: ${path}`);
     }
   });
 
@@ -310,7 +323,12 @@ describe("the edge keeps Homeport's own user out of the customer's reach", () =>
     const config = renderCaddyConfig({ ...base, hosts: [{ ...protectedHost, previousNames: ['old.example.org'] }, host('globex', 18002)] });
     const routes = config.apps.http.servers.edge?.routes ?? [];
     assert.deepEqual(routes[1]?.match, [{ host: ['acme.homeport.localhost', 'old.example.org'] }]);
-    assert.ok(refusedByEdge(hostSubroutes(routes, 'acme'), `/_synapse/admin/v1/deactivate/${homeportUser}`));
-    assert.ok(!refusedByEdge(hostSubroutes(routes, 'globex'), `/_synapse/admin/v1/deactivate/${homeportUser}`));
+    assert.deepEqual(hostSubroutes(routes, 'acme'), [], 'no route of its own for the one protected user');
+    assert.ok(refusedByEdge(routes, 'acme', `/_synapse/admin/v1/deactivate/${homeportUser}`));
+    assert.ok(!refusedByEdge(routes, 'globex', `/_synapse/admin/v1/deactivate/${homeportUser}`));
+    // A second protected user: refused by the host's own route.
+    const two = renderCaddyConfig({ ...base, hosts: [{ ...protectedHost, protectedUserIds: [homeportUser, '@second:acme.homeport.localhost'] }] }).apps.http.servers.edge?.routes ?? [];
+    assert.ok(refusedByEdge(two, 'acme', '/_synapse/admin/v1/deactivate/@second:acme.homeport.localhost'));
+    assert.ok(refusedByEdge(two, 'acme', `/_synapse/admin/v1/deactivate/${homeportUser}`));
   });
 });

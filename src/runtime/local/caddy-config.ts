@@ -7,7 +7,7 @@
 // server however many hosts there are, instead of one of each per host.
 import type { TlsMode } from '../../config.ts';
 import { noWebClientPage } from './no-web-client-page.ts';
-import { protectedUserRoutes } from './protected-user-routes.ts';
+import { protectedUserRoutes, protectedUserText } from './protected-user-routes.ts';
 
 export interface EdgeHost {
   id: string;
@@ -162,7 +162,11 @@ const movedCorsHeaders = {
 export const serverMovedBody = { errcode: 'M_UNKNOWN_TOKEN', error: 'Server moved, please log in again.' };
 
 /** The variables a host's route sets for the shared routes (Caddy reads them as {http.vars.<name>}). */
-export const hostVar = { id: 'homeport_host', port: 'homeport_port', homeserverUrl: 'homeport_homeserver_url' } as const;
+export const hostVar = {
+  id: 'homeport_host', port: 'homeport_port', homeserverUrl: 'homeport_homeserver_url',
+  /** The path pattern's text naming Homeport's own user on the host (protectedUserPathPatterns); '' for none. */
+  protectedUser: 'homeport_protected_user',
+} as const;
 
 const placeholder = (name: string) => `{http.vars.${name}}`;
 
@@ -213,6 +217,12 @@ function sharedRoutes(input: Omit<CaddyConfigInput, 'hosts'>): CaddyRoute[] {
   return [
     // A name no host has (or a host the edge refused): nothing to serve.
     { match: [{ vars: { [hostVar.id]: [''] } }], handle: [notFound], terminal: true },
+    // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
+    ...protectedUserRoutes([placeholder(hostVar.protectedUser)]).map((route) => ({
+      ...route,
+      match: route.match?.map((set) => ({ ...set, not: [{ vars: { [hostVar.protectedUser]: [''] } }] })),
+      terminal: true,
+    })),
     // Browsers preflight the well-knowns before Matrix web clients may read them.
     {
       match: [{ path: wellKnownPaths, method: ['OPTIONS'], file: wellKnownFile }],
@@ -350,13 +360,21 @@ function allNames(host: EdgeHost): string[] {
  * sets the variables the shared routes serve the host by. It is not terminal: they follow.
  */
 export function renderHostRoute(host: EdgeHost): CaddyRoute {
-  // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
-  const own = [...movedRoutes(host), ...protectedUserRoutes(host.protectedUserIds ?? [])];
+  // The first protected user is refused by a shared route (a route of every host's would double
+  // what Caddy provisions at each change); any further one by the host's own route.
+  const [firstProtected, ...moreProtected] = host.protectedUserIds ?? [];
+  const own = [...movedRoutes(host), ...protectedUserRoutes(moreProtected)];
   return {
     '@id': hostRouteId(host.id),
     match: [{ host: allNames(host) }],
     handle: [
-      { handler: 'vars', [hostVar.id]: host.id, [hostVar.port]: String(host.upstreamPort), [hostVar.homeserverUrl]: host.homeserverUrl },
+      {
+        handler: 'vars',
+        [hostVar.id]: host.id,
+        [hostVar.port]: String(host.upstreamPort),
+        [hostVar.homeserverUrl]: host.homeserverUrl,
+        [hostVar.protectedUser]: firstProtected ? protectedUserText(firstProtected) : '',
+      },
       ...(own.length > 0 ? [{ handler: 'subroute' as const, routes: own }] : []),
     ],
   };
@@ -432,7 +450,7 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
             listen: [listenAddress(input.bindHost, input.httpsPort)],
             // New hosts' routes are inserted at index 1, between the defaults and the shared routes.
             routes: [
-              { '@id': hostDefaultsRouteId, handle: [{ handler: 'vars', [hostVar.id]: '', [hostVar.port]: '', [hostVar.homeserverUrl]: '' }] },
+              { '@id': hostDefaultsRouteId, handle: [{ handler: 'vars', [hostVar.id]: '', [hostVar.port]: '', [hostVar.homeserverUrl]: '', [hostVar.protectedUser]: '' }] },
               ...input.hosts.map((host) => renderHostRoute(host)),
               // rtc.<base domain> before the shared routes, whose first answers 404 to a name no host has.
               ...(input.calls ? [renderCallsRoute(input.calls)] : []),

@@ -18,13 +18,19 @@ export const protectedUserBody = {
  * a path naming the user without it is refused too.
  */
 export function protectedUserPathPatterns(userId: string): string[] {
-  return [`*${userId.replace(/^@/, '').toLowerCase()}*`];
+  return [`*${protectedUserText(userId)}*`];
 }
 
+/** What a path naming the user holds, whatever its encoding (the substring of the pattern). */
+export function protectedUserText(userId: string): string {
+  return userId.replace(/^@/, '').toLowerCase();
+}
+
+/** `userIds` may be a placeholder for the text of protectedUserText (Caddy fills it per request). */
 export function protectedUserRoutes(userIds: string[]): CaddyRoute[] {
   if (userIds.length === 0) return [];
   return [{
-    match: [{ path: userIds.flatMap(protectedUserPathPatterns) }],
+    match: [{ path: userIds.map((userId) => (userId.startsWith('{') ? `*${userId}*` : protectedUserPathPatterns(userId)[0]!)) }],
     handle: [{
       handler: 'static_response',
       status_code: 403,

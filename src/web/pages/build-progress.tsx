@@ -92,7 +92,7 @@ export function JobProgress({ job, withLog = false }: { job: Job; withLog?: bool
         {job.steps.map((step) => <li key={step.name} className={`step step-${step.status}`} data-status={step.status} data-step={step.name}>{jobStepWords(job.kind, step.name)}</li>)}
       </ol>
       {withLog && (
-        <pre className="log">{job.logs.map((line) => `${line.at}  ${line.level.padEnd(5)}  ${line.message}`).join('\n') || 'No log lines.'}</pre>
+        <pre className="log" tabIndex={0} aria-label="Job log">{job.logs.map((line) => `${line.at}  ${line.level.padEnd(5)}  ${line.message}`).join('\n') || 'No log lines.'}</pre>
       )}
     </div>
   );

@@ -17,12 +17,13 @@ const whileRunning: Record<Job['kind'], string> = {
   import: 'Your data is being restored into the server.',
   backup: 'A backup of your server is being made; it keeps serving meanwhile.',
   restore: 'Your server is stopped while it is restored from a backup, then started again.',
+  clone: 'A new server is being made from a backup (a staging clone); the original keeps serving.',
   upgrade: 'Your server is being upgraded to a newer Synapse; users are disconnected for a minute or so.',
 };
 
 const jobTitles: Record<Job['kind'], string> = {
   build: 'Building', rebuild: 'Rebuilding', cancel: 'Cancelling', export: 'Exporting', import: 'Importing',
-  backup: 'Backing up', restore: 'Restoring', upgrade: 'Upgrading Synapse',
+  backup: 'Backing up', restore: 'Restoring', clone: 'Restoring into a new server', upgrade: 'Upgrading Synapse',
 };
 
 export function BuildPage({ hostId, jobId }: { hostId: string; jobId: string }) {

@@ -2,7 +2,8 @@
 // from its tab and by its address, the browser's Back returns to the previous one, and a phone
 // does not scroll sideways. An export (which stops the server) is confirmed first, a short
 // passphrase is refused at its field, and a toast says when it finished with a link to the
-// download links. Cancelling (point 4) says what it costs before the hostname is typed, voids the
+// download links. A restore point restored from the restore form into a new server (a staging
+// clone). Cancelling (point 4) says what it costs before the hostname is typed, voids the
 // invoice of a host bought today, and says so afterwards, the invoice then reading "Void".
 // Every page (visitor, customer, host sections, operator console) passes an axe-core audit with no
 // serious or critical violation on a laptop and on a phone.
@@ -121,6 +122,27 @@ describe('the control panel, a host in sections', () => {
     const download = await fetch(url(href));
     assert.equal(download.status, 200);
     assert.match(await download.text(), /exphost\.e2ex\.localhost/);
+  });
+
+  test('a restore point is restored into a new server from the restore form: a staging clone with the same server name, federation off; the original keeps serving', async () => {
+    const backup = await homeport.cli(['host', 'backup', 'exphost', '--wait'], token);
+    assert.equal(backup.code, 0, backup.stdout + backup.stderr);
+    await page.goto(url('/hosts/exphost/exports'));
+    const form = page.getByTestId('backups');
+    await form.getByLabel('Restore point').selectOption({ index: 1 });
+    await form.getByLabel(/^Into a new server named/).fill('expclone');
+    await form.getByLabel('Type exphost to confirm').fill('exphost');
+    await screenshot(page, 'b01-restore-into-new');
+    await form.getByRole('button', { name: 'Restore into new host' }).click();
+    await page.waitForURL(/\/hosts\/expclone\/jobs\//);
+    await page.getByText('A new server is being made from a backup (a staging clone); the original keeps serving.').waitFor();
+    await page.getByTestId('toast').filter({ hasText: 'expclone was made from the backup and is running (a staging clone, federation off).' }).waitFor({ timeout: 600_000 });
+    await screenshot(page, 'b02-clone-done');
+    const clone = (await homeport.api<{ serverName: string; status: string; federation: { mode: string } }>('GET', '/api/v1/hosts/expclone', { token })).body;
+    assert.deepEqual({ serverName: clone.serverName, status: clone.status, federation: clone.federation.mode }, { serverName: 'exphost.e2ex.localhost', status: 'running', federation: 'off' });
+    assert.equal((await homeport.api<{ status: string }>('GET', '/api/v1/hosts/exphost', { token })).body.status, 'running');
+    const cancelled = await homeport.cli(['host', 'cancel', 'expclone', '--confirm', 'expclone', '--wait'], token);
+    assert.equal(cancelled.code, 0, cancelled.stdout + cancelled.stderr);
   });
 
   test('every page passes an axe-core audit with no serious or critical violation, on a laptop and on a phone', async () => {

@@ -156,3 +156,16 @@ test('HOMEPORT_RUNTIME chooses where hosts run; kubernetes needs DATABASE_URL an
   assert.equal(config.runtime.kind === 'kubernetes' && config.runtime.settings.namespace, 'hosts');
   assert.equal(config.runtime.kind === 'kubernetes' && config.runtime.settings.hostsDatabaseUrl, 'postgres://h:p@10.0.0.9/homeport');
 });
+
+test('backups go to an S3-compatible store when a bucket is set; its settings are checked together', () => {
+  assert.equal(loadConfig({}).backupS3, undefined);
+  const s3 = loadConfig({
+    HOMEPORT_BACKUP_S3_BUCKET: 'backups', HOMEPORT_BACKUP_S3_ENDPOINT: 'https://s3.example.net', HOMEPORT_BACKUP_S3_PREFIX: '/homeport',
+    HOMEPORT_BACKUP_S3_ACCESS_KEY_ID: 'id', HOMEPORT_BACKUP_S3_SECRET_ACCESS_KEY: 'secret',
+  }).backupS3;
+  assert.deepEqual(s3, { endpoint: 'https://s3.example.net', bucket: 'backups', region: 'us-east-1', accessKeyId: 'id', secretAccessKey: 'secret', prefix: 'homeport/' });
+  assert.throws(() => loadConfig({ HOMEPORT_BACKUP_S3_ENDPOINT: 'https://s3.example.net' }), /HOMEPORT_BACKUP_S3_BUCKET is needed/);
+  assert.throws(() => loadConfig({ HOMEPORT_BACKUP_S3_BUCKET: 'backups', HOMEPORT_BACKUP_S3_ACCESS_KEY_ID: 'id' }), /set both or neither/);
+  assert.throws(() => loadConfig({ HOMEPORT_BACKUP_S3_BUCKET: 'Not_A_Bucket' }), /HOMEPORT_BACKUP_S3_BUCKET/);
+  assert.throws(() => loadConfig({ HOMEPORT_BACKUP_S3_BUCKET: 'backups', HOMEPORT_BACKUP_S3_PREFIX: 'a/../b' }), /HOMEPORT_BACKUP_S3_PREFIX/);
+});

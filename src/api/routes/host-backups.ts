@@ -37,7 +37,8 @@ function backupRoutes(context: HomeportContext, actorOf: (request: FastifyReques
     app.post('/hosts/:id/backups/:backupId/restore', {
       schema: {
         tags, summary: `Restore the host to this backup (it stops and is not served until the restore is verified), or into a new host: a staging clone (${who})`, security: accountSecurity,
-        params: BackupParams, body: RestoreBody, response: { 202: Type.Object({ restore: Restore, backup: Backup, job: JobSummary, host: Host }), ...errors },
+        // 503: a restore into a new host when the machine has no room for one.
+        params: BackupParams, body: RestoreBody, response: { 202: Type.Object({ restore: Restore, backup: Backup, job: JobSummary, host: Host }), ...errors, 503: Problem },
       },
     }, async (request, reply) => {
       const started = await startRestore(context, actorOf(request), request.params.id, request.params.backupId, request.body);

@@ -113,7 +113,8 @@ async function startClone(
       databaseName: databaseNameFor(label), clonedFromHostId: original.id,
     });
     await setHostFederation(trx, inserted.id, { mode: 'off', allowedServers: [] });
-    await trx.updateTable('hosts').set({ status: 'restoring' }).where('id', '=', inserted.id).execute();
+    // The release the original runs (the backup's schema): a clone on an older Synapse than its data would not start.
+    await trx.updateTable('hosts').set({ status: 'restoring', synapse_release: original.synapse_release }).where('id', '=', inserted.id).execute();
     if (pepper !== undefined) await storeHostSecrets(trx, context.box, inserted.id, { pepper });
     const job = await createJob(trx, inserted.id, 'clone', hostJobs.clone.steps.map((step) => step.name));
     const restore = await insertRestore(trx, { hostId: inserted.id, backupId: backup.id, jobId: job.id });

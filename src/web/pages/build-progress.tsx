@@ -18,7 +18,7 @@ const whileRunning: Record<Job['kind'], string> = {
   import: 'Your data is being restored into the server.',
   backup: 'A backup of your server is being made; it keeps serving meanwhile.',
   restore: 'Your server is stopped while it is restored from a backup, then started again.',
-  clone: 'A new server is being made from a backup; the original keeps serving meanwhile.',
+  clone: 'A new server is being made from a backup (a staging clone); the original keeps serving.',
   upgrade: 'Your server is being upgraded to a newer Synapse; users are disconnected for a minute or so.',
 };
 

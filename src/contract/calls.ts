@@ -9,7 +9,8 @@ const OpenIdToken = Type.Object({
   expires_in: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
 }, { description: 'From /_matrix/client/v3/user/{userId}/openid/request_token' });
 
-const RoomId = Type.String({ minLength: 2, maxLength: 255, description: 'The Matrix room ID of the call' });
+/** A room ID is '!' and printable ASCII (the Matrix spec's opaque ID grammar, server part included). */
+const RoomId = Type.String({ minLength: 2, maxLength: 255, pattern: '^![\\x21-\\x7E]+$', description: 'The Matrix room ID of the call (!...)' });
 const DeviceId = Type.String({ minLength: 1, maxLength: 255 });
 
 /** The request of MatrixRTC clients that speak lk-jwt-service's first API (POST /sfu/get). */

@@ -11,6 +11,7 @@ import { FederationSection } from './host-federation.tsx';
 import { FederationCheckSection } from './host-federation-check.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostFrame, HostSettingsFrame } from './host-nav.tsx';
+import { HostDashboard } from './host-dashboard.tsx';
 import { HostHealthSection } from './host-health.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
@@ -21,6 +22,7 @@ export function HostPage({ hostId }: { hostId: string }) {
         <>
           {query.get('built') === 'build' && <Notice kind="success">Your host is ready. Add users and registration tokens from the sections above.</Notice>}
           <h2 className="sr-only">Overview</h2>
+          <HostDashboard host={h} />
           <dl className="facts">
             <dt>Status</dt><dd><StatusBadge status={h.status} />{h.status === 'rebuilding' && <span className="muted"> applying your changes to the server</span>}</dd>
             <dt>Server name</dt><dd data-testid="server-name">{h.serverName}</dd>
@@ -28,8 +30,6 @@ export function HostPage({ hostId }: { hostId: string }) {
             <dt>Client URL</dt><dd><a href={h.homeserverUrl} data-testid="client-url-fact">{h.homeserverUrl}</a> <span className="muted">(Element Web)</span></dd>
             <dt>Matrix server software</dt><dd data-testid="synapse-version">{formatSynapseVersion(h.synapseVersion)}</dd>
             <dt>Size</dt><dd>{h.size}</dd>
-            <dt>Seats</dt><dd data-testid="seats">{h.seats}</dd>
-            <dt>Seats in use</dt><dd data-testid="seats-used">{h.seatsUsed === null ? '–' : `${h.seatsUsed} of ${h.seats}`}</dd>
             <dt>Created</dt><dd>{formatDate(h.createdAt)}</dd>
           </dl>
           <HostHealthSection host={h} />

@@ -11,6 +11,7 @@ import { FederationSection } from './host-federation.tsx';
 import { FederationCheckSection } from './host-federation-check.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostFrame, HostSettingsFrame } from './host-nav.tsx';
+import { SizeName } from '../size-name.tsx';
 import { HostDashboard } from './host-dashboard.tsx';
 import { HostHealthSection } from './host-health.tsx';
 
@@ -29,7 +30,7 @@ export function HostPage({ hostId }: { hostId: string }) {
             <dt>Homeserver URL</dt><dd><a href={h.homeserverUrl}>{h.homeserverUrl}</a></dd>
             <dt>Client URL</dt><dd><a href={h.homeserverUrl} data-testid="client-url-fact">{h.homeserverUrl}</a> <span className="muted">(Element Web)</span></dd>
             <dt>Matrix server software</dt><dd data-testid="synapse-version">{formatSynapseVersion(h.synapseVersion)}</dd>
-            <dt>Size</dt><dd>{h.size}</dd>
+            <dt>Size</dt><dd><SizeName name={h.size} /></dd>
             <dt>Created</dt><dd>{formatDate(h.createdAt)}</dd>
           </dl>
           <HostHealthSection host={h} />

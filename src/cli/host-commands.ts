@@ -31,6 +31,7 @@ function printHost(host: HostView): void {
   print(`  server name:  ${host.serverName}`);
   print(`  homeserver:   ${host.homeserverUrl}`);
   if (host.customDns) print(`  custom DNS:   ${host.customDns.homeserverDomain} (homeserver), ${host.customDns.clientDomain} (client)`);
+  else if (host.clientDomain) print(`  client:       ${host.clientDomain} (your own domain; the server name stays ${host.serverName})`);
   print(`  size:         ${host.size}, ${host.seats} seats`);
   if (host.seatsUsed !== null) print(`  seats used:   ${host.seatsUsed} of ${host.seats}`);
   if (host.seatsWarning) print(`  warning:      ${host.seatsWarning}`);

@@ -10,6 +10,18 @@ export function formatDay(iso: string | null): string {
   return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
 }
 
+/** A size people read at a glance: "12 MB", "1.4 GB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
 /** Synapse's size notation ("50M", "1G") as people write it ("50 MB", "1 GB"). */
 export function formatUploadSize(size: string): string {
   const match = /^(\d+)\s*([KMGT]?)B?$/i.exec(size.trim());

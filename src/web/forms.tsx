@@ -186,8 +186,14 @@ export function ShownOnce({ label, value, warning }: { label: string; value: str
   );
 }
 
+/** A placeholder in the shape of what is coming (grey lines), announced to screen readers by its words. */
 export function Loading({ what = 'Loading' }: { what?: string }) {
-  return <p className="loading" aria-busy="true">{what}…</p>;
+  return (
+    <div className="skeleton" role="status" aria-busy="true">
+      <span className="sr-only">{what}…</span>
+      <span className="skeleton-line" /><span className="skeleton-line" /><span className="skeleton-line short" />
+    </div>
+  );
 }
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {

@@ -299,4 +299,46 @@ describe('the control panel, at its boundaries', () => {
     await page.getByRole('alert').waitFor();
     assert.match(page.url(), /\/login$/, 'a recovery code works once');
   });
+  /** Presses Tab until the focused element is named like `pattern` (its label, aria-label or text); each stop must show where the focus is. */
+  async function tabTo(page: Page, pattern: RegExp): Promise<void> {
+    for (let presses = 0; presses < 60; presses += 1) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        if (!element || element === document.body) return { name: '', visible: true };
+        const label = element.id ? document.querySelector(`label[for="${CSS.escape(element.id)}"]`)?.textContent : undefined;
+        const style = getComputedStyle(element);
+        return { name: (label ?? element.getAttribute('aria-label') ?? element.textContent ?? '').trim(), visible: style.outlineStyle !== 'none' && style.outlineWidth !== '0px' };
+      });
+      assert.ok(focused.visible, `the focus on "${focused.name}" cannot be seen`);
+      if (pattern.test(focused.name)) return;
+    }
+    throw new Error(`Tab never reached ${pattern}`);
+  }
+
+  test('the keyboard alone registers, moves between pages and gets a refusal at its field', async () => {
+    const page = await newPage();
+    await page.goto(url('/'));
+    await tabTo(page, /^Register$/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await tabTo(page, /^Email$/);
+    await page.keyboard.type('keys@example.org');
+    await tabTo(page, /^Name$/);
+    await page.keyboard.type('Keys');
+    await tabTo(page, /^Password$/);
+    await page.keyboard.type('only the keyboard, no mouse');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
+
+    await tabTo(page, /^Account$/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Account' }).waitFor();
+    await tabTo(page, /^Billing$/);
+    await page.keyboard.press('Enter');
+    await tabTo(page, /^Coupon code$/);
+    await page.keyboard.type('NOT-A-COUPON');
+    await page.keyboard.press('Enter');
+    await expectErrorAtField(page, 'Coupon code', 'code', /There is no coupon NOT-A-COUPON/);
+  });
 });

@@ -154,6 +154,10 @@ describe('the control panel, for a new customer', () => {
     assert.equal(await page.getByTestId('server-name').textContent(), `${label}.e2ea.localhost`);
     await page.getByText('Running', { exact: true }).waitFor();
     assert.match((await page.getByTestId('synapse-version').textContent())!, /^Synapse \d+\.\d+\.\d+(rc\d+)?$/);
+    // At a glance: seats against seats bought, the last backup and the next invoice with its amount.
+    await page.getByTestId('dashboard-invoice').getByText(/€25\.00 before VAT/).waitFor();
+    assert.match((await page.getByTestId('dashboard-seats').textContent())!, /^(\d+ of 5 in use|5 bought)$/);
+    assert.doesNotMatch((await page.getByTestId('dashboard-backup').textContent())!, /Failed/);
     await screenshot(page, 'a10-host');
   });
 
@@ -260,7 +264,7 @@ describe('the control panel, for a new customer', () => {
     await page.getByRole('heading', { name: `Rebuilding ${label}` }).waitFor();
     await page.waitForURL(new RegExp(`/hosts/${label}\\?built=rebuild$`), { timeout: 300_000 });
     await page.getByText('Running', { exact: true }).waitFor();
-    assert.equal(await page.getByTestId('seats').textContent(), '8', 'a rebuild keeps the settings');
+    assert.match((await page.getByTestId('dashboard-seats').textContent())!, /^(\d+ of 8 in use|8 bought)$/, 'a rebuild keeps the settings');
     await loginThroughEdge(homeport, label, 'alice', alicePassword);
 
     await sections.getByRole('link', { name: 'Danger zone' }).click();

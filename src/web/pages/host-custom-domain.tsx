@@ -13,7 +13,7 @@ function Snippet({ title, text }: { title: string; text: string }) {
   return (
     <div className="snippet">
       <div className="snippet-head"><h4>{title}</h4><CopyButton text={text} label={`Copy ${title}`} /></div>
-      {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+      {/* Focusable: a long line scrolls sideways on a phone, and the keyboard must reach it. */}
       <pre tabIndex={0} aria-label={title}><code>{text}</code></pre>
     </div>
   );

@@ -223,7 +223,6 @@ function ReviewStep({ size, availability, seats, customDns, back }: { size: Size
       <p className="warning-text">{serverNameWarning}</p>
       <PurchaseBlockers account={account} />
       <ProblemBanner problem={problem} />
-      {problem?.errors.map((error) => <p key={error.field} className="field-error">{error.message}</p>)}
       <div className="actions">
         {back}
         <button type="submit" disabled={busy || account.purchaseBlockers.length > 0 || !chosen}>{busy ? 'Purchasing…' : 'Purchase'}</button>

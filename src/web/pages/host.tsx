@@ -11,6 +11,8 @@ import { FederationSection } from './host-federation.tsx';
 import { FederationCheckSection } from './host-federation-check.tsx';
 import { LookAndFeelSection } from './host-look-and-feel.tsx';
 import { HostFrame, HostSettingsFrame, hostGone } from './host-nav.tsx';
+import { SizeName } from '../size-name.tsx';
+import { HostDashboard } from './host-dashboard.tsx';
 import { HostHealthSection } from './host-health.tsx';
 import { MaintenanceWindowSection } from './host-maintenance-window.tsx';
 
@@ -22,15 +24,14 @@ export function HostPage({ hostId }: { hostId: string }) {
         <>
           {query.get('built') === 'build' && <Notice kind="success">Your host is ready. Add users and registration tokens from the sections above.</Notice>}
           <h2 className="sr-only">Overview</h2>
+          <HostDashboard host={h} />
           <dl className="facts">
             <dt>Status</dt><dd><StatusBadge status={h.status} />{h.status === 'rebuilding' && <span className="muted"> applying your changes to the server</span>}</dd>
             <dt>Server name</dt><dd data-testid="server-name">{h.serverName}</dd>
             <dt>Homeserver URL</dt><dd><a href={h.homeserverUrl}>{h.homeserverUrl}</a></dd>
             <dt>Client URL</dt><dd><a href={h.homeserverUrl} data-testid="client-url-fact">{h.homeserverUrl}</a> <span className="muted">(Element Web)</span></dd>
             <dt>Matrix server software</dt><dd data-testid="synapse-version">{formatSynapseVersion(h.synapseVersion)}</dd>
-            <dt>Size</dt><dd>{h.size}</dd>
-            <dt>Seats</dt><dd data-testid="seats">{h.seats}</dd>
-            <dt>Seats in use</dt><dd data-testid="seats-used">{h.seatsUsed === null ? '–' : `${h.seatsUsed} of ${h.seats}`}</dd>
+            <dt>Size</dt><dd><SizeName name={h.size} /></dd>
             <dt>Created</dt><dd>{formatDate(h.createdAt)}</dd>
           </dl>
           <HostHealthSection host={h} />

@@ -6,6 +6,7 @@ import { StatusBadge } from '../format.tsx';
 import { PageTitle } from '../layout.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { useAccount } from '../session.tsx';
+import { SizeName } from '../size-name.tsx';
 import { useApi } from '../use-api.ts';
 import { PurchaseBlockers } from './purchase-blockers.tsx';
 
@@ -33,7 +34,7 @@ export function HostsPage() {
               <li key={host.id} className="card">
                 <Link to={`/hosts/${host.label}`} className="card-title">{host.label}</Link>
                 <StatusBadge status={host.status} />
-                <p className="muted">{host.serverName} · {host.seats} seats · {host.size}</p>
+                <p className="muted">{host.serverName} · {host.seats === 1 ? '1 seat' : `${host.seats} seats`} · <SizeName name={host.size} /></p>
               </li>
             ))}
           </ul>

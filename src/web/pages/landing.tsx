@@ -14,13 +14,13 @@ export function LandingPage() {
     <section className="landing">
       <PageTitle>Your own Matrix server, run for you</PageTitle>
       <p className="lead">
-        A private chat server for your team, club or company: secure messaging, voice and video through Element, on a server that is yours alone.
+        A private chat server for your team, club or company: secure messaging through Element and every other Matrix app, on a server that is yours alone.
         We keep it running, up to date and backed up; you manage its users from this control panel.
       </p>
       <ul className="landing-points">
         <li>Your own server name, or your own domain: user IDs look like @alice:example.com.</li>
-        <li>Backups every day, restored with a click; export everything whenever you want to move elsewhere.</li>
-        <li>Works with every Matrix app, and talks to other Matrix servers if you want it to.</li>
+        <li>Regular backups, restored with a click; export everything whenever you want to move elsewhere.</li>
+        <li>Talks to other Matrix servers if you want it to, or to none at all.</li>
       </ul>
       <div className="actions">
         <Link to="/register" className="button">Register</Link>
@@ -35,7 +35,7 @@ export function LandingPage() {
             <li key={size.name} className="choice">
               <span className="choice-title">{size.title}</span>
               <span><strong>{formatMoney(size.pricePerSeatMinor, size.currency)}</strong> per seat per month</span>
-              <span className="muted">{size.minSeats} to {size.maxSeats} seats · files up to {formatUploadSize(size.maxUploadSize)} each</span>
+              <span className="muted">{size.minSeats.toLocaleString()} to {size.maxSeats.toLocaleString()} seats · files up to {formatUploadSize(size.maxUploadSize)} each</span>
               <span className="muted">From {formatMoney(size.pricePerSeatMinor * size.minSeats, size.currency)} a month</span>
             </li>
           ))}

@@ -53,7 +53,7 @@ export async function routedHosts(context: Pick<HomeportContext, 'db' | 'config'
       delegatedServer: row.federation_mode === 'off'
         ? null
         : delegatedServer({ clientDomain: (row.custom_homeserver_domain ? row.custom_client_domain : null) ?? addresses.edgeHostname, edgeHttpsPort: context.config.edgeHttpsPort }),
-      clientConfig: renderElementConfig({ homeserverUrl: addresses.publicBaseUrl, serverName: row.server_name, lookAndFeel }),
+      clientConfig: renderElementConfig({ homeserverUrl: addresses.publicBaseUrl, serverName: row.server_name, lookAndFeel, calls: callsServiceUrlFor(context.config, row) !== null }),
       homeportUserId: userIdFor(adminLocalpart, row.server_name),
       callsServiceUrl: callsServiceUrlFor(context.config, row),
     };

@@ -122,6 +122,10 @@ describe('calls', () => {
       const gammaDocument = await (await fetch(homeport.edgeUrl('gamma', '/.well-known/matrix/client'))).json() as Record<string, unknown>;
       assert.equal(gammaDocument['org.matrix.msc4143.rtc_foci'], undefined);
     }, 120_000, 1_000);
+    // Element Web's config.json (the file the edge serves at each host's client URL) offers Element Call only with calls on.
+    const clientConfig = async (id: string) => JSON.parse(await readFile(join(homeport.dataDir, 'hosts', id, 'element-web', 'config.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual((await clientConfig(ids.alpha ?? '')).element_call, { use_exclusively: true });
+    await eventually(async () => assert.equal((await clientConfig(ids.gamma ?? '')).element_call, undefined), 60_000, 1_000);
   });
 
   test('two users of a host and one of another host over federation meet in one LiveKit room', async () => {

@@ -49,6 +49,7 @@ describe('Element Web config.json', () => {
     const config = renderElementConfig({
       homeserverUrl: 'https://chat.example.com/', serverName: 'example.com',
       lookAndFeel: { brand: 'Acme Chat', homeUrl: 'https://example.com/home.html', welcomeUrl: 'https://example.com/welcome.html', logoUrl: 'https://example.com/logo.svg', welcomeBackgroundUrl: 'https://example.com/bg.jpg' },
+      calls: false,
     });
     assert.deepEqual(config, {
       default_server_config: { 'm.homeserver': { base_url: 'https://chat.example.com', server_name: 'example.com' } },
@@ -60,9 +61,16 @@ describe('Element Web config.json', () => {
   });
 
   it("leaves Element Web's defaults where nothing is set", () => {
-    const config = renderElementConfig({ homeserverUrl: 'https://acme.homeport.localhost:8443/', serverName: 'acme.homeport.localhost', lookAndFeel: noLookAndFeel });
+    const config = renderElementConfig({ homeserverUrl: 'https://acme.homeport.localhost:8443/', serverName: 'acme.homeport.localhost', lookAndFeel: noLookAndFeel, calls: false });
     assert.equal(config.brand, 'Element');
     assert.equal(config.embedded_pages, undefined);
     assert.equal(config.branding, undefined);
+    assert.equal(config.element_call, undefined, 'no Element Call without calls');
+  });
+
+  it('with calls on, every call goes through the Element Call Element Web carries', () => {
+    const config = renderElementConfig({ homeserverUrl: 'https://acme.homeport.localhost:8443/', serverName: 'acme.homeport.localhost', lookAndFeel: noLookAndFeel, calls: true });
+    assert.deepEqual(config.element_call, { use_exclusively: true });
+    assert.deepEqual(config.features, { feature_group_calls: true, feature_video_rooms: true, feature_element_call_video_rooms: true });
   });
 });

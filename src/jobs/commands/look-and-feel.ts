@@ -9,7 +9,7 @@ import { findAccountHost } from '../../store/hosts.ts';
 import { findLookAndFeel, lookAndFeelOf, saveLookAndFeel } from '../../store/look-and-feel.ts';
 import type { HostRow } from '../../store/schema.ts';
 import { customerFetchOptions } from '../customer-url-fetch.ts';
-import { hostPublicUrl } from '../host-spec.ts';
+import { callsServiceUrlFor, hostPublicUrl } from '../host-spec.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
 
 const maxPageBytes = 1024 * 1024;
@@ -45,7 +45,9 @@ export async function validateLookAndFeel(context: HomeportContext, value: LookA
 
 /** Writes the host's Element Web config.json from its row and look and feel. */
 export async function writeHostClientConfig(context: HomeportContext, host: HostRow, lookAndFeel: LookAndFeel): Promise<void> {
-  await context.runtime.writeClientConfig(host.id, renderElementConfig({ homeserverUrl: hostPublicUrl(context.config, host), serverName: host.server_name, lookAndFeel }));
+  await context.runtime.writeClientConfig(host.id, renderElementConfig({
+    homeserverUrl: hostPublicUrl(context.config, host), serverName: host.server_name, lookAndFeel, calls: callsServiceUrlFor(context.config, host) !== null,
+  }));
 }
 
 /**

@@ -32,6 +32,8 @@ hostRuntimeContract('local', async (): Promise<RuntimeUnderTest> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'homeport-local-runtime-contract-'));
   const postgres = await startThrowawayPostgres();
   const adminPool = new pg.Pool({ host: '127.0.0.1', port: postgres.port, user: postgres.superuser, database: 'postgres', max: 2 });
+  // As in Homeport itself (start-homeport.ts): an idle connection the server ends must not crash the process.
+  adminPool.on('error', () => undefined);
   const config = loadConfig({ HOMEPORT_DATA_DIR: dataDir, HOMEPORT_SYNAPSE_VENV: synapseVenv, HOMEPORT_BASE_DOMAIN: 'contract.localhost', HOMEPORT_HOST_PORTS: portBlockRange(claimPortBlock()) });
   // The runtime's own table (local_host_ports) lives in Homeport's database, made by its migrations.
   await adminPool.query('CREATE DATABASE homeport');

@@ -23,6 +23,7 @@ export async function startKubernetesRuntimeFixture(options: { namespace: string
   const { namespace } = options;
   const [cluster, postgres] = await Promise.all([startKubernetesCluster({ nodes: options.nodes ?? 2 }), startThrowawayPostgres()]);
   const adminPool = new pg.Pool({ connectionString: `postgres://${postgres.superuser}@127.0.0.1:${postgres.port}/postgres`, max: 3 });
+  adminPool.on('error', () => undefined);
   const settings: KubernetesRuntimeSettings = {
     namespace,
     synapseImage: 'ghcr.io/element-hq/synapse:v1.150.0',

@@ -8,17 +8,13 @@
 // The baseline, in the same run and on the same cluster: the same at N/10 hosts; the figures
 // are per host, and the ratios say how the per-host time grows with the cluster.
 // Prints the figures; asserts nothing. Skipped (exit 0) when the Kubernetes test tools are not built.
-import { randomUUID } from 'node:crypto';
 import { createLogger } from '../src/logger.ts';
-import { noSingleSignOn } from '../src/domain/single-sign-on.ts';
-import { databasePoolFor } from '../src/domain/sizes.ts';
-import { rateLimitsFor } from '../src/domain/rate-limits.ts';
 import { HostsDatabaseServer } from '../src/runtime/kubernetes/hosts-database-server.ts';
 import { KubernetesRuntime } from '../src/runtime/kubernetes/kubernetes-runtime.ts';
 import { dropHostDatabase, ensureHostDatabase } from '../src/runtime/local/host-databases.ts';
 import { databaseConnections } from '../src/runtime/local/machine-capacity.ts';
 import type { EdgeRoute, HostSpec } from '../src/runtime/runtime.ts';
-import { generateHomeserverSecrets } from '../src/synapse/host-secrets.ts';
+import { contractHostSpec } from '../test/support/contract-host-spec.ts';
 import { kubernetesTestsSkipped } from '../test/support/kubernetes-tools.ts';
 import { startKubernetesRuntimeFixture } from '../test/support/kubernetes-runtime-fixture.ts';
 
@@ -37,25 +33,7 @@ const readyTimeoutMs = 600_000;
 const namespace = 'homeport-hosts';
 
 function newHostSpec(): HostSpec {
-  const id = randomUUID();
-  const label = `c${id.slice(0, 8)}`;
-  const serverName = `${label}.homeport.test`;
-  return {
-    id, label, serverName,
-    publicBaseUrl: `https://${serverName}/`,
-    edgeHostname: serverName,
-    seats: 10,
-    maxUploadSize: '50M',
-    rateLimits: rateLimitsFor('small'),
-    databasePool: databasePoolFor('small'),
-    supportEmail: null,
-    database: { name: `host_${label}`, user: `host_${label}`, password: randomUUID() },
-    secrets: generateHomeserverSecrets(),
-    federation: { mode: 'open', allowedServers: [] },
-    placement: { kind: 'own' },
-    singleSignOn: noSingleSignOn,
-    synapseRelease: null,
-  };
+  return contractHostSpec('homeport.test');
 }
 
 function route(spec: HostSpec): EdgeRoute {

@@ -2,15 +2,11 @@
 // supervised on this machine, its database in a throwaway PostgreSQL, its files in a temp folder,
 // its ports in the runtime's table of a migrated Homeport database. A restart of Homeport is a
 // new supervisor, port table and runtime on the same folder and databases, the old ones released.
-import { randomUUID } from 'node:crypto';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
-import { rateLimitsFor } from '../../src/domain/rate-limits.ts';
-import { noSingleSignOn } from '../../src/domain/single-sign-on.ts';
-import { databasePoolFor } from '../../src/domain/sizes.ts';
 import { createLogger } from '../../src/logger.ts';
 import { CaddyEdge } from '../../src/runtime/local/caddy-edge.ts';
 import { LocalHostPorts } from '../../src/runtime/local/local-host-ports.ts';
@@ -20,7 +16,7 @@ import { SynapseReleases } from '../../src/runtime/local/synapse-releases.ts';
 import { ensureSynapseVenv, synapseVersion } from '../../src/runtime/local/synapse-venv.ts';
 import type { HostSpec } from '../../src/runtime/runtime.ts';
 import { migrate, openDatabase } from '../../src/store/database.ts';
-import { generateHomeserverSecrets } from '../../src/synapse/host-secrets.ts';
+import { contractHostSpec } from '../support/contract-host-spec.ts';
 import { synapseVenv } from '../support/environment.ts';
 import { claimPortBlock, portBlockRange } from '../support/port-blocks.ts';
 import { startThrowawayPostgres } from '../support/throwaway-postgres.ts';
@@ -79,25 +75,7 @@ hostRuntimeContract('local', async (): Promise<RuntimeUnderTest> => {
       }
     },
     async newHostSpec(): Promise<HostSpec> {
-      const id = randomUUID();
-      const label = `c${id.slice(0, 8)}`;
-      const serverName = `${label}.contract.localhost`;
-      return {
-        id, label, serverName,
-        publicBaseUrl: `https://${serverName}:8443/`,
-        edgeHostname: serverName,
-        seats: 10,
-        maxUploadSize: '50M',
-        rateLimits: rateLimitsFor('small'),
-        databasePool: databasePoolFor('small'),
-        supportEmail: null,
-        database: { name: `host_${label}`, user: `host_${label}`, password: randomUUID() },
-        secrets: generateHomeserverSecrets(),
-        federation: { mode: 'open', allowedServers: [] },
-        placement: { kind: 'own' },
-        singleSignOn: noSingleSignOn,
-        synapseRelease: null,
-      };
+      return contractHostSpec('contract.localhost', 8443);
     },
     async leftovers(spec): Promise<string[]> {
       const found: string[] = [];

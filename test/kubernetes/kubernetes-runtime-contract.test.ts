@@ -4,12 +4,8 @@
 // contract checks states, instances (pods) and what is kept, not Synapse's answers. A restart of
 // Homeport is a new runtime (a new watch) on the same cluster.
 import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
-import { randomUUID } from 'node:crypto';
 import { parse } from 'yaml';
 import { createLogger } from '../../src/logger.ts';
-import { noSingleSignOn } from '../../src/domain/single-sign-on.ts';
-import { databasePoolFor } from '../../src/domain/sizes.ts';
-import { rateLimitsFor } from '../../src/domain/rate-limits.ts';
 import { hostKinds } from '../../src/runtime/kubernetes/host-kinds.ts';
 import { hostObjectName, hostSelector } from '../../src/runtime/kubernetes/host-labels.ts';
 import { HostsDatabaseServer } from '../../src/runtime/kubernetes/hosts-database-server.ts';
@@ -17,7 +13,7 @@ import { KubernetesRuntime } from '../../src/runtime/kubernetes/kubernetes-runti
 import { dropHostDatabase, ensureHostDatabase } from '../../src/runtime/local/host-databases.ts';
 import { databaseConnections } from '../../src/runtime/local/machine-capacity.ts';
 import type { HostSpec } from '../../src/runtime/runtime.ts';
-import { generateHomeserverSecrets } from '../../src/synapse/host-secrets.ts';
+import { contractHostSpec } from '../support/contract-host-spec.ts';
 import { kubernetesTestsSkipped } from '../support/kubernetes-tools.ts';
 import { startKubernetesRuntimeFixture } from '../support/kubernetes-runtime-fixture.ts';
 import { hostRuntimeContract, type RuntimeUnderTest } from '../runtime-contract/host-runtime-contract.ts';
@@ -58,25 +54,7 @@ hostRuntimeContract('kubernetes', async (): Promise<RuntimeUnderTest> => {
       return pods.find((pod) => !pod.metadata?.deletionTimestamp)?.metadata?.uid;
     },
     async newHostSpec(): Promise<HostSpec> {
-      const id = randomUUID();
-      const label = `c${id.slice(0, 8)}`;
-      const serverName = `${label}.homeport.test`;
-      return {
-        id, label, serverName,
-        publicBaseUrl: `https://${serverName}/`,
-        edgeHostname: serverName,
-        seats: 10,
-        maxUploadSize: '50M',
-        rateLimits: rateLimitsFor('small'),
-        databasePool: databasePoolFor('small'),
-        supportEmail: null,
-        database: { name: `host_${label}`, user: `host_${label}`, password: randomUUID() },
-        secrets: generateHomeserverSecrets(),
-        federation: { mode: 'open', allowedServers: [] },
-        placement: { kind: 'own' },
-        singleSignOn: noSingleSignOn,
-        synapseRelease: null,
-      };
+      return contractHostSpec('homeport.test');
     },
     async leftovers(spec): Promise<string[]> {
       const found: string[] = [];

@@ -4,7 +4,7 @@ import type { Static } from 'typebox';
 import type { HostCalls } from '../contract/calls.ts';
 import type { JobSummary } from '../contract/jobs.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
-import { followJob } from './job-progress.ts';
+import { reportQueuedJob } from './job-progress.ts';
 
 type CallsView = Static<typeof HostCalls>;
 
@@ -29,14 +29,6 @@ export function registerCallsCommands(host: Command): void {
       }
       const result = await api.request<{ calls: CallsView; job: Static<typeof JobSummary> | null }>('PUT', `${hostPath(ref)}/calls`, { enabled: Boolean(options.on) });
       printCalls(result.calls);
-      if (!result.job) {
-        print('nothing to change');
-        return;
-      }
-      print(`job ${result.job.id} (${result.job.kind}) ${result.job.status}`);
-      if (!options.wait) return;
-      const finished = await followJob(api, result.job.id, print);
-      print(`job ${finished.status}`);
-      if (finished.status === 'failed') process.exitCode = 1;
+      await reportQueuedJob(api, result.job, options.wait, print);
     });
 }

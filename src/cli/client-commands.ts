@@ -7,7 +7,7 @@ import type { JobSummary } from '../contract/jobs.ts';
 import type { LookAndFeelView, SavedLookAndFeel } from '../contract/look-and-feel.ts';
 import type { PreviousClientDomain } from '../contract/previous-client-domains.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
-import { followJob } from './job-progress.ts';
+import { reportQueuedJob } from './job-progress.ts';
 
 type LookAndFeel = Static<typeof LookAndFeelView>;
 
@@ -52,15 +52,7 @@ export function registerClientCommands(host: Command): void {
       const api = apiForCommand(command);
       const result = await api.request<{ host: Static<typeof Host>; job: Static<typeof JobSummary> | null }>('PUT', `${hostPath(ref)}/client-domain`, { clientDomain: domain });
       print(`homeserver URL: ${result.host.homeserverUrl}`);
-      if (!result.job) {
-        print('nothing to change');
-        return;
-      }
-      print(`job ${result.job.id} (${result.job.kind}) ${result.job.status}`);
-      if (!options.wait) return;
-      const finished = await followJob(api, result.job.id, print);
-      print(`job ${finished.status}`);
-      if (finished.status === 'failed') process.exitCode = 1;
+      await reportQueuedJob(api, result.job, options.wait, print);
     });
 
   host.command('moved').description('list old client domains, or switch one to answer every request with "server moved, please log in again"')

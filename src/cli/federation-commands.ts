@@ -4,7 +4,7 @@ import type { Static } from 'typebox';
 import type { Host } from '../contract/hosts.ts';
 import type { JobSummary } from '../contract/jobs.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
-import { followJob } from './job-progress.ts';
+import { reportQueuedJob } from './job-progress.ts';
 
 type HostView = Static<typeof Host>;
 
@@ -36,14 +36,6 @@ export function registerFederationCommands(host: Command): void {
         : { mode: options.off ? 'off' : 'open' };
       const result = await api.request<{ host: HostView; job: Static<typeof JobSummary> | null }>('PUT', `${hostPath(ref)}/federation`, body);
       printFederation(result.host);
-      if (!result.job) {
-        print('nothing to change');
-        return;
-      }
-      print(`job ${result.job.id} (${result.job.kind}) ${result.job.status}`);
-      if (!options.wait) return;
-      const finished = await followJob(api, result.job.id, print);
-      print(`job ${finished.status}`);
-      if (finished.status === 'failed') process.exitCode = 1;
+      await reportQueuedJob(api, result.job, options.wait, print);
     });
 }

@@ -32,3 +32,16 @@ export async function followJob(api: ApiClient, jobId: string, write: (line: str
     await sleep(pollMs);
   }
 }
+
+/** Says what a change queued (or that nothing changed) and, with `wait`, follows that job; a failed job makes the command exit 1. */
+export async function reportQueuedJob(api: ApiClient, job: { id: string; kind: string; status: string } | null, wait: boolean | undefined, write: (line: string) => void): Promise<void> {
+  if (!job) {
+    write('nothing to change');
+    return;
+  }
+  write(`job ${job.id} (${job.kind}) ${job.status}`);
+  if (!wait) return;
+  const finished = await followJob(api, job.id, write);
+  write(`job ${finished.status}`);
+  if (finished.status === 'failed') process.exitCode = 1;
+}

@@ -5,7 +5,7 @@ import type { JobSummary } from '../contract/jobs.ts';
 import type { SignOn, SsoLinks } from '../contract/single-sign-on.ts';
 import type { ApiClient } from './api-client.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
-import { followJob } from './job-progress.ts';
+import { reportQueuedJob } from './job-progress.ts';
 
 type SignOnView = Static<typeof SignOn>;
 type Changed = { signOn: SignOnView; job: Static<typeof JobSummary> | null };
@@ -27,15 +27,7 @@ async function readStdin(): Promise<string> {
 
 async function report(api: ApiClient, result: Changed, wait: boolean | undefined): Promise<void> {
   printSignOn(result.signOn);
-  if (!result.job) {
-    print('nothing to change');
-    return;
-  }
-  print(`job ${result.job.id} (${result.job.kind}) ${result.job.status}`);
-  if (!wait) return;
-  const finished = await followJob(api, result.job.id, print);
-  print(`job ${finished.status}`);
-  if (finished.status === 'failed') process.exitCode = 1;
+  await reportQueuedJob(api, result.job, wait, print);
 }
 
 export function registerSsoCommands(host: Command): void {

@@ -168,7 +168,9 @@ export interface HostsTable {
 
 export type BackupOutcome = 'succeeded' | 'failed';
 export type BackupStatus = 'running' | 'ready' | 'failed' | 'deleted';
-export type BackupTrigger = 'scheduled' | 'manual' | 'before-restore';
+export type BackupTrigger = 'scheduled' | 'manual' | 'before-restore' | 'before-upgrade';
+/** A sealed archive in the backup store, or the snapshot an upgrade took inside the runtime. */
+export type BackupKind = 'backup' | 'snapshot';
 
 export interface BackupsTable {
   id: Generated<string>;
@@ -183,6 +185,10 @@ export interface BackupsTable {
   created_at: CreatedAt;
   completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  kind: Generated<BackupKind>;
+  synapse_release: ColumnType<string | null, string | null | undefined, string | null>;
+  snapshot_name: ColumnType<string | null, string | null | undefined, string | null>;
+  upgrade_release: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RestoresTable {

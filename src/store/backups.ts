@@ -15,9 +15,10 @@ export async function insertBackup(
 export async function recordUpgradeSnapshot(
   db: Db, values: { hostId: string; jobId: string; label: string; serverName: string; snapshotName: string; fromRelease: string; toRelease: string; bytes: number | null },
 ): Promise<void> {
+  const now = new Date();
   await db.insertInto('backups').values({
     host_id: values.hostId, job_id: values.jobId, trigger: 'before-upgrade', status: 'ready', kind: 'snapshot', label: values.label, server_name: values.serverName,
-    snapshot_name: values.snapshotName, synapse_release: values.fromRelease, upgrade_release: values.toRelease, bytes: values.bytes, completed_at: new Date(),
+    snapshot_name: values.snapshotName, synapse_release: values.fromRelease, upgrade_release: values.toRelease, bytes: values.bytes, created_at: now, completed_at: now,
   }).onConflict((conflict) => conflict.column('job_id').doNothing()).execute();
 }
 

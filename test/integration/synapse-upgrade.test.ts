@@ -197,13 +197,15 @@ describe('Synapse upgrades', () => {
     const before = `before upgrade to Synapse ${pinnedRelease}`;
     const alphaPoints = await points('alpha');
     const snapshot = alphaPoints.find((point) => point.kind === 'snapshot');
-    assert.deepEqual(snapshot && { ...snapshot, id: 'x' }, { id: 'x', kind: 'snapshot', trigger: 'before-upgrade', status: 'ready', description: before, synapseRelease: oldRelease }, JSON.stringify(alphaPoints));
+    assert.ok(snapshot, JSON.stringify(alphaPoints));
+    const { kind, trigger, status, description, synapseRelease } = snapshot;
+    assert.deepEqual({ kind, trigger, status, description, synapseRelease }, { kind: 'snapshot', trigger: 'before-upgrade', status: 'ready', description: before, synapseRelease: oldRelease });
     // Beta was snapshotted twice: before the upgrade that was rolled back and before the one that succeeded.
     assert.deepEqual((await points('beta')).filter((point) => point.kind === 'snapshot').map((point) => point.description), [before, before]);
     const listed = await homeport.cli(['host', 'backups', 'alpha'], token);
     assert.equal(listed.code, 0, listed.stderr);
     const escape = (text: string) => text.replaceAll('.', '\\.');
-    assert.match(listed.stdout, new RegExp(`^${snapshot?.id ?? '-'}\\s+ready\\s+\\S+\\s+[\\d.]+ MiB\\s+snapshot\\s+${escape(before)} \\(Synapse ${escape(oldRelease)}\\)$`, 'm'), listed.stdout);
+    assert.match(listed.stdout, new RegExp(`^${snapshot.id}\\s+ready\\s+\\S+\\s+[\\d.]+ MiB\\s+snapshot\\s+${escape(before)} \\(Synapse ${escape(oldRelease)}\\)$`, 'm'), listed.stdout);
 
     // The customer sees it in the panel's backups section and can choose it as a restore point.
     await ensurePanelBuilt();
@@ -223,7 +225,7 @@ describe('Synapse upgrades', () => {
 
     // Into a staging clone: the database as it was before the upgrade, on the release it ran then; alpha untouched.
     const atSnapshot = sent.alpha?.filter((body) => body !== 'alpha after the upgrade');
-    const cloned = await homeport.cli(['host', 'restore', 'alpha', snapshot?.id ?? '', '--confirm', 'alpha', '--into', 'alpha-staging', '--wait'], token);
+    const cloned = await homeport.cli(['host', 'restore', 'alpha', snapshot.id, '--confirm', 'alpha', '--into', 'alpha-staging', '--wait'], token);
     assert.equal(cloned.code, 0, cloned.stdout + cloned.stderr);
     assert.deepEqual(await hostRow('alpha-staging'), { synapse_release: oldRelease, synapse_version: oldRelease, status: 'running' });
     const staging = await loginThroughEdge(homeport, 'alpha-staging', 'alice', passwords.alpha ?? '');
@@ -232,7 +234,7 @@ describe('Synapse upgrades', () => {
     assert.deepEqual(await textMessages(await login('alpha'), rooms.alpha ?? ''), sent.alpha, 'the original keeps what was written after the upgrade');
 
     // Into alpha itself: back on the release the snapshot was taken on, with the data of that moment.
-    const restored = await homeport.cli(['host', 'restore', 'alpha', snapshot?.id ?? '', '--confirm', 'alpha', '--wait'], token);
+    const restored = await homeport.cli(['host', 'restore', 'alpha', snapshot.id, '--confirm', 'alpha', '--wait'], token);
     assert.equal(restored.code, 0, restored.stdout + restored.stderr);
     assert.deepEqual(await hostRow('alpha'), { synapse_release: oldRelease, synapse_version: oldRelease, status: 'running' });
     const alice = await eventually(() => login('alpha'), 60_000);

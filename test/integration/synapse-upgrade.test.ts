@@ -13,7 +13,8 @@ import { textMessages } from '../support/host-content.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, logInToPanel, openPanelPage, operatorPassword, setPasswordByReset } from '../support/panel-browser.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, logInToPanel, openPanelPage, operatorCredentials, operatorPassword, setPasswordByReset } from '../support/panel-browser.ts';
+import { PanelClient } from '../support/panel-client.ts';
 
 const oldRelease = '1.162.0';
 
@@ -209,7 +210,9 @@ describe('Synapse upgrades', () => {
 
     // The customer sees it in the panel's backups section and can choose it as a restore point.
     await ensurePanelBuilt();
-    const { client } = await firstOperator(homeport);
+    // The first operator chose their password in the console test above.
+    const client = new PanelClient(homeport.apiUrl);
+    assert.equal((await client.logIn(operatorCredentials(homeport).email, operatorPassword)).status, 200);
     await setPasswordByReset(homeport, client, 'upgrade@example.org', 'customer-chosen-password-1');
     const browser = await launchChromium();
     try {

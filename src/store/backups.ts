@@ -69,6 +69,8 @@ export async function hostsForScheduledBackup(db: Db): Promise<{ id: string; siz
     .select(sql<Date | null>`(SELECT max(b.created_at) FROM backups b WHERE b.host_id = hosts.id AND b.kind = 'backup' AND b.status <> 'failed')`.as('last_started_at'))
     .select(sql<boolean>`EXISTS (SELECT 1 FROM jobs j WHERE j.host_id = hosts.id AND j.kind IN ('backup', 'restore') AND j.status IN ('queued', 'running'))`.as('busy'))
     .where('hosts.status', 'in', ['running', 'degraded', 'sleeping'])
+    // A staging clone is part of its original's subscription: only its original is backed up on schedule.
+    .where('hosts.cloned_from_host_id', 'is', null)
     .execute();
   return rows.map((row) => ({ id: row.id, size: row.size, lastStartedAt: row.last_started_at ? new Date(row.last_started_at) : null, busy: row.busy }));
 }

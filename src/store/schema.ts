@@ -164,6 +164,7 @@ export interface HostsTable {
   last_backup_error: ColumnType<string | null, string | null | undefined, string | null>;
   /** A staging clone: the host whose backup it was restored from (it keeps that host's server name, federation off). */
   cloned_from_host_id: ColumnType<string | null, string | null | undefined, string | null>;
+  cloned_from_label: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type BackupOutcome = 'succeeded' | 'failed';

@@ -113,7 +113,8 @@ async function startClone(
   return context.db.transaction().execute(async (trx) => {
     const inserted = await insertHost(trx, {
       accountId: original.account_id, label, serverName: backup.server_name, size: original.size, seats: original.seats,
-      databaseName: databaseNameFor(label), clonedFromHostId: original.id,
+      // A clone of a clone belongs to the same original (and its subscription).
+      databaseName: databaseNameFor(label), clonedFromHostId: original.cloned_from_host_id ?? original.id, clonedFromLabel: original.cloned_from_label ?? original.label,
     });
     await setHostFederation(trx, inserted.id, { mode: 'off', allowedServers: [] });
     // The release the original runs (the backup's schema): a clone on an older Synapse than its data would not start.

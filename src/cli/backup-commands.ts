@@ -43,17 +43,18 @@ export function registerBackupCommands(program: Command): void {
       if (options.wait) await follow(api, started.job.id, at.jobs);
     });
 
-  host.command('backups').description("list a host's restore points, newest first: id, status, time, size, trigger").argument('<host>', 'label or id')
+  host.command('backups').description("list a host's restore points, newest first: backups and the snapshots taken before Synapse upgrades (id, status, time, size, kind, what it is)").argument('<host>', 'label or id')
     .option(operatorOption, operatorHelp)
     .action(async (ref: string, options: { operator?: boolean }, command: Command) => {
       const { backups } = await apiForCommand(command).request<{ backups: BackupView[] }>('GET', paths(ref, options.operator).backups);
-      if (backups.length === 0) print('no backups yet: `homeport host backup <host>`');
+      if (backups.length === 0) print('no restore points yet: `homeport host backup <host>`');
       for (const item of backups) {
-        print([item.id, item.status.padEnd(7), item.createdAt, (item.bytes === null ? '-' : mib(item.bytes)).padStart(10), item.trigger, item.error ?? ''].join('  ').trimEnd());
+        const release = item.synapseRelease === null ? '' : ` (Synapse ${item.synapseRelease})`;
+        print([item.id, item.status.padEnd(7), item.createdAt, (item.bytes === null ? '-' : mib(item.bytes)).padStart(10), item.kind.padEnd(8), `${item.description}${release}`, item.error ?? ''].join('  ').trimEnd());
       }
     });
 
-  host.command('restore').description('restore a host to a backup: it stops and is not served until the restore is verified; everything written since is lost. With --into, restore into a new host (a staging clone) and leave this one untouched')
+  host.command('restore').description('restore a host to a backup or an upgrade snapshot: it stops and is not served until the restore is verified; everything written since is lost. With --into, restore into a new host (a staging clone) and leave this one untouched')
     .argument('<host>', 'label or id').argument('<backup-id>', 'from `homeport host backups <host>`')
     .requiredOption('--confirm <label>', "the host's label, typed again")
     .option('--into <new-label>', "a new host with this label: keeps the server name inside its data, served only at its own address, federation off, its own signing key")

@@ -27,6 +27,7 @@ const print = (line: string) => process.stdout.write(line + '\n');
 
 function printHost(host: HostView): void {
   print(`${host.label}  ${host.status}`);
+  if (host.stagingCloneOf) print(`  staging clone of ${host.stagingCloneOf}: part of its subscription (not billed), no scheduled backups, cancelled with it`);
   print(`  id:           ${host.id}`);
   print(`  server name:  ${host.serverName}`);
   print(`  homeserver:   ${host.homeserverUrl}`);
@@ -122,7 +123,9 @@ export function registerHostCommands(program: Command): void {
       after = page.next;
     }
     if (hosts.length === 0) print('no hosts yet: `homeport host create <label> --size <size> --seats <n>`');
-    for (const item of hosts) print(`${item.label.padEnd(24)} ${item.status.padEnd(13)} ${item.size.padEnd(11)} ${String(item.seats).padStart(6)} seats  ${item.homeserverUrl}`);
+    for (const item of hosts) {
+      print(`${item.label.padEnd(24)} ${item.status.padEnd(13)} ${item.size.padEnd(11)} ${String(item.seats).padStart(6)} seats  ${item.homeserverUrl}${item.stagingCloneOf ? `  (staging clone of ${item.stagingCloneOf})` : ''}`);
+    }
   });
 
   host.command('show').description('show a host').argument('<host>', 'label or id').action(async (ref: string, _options, command: Command) => {
@@ -181,12 +184,15 @@ export function registerHostCommands(program: Command): void {
         const terms = await api.request<CancellationTermsView>('GET', `${path}/cancellation-terms`);
         print('Cancelling removes the server, its database and media for good.');
         print(terms.text);
+        if (terms.clonesText) print(terms.clonesText);
         print(`To cancel, run again with --confirm ${ref}.`);
         return;
       }
-      const { job, billing } = await api.request<{ job: JobSummary; billing: string }>('DELETE', path, { confirm: options.confirm });
+      const { job, billing, clones } = await api.request<{ job: JobSummary; billing: string; clones: Array<{ label: string; job: JobSummary }> }>('DELETE', path, { confirm: options.confirm });
       print(billing);
+      for (const clone of clones) print(`staging clone ${clone.label} cancelled with it (job ${clone.job.id})`);
       await waitFor(api, job, Boolean(options.wait));
+      for (const clone of clones) await waitFor(api, clone.job, Boolean(options.wait));
     });
 
   registerClientCommands(host);

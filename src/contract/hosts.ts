@@ -55,6 +55,9 @@ export const Host = Type.Object({
   clonedFromHostId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
     description: "A staging clone: the host whose backup it was restored into; it keeps that host's server name, is served only at its own label's address, and never federates",
   }),
+  stagingCloneOf: Type.Union([Type.String(), Type.Null()], {
+    description: "A staging clone: the label of the host it belongs to. Part of that host's subscription (not billed), no scheduled backups (a manual one may be taken), no seat alerts of its own, and cancelled together with that host",
+  }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
@@ -65,11 +68,14 @@ export const CancellationTerms = Type.Object({
     description: 'free: bought less than a day ago, its invoices are voided and card payments refunded; period-owed: the invoiced month stays due, nothing more is invoiced; not-billed: no subscription',
   }),
   text: Type.String({ description: 'What cancelling now does to the money, as the panel and CLI show it before the confirmation' }),
+  clones: Type.Array(Type.String(), { description: 'The labels of the staging clones cancelled with the host' }),
+  clonesText: Type.Union([Type.String(), Type.Null()], { description: 'What happens to those clones, in words; null without clones' }),
 });
 
 export const CancelledHost = Type.Object({
   host: Host, job: JobSummary,
   billing: Type.String({ description: 'What the cancellation did to the money (invoices voided, what stays due)' }),
+  clones: Type.Array(Type.Object({ label: Type.String(), job: JobSummary }), { description: 'The staging clones cancelled with the host (they are part of it)' }),
 });
 
 export const CreateHostBody = Type.Object(

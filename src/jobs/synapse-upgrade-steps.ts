@@ -6,6 +6,7 @@
 import { synapseRequest } from '../synapse/synapse-http.ts';
 import { moveHostStatus, updateHost } from '../store/hosts.ts';
 import { markRolloutHostStopped, rolloutHostOfJob, updateRolloutHost } from '../store/synapse-rollouts.ts';
+import { listHostSnapshots, markBackupDeleted, recordUpgradeSnapshot } from '../store/backups.ts';
 import { restoreAdminAccess } from './admin-access-repair.ts';
 import { loadHostSpec } from './host-spec.ts';
 import type { HomeportContext } from '../homeport-context.ts';
@@ -40,14 +41,37 @@ async function startOn(context: HomeportContext, hostId: string, release: string
   await checkServing(context, hostId);
 }
 
+/** A host keeps the snapshots of its newest two upgrades as restore points; older ones are dropped when a new one is taken. */
+export const upgradeSnapshotsKept = 2;
+
+/** Snapshots past upgradeSnapshotsKept go, unless a restore from one is queued or running. */
+async function dropOldSnapshots(input: StepInput): Promise<number> {
+  const { context, hostId } = input;
+  let dropped = 0;
+  for (const old of (await listHostSnapshots(context.db, hostId)).slice(upgradeSnapshotsKept)) {
+    const inUse = await context.db.selectFrom('restores').innerJoin('jobs', 'jobs.id', 'restores.job_id').select('jobs.id')
+      .where('restores.backup_id', '=', old.id).where('jobs.status', 'in', ['queued', 'running']).executeTakeFirst();
+    if (inUse || old.snapshot_name === null) continue;
+    await context.snapshots.dropSnapshot(await loadHostSpec(context, hostId), old.snapshot_name);
+    await markBackupDeleted(context.db, old.id);
+    dropped += 1;
+  }
+  return dropped;
+}
+
 const snapshotStep: JobStep = {
   name: 'stop and snapshot',
   timeoutMs: 600_000,
-  async run({ context, hostId, jobId, log }) {
+  async run(input) {
+    const { context, hostId, jobId, log } = input;
     const row = await rolloutHostOfJob(context.db, jobId);
     const spec = await loadHostSpec(context, hostId);
     const name = snapshotNameOf(jobId);
+    const record = (bytes: number | null) => recordUpgradeSnapshot(context.db, {
+      hostId, jobId, label: spec.label, serverName: spec.serverName, snapshotName: name, fromRelease: row.from_release, toRelease: row.target_release, bytes,
+    });
     if (await context.snapshots.hasSnapshot(spec, name)) {
+      await record(null);
       await log('the snapshot taken before this upgrade exists already');
       return;
     }
@@ -55,7 +79,10 @@ const snapshotStep: JobStep = {
     await markRolloutHostStopped(context.db, row.rollout_id, hostId);
     await context.runtime.stop(hostId);
     const { databaseBytes } = await context.snapshots.takeSnapshot(spec, name);
-    await log(`Synapse ${row.from_release} stopped; snapshot ${name} taken (database ${Math.round(databaseBytes / 1024)} KiB and configuration)`);
+    // A restore point from here on, listed beside the host's backups.
+    await record(databaseBytes);
+    const dropped = await dropOldSnapshots(input);
+    await log(`Synapse ${row.from_release} stopped; snapshot ${name} taken (database ${Math.round(databaseBytes / 1024)} KiB and configuration)${dropped ? `; ${dropped} older snapshot${dropped === 1 ? '' : 's'} dropped (the newest ${upgradeSnapshotsKept} are kept)` : ''}`);
   },
 };
 

@@ -193,6 +193,8 @@ export interface HostSnapshots {
   hasSnapshot(spec: HostSpec, name: string): Promise<boolean>;
   /** Makes the host's database and configuration the snapshot's again; the snapshot stays. */
   restoreSnapshot(spec: HostSpec, name: string): Promise<void>;
+  /** Makes another host's database (a staging clone's) a copy of the snapshot's, owned by that host's role; no configuration is copied. */
+  cloneSnapshot(spec: HostSpec, name: string, from: { databaseUser: string }): Promise<void>;
   dropSnapshot(spec: HostSpec, name: string): Promise<void>;
 }
 

@@ -17,6 +17,11 @@ export async function isLabelTaken(db: Db, label: string): Promise<boolean> {
   return Boolean(row);
 }
 
+/** The staging clones of a host that are not cancelled (nor being cancelled). */
+export async function liveClonesOf(db: Db, hostId: string): Promise<HostRow[]> {
+  return db.selectFrom('hosts').selectAll().where('cloned_from_host_id', '=', hostId).where('status', 'not in', ['cancelled', 'cancelling']).orderBy('label').execute();
+}
+
 export interface NewHost {
   accountId: string;
   label: string;
@@ -27,6 +32,8 @@ export interface NewHost {
   customDns?: { homeserverDomain: string; clientDomain: string };
   /** A staging clone of this host: it keeps that host's server name and claims none of its names. */
   clonedFromHostId?: string;
+  /** That host's label ("staging clone of <label>"). */
+  clonedFromLabel?: string;
 }
 
 /** Records the host and claims its custom names; call inside the purchase's transaction. */
@@ -57,6 +64,7 @@ async function insertHostRow(db: Db, host: NewHost): Promise<HostRow> {
         custom_homeserver_domain: host.customDns?.homeserverDomain ?? null,
         custom_client_domain: host.customDns?.clientDomain ?? null,
         cloned_from_host_id: host.clonedFromHostId ?? null,
+        cloned_from_label: host.clonedFromLabel ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -164,11 +164,14 @@ export interface HostsTable {
   last_backup_error: ColumnType<string | null, string | null | undefined, string | null>;
   /** A staging clone: the host whose backup it was restored from (it keeps that host's server name, federation off). */
   cloned_from_host_id: ColumnType<string | null, string | null | undefined, string | null>;
+  cloned_from_label: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type BackupOutcome = 'succeeded' | 'failed';
 export type BackupStatus = 'running' | 'ready' | 'failed' | 'deleted';
-export type BackupTrigger = 'scheduled' | 'manual' | 'before-restore';
+export type BackupTrigger = 'scheduled' | 'manual' | 'before-restore' | 'before-upgrade';
+/** A sealed archive in the backup store, or the snapshot an upgrade took inside the runtime. */
+export type BackupKind = 'backup' | 'snapshot';
 
 export interface BackupsTable {
   id: Generated<string>;
@@ -183,6 +186,10 @@ export interface BackupsTable {
   created_at: CreatedAt;
   completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  kind: Generated<BackupKind>;
+  synapse_release: ColumnType<string | null, string | null | undefined, string | null>;
+  snapshot_name: ColumnType<string | null, string | null | undefined, string | null>;
+  upgrade_release: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RestoresTable {

@@ -3,6 +3,7 @@
 // 1.163.2, whose schema delta 94/11 creates `destination_rooms_sticky_events_backlog`. The canary
 // upgrades; the second host, whose database already holds a table of that name, cannot migrate,
 // so it is rolled back to its snapshot and 1.162.0 and the rollout halts. Both keep every message.
+// The snapshots are restore points: alpha's is restored into a staging clone and into alpha itself.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MatrixClient } from 'matrix-js-sdk';
@@ -12,7 +13,8 @@ import { textMessages } from '../support/host-content.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
-import { ensurePanelBuilt, firstOperator, launchChromium, openPanelPage, operatorPassword } from '../support/panel-browser.ts';
+import { ensurePanelBuilt, firstOperator, launchChromium, logInToPanel, openPanelPage, operatorCredentials, operatorPassword, setPasswordByReset } from '../support/panel-browser.ts';
+import { PanelClient } from '../support/panel-client.ts';
 
 const oldRelease = '1.162.0';
 
@@ -188,6 +190,61 @@ describe('Synapse upgrades', () => {
     const client = await eventually(() => login('beta'), 60_000);
     sent.beta?.push('beta after the rollback');
     assert.deepEqual(await textMessages(client, rooms.beta ?? ''), sent.beta);
+  });
+
+  test('the snapshot taken before each upgrade is a restore point: listed with its kind in the API, the CLI and the panel; restored into a staging clone and into the host itself, each on the release it was taken on', async () => {
+    interface Point { id: string; kind: string; trigger: string; status: string; description: string; synapseRelease: string | null }
+    const points = async (label: string) => (await homeport.api<{ backups: Point[] }>('GET', `/api/v1/hosts/${label}/backups`, { token })).body.backups;
+    const before = `before upgrade to Synapse ${pinnedRelease}`;
+    const alphaPoints = await points('alpha');
+    const snapshot = alphaPoints.find((point) => point.kind === 'snapshot');
+    assert.ok(snapshot, JSON.stringify(alphaPoints));
+    const { kind, trigger, status, description, synapseRelease } = snapshot;
+    assert.deepEqual({ kind, trigger, status, description, synapseRelease }, { kind: 'snapshot', trigger: 'before-upgrade', status: 'ready', description: before, synapseRelease: oldRelease });
+    // Beta was snapshotted twice: before the upgrade that was rolled back and before the one that succeeded.
+    assert.deepEqual((await points('beta')).filter((point) => point.kind === 'snapshot').map((point) => point.description), [before, before]);
+    const listed = await homeport.cli(['host', 'backups', 'alpha'], token);
+    assert.equal(listed.code, 0, listed.stderr);
+    const escape = (text: string) => text.replaceAll('.', '\\.');
+    assert.match(listed.stdout, new RegExp(`^${snapshot.id}\\s+ready\\s+\\S+\\s+[\\d.]+ MiB\\s+snapshot\\s+${escape(before)} \\(Synapse ${escape(oldRelease)}\\)$`, 'm'), listed.stdout);
+
+    // The customer sees it in the panel's backups section and can choose it as a restore point.
+    await ensurePanelBuilt();
+    // The first operator chose their password in the console test above.
+    const client = new PanelClient(homeport.apiUrl);
+    assert.equal((await client.logIn(operatorCredentials(homeport).email, operatorPassword)).status, 200);
+    await setPasswordByReset(homeport, client, 'upgrade@example.org', 'customer-chosen-password-1');
+    const browser = await launchChromium();
+    try {
+      const { page } = await openPanelPage(browser, homeport);
+      await logInToPanel(page, homeport, 'upgrade@example.org', 'customer-chosen-password-1');
+      await page.goto(`${homeport.apiUrl}/hosts/alpha/exports`);
+      const section = page.getByTestId('backups');
+      await section.getByText(`snapshot ${before} (Synapse ${oldRelease})`).waitFor();
+      assert.ok((await section.getByLabel('Restore point').locator('option').allTextContents()).some((text) => text.endsWith(`snapshot ${before}`)));
+    } finally {
+      await browser.close();
+    }
+
+    // Into a staging clone: the database as it was before the upgrade, on the release it ran then; alpha untouched.
+    const atSnapshot = sent.alpha?.filter((body) => body !== 'alpha after the upgrade');
+    const cloned = await homeport.cli(['host', 'restore', 'alpha', snapshot.id, '--confirm', 'alpha', '--into', 'alpha-staging', '--wait'], token);
+    assert.equal(cloned.code, 0, cloned.stdout + cloned.stderr);
+    assert.deepEqual(await hostRow('alpha-staging'), { synapse_release: oldRelease, synapse_version: oldRelease, status: 'running' });
+    const staging = await loginThroughEdge(homeport, 'alpha-staging', 'alice', passwords.alpha ?? '');
+    assert.equal(staging.getUserId(), `@alice:alpha.${homeport.baseDomain}`);
+    assert.deepEqual(await textMessages(staging, rooms.alpha ?? ''), atSnapshot);
+    assert.deepEqual(await textMessages(await login('alpha'), rooms.alpha ?? ''), sent.alpha, 'the original keeps what was written after the upgrade');
+
+    // Into alpha itself: back on the release the snapshot was taken on, with the data of that moment.
+    const restored = await homeport.cli(['host', 'restore', 'alpha', snapshot.id, '--confirm', 'alpha', '--wait'], token);
+    assert.equal(restored.code, 0, restored.stdout + restored.stderr);
+    assert.deepEqual(await hostRow('alpha'), { synapse_release: oldRelease, synapse_version: oldRelease, status: 'running' });
+    const alice = await eventually(() => login('alpha'), 60_000);
+    assert.deepEqual(await textMessages(alice, rooms.alpha ?? ''), atSnapshot);
+    await alice.sendTextMessage(rooms.alpha ?? '', 'alpha after the restore');
+    const cancelled = await homeport.cli(['host', 'cancel', 'alpha-staging', '--confirm', 'alpha-staging', '--wait'], token);
+    assert.equal(cancelled.code, 0, cancelled.stdout + cancelled.stderr);
   });
 
   /** The step beta's newest upgrade job is running, if any. */

@@ -5,7 +5,7 @@ import { CancelHostBody, CancellationTerms, CancelledHost, CreateHostBody, Host,
 import { JobSummary } from '../../contract/jobs.ts';
 import { hostCancellationTerms } from '../../billing/cancellation-billing.ts';
 import { cancellationPromise } from '../../domain/billing/cancellation.ts';
-import { cancelHost } from '../../jobs/commands/cancel-host.ts';
+import { cancelHost, clonesCancelledWith, clonesSentence } from '../../jobs/commands/cancel-host.ts';
 import { createHost } from '../../jobs/commands/create-host.ts';
 import { seatsInUse } from '../../jobs/commands/host-seats.ts';
 import { rebuildHost } from '../../jobs/commands/rebuild-host.ts';
@@ -80,7 +80,8 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
       const account = requireAccount(request);
       const host = await findAccountHost(context.db, account.id, request.params.id);
       const terms = await hostCancellationTerms(context.db, host.id, new Date());
-      return { kind: terms.kind, text: cancellationPromise(terms) };
+      const clones = await clonesCancelledWith(context, host.id);
+      return { kind: terms.kind, text: cancellationPromise(terms), clones, clonesText: clonesSentence(clones) ?? null };
     });
 
     app.delete('/hosts/:id', {
@@ -90,9 +91,9 @@ export function hostRoutes(context: HomeportContext): FastifyPluginAsyncTypebox 
       },
     }, async (request, reply) => {
       const account = requireAccount(request);
-      const { host, job, billing } = await cancelHost(context, account.id, request.params.id, request.body.confirm);
+      const { host, job, billing, clones } = await cancelHost(context, account.id, request.params.id, request.body.confirm);
       reply.status(202);
-      return { host: hostView(context.config, host), job: jobSummary(job), billing };
+      return { host: hostView(context.config, host), job: jobSummary(job), billing, clones: clones.map((clone) => ({ label: clone.host.label, job: jobSummary(clone.job) })) };
     });
   };
 }

@@ -3,12 +3,24 @@ import type { Static } from 'typebox';
 import type { Backup, Restore } from '../../contract/backups.ts';
 import type { BackupRow, RestoreRow } from '../../store/schema.ts';
 
+const triggerWords: Record<BackupRow['trigger'], string> = {
+  scheduled: 'scheduled backup', manual: 'backup on request', 'before-restore': 'backup before a restore', 'before-upgrade': 'before an upgrade of Synapse',
+};
+
+export function restorePointDescription(row: Pick<BackupRow, 'kind' | 'trigger' | 'upgrade_release'>): string {
+  if (row.kind === 'snapshot') return row.upgrade_release ? `before upgrade to Synapse ${row.upgrade_release}` : 'before an upgrade of Synapse';
+  return triggerWords[row.trigger];
+}
+
 export function backupView(row: BackupRow): Static<typeof Backup> {
   return {
     id: row.id,
     hostId: row.host_id,
     jobId: row.job_id,
+    kind: row.kind,
     trigger: row.trigger,
+    description: restorePointDescription(row),
+    synapseRelease: row.synapse_release,
     // Deleted backups are never listed.
     status: row.status === 'deleted' ? 'failed' : row.status,
     bytes: row.bytes === null ? null : Number(row.bytes),

@@ -31,6 +31,7 @@ export function hostView(config: Config, host: HostRow, seatsUsed: number | null
       ? { status: host.last_backup_status, at: new Date(host.last_backup_at).toISOString(), error: host.last_backup_error }
       : null,
     clonedFromHostId: host.cloned_from_host_id,
+    stagingCloneOf: host.cloned_from_label,
     createdAt: new Date(host.created_at).toISOString(),
   };
 }

@@ -83,7 +83,8 @@ export const backupRetentionStep: JobStep = {
   async run(input) {
     const host = await findHost(input.context.db, input.hostId);
     const policy = backupPolicyFor(input.context.sizes.find((size) => size.name === host?.size) ?? (host ? { name: host.size } : undefined));
-    const backups = await listHostBackups(input.context.db, input.hostId, 10_000);
+    // Upgrade snapshots are kept by their own rule (see synapse-upgrade-steps.ts), never counted here.
+    const backups = await listHostBackups(input.context.db, input.hostId, 10_000, 'backup');
     const doomed = backupsPastRetention(backups.map((backup) => ({ id: backup.id, status: backup.status })), policy);
     for (const id of doomed) {
       await input.context.backups.remove(backupFolder({ id, host_id: input.hostId }));

@@ -21,6 +21,7 @@ import { databaseRoleFor, loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
 import { PermanentJobError, type JobStep, type StepInput } from '../job-step.ts';
 import { sequencesStep } from '../portability/import-steps.ts';
+import { releaseAfterRestore } from '../../domain/synapse-release.ts';
 import { backupFileName, backupWorkDir, sealName } from './backup-files.ts';
 
 const exists = (path: string) => access(path).then(() => true, () => false);
@@ -35,15 +36,45 @@ async function restoreFor(input: Pick<StepInput, 'context' | 'jobId'>): Promise<
   return { row, backup, work: backupWorkDir(input.context, 'restore', row.id) };
 }
 
+/** A restore point's Synapse release must be installed before the host is touched; otherwise the reason, and what to do. */
+export async function releaseProblem(context: HomeportContext, backup: BackupRow, hostRelease: string | null): Promise<string | undefined> {
+  const release = releaseAfterRestore({ kind: backup.kind, synapseRelease: backup.synapse_release }, hostRelease);
+  if (release === null || (await context.synapseReleases.installedReleases()).includes(release)) return undefined;
+  const why = backup.kind === 'snapshot'
+    ? `the snapshot holds the database of Synapse ${release} from before the upgrade to ${backup.upgrade_release ?? 'a newer release'}, and a host restored to it runs ${release} again`
+    : `the backup holds the database of Synapse ${release}, newer than the host's ${hostRelease ?? 'release'}`;
+  return `${why}, which is no longer installed: install it with \`homeport synapse install ${release}\`, then restore again`;
+}
+
+/**
+ * A snapshot lives in the runtime (nothing to fetch): it must still exist and its release be
+ * installed. A clone also takes the original's media store as it is now (a snapshot holds the
+ * database and configuration only; media files are never changed, only added).
+ */
+async function checkSnapshot(input: StepInput, row: RestoreRow, backup: BackupRow, work: string): Promise<void> {
+  const { context } = input;
+  const original = await loadHostSpec(context, backup.host_id);
+  if (backup.snapshot_name === null || !(await context.snapshots.hasSnapshot(original, backup.snapshot_name))) {
+    throw new PermanentJobError(`the snapshot ${backup.id} no longer exists; the host was not changed`);
+  }
+  const host = await findHost(context.db, row.host_id);
+  const problem = await releaseProblem(context, backup, host?.synapse_release ?? null);
+  if (problem) throw new PermanentJobError(`${problem}; the host was not changed`);
+  if (row.host_id !== backup.host_id) await context.portability.archiveMedia(backup.host_id, join(work, 'media.tar.gz'), input.signal);
+  await writeFile(join(work, 'fetched'), '');
+  await input.log(`snapshot ${backup.id} (taken before the upgrade to Synapse ${backup.upgrade_release ?? '?'}) found${row.host_id === backup.host_id ? '' : `; ${backup.label}'s media store archived for the clone`}`);
+}
+
 export const fetchBackupStep: JobStep = {
   name: 'fetch and verify',
   timeoutMs: 12 * 3_600_000,
   async run(input) {
-    const { backup, work } = await restoreFor(input);
+    const { row, backup, work } = await restoreFor(input);
     if (await exists(join(work, 'fetched'))) return;
     if (backup.status !== 'ready') throw new PermanentJobError(`backup ${backup.id} is ${backup.status}; only a finished backup can be restored`);
     await rm(work, { recursive: true, force: true });
     await mkdir(work, { recursive: true, mode: 0o700 });
+    if (backup.kind === 'snapshot') return checkSnapshot(input, row, backup, work);
     const { box, backups } = input.context;
     try {
       // Records are authenticated before they are unpacked, and the end is checked before the marker: a
@@ -81,13 +112,32 @@ export const restoreDatabaseStep: JobStep = {
   async run(input) {
     const { row, work } = await restoreFor(input);
     if (row.database_restored_at) return;
-    const spec = await loadHostSpec(input.context, input.hostId);
-    await markRestoreDatabase(input.context.db, row.id, 'reset');
-    // From nothing on every try: a restore killed half-way leaves a database that cannot be trusted.
-    await input.context.portability.resetDatabase(spec.database);
-    await input.context.portability.restoreDatabase(spec.database, { format: 'directory', path: join(work, 'database') }, input.signal);
-    await markRestoreDatabase(input.context.db, row.id, 'restored');
-    await input.log(`database ${spec.database.name} restored from nothing (pg_restore)`);
+    const { backup } = await restoreFor(input);
+    const { context } = input;
+    const spec = await loadHostSpec(context, input.hostId);
+    await markRestoreDatabase(context.db, row.id, 'reset');
+    if (backup.kind === 'snapshot' && backup.snapshot_name !== null) {
+      // A copy of the snapshot's database made by PostgreSQL, from nothing on every try.
+      if (backup.host_id === input.hostId) await context.snapshots.restoreSnapshot(spec, backup.snapshot_name);
+      else await context.snapshots.cloneSnapshot(spec, backup.snapshot_name, { databaseUser: databaseRoleFor({ database_name: (await loadHostSpec(context, backup.host_id)).database.name }) });
+    } else {
+      // From nothing on every try: a restore killed half-way leaves a database that cannot be trusted.
+      await context.portability.resetDatabase(spec.database);
+      await context.portability.restoreDatabase(spec.database, { format: 'directory', path: join(work, 'database') }, input.signal);
+    }
+    // The release that can run the restored data (see releaseAfterRestore), set before Synapse starts.
+    const host = await findHost(context.db, input.hostId);
+    const release = releaseAfterRestore({ kind: backup.kind, synapseRelease: backup.synapse_release }, host?.synapse_release ?? null);
+    if (release !== null && release !== host?.synapse_release) {
+      await context.db.updateTable('hosts').set({ synapse_release: release }).where('id', '=', input.hostId).execute();
+      await context.runtime.writeConfig(await loadHostSpec(context, input.hostId));
+      await input.log(`the host runs Synapse ${release} from now on, the release of the restored data`);
+    } else if (backup.kind === 'snapshot') {
+      // restoreSnapshot put the snapshot's configuration files back; the host's settings are today's.
+      await context.runtime.writeConfig(await loadHostSpec(context, input.hostId));
+    }
+    await markRestoreDatabase(context.db, row.id, 'restored');
+    await input.log(backup.kind === 'snapshot' ? `database ${spec.database.name} made a copy of the snapshot's` : `database ${spec.database.name} restored from nothing (pg_restore)`);
   },
 };
 
@@ -95,8 +145,12 @@ export const restoreMediaStep: JobStep = {
   name: 'media',
   timeoutMs: 12 * 3_600_000,
   async run(input) {
-    const { work } = await restoreFor(input);
+    const { backup, work } = await restoreFor(input);
     if (await exists(join(work, 'media-restored'))) return;
+    if (backup.kind === 'snapshot' && backup.host_id === input.hostId) {
+      await input.log('media store kept as it is: a snapshot holds the database and configuration (media files are only ever added)');
+      return;
+    }
     await input.context.portability.restoreMedia(input.hostId, join(work, 'media.tar.gz'), input.signal);
     await writeFile(join(work, 'media-restored'), '');
     await input.log('media store replaced by the backup\'s');

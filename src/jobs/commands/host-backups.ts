@@ -12,7 +12,7 @@ import { databaseNameFor } from './create-host.ts';
 import { assertRoomForHost } from './machine-capacity.ts';
 import { createJob } from '../../store/jobs.ts';
 import type { BackupRow, BackupTrigger, HostRow, JobRow, RestoreRow } from '../../store/schema.ts';
-import { restorableStatuses } from '../backups/restore-steps.ts';
+import { releaseProblem, restorableStatuses } from '../backups/restore-steps.ts';
 import { hostJobs } from '../host-jobs.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
 
@@ -44,7 +44,7 @@ async function queueBackup(context: HomeportContext, host: HostRow, trigger: Bac
     await trx.selectFrom('hosts').select('id').where('id', '=', host.id).forUpdate().executeTakeFirst();
     await assertNoBackupWork({ ...context, db: trx }, host);
     const job = await createJob(trx, host.id, 'backup', hostJobs.backup.steps.map((step) => step.name));
-    const backup = await insertBackup(trx, { hostId: host.id, jobId: job.id, trigger, label: host.label, serverName: host.server_name });
+    const backup = await insertBackup(trx, { hostId: host.id, jobId: job.id, trigger, label: host.label, serverName: host.server_name, synapseRelease: host.synapse_release });
     if (actor) await recordAudit(trx, { actorAccountId: actor.accountId, actor: actor.kind, action: 'host.backup', hostId: host.id, details: { backupId: backup.id } });
     return { backup, job };
   });
@@ -74,6 +74,9 @@ export async function startRestore(
     throw new HomeportError('confirmation-mismatch', 'Confirmation does not match', `Type the host's label "${host.label}" to confirm: ${lost}.`);
   }
   if (backup.status !== 'ready') throw new HomeportError('host-busy', 'Backup not restorable', `Backup ${backup.id} is ${backup.status}; only a finished backup can be restored.`);
+  // A clone runs the original's release, the host itself its own, unless the restore point needs another (releaseAfterRestore).
+  const problem = await releaseProblem(context, backup, host.synapse_release);
+  if (problem) throw new HomeportError('release-not-installed', 'Release not installed', `Restore point ${backup.id} cannot be restored now: ${problem}.`);
   if (input.into !== undefined) return startClone(context, actor, host, backup, input.into);
   if (!(restorableStatuses as readonly string[]).includes(host.status)) {
     throw new HomeportError('host-busy', 'Host cannot be restored now', `Host ${host.label} is ${host.status}; wait for its current job to finish.`);
@@ -110,7 +113,8 @@ async function startClone(
   return context.db.transaction().execute(async (trx) => {
     const inserted = await insertHost(trx, {
       accountId: original.account_id, label, serverName: backup.server_name, size: original.size, seats: original.seats,
-      databaseName: databaseNameFor(label), clonedFromHostId: original.id,
+      // A clone of a clone belongs to the same original (and its subscription).
+      databaseName: databaseNameFor(label), clonedFromHostId: original.cloned_from_host_id ?? original.id, clonedFromLabel: original.cloned_from_label ?? original.label,
     });
     await setHostFederation(trx, inserted.id, { mode: 'off', allowedServers: [] });
     // The release the original runs (the backup's schema): a clone on an older Synapse than its data would not start.

@@ -72,7 +72,8 @@ export class HostMonitor {
         conditions.push({ kind: 'host-down', subject: host.id, hostId: host.id, summary: alertSummaries.hostDown(host.label, since) });
       }
       const used = await seatsInUse(this.#context, host);
-      if (used !== null && seatsNearLimit(used, host.seats, config.monitoring.seatPercent)) {
+      // A staging clone's users are its original's (counted there): no second seat alert for them.
+      if (used !== null && host.cloned_from_host_id === null && seatsNearLimit(used, host.seats, config.monitoring.seatPercent)) {
         conditions.push({ kind: 'seats-near-limit', subject: host.id, hostId: host.id, summary: alertSummaries.seatsNearLimit(host.label, used, host.seats) });
       }
       // Open until a backup of the host succeeds again.

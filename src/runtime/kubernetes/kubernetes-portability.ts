@@ -38,6 +38,10 @@ export class KubernetesPortability implements HostPortability, SynapseTooling, H
     throw unsupported('Restoring a host\'s snapshot');
   }
 
+  async cloneSnapshot(): Promise<void> {
+    throw unsupported('Cloning a host from a snapshot');
+  }
+
   async dropSnapshot(): Promise<void> {
     // Nothing was ever taken.
   }

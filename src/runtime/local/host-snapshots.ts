@@ -71,6 +71,54 @@ export async function restoreSnapshot(target: SnapshotTarget, snapshot: string):
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database.name)} TEMPLATE ${pg.escapeIdentifier(name)} OWNER ${pg.escapeIdentifier(database.user)}`);
 }
 
+/** The admin pool's connection string pointed at another database of the same server. */
+function connectionStringFor(admin: pg.Pool, databaseName: string): string {
+  const base = admin.options.connectionString;
+  if (!base) throw new Error('the admin pool needs a connection string');
+  const url = new URL(base);
+  url.pathname = `/${encodeURIComponent(databaseName)}`;
+  return url.toString();
+}
+
+/**
+ * Makes another host's database (a staging clone's) a copy of the snapshot: its tables, sequences,
+ * views and functions are handed from the snapshotted host's role (`fromRole`) to the target's, one
+ * by one (REASSIGN OWNED would also hand over the original's own database). Configuration files are
+ * not copied: the clone has its own. Repeatable.
+ */
+export async function cloneSnapshot(target: SnapshotTarget, snapshot: string, fromRole: string): Promise<void> {
+  const { admin, database } = target;
+  const name = databaseOf(snapshot);
+  if (!(await databaseExists(admin, name))) throw new Error(`the snapshot ${snapshot} does not exist`);
+  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database.name)} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database.name)} TEMPLATE ${pg.escapeIdentifier(name)} OWNER ${pg.escapeIdentifier(database.user)}`);
+  const client = new pg.Client({ connectionString: connectionStringFor(admin, database.name) });
+  await client.connect();
+  try {
+    const to = pg.escapeIdentifier(database.user);
+    // Tables first: a sequence owned by a column moves with its table and cannot be moved alone.
+    const relations = await client.query<{ kind: string; name: string }>(`
+      SELECT c.relkind AS kind, format('%I.%I', n.nspname, c.relname) AS name
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = $1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+        AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
+      ORDER BY c.relkind = 'S', c.relname`, [fromRole]);
+    const words: Record<string, string> = { r: 'TABLE', p: 'TABLE', f: 'FOREIGN TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW', S: 'SEQUENCE' };
+    for (const relation of relations.rows) await client.query(`ALTER ${words[relation.kind] ?? 'TABLE'} ${relation.name} OWNER TO ${to}`);
+    const routines = await client.query<{ kind: string; name: string }>(
+      "SELECT p.prokind AS kind, p.oid::regprocedure::text AS name FROM pg_proc p WHERE p.proowner = (SELECT oid FROM pg_roles WHERE rolname = $1) AND p.prokind IN ('f', 'p')", [fromRole]);
+    for (const routine of routines.rows) await client.query(`ALTER ${routine.kind === 'p' ? 'PROCEDURE' : 'FUNCTION'} ${routine.name} OWNER TO ${to}`);
+    const schemas = await client.query<{ name: string }>('SELECT nspname AS name FROM pg_namespace WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = $1)', [fromRole]);
+    for (const schema of schemas.rows) await client.query(`ALTER SCHEMA ${pg.escapeIdentifier(schema.name)} OWNER TO ${to}`);
+    const left = await client.query<{ count: string }>(`
+      SELECT count(*)::text AS count FROM pg_shdepend
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND deptype = 'o' AND refobjid = (SELECT oid FROM pg_roles WHERE rolname = $1)`, [fromRole]);
+    if (Number(left.rows[0]?.count ?? 0) > 0) throw new Error(`${left.rows[0]?.count} objects of the snapshot ${snapshot} are still owned by ${fromRole} (of a kind Homeport does not hand over)`);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function dropSnapshot(target: SnapshotTarget, snapshot: string): Promise<void> {
   const name = databaseOf(snapshot);
   await target.admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(`${name}_wip`)} WITH (FORCE)`);

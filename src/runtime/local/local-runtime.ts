@@ -33,7 +33,7 @@ import {
 import { PortWaker } from './port-waker.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 import { SharedSynapseProcesses } from './shared-synapse-processes.ts';
-import { dropSnapshot, hasSnapshot, restoreSnapshot, takeSnapshot, type SnapshotTarget } from './host-snapshots.ts';
+import { cloneSnapshot, dropSnapshot, hasSnapshot, restoreSnapshot, takeSnapshot, type SnapshotTarget } from './host-snapshots.ts';
 import type { SynapseReleases } from './synapse-releases.ts';
 import { synapseEnvironment } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
@@ -573,6 +573,10 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async restoreSnapshot(spec: HostSpec, name: string): Promise<void> {
     await restoreSnapshot(this.#snapshotTarget(spec), name);
+  }
+
+  async cloneSnapshot(spec: HostSpec, name: string, from: { databaseUser: string }): Promise<void> {
+    await cloneSnapshot(this.#snapshotTarget(spec), name, from.databaseUser);
   }
 
   async dropSnapshot(spec: HostSpec, name: string): Promise<void> {

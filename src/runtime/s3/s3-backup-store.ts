@@ -37,7 +37,12 @@ function isPermanent(error: unknown): boolean {
 function explain(error: unknown, action: string, where: string): unknown {
   if (isPermanent(error)) {
     const status = (error as S3ServiceException).$metadata.httpStatusCode;
-    return new PermanentStoreError(`${where} refused to ${action}: ${(error as S3ServiceException).name}${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}`, { cause: error });
+    const { name, message } = error as S3ServiceException;
+    // An answer without a body (HEAD) names no reason; say what a bare status means.
+    const reason = name === 'Unknown' || message === 'UnknownError'
+      ? (status === 403 ? 'access denied, or wrong credentials (key id, secret, or the region they sign for)' : 'no reason given')
+      : message;
+    return new PermanentStoreError(`${where} refused to ${action}: ${name}${status ? ` (HTTP ${status})` : ''}: ${reason}`, { cause: error });
   }
   return error;
 }
@@ -150,7 +155,12 @@ export class S3BackupStore implements BackupStore {
   async check(): Promise<void> {
     const probe = `${this.#settings.prefix}.homeport-check`;
     try {
-      await this.#client.send(new HeadBucketCommand({ Bucket: this.#settings.bucket }));
+      try {
+        await this.#client.send(new HeadBucketCommand({ Bucket: this.#settings.bucket }));
+      } catch (error) {
+        // A HEAD answer has no body, so a refusal comes without S3's reason: the write below gives it.
+        if (!(error instanceof S3ServiceException && error.$metadata.httpStatusCode === 403)) throw error;
+      }
       await this.#client.send(new PutObjectCommand({ Bucket: this.#settings.bucket, Key: probe, Body: 'homeport doctor' }));
       await this.#client.send(new DeleteObjectCommand({ Bucket: this.#settings.bucket, Key: probe }));
     } catch (error) {

@@ -21,6 +21,8 @@ import * as hostSignOn from './2026_12_10_031_host_sign_on.ts';
 import * as localHostPorts from './2026_12_12_042_local_host_ports.ts';
 import * as hostClones from './2026_12_12_044_host_clones.ts';
 import * as calls from './2026_12_12_046_calls.ts';
+import * as upgradeSnapshots from './2026_12_13_047_upgrade_snapshots.ts';
+import * as stagingCloneLabel from './2026_12_13_048_staging_clone_label.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_001_core': core,
@@ -44,4 +46,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_12_042_local_host_ports': localHostPorts,
   '2026_12_12_044_host_clones': hostClones,
   '2026_12_12_046_calls': calls,
+  '2026_12_13_047_upgrade_snapshots': upgradeSnapshots,
+  '2026_12_13_048_staging_clone_label': stagingCloneLabel,
 };

@@ -12,7 +12,6 @@ import { useApi } from '../use-api.ts';
 const backupable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
 const restorable = new Set<Host['status']>(['running', 'degraded', 'sleeping', 'failed']);
 const backupStatusWords: Record<HostBackup['status'], string> = { running: 'being made', ready: 'complete', failed: 'failed' };
-const backupTriggerWords: Record<HostBackup['trigger'], string> = { scheduled: 'on schedule', manual: 'on request', 'before-restore': 'before a restore' };
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function BackupSection({ host }: { host: Host }) {
@@ -43,7 +42,7 @@ export function BackupSection({ host }: { host: Host }) {
         <ul className="export-list">
           {backups.data.backups.map((item) => (
             <li key={item.id}>
-              {formatDate(item.createdAt)}: {backupStatusWords[item.status]}, {backupTriggerWords[item.trigger]}{item.bytes !== null ? `, ${mib(item.bytes)}` : ''}{item.error ? `: ${item.error}` : ''}
+              {formatDate(item.createdAt)}: {item.kind === 'snapshot' ? `snapshot ${item.description}` : `${item.description}, ${backupStatusWords[item.status]}`}{item.synapseRelease ? ` (Synapse ${item.synapseRelease})` : ''}{item.bytes !== null ? `, ${mib(item.bytes)}` : ''}{item.error ? `: ${item.error}` : ''}
             </li>
           ))}
         </ul>
@@ -55,11 +54,12 @@ export function BackupSection({ host }: { host: Host }) {
             Into this server: it is stopped and not reachable until the restore is checked; everything written after the backup is lost.
             Into a new server (a staging clone): this server is left as it is; the clone keeps the server name {host.serverName} inside its data,
             is reached only at its own address, has its own signing key, and never federates (it would impersonate this server).
+            A snapshot taken before a Synapse upgrade brings back the database as it was then, on the Synapse release it ran then; media files stay as they are.
           </p>
           <ProblemBanner problem={restore.problem} />
           <SelectField label="Restore point" name="backup" apiField="backupId" value={chosen} onChange={(event) => setChosen(event.target.value)} problem={restore.problem}>
-            <option value="">Choose a backup</option>
-            {ready.map((item) => <option key={item.id} value={item.id}>{formatDate(item.createdAt)}</option>)}
+            <option value="">Choose a restore point</option>
+            {ready.map((item) => <option key={item.id} value={item.id}>{formatDate(item.createdAt)}{item.kind === 'snapshot' ? `, snapshot ${item.description}` : ''}</option>)}
           </SelectField>
           <Field label="Into a new server named (leave empty to restore this server)" name="into" value={into} onChange={(event) => setInto(event.target.value)} problem={restore.problem} />
           <Field label={`Type ${host.label} to confirm`} name="confirm" value={confirm} onChange={(event) => setConfirm(event.target.value)} problem={restore.problem} />

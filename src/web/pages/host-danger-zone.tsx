@@ -46,8 +46,9 @@ function CancelSection({ host }: { host: Host }) {
   const [confirm, setConfirm] = useState('');
   const terms = useApi(() => get<CancellationTerms>(`/hosts/${seg(host.label)}/cancellation-terms`), [host.label]);
   const { busy, problem, onSubmit } = useSubmit(async () => {
-    const { job, billing } = await del<{ host: Host; job: JobSummary; billing: string }>(`/hosts/${seg(host.label)}`, { confirm });
-    showToast(`${host.label} is being cancelled. ${billing}`, { to: '/account/billing', label: 'See your invoices' });
+    const { job, billing, clones } = await del<{ host: Host; job: JobSummary; billing: string; clones: Array<{ label: string }> }>(`/hosts/${seg(host.label)}`, { confirm });
+    const withClones = clones.length ? ` Its staging clone${clones.length === 1 ? '' : 's'} ${clones.map((clone) => clone.label).join(', ')} ${clones.length === 1 ? 'is' : 'are'} cancelled with it.` : '';
+    showToast(`${host.label} is being cancelled.${withClones} ${billing}`, { to: '/account/billing', label: 'See your invoices' });
     navigate(`/hosts/${host.label}/jobs/${job.id}`);
   });
   return (
@@ -56,6 +57,7 @@ function CancelSection({ host }: { host: Host }) {
       <p className="warning-text">Cancelling removes the server, its database and media at once. This cannot be undone and all your data will be lost; export it first if you want to keep it.</p>
       <h3>What it costs</h3>
       {terms.data ? <p data-testid="cancellation-terms">{terms.data.text}</p> : <ProblemBanner problem={terms.problem} />}
+      {terms.data?.clonesText && <p className="warning-text" data-testid="cancellation-clones">{terms.data.clonesText}</p>}
       {!terms.data && !terms.problem && <Loading />}
       <ProblemBanner problem={problem} />
       <Field label={`Type ${host.label} to confirm`} name="confirm" autoComplete="off" value={confirm} onChange={(e) => setConfirm(e.target.value)} problem={problem} />

@@ -27,6 +27,9 @@ export function HostPage({ hostId }: { hostId: string }) {
           <HostDashboard host={h} />
           <dl className="facts">
             <dt>Status</dt><dd><StatusBadge status={h.status} />{h.status === 'rebuilding' && <span className="muted"> applying your changes to the server</span>}</dd>
+            {h.stagingCloneOf && (
+              <><dt>Staging clone</dt><dd data-testid="staging-clone-of">Staging clone of {h.stagingCloneOf}: part of its subscription (not billed separately), no scheduled backups, cancelled together with {h.stagingCloneOf}</dd></>
+            )}
             <dt>Server name</dt><dd data-testid="server-name">{h.serverName}</dd>
             <dt>Homeserver URL</dt><dd><a href={h.homeserverUrl}>{h.homeserverUrl}</a></dd>
             <dt>Client URL</dt><dd><a href={h.homeserverUrl} data-testid="client-url-fact">{h.homeserverUrl}</a> <span className="muted">(Element Web)</span></dd>

@@ -153,7 +153,7 @@ describe('the control panel, a host in sections', () => {
     const customerPages = ['/', '/hosts/new', ...sections.map(([path]) => `/hosts/exphost${path}`), '/account', '/account/security', '/account/tokens', '/account/billing', '/terms'];
     const operatorPages = ['/operator', '/operator/accounts', '/operator/hosts', '/operator/capacity', '/operator/alerts', '/operator/jobs', '/operator/mail', '/operator/audit-log', '/operator/invoices', '/operator/seller', '/operator/coupons', '/operator/terms', '/operator/upgrades'];
     const found: string[] = [];
-    const audit = async (context: BrowserContext, paths: string[], viewport: string) => {
+    const audit = async (context: BrowserContext, paths: string[], viewport: string, who: string) => {
       const audited = await context.newPage();
       for (const path of paths) {
         await audited.goto(url(path));
@@ -162,7 +162,7 @@ describe('the control panel, a host in sections', () => {
         for (const violation of await seriousViolations(audited)) found.push(`${viewport} ${path}: ${violation}`);
         const overflow = await audited.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 0) found.push(`${viewport} ${path}: the page scrolls sideways by ${overflow}px`);
-        await screenshot(audited, `${viewport}${path === '/' ? '-home' : path.replaceAll('/', '-')}`);
+        await screenshot(audited, `${viewport}-${who}${path === '/' ? '-home' : path.replaceAll('/', '-')}`);
       }
     };
     const operatorSession = async (viewport: { width: number; height: number }) => {
@@ -181,9 +181,9 @@ describe('the control panel, a host in sections', () => {
       const customer = await browser.newContext({ viewport: size, storageState: await page.context().storageState() });
       const operatorContext = await operatorSession(size);
       try {
-        await audit(visitor, visitorPages, viewport);
-        await audit(customer, customerPages, viewport);
-        await audit(operatorContext, operatorPages, viewport);
+        await audit(visitor, visitorPages, viewport, 'visitor');
+        await audit(customer, customerPages, viewport, 'customer');
+        await audit(operatorContext, operatorPages, viewport, 'operator');
       } finally {
         await Promise.all([visitor.close(), customer.close(), operatorContext.close()]);
       }

@@ -203,6 +203,11 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
   );
 }
 
+/** A value still on its way, inside a sentence or a card: one grey bar, read out as "Loading". */
+export function LoadingValue() {
+  return <span className="skeleton-value" aria-busy="true"><span className="sr-only">Loading</span></span>;
+}
+
 export function EmptyState({ title, icon: Icon = Inbox, children }: { title: string; icon?: LucideIcon; children?: ReactNode }) {
   return (
     <div className="empty">

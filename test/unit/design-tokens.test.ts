@@ -32,7 +32,7 @@ export function contrast(foreground: string, background: string): number {
 /** Text colour on background colour, as the rules pair them. */
 const textPairs: [string, string][] = [
   ['color-text', 'color-bg'], ['color-text', 'color-surface'], ['color-text', 'color-surface-sunken'],
-  ['color-text-muted', 'color-bg'], ['color-text-muted', 'color-surface'], ['color-text-muted', 'color-surface-sunken'],
+  ['color-text-muted', 'color-bg'], ['color-text-muted', 'color-surface'], ['color-text-muted', 'color-surface-sunken'], ['color-text-muted', 'color-info-surface'],
   ['color-accent', 'color-bg'], ['color-accent', 'color-surface'], ['color-accent', 'color-info-surface'], ['color-accent', 'color-ok-surface'], ['color-accent', 'color-warn-surface'],
   ['color-accent-hover', 'color-info-surface'], ['color-on-accent', 'color-accent'], ['color-on-accent', 'color-accent-hover'],
   ['color-on-header', 'color-header'],

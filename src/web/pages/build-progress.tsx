@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import { get, seg } from '../api-client.ts';
 import type { Job } from '../api-types.ts';
 import { jobStatusWords, jobStepWords, stepStatusWords } from '../../contract/job-step-words.ts';
+import { jobKindWords } from '../../contract/status-words.ts';
 import { Loading, ProblemBanner } from '../forms.tsx';
 import { PageTitle } from '../layout.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -47,7 +48,7 @@ export function BuildPage({ hostId, jobId }: { hostId: string; jobId: string }) 
   if (!job.data) return <Loading />;
   return (
     <section>
-      <PageTitle back={{ to: `/hosts/${hostId}`, label: hostId }}>{jobTitles[job.data.kind]} {hostId}</PageTitle>
+      <PageTitle back={{ to: `/hosts/${hostId}`, label: hostId }}>{finished ? `${jobKindWords[job.data.kind]} of ${hostId}` : `${jobTitles[job.data.kind]} ${hostId}`}</PageTitle>
       <JobProgress job={job.data} />
       {job.data.status === 'succeeded' && <p className="success-text" role="status">Done. {job.data.kind === 'cancel' ? 'The host is gone.' : <Link to={`/hosts/${hostId}`}>Manage host</Link>}</p>}
       {job.data.status === 'failed' && (

@@ -3,6 +3,7 @@
 import { Globe, HardDrive, Receipt, UsersRound, DatabaseBackup } from 'lucide-react';
 import { get, seg } from '../api-client.ts';
 import type { Billing, ExportEstimate, Host } from '../api-types.ts';
+import { LoadingValue } from '../forms.tsx';
 import { formatBytes, formatDate, formatDay, formatMoney } from '../format.tsx';
 import { Link } from '../router.tsx';
 import { useApi } from '../use-api.ts';
@@ -29,7 +30,7 @@ export function HostDashboard({ host }: { host: Host }) {
       <li className="dashboard-card">
         <span className="dashboard-label"><HardDrive className="icon" />Storage used</span>
         <span className="dashboard-value" data-testid="dashboard-storage">
-          {storage.data ? formatBytes(storage.data.databaseBytes + storage.data.mediaBytes) : storage.problem ? 'Not known now' : '…'}
+          {storage.data ? formatBytes(storage.data.databaseBytes + storage.data.mediaBytes) : storage.problem ? 'Not known now' : <LoadingValue />}
         </span>
         {storage.data && <span className="muted">Database {formatBytes(storage.data.databaseBytes)}, uploaded files {formatBytes(storage.data.mediaBytes)}</span>}
       </li>
@@ -43,7 +44,7 @@ export function HostDashboard({ host }: { host: Host }) {
       <li className="dashboard-card">
         <span className="dashboard-label"><Receipt className="icon" />Next invoice</span>
         <span className="dashboard-value" data-testid="dashboard-invoice">
-          {!billing.data ? '…' : !subscription ? 'None' : subscription.cancelAt
+          {!billing.data ? <LoadingValue /> : !subscription ? 'None' : subscription.cancelAt
             ? `None: ends ${formatDay(subscription.cancelAt)}`
             : `${formatDay(subscription.currentPeriodEnd)}, ${formatMoney(subscription.monthlyMinor, billing.data.currency)} before VAT`}
         </span>

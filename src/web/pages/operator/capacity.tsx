@@ -14,7 +14,7 @@ const mebibytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024)).toLoca
 function Headroom({ capacity }: { capacity: Capacity }) {
   const connections = capacity.databaseConnections;
   return (
-    <dl>
+    <dl className="facts">
       <dt>Hosts</dt>
       <dd>{Object.entries(capacity.hostsByStatus).map(([status, count]) => `${count} ${wordsOr(statusText, status).toLowerCase()}`).join(', ') || 'none'}
         {capacity.limits.maxHosts > 0 ? ` (limit ${capacity.limits.maxHosts})` : ''}</dd>

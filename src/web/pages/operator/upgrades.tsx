@@ -66,7 +66,7 @@ function StartRolloutForm({ installed, onStarted }: { installed: string[]; onSta
       <Field label="Canary host" name="canary" value={canary} onChange={(event) => setCanary(event.target.value)} problem={problem}
         hint="The host upgraded first, alone; the oldest host when left empty." />
       <Field label="Hosts at once after the canary" name="batchSize" type="number" min={1} max={100} value={batchSize} onChange={(event) => setBatchSize(event.target.value)} problem={problem} />
-      <label className="checkbox">
+      <label className="check">
         <input type="checkbox" name="urgent" checked={urgent} onChange={(event) => setUrgent(event.target.checked)} />
         {' '}Urgent security release: do not wait for customers&apos; maintenance windows
       </label>

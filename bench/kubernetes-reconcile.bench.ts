@@ -97,14 +97,15 @@ try {
     const edge = performance.now();
     let startedAgain = 0;
     await eachAtATime(specs, async (spec) => {
-      if (runtime.processState(spec.id) === 'stopped') {
+      if ((await runtime.processState(spec.id)) === 'stopped') {
         startedAgain++;
         await runtime.start(spec);
       }
       await runtime.waitHealthy(spec, readyTimeoutMs);
     });
     const total = performance.now() - started;
-    const notRunning = specs.filter((spec) => runtime.processState(spec.id) !== 'running').length;
+    const states = await Promise.all(specs.map((spec) => runtime.processState(spec.id)));
+    const notRunning = states.filter((state) => state !== 'running').length;
     if (notRunning > 0) throw new Error(`${notRunning} hosts do not read back running after the restart`);
     return {
       hosts: specs.length, startedAgain,

@@ -104,7 +104,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
     await runtime.ensureDatabase(acme.database);
     assert.ok(await databaseExists(acme.database.name));
     await runtime.writeConfig(acme);
-    assert.equal(runtime.processState(acme.id), 'stopped', 'writing the configuration starts nothing');
+    assert.equal(await runtime.processState(acme.id), 'stopped', 'writing the configuration starts nothing');
     assert.equal((await pods(acme.id)).length, 0);
     const secret = await cluster.kubeConfig().makeApiClient(CoreV1Api).readNamespacedSecret({ name: hostObjectName(acme.id), namespace });
     const homeserverYaml = Buffer.from(secret.data?.['homeserver.yaml'] ?? '', 'base64').toString();
@@ -114,7 +114,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
 
     await runtime.start(acme);
     await runtime.waitHealthy(acme, convergeMs);
-    assert.equal(runtime.processState(acme.id), 'running');
+    assert.equal(await runtime.processState(acme.id), 'running');
     assert.ok(states.some(([hostId, state]) => hostId === acme.id && state === 'running'), 'the reconciler is told');
     const running = await pods(acme.id);
     assert.equal(running.length, 1);
@@ -136,14 +136,14 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
   test('a host put to sleep is scaled to zero and stays asleep for a restarted Homeport; waking brings it back ready', async () => {
     await runtime.sleep(acme);
     await eventually(async () => {
-      assert.equal(runtime.processState(acme.id), 'sleeping');
+      assert.equal(await runtime.processState(acme.id), 'sleeping');
       assert.equal((await pods(acme.id)).length, 0);
     }, convergeMs, 250);
     const restarted = await openRuntime();
-    assert.equal(restarted.processState(acme.id), 'sleeping', 'told apart from stopped by the workload itself');
+    assert.equal(await restarted.processState(acme.id), 'sleeping', 'told apart from stopped by the workload itself');
     await restarted.wake(acme.id);
-    assert.equal(restarted.processState(acme.id), 'running');
-    await eventually(async () => assert.equal(runtime.processState(acme.id), 'running'), convergeMs, 250);
+    assert.equal(await restarted.processState(acme.id), 'running');
+    await eventually(async () => assert.equal(await runtime.processState(acme.id), 'running'), convergeMs, 250);
   });
 
   test('with the API server gone mid-reconcile a host cannot be applied; once it is back, the same step converges and the watch sees it', async () => {
@@ -156,7 +156,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
     }
     await runtime.start(globex);
     await runtime.waitHealthy(globex, convergeMs);
-    assert.equal(runtime.processState(acme.id), 'running', 'what ran before is still known');
+    assert.equal(await runtime.processState(acme.id), 'running', 'what ran before is still known');
   });
 
   test("a host's node deleted: its pod is rescheduled on another node and the host is running again", async () => {
@@ -169,7 +169,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
       assert.equal(now.length, 1);
       assert.notEqual(now[0]?.spec?.nodeName, node);
       assert.equal(now[0]?.status?.phase, 'Running');
-      assert.equal(runtime.processState(globex.id), 'running');
+      assert.equal(await runtime.processState(globex.id), 'running');
     }, convergeMs, 500);
   });
 
@@ -192,7 +192,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
       assert.deepEqual(owned.map((object) => `${object.kind}/${object.metadata?.name}`), []);
     }, convergeMs, 500);
     assert.equal(await databaseExists(acme.database.name), false);
-    assert.equal(runtime.processState(acme.id), 'stopped');
+    assert.equal(await runtime.processState(acme.id), 'stopped');
     assert.equal((await apps.readNamespacedDeployment({ name: hostObjectName(globex.id), namespace })).status?.readyReplicas, 1);
     assert.ok(await databaseExists(globex.database.name));
     await runtime.remove(acme.id, acme.database);

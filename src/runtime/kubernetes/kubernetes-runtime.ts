@@ -83,8 +83,9 @@ export class KubernetesRuntime implements HostRuntime {
     await this.#watch.waitFor(hostId, (state, pods) => state !== 'running' && state !== 'starting' && state !== 'restarting' && pods === 0, wakeTimeoutMs, 'stopped');
   }
 
-  processState(hostId: string): HostProcessState {
-    return this.#watch.state(hostId);
+  processState(hostId: string): Promise<HostProcessState> {
+    // What the watch on the Deployments last reported: its first list after a (re)start corrects what it missed.
+    return Promise.resolve(this.#watch.state(hostId));
   }
 
   /**
@@ -99,7 +100,7 @@ export class KubernetesRuntime implements HostRuntime {
   }
 
   async wake(hostId: string): Promise<void> {
-    if (this.processState(hostId) !== 'sleeping') return;
+    if ((await this.processState(hostId)) !== 'sleeping') return;
     await this.#objects.scale(hostId, 1);
     await this.#watch.waitFor(hostId, (state) => state === 'running', wakeTimeoutMs, 'awake');
   }

@@ -70,14 +70,14 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
   const runtimes: KubernetesRuntime[] = [];
   const states: Array<[string, HostProcessState]> = [];
 
-  const openRuntime = async () => {
+  const openRuntime = async (kubeConfig?: KubeConfig) => {
     const databases = new HostsDatabaseServer(adminPool, {
       ensure: (database) => ensureHostDatabase(adminPool, database),
       drop: (database) => dropHostDatabase(adminPool, database),
       connections: (names) => databaseConnections(adminPool, names),
     });
     const runtime = new KubernetesRuntime({
-      kubeConfig: asHomeport, settings, databases, trustedKeyServers: [], logger: createLogger('warn'),
+      kubeConfig: kubeConfig ?? asHomeport, settings, databases, trustedKeyServers: [], logger: createLogger('warn'),
       onProcessState: (hostId, state) => states.push([hostId, state]),
     });
     await runtime.open();
@@ -131,6 +131,41 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
     const refused = await runtime.applyEdgeHost(acme.id, route(acme, ['not_a valid.name']));
     assert.match(refused?.reason ?? '', /refused/);
     assert.deepEqual(await runtime.applyEdge([route(acme, ['matrix.acme.example']), route(globex, [])]), [{ id: globex.id, reason: 'the host is not on the cluster yet' }]);
+  });
+
+  test('the whole edge again (a restart) sends only what differs from what the API server holds: two lists when nothing changed', async () => {
+    // Homeport's requests to the API server, as its credentials are added to each of them.
+    const requests: string[] = [];
+    const counting = Object.create(asHomeport) as KubeConfig;
+    counting.applySecurityAuthentication = async (context) => {
+      requests.push(`${context.getHttpMethod()} ${context.getUrl()}`);
+      await asHomeport.applySecurityAuthentication.call(counting, context);
+    };
+    const restarted = await openRuntime(counting);
+    const edgeRequests = () => requests.filter((request) => /\/(configmaps|ingresses)\b/.test(request)).map((request) => request.replace(/\?.*/, ''));
+    const edge = [route(acme, ['matrix.acme.example'])];
+    assert.deepEqual(await restarted.applyEdge(edge), []);
+    requests.length = 0;
+    assert.deepEqual(await restarted.applyEdge(edge), []);
+    assert.deepEqual(edgeRequests().map((request) => request.split(' ')[0]), ['GET', 'GET'], `only the two lists: ${edgeRequests().join(', ')}`);
+
+    requests.length = 0;
+    assert.deepEqual(await restarted.applyEdge([route(acme, ['chat.acme.example'])]), []);
+    assert.deepEqual(edgeRequests().filter((request) => !request.startsWith('GET')), [`PATCH ${cluster.kubeConfig().getCurrentCluster()?.server}/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses/${hostObjectName(acme.id)}`], 'a changed name: the Ingress alone');
+    const networking = cluster.kubeConfig().makeApiClient(NetworkingV1Api);
+    assert.deepEqual((await networking.readNamespacedIngress({ name: hostObjectName(acme.id), namespace })).spec?.tls?.[0]?.hosts, ['acme.homeport.test', 'chat.acme.example']);
+
+    requests.length = 0;
+    const newClientConfig = { ...route(acme, ['chat.acme.example']), clientConfig: { brand: 'Acme Chat' } };
+    assert.deepEqual(await restarted.applyEdge([newClientConfig]), []);
+    assert.deepEqual(edgeRequests().filter((request) => !request.startsWith('GET')).map((request) => request.replace(/.*\//, '')), [hostObjectName(acme.id)], 'a changed client config: the ConfigMap alone');
+    const owner = await cluster.kubeConfig().makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: hostObjectName(acme.id), namespace });
+    assert.deepEqual(JSON.parse(owner.data?.['element-web-config.json'] ?? '{}'), { brand: 'Acme Chat' });
+
+    assert.deepEqual(await restarted.applyEdge([]), []);
+    await assert.rejects(networking.readNamespacedIngress({ name: hostObjectName(acme.id), namespace }), 'a host left out loses its Ingress');
+    assert.deepEqual(await restarted.applyEdge(edge), []);
+    assert.deepEqual((await networking.readNamespacedIngress({ name: hostObjectName(acme.id), namespace })).spec?.tls?.[0]?.hosts, ['acme.homeport.test', 'matrix.acme.example']);
   });
 
   test('a host put to sleep is scaled to zero and stays asleep for a restarted Homeport; waking brings it back ready', async () => {

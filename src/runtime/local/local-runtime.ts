@@ -298,7 +298,11 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     await this.#options.supervisor.stopIncludingLeftOver(processKey(hostId), this.#synapseCommand(hostId));
   }
 
-  processState(hostId: string): HostProcessState {
+  processState(hostId: string): Promise<HostProcessState> {
+    return Promise.resolve(this.#processState(hostId));
+  }
+
+  #processState(hostId: string): HostProcessState {
     // Until a woken host answers, it is still the runtime's to wake, not the reconciler's to check.
     if (this.#sleepers.has(hostId)) return 'sleeping';
     return this.#shared.state(hostId) ?? this.#options.supervisor.state(processKey(hostId));

@@ -1,14 +1,16 @@
 // Benchmark (issue 15): how many hosts one installation holds. Creates DENSITY_HOSTS hosts
-// (default 300) of a size that shares Synapse processes, lets them fall asleep, and prints in one
-// run, measured and not estimated:
-// - memory (VmRSS of the installation's Synapse processes) and PostgreSQL connections
-//   (pg_stat_activity on the hosts' databases) per idle host, all asleep and awake;
-// - the first-request latency through the edge (GET /_matrix/client/versions, from the client)
-//   of DENSITY_WAKES (default 100) sleeping hosts, and of the same hosts once awake in their
-//   shared process, p50/p99;
+// (default 300) of a size that shares Synapse processes, lets them fall asleep
+// (DENSITY_HIBERNATE_SECONDS, default 120), and prints in one run, measured and not estimated:
+// - memory (VmRSS of the installation's Synapse processes) per idle host, and PostgreSQL
+//   connections (pg_stat_activity on the hosts' databases, sampled once a second for
+//   DENSITY_SAMPLE_SECONDS, default 120) per idle host;
+// - the first-request latency through the edge, from the client, p50/p99 over DENSITY_WAKES
+//   (default 100) requests, each to a host holding no database connection at that moment: a login
+//   attempt for an unknown user (Synapse looks it up in the host's database, 403), first to each
+//   sleeping host, then round after round to the same hosts once idle again;
 // - create (POST → running) and cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts;
-// - the projected hosts per 24 GiB.
-// Asserts nothing. `DENSITY_HOSTS=20 DENSITY_WAKES=10 node bench/density.bench.ts` is a quick run.
+// - the projected hosts per 24 GiB, the load average and the fill time.
+// Asserts nothing. `DENSITY_HOSTS=30 DENSITY_HIBERNATE_SECONDS=60 node bench/density.bench.ts` is a quick run.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -142,10 +144,29 @@ async function timedLogin(fetchEdge: typeof fetch, label: string): Promise<numbe
   return performance.now() - started;
 }
 
-/** Waits until the hosts' databases have no connection left (at most a minute), after the idle-connection time. */
-async function idleAgain(): Promise<void> {
-  await sleep(12_000);
-  for (let waited = 0; waited < 60 && (await hostConnections()) > 0; waited++) await sleep(1_000);
+/** Waits until the host's database has no connection (at most half a minute). */
+async function idleAgain(database: string): Promise<void> {
+  const opened = await openHomeportDatabase(homeport, 'postgres');
+  try {
+    for (let waited = 0; waited < 120; waited++) {
+      const { rows } = await opened.pool.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+      if (Number(rows[0]?.n) === 0) return;
+      await sleep(250);
+    }
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Each host's database name, by host id. */
+async function databaseNames(): Promise<Map<string, string>> {
+  const opened = await openHomeportDatabase(homeport);
+  try {
+    const rows = await opened.db.selectFrom('hosts').select(['id', 'database_name']).execute();
+    return new Map(rows.map((row) => [row.id, row.database_name]));
+  } finally {
+    await opened.close();
+  }
 }
 
 async function timedGet(fetchEdge: typeof fetch, label: string): Promise<number> {
@@ -212,17 +233,20 @@ try {
   // between rounds every connection is let go again (the idle-connection time), so each request
   // meets a host that holds none. A login attempt for an unknown user needs the host's database.
   const fetchEdge = await homeport.edgeFetch();
+  const databases = await databaseNames();
+  const sleepingLoginMs: number[] = [];
+  const idleLoginMs: number[] = [];
   const versionsMs: number[] = [];
-  const loginMs: number[] = [];
-  const awakeMs: number[] = [];
-  for (let round = 0; versionsMs.length < wakeCount; round++) {
-    if (round > 0) await idleAgain();
+  const justAfterMs: number[] = [];
+  for (let round = 0; sleepingLoginMs.length + idleLoginMs.length < wakeCount; round++) {
     for (const label of labels) {
-      if (versionsMs.length >= wakeCount) break;
-      loginMs.push(await timedLogin(fetchEdge, label));
+      if (sleepingLoginMs.length + idleLoginMs.length >= wakeCount) break;
+      await idleAgain(databases.get(ids.get(label) ?? '') ?? '');
+      (round === 0 ? sleepingLoginMs : idleLoginMs).push(await timedLogin(fetchEdge, label));
+      justAfterMs.push(await timedLogin(fetchEdge, label));
       versionsMs.push(await timedGet(fetchEdge, label));
-      awakeMs.push(await timedLogin(fetchEdge, label));
-      if (versionsMs.length % 25 === 0) log(`${versionsMs.length} first requests, last login ${Math.round(loginMs.at(-1) ?? 0)} ms`);
+      const done = sleepingLoginMs.length + idleLoginMs.length;
+      if (done % 25 === 0) log(`${done} first requests, last ${Math.round((round === 0 ? sleepingLoginMs : idleLoginMs).at(-1) ?? 0)} ms`);
     }
   }
 
@@ -245,10 +269,13 @@ try {
       maxDatabaseConnections: Math.max(...connectionSamples),
       connectionsPerHost: Number(connectionsPerHost.toFixed(3)),
     },
-    firstRequestToIdleHostThroughEdge: {
-      loginAttempt: latency(loginMs),
-      versions: latency(versionsMs),
-      loginAttemptJustAfter: latency(awakeMs),
+    firstRequestThroughEdge: {
+      // A login attempt (needs the host's database) to a host without a database connection.
+      all: latency([...sleepingLoginMs, ...idleLoginMs]),
+      sleepingHost: latency(sleepingLoginMs),
+      awakeIdleHost: latency(idleLoginMs),
+      nextLoginAttempt: latency(justAfterMs),
+      versionsAfterwards: latency(versionsMs),
     },
     createMs: { at10: atTen.createMs, [`at${hostCount}`]: atMany.createMs, ratio: Number((atMany.createMs / atTen.createMs).toFixed(2)) },
     cancelMs: { at10: atTen.cancelMs, [`at${hostCount}`]: atMany.cancelMs, ratio: Number((atMany.cancelMs / atTen.cancelMs).toFixed(2)) },

@@ -28,11 +28,11 @@ describe('an idle tenant of a shared process', () => {
   const password = 'alice comes back later';
 
   /** The host's database connections, Synapse's own (not this test's). */
-  async function connections(): Promise<Array<{ state: string | null; wait_event_type: string | null }>> {
+  async function connections(): Promise<Array<{ pid: number; state: string | null; wait_event_type: string | null }>> {
     const postgres = await openHomeportDatabase(homeport, 'postgres');
     try {
-      const { rows } = await postgres.pool.query<{ state: string | null; wait_event_type: string | null }>(
-        "SELECT state, wait_event_type FROM pg_stat_activity WHERE datname = $1 AND application_name <> 'idle-connections-test'", [database],
+      const { rows } = await postgres.pool.query<{ pid: number; state: string | null; wait_event_type: string | null }>(
+        "SELECT pid, state, wait_event_type FROM pg_stat_activity WHERE datname = $1 AND application_name <> 'idle-connections-test'", [database],
       );
       return rows;
     } finally {
@@ -84,11 +84,18 @@ describe('an idle tenant of a shared process', () => {
       await locker.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
       const login = loginThroughEdge(homeport, 'alpha', 'alice', password);
       login.catch(() => undefined);
-      await eventually(async () => assert.ok((await connections()).some((row) => row.state === 'active' && row.wait_event_type === 'Lock')), 60_000);
+      const waiting = await eventually(async () => {
+        const found = (await connections()).find((row) => row.state === 'active' && row.wait_event_type === 'Lock');
+        assert.ok(found, 'the login waits for the lock');
+        return found.pid;
+      }, 60_000);
       // Well past the idle time (2 s) and several rounds of the closing (every second).
       await new Promise((done) => setTimeout(done, 8_000));
-      assert.ok((await connections()).some((row) => row.state === 'active' && row.wait_event_type === 'Lock'), 'the login still waits on its own connection');
       await locker.query('COMMIT');
+      // Its connection was kept: the same backend finishes the work and is then idle (for 2 s,
+      // until the closing). Had the connection been closed under it, that backend would end when
+      // answering, and Synapse would retry on a new one.
+      await eventually(async () => assert.ok((await connections()).some((row) => row.pid === waiting && row.state === 'idle')), 10_000, 50);
       const alice = await login;
       assert.equal((await alice.whoami()).user_id, `@alice:alpha.${homeport.baseDomain}`);
     } finally {

@@ -3,12 +3,14 @@
 // starts them); N hosts (HOMEPORT_BENCH_KUBERNETES_HOSTS, default 100) are created through the
 // runtime, then Homeport restarts (a new runtime, a new watch, as the contract's restart) and
 // converges them as the reconciler does at start: the edge applied whole (the routes every host's
-// build applied are held by the API server already), then each host, eight
+// build applied are held by the API server already; once more with every Ingress deleted, so
+// that every route is applied again), then each host, eight
 // at a time, started when it reads back stopped, until every host reads back running (ready).
 // kwok's nodes run no Synapse, so "converged" is the state the runtime reads back, not /health.
 // The baseline, in the same run and on the same cluster: the same at N/10 hosts; the figures
 // are per host, and the ratios say how the per-host time grows with the cluster.
 // Prints the figures; asserts nothing. Skipped (exit 0) when the Kubernetes test tools are not built.
+import { NetworkingV1Api } from '@kubernetes/client-node';
 import { createLogger } from '../src/logger.ts';
 import { HostsDatabaseServer } from '../src/runtime/kubernetes/hosts-database-server.ts';
 import { KubernetesRuntime } from '../src/runtime/kubernetes/kubernetes-runtime.ts';
@@ -122,6 +124,9 @@ try {
   const baselineRestart = await restart();
   const create2 = await create(hosts - baselineHosts);
   const fullRestart = await restart();
+  // The worst case: every route to apply again (all Ingresses gone, e.g. deleted by hand).
+  await fixture.cluster.kubeConfig().makeApiClient(NetworkingV1Api).deleteCollectionNamespacedIngress({ namespace });
+  const routesMissingRestart = await restart();
   await runtime.close();
   console.log(JSON.stringify({
     benchmark: 'kubernetes-reconcile', hosts, baselineHosts, concurrency,
@@ -129,6 +134,7 @@ try {
     // The hosts beyond the baseline's, created on a cluster already holding the baseline's.
     create: create2,
     restart: fullRestart,
+    restartWithEveryRouteMissing: routesMissingRestart,
     createPerHostVsBaseline: Number((create2.perHostMs / baselineCreate.perHostMs).toFixed(2)),
     restartPerHostVsBaseline: Number((fullRestart.perHostMs / baselineRestart.perHostMs).toFixed(2)),
   }, null, 2));

@@ -122,7 +122,9 @@ export class KubernetesRuntime implements HostRuntime {
     const held = await this.#objects.heldRouting();
     const refusals: EdgeRefusal[] = [];
     await eachConcurrently(hosts, edgeConcurrency, async (route) => {
-      const refusal = await this.#routeHost(route, held.get(route.id) ?? {});
+      // A host the lists did not show (being built meanwhile, say) is read on its own, as applyEdgeHost does.
+      const found = held.get(route.id);
+      const refusal = await this.#routeHost(route, found?.owner ? found : undefined);
       if (refusal) refusals.push(refusal);
     });
     const wanted = new Set(hosts.map((route) => route.id));

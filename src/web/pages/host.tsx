@@ -81,8 +81,8 @@ function SeatsForm({ host, onSaved }: { host: Host; onSaved(): Promise<void> }) 
   const [seats, setSeats] = useState(host.seats);
   const { busy, problem, onSubmit } = useSubmit(async () => {
     await patch(`/hosts/${seg(host.label)}`, { seats });
-    showSaved(`Seats saved: ${seats} monthly active users.`);
     await onSaved();
+    showSaved(`Seats saved: ${seats} monthly active users.`);
   });
   return (
     <form className="panel-section" onSubmit={(event) => void onSubmit(event)} noValidate>
@@ -103,8 +103,8 @@ function SupportContactForm({ host, onSaved }: { host: Host; onSaved(): Promise<
   const [email, setEmail] = useState(host.supportEmail ?? '');
   const { busy, problem, onSubmit } = useSubmit(async () => {
     await patch(`/hosts/${seg(host.label)}`, { supportEmail: email.trim() === '' ? null : email.trim() });
-    showSaved('Trust & Safety contact saved.');
     await onSaved();
+    showSaved('Trust & Safety contact saved.');
   });
   return (
     <form className="panel-section" onSubmit={(event) => void onSubmit(event)} noValidate>

@@ -27,7 +27,7 @@ export function HostPage({ hostId }: { hostId: string }) {
           <h2 className="sr-only">Overview</h2>
           <HostDashboard host={h} />
           <dl className="facts">
-            <dt>Status</dt><dd><StatusBadge status={h.status} />{h.status === 'rebuilding' && <span className="muted"> applying your changes to the server</span>}</dd>
+            <dt>Status</dt><dd><StatusBadge status={h.status} /></dd>
             <dt>Server name</dt><dd data-testid="server-name">{h.serverName}</dd>
             <dt>Homeserver URL</dt><dd><a href={h.homeserverUrl}>{h.homeserverUrl}</a></dd>
             <dt>Client URL</dt><dd><a href={h.homeserverUrl} data-testid="client-url-fact">{h.homeserverUrl}</a> <span className="muted">(Element Web)</span></dd>

@@ -44,3 +44,11 @@ test('a state a newer server adds is still readable: capitalised, without unders
   assert.equal(wordsOr(hostStatusWords, 'running'), 'Running');
   assert.equal(wordsOr(hostStatusWords, 'moving_away'), 'Moving away');
 });
+
+test("the CLI's job lines say the job's kind and state in these words", async () => {
+  const { finishedJobLine, queuedJobLine } = await import('../../src/cli/job-progress.ts');
+  assert.equal(queuedJobLine({ id: 'j1', kind: 'build', status: 'queued' }), 'job j1: Build, waiting to start');
+  assert.equal(queuedJobLine({ id: 'j1', kind: 'upgrade', status: 'running' }), 'job j1: Synapse upgrade, in progress');
+  assert.equal(finishedJobLine({ status: 'succeeded', error: null }), 'job finished');
+  assert.equal(finishedJobLine({ status: 'failed', error: 'the disk is full' }), 'job failed: the disk is full');
+});

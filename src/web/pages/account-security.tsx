@@ -9,10 +9,14 @@ export function AccountSecurityPage() {
     <section>
       <PageTitle>Account</PageTitle>
       <AccountTabs />
-      <h2>Password</h2>
-      <ChangePasswordForm />
-      <h2>Two-factor authentication</h2>
-      <TwoFactorSection />
+      <section className="panel-section">
+        <h2>Password</h2>
+        <ChangePasswordForm />
+      </section>
+      <section className="panel-section">
+        <h2>Two-factor authentication</h2>
+        <TwoFactorSection />
+      </section>
     </section>
   );
 }

@@ -50,7 +50,7 @@ function AccountDetailsForm({ account }: { account: Account }) {
   });
   const submit = (event: FormEvent) => void onSubmit(event);
   return (
-    <form onSubmit={submit} noValidate>
+    <form className="panel-section" onSubmit={submit} noValidate>
       <h2>Details</h2>
       <p className="muted">Email: {account.email}</p>
       <ProblemBanner problem={problem} />

@@ -5,14 +5,13 @@ import { useState } from 'react';
 import { get, post, seg } from '../api-client.ts';
 import type { Host, HostBackup, JobSummary } from '../api-types.ts';
 import { Field, ProblemBanner, SelectField, useSubmit } from '../forms.tsx';
-import { formatDate } from '../format.tsx';
+import { formatBytes, formatDate } from '../format.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 import { backupStatusWords } from '../../contract/status-words.ts';
 
 const backupable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
 const restorable = new Set<Host['status']>(['running', 'degraded', 'sleeping', 'failed']);
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function BackupSection({ host }: { host: Host }) {
   const backups = useApi(() => get<{ backups: HostBackup[] }>(`/hosts/${seg(host.label)}/backups`), [host.label]);
@@ -42,7 +41,7 @@ export function BackupSection({ host }: { host: Host }) {
         <ul className="export-list">
           {backups.data.backups.map((item) => (
             <li key={item.id}>
-              {formatDate(item.createdAt)}: {item.kind === 'snapshot' ? `snapshot ${item.description}` : `${item.description}, ${backupStatusWords[item.status]}`}{item.synapseRelease ? ` (Synapse ${item.synapseRelease})` : ''}{item.bytes !== null ? `, ${mib(item.bytes)}` : ''}{item.error ? `: ${item.error}` : ''}
+              {formatDate(item.createdAt)}: {item.kind === 'snapshot' ? `snapshot ${item.description}` : `${item.description}, ${backupStatusWords[item.status]}`}{item.synapseRelease ? ` (Synapse ${item.synapseRelease})` : ''}{item.bytes !== null ? `, ${formatBytes(item.bytes)}` : ''}{item.error ? `: ${item.error}` : ''}
             </li>
           ))}
         </ul>

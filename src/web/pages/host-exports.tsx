@@ -7,13 +7,12 @@ import type { ExportEstimate, Host, HostExport, JobSummary } from '../api-types.
 import { Field, ProblemBanner, useSubmit } from '../forms.tsx';
 import { BackupSection } from './host-backups.tsx';
 import { HostSettingsFrame } from './host-nav.tsx';
-import { formatDate } from '../format.tsx';
+import { formatBytes, formatDate } from '../format.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 import { exportStatusWords } from '../../contract/status-words.ts';
 
 const exportable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function HostExportsPage({ hostId }: { hostId: string }) {
   return (
@@ -47,7 +46,7 @@ function ExportSection({ host }: { host: Host }) {
       </p>
       {estimate.data && (
         <p data-testid="export-estimate">
-          Estimated downtime: <strong>{estimate.data.downtimeSeconds} s</strong> (database {mib(estimate.data.databaseBytes)}, media {mib(estimate.data.mediaBytes)}).
+          Estimated downtime: <strong>{estimate.data.downtimeSeconds} s</strong> (database {formatBytes(estimate.data.databaseBytes)}, media {formatBytes(estimate.data.mediaBytes)}).
         </p>
       )}
       <ProblemBanner problem={problem ?? estimate.problem} />
@@ -74,7 +73,7 @@ function ExportSection({ host }: { host: Host }) {
               <span>Export of {formatDate(item.createdAt)}: {exportStatusWords[item.status]}{item.encrypted ? ', encrypted with your passphrase' : ''}{item.expiresAt && item.status === 'ready' ? `; deleted after ${formatDate(item.expiresAt)}` : ''}</span>
               {item.files.length > 0 && (
                 <ul>
-                  {item.files.map((file) => <li key={file.name}><a href={file.url} download={file.name}>{file.name}</a> <span className="muted">{mib(file.size)}</span></li>)}
+                  {item.files.map((file) => <li key={file.name}><a href={file.url} download={file.name}>{file.name}</a> <span className="muted">{formatBytes(file.size)}</span></li>)}
                 </ul>
               )}
             </li>

@@ -4,6 +4,7 @@ import { useState, type ChangeEvent } from 'react';
 import { get, put, seg } from '../api-client.ts';
 import type { Host, LookAndFeel, LookAndFeelFinding } from '../api-types.ts';
 import { Field, Loading, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
+import { showSaved } from '../toasts.tsx';
 import { useApi } from '../use-api.ts';
 
 const fields = [
@@ -25,6 +26,7 @@ function LookAndFeelForm({ host, current }: { host: Host; current: LookAndFeel }
     const body = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value.trim() === '' ? null : value.trim()]));
     const saved = await put<{ lookAndFeel: LookAndFeel; findings: LookAndFeelFinding[] }>(`/hosts/${seg(host.label)}/look-and-feel`, body);
     setFindings(saved.findings);
+    if (saved.findings.length === 0) showSaved('Look and feel saved; every URL checked out.');
   });
   const set = (name: keyof Values) => (event: ChangeEvent<HTMLInputElement>) => { setFindings(undefined); setValues((old) => ({ ...old, [name]: event.target.value })); };
   return (
@@ -32,7 +34,6 @@ function LookAndFeelForm({ host, current }: { host: Host; current: LookAndFeel }
       <h2 id="look-title">Client look and feel</h2>
       <p className="muted">Your users' web client is at <a href={current.clientUrl} data-testid="client-url">{current.clientUrl}</a>. Changes apply at once, with no restart.</p>
       <ProblemBanner problem={problem} />
-      {findings && findings.length === 0 && <Notice kind="success">Look and feel saved; every URL checked out.</Notice>}
       {findings && findings.length > 0 && (
         <Notice kind="warning">
           Look and feel saved, but the check found {findings.length === 1 ? 'a problem' : `${findings.length} problems`}:

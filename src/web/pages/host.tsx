@@ -27,7 +27,7 @@ export function HostPage({ hostId }: { hostId: string }) {
           <h2 className="sr-only">Overview</h2>
           <HostDashboard host={h} />
           <dl className="facts">
-            <dt>Status</dt><dd><StatusBadge status={h.status} />{h.status === 'rebuilding' && <span className="muted"> applying your changes to the server</span>}</dd>
+            <dt>Status</dt><dd><StatusBadge status={h.status} /></dd>
             {h.stagingCloneOf && (
               <><dt>Staging clone</dt><dd data-testid="staging-clone-of">Staging clone of {h.stagingCloneOf}: part of its subscription (not billed separately), no scheduled backups, cancelled together with {h.stagingCloneOf}</dd></>
             )}
@@ -84,8 +84,8 @@ function SeatsForm({ host, onSaved }: { host: Host; onSaved(): Promise<void> }) 
   const [seats, setSeats] = useState(host.seats);
   const { busy, problem, onSubmit } = useSubmit(async () => {
     await patch(`/hosts/${seg(host.label)}`, { seats });
-    showSaved(`Seats saved: ${seats} monthly active users.`);
     await onSaved();
+    showSaved(`Seats saved: ${seats} monthly active users.`);
   });
   return (
     <form className="panel-section" onSubmit={(event) => void onSubmit(event)} noValidate>
@@ -106,8 +106,8 @@ function SupportContactForm({ host, onSaved }: { host: Host; onSaved(): Promise<
   const [email, setEmail] = useState(host.supportEmail ?? '');
   const { busy, problem, onSubmit } = useSubmit(async () => {
     await patch(`/hosts/${seg(host.label)}`, { supportEmail: email.trim() === '' ? null : email.trim() });
-    showSaved('Trust & Safety contact saved.');
     await onSaved();
+    showSaved('Trust & Safety contact saved.');
   });
   return (
     <form className="panel-section" onSubmit={(event) => void onSubmit(event)} noValidate>

@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { get, post, seg } from '../../api-client.ts';
 import type { Coupon, Size } from '../../api-types.ts';
-import { ConfirmButton, EmptyState, Field, Loading, Notice, ProblemBanner, SelectField, useAction, useSubmit } from '../../forms.tsx';
+import { ConfirmButton, EmptyState, Field, Loading, ProblemBanner, SelectField, useAction, useSubmit } from '../../forms.tsx';
+import { showSaved } from '../../toasts.tsx';
 import { formatDate } from '../../format.tsx';
 import { PageTitle } from '../../layout.tsx';
 import { useApi } from '../../use-api.ts';
@@ -15,7 +16,6 @@ export function OperatorCouponsPage() {
   const coupons = useApi(() => get<{ coupons: Coupon[] }>('/operator/coupons'), []);
   const sizes = useApi(() => get<{ sizes: Size[] }>('/sizes'), []);
   const [form, setForm] = useState(emptyForm);
-  const [created, setCreated] = useState<string | undefined>();
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) => setForm({ ...form, [key]: event.target.value });
   const create = useSubmit(async () => {
     const body: Record<string, unknown> = { code: form.code.trim(), duration: form.duration };
@@ -27,9 +27,9 @@ export function OperatorCouponsPage() {
     if (form.expires) body.expiresAt = new Date(form.expires).toISOString();
     if (form.maxRedemptions) body.maxRedemptions = Number(form.maxRedemptions);
     const coupon = await post<Coupon>('/operator/coupons', body);
-    setCreated(coupon.description);
     setForm(emptyForm);
     await coupons.reload();
+    showSaved(`Coupon created: ${coupon.description}`);
   });
   const expire = useAction(async (id: string) => {
     await post(`/operator/coupons/${seg(id)}/expire`);
@@ -41,7 +41,6 @@ export function OperatorCouponsPage() {
       <PageTitle>Operator console</PageTitle>
       <OperatorTabs />
       <h2>Coupons</h2>
-      {created && <Notice kind="success">Coupon created: {created}</Notice>}
       <form className="panel-section" onSubmit={(event) => void create.onSubmit(event)} noValidate>
         <h3>Create a coupon</h3>
         <ProblemBanner problem={create.problem} />

@@ -24,8 +24,8 @@ export function OperatorSellerPage() {
   const set = (key: keyof Form) => (event: { target: { value: string } }) => setForm({ ...form, [key]: event.target.value });
   const save = useSubmit(async () => {
     await put<SellerView>('/operator/seller', { ...form, paymentTermDays: Number(form.paymentTermDays) });
-    showSaved('Seller saved. Invoices issued from now on show these details; earlier invoices keep theirs.');
     await seller.reload();
+    showSaved('Seller saved. Invoices issued from now on show these details; earlier invoices keep theirs.');
   });
   const field = (key: keyof Form, label: string, hint?: string) => <Field label={label} name={key} value={form[key]} onChange={set(key)} problem={save.problem} hint={hint} />;
   return (

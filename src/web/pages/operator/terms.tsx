@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { get, post } from '../../api-client.ts';
 import type { Terms } from '../../api-types.ts';
-import { EmptyState, Field, Loading, Notice, ProblemBanner, useSubmit, TextAreaField } from '../../forms.tsx';
+import { EmptyState, Field, Loading, ProblemBanner, useSubmit, TextAreaField } from '../../forms.tsx';
+import { showSaved } from '../../toasts.tsx';
 import { formatDate } from '../../format.tsx';
 import { PageTitle } from '../../layout.tsx';
 import { useApi } from '../../use-api.ts';
@@ -12,20 +13,18 @@ export function OperatorTermsPage() {
   const versions = useApi(() => get<{ versions: Terms[] }>('/operator/terms'), []);
   const [version, setVersion] = useState('');
   const [text, setText] = useState('');
-  const [published, setPublished] = useState<string | undefined>();
   const { busy, problem, onSubmit } = useSubmit(async () => {
     const terms = await post<Terms>('/operator/terms', { version: version.trim(), text });
-    setPublished(terms.version);
     setVersion('');
     setText('');
     await versions.reload();
+    showSaved(`Version ${terms.version} is published. Customers must accept it before their next purchase.`);
   });
   return (
     <section>
       <PageTitle>Operator console</PageTitle>
       <OperatorTabs />
       <h2>Terms and conditions</h2>
-      {published && <Notice kind="success">Version {published} is published. Customers must accept it before their next purchase.</Notice>}
       <form className="panel-section" onSubmit={(event) => void onSubmit(event)} noValidate>
         <h3>Publish a new version</h3>
         <ProblemBanner problem={problem} />

@@ -1,26 +1,31 @@
 // Benchmark (issue 15): how many hosts one installation holds. Creates DENSITY_HOSTS hosts
-// (default 300) of a size that shares Synapse processes, lets them fall asleep, and prints in one
-// run, measured and not estimated:
-// - memory (VmRSS of the installation's Synapse processes) and PostgreSQL connections
-//   (pg_stat_activity on the hosts' databases) per idle host, all asleep and awake;
-// - the first-request latency through the edge (GET /_matrix/client/versions, from the client)
-//   of DENSITY_WAKES (default 100) sleeping hosts, and of the same hosts once awake in their
-//   shared process, p50/p99;
+// (default 300) of a size that shares Synapse processes, lets them fall asleep
+// (DENSITY_HIBERNATE_SECONDS, default 120), and prints in one run, measured and not estimated:
+// - memory (VmRSS of the installation's Synapse processes) per idle host, and PostgreSQL
+//   connections (pg_stat_activity on the hosts' databases, sampled once a second for
+//   DENSITY_SAMPLE_SECONDS, default 120) per idle host;
+// - the first-request latency through the edge, from the client, p50/p99 over DENSITY_WAKES
+//   (default 100) requests, each to a host holding no database connection at that moment: a login
+//   attempt for an unknown user (Synapse looks it up in the host's database, 403), first to each
+//   sleeping host, then round after round to the same hosts once idle again;
 // - create (POST → running) and cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts;
-// - the projected hosts per 24 GiB.
-// Asserts nothing. `DENSITY_HOSTS=20 DENSITY_WAKES=10 node bench/density.bench.ts` is a quick run.
+// - the projected hosts per 24 GiB, the load average and the fill time.
+// Asserts nothing. `DENSITY_HOSTS=30 DENSITY_HIBERNATE_SECONDS=60 node bench/density.bench.ts` is a quick run.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { HomeportProcess } from '../test/support/homeport-process.ts';
 import { openHomeportDatabase } from '../test/support/host-admin.ts';
 
 const hostCount = Number(process.env.DENSITY_HOSTS ?? 300);
-const wakeCount = Math.min(Number(process.env.DENSITY_WAKES ?? 100), hostCount - 10);
+const wakeCount = Number(process.env.DENSITY_WAKES ?? 100);
 /** Creates in flight while filling the installation: the machine is shared, builds are CPU-bound. */
 const fillConcurrency = Number(process.env.DENSITY_CONCURRENCY ?? 3);
 const hostsPerProcess = 25;
 /** Timed creates and cancels at each point. */
 const timedChanges = 5;
+/** Seconds over which the idle hosts' database connections are sampled, once a second. */
+const sampleSeconds = Number(process.env.DENSITY_SAMPLE_SECONDS ?? 120);
 const gib24 = 24 * 1024 ** 3;
 
 const sizes = `
@@ -126,6 +131,44 @@ async function timedCreateAndCancel(token: string, prefix: string): Promise<{ cr
   return { createMs: Math.round(mean(created.map((host) => host.ms))), cancelMs: Math.round(mean(cancelMs)) };
 }
 
+/** A login attempt for a user the host does not have: Synapse looks the user up in its database and answers 403. */
+async function timedLogin(fetchEdge: typeof fetch, label: string): Promise<number> {
+  const started = performance.now();
+  const answer = await fetchEdge(homeport.edgeUrl(label, '/_matrix/client/v3/login'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: 'nobody-here' }, password: 'not a password' }),
+  });
+  await answer.arrayBuffer();
+  if (answer.status !== 403) throw new Error(`${label} answered ${answer.status} to a login attempt`);
+  return performance.now() - started;
+}
+
+/** Waits until the host's database has no connection (at most half a minute). */
+async function idleAgain(database: string): Promise<void> {
+  const opened = await openHomeportDatabase(homeport, 'postgres');
+  try {
+    for (let waited = 0; waited < 120; waited++) {
+      const { rows } = await opened.pool.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+      if (Number(rows[0]?.n) === 0) return;
+      await sleep(250);
+    }
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Each host's database name, by host id. */
+async function databaseNames(): Promise<Map<string, string>> {
+  const opened = await openHomeportDatabase(homeport);
+  try {
+    const rows = await opened.db.selectFrom('hosts').select(['id', 'database_name']).execute();
+    return new Map(rows.map((row) => [row.id, row.database_name]));
+  } finally {
+    await opened.close();
+  }
+}
+
 async function timedGet(fetchEdge: typeof fetch, label: string): Promise<number> {
   const started = performance.now();
   const answer = await fetchEdge(homeport.edgeUrl(label, '/_matrix/client/versions'));
@@ -177,60 +220,68 @@ try {
   // PostgreSQL ends a backend a moment after its client went; the spare processes settle.
   await sleep(15_000);
   const asleepMemory = await synapseMemory();
-  const asleepConnections = await hostConnections();
-  log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections })}`);
-
-  // Wakes: the first request to each of wakeCount sleeping hosts, then a request to it awake.
-  const fetchEdge = await homeport.edgeFetch();
-  const woken = labels.slice(0, wakeCount);
-  const wakeMs: number[] = [];
-  const awakeMs: number[] = [];
-  for (const label of woken) {
-    wakeMs.push(await timedGet(fetchEdge, label));
-    awakeMs.push(await timedGet(fetchEdge, label));
-    if (wakeMs.length % 10 === 0) log(`${wakeMs.length} wakes, last ${Math.round(wakeMs.at(-1) ?? 0)} ms`);
+  // Background tasks of idle hosts open a connection now and then: sampled once a second.
+  const connectionSamples: number[] = [];
+  for (let second = 0; second < sampleSeconds; second++) {
+    connectionSamples.push(await hostConnections());
+    await sleep(1_000);
   }
-  // Awake and idle in their shared processes: memory and connections per awake host.
-  await sleep(10_000);
-  const byStatus = await statuses(token);
-  const awakeHosts = labels.filter((label) => byStatus.get(ids.get(label) ?? '') === 'running').length;
-  const awakeMemory = await synapseMemory();
-  const awakeConnections = await hostConnections();
+  const asleepConnections = mean(connectionSamples);
+  log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections, maxConnections: Math.max(...connectionSamples) })}`);
+
+  // First requests to idle hosts (asleep, no database connection), in rounds over every host:
+  // between rounds every connection is let go again (the idle-connection time), so each request
+  // meets a host that holds none. A login attempt for an unknown user needs the host's database.
+  const fetchEdge = await homeport.edgeFetch();
+  const databases = await databaseNames();
+  const sleepingLoginMs: number[] = [];
+  const idleLoginMs: number[] = [];
+  const versionsMs: number[] = [];
+  const justAfterMs: number[] = [];
+  for (let round = 0; sleepingLoginMs.length + idleLoginMs.length < wakeCount; round++) {
+    for (const label of labels) {
+      if (sleepingLoginMs.length + idleLoginMs.length >= wakeCount) break;
+      await idleAgain(databases.get(ids.get(label) ?? '') ?? '');
+      (round === 0 ? sleepingLoginMs : idleLoginMs).push(await timedLogin(fetchEdge, label));
+      justAfterMs.push(await timedLogin(fetchEdge, label));
+      versionsMs.push(await timedGet(fetchEdge, label));
+      const done = sleepingLoginMs.length + idleLoginMs.length;
+      if (done % 25 === 0) log(`${done} first requests, last ${Math.round((round === 0 ? sleepingLoginMs : idleLoginMs).at(-1) ?? 0)} ms`);
+    }
+  }
 
   const opened = await openHomeportDatabase(homeport, 'postgres');
   const maxConnections = Number((await opened.pool.query<{ setting: string }>("SELECT setting FROM pg_settings WHERE name = 'max_connections'")).rows[0]?.setting);
   await opened.close();
-  const awakeRssPerHostMiB = awakeMemory.rssMiB / Math.max(1, awakeHosts);
-  const awakeConnectionsPerHost = awakeConnections / Math.max(1, awakeHosts);
+  const rssPerHostMiB = asleepMemory.rssMiB / hostCount;
+  const connectionsPerHost = asleepConnections / hostCount;
   console.log(JSON.stringify({
     hosts: hostCount,
     hostsPerProcess,
+    loadAverage: loadavg().map((value) => Number(value.toFixed(1))),
     fillMinutes: Number((fillSeconds / 60).toFixed(1)),
-    allAsleep: {
+    idleHosts: {
       synapseProcesses: asleepMemory.processes,
       synapseRssMiB: Math.round(asleepMemory.rssMiB),
-      rssPerHostMiB: Number((asleepMemory.rssMiB / hostCount).toFixed(2)),
-      databaseConnections: asleepConnections,
-      connectionsPerHost: Number((asleepConnections / hostCount).toFixed(3)),
-    },
-    awakeIdleInSharedProcesses: {
-      awakeHosts,
-      synapseProcesses: awakeMemory.processes,
-      synapseRssMiB: Math.round(awakeMemory.rssMiB),
-      rssPerAwakeHostMiB: Number(awakeRssPerHostMiB.toFixed(1)),
-      databaseConnections: awakeConnections,
-      connectionsPerAwakeHost: Number(awakeConnectionsPerHost.toFixed(2)),
+      rssPerHostMiB: Number(rssPerHostMiB.toFixed(2)),
+      sampledSeconds: sampleSeconds,
+      meanDatabaseConnections: Number(asleepConnections.toFixed(2)),
+      maxDatabaseConnections: Math.max(...connectionSamples),
+      connectionsPerHost: Number(connectionsPerHost.toFixed(3)),
     },
     firstRequestThroughEdge: {
-      sleepingHost: latency(wakeMs),
-      awakeSharedProcessHost: latency(awakeMs),
+      // A login attempt (needs the host's database) to a host without a database connection.
+      all: latency([...sleepingLoginMs, ...idleLoginMs]),
+      sleepingHost: latency(sleepingLoginMs),
+      awakeIdleHost: latency(idleLoginMs),
+      nextLoginAttempt: latency(justAfterMs),
+      versionsAfterwards: latency(versionsMs),
     },
     createMs: { at10: atTen.createMs, [`at${hostCount}`]: atMany.createMs, ratio: Number((atMany.createMs / atTen.createMs).toFixed(2)) },
     cancelMs: { at10: atTen.cancelMs, [`at${hostCount}`]: atMany.cancelMs, ratio: Number((atMany.cancelMs / atTen.cancelMs).toFixed(2)) },
     projectedHostsPer24GiB: {
-      // Every host awake at once (the worst case): memory and PostgreSQL's max_connections.
-      allAwakeByMemory: Math.floor(gib24 / (awakeRssPerHostMiB * 1024 ** 2)),
-      allAwakeByConnections: Math.floor(maxConnections / Math.max(awakeConnectionsPerHost, 1e-9)),
+      byMemory: Math.floor(gib24 / (rssPerHostMiB * 1024 ** 2)),
+      byConnections: Math.floor(maxConnections / Math.max(connectionsPerHost, 1e-9)),
       maxConnections,
     },
   }, null, 2));

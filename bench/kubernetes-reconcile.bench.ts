@@ -2,7 +2,8 @@
 // nodes and a real PostgreSQL (test/support/kubernetes-runtime-fixture.ts, as the runtime contract
 // starts them); N hosts (HOMEPORT_BENCH_KUBERNETES_HOSTS, default 100) are created through the
 // runtime, then Homeport restarts (a new runtime, a new watch, as the contract's restart) and
-// converges them as the reconciler does at start: the edge applied whole, then each host, eight
+// converges them as the reconciler does at start: the edge applied whole (the routes every host's
+// build applied are held by the API server already), then each host, eight
 // at a time, started when it reads back stopped, until every host reads back running (ready).
 // kwok's nodes run no Synapse, so "converged" is the state the runtime reads back, not /health.
 // The baseline, in the same run and on the same cluster: the same at N/10 hosts; the figures
@@ -70,7 +71,7 @@ try {
   let runtime = await open();
   const specs: HostSpec[] = [];
 
-  /** Creates hosts as a host's build does (database, configuration, start), and waits until all read back running. */
+  /** Creates hosts as a host's build does (database, configuration, start, routes), and waits until all read back running. */
   const create = async (count: number) => {
     const added = Array.from({ length: count }, newHostSpec);
     const started = performance.now();
@@ -79,6 +80,9 @@ try {
       await runtime.ensureDatabase(spec.database);
       await runtime.writeConfig(spec);
       await runtime.start(spec);
+      // As a build does (applyHostEdgeFromDatabase): the host's routes, so that a restart finds them held.
+      const refusal = await runtime.applyEdgeHost(spec.id, route(spec));
+      if (refusal) throw new Error(`the edge refused a new host: ${refusal.reason}`);
     });
     const applied = performance.now();
     await Promise.all(added.map((spec) => runtime.waitHealthy(spec, readyTimeoutMs)));
@@ -97,14 +101,15 @@ try {
     const edge = performance.now();
     let startedAgain = 0;
     await eachAtATime(specs, async (spec) => {
-      if (runtime.processState(spec.id) === 'stopped') {
+      if ((await runtime.processState(spec.id)) === 'stopped') {
         startedAgain++;
         await runtime.start(spec);
       }
       await runtime.waitHealthy(spec, readyTimeoutMs);
     });
     const total = performance.now() - started;
-    const notRunning = specs.filter((spec) => runtime.processState(spec.id) !== 'running').length;
+    const states = await Promise.all(specs.map((spec) => runtime.processState(spec.id)));
+    const notRunning = states.filter((state) => state !== 'running').length;
     if (notRunning > 0) throw new Error(`${notRunning} hosts do not read back running after the restart`);
     return {
       hosts: specs.length, startedAgain,

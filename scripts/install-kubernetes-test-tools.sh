@@ -3,9 +3,15 @@
 # these binaries): kube-apiserver, kube-controller-manager and kube-scheduler from the Go module
 # proxy, kine (the API server's storage, on SQLite instead of etcd) and kwok (fake nodes, so pods
 # report Running without a container runtime), and helm (the deploy chart's test renders it).
-# Once per machine, into a cache outside the repository; a binary already there is not built again. Prints the folder holding the binaries.
+# Once per machine, into a cache outside the repository; a binary already there is not built again
+# (a fresh build takes about a quarter of an hour on two cores). Prints the folder holding the binaries.
 # With --bin-dir it only prints that folder, and fails unless every control-plane binary is
 # already there (the chart's test looks for helm itself).
+# With --background it builds what is missing in the background, at low priority, logging to
+# <cache>/kubernetes-v<version>/build.log, and returns at once: `./homeport test` and `.ci/run`
+# start it first, so the build overlaps their other work; the Kubernetes tests then run this
+# script without arguments, which waits for that build (the lock below) and builds whatever it
+# left missing.
 #
 # Cache: HOMEPORT_TOOLS_CACHE, else /var/cache/homeport as root, else ~/.cache/homeport.
 set -euo pipefail
@@ -33,14 +39,31 @@ if [ "${1:-}" = "--bin-dir" ]; then
   exit
 fi
 mkdir -p "$bin"
+if [ "${1:-}" = "--background" ]; then
+  if built "${binaries[@]}" helm && [ -f "$kwok_stages" ]; then echo "$bin"; exit; fi
+  # One build in the background is enough: a second would only wait for the first.
+  exec 9>"$tools/.lock"
+  flock -n 9 || { echo "install-kubernetes-test-tools: already building in the background (log: $tools/build.log)" >&2; echo "$bin"; exit; }
+  exec 9>&-
+  echo "install-kubernetes-test-tools: building the Kubernetes test tools in the background (log: $tools/build.log)" >&2
+  nohup nice -n 10 "$0" >"$tools/build.log" 2>&1 </dev/null &
+  echo "$bin"
+  exit
+fi
 
 # Go's module and build caches live beside the binaries, not in the repository or the user's GOPATH.
+# (The LiveKit build of scripts/install-prerequisites.sh uses the same ones, so shared packages compile once.)
 export GOPATH="$cache/go" GOMODCACHE="$cache/go/pkg/mod" GOCACHE="$cache/go-build" GOFLAGS=-buildvcs=false
+command -v go >/dev/null || PATH="$PATH:/usr/local/go/bin"
 command -v go >/dev/null || { echo "install-kubernetes-test-tools: Go is needed to build the Kubernetes test tools" >&2; exit 1; }
 
-# Two runs at once (two checkouts, say) would build the same thing twice: the second waits.
+# Two runs at once (a background build and the tests waiting for it, two checkouts) would build
+# the same thing twice: the second waits, then finds built what the first built.
 exec 9>"$tools/.lock"
-flock 9
+if ! flock -n 9; then
+  echo "install-kubernetes-test-tools: waiting for the build already running (log: $tools/build.log)" >&2
+  flock 9
+fi
 
 timed() {
   local what="$1" started
@@ -80,10 +103,17 @@ build_kubernetes() {
   (cd "$wrapper" && go build -o "$bin/" -ldflags "-s -w -X $version_package.gitVersion=v$kubernetes_version -X $version_package.gitMajor=1 -X $version_package.gitMinor=$minor -X $version_package.gitTreeState=clean" "${commands[@]}")
 }
 
-built kube-apiserver kube-controller-manager kube-scheduler || timed "kube-apiserver, kube-controller-manager, kube-scheduler v$kubernetes_version" build_kubernetes
-built kine || timed "kine v$kine_version" env GOBIN="$bin" go install -ldflags "-s -w" "github.com/k3s-io/kine@v$kine_version"
-built kwok || timed "kwok v$kwok_version" env GOBIN="$bin" go install -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$kwok_version"
-built helm || timed "helm v$helm_version" env GOBIN="$bin" go install -ldflags "-s -w" "helm.sh/helm/v4/cmd/helm@v$helm_version"
+# The four builds run at once: each has long stretches on one core (downloading modules, kine's
+# cgo SQLite, linking) that the others fill. Only what is missing is built.
+builds=()
+started_build() { builds+=("$!"); }
+built kube-apiserver kube-controller-manager kube-scheduler || { timed "kube-apiserver, kube-controller-manager, kube-scheduler v$kubernetes_version" build_kubernetes & started_build; }
+built kine || { timed "kine v$kine_version" env GOBIN="$bin" go install -ldflags "-s -w" "github.com/k3s-io/kine@v$kine_version" & started_build; }
+built kwok || { timed "kwok v$kwok_version" env GOBIN="$bin" go install -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$kwok_version" & started_build; }
+built helm || { timed "helm v$helm_version" env GOBIN="$bin" go install -ldflags "-s -w" "helm.sh/helm/v4/cmd/helm@v$helm_version" & started_build; }
+failed=0
+for build in "${builds[@]}"; do wait "$build" || failed=1; done
+[ "$failed" = 0 ] || { echo "install-kubernetes-test-tools: a build failed (see above)" >&2; exit 1; }
 if [ ! -f "$kwok_stages" ]; then
   kwok_source="$(cd "$tools" && go mod download -json "sigs.k8s.io/kwok@v$kwok_version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
@@ -92,4 +122,4 @@ if [ ! -f "$kwok_stages" ]; then
   done >"$kwok_stages.partial"
   mv "$kwok_stages.partial" "$kwok_stages"
 fi
-  echo "$bin"
+echo "$bin"

@@ -13,6 +13,7 @@ import { registerProblemDetails, sendFrameworkProblem } from './problem-details.
 import { registerProblemResponses } from './problem-responses.ts';
 import { registerRequestLimits } from './request-limits.ts';
 import { registerRequestValidation } from './request-validation.ts';
+import { registerSlowRequestWarnings } from './slow-requests.ts';
 import { accountRoutes } from './routes/account.ts';
 import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
@@ -68,6 +69,7 @@ export async function buildApiServer(context: HomeportContext, metrics: Registry
     frameworkErrors: (error, request, reply) => { sendFrameworkProblem(error, request, reply as FastifyReply); },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Before swagger's own onRoute hook, so the document shows the schemas as they are enforced.
+  registerSlowRequestWarnings(app);
   registerRequestValidation(app);
   registerInputSchemas(app);
   registerProblemResponses(app);

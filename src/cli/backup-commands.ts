@@ -6,7 +6,8 @@ import type { Backup, Restore } from '../contract/backups.ts';
 import type { JobSummary } from '../contract/jobs.ts';
 import type { ApiClient } from './api-client.ts';
 import { apiForCommand, print } from './command-api.ts';
-import { followJob } from './job-progress.ts';
+import { finishedJobLine, followJob } from './job-progress.ts';
+import { backupStatusWords, wordsOr } from '../contract/status-words.ts';
 
 type BackupView = Static<typeof Backup>;
 
@@ -19,12 +20,8 @@ function paths(ref: string, operator: boolean | undefined): { backups: string; j
 
 async function follow(api: ApiClient, jobId: string, jobsPath: string | undefined): Promise<void> {
   const finished = await followJob(api, jobId, print, 300, jobsPath);
-  if (finished.status === 'failed') {
-    print(`job failed: ${finished.error ?? 'unknown error'}`);
-    process.exitCode = 1;
-    return;
-  }
-  print(`job ${finished.status}`);
+  print(finishedJobLine(finished));
+  if (finished.status === 'failed') process.exitCode = 1;
 }
 
 export function registerBackupCommands(program: Command): void {
@@ -50,7 +47,7 @@ export function registerBackupCommands(program: Command): void {
       if (backups.length === 0) print('no restore points yet: `homeport host backup <host>`');
       for (const item of backups) {
         const release = item.synapseRelease === null ? '' : ` (Synapse ${item.synapseRelease})`;
-        print([item.id, item.status.padEnd(7), item.createdAt, (item.bytes === null ? '-' : mib(item.bytes)).padStart(10), item.kind.padEnd(8), `${item.description}${release}`, item.error ?? ''].join('  ').trimEnd());
+        print([item.id, wordsOr(backupStatusWords, item.status).padEnd(10), item.createdAt, (item.bytes === null ? '-' : mib(item.bytes)).padStart(10), `${item.description}${release}`, item.error ?? ''].join('  ').trimEnd());
       }
     });
 

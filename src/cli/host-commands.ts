@@ -10,7 +10,8 @@ import { registerClientCommands } from './client-commands.ts';
 import { registerCallsCommands } from './calls-commands.ts';
 import { registerFederationCommands } from './federation-commands.ts';
 import { registerSsoCommands } from './sso-commands.ts';
-import { followJob } from './job-progress.ts';
+import { finishedJobLine, followJob, queuedJobLine } from './job-progress.ts';
+import { hostStatusWords, wordsOr } from '../contract/status-words.ts';
 
 type HostView = Static<typeof Host>;
 type CancellationTermsView = Static<typeof CancellationTerms>;
@@ -26,7 +27,7 @@ function apiFrom(command: Command): ApiClient {
 const print = (line: string) => process.stdout.write(line + '\n');
 
 function printHost(host: HostView): void {
-  print(`${host.label}  ${host.status}`);
+  print(`${host.label}  ${wordsOr(hostStatusWords, host.status)}`);
   if (host.stagingCloneOf) print(`  staging clone of ${host.stagingCloneOf}: part of its subscription (not billed), no scheduled backups, cancelled with it`);
   print(`  id:           ${host.id}`);
   print(`  server name:  ${host.serverName}`);
@@ -62,18 +63,14 @@ function printDelegation(delegation: DelegationView): void {
 }
 
 async function waitFor(api: ApiClient, job: JobSummary, wait: boolean): Promise<void> {
-  print(`job ${job.id} (${job.kind}) ${job.status}`);
+  print(queuedJobLine(job));
   if (wait) await followToEnd(api, job.id);
 }
 
 async function followToEnd(api: ApiClient, jobId: string): Promise<void> {
   const finished = await followJob(api, jobId, print);
-  if (finished.status === 'failed') {
-    process.exitCode = 1;
-    print(`job failed: ${finished.error ?? 'unknown error'}`);
-  } else {
-    print(`job ${finished.status}`);
-  }
+  print(finishedJobLine(finished));
+  if (finished.status === 'failed') process.exitCode = 1;
 }
 
 export function registerHostCommands(program: Command): void {
@@ -124,7 +121,7 @@ export function registerHostCommands(program: Command): void {
     }
     if (hosts.length === 0) print('no hosts yet: `homeport host create <label> --size <size> --seats <n>`');
     for (const item of hosts) {
-      print(`${item.label.padEnd(24)} ${item.status.padEnd(13)} ${item.size.padEnd(11)} ${String(item.seats).padStart(6)} seats  ${item.homeserverUrl}${item.stagingCloneOf ? `  (staging clone of ${item.stagingCloneOf})` : ''}`);
+      print(`${item.label.padEnd(24)} ${wordsOr(hostStatusWords, item.status).padEnd(18)} ${item.size.padEnd(11)} ${String(item.seats).padStart(6)} seats  ${item.homeserverUrl}${item.stagingCloneOf ? `  (staging clone of ${item.stagingCloneOf})` : ''}`);
     }
   });
 

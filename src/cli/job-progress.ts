@@ -1,7 +1,8 @@
 // Follows a job until it ends, printing step changes (in the panel's words for each step) and log
 // lines in the order they happened.
 import type { Static } from 'typebox';
-import { jobStepWords, stepStatusWords } from '../contract/job-step-words.ts';
+import { jobStatusWords, jobStepWords, stepStatusWords } from '../contract/job-step-words.ts';
+import { jobKindWords, wordsOr } from '../contract/status-words.ts';
 import type { Job } from '../contract/jobs.ts';
 import type { ApiClient } from './api-client.ts';
 
@@ -33,15 +34,25 @@ export async function followJob(api: ApiClient, jobId: string, write: (line: str
   }
 }
 
+/** "job <id>: Build, waiting to start": a job just queued, in the panel's words for its kind and state. */
+export function queuedJobLine(job: { id: string; kind: string; status: string }): string {
+  return `job ${job.id}: ${wordsOr(jobKindWords, job.kind)}, ${wordsOr(jobStatusWords, job.status).toLowerCase()}`;
+}
+
+/** "job finished", or "job failed: <why>": how a followed job ended. */
+export function finishedJobLine(job: { status: string; error: string | null }): string {
+  return job.status === 'failed' ? `job failed: ${job.error ?? 'unknown error'}` : `job ${wordsOr(jobStatusWords, job.status).toLowerCase()}`;
+}
+
 /** Says what a change queued (or that nothing changed) and, with `wait`, follows that job; a failed job makes the command exit 1. */
 export async function reportQueuedJob(api: ApiClient, job: { id: string; kind: string; status: string } | null, wait: boolean | undefined, write: (line: string) => void): Promise<void> {
   if (!job) {
     write('nothing to change');
     return;
   }
-  write(`job ${job.id} (${job.kind}) ${job.status}`);
+  write(queuedJobLine(job));
   if (!wait) return;
   const finished = await followJob(api, job.id, write);
-  write(`job ${finished.status}`);
+  write(finishedJobLine(finished));
   if (finished.status === 'failed') process.exitCode = 1;
 }

@@ -15,7 +15,8 @@ import type { ImportUpload } from '../contract/imports.ts';
 import type { JobSummary } from '../contract/jobs.ts';
 import type { ApiClient } from './api-client.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
-import { followJob } from './job-progress.ts';
+import { finishedJobLine, followJob } from './job-progress.ts';
+import { exportStatusWords, wordsOr } from '../contract/status-words.ts';
 
 type EstimateView = Static<typeof Estimate>;
 type ExportView = Static<typeof Export>;
@@ -29,7 +30,7 @@ function printEstimate(estimate: EstimateView): void {
 }
 
 function printExport(item: ExportView): void {
-  print(`export ${item.id}  ${item.status}${item.encrypted ? '  encrypted' : ''}  created ${item.createdAt}${item.expiresAt ? `  deleted after ${item.expiresAt}` : ''}`);
+  print(`export ${item.id}  ${wordsOr(exportStatusWords, item.status)}${item.encrypted ? '  encrypted' : ''}  created ${item.createdAt}${item.expiresAt ? `  deleted after ${item.expiresAt}` : ''}`);
   for (const file of item.files) print(`  ${file.name.padEnd(40)} ${mib(file.size).padStart(12)}  sha256 ${file.sha256}`);
 }
 
@@ -111,13 +112,10 @@ async function uploadFolder(api: ApiClient, dir: string, existing: string | unde
 
 async function follow(api: ApiClient, jobId: string, jobsPath?: string): Promise<boolean> {
   const finished = await followJob(api, jobId, print, 300, jobsPath);
-  if (finished.status === 'failed') {
-    print(`job failed: ${finished.error ?? 'unknown error'}`);
-    process.exitCode = 1;
-    return false;
-  }
-  print(`job ${finished.status}`);
-  return true;
+  print(finishedJobLine(finished));
+  if (finished.status !== 'failed') return true;
+  process.exitCode = 1;
+  return false;
 }
 
 export function registerPortabilityCommands(program: Command): void {
@@ -159,7 +157,7 @@ export function registerPortabilityCommands(program: Command): void {
     .requiredOption('--to <dir>', 'the folder to download into')
     .action(async (ref: string, exportId: string, options: { to: string }, command: Command) => {
       const item = await apiForCommand(command).request<ExportView>('GET', `${hostPath(ref)}/exports/${encodeURIComponent(exportId)}`);
-      if (item.status !== 'ready') throw new Error(`export ${exportId} is ${item.status}, not ready`);
+      if (item.status !== 'ready') throw new Error(`export ${exportId} is ${wordsOr(exportStatusWords, item.status)}, not ready to download`);
       await downloadExport(command.optsWithGlobals<{ apiUrl: string }>().apiUrl, item, resolve(options.to));
     });
 

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Static } from 'typebox';
 import { loadConfig } from '../config.ts';
 import { maintenanceWindowSentence } from '../contract/maintenance-window-words.ts';
+import { rolloutHostStatusWords, rolloutStatusWords, wordsOr } from '../contract/status-words.ts';
 import type { MaintenanceWindowAnswer, RolloutWithHosts, SynapseReleaseUsage } from '../contract/synapse-upgrades.ts';
 import { isSynapseRelease } from '../domain/synapse-release.ts';
 import { createLogger } from '../logger.ts';
@@ -29,12 +30,12 @@ function positive(value: string): number {
 function hostLine(host: Progress['hosts'][number]): string {
   const downtime = host.downtimeMs === null ? '' : ` ${(host.downtimeMs / 1000).toFixed(1)} s down`;
   const window = host.maintenanceWindowStartHour === null ? '' : ` window ${String(host.maintenanceWindowStartHour).padStart(2, '0')}:00 UTC`;
-  return `  ${host.label.padEnd(24)} ${(host.canary ? 'canary' : `batch ${host.batch ?? '-'}`).padEnd(9)} ${host.fromRelease.padEnd(9)} ${host.status}${downtime}${window}${host.error ? `: ${host.error}` : ''}`;
+  return `  ${host.label.padEnd(24)} ${(host.canary ? 'canary' : `batch ${host.batch ?? '-'}`).padEnd(9)} ${host.fromRelease.padEnd(9)} ${wordsOr(rolloutHostStatusWords, host.status)}${downtime}${window}${host.error ? `: ${host.error}` : ''}`;
 }
 
 function printProgress(progress: Progress): void {
   const { rollout } = progress;
-  print(`rollout ${rollout.id}: Synapse ${rollout.release}, ${rollout.status}${rollout.urgent ? ' (urgent)' : ''}, batches of ${rollout.batchSize}${rollout.error ? `: ${rollout.error}` : ''}`);
+  print(`rollout ${rollout.id}: Synapse ${rollout.release}, ${wordsOr(rolloutStatusWords, rollout.status).toLowerCase()}${rollout.urgent ? ' (urgent)' : ''}, batches of ${rollout.batchSize}${rollout.error ? `: ${rollout.error}` : ''}`);
   for (const host of progress.hosts) print(hostLine(host));
 }
 
@@ -116,7 +117,7 @@ async function follow(command: Command, rolloutId: string): Promise<void> {
       shown.set(host.hostId, line);
     }
     if (progress.rollout.status !== 'running') {
-      print(`rollout ${progress.rollout.status}${progress.rollout.error ? `: ${progress.rollout.error}` : ''}`);
+      print(`rollout ${wordsOr(rolloutStatusWords, progress.rollout.status).toLowerCase()}${progress.rollout.error ? `: ${progress.rollout.error}` : ''}`);
       if (progress.rollout.status === 'halted') process.exitCode = 1;
       return;
     }

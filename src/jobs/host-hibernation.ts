@@ -28,7 +28,7 @@ export class HostHibernation {
     // Only a healthy host: a degraded one belongs to the reconciler, a busy one to its job.
     for (const host of await hostsWithStatus(db, ['running'])) {
       const lastActivity = runtime.lastActivity(host.id);
-      if (lastActivity === undefined || now - lastActivity < this.#idleMs || runtime.processState(host.id) !== 'running') continue;
+      if (lastActivity === undefined || now - lastActivity < this.#idleMs || (await runtime.processState(host.id)) !== 'running') continue;
       await this.#sleep(host);
     }
   }

@@ -66,7 +66,7 @@ const removeStep: JobStep = {
 
 /** A job that stops Synapse for a while has it serve again between attempts, not only at the end. */
 async function startAgainIfStopped(context: HomeportContext, hostId: string, log: (message: string) => Promise<void>): Promise<void> {
-  if (context.runtime.processState(hostId) !== 'stopped') return;
+  if ((await context.runtime.processState(hostId)) !== 'stopped') return;
   await context.runtime.start(await loadHostSpec(context, hostId));
   await log('Synapse started again after the failed attempt');
 }

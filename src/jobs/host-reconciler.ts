@@ -63,9 +63,10 @@ export class HostReconciler {
     try {
       if (host.status === 'sleeping') return await this.#keepAsleep(host);
       // Being put to sleep: its status follows; asking its port for /health would wake it.
-      if (runtime.processState(host.id) === 'sleeping') return;
-      if (runtime.processState(host.id) === 'stopped') await runtime.start(await loadHostSpec(this.#context, host.id));
-      const suspect = host.status !== 'running' || runtime.processState(host.id) !== 'running';
+      const state = await runtime.processState(host.id);
+      if (state === 'sleeping') return;
+      if (state === 'stopped') await runtime.start(await loadHostSpec(this.#context, host.id));
+      const suspect = host.status !== 'running' || (await runtime.processState(host.id)) !== 'running';
       // A host that was healthy a moment ago and whose process still runs need not be asked again yet.
       if (!suspect && Date.now() - (this.#lastHealthy.get(host.id) ?? 0) < healthyRecheckMs) return;
       const healthy = await waitForHealth((await runtime.hostEndpoint(host.id)).href, 1000).then(() => true, () => false);
@@ -86,7 +87,7 @@ export class HostReconciler {
 
   /** Sleeping is a desired state: the host is not started, only its port is held for its next request. */
   async #keepAsleep(host: HostRow): Promise<void> {
-    const state = this.#context.runtime.processState(host.id);
+    const state = await this.#context.runtime.processState(host.id);
     if (state === 'stopped') await this.#context.runtime.sleep(await loadHostSpec(this.#context, host.id));
     else if (state === 'running') this.#markAwake(host.id);
   }

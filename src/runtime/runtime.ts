@@ -119,7 +119,11 @@ export interface HostRuntime {
   /** Waits until Synapse answers /health, or throws after the timeout. */
   waitHealthy(spec: HostSpec, timeoutMs: number): Promise<void>;
   stop(hostId: string): Promise<void>;
-  processState(hostId: string): HostProcessState;
+  /**
+   * The state of the host's Synapse as the runtime knows it (asynchronous: a runtime may have to
+   * ask elsewhere, e.g. an API server; neither asking nor the answer wakes a sleeping host).
+   */
+  processState(hostId: string): Promise<HostProcessState>;
   /**
    * Stops the host until its next request: any request for it (through the edge, or Homeport's
    * own calls) wakes it and is answered once it is ready, not refused. Its state is `sleeping`

@@ -1,4 +1,5 @@
 // How the panel writes dates, money and statuses.
+import { hostStatusWords, wordsOr } from '../contract/status-words.ts';
 
 export function formatDate(iso: string | null): string {
   if (!iso) return '–';
@@ -41,19 +42,9 @@ export function formatMoney(minor: number, currency: string): string {
   return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100);
 }
 
-export const statusText: Record<string, string> = {
-  provisioning: 'Being built',
-  running: 'Running',
-  degraded: 'Degraded',
-  rebuilding: 'Rebuilding',
-  failed: 'Failed',
-  cancelling: 'Being cancelled',
-  cancelled: 'Cancelled',
-  exporting: 'Exporting',
-  sleeping: 'Sleeping',
-  upgrading: 'Upgrading Synapse',
-};
+/** A host's state in the shared words (src/contract/status-words.ts), the CLI's too. */
+export const statusText: Readonly<Record<string, string>> = hostStatusWords;
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${status}`}>{statusText[status] ?? status}</span>;
+  return <span className={`badge badge-${status}`}>{wordsOr(hostStatusWords, status)}</span>;
 }

@@ -1,6 +1,7 @@
 // Form building blocks: fields that show the API's per-field errors, the problem banner, a submit
 // hook that tracks busy state and problems (and moves the focus to the first field in error, else
 // to the banner), copy buttons and typed confirmations.
+import { Check, CircleAlert, CircleCheck, Copy, Inbox, Info, TriangleAlert, type LucideIcon } from 'lucide-react';
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { ApiProblem } from './api-client.ts';
 
@@ -121,6 +122,8 @@ export function ProblemBanner({ problem }: { problem: ApiProblem | undefined }) 
   const elsewhere = problem.errors.filter((error) => !controls.has(error.field));
   return (
     <div className="problem" role="alert" tabIndex={-1} ref={banner}>
+      <CircleAlert className="icon" />
+      <div className="message-body">
       <strong>{problem.title}</strong>
       {problem.errors.length === 0 && <p>{problem.message}</p>}
       {atFields.length > 0 && (
@@ -134,6 +137,7 @@ export function ProblemBanner({ problem }: { problem: ApiProblem | undefined }) 
       {elsewhere.length > 0 && (
         <ul className="problem-list">{elsewhere.map((error) => <li key={error.field}>{/^[A-Z]/.test(error.message) ? error.message : `${fieldWords(error.field)} ${error.message}`}</li>)}</ul>
       )}
+      </div>
     </div>
   );
 }
@@ -142,8 +146,11 @@ function sentenceOf(message: string): string {
   return /^[A-Z]/.test(message) ? message : message.charAt(0).toUpperCase() + message.slice(1);
 }
 
+const noticeIcons: Record<'info' | 'warning' | 'success', LucideIcon> = { info: Info, warning: TriangleAlert, success: CircleCheck };
+
 export function Notice({ kind = 'info', children }: { kind?: 'info' | 'warning' | 'success'; children: ReactNode }) {
-  return <div className={`notice notice-${kind}`} role={kind === 'warning' ? 'note' : 'status'}>{children}</div>;
+  const Icon = noticeIcons[kind];
+  return <div className={`notice notice-${kind}`} role={kind === 'warning' ? 'note' : 'status'}><Icon className="icon" /><div className="message-body">{children}</div></div>;
 }
 
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
@@ -156,7 +163,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
       setCopied(copyWithSelection(text));
     }
   };
-  return <button type="button" className="secondary" onClick={() => void copy()}>{copied ? 'Copied' : label}</button>;
+  return <button type="button" className="secondary" onClick={() => void copy()}>{copied ? <Check className="icon" /> : <Copy className="icon" />}{copied ? 'Copied' : label}</button>;
 }
 
 /** The Clipboard API needs a secure context; over plain http on a LAN address, fall back to a selection. */
@@ -191,14 +198,20 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
   return (
     <div className="skeleton" role="status" aria-busy="true">
       <span className="sr-only">{what}…</span>
-      <span className="skeleton-line" /><span className="skeleton-line" /><span className="skeleton-line short" />
+      <span className="skeleton-line title" /><span className="skeleton-line" /><span className="skeleton-line" /><span className="skeleton-line short" />
     </div>
   );
 }
 
-export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+/** A value still on its way, inside a sentence or a card: one grey bar, read out as "Loading". */
+export function LoadingValue() {
+  return <span className="skeleton-value" aria-busy="true"><span className="sr-only">Loading</span></span>;
+}
+
+export function EmptyState({ title, icon: Icon = Inbox, children }: { title: string; icon?: LucideIcon; children?: ReactNode }) {
   return (
     <div className="empty">
+      <Icon className="icon" />
       <p className="empty-title">{title}</p>
       {children}
     </div>

@@ -78,7 +78,7 @@ describe('backups and restore points of a host', () => {
     eventsAtBackup = await roomEvents(alice, content.roomId);
     const backup = await homeport.cli(['host', 'backup', 'acme', '--wait'], token);
     assert.equal(backup.code, 0, backup.stdout + backup.stderr);
-    assert.match(backup.stdout, /job succeeded/);
+    assert.match(backup.stdout, /job finished/);
     const ids = await backupIds();
     assert.equal(ids.length, 1);
     firstBackup = ids[0]!;

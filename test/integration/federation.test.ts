@@ -123,7 +123,7 @@ describe('federation', () => {
     const allow = await homeport.cli(['host', 'federation', 'beta', '--allow', alpha, '--wait'], token);
     assert.equal(allow.code, 0, allow.stderr);
     assert.match(allow.stdout, new RegExp(`only with .*listed servers: ${alpha.replaceAll('.', '\\.')}`));
-    assert.match(allow.stdout, /job succeeded/);
+    assert.match(allow.stdout, /job finished/);
     const shown = await homeport.api<{ federation: unknown }>('GET', `/api/v1/hosts/${ids.beta}`, { token });
     assert.deepEqual(shown.body.federation, { mode: 'allowlist', allowedServers: [alpha] });
 

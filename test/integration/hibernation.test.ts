@@ -92,7 +92,7 @@ describe('hibernation', () => {
     await eventually(async () => assert.equal(await connectionsTo('alpha'), 0), 30_000);
     const shown = await homeport.cli(['host', 'show', 'alpha'], token);
     assert.equal(shown.code, 0, shown.stderr);
-    assert.match(shown.stdout, /^alpha\s+sleeping$/m);
+    assert.match(shown.stdout, /^alpha\s+Sleeping$/m);
   });
 
   test('a message another server sends to a sleeping host wakes it and arrives', async () => {

@@ -80,7 +80,8 @@ hostRuntimeContract('local', async (): Promise<RuntimeUnderTest> => {
     async leftovers(spec): Promise<string[]> {
       const found: string[] = [];
       const { runtime, ports } = current;
-      if (runtime.processState(spec.id) !== 'stopped') found.push(`a Synapse ${runtime.processState(spec.id)}`);
+      const state = await runtime.processState(spec.id);
+      if (state !== 'stopped') found.push(`a Synapse ${state}`);
       if (await under.instanceOf(spec)) found.push('a Synapse process');
       if (await exists(join(dataDir, 'hosts', spec.id))) found.push('the host folder');
       const database = await adminPool.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database.name]);

@@ -1,6 +1,6 @@
 // New hosts' databases are copies of a Synapse schema prepared once per Synapse version (by
 // Synapse's own update_synapse_database): the copy belongs to the host's own role, Synapse starts
-// on it without complaint, and a restart of Homeport reuses the template instead of preparing again.
+// on it without complaint, with no background update left to run, and a restart of Homeport reuses the template instead of preparing again.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
@@ -62,6 +62,9 @@ describe('the Synapse schema template', () => {
     const foreign = await inCluster(host.database_name, async (pool) =>
       (await pool.query("SELECT count(*)::int AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = $1", [templateOwner])).rows[0]);
     assert.equal(foreign.n, 0, 'nothing in the host database belongs to the template role');
+    // The template's background updates ran before it was copied: a new host has none left to run.
+    const pending = await inCluster(host.database_name, async (pool) => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM background_updates')).rows[0]);
+    assert.equal(pending?.n, 0, 'no background update is left for the new host');
 
     const admin = await hostAdmin(homeport, created.body.host.id);
     await admin.upsertUser(`@ann:copied.${homeport.baseDomain}`, { password: 'a copied schema works' });

@@ -135,7 +135,7 @@ describe('Synapse upgrades', () => {
     const followed = await homeport.cli(['synapse', 'upgrades', '--wait'], operator);
     assert.equal(followed.code, 1, followed.stdout + followed.stderr);
     assert.match(followed.stdout, /rollout halted: host beta did not come back on Synapse/);
-    assert.match(followed.stdout, /beta\s+batch 1\s+1\.162\.0\s+rolled_back/);
+    assert.match(followed.stdout, /beta\s+batch 1\s+1\.162\.0\s+Rolled back/);
     assert.deepEqual(await hostRow('beta'), { synapse_release: oldRelease, synapse_version: oldRelease, status: 'running' });
     const client = await login('beta');
     assert.deepEqual(await textMessages(client, rooms.beta ?? ''), sent.beta);

@@ -70,14 +70,14 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
   const runtimes: KubernetesRuntime[] = [];
   const states: Array<[string, HostProcessState]> = [];
 
-  const openRuntime = async () => {
+  const openRuntime = async (kubeConfig?: KubeConfig) => {
     const databases = new HostsDatabaseServer(adminPool, {
       ensure: (database) => ensureHostDatabase(adminPool, database),
       drop: (database) => dropHostDatabase(adminPool, database),
       connections: (names) => databaseConnections(adminPool, names),
     });
     const runtime = new KubernetesRuntime({
-      kubeConfig: asHomeport, settings, databases, trustedKeyServers: [], logger: createLogger('warn'),
+      kubeConfig: kubeConfig ?? asHomeport, settings, databases, trustedKeyServers: [], logger: createLogger('warn'),
       onProcessState: (hostId, state) => states.push([hostId, state]),
     });
     await runtime.open();
@@ -104,7 +104,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
     await runtime.ensureDatabase(acme.database);
     assert.ok(await databaseExists(acme.database.name));
     await runtime.writeConfig(acme);
-    assert.equal(runtime.processState(acme.id), 'stopped', 'writing the configuration starts nothing');
+    assert.equal(await runtime.processState(acme.id), 'stopped', 'writing the configuration starts nothing');
     assert.equal((await pods(acme.id)).length, 0);
     const secret = await cluster.kubeConfig().makeApiClient(CoreV1Api).readNamespacedSecret({ name: hostObjectName(acme.id), namespace });
     const homeserverYaml = Buffer.from(secret.data?.['homeserver.yaml'] ?? '', 'base64').toString();
@@ -114,7 +114,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
 
     await runtime.start(acme);
     await runtime.waitHealthy(acme, convergeMs);
-    assert.equal(runtime.processState(acme.id), 'running');
+    assert.equal(await runtime.processState(acme.id), 'running');
     assert.ok(states.some(([hostId, state]) => hostId === acme.id && state === 'running'), 'the reconciler is told');
     const running = await pods(acme.id);
     assert.equal(running.length, 1);
@@ -133,17 +133,52 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
     assert.deepEqual(await runtime.applyEdge([route(acme, ['matrix.acme.example']), route(globex, [])]), [{ id: globex.id, reason: 'the host is not on the cluster yet' }]);
   });
 
+  test('the whole edge again (a restart) sends only what differs from what the API server holds: two lists when nothing changed', async () => {
+    // Homeport's requests to the API server, as its credentials are added to each of them.
+    const requests: string[] = [];
+    const counting = Object.create(asHomeport) as KubeConfig;
+    counting.applySecurityAuthentication = async (context) => {
+      requests.push(`${context.getHttpMethod()} ${context.getUrl()}`);
+      await asHomeport.applySecurityAuthentication.call(counting, context);
+    };
+    const restarted = await openRuntime(counting);
+    const edgeRequests = () => requests.filter((request) => /\/(configmaps|ingresses)\b/.test(request)).map((request) => request.replace(/\?.*/, ''));
+    const edge = [route(acme, ['matrix.acme.example'])];
+    assert.deepEqual(await restarted.applyEdge(edge), []);
+    requests.length = 0;
+    assert.deepEqual(await restarted.applyEdge(edge), []);
+    assert.deepEqual(edgeRequests().map((request) => request.split(' ')[0]), ['GET', 'GET'], `only the two lists: ${edgeRequests().join(', ')}`);
+
+    requests.length = 0;
+    assert.deepEqual(await restarted.applyEdge([route(acme, ['chat.acme.example'])]), []);
+    assert.deepEqual(edgeRequests().filter((request) => !request.startsWith('GET')), [`PATCH ${cluster.kubeConfig().getCurrentCluster()?.server}/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses/${hostObjectName(acme.id)}`], 'a changed name: the Ingress alone');
+    const networking = cluster.kubeConfig().makeApiClient(NetworkingV1Api);
+    assert.deepEqual((await networking.readNamespacedIngress({ name: hostObjectName(acme.id), namespace })).spec?.tls?.[0]?.hosts, ['acme.homeport.test', 'chat.acme.example']);
+
+    requests.length = 0;
+    const newClientConfig = { ...route(acme, ['chat.acme.example']), clientConfig: { brand: 'Acme Chat' } };
+    assert.deepEqual(await restarted.applyEdge([newClientConfig]), []);
+    assert.deepEqual(edgeRequests().filter((request) => !request.startsWith('GET')).map((request) => request.replace(/.*\//, '')), [hostObjectName(acme.id)], 'a changed client config: the ConfigMap alone');
+    const owner = await cluster.kubeConfig().makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: hostObjectName(acme.id), namespace });
+    assert.deepEqual(JSON.parse(owner.data?.['element-web-config.json'] ?? '{}'), { brand: 'Acme Chat' });
+
+    assert.deepEqual(await restarted.applyEdge([]), []);
+    await assert.rejects(networking.readNamespacedIngress({ name: hostObjectName(acme.id), namespace }), 'a host left out loses its Ingress');
+    assert.deepEqual(await restarted.applyEdge(edge), []);
+    assert.deepEqual((await networking.readNamespacedIngress({ name: hostObjectName(acme.id), namespace })).spec?.tls?.[0]?.hosts, ['acme.homeport.test', 'matrix.acme.example']);
+  });
+
   test('a host put to sleep is scaled to zero and stays asleep for a restarted Homeport; waking brings it back ready', async () => {
     await runtime.sleep(acme);
     await eventually(async () => {
-      assert.equal(runtime.processState(acme.id), 'sleeping');
+      assert.equal(await runtime.processState(acme.id), 'sleeping');
       assert.equal((await pods(acme.id)).length, 0);
     }, convergeMs, 250);
     const restarted = await openRuntime();
-    assert.equal(restarted.processState(acme.id), 'sleeping', 'told apart from stopped by the workload itself');
+    assert.equal(await restarted.processState(acme.id), 'sleeping', 'told apart from stopped by the workload itself');
     await restarted.wake(acme.id);
-    assert.equal(restarted.processState(acme.id), 'running');
-    await eventually(async () => assert.equal(runtime.processState(acme.id), 'running'), convergeMs, 250);
+    assert.equal(await restarted.processState(acme.id), 'running');
+    await eventually(async () => assert.equal(await runtime.processState(acme.id), 'running'), convergeMs, 250);
   });
 
   test('with the API server gone mid-reconcile a host cannot be applied; once it is back, the same step converges and the watch sees it', async () => {
@@ -156,7 +191,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
     }
     await runtime.start(globex);
     await runtime.waitHealthy(globex, convergeMs);
-    assert.equal(runtime.processState(acme.id), 'running', 'what ran before is still known');
+    assert.equal(await runtime.processState(acme.id), 'running', 'what ran before is still known');
   });
 
   test("a host's node deleted: its pod is rescheduled on another node and the host is running again", async () => {
@@ -169,7 +204,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
       assert.equal(now.length, 1);
       assert.notEqual(now[0]?.spec?.nodeName, node);
       assert.equal(now[0]?.status?.phase, 'Running');
-      assert.equal(runtime.processState(globex.id), 'running');
+      assert.equal(await runtime.processState(globex.id), 'running');
     }, convergeMs, 500);
   });
 
@@ -192,7 +227,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
       assert.deepEqual(owned.map((object) => `${object.kind}/${object.metadata?.name}`), []);
     }, convergeMs, 500);
     assert.equal(await databaseExists(acme.database.name), false);
-    assert.equal(runtime.processState(acme.id), 'stopped');
+    assert.equal(await runtime.processState(acme.id), 'stopped');
     assert.equal((await apps.readNamespacedDeployment({ name: hostObjectName(globex.id), namespace })).status?.readyReplicas, 1);
     assert.ok(await databaseExists(globex.database.name));
     await runtime.remove(acme.id, acme.database);

@@ -87,7 +87,7 @@ export function hostRuntimeContract(name: string, setUp: () => Promise<RuntimeUn
       await runtime.writeConfig(spec);
       await runtime.start(spec);
       await runtime.waitHealthy(spec, healthTimeoutMs);
-      assert.equal(runtime.processState(spec.id), 'running');
+      assert.equal(await runtime.processState(spec.id), 'running');
       if (!under.servesRequests) return;
       assert.deepEqual(await ask(endpoint, '/health'), { status: 200, body: 'OK' });
       const identity = await publishedIdentity(endpoint);
@@ -104,7 +104,7 @@ export function hostRuntimeContract(name: string, setUp: () => Promise<RuntimeUn
       await runtime.stop(spec.id);
       await runtime.start(spec);
       await runtime.waitHealthy(spec, healthTimeoutMs);
-      assert.equal(runtime.processState(spec.id), 'running');
+      assert.equal(await runtime.processState(spec.id), 'running');
       assert.deepEqual(await runtime.hostEndpoint(spec.id), endpoint, 'the endpoint does not move when the host restarts');
       if (before) assert.deepEqual(await publishedIdentity(endpoint), before);
     });
@@ -115,9 +115,9 @@ export function hostRuntimeContract(name: string, setUp: () => Promise<RuntimeUn
       await under.restart();
       const { runtime } = under;
       // The reconciler's view of a running host after a restart: it runs, or is started (adopted) once.
-      if (runtime.processState(spec.id) !== 'running') await runtime.start(spec);
+      if ((await runtime.processState(spec.id)) !== 'running') await runtime.start(spec);
       await runtime.waitHealthy(spec, healthTimeoutMs);
-      assert.equal(runtime.processState(spec.id), 'running');
+      assert.equal(await runtime.processState(spec.id), 'running');
       assert.equal(await under.instanceOf(spec), instance, 'adopted, not started a second time');
       assert.deepEqual(await runtime.hostEndpoint(spec.id), endpoint);
       assert.equal((await under.writtenConfig(spec)).max_upload_size, '7M');
@@ -127,7 +127,7 @@ export function hostRuntimeContract(name: string, setUp: () => Promise<RuntimeUn
     test('a stopped host answers nothing and says so', async () => {
       const { runtime } = under;
       await runtime.stop(spec.id);
-      assert.equal(runtime.processState(spec.id), 'stopped');
+      assert.equal(await runtime.processState(spec.id), 'stopped');
       assert.equal(await under.instanceOf(spec), undefined, 'nothing runs the host');
       if (!under.servesRequests) return;
       const answer = await ask(endpoint, '/health');
@@ -139,29 +139,30 @@ export function hostRuntimeContract(name: string, setUp: () => Promise<RuntimeUn
       await runtime.start(spec);
       await runtime.waitHealthy(spec, healthTimeoutMs);
       await runtime.sleep(spec);
-      assert.equal(runtime.processState(spec.id), 'sleeping');
+      assert.equal(await runtime.processState(spec.id), 'sleeping');
       assert.equal(await under.instanceOf(spec), undefined, 'a sleeping host costs no process');
       // The request itself wakes the host: it is held, not refused, until Synapse answers.
       if (under.servesRequests) assert.deepEqual(await ask(endpoint, '/health'), { status: 200, body: 'OK' });
       await runtime.wake(spec.id);
-      assert.equal(runtime.processState(spec.id), 'running');
+      assert.equal(await runtime.processState(spec.id), 'running');
       if (under.servesRequests) assert.equal((await publishedIdentity(endpoint)).serverName, spec.serverName);
     });
 
     test('a host asleep when Homeport restarts stays asleep, is put back to sleep as the reconciler does, and wakes', async () => {
       await under.runtime.sleep(spec);
-      assert.equal(under.runtime.processState(spec.id), 'sleeping');
+      assert.equal(await under.runtime.processState(spec.id), 'sleeping');
       await under.restart();
       const { runtime } = under;
       // Never running by itself: a runtime that keeps the state says sleeping, one that does not says stopped.
-      assert.ok(['sleeping', 'stopped'].includes(runtime.processState(spec.id)), `state after the restart: ${runtime.processState(spec.id)}`);
+      const afterRestart = await runtime.processState(spec.id);
+      assert.ok(['sleeping', 'stopped'].includes(afterRestart), `state after the restart: ${afterRestart}`);
       assert.equal(await under.instanceOf(spec), undefined, 'the restart woke nothing');
       // The reconciler's step for a host whose desired state is asleep.
-      if (runtime.processState(spec.id) === 'stopped') await runtime.sleep(spec);
-      assert.equal(runtime.processState(spec.id), 'sleeping');
+      if ((await runtime.processState(spec.id)) === 'stopped') await runtime.sleep(spec);
+      assert.equal(await runtime.processState(spec.id), 'sleeping');
       if (under.servesRequests) assert.deepEqual(await ask(endpoint, '/health'), { status: 200, body: 'OK' });
       await runtime.wake(spec.id);
-      assert.equal(runtime.processState(spec.id), 'running');
+      assert.equal(await runtime.processState(spec.id), 'running');
       assert.ok(await under.instanceOf(spec), 'woken: something runs the host again');
     });
 
@@ -183,7 +184,7 @@ export function hostRuntimeContract(name: string, setUp: () => Promise<RuntimeUn
       await runtime.writeConfig(second);
       await runtime.start(second);
       await runtime.waitHealthy(second, healthTimeoutMs);
-      assert.equal(runtime.processState(second.id), 'running');
+      assert.equal(await runtime.processState(second.id), 'running');
       if (startedBefore) assert.equal(await under.instanceOf(second), startedBefore, 'the host started before the restart was adopted, not started twice');
       if (under.servesRequests) assert.equal((await publishedIdentity(secondEndpoint)).serverName, second.serverName);
       await runtime.remove(second.id, second.database);
@@ -194,7 +195,7 @@ export function hostRuntimeContract(name: string, setUp: () => Promise<RuntimeUn
       const { runtime } = under;
       assert.notDeepEqual(await under.leftovers(spec), [], 'a running host is found where the runtime keeps hosts');
       await runtime.remove(spec.id, spec.database);
-      assert.equal(runtime.processState(spec.id), 'stopped');
+      assert.equal(await runtime.processState(spec.id), 'stopped');
       await noLeftovers(under, spec);
       const answer = await ask(endpoint, '/health');
       assert.ok('error' in answer || answer.status !== 200, `a removed host answered ${JSON.stringify(answer)}`);

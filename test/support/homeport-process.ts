@@ -28,6 +28,8 @@ async function processesMentioning(text: string): Promise<{ pid: number; cmdline
 }
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const cliEntry = join(repoRoot, 'src', 'cli', 'main.ts');
+/** Longer than any API request of the tests takes on a loaded machine, shorter than undici's own 300 s. */
+const apiRequestTimeoutMs = 240_000;
 
 /** A child killed by a signal has `signalCode` set and `exitCode` still null. */
 function hasExited(child: ChildProcess): boolean {
@@ -246,9 +248,25 @@ export class HomeportProcess {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.apiUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-    const text = await response.text();
+    let response: Response;
+    let text: string;
+    try {
+      // No API request may take minutes: one that does fails here with what Homeport logged of it.
+      const signal = AbortSignal.timeout(apiRequestTimeoutMs);
+      response = await fetch(`${this.apiUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal });
+      text = await response.text();
+    } catch (error) {
+      throw new Error(`${method} ${path} got no answer: ${(error as Error).message}\n${this.#requestLog(path)}`, { cause: error });
+    }
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+  }
+
+  /** What Homeport logged of the requests to `path` (by their request ids), and its last lines. */
+  #requestLog(path: string): string {
+    const lines = this.#output.split('\n');
+    const ids = new Set(lines.filter((line) => line.includes(`"url":"${path}`)).map((line) => /"reqId":"([^"]+)"/.exec(line)?.[1]).filter((id) => id !== undefined));
+    const ofRequests = lines.filter((line) => [...ids].some((id) => line.includes(`"reqId":"${id}"`)));
+    return `Homeport's log of ${path}:\n${ofRequests.slice(-40).join('\n')}\nHomeport's last lines:\n${this.#output.slice(-3000)}`;
   }
 
   /** Polls a host until it has the status, or fails with the host's last job log. */

@@ -1,5 +1,6 @@
 // Browser tests of the control panel: builds the panel when stale, drives Debian's Chromium with
-// playwright-core, saves screenshots under test-output/screenshots, and sets up the first operator.
+// playwright-core, saves screenshots under test-output/screenshots (or HOMEPORT_SCREENSHOT_DIR, e.g. a
+// folder outside the repo to look at them), and sets up the first operator.
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { PanelClient } from './panel-client.ts';
 
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '..', '..');
-export const screenshotDir = join(repoRoot, 'test-output', 'screenshots');
+export const screenshotDir = process.env.HOMEPORT_SCREENSHOT_DIR ?? join(repoRoot, 'test-output', 'screenshots');
 
 /** The tests serve dist/web through Homeport, so it must be built from the current sources. */
 export async function ensurePanelBuilt(): Promise<void> {

@@ -48,8 +48,9 @@ export interface ImportHostInput {
 async function inspect(context: HomeportContext, input: ImportHostInput, dir: string): Promise<ImportSource> {
   const scratch = await mkdtemp(join(context.config.workDir, 'import-check-'));
   try {
+    const log = context.logger.child({ component: 'import-check', dir });
     return await inspectImportSource({
-      dir, passphrase: input.passphrase, tooling: context.synapseTooling, scratchDir: scratch,
+      dir, passphrase: input.passphrase, tooling: context.synapseTooling, scratchDir: scratch, progress: (step) => log.debug(step),
     });
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -77,6 +78,7 @@ export async function importHost(context: HomeportContext, operatorId: string, i
   const size = findSize(context.sizes, input.size);
   checkSeatsForSize(size, input.seats);
   await assertRoomForHost(context, size);
+  context.logger.debug({ component: 'import-check', label: input.label }, 'the machine has room');
   const account = await findAccountByEmail(context.db, input.accountEmail);
   if (!account) throw new HomeportError('not-found', 'No such account', `There is no account with the email ${input.accountEmail}.`);
   // A billed import issues an invoice when it succeeds: refused now, not after the host is built.

@@ -92,7 +92,7 @@ export class HostMonitor {
   async #health(host: HostRow, spec: HostSpec): Promise<{ state: HealthState; responseMs: number | null }> {
     const { runtime, monitoring } = this.#context;
     // Asking a sleeping host would wake it: it sleeps on purpose, so it is not down.
-    if (host.status === 'sleeping' || runtime.processState(host.id) === 'sleeping') return { state: 'sleeping', responseMs: null };
+    if (host.status === 'sleeping' || (await runtime.processState(host.id)) === 'sleeping') return { state: 'sleeping', responseMs: null };
     const probe = await monitoring.probeHealth(spec, probeTimeoutMs);
     return probe.healthy ? { state: 'up', responseMs: probe.responseMs } : { state: 'down', responseMs: null };
   }

@@ -47,6 +47,8 @@ export interface InspectInput {
   tooling: SynapseTooling;
   /** A private scratch directory (removed afterwards) for decrypting the config document. */
   scratchDir: string;
+  /** Told each check as it passes (for the log: a slow or stuck inspection shows where it is). */
+  progress?: (step: string) => void;
 }
 
 const invalid = (detail: string) => new HomeportError('import-invalid', 'Cannot import these files', detail);
@@ -122,8 +124,11 @@ async function inspectHomeportExport(input: InspectInput, files: string[]): Prom
   const label = configName.replace(/-config\.md(\.gpg)?$/, '');
   const database = `${label}-synapse-database.zip${suffix}`;
   const media = `${label}-media.tar.gz${suffix}`;
+  const progress = input.progress ?? (() => undefined);
   await verifyChecksums(input.dir, [configName, database, media]);
+  progress('checksums match');
   const text = await decryptSmall(join(input.dir, configName), input.passphrase, input.scratchDir);
+  progress('configuration document read');
   let facts;
   try {
     facts = parseExportDocument(text);
@@ -136,7 +141,9 @@ async function inspectHomeportExport(input: InspectInput, files: string[]): Prom
       `The export comes from Synapse ${facts.synapseVersion}; this Homeport runs Synapse ${input.tooling.synapseVersion}. Import it into a Homeport with Synapse ${facts.synapseVersion} or newer.`);
   }
   const databaseBytes = encrypted ? (await stat(join(input.dir, database))).size * 2 : await checkedZip(input.dir, database);
+  progress('database archive checked');
   const mediaBytes = encrypted ? (await stat(join(input.dir, media))).size * 2 : await checkedMedia(input, media);
+  progress('media archive checked');
   return {
     plan: {
       kind: 'homeport-export',

@@ -1,10 +1,11 @@
 // Puts a host's objects into the cluster with server-side apply under Homeport's one field
 // manager (applying again converges, whatever changed), scales its workload, and removes them all.
 // Every step is safe to repeat: a step interrupted halfway is finished by the next run.
-import { ApiException, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1ConfigMap, type V1Deployment } from '@kubernetes/client-node';
+import { ApiException, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1ConfigMap, type V1Deployment, type V1Ingress } from '@kubernetes/client-node';
 import type { HostProcessState } from '../runtime.ts';
 import { fieldManager, hostIdOf, hostObjectName, hostSelector, managedSelector } from './host-labels.ts';
 import { hostKinds } from './host-kinds.ts';
+import { holds } from './held-objects.ts';
 import { hostObjects, hostOwner, hostRouting } from './host-objects.ts';
 import { hostStateOf, sleepingAnnotation } from './host-state.ts';
 import type { KubernetesHost, KubernetesSettings } from './kubernetes-settings.ts';
@@ -17,6 +18,12 @@ export const scaleFieldManager = 'homeport-scale';
 
 /** The host has no owner object yet: it was never built on this cluster, or it is being removed. */
 export class HostNotOnCluster extends Error {}
+
+/** A host's owner object and Ingress as the API server holds them (see HostObjects.heldRouting). */
+export interface HeldRouting {
+  owner?: V1ConfigMap;
+  ingress?: V1Ingress;
+}
 
 export class HostObjects {
   private readonly api: KubernetesObjectApi;
@@ -38,22 +45,47 @@ export class HostObjects {
     }
   }
 
-  /** Routes the given names to the host (its Ingress), owned by its owner object like everything else. */
-  async applyRouting(hostId: string, hostnames: string[]): Promise<void> {
-    const owner = await this.read<V1ConfigMap>('v1', 'ConfigMap', hostId);
+  /**
+   * Routes the given names to the host (its Ingress), owned by its owner object like everything
+   * else. With `held` (what heldRouting read), nothing is read, and nothing is applied when the
+   * Ingress held already is what would be applied.
+   */
+  async applyRouting(hostId: string, hostnames: string[], held?: HeldRouting): Promise<void> {
+    const owner = held ? held.owner : await this.read<V1ConfigMap>('v1', 'ConfigMap', hostId);
     const ownerUid = owner?.metadata?.uid;
     if (!ownerUid || owner.metadata?.deletionTimestamp) throw new HostNotOnCluster(`${hostObjectName(hostId)} is not on the cluster`);
-    await this.serverSideApply(hostRouting(hostId, hostnames, this.settings, ownerUid));
+    const routing = hostRouting(hostId, hostnames, this.settings, ownerUid);
+    // (Items of a list carry no apiVersion and kind: the rest is compared.)
+    if (held?.ingress && holds(held.ingress, { metadata: routing.metadata, spec: routing.spec })) return;
+    await this.serverSideApply(routing);
+  }
+
+  /** Every host's owner object and Ingress, by host id, in two lists: what applying the whole edge compares against. */
+  async heldRouting(): Promise<Map<string, HeldRouting>> {
+    const namespace = this.settings.namespace;
+    const [owners, ingresses] = await Promise.all([
+      this.api.list<V1ConfigMap>('v1', 'ConfigMap', namespace, undefined, undefined, undefined, undefined, managedSelector),
+      this.api.list<V1Ingress>('networking.k8s.io/v1', 'Ingress', namespace, undefined, undefined, undefined, undefined, managedSelector),
+    ]);
+    // Only the host's own objects (by name): anything else carrying its label is neither its owner nor its route.
+    const hostOf = (object: KubernetesObject) => {
+      const hostId = hostIdOf(object.metadata?.labels);
+      return hostId && object.metadata?.name === hostObjectName(hostId) ? hostId : undefined;
+    };
+    const held = new Map<string, HeldRouting>();
+    for (const owner of owners.items) {
+      const hostId = hostOf(owner);
+      if (hostId) held.set(hostId, { ...held.get(hostId), owner });
+    }
+    for (const ingress of ingresses.items) {
+      const hostId = hostOf(ingress);
+      if (hostId) held.set(hostId, { ...held.get(hostId), ingress });
+    }
+    return held;
   }
 
   async removeRouting(hostId: string): Promise<void> {
     await this.deleteNamed('networking.k8s.io/v1', 'Ingress', hostObjectName(hostId));
-  }
-
-  /** The ids of the hosts that have an Ingress of Homeport's. */
-  async routedHosts(): Promise<string[]> {
-    const found = await this.api.list('networking.k8s.io/v1', 'Ingress', this.settings.namespace, undefined, undefined, undefined, undefined, managedSelector);
-    return found.items.flatMap((item) => hostIdOf(item.metadata?.labels) ?? []);
   }
 
   /** Sets the workload's replicas; `sleeping` marks a scale to zero as hibernation rather than a stop. */

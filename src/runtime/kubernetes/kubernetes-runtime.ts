@@ -6,7 +6,8 @@ import { ApiException, KubernetesObjectApi, PatchStrategy, type KubeConfig, type
 import type { Logger } from '../../logger.ts';
 import type { EdgeRefusal, EdgeRoute, HostProcessState, HostRuntime, HostSpec, RuntimeCapacity } from '../runtime.ts';
 import type { TrustedKeyServer } from '../../synapse/homeserver-config.ts';
-import { HostNotOnCluster, HostObjects } from './host-apply.ts';
+import { HostNotOnCluster, HostObjects, type HeldRouting } from './host-apply.ts';
+import { eachConcurrently, holds } from './held-objects.ts';
 import { hostObjectName } from './host-labels.ts';
 import { HostWatch } from './host-watch.ts';
 import { synapsePort } from './host-workload.ts';
@@ -27,6 +28,8 @@ export interface KubernetesRuntimeOptions {
 const clientConfigFieldManager = 'homeport-client-config';
 /** How long a woken host may take to become ready again, and a stopped one to lose its pod. */
 const wakeTimeoutMs = 300_000;
+/** Hosts whose routes are applied at once when the whole edge is (after a restart). */
+const edgeConcurrency = 16;
 
 export class KubernetesRuntime implements HostRuntime {
   readonly #options: KubernetesRuntimeOptions;
@@ -83,8 +86,9 @@ export class KubernetesRuntime implements HostRuntime {
     await this.#watch.waitFor(hostId, (state, pods) => state !== 'running' && state !== 'starting' && state !== 'restarting' && pods === 0, wakeTimeoutMs, 'stopped');
   }
 
-  processState(hostId: string): HostProcessState {
-    return this.#watch.state(hostId);
+  processState(hostId: string): Promise<HostProcessState> {
+    // What the watch on the Deployments last reported: its first list after a (re)start corrects what it missed.
+    return Promise.resolve(this.#watch.state(hostId));
   }
 
   /**
@@ -99,7 +103,7 @@ export class KubernetesRuntime implements HostRuntime {
   }
 
   async wake(hostId: string): Promise<void> {
-    if (this.processState(hostId) !== 'sleeping') return;
+    if ((await this.processState(hostId)) !== 'sleeping') return;
     await this.#objects.scale(hostId, 1);
     await this.#watch.waitFor(hostId, (state) => state === 'running', wakeTimeoutMs, 'awake');
   }
@@ -109,14 +113,21 @@ export class KubernetesRuntime implements HostRuntime {
     return undefined;
   }
 
+  /**
+   * Every host's routes at once, as after a restart: the owner objects and Ingresses are read in
+   * two lists, and only what differs from them is applied, a few hosts at a time (an unchanged
+   * edge of any size costs two requests). Routes of hosts left out are removed.
+   */
   async applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]> {
+    const held = await this.#objects.heldRouting();
     const refusals: EdgeRefusal[] = [];
-    for (const route of hosts) {
-      const refusal = await this.applyEdgeHost(route.id, route);
+    await eachConcurrently(hosts, edgeConcurrency, async (route) => {
+      const refusal = await this.#routeHost(route, held.get(route.id) ?? {});
       if (refusal) refusals.push(refusal);
-    }
+    });
     const wanted = new Set(hosts.map((route) => route.id));
-    for (const hostId of await this.#objects.routedHosts()) if (!wanted.has(hostId)) await this.#objects.removeRouting(hostId);
+    const unwanted = [...held].flatMap(([hostId, { ingress }]) => ingress && !wanted.has(hostId) ? [hostId] : []);
+    await eachConcurrently(unwanted, edgeConcurrency, (hostId) => this.#objects.removeRouting(hostId));
     return refusals;
   }
 
@@ -129,10 +140,16 @@ export class KubernetesRuntime implements HostRuntime {
       await this.#objects.removeRouting(hostId);
       return undefined;
     }
+    return this.#routeHost(route);
+  }
+
+  /** One host's client config and Ingress; with `held`, compared with what the API server holds and applied only where they differ. */
+  async #routeHost(route: EdgeRoute, held?: HeldRouting): Promise<EdgeRefusal | undefined> {
+    const hostId = route.id;
     const names = [...new Set([route.edgeHostname, ...route.customNames, ...route.previousNames].map((name) => name.toLowerCase()))];
     try {
-      await this.writeClientConfig(hostId, route.clientConfig);
-      await this.#objects.applyRouting(hostId, names);
+      await this.#writeClientConfig(hostId, route.clientConfig, held);
+      await this.#objects.applyRouting(hostId, names, held);
       return undefined;
     } catch (error) {
       if (error instanceof HostNotOnCluster) return { id: hostId, reason: 'the host is not on the cluster yet' };
@@ -151,15 +168,26 @@ export class KubernetesRuntime implements HostRuntime {
 
   /** Keeps the host's Element Web config.json in its ConfigMap, under a field manager of its own. */
   async writeClientConfig(hostId: string, config: Record<string, unknown>): Promise<void> {
+    await this.#writeClientConfig(hostId, config);
+  }
+
+  /** With `held` (the owner object as listed), nothing is read, and nothing is applied when it holds this config already. */
+  async #writeClientConfig(hostId: string, config: Record<string, unknown>, held?: HeldRouting): Promise<void> {
     const metadata = { name: hostObjectName(hostId), namespace: this.#options.settings.namespace };
-    const patch: V1ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { 'element-web-config.json': JSON.stringify(config, null, 2) + '\n' } };
+    const data = { 'element-web-config.json': JSON.stringify(config, null, 2) + '\n' };
     // Applying to a ConfigMap that does not exist would create one nobody owns.
-    try {
-      await this.#api.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata });
-    } catch (error) {
-      if (error instanceof ApiException && error.code === 404) throw new HostNotOnCluster(`${hostObjectName(hostId)} is not on the cluster`);
-      throw error;
+    if (held) {
+      if (!held.owner || held.owner.metadata?.deletionTimestamp) throw new HostNotOnCluster(`${hostObjectName(hostId)} is not on the cluster`);
+      if (holds(held.owner.data, data)) return;
+    } else {
+      try {
+        await this.#api.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata });
+      } catch (error) {
+        if (error instanceof ApiException && error.code === 404) throw new HostNotOnCluster(`${hostObjectName(hostId)} is not on the cluster`);
+        throw error;
+      }
     }
+    const patch: V1ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata, data };
     await this.#api.patch(patch, undefined, undefined, clientConfigFieldManager, true, PatchStrategy.ServerSideApply);
   }
 

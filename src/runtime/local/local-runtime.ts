@@ -118,6 +118,11 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   readonly #crashes = new Map<string, number>();
   readonly #shared: SharedSynapseProcesses;
   readonly #sleepers = new Map<string, Sleeper>();
+  /**
+   * Sleeping hosts of shared sizes: their tenant stays loaded in its shared process, without a
+   * database connection (the process closes idle ones), and answers their next request at once.
+   */
+  readonly #dozing = new Set<string>();
   /** Epoch ms of each host's last outside request, or of when it last started or became ready. */
   readonly #lastActivity = new Map<string, number>();
   /** Every name the edge serves, to the host it belongs to, as of the last applyEdge. */
@@ -138,6 +143,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   #hostStateChanged(hostId: string, state: HostProcessState): void {
+    // A sleeping shared host's tenant (re)loaded: still asleep until a request comes.
+    if (state === 'running' && this.#dozing.has(hostId)) return;
     if (state === 'restarting') this.#crashes.set(hostId, (this.#crashes.get(hostId) ?? 0) + 1);
     this.#options.onProcessState?.(hostId, state);
   }
@@ -148,7 +155,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     this.#lastActivity.set(hostId, Date.now());
     // A well-known or Element Web's config.json is answered by the edge itself: the client's next
     // request is for Synapse, which starts now rather than then.
-    if (this.#sleepers.has(hostId)) {
+    if (this.#sleepers.has(hostId) || this.#dozing.has(hostId)) {
       this.wake(hostId).catch((error: unknown) => this.#options.logger.warn({ hostId, err: error }, 'waking a host on an edge request failed'));
     }
   }
@@ -203,6 +210,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async start(spec: HostSpec): Promise<void> {
     if (this.#sleepers.has(spec.id)) return this.wake(spec.id);
+    this.#dozing.delete(spec.id);
     await this.#startProcess(spec);
   }
 
@@ -278,6 +286,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async stop(hostId: string): Promise<void> {
+    this.#dozing.delete(hostId);
     const sleeper = this.#sleepers.get(hostId);
     if (sleeper) {
       (await sleeper.asleep.catch(() => undefined))?.close();
@@ -298,14 +307,19 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     await this.#options.supervisor.stopIncludingLeftOver(processKey(hostId), this.#synapseCommand(hostId));
   }
 
-  processState(hostId: string): HostProcessState {
+  processState(hostId: string): Promise<HostProcessState> {
+    return Promise.resolve(this.#processState(hostId));
+  }
+
+  #processState(hostId: string): HostProcessState {
     // Until a woken host answers, it is still the runtime's to wake, not the reconciler's to check.
-    if (this.#sleepers.has(hostId)) return 'sleeping';
+    if (this.#sleepers.has(hostId) || this.#dozing.has(hostId)) return 'sleeping';
     return this.#shared.state(hostId) ?? this.#options.supervisor.state(processKey(hostId));
   }
 
   async sleep(spec: HostSpec): Promise<void> {
-    if (this.#sleepers.has(spec.id)) return;
+    if (this.#sleepers.has(spec.id) || this.#dozing.has(spec.id)) return;
+    if (spec.placement.kind === 'shared') return this.#doze(spec);
     const sleeper: Sleeper = {
       spec,
       asleep: this.#options.ports.get(spec.id).then(async ({ httpPort }) => {
@@ -323,7 +337,29 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     }
   }
 
+  /**
+   * A host of a shared size sleeps loaded: its tenant keeps serving from its shared process (a few
+   * MiB there) and holds no database connection once idle, so its next request is answered
+   * without a tenant start (docs/density-shared-processes.md). Loaded again if it was not (a
+   * restart of Homeport finds the tenant files as they were).
+   */
+  async #doze(spec: HostSpec): Promise<void> {
+    this.#dozing.add(spec.id);
+    try {
+      await this.#startProcess(spec);
+      await this.#shared.setQuiet(spec.id, true);
+    } catch (error) {
+      this.#dozing.delete(spec.id);
+      throw error;
+    }
+  }
+
   wake(hostId: string): Promise<void> {
+    if (this.#dozing.delete(hostId)) {
+      // The reconciler's next pass sees the host running and marks it so.
+      this.#lastActivity.set(hostId, Date.now());
+      return this.#shared.setQuiet(hostId, false);
+    }
     const sleeper = this.#sleepers.get(hostId);
     if (!sleeper) return Promise.resolve();
     sleeper.waking ??= this.#wakeNow(sleeper).finally(() => {

@@ -20,6 +20,12 @@ const statusPollMs = 1_000;
 const syncTimeoutMs = 120_000;
 /** A freshly spawned process imports Synapse before its control socket answers. */
 const controlSocketWaitMs = 120_000;
+/**
+ * A tenant's database connection unused this long is closed by its process (synapse-tenants.py),
+ * and opened again by the next work that needs one: an idle host holds no connection most of the
+ * time (docs/density-shared-processes.md, "Idle tenants").
+ */
+const idleConnectionSeconds = 2;
 
 export interface TenantStatus {
   state: 'starting' | 'running' | 'failed';
@@ -48,6 +54,8 @@ export class SharedSynapseProcesses {
   readonly #polls = new Map<string, NodeJS.Timeout>();
   /** Hosts per process of each group, learnt from the sizes of the hosts started here. */
   readonly #roomOf = new Map<string, number>();
+  /** Hosts whose tenants run their background tasks less often: their hosts sleep. */
+  readonly #quiet = new Set<string>();
   /** Choosing a process and writing the tenant file happen one host at a time, so no process is filled past its limit. */
   #placing: Promise<unknown> = Promise.resolve();
 
@@ -106,6 +114,7 @@ export class SharedSynapseProcesses {
     const name = (await this.#processListing(hostId));
     this.#processOf.delete(hostId);
     this.#status.delete(hostId);
+    this.#quiet.delete(hostId);
     if (!name) return;
     const emptied = await this.#exclusively(async () => {
       await rm(join(this.#tenantsDir(name), hostId), { force: true });
@@ -123,6 +132,20 @@ export class SharedSynapseProcesses {
     // Also a process an earlier Homeport left running is told, or it would go on serving the host.
     await this.#ensureProcess(name);
     this.#acceptStatus(name, await this.#request(name, 'sync'));
+  }
+
+  /**
+   * A quiet tenant runs its periodic background tasks ten times less often, so it needs a
+   * database connection rarely: for hosts that sleep. Told to the process at once and repeated
+   * with every status poll, so a restarted process converges.
+   */
+  async setQuiet(hostId: string, quiet: boolean): Promise<void> {
+    if (quiet === this.#quiet.has(hostId)) return;
+    if (quiet) this.#quiet.add(hostId);
+    else this.#quiet.delete(hostId);
+    const name = this.#processOf.get(hostId);
+    if (!name || !this.#isRunning(name)) return;
+    this.#acceptStatus(name, await this.#request(name, 'status', 5_000));
   }
 
   /** The host's state if a shared process serves it, else undefined. */
@@ -173,7 +196,7 @@ export class SharedSynapseProcesses {
   processCommand(name: string): { command: string; args: string[]; pidFile: string } {
     return {
       command: this.#options.releases.pythonPathOf(releaseOf(name)),
-      args: [harnessScript, '--process-dir', this.#processDir(name)],
+      args: [harnessScript, '--process-dir', this.#processDir(name), '--idle-connection-seconds', String(idleConnectionSeconds)],
       pidFile: join(this.#processDir(name), 'supervisor.pid'),
     };
   }
@@ -199,9 +222,10 @@ export class SharedSynapseProcesses {
   async #request(name: string, op: 'sync' | 'status', timeoutMs = syncTimeoutMs): Promise<Record<string, TenantStatus>> {
     const socketPath = join(this.#processDir(name), 'control.sock');
     const deadline = Date.now() + (op === 'sync' ? controlSocketWaitMs : 0);
+    const quiet = [...this.#quiet].filter((hostId) => this.#processOf.get(hostId) === name);
     for (;;) {
       try {
-        return await controlRequest(socketPath, op, timeoutMs);
+        return await controlRequest(socketPath, { op, quiet }, timeoutMs);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if ((code !== 'ENOENT' && code !== 'ECONNREFUSED') || Date.now() > deadline) throw error;
@@ -317,12 +341,13 @@ async function writeTenantFile(dir: string, hostId: string, homeserverConfig: st
   await rename(temporary, join(dir, hostId));
 }
 
-function controlRequest(socketPath: string, op: 'sync' | 'status', timeoutMs: number): Promise<Record<string, TenantStatus>> {
+function controlRequest(socketPath: string, request: { op: 'sync' | 'status'; quiet: string[] }, timeoutMs: number): Promise<Record<string, TenantStatus>> {
+  const { op } = request;
   return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath);
     let answer = '';
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`${socketPath} did not answer ${op} within ${timeoutMs} ms`)));
-    socket.on('connect', () => socket.write(`${JSON.stringify({ op })}\n`));
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
     socket.on('data', (chunk) => {
       answer += chunk.toString('utf8');
       const end = answer.indexOf('\n');

@@ -21,8 +21,13 @@ const run = promisify(execFile);
 export const templateOwner = 'synapse_schema_template';
 const templatePrefix = 'synapse_template_';
 
+/**
+ * `_updated`: the template's background updates have run (index builds and the like), so a new
+ * host does not spend its first minutes running them, each holding a database connection and a
+ * share of the CPU. An older template without them is dropped and prepared again.
+ */
 export function templateDatabaseName(synapseVersion: string): string {
-  return templatePrefix + synapseVersion.replace(/[^a-z0-9]/gi, '_').toLowerCase();
+  return `${templatePrefix}${synapseVersion.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_updated`;
 }
 
 export interface SchemaTemplateOptions {
@@ -111,7 +116,7 @@ export class SynapseSchemaTemplate {
         database: { ...this.#options.databaseEndpoint, ...database }, paths, secrets, seats: 1, maxUploadSize: '1M', rateLimits: communityRateLimits, databasePool: { min: 1, max: 2 },
         federation: { mode: 'off', allowedServers: [], trustedKeyServers: [] },
       }), { mode: 0o600 });
-      await run(this.#options.venvPython, ['-m', 'synapse._scripts.update_synapse_database', '--database-config', paths.homeserverConfig], {
+      await run(this.#options.venvPython, ['-m', 'synapse._scripts.update_synapse_database', '--database-config', paths.homeserverConfig, '--run-background-updates'], {
         cwd: dir, env: synapseEnvironment(), signal: this.#stop.signal, timeout: 300_000, maxBuffer: 16 * 1024 * 1024,
       });
     } finally {

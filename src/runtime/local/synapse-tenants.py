@@ -20,12 +20,14 @@ import logging
 import logging.config
 import os
 import sys
+import threading
 import time
 import traceback
 
 import yaml
 from twisted.internet import defer, reactor
 from twisted.internet.protocol import Factory
+from twisted.internet.task import LoopingCall
 from twisted.internet.tcp import Port
 from twisted.protocols.basic import LineOnlyReceiver
 
@@ -43,6 +45,11 @@ harness_log = logging.getLogger("homeport.tenants")
 # restarts a crashed process, so a database that is away for a moment does not fail a host for good.
 MAX_RETRY_SECONDS = 30
 
+# A quiet tenant (its host sleeps: no outside request for Homeport's hibernation time) runs its
+# periodic background tasks this many times less often, so that it needs a database connection
+# rarely (docs/density-shared-processes.md, "Idle tenants").
+QUIET_STRETCH = 10
+
 
 class Tenant:
     def __init__(self, tenant_id, config_path):
@@ -55,9 +62,101 @@ class Tenant:
         self.failures = 0
         self.retry = None
         self.removed = False
+        self.idle_connections = None
+        # Interval of each of the tenant's looping calls before it was made quiet.
+        self.quiet_intervals = None
+
+    def set_quiet(self, quiet):
+        """Stretches the intervals of the tenant's looping calls (Synapse's clock keeps them), or restores them."""
+        if self.hs is None or self.state != "running" or quiet == (self.quiet_intervals is not None):
+            return
+        calls = list(self.hs.get_clock()._looping_calls)
+        if quiet:
+            self.quiet_intervals = {}
+            for call in calls:
+                if call.running and call.interval:
+                    self.quiet_intervals[call] = call.interval
+                    call.interval = call.interval * QUIET_STRETCH
+                    call.reset()
+        else:
+            intervals, self.quiet_intervals = self.quiet_intervals, None
+            for call, interval in intervals.items():
+                if call.running:
+                    call.interval = interval
+                    call.reset()
 
     def report(self):
-        return {"state": self.state, "failures": self.failures, "error": self.error, "serverName": self.server_name}
+        connections = self.idle_connections.open_connections() if self.idle_connections is not None else 0
+        return {"state": self.state, "failures": self.failures, "error": self.error, "serverName": self.server_name, "databaseConnections": connections, "quiet": self.quiet_intervals is not None}
+
+
+class IdleConnections:
+    """Closes a tenant's database connections that no work has used for a while.
+
+    Synapse's pool is Twisted's adbapi ConnectionPool: one connection per pool thread, in
+    `pool.connections` keyed by thread id, opened by `pool.connect()` (with Synapse's
+    on-new-connection hook) when a thread first needs one and kept until the pool closes. So an
+    idle tenant would hold every connection it ever opened. Every use of a connection goes
+    through the pool's `_runWithConnection` or `_runInteraction` on a pool thread; both are
+    wrapped here to count the thread's work in progress and note when it last ended, under one
+    lock. Every few seconds the reactor thread closes the connections of threads with no work in
+    progress and idle longer than `idle_seconds`, removing them from `pool.connections` under the
+    same lock, so a thread starting work either waits for the close or keeps its connection; the
+    next work of that thread finds none and `connect()` opens a new one. A connection in use is
+    never closed.
+    """
+
+    def __init__(self, pools, idle_seconds):
+        self.pools = pools
+        self.idle_seconds = idle_seconds
+        self.lock = threading.Lock()
+        self.busy = {}
+        self.last_used = {}
+        self.closed = 0
+        for pool in pools:
+            pool._runWithConnection = self.tracked(pool, pool._runWithConnection)
+            pool._runInteraction = self.tracked(pool, pool._runInteraction)
+        self.loop = LoopingCall(self.close_idle)
+        self.loop.start(max(1.0, idle_seconds / 4), now=False)
+
+    def tracked(self, pool, run):
+        def run_tracked(*args, **kwargs):
+            key = (id(pool), pool.threadID())
+            with self.lock:
+                self.busy[key] = self.busy.get(key, 0) + 1
+            try:
+                return run(*args, **kwargs)
+            finally:
+                with self.lock:
+                    self.busy[key] -= 1
+                    self.last_used[key] = time.monotonic()
+
+        return run_tracked
+
+    def open_connections(self):
+        return sum(len(pool.connections) for pool in self.pools)
+
+    def close_idle(self):
+        now = time.monotonic()
+        for pool in self.pools:
+            for tid, conn in list(pool.connections.items()):
+                key = (id(pool), tid)
+                with self.lock:
+                    if self.busy.get(key, 0) > 0 or pool.connections.get(tid) is not conn:
+                        continue
+                    # A connection opened before tracking began counts as used now.
+                    if now - self.last_used.setdefault(key, now) < self.idle_seconds:
+                        continue
+                    del pool.connections[tid]
+                    self.closed += 1
+                    try:
+                        pool._close(conn)
+                    except Exception:
+                        harness_log.warning("closing an idle database connection failed", exc_info=True)
+
+    def stop(self):
+        if self.loop.running:
+            self.loop.stop()
 
 
 class TenantLogRouter(logging.Handler):
@@ -119,9 +218,10 @@ def load_tenant_logging(log_config_path):
 
 
 class TenantHarness:
-    def __init__(self, process_dir):
+    def __init__(self, process_dir, idle_connection_seconds):
         self.tenants_dir = os.path.join(process_dir, "tenants")
         self.tenants = {}
+        self.idle_connection_seconds = idle_connection_seconds
 
     def desired(self):
         wanted = {}
@@ -134,6 +234,11 @@ class TenantHarness:
 
     def report(self):
         return {tenant_id: tenant.report() for tenant_id, tenant in self.tenants.items()}
+
+    def quiet(self, tenant_ids):
+        """Makes the tenants listed quiet and every other one not; a tenant still starting follows at the next call."""
+        for tenant_id, tenant in self.tenants.items():
+            tenant.set_quiet(tenant_id in tenant_ids)
 
     async def sync(self):
         """Starts the tenants listed and not served, stops those served and no longer listed."""
@@ -164,6 +269,9 @@ class TenantHarness:
             with LoggingContext(name="main", server_name=tenant.server_name):
                 tenant.hs = homeserver.create_homeserver(config)
                 homeserver.setup(tenant.hs)
+                if self.idle_connection_seconds > 0:
+                    pools = [database._db_pool for database in tenant.hs.get_datastores().databases]
+                    tenant.idle_connections = IdleConnections(pools, self.idle_connection_seconds)
                 # Not frozen: a frozen homeserver cannot be collected after its shutdown.
                 await homeserver.start(tenant.hs, freeze=False)
         except BaseException as error:  # noqa: B036 -- SystemExit from Synapse must not end the other tenants
@@ -197,6 +305,9 @@ class TenantHarness:
 
     async def release(self, tenant):
         hs, tenant.hs = tenant.hs, None
+        if tenant.idle_connections is not None:
+            tenant.idle_connections.stop()
+            tenant.idle_connections = None
         if hs is not None:
             # Synapse's shutdown stops only TCP ports (`type(listener) is Port`): the metrics
             # Unix socket is stopped here, or the next start of the tenant could not bind it.
@@ -221,12 +332,16 @@ class ControlProtocol(LineOnlyReceiver):
     async def answer(self, line):
         try:
             request = json.loads(line)
+            harness = self.factory.harness
             if request.get("op") == "sync":
-                reply = {"tenants": await self.factory.harness.sync()}
-            elif request.get("op") == "status":
-                reply = {"tenants": self.factory.harness.report()}
-            else:
-                reply = {"error": "unknown op"}
+                await harness.sync()
+            elif request.get("op") != "status":
+                raise ValueError("unknown op")
+            # The tenants whose hosts sleep, as Homeport sees it: sent with every request, so a
+            # restarted process converges at the next status poll.
+            if "quiet" in request:
+                harness.quiet(set(request["quiet"]))
+            reply = {"tenants": harness.report()}
         except Exception as error:
             reply = {"error": str(error)}
         self.sendLine(json.dumps(reply).encode())
@@ -235,6 +350,8 @@ class ControlProtocol(LineOnlyReceiver):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--process-dir", required=True)
+    # 0 keeps every connection open, as Synapse alone does.
+    parser.add_argument("--idle-connection-seconds", type=float, default=0)
     args = parser.parse_args()
     process_dir = os.path.abspath(args.process_dir)
     os.makedirs(os.path.join(process_dir, "tenants"), mode=0o700, exist_ok=True)
@@ -243,7 +360,7 @@ def main():
     logging.getLogger().setLevel(logging.INFO)
     synapse_logger._load_logging_config = load_tenant_logging
 
-    harness = TenantHarness(process_dir)
+    harness = TenantHarness(process_dir, args.idle_connection_seconds)
     factory = Factory.forProtocol(ControlProtocol)
     factory.harness = harness
     control_socket = os.path.join(process_dir, "control.sock")

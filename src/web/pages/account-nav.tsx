@@ -1,5 +1,6 @@
 // The tabs of the account pages.
-import { Link, useLocation } from '../router.tsx';
+import { Tabs } from '../layout.tsx';
+import { useLocation } from '../router.tsx';
 
 const tabs = [
   { to: '/account', label: 'Details' },
@@ -11,9 +12,5 @@ const tabs = [
 
 export function AccountTabs() {
   const { path } = useLocation();
-  return (
-    <nav className="tabs" aria-label="Account">
-      {tabs.map((tab) => <Link key={tab.to} to={tab.to} aria-current={path === tab.to ? 'page' : undefined}>{tab.label}</Link>)}
-    </nav>
-  );
+  return <Tabs label="Account" items={tabs.map((tab) => ({ ...tab, current: path === tab.to }))} />;
 }

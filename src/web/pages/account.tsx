@@ -4,7 +4,8 @@ import { patch } from '../api-client.ts';
 import type { Account } from '../api-types.ts';
 import { formatDate } from '../format.tsx';
 import { CountrySelect } from '../country-select.tsx';
-import { Field, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
+import { Field, ProblemBanner, useSubmit } from '../forms.tsx';
+import { showSaved } from '../toasts.tsx';
 import { PageTitle } from '../layout.tsx';
 import { useAccount, useSession } from '../session.tsx';
 import { AccountTabs } from './account-nav.tsx';
@@ -31,9 +32,7 @@ function AccountDetailsForm({ account }: { account: Account }) {
     name: account.name, companyName: account.companyName ?? '', vatId: account.vatId ?? '',
     line1: address?.line1 ?? '', line2: address?.line2 ?? '', postalCode: address?.postalCode ?? '', city: address?.city ?? '', country: address?.country ?? '',
   });
-  const [saved, setSaved] = useState(false);
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) => {
-    setSaved(false);
     setForm({ ...form, [key]: event.target.value });
   };
   const hasAddress = [form.line1, form.line2, form.postalCode, form.city, form.country].some((value) => value.trim() !== '');
@@ -47,7 +46,7 @@ function AccountDetailsForm({ account }: { account: Account }) {
         : null,
     });
     await refresh();
-    setSaved(true);
+    showSaved('Your details are saved.');
   });
   const submit = (event: FormEvent) => void onSubmit(event);
   return (
@@ -55,7 +54,6 @@ function AccountDetailsForm({ account }: { account: Account }) {
       <h2>Details</h2>
       <p className="muted">Email: {account.email}</p>
       <ProblemBanner problem={problem} />
-      {saved && <Notice kind="success">Your details are saved.</Notice>}
       <Field label="Name" name="name" autoComplete="name" value={form.name} onChange={set('name')} problem={problem} />
       <Field label="Company name" name="companyName" autoComplete="organization" value={form.companyName} onChange={set('companyName')} problem={problem} hint="If you are a business, you must enter your company name." />
       <Field label="VAT ID" name="vatId" value={form.vatId} onChange={set('vatId')} problem={problem} hint="EU VAT ID with its country prefix, e.g. DE123456789. A business with a VAT ID must give its company name." />

@@ -1,9 +1,11 @@
 // Follows a host's job (build, rebuild, cancel, export) step by step with a progress bar, by
 // polling it; a job seen finishing ends where its result is, and a toast says so with a link.
+import { Circle, CircleCheck, CircleX, LoaderCircle, type LucideIcon } from 'lucide-react';
 import { useCallback, useEffect, useRef } from 'react';
 import { get, seg } from '../api-client.ts';
 import type { Job } from '../api-types.ts';
-import { jobStatusWords, jobStepWords } from '../../contract/job-step-words.ts';
+import { jobStatusWords, jobStepWords, stepStatusWords } from '../../contract/job-step-words.ts';
+import { jobKindWords } from '../../contract/status-words.ts';
 import { Loading, ProblemBanner } from '../forms.tsx';
 import { PageTitle } from '../layout.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -46,7 +48,7 @@ export function BuildPage({ hostId, jobId }: { hostId: string; jobId: string }) 
   if (!job.data) return <Loading />;
   return (
     <section>
-      <PageTitle back={{ to: `/hosts/${hostId}`, label: hostId }}>{jobTitles[job.data.kind]} {hostId}</PageTitle>
+      <PageTitle back={{ to: `/hosts/${hostId}`, label: hostId }}>{finished ? `${jobKindWords[job.data.kind]} of ${hostId}` : `${jobTitles[job.data.kind]} ${hostId}`}</PageTitle>
       <JobProgress job={job.data} />
       {job.data.status === 'succeeded' && <p className="success-text" role="status">Done. {job.data.kind === 'cancel' ? 'The host is gone.' : <Link to={`/hosts/${hostId}`}>Manage host</Link>}</p>}
       {job.data.status === 'failed' && (
@@ -81,6 +83,8 @@ function resultOf(kind: Job['kind'], hostId: string): { page: string; toast?: st
   }
 }
 
+const stepIcons: Record<Job['steps'][number]['status'], LucideIcon> = { pending: Circle, running: LoaderCircle, done: CircleCheck, failed: CircleX };
+
 export function JobProgress({ job, withLog = false }: { job: Job; withLog?: boolean }) {
   return (
     <div className="job">
@@ -89,7 +93,14 @@ export function JobProgress({ job, withLog = false }: { job: Job; withLog?: bool
       </div>
       <p className="muted">{job.progress}% · {jobStatusWords[job.status]}</p>
       <ol className="job-steps">
-        {job.steps.map((step) => <li key={step.name} className={`step step-${step.status}`} data-status={step.status} data-step={step.name}>{jobStepWords(job.kind, step.name)}</li>)}
+        {job.steps.map((step) => {
+          const Icon = stepIcons[step.status];
+          return (
+            <li key={step.name} className={`step step-${step.status}`} data-status={step.status} data-step={step.name}>
+              <Icon className="icon" /><span>{jobStepWords(job.kind, step.name)}</span><span className="sr-only">: {(stepStatusWords[step.status] ?? step.status).toLowerCase()}</span>
+            </li>
+          );
+        })}
       </ol>
       {withLog && (
         <pre className="log" tabIndex={0} aria-label="Job log">{job.logs.map((line) => `${line.at}  ${line.level.padEnd(5)}  ${line.message}`).join('\n') || 'No log lines.'}</pre>

@@ -2,7 +2,7 @@
 // confirms it (card numbers never reach Homeport), then the confirmed payment method is saved.
 import { useEffect, useRef, useState } from 'react';
 import { ApiProblem, post } from '../api-client.ts';
-import { Notice, ProblemBanner, useSubmit } from '../forms.tsx';
+import { Loading, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
 
 interface StripeCardElement { mount(element: HTMLElement): void; destroy(): void }
 interface StripeJs {
@@ -65,8 +65,8 @@ export function CardForm({ onSaved, onCancel }: { onSaved(): void; onCancel(): v
   return (
     <form className="card-form" aria-label="Card details" onSubmit={(event) => void save.onSubmit(event)}>
       <ProblemBanner problem={start.problem ?? save.problem} />
-      {state === 'starting' && <p>Preparing a secure card form…</p>}
-      {state === 'loading-stripe' && <p data-testid="card-status">Loading Stripe's secure card form…</p>}
+      {state === 'starting' && <Loading what="Preparing a secure card form" />}
+      {state === 'loading-stripe' && <Loading what="Loading Stripe's secure card form" />}
       {state === 'unavailable' && <Notice kind="warning"><span data-testid="card-status">Stripe's card form could not be loaded. Check your connection (and any blocker of js.stripe.com) and try again.</span></Notice>}
       <div ref={mountPoint} className="card-element" data-testid="card-element" />
       <p className="hint">Your card number goes straight to Stripe; Homeport only keeps the brand, the last four digits and the expiry.</p>

@@ -8,10 +8,10 @@ import { Field, ProblemBanner, SelectField, useSubmit } from '../forms.tsx';
 import { formatDate } from '../format.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
+import { backupStatusWords } from '../../contract/status-words.ts';
 
 const backupable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
 const restorable = new Set<Host['status']>(['running', 'degraded', 'sleeping', 'failed']);
-const backupStatusWords: Record<HostBackup['status'], string> = { running: 'being made', ready: 'complete', failed: 'failed' };
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function BackupSection({ host }: { host: Host }) {

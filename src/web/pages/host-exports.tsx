@@ -10,14 +10,9 @@ import { HostSettingsFrame } from './host-nav.tsx';
 import { formatDate } from '../format.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
+import { exportStatusWords } from '../../contract/status-words.ts';
 
 const exportable = new Set<Host['status']>(['running', 'degraded', 'sleeping']);
-const exportStatusWords: Record<HostExport['status'], string> = {
-  running: 'being made',
-  ready: 'ready to download',
-  failed: 'failed; nothing was kept, you can export again',
-  deleted: 'deleted after the retention period',
-};
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function HostExportsPage({ hostId }: { hostId: string }) {

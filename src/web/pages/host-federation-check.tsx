@@ -17,7 +17,7 @@ export function FederationCheckSection({ host }: { host: Host }) {
   if (last.data === undefined) return <Loading />;
   return (
     <section className="panel-section" aria-labelledby="federation-title">
-      <h2 id="federation-title">Federation</h2>
+      <h2 id="federation-title">Can other servers reach it?</h2>
       <p className="muted">Whether servers elsewhere find <strong>{host.serverName}</strong> (well-known, SRV, port 8448), reach it over HTTPS with a valid certificate, and get its signing key and version.</p>
       <ProblemBanner problem={checkAgain.problem} />
       <CheckResult check={check ?? last.data} testId="federation-status" passed="Other Matrix servers reach this host and trust its key." failed="Other Matrix servers cannot federate with this host." />

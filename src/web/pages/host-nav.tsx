@@ -5,8 +5,9 @@ import { useCallback, type ReactNode } from 'react';
 import { get, seg } from '../api-client.ts';
 import type { Host } from '../api-types.ts';
 import { Loading, Notice, ProblemBanner } from '../forms.tsx';
-import { NotFoundPage, PageTitle } from '../layout.tsx';
-import { Link, useLocation } from '../router.tsx';
+import { NotFoundPage, PageTitle, Tabs } from '../layout.tsx';
+import { hostStatusWords, wordsOr } from '../../contract/status-words.ts';
+import { useLocation } from '../router.tsx';
 import { useApi, useInterval } from '../use-api.ts';
 
 /** The host's sections, in the order a customer needs them; the path is appended to /hosts/<label>. */
@@ -27,14 +28,7 @@ export type HostSectionPath = (typeof hostSections)[number]['path'];
 
 export function HostTabs({ hostId }: { hostId: string }) {
   const { path } = useLocation();
-  return (
-    <nav className="tabs" aria-label="Host sections">
-      {hostSections.map((section) => {
-        const to = `/hosts/${hostId}${section.path}`;
-        return <Link key={to} to={to} aria-current={path === to ? 'page' : undefined}>{section.label}</Link>;
-      })}
-    </nav>
-  );
+  return <Tabs label="Host sections" items={hostSections.map((section) => ({ to: `/hosts/${hostId}${section.path}`, label: section.label, current: path === `/hosts/${hostId}${section.path}` }))} />;
 }
 
 const busyStatuses = new Set<Host['status']>(['provisioning', 'rebuilding', 'cancelling', 'exporting']);
@@ -74,7 +68,7 @@ export function HostAdminFrame({ hostId, children }: { hostId: string; children:
   return (
     <HostFrame hostId={hostId}>
       {(host) => host.status === 'running' || host.status === 'degraded' || host.status === 'sleeping' ? children(host) : (
-        <p className="notice">This section opens once the host is running (it is {host.status} now).</p>
+        <p className="notice">This section opens once the host is running (it is {wordsOr(hostStatusWords, host.status).toLowerCase()} now).</p>
       )}
     </HostFrame>
   );

@@ -74,7 +74,7 @@ function SizeStep({ sizes, chosen, onChoose }: { sizes: Size[]; chosen: Size | u
             <input type="radio" name="size" value={s.name} checked={s.name === selected} onChange={() => setSelected(s.name)} />
             <span className="choice-title">{s.title}</span>
             <span>{formatMoney(s.pricePerSeatMinor, s.currency)} per seat per month</span>
-            <span className="muted">{s.minSeats}–{s.maxSeats} seats · files up to {formatUploadSize(s.maxUploadSize)} each</span>
+            <span className="muted">{s.minSeats.toLocaleString()} to {s.maxSeats.toLocaleString()} seats · files up to {formatUploadSize(s.maxUploadSize)} each</span>
           </label>
         ))}
       </div>

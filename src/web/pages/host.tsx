@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { patch, seg } from '../api-client.ts';
 import type { Host } from '../api-types.ts';
 import { Field, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
+import { showSaved } from '../toasts.tsx';
 import { StatusBadge, formatDate, formatSynapseVersion } from '../format.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { AddClientDomainSection, ClientDomainSection, DelegationSection } from './host-custom-domain.tsx';
@@ -81,21 +82,19 @@ export function HostBillingPage({ hostId }: { hostId: string }) {
 
 function SeatsForm({ host, onSaved }: { host: Host; onSaved(): Promise<void> }) {
   const [seats, setSeats] = useState(host.seats);
-  const [saved, setSaved] = useState(false);
   const { busy, problem, onSubmit } = useSubmit(async () => {
     await patch(`/hosts/${seg(host.label)}`, { seats });
-    setSaved(true);
+    showSaved(`Seats saved: ${seats} monthly active users.`);
     await onSaved();
   });
   return (
     <form className="panel-section" onSubmit={(event) => void onSubmit(event)} noValidate>
       <h2>Seats</h2>
       <ProblemBanner problem={problem} />
-      {saved && <Notice kind="success">Seats saved: {host.seats} monthly active users.</Notice>}
       <p>Seats bought: <strong data-testid="seats">{host.seats}</strong>{host.seatsUsed !== null && <>, in use: <strong>{host.seatsUsed}</strong></>}.</p>
       <Field
         label="Total monthly active user seats" name="seats" type="number" min={host.seats} step={1} value={Number.isNaN(seats) ? '' : seats}
-        onChange={(e) => { setSaved(false); setSeats(Math.max(e.target.valueAsNumber, 0)); }} problem={problem}
+        onChange={(e) => setSeats(Math.max(e.target.valueAsNumber, 0))} problem={problem}
         hint={`Currently ${host.seats}. Added seats are invoiced, prorated, for the rest of the current month. Note that you cannot decrease your user count later.`}
       />
       <button type="submit" disabled={busy || !(seats > host.seats)}>Save seats</button>
@@ -105,10 +104,9 @@ function SeatsForm({ host, onSaved }: { host: Host; onSaved(): Promise<void> }) 
 
 function SupportContactForm({ host, onSaved }: { host: Host; onSaved(): Promise<void> }) {
   const [email, setEmail] = useState(host.supportEmail ?? '');
-  const [saved, setSaved] = useState(false);
   const { busy, problem, onSubmit } = useSubmit(async () => {
     await patch(`/hosts/${seg(host.label)}`, { supportEmail: email.trim() === '' ? null : email.trim() });
-    setSaved(true);
+    showSaved('Trust & Safety contact saved.');
     await onSaved();
   });
   return (
@@ -116,8 +114,7 @@ function SupportContactForm({ host, onSaved }: { host: Host; onSaved(): Promise<
       <h2>Trust &amp; Safety contact</h2>
       <p className="muted">Someone who can respond to content takedown notices and other trust &amp; safety concerns (such as deactivating users). Published in <code>/.well-known/matrix/support</code>.</p>
       <ProblemBanner problem={problem} />
-      {saved && <Notice kind="success">Trust &amp; Safety contact saved.</Notice>}
-      <Field label="Trust and Safety contact" name="supportEmail" apiField="supportEmail" type="email" value={email} onChange={(e) => { setSaved(false); setEmail(e.target.value); }} problem={problem} />
+      <Field label="Trust and Safety contact" name="supportEmail" apiField="supportEmail" type="email" value={email} onChange={(e) => setEmail(e.target.value)} problem={problem} />
       <button type="submit" disabled={busy}>Save contact</button>
     </form>
   );

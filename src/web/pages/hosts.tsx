@@ -1,4 +1,5 @@
 // Your hosts with their status, and the way to set up the first one.
+import { Plus, Server } from 'lucide-react';
 import { get } from '../api-client.ts';
 import type { Host } from '../api-types.ts';
 import { EmptyState, Loading, Notice, ProblemBanner } from '../forms.tsx';
@@ -22,13 +23,13 @@ export function HostsPage() {
       <PurchaseBlockers account={account} />
       <ProblemBanner problem={hosts.problem} />
       {!hosts.data ? <Loading /> : visible.length === 0 ? (
-        <EmptyState title="You have no hosts yet">
+        <EmptyState title="You have no hosts yet" icon={Server}>
           <p>A host is your own Matrix homeserver, with its users, registration tokens and seats.</p>
-          <Link to="/hosts/new" className="button">Set up a host now</Link>
+          <Link to="/hosts/new" className="button"><Plus className="icon" />Set up a host now</Link>
         </EmptyState>
       ) : (
         <>
-          <p><Link to="/hosts/new" className="button">Set up a new host</Link></p>
+          <p><Link to="/hosts/new" className="button"><Plus className="icon" />Set up a new host</Link></p>
           <ul className="cards">
             {visible.map((host) => (
               <li key={host.id} className="card">

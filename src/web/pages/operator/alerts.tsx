@@ -25,7 +25,7 @@ export function OperatorAlertsPage() {
       <PageTitle>Operator console</PageTitle>
       <OperatorTabs />
       <h2>{all ? 'Alerts' : 'Open alerts'}</h2>
-      <label><input type="checkbox" checked={all} onChange={(event) => setAll(event.target.checked)} /> Show resolved alerts too</label>
+      <label className="check"><input type="checkbox" checked={all} onChange={(event) => setAll(event.target.checked)} /> Show resolved alerts too</label>
       <ProblemBanner problem={alerts.problem} />
       {!alerts.data ? <Loading /> : alerts.data.alerts.length === 0 ? <EmptyState title={all ? 'No alerts' : 'No open alerts'} /> : (
         <ul className="cards" data-testid="alerts">

@@ -4,6 +4,7 @@ import { get } from '../../api-client.ts';
 import type { Capacity } from '../../api-types.ts';
 import { Loading, ProblemBanner } from '../../forms.tsx';
 import { StatusBadge, statusText } from '../../format.tsx';
+import { wordsOr } from '../../../contract/status-words.ts';
 import { PageTitle } from '../../layout.tsx';
 import { useApi } from '../../use-api.ts';
 import { OperatorTabs } from './operator-nav.tsx';
@@ -13,9 +14,9 @@ const mebibytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024)).toLoca
 function Headroom({ capacity }: { capacity: Capacity }) {
   const connections = capacity.databaseConnections;
   return (
-    <dl>
+    <dl className="facts">
       <dt>Hosts</dt>
-      <dd>{Object.entries(capacity.hostsByStatus).map(([status, count]) => `${count} ${statusText[status] ?? status}`).join(', ') || 'none'}
+      <dd>{Object.entries(capacity.hostsByStatus).map(([status, count]) => `${count} ${wordsOr(statusText, status).toLowerCase()}`).join(', ') || 'none'}
         {capacity.limits.maxHosts > 0 ? ` (limit ${capacity.limits.maxHosts})` : ''}</dd>
       <dt>Memory available</dt>
       <dd>{mebibytes(capacity.memory.availableBytes)} of {mebibytes(capacity.memory.totalBytes)} (at least {mebibytes(capacity.limits.minFreeMemoryBytes)} kept free)</dd>

@@ -7,6 +7,7 @@ import { StatusBadge, formatDate, statusText } from '../../format.tsx';
 import { PageTitle } from '../../layout.tsx';
 import { Link } from '../../router.tsx';
 import { useApi } from '../../use-api.ts';
+import { SizeName } from '../../size-name.tsx';
 import { OperatorTabs } from './operator-nav.tsx';
 
 export function OperatorHostsPage() {
@@ -34,7 +35,7 @@ export function OperatorHostsPage() {
                 <td data-label="Host">{host.serverName}</td>
                 <td data-label="Customer"><Link to={`/operator/accounts?search=${encodeURIComponent(host.accountEmail)}`}>{host.accountEmail}</Link></td>
                 <td data-label="Status"><StatusBadge status={host.status} /></td>
-                <td data-label="Size">{host.size}</td>
+                <td data-label="Size"><SizeName name={host.size} /></td>
                 <td data-label="Seats">{host.seats}</td>
                 <td data-label="Created">{formatDate(host.createdAt)}</td>
                 <td><Link to={`/operator/jobs?host=${host.id}`}>Jobs</Link></td>

@@ -9,12 +9,9 @@ import { Link, useLocation } from '../../router.tsx';
 import { useApi, useInterval } from '../../use-api.ts';
 import { JobProgress } from '../build-progress.tsx';
 import { OperatorTabs } from './operator-nav.tsx';
+import { jobStatusWords } from '../../../contract/job-step-words.ts';
+import { jobKindWords, wordsOr } from '../../../contract/status-words.ts';
 
-const jobStatusText: Record<OperatorJob['status'], string> = { queued: 'Waiting', running: 'Running', succeeded: 'Done', failed: 'Failed' };
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 export function OperatorJobsPage() {
   const { query } = useLocation();
@@ -33,8 +30,8 @@ export function OperatorJobsPage() {
           <tbody>
             {jobs.data.jobs.map((job) => (
               <tr key={job.id}>
-                <td data-label="Job"><Link to={`/operator/jobs/${job.id}`}>{job.kind}</Link></td>
-                <td data-label="Status">{jobStatusText[job.status]}{job.error && <span className="muted"> — {job.error}</span>}</td>
+                <td data-label="Job"><Link to={`/operator/jobs/${job.id}`}>{wordsOr(jobKindWords, job.kind)}</Link></td>
+                <td data-label="Status">{wordsOr(jobStatusWords, job.status)}{job.error && <span className="muted"> — {job.error}</span>}</td>
                 <td data-label="Host">{job.hostName ?? <span className="muted">Removed host</span>}</td>
                 <td data-label="Customer">{job.accountEmail ?? '–'}</td>
                 <td data-label="Created">{formatDate(job.createdAt)}</td>
@@ -55,11 +52,11 @@ export function OperatorJobPage({ jobId }: { jobId: string }) {
   useInterval(poll, 2000, running);
   return (
     <section>
-      <PageTitle back={{ to: '/operator/jobs', label: 'Jobs' }}>{job.data ? `${capitalised(job.data.kind)} of ${job.data.hostName ?? 'a removed host'}` : 'Job'}</PageTitle>
+      <PageTitle back={{ to: '/operator/jobs', label: 'Jobs' }}>{job.data ? `${wordsOr(jobKindWords, job.data.kind)} of ${job.data.hostName ?? 'a removed host'}` : 'Job'}</PageTitle>
       <ProblemBanner problem={job.problem} />
       {!job.data ? (job.problem ? null : <Loading />) : (
         <>
-          <p>{jobStatusText[job.data.status]}; {job.data.accountEmail ? <>customer {job.data.accountEmail}, </> : null}{job.data.attempts === 1 ? '1 attempt' : `${job.data.attempts} attempts`}, created {formatDate(job.data.createdAt)}{' · '}<Link to={`/operator/jobs?host=${job.data.hostId}`}>Other jobs of this host</Link></p>
+          <p>{wordsOr(jobStatusWords, job.data.status)}; {job.data.accountEmail ? <>customer {job.data.accountEmail}, </> : null}{job.data.attempts === 1 ? '1 attempt' : `${job.data.attempts} attempts`}, created {formatDate(job.data.createdAt)}{' · '}<Link to={`/operator/jobs?host=${job.data.hostId}`}>Other jobs of this host</Link></p>
           {job.data.error && <p className="field-error">{job.data.error}</p>}
           <JobProgress job={job.data} withLog />
         </>

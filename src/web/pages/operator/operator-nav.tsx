@@ -1,5 +1,6 @@
 // The operator console's tabs.
-import { Link, useLocation } from '../../router.tsx';
+import { Tabs } from '../../layout.tsx';
+import { useLocation } from '../../router.tsx';
 
 const tabs = [
   { to: '/operator/accounts', label: 'Accounts' },
@@ -18,9 +19,5 @@ const tabs = [
 
 export function OperatorTabs() {
   const { path } = useLocation();
-  return (
-    <nav className="tabs" aria-label="Operator console">
-      {tabs.map((tab) => <Link key={tab.to} to={tab.to} aria-current={path.startsWith(tab.to) ? 'page' : undefined}>{tab.label}</Link>)}
-    </nav>
-  );
+  return <Tabs label="Operator console" items={tabs.map((tab) => ({ ...tab, current: path.startsWith(tab.to) }))} />;
 }

@@ -6,6 +6,7 @@ import { get, put } from '../../api-client.ts';
 import type { SellerView } from '../../api-types.ts';
 import { CountrySelect } from '../../country-select.tsx';
 import { Field, Loading, Notice, ProblemBanner, useSubmit } from '../../forms.tsx';
+import { showSaved } from '../../toasts.tsx';
 import { PageTitle } from '../../layout.tsx';
 import { useApi } from '../../use-api.ts';
 import { OperatorTabs } from './operator-nav.tsx';
@@ -16,16 +17,14 @@ const emptyForm: Form = { legalName: '', addressLine1: '', postalCode: '', city:
 export function OperatorSellerPage() {
   const seller = useApi(() => get<SellerView>('/operator/seller'), []);
   const [form, setForm] = useState<Form>(emptyForm);
-  const [saved, setSaved] = useState(false);
   useEffect(() => {
     const current = seller.data?.seller;
     if (current) setForm({ ...current, paymentTermDays: String(current.paymentTermDays) });
   }, [seller.data]);
   const set = (key: keyof Form) => (event: { target: { value: string } }) => setForm({ ...form, [key]: event.target.value });
   const save = useSubmit(async () => {
-    setSaved(false);
     await put<SellerView>('/operator/seller', { ...form, paymentTermDays: Number(form.paymentTermDays) });
-    setSaved(true);
+    showSaved('Seller saved. Invoices issued from now on show these details; earlier invoices keep theirs.');
     await seller.reload();
   });
   const field = (key: keyof Form, label: string, hint?: string) => <Field label={label} name={key} value={form[key]} onChange={set(key)} problem={save.problem} hint={hint} />;
@@ -43,7 +42,6 @@ export function OperatorSellerPage() {
               {seller.data.renewalsWaiting > 0 ? `, and ${seller.data.renewalsWaiting} renewal(s) wait to be invoiced` : ''}.
             </Notice>
           )}
-          {saved && <Notice kind="success">Seller saved. Invoices issued from now on show these details; earlier invoices keep theirs.</Notice>}
           <form className="panel-section" onSubmit={(event) => void save.onSubmit(event)} noValidate>
             <ProblemBanner problem={save.problem} />
             <h3>Who sells</h3>

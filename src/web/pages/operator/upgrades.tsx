@@ -9,10 +9,8 @@ import { maintenanceWindowWords } from '../../../contract/maintenance-window-wor
 import { PageTitle } from '../../layout.tsx';
 import { useApi, useInterval } from '../../use-api.ts';
 import { OperatorTabs } from './operator-nav.tsx';
+import { rolloutHostStatusWords, rolloutStatusWords, wordsOr } from '../../../contract/status-words.ts';
 
-const hostStatusText: Record<string, string> = {
-  pending: 'Waiting', upgrading: 'Upgrading', upgraded: 'Upgraded', rolled_back: 'Rolled back', failed: 'Failed (rollback failed)', skipped: 'Skipped',
-};
 
 function RolloutHosts({ rolloutId }: { rolloutId: string }) {
   const progress = useApi(() => get<RolloutWithHosts>(`/operator/upgrades/${encodeURIComponent(rolloutId)}`), [rolloutId]);
@@ -27,9 +25,9 @@ function RolloutHosts({ rolloutId }: { rolloutId: string }) {
         {progress.data.hosts.map((host) => (
           <tr key={host.hostId}>
             <td data-label="Host">{host.label}</td>
-            <td data-label="Batch">{host.canary ? 'canary' : host.batch ?? '–'}</td>
+            <td data-label="Batch">{host.canary ? 'Canary' : host.batch ?? '–'}</td>
             <td data-label="From">{host.fromRelease}</td>
-            <td data-label="Status">{hostStatusText[host.status] ?? host.status}{host.error ? `: ${host.error}` : ''}</td>
+            <td data-label="Status">{wordsOr(rolloutHostStatusWords, host.status)}{host.error ? `: ${host.error}` : ''}</td>
             <td data-label="Downtime">{host.downtimeMs === null ? '–' : `${(host.downtimeMs / 1000).toFixed(1)} s`}</td>
             <td data-label="Window (UTC)">{host.maintenanceWindowStartHour === null ? 'any time' : maintenanceWindowWords(host.maintenanceWindowStartHour, 2)}</td>
           </tr>
@@ -68,7 +66,7 @@ function StartRolloutForm({ installed, onStarted }: { installed: string[]; onSta
       <Field label="Canary host" name="canary" value={canary} onChange={(event) => setCanary(event.target.value)} problem={problem}
         hint="The host upgraded first, alone; the oldest host when left empty." />
       <Field label="Hosts at once after the canary" name="batchSize" type="number" min={1} max={100} value={batchSize} onChange={(event) => setBatchSize(event.target.value)} problem={problem} />
-      <label className="checkbox">
+      <label className="check">
         <input type="checkbox" name="urgent" checked={urgent} onChange={(event) => setUrgent(event.target.checked)} />
         {' '}Urgent security release: do not wait for customers&apos; maintenance windows
       </label>
@@ -103,7 +101,7 @@ export function OperatorUpgradesPage() {
       <h2>Rollouts</h2>
       {!rollouts.data ? <Loading /> : rollouts.data.rollouts.length === 0 ? <p>No rollouts yet.</p> : rollouts.data.rollouts.map((rollout) => (
         <article key={rollout.id}>
-          <h3>Synapse {rollout.release}: {rollout.status}{rollout.urgent ? ' (urgent)' : ''}</h3>
+          <h3>Synapse {rollout.release}: {wordsOr(rolloutStatusWords, rollout.status).toLowerCase()}{rollout.urgent ? ' (urgent)' : ''}</h3>
           {rollout.error && <p role="alert">{rollout.error}</p>}
           <RolloutHosts rolloutId={rollout.id} />
         </article>

@@ -144,6 +144,11 @@ describe('the control panel, a host in sections', () => {
     const clone = (await homeport.api<{ serverName: string; status: string; federation: { mode: string } }>('GET', '/api/v1/hosts/expclone', { token })).body;
     assert.deepEqual({ serverName: clone.serverName, status: clone.status, federation: clone.federation.mode }, { serverName: 'exphost.e2ex.localhost', status: 'running', federation: 'off' });
     assert.equal((await homeport.api<{ status: string }>('GET', '/api/v1/hosts/exphost', { token })).body.status, 'running');
+    // The clone says whose it is; the original's cancel form says the clone goes with it.
+    await page.goto(url('/hosts/expclone'));
+    await page.getByTestId('staging-clone-of').filter({ hasText: 'Staging clone of exphost: part of its subscription (not billed separately)' }).waitFor();
+    await page.goto(url('/hosts/exphost/danger-zone'));
+    await page.getByTestId('cancellation-clones').filter({ hasText: 'Its staging clone expclone is part of it and is cancelled with it.' }).waitFor();
     const cancelled = await homeport.cli(['host', 'cancel', 'expclone', '--confirm', 'expclone', '--wait'], token);
     assert.equal(cancelled.code, 0, cancelled.stdout + cancelled.stderr);
   });

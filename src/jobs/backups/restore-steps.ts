@@ -119,7 +119,7 @@ export const restoreDatabaseStep: JobStep = {
     if (backup.kind === 'snapshot' && backup.snapshot_name !== null) {
       // A copy of the snapshot's database made by PostgreSQL, from nothing on every try.
       if (backup.host_id === input.hostId) await context.snapshots.restoreSnapshot(spec, backup.snapshot_name);
-      else await context.snapshots.cloneSnapshot(spec, backup.snapshot_name, { databaseUser: databaseRoleFor({ database_name: (await loadHostSpec(context, backup.host_id)).database.name }) });
+      else await context.snapshots.cloneSnapshot(spec, backup.snapshot_name, { databaseUser: (await loadHostSpec(context, backup.host_id)).database.user });
     } else {
       // From nothing on every try: a restore killed half-way leaves a database that cannot be trusted.
       await context.portability.resetDatabase(spec.database);

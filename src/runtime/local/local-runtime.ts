@@ -210,7 +210,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async start(spec: HostSpec): Promise<void> {
     if (this.#sleepers.has(spec.id)) return this.wake(spec.id);
-    this.#dozing.delete(spec.id);
+    // A sleeping host of a shared size is loaded already: awake (not quiet), then started as any.
+    if (this.#dozing.has(spec.id)) await this.wake(spec.id);
     await this.#startProcess(spec);
   }
 

@@ -4,8 +4,7 @@
 import { useCallback, useState } from 'react';
 import { get, post } from '../../api-client.ts';
 import type { RolloutSummary, RolloutWithHosts, SynapseReleaseUsage } from '../../api-types.ts';
-import { Field, Loading, ProblemBanner, useSubmit } from '../../forms.tsx';
-import { showSaved } from '../../toasts.tsx';
+import { Field, Loading, Notice, ProblemBanner, useSubmit } from '../../forms.tsx';
 import { maintenanceWindowWords } from '../../../contract/maintenance-window-words.ts';
 import { PageTitle } from '../../layout.tsx';
 import { useApi, useInterval } from '../../use-api.ts';
@@ -44,7 +43,9 @@ function StartRolloutForm({ installed, onStarted }: { installed: string[]; onSta
   const [canary, setCanary] = useState('');
   const [batchSize, setBatchSize] = useState('5');
   const [urgent, setUrgent] = useState(false);
+  const [started, setStarted] = useState<string | undefined>();
   const { busy, problem, onSubmit } = useSubmit(async () => {
+    setStarted(undefined);
     const answer = await post<RolloutWithHosts>('/operator/upgrades', {
       release: release.trim(),
       ...(canary.trim() ? { canary: canary.trim() } : {}),
@@ -52,13 +53,14 @@ function StartRolloutForm({ installed, onStarted }: { installed: string[]; onSta
       urgent,
     });
     const first = answer.hosts.find((host) => host.canary)?.label ?? '';
-    showSaved(`Rollout of Synapse ${answer.rollout.release} started: ${first} first, then ${answer.hosts.length - 1} more in batches of ${answer.rollout.batchSize}.`);
+    setStarted(`Rollout of Synapse ${answer.rollout.release} started: ${first} first, then ${answer.hosts.length - 1} more in batches of ${answer.rollout.batchSize}.`);
     await onStarted();
   });
   return (
     <form className="panel-section" onSubmit={(event) => void onSubmit(event)} noValidate data-testid="start-rollout">
       <h2>Start a rollout</h2>
       <ProblemBanner problem={problem} />
+      {started && <Notice kind="success">{started}</Notice>}
       <Field label="Release" name="release" value={release} onChange={(event) => setRelease(event.target.value)} problem={problem}
         hint={`Installed here: ${installed.join(', ') || 'none'}. Every host on an older release is upgraded, each snapshotted first and rolled back if it does not come back.`} />
       <Field label="Canary host" name="canary" value={canary} onChange={(event) => setCanary(event.target.value)} problem={problem}

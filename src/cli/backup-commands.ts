@@ -47,7 +47,7 @@ export function registerBackupCommands(program: Command): void {
       if (backups.length === 0) print('no restore points yet: `homeport host backup <host>`');
       for (const item of backups) {
         const release = item.synapseRelease === null ? '' : ` (Synapse ${item.synapseRelease})`;
-        print([item.id, wordsOr(backupStatusWords, item.status).padEnd(10), item.createdAt, (item.bytes === null ? '-' : mib(item.bytes)).padStart(10), `${item.description}${release}`, item.error ?? ''].join('  ').trimEnd());
+        print([item.id, wordsOr(backupStatusWords, item.status).padEnd(10), item.createdAt, (item.bytes === null ? '-' : mib(item.bytes)).padStart(10), `${item.kind === 'snapshot' ? 'snapshot ' : ''}${item.description}${release}`, item.error ?? ''].join('  ').trimEnd());
       }
     });
 

@@ -206,7 +206,7 @@ describe('Synapse upgrades', () => {
     const listed = await homeport.cli(['host', 'backups', 'alpha'], token);
     assert.equal(listed.code, 0, listed.stderr);
     const escape = (text: string) => text.replaceAll('.', '\\.');
-    assert.match(listed.stdout, new RegExp(`^${snapshot.id}\\s+ready\\s+\\S+\\s+[\\d.]+ MiB\\s+snapshot\\s+${escape(before)} \\(Synapse ${escape(oldRelease)}\\)$`, 'm'), listed.stdout);
+    assert.match(listed.stdout, new RegExp(`^${snapshot.id}\\s+complete\\s+\\S+\\s+[\\d.]+ MiB\\s+snapshot\\s+${escape(before)} \\(Synapse ${escape(oldRelease)}\\)$`, 'm'), listed.stdout);
 
     // The customer sees it in the panel's backups section and can choose it as a restore point.
     await ensurePanelBuilt();

@@ -38,7 +38,13 @@ export class HostHibernation {
     try {
       // The runtime first: from this call on the reconciler leaves the host's process alone.
       await runtime.sleep(await loadHostSpec(this.#context, host.id));
-      await moveHostStatus(db, host.id, ['running'], 'sleeping');
+      if (!(await moveHostStatus(db, host.id, ['running'], 'sleeping'))) {
+        // Its status changed meanwhile (the reconciler found it degraded, a job took it): asleep in
+        // the runtime only, the reconciler would leave it alone for good, so it is woken again.
+        await runtime.wake(host.id);
+        logger.info({ host: host.label }, 'host changed status while being put to sleep; woken again');
+        return;
+      }
       logger.info({ host: host.label }, 'host is idle; it sleeps until its next request');
     } catch (error) {
       logger.warn({ host: host.label, err: error }, 'could not put the idle host to sleep');

@@ -55,7 +55,7 @@ export async function ensureHostDatabase(admin: pg.Pool, database: HostDatabase,
 }
 
 /** The admin pool's connection string pointed at another database of the same server. */
-function connectionStringFor(admin: pg.Pool, databaseName: string): string {
+export function connectionStringFor(admin: pg.Pool, databaseName: string): string {
   const base = admin.options.connectionString;
   if (!base) throw new Error('the admin pool needs a connection string');
   const url = new URL(base);

@@ -5,6 +5,7 @@ import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pg from 'pg';
 import type { HomeserverPaths } from '../../synapse/homeserver-config.ts';
+import { connectionStringFor } from './host-databases.ts';
 
 const snapshotName = /^[a-z0-9_]{1,40}$/;
 
@@ -69,15 +70,6 @@ export async function restoreSnapshot(target: SnapshotTarget, snapshot: string):
   }
   await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database.name)} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database.name)} TEMPLATE ${pg.escapeIdentifier(name)} OWNER ${pg.escapeIdentifier(database.user)}`);
-}
-
-/** The admin pool's connection string pointed at another database of the same server. */
-function connectionStringFor(admin: pg.Pool, databaseName: string): string {
-  const base = admin.options.connectionString;
-  if (!base) throw new Error('the admin pool needs a connection string');
-  const url = new URL(base);
-  url.pathname = `/${encodeURIComponent(databaseName)}`;
-  return url.toString();
 }
 
 /**

@@ -14,7 +14,8 @@ import { NetworkingV1Api } from '@kubernetes/client-node';
 import { createLogger } from '../src/logger.ts';
 import { HostsDatabaseServer } from '../src/runtime/kubernetes/hosts-database-server.ts';
 import { KubernetesRuntime } from '../src/runtime/kubernetes/kubernetes-runtime.ts';
-import { dropHostDatabase, ensureHostDatabase } from '../src/runtime/local/host-databases.ts';
+import { ensureHostDatabase } from '../src/runtime/local/host-databases.ts';
+import { RetiredDatabases } from '../src/runtime/local/retired-databases.ts';
 import { databaseConnections } from '../src/runtime/local/machine-capacity.ts';
 import type { EdgeRoute, HostSpec } from '../src/runtime/runtime.ts';
 import { contractHostSpec } from '../test/support/contract-host-spec.ts';
@@ -58,9 +59,10 @@ const perHost = (ms: number, count: number) => Number((ms / count).toFixed(1));
 const fixture = await startKubernetesRuntimeFixture({ namespace, nodes: Math.ceil(hosts / 100) + 1, volumes: hosts });
 try {
   const { adminPool } = fixture;
+  const retiredDatabases = new RetiredDatabases(adminPool, createLogger('warn'));
   const databases = new HostsDatabaseServer(adminPool, {
     ensure: (database) => ensureHostDatabase(adminPool, database),
-    drop: (database) => dropHostDatabase(adminPool, database),
+    drop: (database) => retiredDatabases.retireHostDatabase(database),
     connections: (names) => databaseConnections(adminPool, names),
   });
   const open = async () => {

@@ -37,7 +37,8 @@ import { PostgresCluster } from './runtime/local/postgres-cluster.ts';
 import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
 import { ensureSynapseVenv, synapseVersion } from './runtime/local/synapse-venv.ts';
 import { SynapseReleases } from './runtime/local/synapse-releases.ts';
-import { dropHostDatabase, ensureHostDatabase } from './runtime/local/host-databases.ts';
+import { ensureHostDatabase } from './runtime/local/host-databases.ts';
+import { RetiredDatabases } from './runtime/local/retired-databases.ts';
 import { databaseConnections } from './runtime/local/machine-capacity.ts';
 import { HostsDatabaseServer } from './runtime/kubernetes/hosts-database-server.ts';
 import { KubernetesPortability } from './runtime/kubernetes/kubernetes-portability.ts';
@@ -226,8 +227,9 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
     schemaTemplate.prepareInBackground();
     parts.add('schema template', () => schemaTemplate.stop());
   }
+  const retiredDatabases = startRetiredDatabases(adminPool, logger, parts);
   const runtime = new LocalRuntime({
-    config, logger, adminPool, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython, schemaTemplate,
+    config, logger, adminPool, retiredDatabases, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython, schemaTemplate,
     ports: new LocalHostPorts(homeportPool, config.hostPorts),
     synapseRelease: newHostRelease, releases,
     synapseOverrides: await synapseOverrides(config.synapseExtraConfig),
@@ -243,6 +245,14 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
     runtime, portability: runtime, synapseTooling: runtime, snapshots: runtime, synapseReleases: runtime,
     monitoring: new LocalMonitoring(config, (hostId) => runtime.hostEndpoint(hostId)), backups: backupStoreFor(config), edge, developmentEdge: developmentEdge(config, edge), calls,
   };
+}
+
+/** Removed hosts' databases, dropped a while after their removal (and what a crash left, now). */
+function startRetiredDatabases(admin: pg.Pool, logger: Logger, parts: StartedParts): RetiredDatabases {
+  const retired = new RetiredDatabases(admin, logger.child({ component: 'retired-databases' }));
+  retired.start();
+  parts.add('retired databases', () => retired.close());
+  return retired;
 }
 
 /** Where backups go: an S3-compatible store when HOMEPORT_BACKUP_S3_BUCKET is set, else the local folder HOMEPORT_BACKUP_DIR. */
@@ -271,10 +281,11 @@ async function startKubernetesRuntime(settings: KubernetesRuntimeSettings, confi
   const hostsAdmin = new pg.Pool({ connectionString: settings.hostsDatabaseUrl, max: 3 });
   hostsAdmin.on('error', () => undefined);
   parts.add('hosts database pool', () => hostsAdmin.end());
+  const retiredDatabases = startRetiredDatabases(hostsAdmin, logger, parts);
   const databases = new HostsDatabaseServer(hostsAdmin, {
     // No prepared schema on the operator's server: every host's database starts empty and Synapse creates its tables.
     ensure: (database) => ensureHostDatabase(hostsAdmin, database),
-    drop: (database) => dropHostDatabase(hostsAdmin, database),
+    drop: (database) => retiredDatabases.retireHostDatabase(database),
     connections: (names) => databaseConnections(hostsAdmin, names),
   });
   const runtime = new KubernetesRuntime({

@@ -19,6 +19,8 @@ import { migrate, openDatabase } from '../../src/store/database.ts';
 import { contractHostSpec } from '../support/contract-host-spec.ts';
 import { synapseVenv } from '../support/environment.ts';
 import { claimPortBlock, portBlockRange } from '../support/port-blocks.ts';
+import { databaseLeftovers } from '../support/database-leftovers.ts';
+import { RetiredDatabases } from '../../src/runtime/local/retired-databases.ts';
 import { startThrowawayPostgres } from '../support/throwaway-postgres.ts';
 import { hostRuntimeContract, type RuntimeUnderTest } from '../runtime-contract/host-runtime-contract.ts';
 
@@ -38,11 +40,13 @@ hostRuntimeContract('local', async (): Promise<RuntimeUnderTest> => {
   const logger = createLogger('warn');
   const venvPython = await ensureSynapseVenv({ venv: config.synapseVenv, python: config.python, logger });
   // What one Homeport process holds; a restart drops it (hosts keep running) and makes another.
+  // Dropped a second after removal (30 s in Homeport), so the contract's wait for no leftovers sees the drop.
+  const retiredDatabases = new RetiredDatabases(adminPool, logger, { sweepDelayMs: 1000 });
   const open = () => {
     const supervisor = new ProcessSupervisor({ logger });
     const ports = new LocalHostPorts(homeport.pool, config.hostPorts);
     const runtime = new LocalRuntime({
-      config, logger, adminPool, supervisor, ports,
+      config, logger, adminPool, retiredDatabases, supervisor, ports,
       databaseEndpoint: { host: '127.0.0.1', port: postgres.port },
       // The contract asks nothing of the edge: Caddy is never started.
       edge: new CaddyEdge({ config, supervisor, logger }),
@@ -84,14 +88,12 @@ hostRuntimeContract('local', async (): Promise<RuntimeUnderTest> => {
       if (state !== 'stopped') found.push(`a Synapse ${state}`);
       if (await under.instanceOf(spec)) found.push('a Synapse process');
       if (await exists(join(dataDir, 'hosts', spec.id))) found.push('the host folder');
-      const database = await adminPool.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database.name]);
-      if (database.rowCount) found.push(`database ${spec.database.name}`);
-      const role = await adminPool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.database.user]);
-      if (role.rowCount) found.push(`role ${spec.database.user}`);
+      found.push(...await databaseLeftovers(adminPool, spec.database));
       if (await ports.find(spec.id)) found.push('its loopback ports');
       return found;
     },
     async close() {
+      await retiredDatabases.close();
       await current.runtime.close();
       await current.supervisor.stopAll();
       await adminPool.end();

@@ -10,12 +10,14 @@ import { hostKinds } from '../../src/runtime/kubernetes/host-kinds.ts';
 import { hostObjectName, hostSelector } from '../../src/runtime/kubernetes/host-labels.ts';
 import { HostsDatabaseServer } from '../../src/runtime/kubernetes/hosts-database-server.ts';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes/kubernetes-runtime.ts';
-import { dropHostDatabase, ensureHostDatabase } from '../../src/runtime/local/host-databases.ts';
+import { ensureHostDatabase } from '../../src/runtime/local/host-databases.ts';
 import { databaseConnections } from '../../src/runtime/local/machine-capacity.ts';
 import type { HostSpec } from '../../src/runtime/runtime.ts';
 import { contractHostSpec } from '../support/contract-host-spec.ts';
 import { kubernetesTestsSkipped } from '../support/kubernetes-tools.ts';
 import { startKubernetesRuntimeFixture } from '../support/kubernetes-runtime-fixture.ts';
+import { databaseLeftovers } from '../support/database-leftovers.ts';
+import { RetiredDatabases } from '../../src/runtime/local/retired-databases.ts';
 import { hostRuntimeContract, type RuntimeUnderTest } from '../runtime-contract/host-runtime-contract.ts';
 
 const namespace = 'homeport-hosts';
@@ -23,9 +25,10 @@ const namespace = 'homeport-hosts';
 hostRuntimeContract('kubernetes', async (): Promise<RuntimeUnderTest> => {
   const fixture = await startKubernetesRuntimeFixture({ namespace });
   const { cluster, adminPool } = fixture;
+  const retiredDatabases = new RetiredDatabases(adminPool, createLogger('warn'), { sweepDelayMs: 1000 });
   const databases = new HostsDatabaseServer(adminPool, {
     ensure: (database) => ensureHostDatabase(adminPool, database),
-    drop: (database) => dropHostDatabase(adminPool, database),
+    drop: (database) => retiredDatabases.retireHostDatabase(database),
     connections: (names) => databaseConnections(adminPool, names),
   });
   const open = async () => {
@@ -63,13 +66,11 @@ hostRuntimeContract('kubernetes', async (): Promise<RuntimeUnderTest> => {
         const list = await objects.list<KubernetesObject>(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, hostSelector(spec.id));
         found.push(...list.items.filter((item) => !item.metadata?.deletionTimestamp).map((item) => `${kind}/${item.metadata?.name}`));
       }
-      const database = await adminPool.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database.name]);
-      if (database.rowCount) found.push(`database ${spec.database.name}`);
-      const role = await adminPool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.database.user]);
-      if (role.rowCount) found.push(`role ${spec.database.user}`);
+      found.push(...await databaseLeftovers(adminPool, spec.database));
       return found;
     },
     async close() {
+      await retiredDatabases.close();
       await runtime.close();
       await fixture.stop();
     },

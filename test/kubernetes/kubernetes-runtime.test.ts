@@ -15,7 +15,8 @@ import { hostObjectName, hostSelector } from '../../src/runtime/kubernetes/host-
 import { HostsDatabaseServer } from '../../src/runtime/kubernetes/hosts-database-server.ts';
 import { KubernetesRuntime } from '../../src/runtime/kubernetes/kubernetes-runtime.ts';
 import type { KubernetesRuntimeSettings } from '../../src/runtime/kubernetes/kubernetes-settings.ts';
-import { dropHostDatabase, ensureHostDatabase } from '../../src/runtime/local/host-databases.ts';
+import { ensureHostDatabase } from '../../src/runtime/local/host-databases.ts';
+import { RetiredDatabases } from '../../src/runtime/local/retired-databases.ts';
 import { databaseConnections } from '../../src/runtime/local/machine-capacity.ts';
 import type { EdgeRoute, HostProcessState, HostSpec } from '../../src/runtime/runtime.ts';
 import { generateHomeserverSecrets } from '../../src/synapse/host-secrets.ts';
@@ -70,10 +71,14 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
   const runtimes: KubernetesRuntime[] = [];
   const states: Array<[string, HostProcessState]> = [];
 
+  const retired: RetiredDatabases[] = [];
+
   const openRuntime = async (kubeConfig?: KubeConfig) => {
+    const retiredDatabases = new RetiredDatabases(adminPool, createLogger('warn'));
+    retired.push(retiredDatabases);
     const databases = new HostsDatabaseServer(adminPool, {
       ensure: (database) => ensureHostDatabase(adminPool, database),
-      drop: (database) => dropHostDatabase(adminPool, database),
+      drop: (database) => retiredDatabases.retireHostDatabase(database),
       connections: (names) => databaseConnections(adminPool, names),
     });
     const runtime = new KubernetesRuntime({
@@ -96,6 +101,7 @@ describe('the Kubernetes runtime', { skip: kubernetesTestsSkipped() }, () => {
     runtime = await openRuntime();
   });
   after(async () => {
+    for (const opened of retired) await opened.close();
     for (const opened of runtimes) await opened.close();
     await fixture?.stop();
   });

@@ -1,4 +1,4 @@
-// Creates and drops a host's own PostgreSQL database and role, each step safe to repeat.
+// Creates a host's own PostgreSQL database and role, each step safe to repeat (retired-databases.ts removes them).
 import pg from 'pg';
 
 export interface HostDatabase {
@@ -61,11 +61,4 @@ export function connectionStringFor(admin: pg.Pool, databaseName: string): strin
   const url = new URL(base);
   url.pathname = `/${encodeURIComponent(databaseName)}`;
   return url.toString();
-}
-
-export async function dropHostDatabase(admin: pg.Pool, database: Pick<HostDatabase, 'name' | 'user'>): Promise<void> {
-  const role = checkIdentifier(database.user);
-  const name = checkIdentifier(database.name);
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`DROP ROLE IF EXISTS ${role}`);
 }

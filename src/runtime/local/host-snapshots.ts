@@ -6,11 +6,14 @@ import { basename, join } from 'node:path';
 import pg from 'pg';
 import type { HomeserverPaths } from '../../synapse/homeserver-config.ts';
 import { connectionStringFor } from './host-databases.ts';
+import type { RetiredDatabases } from './retired-databases.ts';
 
 const snapshotName = /^[a-z0-9_]{1,40}$/;
 
 export interface SnapshotTarget {
   admin: pg.Pool;
+  /** A database replaced or dropped here is retired: renamed at once, dropped later without holding up the host. */
+  retired: RetiredDatabases;
   database: { name: string; user: string };
   paths: HomeserverPaths;
 }
@@ -46,7 +49,7 @@ export async function takeSnapshot(target: SnapshotTarget, snapshot: string): Pr
   const scratch = `${name}_wip`;
   await mkdir(filesDir(target, snapshot), { recursive: true, mode: 0o700 });
   for (const file of configFiles(target.paths)) await copyFile(file, join(filesDir(target, snapshot), basename(file)));
-  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(scratch)} WITH (FORCE)`);
+  await target.retired.retireDatabase(scratch);
   await disconnectAll(admin, target.database.name);
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(scratch)} TEMPLATE ${pg.escapeIdentifier(target.database.name)}`);
   await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(scratch)} RENAME TO ${pg.escapeIdentifier(name)}`);
@@ -68,7 +71,7 @@ export async function restoreSnapshot(target: SnapshotTarget, snapshot: string):
     const saved = join(filesDir(target, snapshot), basename(file));
     if (await stat(saved).then(() => true, () => false)) await copyFile(saved, file);
   }
-  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database.name)} WITH (FORCE)`);
+  await target.retired.retireDatabase(database.name);
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database.name)} TEMPLATE ${pg.escapeIdentifier(name)} OWNER ${pg.escapeIdentifier(database.user)}`);
 }
 
@@ -82,7 +85,7 @@ export async function cloneSnapshot(target: SnapshotTarget, snapshot: string, fr
   const { admin, database } = target;
   const name = databaseOf(snapshot);
   if (!(await databaseExists(admin, name))) throw new Error(`the snapshot ${snapshot} does not exist`);
-  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database.name)} WITH (FORCE)`);
+  await target.retired.retireDatabase(database.name);
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database.name)} TEMPLATE ${pg.escapeIdentifier(name)} OWNER ${pg.escapeIdentifier(database.user)}`);
   const client = new pg.Client({ connectionString: connectionStringFor(admin, database.name) });
   await client.connect();
@@ -113,7 +116,7 @@ export async function cloneSnapshot(target: SnapshotTarget, snapshot: string, fr
 
 export async function dropSnapshot(target: SnapshotTarget, snapshot: string): Promise<void> {
   const name = databaseOf(snapshot);
-  await target.admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(`${name}_wip`)} WITH (FORCE)`);
-  await target.admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  await target.retired.retireDatabase(`${name}_wip`);
+  await target.retired.retireDatabase(name);
   await rm(filesDir(target, snapshot), { recursive: true, force: true });
 }

@@ -21,7 +21,7 @@ import type { DevelopmentFederationProxy } from './development-federation-proxy.
 import { EdgeActivity, withActivityLog } from './edge-activity.ts';
 import { dumpSchemaState, installedSchemaVersion, sqliteSchemaState } from './dump-inspection.ts';
 import { loadAdmitting } from './edge-admission.ts';
-import { dropHostDatabase, ensureHostDatabase } from './host-databases.ts';
+import { ensureHostDatabase } from './host-databases.ts';
 import { readHostMetrics } from './host-metrics.ts';
 import { databaseConnections, machineMemory, processMemoryBytes } from './machine-capacity.ts';
 import { archiveMediaDirectory, checkMediaArchive, extractMediaArchive } from './media-archive.ts';
@@ -33,6 +33,7 @@ import {
 import { PortWaker } from './port-waker.ts';
 import type { ProcessSupervisor } from './process-supervisor.ts';
 import { SharedSynapseProcesses } from './shared-synapse-processes.ts';
+import type { RetiredDatabases } from './retired-databases.ts';
 import { cloneSnapshot, dropSnapshot, hasSnapshot, restoreSnapshot, takeSnapshot, type SnapshotTarget } from './host-snapshots.ts';
 import type { SynapseReleases } from './synapse-releases.ts';
 import { synapseEnvironment } from './synapse-venv.ts';
@@ -46,6 +47,8 @@ export interface LocalRuntimeOptions {
   logger: Logger;
   /** A pool on the PostgreSQL that holds the hosts' databases, as a role that may create roles and databases. */
   adminPool: pg.Pool;
+  /** Where removed hosts' databases go until they are dropped (on the same PostgreSQL as adminPool). */
+  retiredDatabases: RetiredDatabases;
   /** How Synapse reaches that PostgreSQL. */
   databaseEndpoint: { host: string; port: number };
   supervisor: ProcessSupervisor;
@@ -514,9 +517,9 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     // The restore points of its upgrades go with it (their files are in its directory, named as them).
     const paths = homeserverPaths(this.hostDir(hostId));
     for (const snapshot of await readdir(join(paths.hostDir, 'snapshots')).catch(() => [])) {
-      await dropSnapshot({ admin: this.#options.adminPool, database: { ...database }, paths }, snapshot);
+      await dropSnapshot({ admin: this.#options.adminPool, retired: this.#options.retiredDatabases, database: { ...database }, paths }, snapshot);
     }
-    await dropHostDatabase(this.#options.adminPool, database);
+    await this.#options.retiredDatabases.retireHostDatabase(database);
     await rm(this.hostDir(hostId), { recursive: true, force: true });
     // Last: a removal that failed half-way is repeated with the host still where it was.
     await this.#options.ports.release(hostId);
@@ -552,7 +555,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   async resetDatabase(database: HostSpec['database']): Promise<void> {
-    await dropHostDatabase(this.#options.adminPool, database);
+    await this.#options.retiredDatabases.retireDatabase(database.name);
     await this.ensureDatabase(database, { empty: true });
   }
 
@@ -597,7 +600,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   #snapshotTarget(spec: HostSpec): SnapshotTarget {
-    return { admin: this.#options.adminPool, database: spec.database, paths: homeserverPaths(this.hostDir(spec.id)) };
+    return { admin: this.#options.adminPool, retired: this.#options.retiredDatabases, database: spec.database, paths: homeserverPaths(this.hostDir(spec.id)) };
   }
 
   async takeSnapshot(spec: HostSpec, name: string): Promise<{ databaseBytes: number }> {

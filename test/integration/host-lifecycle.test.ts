@@ -10,6 +10,8 @@ import { readHostMetrics } from '../../src/runtime/local/host-metrics.ts';
 import { synapseVersion } from '../../src/runtime/local/synapse-venv.ts';
 import { parseSigningKey } from '../../src/synapse/signing-key.ts';
 import { caddyAdmin } from '../support/caddy-admin.ts';
+import { databaseLeftovers } from '../support/database-leftovers.ts';
+import { eventually } from '../support/eventually.ts';
 import { hostAdmin, hostSecrets, localHostPorts, openHomeportDatabase } from '../support/host-admin.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { loginThroughEdge, messagesOf } from '../support/matrix-user.ts';
@@ -188,11 +190,15 @@ describe('a host', () => {
     assert.deepEqual(await synapseProcesses(homeport.dataDir, hostId), []);
     assert.equal(existsSync(join(homeport.dataDir, 'hosts', hostId)), false);
     const postgres = await openHomeportDatabase(homeport, 'postgres');
-    const databases = await postgres.pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [host.database_name]);
-    const roles = await postgres.pool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [host.database_name]);
-    await postgres.close();
-    assert.equal(databases.rowCount, 0);
-    assert.equal(roles.rowCount, 0);
+    try {
+      // Retired at once (renamed, no login), dropped by the sweep about 30 s later.
+      const database = { name: host.database_name, user: host.database_name };
+      const retired = await databaseLeftovers(postgres.pool, database);
+      assert.ok(retired.every((what) => what.includes(' retired_')), `the host's database or role is still in use: ${retired.join(', ')}`);
+      await eventually(async () => assert.deepEqual(await databaseLeftovers(postgres.pool, database), []), 120_000, 1000);
+    } finally {
+      await postgres.close();
+    }
     const edgeConfig = (await caddyAdmin(homeport.dataDir, '/config/')).text;
     assert.equal(edgeConfig.includes(hostId), false, 'no edge route is left');
     const fetchEdge = await homeport.edgeFetch();

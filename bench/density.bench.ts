@@ -8,7 +8,8 @@
 //   (default 100) requests, each to a host holding no database connection at that moment: a login
 //   attempt for an unknown user (Synapse looks it up in the host's database, 403), first to each
 //   sleeping host, then round after round to the same hosts once idle again;
-// - create (POST → running) and cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts;
+// - create (POST → running) and cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts,
+//   and where it goes (the jobs' queue wait and steps);
 // - the projected hosts per 24 GiB, the load average and the fill time.
 // Asserts nothing. `DENSITY_HOSTS=30 DENSITY_HIBERNATE_SECONDS=60 node bench/density.bench.ts` is a quick run.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -96,13 +97,35 @@ async function statuses(token: string): Promise<Map<string, string>> {
   return found;
 }
 
-async function createHost(token: string, label: string): Promise<{ id: string; ms: number }> {
+interface JobTimes {
+  status: string;
+  createdAt: string;
+  startedAt: string | null;
+  steps: { name: string; startedAt: string | null; finishedAt: string | null }[];
+}
+
+/** Where a job's time went: waiting in the queue, then each step, in ms. */
+async function jobSteps(token: string, jobId: string): Promise<Record<string, number>> {
+  const job = (await homeport.api<JobTimes>('GET', `/api/v1/jobs/${jobId}`, { token })).body;
+  const ms = (from: string | null, to: string | null) => (from && to ? Date.parse(to) - Date.parse(from) : 0);
+  const times: Record<string, number> = { queued: ms(job.createdAt, job.startedAt) };
+  for (const step of job.steps) times[step.name] = (times[step.name] ?? 0) + ms(step.startedAt, step.finishedAt);
+  return times;
+}
+
+/** The mean of each step's time over several jobs of the same kind. */
+function meanSteps(jobs: Record<string, number>[]): Record<string, number> {
+  const names = [...new Set(jobs.flatMap((job) => Object.keys(job)))];
+  return Object.fromEntries(names.map((name) => [name, Math.round(mean(jobs.map((job) => job[name] ?? 0)))]));
+}
+
+async function createHost(token: string, label: string): Promise<{ id: string; ms: number; jobId: string }> {
   const started = performance.now();
   for (;;) {
-    const created = await homeport.api<{ host: { id: string } }>('POST', '/api/v1/hosts', { token, body: { label, size: 'small', seats: 5 } });
+    const created = await homeport.api<{ host: { id: string }; job: { id: string } }>('POST', '/api/v1/hosts', { token, body: { label, size: 'small', seats: 5 } });
     if (created.status === 202) {
       await homeport.waitForHostStatus(token, created.body.host.id, 'running', 900_000);
-      return { id: created.body.host.id, ms: performance.now() - started };
+      return { id: created.body.host.id, ms: performance.now() - started, jobId: created.body.job.id };
     }
     // The machine is momentarily full (connections of hosts not yet asleep): wait as told.
     if (created.status !== 503) throw new Error(`creating ${label} answered ${created.status}: ${JSON.stringify(created.body)}`);
@@ -111,24 +134,29 @@ async function createHost(token: string, label: string): Promise<{ id: string; m
   }
 }
 
-async function cancelHost(token: string, id: string, label: string): Promise<number> {
+async function cancelHost(token: string, id: string, label: string): Promise<{ ms: number; jobId: string }> {
   const started = performance.now();
-  const cancelled = await homeport.api('DELETE', `/api/v1/hosts/${id}`, { token, body: { confirm: label } });
+  const cancelled = await homeport.api<{ job: { id: string } }>('DELETE', `/api/v1/hosts/${id}`, { token, body: { confirm: label } });
   if (cancelled.status !== 202) throw new Error(`cancelling ${label} answered ${cancelled.status}`);
   await homeport.waitForHostStatus(token, id, 'cancelled', 900_000);
-  return performance.now() - started;
+  return { ms: performance.now() - started, jobId: cancelled.body.job.id };
 }
 
 /** Creates and then cancels `timedChanges` extra hosts one after another; the installation's size stays. */
-async function timedCreateAndCancel(token: string, prefix: string): Promise<{ createMs: number; cancelMs: number }> {
-  const created: { id: string; label: string; ms: number }[] = [];
+async function timedCreateAndCancel(token: string, prefix: string): Promise<{ createMs: number; cancelMs: number; createSteps: Record<string, number>; cancelSteps: Record<string, number> }> {
+  const created: { id: string; label: string; ms: number; jobId: string }[] = [];
   for (let index = 0; index < timedChanges; index++) {
     const label = `${prefix}${index}`;
     created.push({ label, ...(await createHost(token, label)) });
   }
-  const cancelMs: number[] = [];
-  for (const host of created) cancelMs.push(await cancelHost(token, host.id, host.label));
-  return { createMs: Math.round(mean(created.map((host) => host.ms))), cancelMs: Math.round(mean(cancelMs)) };
+  const cancels: { ms: number; jobId: string }[] = [];
+  for (const host of created) cancels.push(await cancelHost(token, host.id, host.label));
+  return {
+    createMs: Math.round(mean(created.map((host) => host.ms))),
+    cancelMs: Math.round(mean(cancels.map((cancel) => cancel.ms))),
+    createSteps: meanSteps(await Promise.all(created.map((host) => jobSteps(token, host.jobId)))),
+    cancelSteps: meanSteps(await Promise.all(cancels.map((cancel) => jobSteps(token, cancel.jobId)))),
+  };
 }
 
 /** A login attempt for a user the host does not have: Synapse looks the user up in its database and answers 403. */
@@ -279,6 +307,8 @@ try {
     },
     createMs: { at10: atTen.createMs, [`at${hostCount}`]: atMany.createMs, ratio: Number((atMany.createMs / atTen.createMs).toFixed(2)) },
     cancelMs: { at10: atTen.cancelMs, [`at${hostCount}`]: atMany.cancelMs, ratio: Number((atMany.cancelMs / atTen.cancelMs).toFixed(2)) },
+    // Where the time of a create and of a cancel goes (mean ms per step), at 10 and at DENSITY_HOSTS hosts.
+    stepsMs: { create: { at10: atTen.createSteps, [`at${hostCount}`]: atMany.createSteps }, cancel: { at10: atTen.cancelSteps, [`at${hostCount}`]: atMany.cancelSteps } },
     projectedHostsPer24GiB: {
       byMemory: Math.floor(gib24 / (rssPerHostMiB * 1024 ** 2)),
       byConnections: Math.floor(maxConnections / Math.max(connectionsPerHost, 1e-9)),

@@ -1,9 +1,13 @@
 // Test files run two at a time, and each Homeport they start needs a range of loopback ports for
-// its hosts. A block is claimed with a file that only one process can create, so two test files
-// never get the same block; a claim whose process has ended is taken over. The blocks lie below
-// the kernel's ephemeral ports (32768 and up), so no outgoing connection or `freePort()` lands
-// in them.
+// its hosts, and single ports for its API, PostgreSQL, edge and the tests' own servers. A block is
+// claimed with a file that only one process can create, so two test files never get the same
+// block; a claim whose process has ended is taken over. The blocks lie below the kernel's
+// ephemeral ports (32768 and up), so no outgoing connection lands in them: a port the kernel
+// handed out with listen(0) and released again could be taken by any process's next connection
+// before the server that was meant to listen there started (a Synapse connecting to PostgreSQL
+// took a Homeport API port that way once).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +25,32 @@ export function claimPortBlock(): number {
     if (claim(join(claims, String(first)))) return first;
   }
   throw new Error(`all ${blockCount} test port blocks are claimed by running processes`);
+}
+
+let singlePorts: { next: number; end: number } | undefined;
+
+/**
+ * A loopback port no other process is given: the next one of a block this process claimed for
+ * single ports (another block once one is used up) that nothing listens on now (a process left
+ * over from an ended test could still hold one of a taken-over block).
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    if (!singlePorts || singlePorts.next > singlePorts.end) {
+      const first = claimPortBlock();
+      singlePorts = { next: first, end: first + blockSize - 1 };
+    }
+    const port = singlePorts.next++;
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
 }
 
 export function portBlockRange(first: number): string {

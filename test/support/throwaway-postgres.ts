@@ -1,11 +1,11 @@
 // A PostgreSQL cluster of its own for one test file: temp dir, free loopback port, trust auth, gone after stop().
 import { execFile } from 'node:child_process';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { postgresTool } from './environment.ts';
+import { freePort } from './port-blocks.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -24,16 +24,7 @@ export interface ThrowawayPostgres {
   start(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 // PostgreSQL refuses to run as root: when tests run as root, its tools run as the postgres user.
 async function postgresUser(): Promise<{ uid: number; gid: number } | undefined> {

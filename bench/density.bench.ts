@@ -8,8 +8,9 @@
 //   (default 100) requests, each to a host holding no database connection at that moment: a login
 //   attempt for an unknown user (Synapse looks it up in the host's database, 403), first to each
 //   sleeping host, then round after round to the same hosts once idle again;
-// - create (POST → running) and cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts,
-//   and where it goes (the jobs' queue wait and steps);
+// - create (POST → running) and cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts
+//   (right after the fill and again once every host sleeps), and where it goes (the jobs' queue
+//   wait and steps);
 // - the projected hosts per 24 GiB, the load average and the fill time.
 // Asserts nothing. `DENSITY_HOSTS=30 DENSITY_HIBERNATE_SECONDS=60 node bench/density.bench.ts` is a quick run.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -256,6 +257,10 @@ try {
   }
   const asleepConnections = mean(connectionSamples);
   log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections, maxConnections: Math.max(...connectionSamples) })}`);
+  // The same changes again once the installation is at rest, as it is most of the day: right
+  // after the fill the hosts just built are still awake and busy, which is load, not the count.
+  const atManyAsleep = await timedCreateAndCancel(token, 'rested');
+  log(`at ${hostCount} hosts, all asleep: ${JSON.stringify(atManyAsleep)}`);
 
   // First requests to idle hosts (asleep, no database connection), in rounds over every host:
   // between rounds every connection is let go again (the idle-connection time), so each request
@@ -305,10 +310,21 @@ try {
       nextLoginAttempt: latency(justAfterMs),
       versionsAfterwards: latency(versionsMs),
     },
-    createMs: { at10: atTen.createMs, [`at${hostCount}`]: atMany.createMs, ratio: Number((atMany.createMs / atTen.createMs).toFixed(2)) },
-    cancelMs: { at10: atTen.cancelMs, [`at${hostCount}`]: atMany.cancelMs, ratio: Number((atMany.cancelMs / atTen.cancelMs).toFixed(2)) },
+    // At DENSITY_HOSTS hosts twice: right after the fill (the hosts just built still awake) and
+    // once every host is asleep; the ratios are against 10 hosts.
+    createMs: {
+      at10: atTen.createMs, [`at${hostCount}`]: atMany.createMs, ratio: Number((atMany.createMs / atTen.createMs).toFixed(2)),
+      [`at${hostCount}Asleep`]: atManyAsleep.createMs, ratioAsleep: Number((atManyAsleep.createMs / atTen.createMs).toFixed(2)),
+    },
+    cancelMs: {
+      at10: atTen.cancelMs, [`at${hostCount}`]: atMany.cancelMs, ratio: Number((atMany.cancelMs / atTen.cancelMs).toFixed(2)),
+      [`at${hostCount}Asleep`]: atManyAsleep.cancelMs, ratioAsleep: Number((atManyAsleep.cancelMs / atTen.cancelMs).toFixed(2)),
+    },
     // Where the time of a create and of a cancel goes (mean ms per step), at 10 and at DENSITY_HOSTS hosts.
-    stepsMs: { create: { at10: atTen.createSteps, [`at${hostCount}`]: atMany.createSteps }, cancel: { at10: atTen.cancelSteps, [`at${hostCount}`]: atMany.cancelSteps } },
+    stepsMs: {
+      create: { at10: atTen.createSteps, [`at${hostCount}`]: atMany.createSteps, [`at${hostCount}Asleep`]: atManyAsleep.createSteps },
+      cancel: { at10: atTen.cancelSteps, [`at${hostCount}`]: atMany.cancelSteps, [`at${hostCount}Asleep`]: atManyAsleep.cancelSteps },
+    },
     projectedHostsPer24GiB: {
       byMemory: Math.floor(gib24 / (rssPerHostMiB * 1024 ** 2)),
       byConnections: Math.floor(maxConnections / Math.max(connectionsPerHost, 1e-9)),

@@ -54,11 +54,14 @@ function log(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-// Each host takes a pair of ports: the range must hold every host's pair, and the timed ones'.
-const portBase = 20000 + Math.floor(Math.random() * 200) * 100;
+// Each host takes a pair of ports: the range must hold every host's pair, and the timed ones'. It
+// lies wholly below the kernel's ephemeral ports (32768 and up): a port there can be taken by any
+// outgoing connection before the host's Synapse listens on it (a 1,000-host run failed so once).
+const portSpan = 2 * hostCount + 100;
+const portBase = 10000 + Math.floor(Math.random() * Math.max(1, (32768 - 10000 - portSpan) / 100)) * 100;
 const homeport = await HomeportProcess.create('density', {
   HOMEPORT_HIBERNATE_AFTER_SECONDS: process.env.DENSITY_HIBERNATE_SECONDS ?? '120',
-  HOMEPORT_HOST_PORTS: `${portBase}-${portBase + 2 * hostCount + 100}`,
+  HOMEPORT_HOST_PORTS: `${portBase}-${portBase + portSpan}`,
   HOMEPORT_LOG_LEVEL: 'info',
 });
 

@@ -29,7 +29,7 @@ import { StripePayments } from './payments/stripe-payments.ts';
 import { CaddyEdge } from './runtime/local/caddy-edge.ts';
 import { DevelopmentFederationProxy } from './runtime/local/development-federation-proxy.ts';
 import { LocalMonitoring } from './runtime/local/local-monitoring.ts';
-import { LocalHostPorts } from './runtime/local/local-host-ports.ts';
+import { LocalHostPorts, ephemeralOverlap } from './runtime/local/local-host-ports.ts';
 import { LocalRuntime } from './runtime/local/local-runtime.ts';
 import { LocalRuntimeLock, localRuntimeRolesProblem } from './runtime/local/local-runtime-lock.ts';
 import { loadMasterKey } from './runtime/local/master-key.ts';
@@ -228,6 +228,13 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
     parts.add('schema template', () => schemaTemplate.stop());
   }
   const retiredDatabases = startRetiredDatabases(adminPool, logger, parts);
+  const ephemeral = await ephemeralOverlap(config.hostPorts);
+  if (ephemeral) {
+    logger.warn(
+      { hostPorts: config.hostPorts, overlap: ephemeral },
+      'HOMEPORT_HOST_PORTS overlaps the ports the kernel gives outgoing connections (ip_local_port_range): a host may fail to start when one takes its port; choose a range below them',
+    );
+  }
   const runtime = new LocalRuntime({
     config, logger, adminPool, retiredDatabases, databaseEndpoint: urls.endpoint, supervisor, edge, venvPython, schemaTemplate,
     ports: new LocalHostPorts(homeportPool, config.hostPorts),

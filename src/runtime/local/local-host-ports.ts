@@ -1,6 +1,7 @@
 // The loopback ports of the local runtime's hosts (each host: Synapse's listener and a metrics
 // port beside it), in the runtime's own table `local_host_ports` of Homeport's database. No other
 // part of Homeport knows a host's port: they ask the runtime for its endpoint.
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type pg from 'pg';
 
@@ -18,6 +19,24 @@ export function isPortFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen({ host: loopbackAddress, port, exclusive: true }, () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * The part of `range` the kernel also hands out to outgoing connections (Linux's
+ * ip_local_port_range), or undefined: such a port can be taken by any connection between the
+ * moment Homeport finds it free and the moment the host's Synapse listens on it, and the host
+ * then fails to start.
+ */
+export async function ephemeralOverlap(
+  range: { first: number; last: number },
+  readEphemeral: () => Promise<string> = () => readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'),
+): Promise<{ first: number; last: number } | undefined> {
+  const text = await readEphemeral().catch(() => '');
+  const [low, high] = text.trim().split(/\s+/).map(Number);
+  if (!Number.isInteger(low) || !Number.isInteger(high)) return undefined;
+  const first = Math.max(range.first, low!);
+  const last = Math.min(range.last, high!);
+  return first <= last ? { first, last } : undefined;
 }
 
 function isUniqueViolation(error: unknown): boolean {

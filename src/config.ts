@@ -334,11 +334,11 @@ function httpUrl(name: string, raw: string): string {
 }
 
 function portRange(raw: string | undefined): { first: number; last: number } {
-  const match = /^(\d+)-(\d+)$/.exec(raw ?? '18000-18999');
+  const match = /^(\d+)-(\d+)$/.exec(raw ?? '18000-21999');
   const first = Number(match?.[1]);
   const last = Number(match?.[2]);
   if (!match || first < 1024 || last > 65535 || last - first < 1) {
-    throw new ConfigError(`HOMEPORT_HOST_PORTS must be a range like 18000-18999, got "${raw}"`);
+    throw new ConfigError(`HOMEPORT_HOST_PORTS must be a range like 18000-21999, got "${raw}"`);
   }
   return { first, last };
 }

@@ -16,6 +16,8 @@ export interface CapacityHeadroom {
   memoryAvailableBytes: number;
   /** max_connections minus the reserved ones and those in use. */
   databaseConnectionsFree: number;
+  /** Hosts the runtime can still place by a limit of its own, and the setting that sets it (when it has one). */
+  runtimeSlots?: { free: number; setting: string };
 }
 
 /** Why one more host (whose pool opens up to `newHostConnections`) does not fit; empty when it does. */
@@ -30,6 +32,9 @@ export function capacityShortfalls(headroom: CapacityHeadroom, limits: CapacityL
   const needed = newHostConnections + limits.minFreeDatabaseConnections;
   if (headroom.databaseConnectionsFree < needed) {
     shortfalls.push(`${headroom.databaseConnectionsFree} database connections free, a new host needs ${newHostConnections} and ${limits.minFreeDatabaseConnections} must stay free`);
+  }
+  if (headroom.runtimeSlots && headroom.runtimeSlots.free < 1) {
+    shortfalls.push(`no room for another host is left in ${headroom.runtimeSlots.setting}`);
   }
   return shortfalls;
 }

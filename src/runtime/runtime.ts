@@ -91,6 +91,11 @@ export interface RuntimeCapacity {
   hosts: Map<string, { memoryBytes: number; databaseConnections: number; process?: string }>;
   /** Processes serving several hosts: resident memory (0 when not running), their hosts' connections, their hosts. */
   processes?: Array<{ name: string; memoryBytes: number; databaseConnections: number; hostIds: string[] }>;
+  /**
+   * Hosts the runtime can still place by a limit of its own (the local runtime: free port pairs of
+   * its port range), with the setting that sets it; absent where the runtime has no such limit.
+   */
+  hostSlots?: { free: number; setting: string };
 }
 
 export interface HostRuntime {

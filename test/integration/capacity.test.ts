@@ -1,8 +1,8 @@
 // Capacity is visible and enforced: the operator API and /metrics show hosts per status, each
 // host's memory and database connections, each shared Synapse process's (with the hosts in it),
 // and the machine's headroom as the machine itself reports them; a full machine (here:
-// HOMEPORT_MAX_HOSTS reached) refuses new hosts and imports with 503 and Retry-After before
-// anything is created or charged.
+// HOMEPORT_MAX_HOSTS reached, and the local runtime's port range used up) refuses new hosts and
+// imports with 503 and Retry-After before anything is created or charged.
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -77,6 +77,9 @@ describe('capacity', () => {
 
   before(async () => {
     homeport = await HomeportProcess.create('capacity', { HOMEPORT_MAX_HOSTS: '2' });
+    // Room for exactly the two hosts in the runtime's port range too: the machine is full by both.
+    const firstPort = Number(homeport.env.HOMEPORT_HOST_PORTS?.split('-')[0]);
+    homeport.env.HOMEPORT_HOST_PORTS = `${firstPort}-${firstPort + 3}`;
     await writeFile(join(homeport.dataDir, 'sizes.yaml'), sizes);
     homeport.env.HOMEPORT_SIZES_FILE = join(homeport.dataDir, 'sizes.yaml');
     await homeport.start();
@@ -165,6 +168,7 @@ describe('capacity', () => {
     assert.equal(refused.status, 503, JSON.stringify(refused.body));
     assert.equal(refused.headers.get('retry-after'), '300');
     assert.match(refused.body.detail, /full for now .*limit is 2/);
+    assert.match(refused.body.detail, /no room for another host is left in HOMEPORT_HOST_PORTS/);
     const imported = await homeport.api<{ detail: string }>('POST', '/api/v1/operator/imports', {
       token: operator,
       body: { label: 'gamma', accountEmail: 'capacity@example.org', size: 'starter', seats: 5, verifyUser: 'alice', verifyPassword: 'alice password 2026', from: '/nonexistent' },

@@ -112,5 +112,8 @@ describe("the local runtime's host ports", () => {
     // Both pairs of this range belong to hosts (sleeping, fresh).
     const ports = new LocalHostPorts(opened.pool, { first: first + 4, last: first + 7 });
     await assert.rejects(ports.allocate('00000000-0000-4000-8000-000000000001'), /no free port pair is left .*HOMEPORT_HOST_PORTS/);
+    assert.equal(await ports.freePairs(), 0, 'capacity sees the range full before a build would fail on it');
+    // The whole range: 5 pairs, three of them hosts' (running's pair went to "next", sleeping, fresh).
+    assert.equal(await new LocalHostPorts(opened.pool, range).freePairs(), 2);
   });
 });

@@ -53,7 +53,9 @@ export async function machineCapacity(context: HomeportContext, newHostSize?: Si
   const measured = await context.runtime.capacity(hosts.map((host) => ({ id: host.id, databaseName: host.database_name })));
   const { max, reserved, used } = measured.databaseConnections;
   const free = Math.max(0, max - reserved - used);
-  const headroom: CapacityHeadroom = { hosts: hosts.length, memoryAvailableBytes: measured.memory.availableBytes, databaseConnectionsFree: free };
+  const headroom: CapacityHeadroom = {
+    hosts: hosts.length, memoryAvailableBytes: measured.memory.availableBytes, databaseConnectionsFree: free, runtimeSlots: measured.hostSlots,
+  };
   const labelOf = new Map(hosts.map((host) => [host.id, host.label]));
   const pool = newHostSize?.databasePool ?? databasePoolFor(newHostSize?.name ?? 'starter');
   return {

@@ -122,6 +122,16 @@ export class LocalHostPorts {
     throw new Error(`no free port pair is left in ${first}-${last} (HOMEPORT_HOST_PORTS)`);
   }
 
+  /** Port pairs of the range no host has (one query; a pair something else listens on counts as free here). */
+  async freePairs(): Promise<number> {
+    const { first, last } = this.#range;
+    const pairs = Math.floor((last - first + 1) / 2);
+    const { rows } = await this.#pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM local_host_ports WHERE http_port BETWEEN $1 AND $2', [first, last],
+    );
+    return Math.max(0, pairs - Number(rows[0]?.n ?? 0));
+  }
+
   /** Frees the host's ports for the next host; safe to repeat. */
   async release(hostId: string): Promise<void> {
     await this.#pool.query('DELETE FROM local_host_ports WHERE host_id = $1', [hostId]);

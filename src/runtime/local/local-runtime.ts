@@ -419,6 +419,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       databaseConnections: { max: connections.max, reserved: connections.reserved, used: connections.used },
       hosts: new Map(perHost),
       processes,
+      hostSlots: { free: await this.#options.ports.freePairs(), setting: 'HOMEPORT_HOST_PORTS' },
     };
   }
 

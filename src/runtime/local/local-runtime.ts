@@ -330,7 +330,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       spec,
       asleep: this.#options.ports.get(spec.id).then(async ({ httpPort }) => {
         await this.#stopProcess(spec.id);
-        const edgeSocket = hostEdgeSocket(this.hostDir(spec.id));
+        // The socket only for a Synapse that listens on it once woken; an older one's edge uses its port.
+        const edgeSocket = (await this.#configuredForEdge(spec.id)) ? hostEdgeSocket(this.hostDir(spec.id)) : undefined;
         return PortWaker.hold(httpPort, () => this.wake(spec.id), () => this.#lastActivity.set(spec.id, Date.now()), edgeSocket);
       }),
     };
@@ -507,10 +508,19 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
   }
 
   /**
-   * Whether the host's homeserver.yaml has the edge's socket listener: one written before it did
-   * is reached by its port (a route of its own) until it is written again.
+   * Whether the edge reaches the host through edge.sock: its homeserver.yaml has the listener and
+   * the socket is there (its Synapse, or the waker of a sleeping host, listens on it). A host whose
+   * homeserver.yaml was written before (or rewritten, but Synapse not restarted since) is reached
+   * by its port, through a route of its own, until a change of it finds the socket.
    */
   async #listensForEdge(hostId: string): Promise<boolean> {
+    const socket = hostEdgeSocket(this.hostDir(hostId));
+    if (!(await stat(socket).then((info) => info.isSocket(), () => false))) return false;
+    return this.#configuredForEdge(hostId);
+  }
+
+  /** Whether the host's homeserver.yaml has the edge's socket listener. */
+  async #configuredForEdge(hostId: string): Promise<boolean> {
     const paths = homeserverPaths(this.hostDir(hostId));
     const written = await readFile(paths.homeserverConfig, 'utf8').catch(() => '');
     return written.includes(hostEdgeSocket(paths.hostDir));

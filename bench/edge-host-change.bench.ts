@@ -1,7 +1,10 @@
-// Benchmark: what one host change costs at the edge with 10, 100 and 1,000 hosts routed by one
+// Benchmark: what one host change costs at the edge with 10, 100 and 1,000 hosts served by one
 // Caddy, in wall time and in admin API requests, against loading the whole configuration (what
-// every host change cost before), in one run. The hosts are edge routes only (one loopback upstream stands in for their Synapses): the
-// edge's cost does not depend on what runs behind it. Prints figures and ratios, asserts nothing.
+// every host change cost before), in one run. The hosts are the edge's files and links only (no
+// Synapse behind them): the edge's cost does not depend on what runs behind it. An ordinary
+// host (its names, its documents, its creation and cancellation) costs no admin request; a host
+// with a route of its own (a moved client domain) is measured too. Prints figures and ratios,
+// asserts nothing.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +13,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { renderCaddyConfig, renderHostRoute, type EdgeHost } from '../src/runtime/local/caddy-config.ts';
 import { CaddyEdge } from '../src/runtime/local/caddy-edge.ts';
-import { writeEdgeHostFiles } from '../src/runtime/local/edge-host-files.ts';
+import { removeEdgeHostFiles, writeEdgeHostFiles } from '../src/runtime/local/edge-host-files.ts';
 import { ProcessSupervisor } from '../src/runtime/local/process-supervisor.ts';
 import { freePort } from '../test/support/throwaway-postgres.ts';
 
@@ -28,7 +31,8 @@ async function timed(work: () => Promise<void>): Promise<number> {
   return performance.now() - started;
 }
 
-interface FleetTimes { wholeLoad: number; change: number; add: number; remove: number; contact: number; requests: { change: number; add: number; remove: number; contact: number } }
+type Kind = 'change' | 'add' | 'remove' | 'contact' | 'own';
+interface FleetTimes extends Record<Kind, number> { wholeLoad: number; requests: Record<Kind, number> }
 
 async function measureFleet(size: number, upstreamPort: number): Promise<FleetTimes> {
   const dataDir = await mkdtemp(join(tmpdir(), 'homeport-edge-bench-'));
@@ -46,18 +50,22 @@ async function measureFleet(size: number, upstreamPort: number): Promise<FleetTi
     homeserverUrl: `https://${id}.bench.localhost`,
     customNames: [`chat.${id}.example`],
     upstreamPort,
+    edgeSocket: true,
     wellKnown: { client: { 'm.homeserver': { base_url: `https://${id}.bench.localhost` } }, server: { 'm.server': `${id}.bench.localhost:443` }, support: { contacts: [{ email_address: email }] } },
     protectedUserIds: [`@homeport-admin:${id}.bench.localhost`],
   });
-  const parts = (edgeHost: EdgeHost) => ({ route: renderHostRoute(edgeHost), baseName: edgeHost.hostname });
-  const { hostsDir } = edge.baseConfigInput();
-  // What the local runtime does for one host: its files, then its route.
+  // A host with a route of its own: an earlier client domain that answers "server moved".
+  const movedHost = (round: number): EdgeHost => ({ ...host('moved'), movedNames: [`old${round}.moved.example`] });
+  const dirs = edge.baseConfigInput();
+  const parts = (edgeHost: EdgeHost) => ({ route: renderHostRoute(edgeHost, dirs.namesDir), baseName: edgeHost.hostname });
+  // What the local runtime does for one host: its files and links, then its own route if it has one.
   const apply = async (id: string, edgeHost: EdgeHost | undefined) => {
-    if (edgeHost) await writeEdgeHostFiles(hostsDir, edgeHost);
+    if (edgeHost) await writeEdgeHostFiles(dirs, edgeHost);
+    else await removeEdgeHostFiles(dirs, id);
     await edge.setHost(id, edgeHost && parts(edgeHost));
   };
-  const requests = { change: 0, add: 0, remove: 0, contact: 0 };
-  const counted = async (kind: keyof typeof requests, work: () => Promise<void>) => {
+  const requests: Record<Kind, number> = { change: 0, add: 0, remove: 0, contact: 0, own: 0 };
+  const counted = async (kind: Kind, work: () => Promise<void>) => {
     const before = edge.adminRequests;
     const time = await timed(work);
     requests[kind] = Math.max(requests[kind], edge.adminRequests - before);
@@ -66,28 +74,26 @@ async function measureFleet(size: number, upstreamPort: number): Promise<FleetTi
   try {
     await edge.start();
     const hosts = Array.from({ length: size }, (_, index) => host(`h${index}`));
-    // Each whole load moves one host to another port, as every host change did before: Caddy skips a load equal to what it has.
-    const whole = (round: number) => renderCaddyConfig({
-      ...edge.baseConfigInput(), hosts: hosts.map((each, index) => (index === 0 ? { ...each, upstreamPort: upstreamPort + 10 + round } : each)),
-    });
-    for (const each of hosts) await writeEdgeHostFiles(hostsDir, each);
+    // Each whole load moves the host with a route of its own to another old name: Caddy skips a load equal to what it has.
+    const whole = (round: number) => renderCaddyConfig({ ...dirs, hosts: [...hosts, movedHost(100 + round)] });
+    for (const each of [...hosts, movedHost(99)]) await writeEdgeHostFiles(dirs, each);
     await edge.load(whole(-1));
     // The first load issues every certificate; later loads find them in Caddy's cache.
     const wholeLoads: number[] = [];
     for (let round = 0; round < 5; round++) wholeLoads.push(await timed(() => edge.load(whole(round))));
-    const changes: number[] = [];
-    const adds: number[] = [];
-    const removes: number[] = [];
-    const contacts: number[] = [];
+    const times: Record<Kind, number[]> = { change: [], add: [], remove: [], contact: [], own: [] };
     for (let round = 0; round < changesPerKind; round++) {
-      // A route change: the host moved to another port (a rebuild into another process).
-      changes.push(await counted('change', () => apply('h1', { ...host('h1'), upstreamPort: upstreamPort + 1 + (round % 2) })));
+      // A client domain added or taken away: links made and removed.
+      times.change.push(await counted('change', () => apply('h1', round % 2 === 0 ? { ...host('h1'), customNames: [] } : host('h1'))));
       // A support contact changed: its well-known file only.
-      contacts.push(await counted('contact', () => apply('h2', host('h2', `ops${round}@example.org`))));
-      adds.push(await counted('add', () => apply(`new${round}`, host(`new${round}`))));
-      removes.push(await counted('remove', () => apply(`new${round}`, undefined)));
+      times.contact.push(await counted('contact', () => apply('h2', host('h2', `ops${round}@example.org`))));
+      times.add.push(await counted('add', () => apply(`new${round}`, host(`new${round}`))));
+      times.remove.push(await counted('remove', () => apply(`new${round}`, undefined)));
+      // The host with a route of its own: its route replaced by @id.
+      times.own.push(await counted('own', () => apply('moved', movedHost(round))));
     }
-    return { wholeLoad: median(wholeLoads), change: median(changes), add: median(adds), remove: median(removes), contact: median(contacts), requests };
+    const medians = Object.fromEntries(Object.entries(times).map(([kind, values]) => [kind, median(values)])) as Record<Kind, number>;
+    return { ...medians, wholeLoad: median(wholeLoads), requests };
   } finally {
     await supervisor.stopAll(10_000);
     await rm(dataDir, { recursive: true, force: true });
@@ -100,13 +106,12 @@ const results = new Map<number, FleetTimes>();
 for (const size of fleetSizes) {
   const times = await measureFleet(size, (upstream.address() as AddressInfo).port);
   results.set(size, times);
-  console.log(`edge with ${size} hosts: one host's route changed ${times.change.toFixed(1)} ms, added ${times.add.toFixed(1)} ms, removed ${times.remove.toFixed(1)} ms, support contact changed ${times.contact.toFixed(1)} ms; whole configuration loaded ${times.wholeLoad.toFixed(1)} ms (medians)`);
-  console.log(`  admin API requests per change (most seen): route change ${times.requests.change}, add ${times.requests.add}, remove ${times.requests.remove}, support contact ${times.requests.contact}`);
+  console.log(`edge with ${size} hosts: one host's client domain changed ${times.change.toFixed(1)} ms, added ${times.add.toFixed(1)} ms, removed ${times.remove.toFixed(1)} ms, support contact changed ${times.contact.toFixed(1)} ms, own route changed ${times.own.toFixed(1)} ms; whole configuration loaded ${times.wholeLoad.toFixed(1)} ms (medians)`);
+  console.log(`  admin API requests per change (most seen): client domain ${times.requests.change}, add ${times.requests.add}, remove ${times.requests.remove}, support contact ${times.requests.contact}, own route ${times.requests.own}`);
 }
 upstream.close();
 const small = results.get(fleetSizes[0]!) as FleetTimes;
 const large = results.get(fleetSizes.at(-1)!) as FleetTimes;
-type Timed = 'wholeLoad' | 'change' | 'add' | 'remove' | 'contact';
-const ratio = (key: Timed) => (large[key] / small[key]).toFixed(2);
-console.log(`ratio ${fleetSizes.at(-1)} / ${fleetSizes[0]} hosts: change ${ratio('change')}x, add ${ratio('add')}x, remove ${ratio('remove')}x, contact ${ratio('contact')}x; whole load ${ratio('wholeLoad')}x`);
-console.log(`at ${fleetSizes.at(-1)} hosts one change costs ${(large.change / large.wholeLoad).toFixed(2)}x a whole load`);
+const ratio = (key: Kind | 'wholeLoad') => (large[key] / small[key]).toFixed(2);
+console.log(`ratio ${fleetSizes.at(-1)} / ${fleetSizes[0]} hosts: client domain ${ratio('change')}x, add ${ratio('add')}x, remove ${ratio('remove')}x, contact ${ratio('contact')}x, own route ${ratio('own')}x; whole load ${ratio('wholeLoad')}x`);
+console.log(`at ${fleetSizes.at(-1)} hosts one add costs ${(large.add / large.wholeLoad).toFixed(2)}x a whole load`);

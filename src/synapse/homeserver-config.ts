@@ -38,6 +38,11 @@ export interface HomeserverConfigInput {
    * loopback address and a port of its own; a pod: every address on a fixed port).
    */
   listener: { address: string; port: number };
+  /**
+   * A second client+federation listener on this Unix socket (mode 0600), for an edge on the same
+   * machine that reaches every host through one route (the local runtime); absent: none.
+   */
+  edgeSocket?: string;
   database: { host: string; port: number; name: string; user: string; password: string };
   paths: HomeserverPaths;
   /** Written inline (homeserver.yaml is private to the host); the signing key lives in its own file. */
@@ -117,6 +122,10 @@ function loopbackListeners(input: HomeserverConfigInput): unknown[] {
       x_forwarded: true,
       resources: [{ names: listenerResources(input.federation), compress: false }],
     },
+    ...(input.edgeSocket ? [{
+      path: input.edgeSocket, mode: ownerOnlySocketMode, type: 'http', x_forwarded: true,
+      resources: [{ names: listenerResources(input.federation), compress: false }],
+    }] : []),
     // Not a `metrics` listener: that type only binds TCP, which every local user can reach.
     { path: input.paths.metricsSocket, mode: ownerOnlySocketMode, type: 'http', resources: [{ names: ['metrics'], compress: false }] },
   ];

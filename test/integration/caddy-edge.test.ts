@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch } from 'undici';
 import { loadConfig } from '../../src/config.ts';
 import { renderCaddyConfig, type CaddyConfig, type EdgeHost } from '../../src/runtime/local/caddy-config.ts';
-import { writeEdgeHostFiles } from '../../src/runtime/local/edge-host-files.ts';
+import { removeEdgeHostFiles, writeEdgeHostFiles } from '../../src/runtime/local/edge-host-files.ts';
 import { CaddyConfigRejected, CaddyEdge, caddyAdminSocket, caddyRootCertificatePath } from '../../src/runtime/local/caddy-edge.ts';
 import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
 import { caddyAdmin } from '../support/caddy-admin.ts';
@@ -137,7 +137,7 @@ describe('CaddyEdge', () => {
 
   it("routes a host: Matrix paths to its upstream over TLS from Caddy's internal CA", async () => {
     // The well-knowns are files in the host's folder, written by the runtime before the edge serves it.
-    await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, acmeHost(0));
+    await writeEdgeHostFiles(edge.baseConfigInput(), acmeHost(0));
     await edge.load(configWith([acmeHost((upstream.address() as AddressInfo).port)]));
     // The certificate is issued in the background right after the load.
     let response: Awaited<ReturnType<typeof request>> | undefined;
@@ -199,6 +199,8 @@ describe('CaddyEdge', () => {
   });
 
   it('drops the route when reloaded with no hosts', async () => {
+    // As the runtime does for a host it no longer serves: its names lead nowhere.
+    await removeEdgeHostFiles(edge.baseConfigInput(), 'acme');
     await edge.load(configWith([]));
     const admin = await caddyAdmin(dataDir, '/id/host-acme');
     assert.equal(admin.status, 404);

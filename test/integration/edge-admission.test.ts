@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { Agent, fetch } from 'undici';
 import { loadConfig } from '../../src/config.ts';
 import { renderCaddyConfig, type EdgeHost } from '../../src/runtime/local/caddy-config.ts';
+import { sweepEdgeNames, writeEdgeHostFiles } from '../../src/runtime/local/edge-host-files.ts';
 import { CaddyEdge } from '../../src/runtime/local/caddy-edge.ts';
 import { loadAdmitting } from '../../src/runtime/local/edge-admission.ts';
 import { ProcessSupervisor } from '../../src/runtime/local/process-supervisor.ts';
@@ -73,7 +74,10 @@ describe('the edge leaves out a host Caddy refuses', () => {
 
   test('a host Caddy refuses (one name twice in its route) is left out and reported, the others are served', async () => {
     const hosts = [host('first', []), host('owner', ['shared.example']), host('intruder', ['twice.example', 'twice.example']), host('last', [])];
+    // As the local runtime does: every host's files and name links first, the refused hosts' links swept after.
+    for (const each of hosts) await writeEdgeHostFiles(edge.baseConfigInput(), each);
     const refused = await loadAdmitting(hosts, (admitted) => edge.load(renderCaddyConfig({ ...edge.baseConfigInput(), hosts: admitted })));
+    await sweepEdgeNames(edge.baseConfigInput(), hosts.filter((each) => !refused.some((refusal) => refusal.id === each.id)));
     assert.deepEqual(refused.map((refusal) => refusal.id), ['intruder']);
     assert.match(refused[0]?.reason ?? '', /twice\.example/);
 

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { MatrixClient } from 'matrix-js-sdk';
+import { caddyAdmin } from '../support/caddy-admin.ts';
 import { eventually } from '../support/eventually.ts';
 import { hostAdmin, openHomeportDatabase } from '../support/host-admin.ts';
 import { downloadMedia, randomPng } from '../support/host-content.ts';
@@ -83,6 +84,12 @@ describe('hibernation', () => {
   });
   after(async () => {
     await homeport?.cleanup();
+  });
+
+  test("a built host has no route of its own in Caddy: the edge reaches it through its name's link and edge.sock", async () => {
+    for (const id of Object.values(ids)) assert.equal((await caddyAdmin(homeport.dataDir, `/id/host-${id}`)).status, 404);
+    const routes = (await caddyAdmin(homeport.dataDir, '/config/apps/http/servers/edge/routes')).text;
+    assert.ok(!routes.includes('alpha.') && !routes.includes('beta.'), 'no host name in the configuration');
   });
 
   test('an idle host sleeps: no Synapse process, no database connection, "sleeping" in the API and the CLI', async () => {

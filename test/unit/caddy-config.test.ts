@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  renderCaddyConfig, renderHostRoute, wellKnownFiles, type CaddyConfigInput, type CaddyHandler, type CaddyRoute, type EdgeHost,
+  isEdgeName, renderCaddyConfig, renderHostRoute, standardProtectedLocalpart, wellKnownFiles,
+  type CaddyConfigInput, type CaddyHandler, type CaddyMatcherSet, type CaddyRoute, type EdgeHost,
 } from '../../src/runtime/local/caddy-config.ts';
+import { adminLocalpart } from '../../src/jobs/host-admin-access.ts';
 
 const base: Omit<CaddyConfigInput, 'hosts'> = {
   adminSocket: '/data/caddy/admin/admin.sock',
@@ -13,6 +15,7 @@ const base: Omit<CaddyConfigInput, 'hosts'> = {
   tls: { mode: 'internal' },
   elementWebDir: '/data/element-web/current',
   hostsDir: '/data/hosts',
+  namesDir: '/data/edge/names',
 };
 
 function host(id: string, upstreamPort: number): EdgeHost {
@@ -22,6 +25,7 @@ function host(id: string, upstreamPort: number): EdgeHost {
     hostname,
     homeserverUrl: `https://${hostname}:8443`,
     upstreamPort,
+    edgeSocket: true,
     wellKnown: {
       client: { 'm.homeserver': { base_url: `https://${hostname}:8443/` } },
       server: { 'm.server': `${hostname}:8443` },
@@ -32,7 +36,7 @@ function host(id: string, upstreamPort: number): EdgeHost {
 
 const twoHosts = [host('acme', 18001), host('globex', 18002)];
 
-/** The routes of a host's own (moved names, protected user), answered before the shared routes. */
+/** The routes of a host's own (moved names, another protected user), answered before the shared routes. */
 function hostSubroutes(routes: CaddyRoute[], id: string): CaddyRoute[] {
   const route = routes.find((candidate) => candidate['@id'] === `host-${id}`);
   assert.ok(route, `route host-${id}`);
@@ -40,36 +44,67 @@ function hostSubroutes(routes: CaddyRoute[], id: string): CaddyRoute[] {
   return handler?.handler === 'subroute' ? handler.routes : [];
 }
 
-/** The variables a host's route sets for the shared routes. */
-function hostVars(routes: CaddyRoute[], id: string): Record<string, string> {
-  const route = routes.find((candidate) => candidate['@id'] === `host-${id}`);
-  const vars = route?.handle[0];
-  assert.equal(vars?.handler, 'vars');
-  return Object.fromEntries(Object.entries(vars).filter(([name]) => name !== 'handler')) as Record<string, string>;
+/** One request as Caddy's matchers see it. */
+interface Request { name: string; path: string; method: string; vars: Record<string, string>; existingFiles: string[] }
+
+/** A value with Caddy's placeholders for the variables, the request's host and path filled in. */
+function filled(text: string, request: Request): string {
+  return text.replace(/\{http\.vars\.([a-z_]+)\}/g, (_all, name: string) => request.vars[name] ?? '')
+    .replaceAll('{http.request.host}', request.name).replaceAll('{http.request.uri.path}', request.path);
 }
 
-/** A value with Caddy's placeholders for the host's variables and the request path filled in. */
-function filled(text: string, vars: Record<string, string>, path: string): string {
-  return text.replace(/\{http\.vars\.([a-z_]+)\}/g, (_all, name: string) => vars[name] ?? '').replaceAll('{http.request.uri.path}', path);
+/** Caddy 2.6's matchers, as far as the edge uses them: every matcher of a set must match. */
+function setMatches(set: CaddyMatcherSet, request: Request): boolean {
+  const pathMatches = (pattern: string) => {
+    if (pattern.startsWith('*') && pattern.endsWith('*')) return request.path.includes(pattern.slice(1, -1));
+    return pattern.endsWith('*') ? request.path.startsWith(pattern.slice(0, -1)) : request.path === pattern;
+  };
+  if (set.host && !set.host.includes(request.name)) return false;
+  if (set.path && !set.path.some(pathMatches)) return false;
+  if (set.method && !set.method.includes(request.method)) return false;
+  if (set.vars && !Object.entries(set.vars).every(([name, values]) => values.includes(request.vars[name] ?? ''))) return false;
+  if (set.vars_regexp && !Object.entries(set.vars_regexp).every(([key, { pattern }]) => new RegExp(pattern).test(filled(key, request)))) return false;
+  if (set.file) {
+    const root = filled(set.file.root, request);
+    if (!(set.file.try_files ?? [request.path]).some((name) => request.existingFiles.includes(`${root}${filled(name, request)}`))) return false;
+  }
+  return !(set.not ?? []).some((not) => setMatches(not, request));
 }
 
 /**
- * What the edge answers `path` with `method` on a host's name, as Caddy picks it: the host's own
- * routes first, then the shared routes with the host's variables; the first match wins. A file
- * matcher matches when `existingFiles` holds the file it looks for.
+ * What the edge answers `path` with `method` on `name`, as Caddy picks it: routes in order, a
+ * host's own route setting its variables and answering from its subroutes; the first handler
+ * that answers wins. Every host's names are linked (their page file exists) unless `linked` is false.
  */
-function handlerFor(routes: CaddyRoute[], id: string, path: string, method = 'GET', existingFiles: string[] = []): CaddyHandler | undefined {
-  const vars = hostVars(routes, id);
-  const matches = (pattern: string) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
-  const fileFound = (file: { root: string; try_files?: string[] } | undefined) =>
-    !file || (file.try_files ?? [path]).some((name) => existingFiles.includes(`${filled(file.root, vars, path)}${filled(name, vars, path)}`));
-  const varsMatch = (wanted: Record<string, string[]> | undefined) => !wanted || Object.entries(wanted).every(([name, values]) => values.includes(vars[name] ?? ''));
-  const shared = routes.filter((route) => route['@id'] === undefined);
-  const route = [...hostSubroutes(routes, id), ...shared].find((candidate) => !candidate.match || candidate.match.some((set) =>
-    !set.host && (set.path ?? ['*']).some(matches) && (set.method ?? [method]).includes(method) && fileFound(set.file) && varsMatch(set.vars)));
-  const handler = route?.handle.at(-1);
-  return handler && (JSON.parse(filled(JSON.stringify(handler), vars, path)) as CaddyHandler);
+function handlerFor(routes: CaddyRoute[], name: string, path: string, method = 'GET', existingFiles: string[] = [], linked = true): CaddyHandler | undefined {
+  const request: Request = { name, path, method, vars: {}, existingFiles: linked ? [...existingFiles, `/data/edge/names/${name}/edge/no-web-client.html`] : existingFiles };
+  const answers = (handler: CaddyHandler) => handler.handler !== 'vars' && handler.handler !== 'headers' && handler.handler !== 'rewrite' && handler.handler !== 'subroute';
+  const walk = (list: CaddyRoute[]): CaddyHandler | undefined => {
+    for (const route of list) {
+      if (route.match && !route.match.some((set) => setMatches(set, request))) continue;
+      for (const handler of route.handle) {
+        if (handler.handler === 'vars') {
+          for (const [key, value] of Object.entries(handler)) if (key !== 'handler') request.vars[key] = String(value);
+        } else if (handler.handler === 'subroute') {
+          const answer = walk(handler.routes);
+          if (answer) return answer;
+        } else if (answers(handler)) {
+          return JSON.parse(filled(JSON.stringify(handler), request)) as CaddyHandler;
+        }
+      }
+      if (route.terminal) return undefined;
+    }
+    return undefined;
+  };
+  return walk(routes);
 }
+
+const socketProxy = (name: string) => ({
+  handler: 'reverse_proxy', upstreams: [{ dial: `unix//data/edge/names/${name}/edge.sock` }],
+  // A sleeping host's waker lets go of the socket a moment before Synapse takes it.
+  load_balancing: { try_duration: '60s', try_interval: '250ms' },
+});
+const notFound = { handler: 'static_response', status_code: 404 };
 
 describe('renderCaddyConfig', () => {
   it('starts with no hosts: admin API, listeners, a 404 for everything, no certificates to get', () => {
@@ -82,7 +117,7 @@ describe('renderCaddyConfig', () => {
     assert.deepEqual(edge?.listen, ['127.0.0.1:8443']);
     const routes = edge?.routes ?? [];
     assert.equal(routes[0]?.['@id'], 'host-defaults');
-    assert.deepEqual(routes[1], { match: [{ vars: { homeport_host: [''] } }], handle: [{ handler: 'static_response', status_code: 404 }], terminal: true }, 'a name of no host: 404');
+    assert.deepEqual(handlerFor(routes, 'nobody.homeport.localhost', '/_matrix/client/versions', 'GET', [], false), notFound, 'a name of no host: 404');
     assert.deepEqual(redirect?.listen, ['127.0.0.1:8081']);
     assert.equal(redirect?.routes.length, 1);
     assert.deepEqual(config.apps.tls.automation.policies.map((policy) => policy.subjects), [['no-host.homeport.invalid']], 'never a catch-all');
@@ -95,46 +130,61 @@ describe('renderCaddyConfig', () => {
     assert.deepEqual(config.apps.http.servers.redirect?.listen, [':8081']);
   });
 
-  it('routes each host by name to shared routes: well-knowns from its folder, Matrix paths proxied to its Synapse', () => {
-    const config = renderCaddyConfig({ ...base, hosts: twoHosts });
-    const routes = config.apps.http.servers.edge?.routes ?? [];
-    assert.deepEqual(routes.slice(0, 3).map((route) => route['@id']), ['host-defaults', 'host-acme', 'host-globex']);
-    assert.deepEqual(routes[2]?.match, [{ host: ['globex.homeport.localhost'] }]);
-    assert.equal(routes.length, 3 + renderCaddyConfig({ ...base, hosts: [] }).apps.http.servers.edge!.routes.length - 1, 'one route per host, the rest shared');
+  it('serves every ordinary host through the link of its name, with nothing of its own in the configuration', () => {
+    const routes = renderCaddyConfig({ ...base, hosts: twoHosts }).apps.http.servers.edge?.routes ?? [];
+    assert.deepEqual(routes, renderCaddyConfig({ ...base, hosts: [] }).apps.http.servers.edge?.routes, 'the same configuration for 0 and for 2 hosts');
+    for (const { id } of twoHosts) assert.equal(renderHostRoute(host(id, 18001), base.namesDir), undefined);
 
-    for (const [index, { id }] of twoHosts.entries()) {
+    for (const { hostname } of twoHosts) {
+      const folder = `/data/edge/names/${hostname}/edge`;
       for (const name of ['client', 'server', 'support'] as const) {
-        const file = `/data/hosts/${id}/edge/.well-known/matrix/${name}`;
-        assert.deepEqual(handlerFor(routes, id, `/.well-known/matrix/${name}`, 'GET', [file]), { handler: 'file_server', root: `/data/hosts/${id}/edge` });
-        const preflight = handlerFor(routes, id, `/.well-known/matrix/${name}`, 'OPTIONS', [file]);
+        const file = `${folder}/.well-known/matrix/${name}`;
+        assert.deepEqual(handlerFor(routes, hostname, `/.well-known/matrix/${name}`, 'GET', [file]), { handler: 'file_server', root: folder });
+        const preflight = handlerFor(routes, hostname, `/.well-known/matrix/${name}`, 'OPTIONS', [file]);
         assert.equal(preflight?.handler, 'static_response');
         assert.equal(preflight.status_code, 204);
         assert.deepEqual(preflight.headers?.['Access-Control-Allow-Origin'], ['*']);
         // No file (e.g. federation off): not served.
-        assert.deepEqual(handlerFor(routes, id, `/.well-known/matrix/${name}`), { handler: 'static_response', status_code: 404 });
+        assert.deepEqual(handlerFor(routes, hostname, `/.well-known/matrix/${name}`), notFound);
       }
       for (const path of ['/_matrix/client/versions', '/_synapse/client/password_reset', '/_synapse/admin/v1/users']) {
-        assert.deepEqual(handlerFor(routes, id, path), {
-          handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${18001 + index}` }],
-          // A sleeping host's waker lets go of the port a moment before Synapse takes it.
-          load_balancing: { try_duration: '60s', try_interval: '250ms' },
-        });
+        assert.deepEqual(handlerFor(routes, hostname, path), socketProxy(hostname));
       }
       for (const path of ['/_synapse/metrics', '/_synapse/replication/x', '/.well-known/other']) {
-        assert.deepEqual(handlerFor(routes, id, path), { handler: 'static_response', status_code: 404 });
+        assert.deepEqual(handlerFor(routes, hostname, path), notFound);
       }
-      // Without an installed web client the client URL gives the homeserver address for any Matrix client.
-      const client = handlerFor(routes, id, '/');
-      assert.equal(client?.handler, 'static_response');
-      assert.equal(client.status_code, 503);
-      assert.match(client.body ?? '', /web client of this server is not installed yet/);
-      assert.match(client.body ?? '', new RegExp(`Homeserver: <strong><code>https://${id}\\.homeport\\.localhost:8443</code>`));
-      assert.match(client.body ?? '', /FluffyChat/);
-      assert.deepEqual(handlerFor(routes, id, '/', 'GET', ['/data/element-web/current/index.html']), { handler: 'file_server', root: '/data/element-web/current' });
+      // Without an installed web client the client URL gives the page written into the host's folder.
+      assert.deepEqual(handlerFor(routes, hostname, '/'), { handler: 'file_server', root: `/data/edge/names/${hostname}`, status_code: 503 });
+      assert.deepEqual(handlerFor(routes, hostname, '/', 'GET', ['/data/element-web/current/index.html']), { handler: 'file_server', root: '/data/element-web/current' });
+      // A name without a link is no host's.
+      assert.deepEqual(handlerFor(routes, hostname, '/_matrix/client/versions', 'GET', [], false), notFound);
     }
-    const page = routes.at(-1)?.handle[0];
-    assert.equal(page?.handler, 'static_response');
-    assert.deepEqual(page.body?.match(/\{[^}]*\}/g), ['{http.vars.homeport_homeserver_url}'], 'no Caddy placeholder in the page but the address');
+  });
+
+  it('looks up no name that could leave the names folder', () => {
+    const routes = renderCaddyConfig({ ...base, hosts: twoHosts }).apps.http.servers.edge?.routes ?? [];
+    for (const name of ['..', '.', '', 'a/../..', 'acme.homeport.localhost/..', '../hosts', 'a..b', 'ACME.homeport.localhost', '-a.example', 'a b', '%2e%2e']) {
+      assert.ok(!isEdgeName(name), name);
+      // Even with a file where the path would lead: the name is refused before any file is looked at.
+      const everywhere = [`/data/edge/names/${name}/edge/no-web-client.html`, `/data/edge/names/${name}/edge/.well-known/matrix/client`];
+      assert.deepEqual(handlerFor(routes, name, '/.well-known/matrix/client', 'GET', everywhere, false), notFound, `"${name}"`);
+      assert.deepEqual(handlerFor(routes, name, '/_matrix/client/versions', 'GET', everywhere, false), notFound, `"${name}"`);
+    }
+    for (const name of ['acme.homeport.localhost', 'localhost', 'xn--bcher-kva.example', 'a-b.c0.example']) assert.ok(isEdgeName(name), name);
+  });
+
+  it('gives a host its own route only when it needs one: no edge socket yet, a socket path too long, moved names, another protected user', () => {
+    const legacy = { ...host('acme', 18001), edgeSocket: false };
+    const routes = renderCaddyConfig({ ...base, hosts: [legacy, host('globex', 18002)] }).apps.http.servers.edge?.routes ?? [];
+    assert.deepEqual(routes.slice(0, 3).map((route) => route['@id']), ['host-defaults', 'host-acme', undefined]);
+    assert.deepEqual(routes[1]?.match, [{ host: ['acme.homeport.localhost'] }]);
+    assert.deepEqual(handlerFor(routes, 'acme.homeport.localhost', '/_matrix/client/versions'), {
+      handler: 'reverse_proxy', upstreams: [{ dial: '127.0.0.1:18001' }], load_balancing: { try_duration: '60s', try_interval: '250ms' },
+    });
+    assert.deepEqual(handlerFor(routes, 'globex.homeport.localhost', '/_matrix/client/versions'), socketProxy('globex.homeport.localhost'));
+    const longName = `${'a'.repeat(60)}.${'b'.repeat(20)}.example`;
+    assert.ok(renderHostRoute({ ...host('long', 1), customNames: [longName] }, base.namesDir), 'a socket path over 107 bytes');
+    assert.equal(renderHostRoute({ ...host('long', 1), customNames: [longName] }, '/n'), undefined);
   });
 
   it("writes a host's well-knowns as the files the edge serves, and none for a document it does not serve", () => {
@@ -200,11 +250,16 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
     movedNames: ['older.example.com'],
   };
 
-  it('serves a host on all its domains (own, earlier, moved) through one route of its own', () => {
+  it('serves a host on all its domains (own, earlier through their links, moved through a route of its own)', () => {
     const routes = renderCaddyConfig({ ...base, onDemandAsk: ask, hosts: [custom, host('globex', 18002)] }).apps.http.servers.edge?.routes ?? [];
-    assert.deepEqual(routes.slice(0, 3).map((route) => route['@id']), ['host-defaults', 'host-acme', 'host-globex']);
+    assert.deepEqual(routes.slice(0, 3).map((route) => route['@id']), ['host-defaults', 'host-acme', undefined]);
     assert.deepEqual(routes[1]?.match, [{ host: ['acme.homeport.localhost', 'chat.example.com', 'example.com', 'old.example.com', 'older.example.com'] }]);
-    assert.deepEqual(routes[1], renderHostRoute(custom), 'the whole configuration is made of the same per-host routes');
+    assert.deepEqual(routes[1], renderHostRoute(custom, base.namesDir), 'the whole configuration is made of the same per-host routes');
+    for (const name of ['acme.homeport.localhost', 'chat.example.com', 'old.example.com']) {
+      assert.deepEqual(handlerFor(routes, name, '/_matrix/client/versions'), socketProxy(name));
+    }
+    const moved = handlerFor(routes, 'older.example.com', '/_matrix/client/versions', 'GET', [], false);
+    assert.equal(moved?.handler === 'static_response' && moved.status_code, 401);
   });
 
   it('answers every request on a moved domain with 401 M_UNKNOWN_TOKEN and CORS, and 204 to OPTIONS', () => {
@@ -248,13 +303,14 @@ describe('renderCaddyConfig for custom domains and the web client', () => {
     const configRoute = routes.find((route) => route.match?.[0]?.path?.includes('/config.json'));
     assert.deepEqual(configRoute?.handle, [
       { handler: 'headers', response: { set: { 'Cache-Control': ['no-cache'] } } },
-      { handler: 'file_server', root: '/data/hosts/{http.vars.homeport_host}/element-web' },
+      { handler: 'file_server', root: '/data/edge/names/{http.request.host}/element-web' },
     ]);
     const installed = ['/opt/element/index.html'];
-    assert.deepEqual(handlerFor(routes, 'acme', '/config.json', 'GET', [...installed, '/data/hosts/acme/element-web/config.json']), { handler: 'file_server', root: '/data/hosts/acme/element-web' });
-    assert.deepEqual(handlerFor(routes, 'acme', '/', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
-    assert.deepEqual(handlerFor(routes, 'acme', '/bundles/app.js', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
-    assert.deepEqual(handlerFor(routes, 'acme', '/_synapse/metrics'), { handler: 'static_response', status_code: 404 });
+    const name = 'chat.example.com';
+    assert.deepEqual(handlerFor(routes, name, '/config.json', 'GET', [...installed, `/data/edge/names/${name}/element-web/config.json`]), { handler: 'file_server', root: `/data/edge/names/${name}/element-web` });
+    assert.deepEqual(handlerFor(routes, name, '/', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
+    assert.deepEqual(handlerFor(routes, name, '/bundles/app.js', 'GET', installed), { handler: 'file_server', root: '/opt/element' });
+    assert.deepEqual(handlerFor(routes, name, '/_synapse/metrics'), notFound);
   });
 });
 
@@ -281,54 +337,40 @@ describe("the edge keeps Homeport's own user out of the customer's reach", () =>
     (id: string) => encodeURIComponent(id).toLowerCase(),
   ];
 
-  /**
-   * Caddy 2.6's path matcher: a `*x*` pattern is a substring test on the lowercased, percent-decoded
-   * path. The refusal is the host's first shared route after the one for unknown names (a moved
-   * name's answer aside), its pattern filled from the host's variables.
-   */
-  function refusedByEdge(routes: CaddyRoute[], id: string, rawPath: string): boolean {
-    const decoded = decodeURIComponent(rawPath).toLowerCase();
-    const vars = hostVars(routes, id);
-    const candidates = [...hostSubroutes(routes, id), ...routes.filter((route) => route['@id'] === undefined).slice(1)];
-    return candidates.some((route) => {
-      const refusal = route.handle[0];
-      if (refusal?.handler !== 'static_response' || refusal.status_code !== 403) return false;
-      return (route.match ?? []).some((set) => {
-        const excluded = (set.not ?? []).some((not) => Object.entries(not.vars ?? {}).every(([name, values]) => values.includes(vars[name] ?? '')));
-        return !excluded && (set.path ?? []).some((pattern) => {
-          const text = filled(pattern, vars, rawPath);
-          assert.match(text, /^\*[^*%{}]+\*$/, 'a plain substring pattern once filled');
-          return decoded.includes(text.slice(1, -1));
-        });
-      });
-    });
+  /** Caddy 2.6's path matcher compares the lowercased, percent-decoded path: `%40` is `@`, `%3A` is `:`. */
+  function refusedByEdge(routes: CaddyRoute[], name: string, rawPath: string): boolean {
+    const answer = handlerFor(routes, name, decodeURIComponent(rawPath).toLowerCase());
+    return answer?.handler === 'static_response' && answer.status_code === 403;
   }
 
   it('refuses, before anything reaches Synapse and with a Matrix error, every path naming the user in any encoding', () => {
     const routes = renderCaddyConfig({ ...base, hosts: [protectedHost] }).apps.http.servers.edge?.routes ?? [];
+    assert.equal(renderHostRoute(protectedHost, base.namesDir), undefined, "Homeport's usual user needs no route of the host's own");
     const shared = routes.filter((route) => route['@id'] === undefined);
     const refusal = shared[1]?.handle[0];
     assert.equal(refusal?.handler, 'static_response');
+    assert.deepEqual(shared[1]?.match, [{ path: ['*homeport-admin:*'] }], 'one plain substring pattern for every host');
     assert.deepEqual(JSON.parse(String(refusal.body)), { errcode: 'M_FORBIDDEN', error: 'This user is managed by the hosting provider and cannot be changed from inside the host.' });
     for (const path of userPaths) {
       for (const encode of encodings) {
         const rawPath = path.replace('{}', encode(homeportUser));
-        assert.ok(refusedByEdge(routes, 'acme', rawPath), `refused: ${rawPath}`);
+        assert.ok(refusedByEdge(routes, 'acme.homeport.localhost', rawPath), `refused: ${rawPath}`);
       }
-      assert.ok(!refusedByEdge(routes, 'acme', path.replace('{}', encodeURIComponent('@alice:acme.homeport.localhost'))), `other users pass: ${path}`);
+      assert.ok(!refusedByEdge(routes, 'acme.homeport.localhost', path.replace('{}', encodeURIComponent('@alice:acme.homeport.localhost'))), `other users pass: ${path}`);
     }
   });
 
-  it('protects the user on previous client domains too, and a host without one gets no refusal route', () => {
+  it("refuses the usual user by Homeport's own localpart, and any other protected user by the host's own route", () => {
+    assert.equal(standardProtectedLocalpart, adminLocalpart);
     const config = renderCaddyConfig({ ...base, hosts: [{ ...protectedHost, previousNames: ['old.example.org'] }, host('globex', 18002)] });
     const routes = config.apps.http.servers.edge?.routes ?? [];
-    assert.deepEqual(routes[1]?.match, [{ host: ['acme.homeport.localhost', 'old.example.org'] }]);
-    assert.deepEqual(hostSubroutes(routes, 'acme'), [], 'no route of its own for the one protected user');
-    assert.ok(refusedByEdge(routes, 'acme', `/_synapse/admin/v1/deactivate/${homeportUser}`));
-    assert.ok(!refusedByEdge(routes, 'globex', `/_synapse/admin/v1/deactivate/${homeportUser}`));
-    // A second protected user: refused by the host's own route.
-    const two = renderCaddyConfig({ ...base, hosts: [{ ...protectedHost, protectedUserIds: [homeportUser, '@second:acme.homeport.localhost'] }] }).apps.http.servers.edge?.routes ?? [];
-    assert.ok(refusedByEdge(two, 'acme', '/_synapse/admin/v1/deactivate/@second:acme.homeport.localhost'));
-    assert.ok(refusedByEdge(two, 'acme', `/_synapse/admin/v1/deactivate/${homeportUser}`));
+    assert.ok(refusedByEdge(routes, 'old.example.org', `/_synapse/admin/v1/deactivate/${homeportUser}`), 'on previous client domains too');
+    // A second protected user: refused by the host's own route, on the host's names only.
+    const second = '@second:acme.homeport.localhost';
+    const two = renderCaddyConfig({ ...base, hosts: [{ ...protectedHost, protectedUserIds: [homeportUser, second] }, host('globex', 18002)] }).apps.http.servers.edge?.routes ?? [];
+    assert.ok(refusedByEdge(two, 'acme.homeport.localhost', `/_synapse/admin/v1/deactivate/${second}`));
+    assert.ok(refusedByEdge(two, 'acme.homeport.localhost', `/_synapse/admin/v1/deactivate/${homeportUser}`));
+    assert.ok(!refusedByEdge(two, 'globex.homeport.localhost', `/_synapse/admin/v1/deactivate/${second}`));
+    assert.deepEqual(handlerFor(two, 'acme.homeport.localhost', '/_matrix/client/versions'), socketProxy('acme.homeport.localhost'), 'still through its socket');
   });
 });

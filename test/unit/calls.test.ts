@@ -66,7 +66,7 @@ describe('calls', () => {
 
   it('routes the calls name before the catch-all and gets its certificate up front', () => {
     const config = renderCaddyConfig({
-      adminSocket: '/a.sock', storageDir: '/s', bindHost: '', httpPort: 80, httpsPort: 443, tls: { mode: 'internal' }, elementWebDir: '/e', hostsDir: '/h', hosts: [],
+      adminSocket: '/a.sock', storageDir: '/s', bindHost: '', httpPort: 80, httpsPort: 443, tls: { mode: 'internal' }, elementWebDir: '/e', hostsDir: '/h', namesDir: '/n', hosts: [],
       calls: { hostname: 'rtc.example.net', tokenServiceDial: '127.0.0.1:8080', livekitDial: '127.0.0.1:7880' },
     });
     const routes = config.apps.http.servers.edge!.routes;

@@ -52,6 +52,16 @@ test('one client+federation listener on loopback behind the edge, metrics on an 
   assert.equal(enable_metrics, true);
 });
 
+test('a second client+federation listener on an owner-only Unix socket for the edge, when the runtime asks for one', () => {
+  const { listeners } = rendered({ edgeSocket: '/var/lib/homeport/hosts/acme/edge.sock', federation: { mode: 'off', allowedServers: [], trustedKeyServers: [] } });
+  assert.equal(listeners.length, 3);
+  assert.deepEqual(listeners[1], {
+    path: '/var/lib/homeport/hosts/acme/edge.sock', mode: 0o600, type: 'http', x_forwarded: true,
+    resources: [{ names: ['client', 'openid'], compress: false }],
+  });
+  assert.equal(listeners[0].port, 18001, "Homeport's own port listener stays");
+});
+
 test('names the server and its public URL', () => {
   const config = rendered();
   assert.equal(config.server_name, 'acme.homeport.localhost');

@@ -1,13 +1,16 @@
-// Renders Caddy 2.6's JSON configuration of the edge: the whole of it, and each host's own parts
-// (its route and its base name's certificate subject, addressable by @id) for changes of one host.
-// A host's route is small and the same in shape for every host: it matches the host's names and
-// sets variables (which host, which port); what a host is served (well-knowns, proxy, web client)
-// is one set of shared routes that read those variables and the files in the host's folder. So
-// a host change sends one small object, and Caddy re-provisions one reverse proxy and one file
-// server however many hosts there are, instead of one of each per host.
+// Renders Caddy 2.6's JSON configuration of the edge: the whole of it, and the few hosts' own
+// routes (addressable by @id) for changes of one such host. An ordinary host has nothing in
+// Caddy's configuration at all: each of its names is a symbolic link `<names dir>/<name>` to the
+// host's folder (edge-host-files.ts), and one set of shared routes serves every host through
+// that link: its well-knowns, config.json and "no web client" page as files, its Synapse through
+// the Unix socket `edge.sock` in its folder (Caddy fills the request's host into the socket's
+// path per request). So creating, changing or cancelling an ordinary host is a few file system
+// operations and no admin request: the same with 10 hosts as with 1,000. Only a host with moved
+// client domains, another protected user, a homeserver.yaml from before edge.sock, or a name too
+// long for a socket path has a small route of its own (docs/density-edge.md).
 import type { TlsMode } from '../../config.ts';
 import { noWebClientPage } from './no-web-client-page.ts';
-import { protectedUserRoutes, protectedUserText } from './protected-user-routes.ts';
+import { protectedUserRoutes } from './protected-user-routes.ts';
 
 export interface EdgeHost {
   id: string;
@@ -23,6 +26,12 @@ export interface EdgeHost {
   homeserverUrl: string;
   /** Loopback port of the host's Synapse client+federation listener. */
   upstreamPort: number;
+  /**
+   * Whether the host's Synapse (or its tenant of a shared process) listens for the edge on
+   * `edge.sock` in the host's folder (its homeserver.yaml was written since the edge reached
+   * hosts that way); without it the edge reaches the host by its port, through a route of its own.
+   */
+  edgeSocket?: boolean;
   /** `server` is absent for a host with its federation off: it answers 404 like any unknown well-known. */
   wellKnown: { client: object; server?: object; support: object };
   /** Users no request through the edge may name (Homeport's own admin user). */
@@ -56,6 +65,8 @@ export interface CaddyConfigInput {
    * well-knowns from `edge/` and its Element Web config.json from `element-web/` in it.
    */
   hostsDir: string;
+  /** Where every served host name is a symbolic link to its host's folder (edge-host-files.ts). */
+  namesDir: string;
   hosts: EdgeHost[];
   /** Calls: the token service and LiveKit's signalling on their own name; absent with calls off. */
   calls?: EdgeCalls;
@@ -75,9 +86,9 @@ export type CaddyHandler =
   | { handler: 'static_response'; status_code: number; headers?: Record<string, string[]>; body?: string }
   | { handler: 'reverse_proxy'; upstreams: Array<{ dial: string }>; load_balancing?: { try_duration: string; try_interval: string } }
   | { handler: 'headers'; response: { set: Record<string, string[]> } }
-  | { handler: 'file_server'; root: string }
+  | { handler: 'file_server'; root: string; status_code?: number }
   | { handler: 'vars'; [name: string]: string }
-  | { handler: 'rewrite'; strip_path_prefix?: string; uri_substring?: Array<{ find: string; replace: string; limit: number }> };
+  | { handler: 'rewrite'; uri?: string; strip_path_prefix?: string; uri_substring?: Array<{ find: string; replace: string; limit: number }> };
 
 export interface CaddyRoute {
   '@id'?: string;
@@ -92,6 +103,7 @@ export interface CaddyMatcherSet {
   method?: string[];
   file?: { root: string; try_files?: string[] };
   vars?: Record<string, string[]>;
+  vars_regexp?: Record<string, { name?: string; pattern: string }>;
   not?: CaddyMatcherSet[];
 }
 
@@ -161,14 +173,44 @@ const movedCorsHeaders = {
 /** What every Matrix client understands as "sign in again", sent by an old client domain. */
 export const serverMovedBody = { errcode: 'M_UNKNOWN_TOKEN', error: 'Server moved, please log in again.' };
 
-/** The variables a host's route sets for the shared routes (Caddy reads them as {http.vars.<name>}). */
+/** The variables a host's own route sets for the shared routes (Caddy reads them as {http.vars.<name>}). */
 export const hostVar = {
-  id: 'homeport_host', port: 'homeport_port', homeserverUrl: 'homeport_homeserver_url',
-  /** The path pattern's text naming Homeport's own user on the host (protectedUserPathPatterns); '' for none. */
-  protectedUser: 'homeport_protected_user',
+  /** The loopback port of a host the edge reaches by its port (no edge.sock); '' for every other host. */
+  port: 'homeport_port',
 } as const;
 
 const placeholder = (name: string) => `{http.vars.${name}}`;
+
+/** The name the request is for, as Caddy has it (the Host header without the port). */
+const requestHost = '{http.request.host}';
+
+/**
+ * The names the edge serves through the names folder: lowercase DNS names, nothing else. This is
+ * what keeps `..`, `/` or an empty name out of the file paths built from the request's host.
+ */
+export const edgeNamePattern = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$';
+const edgeNameRegExp = new RegExp(edgeNamePattern);
+
+export function isEdgeName(name: string): boolean {
+  return name.length <= 253 && edgeNameRegExp.test(name);
+}
+
+/** The socket Synapse listens on for the edge, in the host's folder. */
+export const edgeSocketName = 'edge.sock';
+
+/** The file in every linked host folder that says a name is a host's (and is its "no web client" page). */
+export const noWebClientFile = 'edge/no-web-client.html';
+
+/** The longest path of a Unix socket Caddy can dial (sun_path is 108 bytes with its final NUL). */
+const maxSocketPathBytes = 107;
+
+/** The socket the edge dials for a name: through the name's link, so the same for every host. */
+export function edgeSocketDial(namesDir: string, name: string): string {
+  return `${namesDir}/${name}/${edgeSocketName}`;
+}
+
+/** The localpart of Homeport's own user on every host (jobs/host-admin-access.ts adminLocalpart). */
+export const standardProtectedLocalpart = 'homeport-admin';
 
 /** The folder the edge serves a host's well-knowns from (`.well-known/matrix/<name>` in it). */
 export function hostEdgeFilesDir(hostsDir: string, hostId: string): string {
@@ -188,41 +230,55 @@ export function wellKnownFiles(host: EdgeHost): Map<string, string | undefined> 
   }));
 }
 
+/** The "no web client" page of a host, a file in its edge folder (the address is the host's own). */
+export function noWebClientHtml(host: EdgeHost): string {
+  return noWebClientPage(host.homeserverUrl);
+}
+
 /**
- * The proxy to the host's Synapse, its port read from the host's variables. A sleeping host's
- * port is held by Homeport's waker, which lets go of it when the host wakes, a few seconds before
- * Synapse listens: a refused connection is tried again for that long (Caddy retries only
- * connections that failed, never a sent request).
+ * A sleeping host's socket (or port) is held by Homeport's waker, which lets go of it when the
+ * host wakes, a few seconds before Synapse listens: a refused connection is tried again for that
+ * long (Caddy retries only connections that failed, never a sent request).
  */
-function hostUpstream(): CaddyHandler {
-  return {
-    handler: 'reverse_proxy',
-    upstreams: [{ dial: `127.0.0.1:${placeholder(hostVar.port)}` }],
-    load_balancing: { try_duration: '60s', try_interval: '250ms' },
-  };
+const wakeRetry = { try_duration: '60s', try_interval: '250ms' };
+
+/** The proxy to a host's Synapse through the socket in the folder the request's name links to. */
+function socketUpstream(namesDir: string): CaddyHandler {
+  return { handler: 'reverse_proxy', upstreams: [{ dial: `unix/${edgeSocketDial(namesDir, requestHost)}` }], load_balancing: wakeRetry };
+}
+
+/** The proxy to a host's Synapse by the port its own route set. */
+function portUpstream(): CaddyHandler {
+  return { handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${placeholder(hostVar.port)}` }], load_balancing: wakeRetry };
 }
 
 /** The @id of the first route, which clears the host variables before the host routes set them. */
 export const hostDefaultsRouteId = 'host-defaults';
 
 /**
- * How the edge serves every host, after the host routes (inserted at index 1) have set the host's
- * variables: the same objects for 1 and for 1,000 hosts.
+ * How the edge serves every host, after the own routes of the few hosts that have one (inserted
+ * at index 1): the same objects for 1 and for 1,000 hosts, reading the host's files through the
+ * link of the request's name.
  */
 function sharedRoutes(input: Omit<CaddyConfigInput, 'hosts'>): CaddyRoute[] {
-  const hostFiles = hostEdgeFilesDir(input.hostsDir, placeholder(hostVar.id));
-  const clientConfigDir = hostClientConfigDir(input.hostsDir, placeholder(hostVar.id));
+  const nameDir = `${input.namesDir}/${requestHost}`;
+  const hostFiles = `${nameDir}/edge`;
+  const clientConfigDir = `${nameDir}/element-web`;
   const wellKnownFile = { root: hostFiles, try_files: ['{http.request.uri.path}'] };
   const wellKnownPaths = wellKnownNames.map((name) => `/.well-known/matrix/${name}`);
+  const proxied = ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'];
   return [
-    // A name no host has (or a host the edge refused): nothing to serve.
-    { match: [{ vars: { [hostVar.id]: [''] } }], handle: [notFound], terminal: true },
-    // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
-    ...protectedUserRoutes([placeholder(hostVar.protectedUser)]).map((route) => ({
-      ...route,
-      match: route.match?.map((set) => ({ ...set, not: [{ vars: { [hostVar.protectedUser]: [''] } }] })),
+    // A name no host has: not a DNS name (`..`, `/`, upper case: never looked up), or no link.
+    {
+      match: [
+        { not: [{ vars_regexp: { [requestHost]: { name: 'edge_name', pattern: edgeNamePattern } } }] },
+        { not: [{ file: { root: nameDir, try_files: [`/${noWebClientFile}`] } }] },
+      ],
+      handle: [notFound],
       terminal: true,
-    })),
+    },
+    // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.
+    ...protectedUserRoutes([`@${standardProtectedLocalpart}:`]).map((route) => ({ ...route, terminal: true })),
     // Browsers preflight the well-knowns before Matrix web clients may read them.
     {
       match: [{ path: wellKnownPaths, method: ['OPTIONS'], file: wellKnownFile }],
@@ -238,12 +294,10 @@ function sharedRoutes(input: Omit<CaddyConfigInput, 'hosts'>): CaddyRoute[] {
       ],
       terminal: true,
     },
-    {
-      // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
-      match: [{ path: ['/_matrix/*', '/_synapse/client/*', '/_synapse/admin/*'] }],
-      handle: [hostUpstream()],
-      terminal: true,
-    },
+    // The Admin API is reachable for the host's own server admins (their token is checked by Synapse).
+    // A host reached by its port has set it in its own route; every other host through its socket.
+    { match: [{ path: proxied, not: [{ vars: { [hostVar.port]: [''] } }] }], handle: [portUpstream()], terminal: true },
+    { match: [{ path: proxied }], handle: [socketUpstream(input.namesDir)], terminal: true },
     // Synapse's metrics, replication and anything else stay unreachable from outside.
     { match: [{ path: ['/_synapse/*', '/_matrix', '/.well-known/*'] }], handle: [notFound], terminal: true },
     {
@@ -262,12 +316,11 @@ function sharedRoutes(input: Omit<CaddyConfigInput, 'hosts'>): CaddyRoute[] {
       terminal: true,
     },
     {
-      handle: [{
-        handler: 'static_response',
-        status_code: 503,
-        headers: { 'Content-Type': ['text/html; charset=utf-8'] },
-        body: noWebClientPage(placeholder(hostVar.homeserverUrl)),
-      }],
+      handle: [
+        { handler: 'headers', response: { set: { 'Cache-Control': ['no-cache'] } } },
+        { handler: 'rewrite', uri: `/${noWebClientFile}` },
+        { handler: 'file_server', root: nameDir, status_code: 503 },
+      ],
       terminal: true,
     },
   ];
@@ -352,29 +405,35 @@ function allNames(host: EdgeHost): string[] {
   return [host.hostname, ...(host.customNames ?? []), ...(host.previousNames ?? []), ...(host.movedNames ?? [])];
 }
 
+/** The names of a host served through the names folder (moved names answer from its own route). */
+export function linkedNames(host: EdgeHost): string[] {
+  return [...new Set([host.hostname, ...(host.customNames ?? []), ...(host.previousNames ?? [])].map((name) => name.toLowerCase()))];
+}
+
+/** Whether the edge reaches the host by its port: no edge.sock yet, or a name whose socket path would be too long. */
+export function reachedByPort(host: EdgeHost, namesDir: string): boolean {
+  return !host.edgeSocket || linkedNames(host).some((name) => Buffer.byteLength(edgeSocketDial(namesDir, name)) > maxSocketPathBytes);
+}
+
 /**
- * One host's route, addressable by its @id: a host change replaces this object alone through the
- * admin API. It matches the host's names (which belong to no other host: Homeport checks that
- * first, so host routes never overlap and their order does not matter), answers what is the
- * host's own (moved client domains: "server moved"; paths naming Homeport's user: refused), and
- * sets the variables the shared routes serve the host by. It is not terminal: they follow.
+ * The route of a host of its own, addressable by its @id, for the few hosts that need one (a
+ * host change replaces this object alone through the admin API); undefined for every other host,
+ * served by the shared routes alone. It matches the host's names (which belong to no other host:
+ * Homeport checks that first, so host routes never overlap and their order does not matter),
+ * answers what is the host's own (moved client domains: "server moved"; paths naming a protected
+ * user other than Homeport's usual one: refused) and sets the port of a host reached by its port.
+ * It is not terminal: the shared routes follow.
  */
-export function renderHostRoute(host: EdgeHost): CaddyRoute {
-  // The first protected user is refused by a shared route (a route of every host's would double
-  // what Caddy provisions at each change); any further one by the host's own route.
-  const [firstProtected, ...moreProtected] = host.protectedUserIds ?? [];
-  const own = [...movedRoutes(host), ...protectedUserRoutes(moreProtected)];
+export function renderHostRoute(host: EdgeHost, namesDir: string): CaddyRoute | undefined {
+  const usual = (userId: string) => userId.toLowerCase().startsWith(`@${standardProtectedLocalpart}:`);
+  const own = [...movedRoutes(host), ...protectedUserRoutes((host.protectedUserIds ?? []).filter((userId) => !usual(userId)))];
+  const byPort = reachedByPort(host, namesDir);
+  if (own.length === 0 && !byPort) return undefined;
   return {
     '@id': hostRouteId(host.id),
     match: [{ host: allNames(host) }],
     handle: [
-      {
-        handler: 'vars',
-        [hostVar.id]: host.id,
-        [hostVar.port]: String(host.upstreamPort),
-        [hostVar.homeserverUrl]: host.homeserverUrl,
-        [hostVar.protectedUser]: firstProtected ? protectedUserText(firstProtected) : '',
-      },
+      { handler: 'vars', [hostVar.port]: byPort ? String(host.upstreamPort) : '' },
       ...(own.length > 0 ? [{ handler: 'subroute' as const, routes: own }] : []),
     ],
   };
@@ -450,8 +509,8 @@ export function renderCaddyConfig(input: CaddyConfigInput): CaddyConfig {
             listen: [listenAddress(input.bindHost, input.httpsPort)],
             // New hosts' routes are inserted at index 1, between the defaults and the shared routes.
             routes: [
-              { '@id': hostDefaultsRouteId, handle: [{ handler: 'vars', [hostVar.id]: '', [hostVar.port]: '', [hostVar.homeserverUrl]: '', [hostVar.protectedUser]: '' }] },
-              ...input.hosts.map((host) => renderHostRoute(host)),
+              { '@id': hostDefaultsRouteId, handle: [{ handler: 'vars', [hostVar.port]: '' }] },
+              ...input.hosts.flatMap((host) => renderHostRoute(host, input.namesDir) ?? []),
               // rtc.<base domain> before the shared routes, whose first answers 404 to a name no host has.
               ...(input.calls ? [renderCallsRoute(input.calls)] : []),
               ...sharedRoutes(input),

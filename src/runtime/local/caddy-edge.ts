@@ -1,5 +1,7 @@
 // Runs the edge: one Caddy under the process supervisor, configured through its admin API: whole
-// when Homeport or Caddy starts, one host's objects (by @id) when that host changes.
+// when Homeport or Caddy starts, one host's own route (by @id) when such a host changes. An
+// ordinary host has no route of its own (its names are links, edge-host-files.ts): its changes
+// send no admin request at all.
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -30,7 +32,8 @@ export class CaddyConfigRejected extends Error {}
 
 /** One host's objects in Caddy's configuration. */
 export interface EdgeHostParts {
-  route: CaddyRoute;
+  /** Its own route (renderHostRoute); undefined for a host the shared routes serve alone. */
+  route: CaddyRoute | undefined;
   /** The name whose certificate is obtained up front (the others come on demand). */
   baseName: string;
 }
@@ -100,6 +103,10 @@ export class CaddyEdge {
   /** Whether base names get their certificates up front (a subjects list) rather than on demand. */
   #upFront = false;
   #adminRequests = 0;
+  /** The @ids of the hosts' own routes Caddy has, as of the last whole load and the changes since. */
+  #ownRoutes = new Set<string>();
+  /** Base names whose certificate this edge has had Caddy obtain (a handshake each once is enough). */
+  readonly #certified = new Set<string>();
 
   constructor(options: CaddyEdgeOptions) {
     this.#options = options;
@@ -122,6 +129,7 @@ export class CaddyEdge {
       onDemandAsk: config.apiPort ? certificatePermissionUrl(config.apiHost ?? '127.0.0.1', config.apiPort) : undefined,
       elementWebDir: config.elementWebDir ?? installedElementWebDir(config.dataDir),
       hostsDir: join(config.dataDir, 'hosts'),
+      namesDir: join(config.dataDir, 'edge', 'names'),
       calls: config.calls?.enabled && config.baseDomain && config.apiPort ? {
         hostname: callsHostname(config.baseDomain),
         tokenServiceDial: new URL(certificatePermissionUrl(config.apiHost ?? '127.0.0.1', config.apiPort)).host,
@@ -192,17 +200,26 @@ export class CaddyEdge {
    * they are. Throws CaddyConfigRejected when Caddy refuses them; Caddy then keeps what it had.
    */
   async setHost(hostId: string, parts: EdgeHostParts | undefined): Promise<void> {
+    const id = hostRouteId(hostId);
     const inStep = await this.#queue(async () => {
-      if (!parts) {
+      if (!parts?.route) {
+        // A host without a route of its own costs Caddy nothing; one that had one loses it.
         // Gone already is as good as removed. A removed host's name stays a subject (a filter
         // only, harmless) until the next whole load.
-        await (await this.#adminCall(`/id/${hostRouteId(hostId)}`, { method: 'DELETE' })).body?.cancel();
+        if (this.#ownRoutes.has(id)) {
+          await (await this.#adminCall(`/id/${id}`, { method: 'DELETE' })).body?.cancel();
+          this.#ownRoutes.delete(id);
+        }
+        if (parts) await this.#certificateFor(parts.baseName);
         return true;
       }
       // The subject first: Caddy obtains the certificate of a newly routed name under its policy.
       if (this.#upFront) await this.#addBaseName(parts.baseName);
-      const inStep = await this.#putRoute(hostRouteId(hostId), parts.route);
-      if (inStep && !this.#upFront) this.#obtainCertificate(parts.baseName);
+      const inStep = await this.#putRoute(id, parts.route);
+      if (inStep) {
+        this.#ownRoutes.add(id);
+        if (!this.#upFront) this.#obtainCertificate(parts.baseName);
+      }
       return inStep;
     });
     // Caddy without the edge's shared routes (started by hand, or a configuration of another
@@ -211,6 +228,13 @@ export class CaddyEdge {
       this.#options.logger?.warn({ hostId }, 'the edge is out of step; loading the whole configuration');
       await this.#restored?.();
     }
+  }
+
+  /** A host's base name gets its certificate now (a handshake in the background), or its subject when certificates come up front. */
+  async #certificateFor(baseName: string): Promise<void> {
+    if (this.#upFront) await this.#addBaseName(baseName);
+    else if (!this.#certified.has(baseName)) this.#obtainCertificate(baseName);
+    this.#certified.add(baseName);
   }
 
   #queue<T>(change: () => Promise<T>): Promise<T> {
@@ -231,6 +255,8 @@ export class CaddyEdge {
   }
 
   #noteBaseNames(config: CaddyConfig): void {
+    const hostRoutes = config.apps.http.servers.edge?.routes ?? [];
+    this.#ownRoutes = new Set(hostRoutes.flatMap((route) => (route['@id']?.startsWith('host-') && route['@id'] !== hostDefaultsRouteId ? [route['@id']] : [])));
     const policy = config.apps.tls.automation.policies.find((each) => each['@id'] === baseNamesPolicyId);
     this.#upFront = policy !== undefined;
     this.#baseNames = new Set(policy?.subjects ?? []);

@@ -2,6 +2,7 @@
 // business, so every part of it finds the same files and nothing outside it knows them.
 import { join } from 'node:path';
 import type { HomeserverPaths } from '../../synapse/homeserver-config.ts';
+import { edgeSocketName } from './caddy-config.ts';
 
 export function homeserverPaths(hostDir: string): HomeserverPaths {
   return {
@@ -14,4 +15,9 @@ export function homeserverPaths(hostDir: string): HomeserverPaths {
     mediaStore: join(hostDir, 'media'),
     metricsSocket: join(hostDir, 'metrics.sock'),
   };
+}
+
+/** The Unix socket the host's Synapse listens on for the edge (caddy-config.ts edgeSocketName). */
+export function hostEdgeSocket(hostDir: string): string {
+  return join(hostDir, edgeSocketName);
 }

@@ -15,7 +15,7 @@ import type {
   SynapseReleaseCatalogue, SynapseTooling,
 } from '../runtime.ts';
 import { hostClientConfigDir, renderCaddyConfig, renderHostRoute, type EdgeHost } from './caddy-config.ts';
-import { writeEdgeHostFiles } from './edge-host-files.ts';
+import { removeEdgeHostFiles, sweepEdgeNames, writeEdgeHostFiles } from './edge-host-files.ts';
 import { CaddyConfigRejected, type CaddyEdge } from './caddy-edge.ts';
 import type { DevelopmentFederationProxy } from './development-federation-proxy.ts';
 import { EdgeActivity, withActivityLog } from './edge-activity.ts';
@@ -39,7 +39,7 @@ import type { SynapseReleases } from './synapse-releases.ts';
 import { synapseEnvironment } from './synapse-venv.ts';
 import { templateOwner, type SynapseSchemaTemplate } from './synapse-schema-template.ts';
 import { wellKnownDocuments } from './well-known-documents.ts';
-import { homeserverPaths } from './host-folder.ts';
+import { homeserverPaths, hostEdgeSocket } from './host-folder.ts';
 import { loopbackAddress, type HostPorts, type LocalHostPorts } from './local-host-ports.ts';
 
 export interface LocalRuntimeOptions {
@@ -192,6 +192,8 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       publicBaseUrl: spec.publicBaseUrl,
       // Only the edge reaches it.
       listener: { address: loopbackAddress, port: httpPort },
+      // And the edge, through the link of the request's name to this folder.
+      edgeSocket: hostEdgeSocket(paths.hostDir),
       database: { ...this.#options.databaseEndpoint, ...spec.database },
       paths,
       secrets: spec.secrets,
@@ -328,7 +330,9 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       spec,
       asleep: this.#options.ports.get(spec.id).then(async ({ httpPort }) => {
         await this.#stopProcess(spec.id);
-        return PortWaker.hold(httpPort, () => this.wake(spec.id), () => this.#lastActivity.set(spec.id, Date.now()));
+        // The socket only for a Synapse that listens on it once woken; an older one's edge uses its port.
+        const edgeSocket = (await this.#configuredForEdge(spec.id)) ? hostEdgeSocket(this.hostDir(spec.id)) : undefined;
+        return PortWaker.hold(httpPort, () => this.wake(spec.id), () => this.#lastActivity.set(spec.id, Date.now()), edgeSocket);
       }),
     };
     this.#sleepers.set(spec.id, sleeper);
@@ -433,33 +437,39 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
 
   async applyEdge(hosts: EdgeRoute[]): Promise<EdgeRefusal[]> {
     const { edge, federationProxy } = this.#options;
-    const ported: Array<{ route: EdgeRoute; ports: HostPorts }> = [];
+    const dirs = edge.baseConfigInput();
+    const ported: Array<{ route: EdgeRoute; host: EdgeHost }> = [];
     const unallocated: EdgeRefusal[] = [];
     const allocated = await this.#options.ports.findMany(hosts.map((route) => route.id));
     for (const route of hosts) {
       const ports = allocated.get(route.id);
-      if (ports) ported.push({ route, ports });
+      if (ports) ported.push({ route, host: await this.#edgeHost(route, ports) });
       else unallocated.push({ id: route.id, reason: 'the host has no listener yet (it was never built on this machine)' });
     }
     for (const spec of hosts) await this.writeClientConfig(spec.id, spec.clientConfig, { onlyIfChanged: true });
-    for (const { route, ports } of ported) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, this.#edgeHost(route, ports));
+    for (const { host } of ported) await writeEdgeHostFiles(dirs, host);
     federationProxy?.setCustomNames(new Map(hosts.map((spec) => [spec.id, customNamesOf(spec)])));
     this.#hostsByName = new Map(hosts.flatMap((spec) => namesOf(spec).map((name) => [name, spec.id])));
     await this.#activity.listen();
-    const refused = await loadAdmitting(ported.map(({ route, ports }) => ({ id: route.id, host: this.#edgeHost(route, ports) })), (admitted) => edge.load(withActivityLog(
-      renderCaddyConfig({ ...edge.baseConfigInput(), hosts: admitted.map(({ host }) => host) }),
+    const refused = await loadAdmitting(ported.map(({ route, host }) => ({ id: route.id, host })), (admitted) => edge.load(withActivityLog(
+      renderCaddyConfig({ ...dirs, hosts: admitted.map(({ host }) => host) }),
       this.#activity.socketPath,
     )));
+    // Only the admitted hosts' names lead anywhere: links of hosts gone meanwhile go too.
+    const refusedIds = new Set(refused.map((refusal) => refusal.id));
+    await sweepEdgeNames(dirs, ported.filter(({ route }) => !refusedIds.has(route.id)).map(({ host }) => host));
     return [...unallocated, ...refused];
   }
 
   async applyEdgeHost(hostId: string, route: EdgeRoute | undefined): Promise<EdgeRefusal | undefined> {
     const { edge, federationProxy } = this.#options;
+    const dirs = edge.baseConfigInput();
     const ports = route && await this.#options.ports.find(route.id);
-    const host = route && ports && this.#edgeHost(route, ports);
+    const host = route && ports && await this.#edgeHost(route, ports);
     if (route) await this.writeClientConfig(route.id, route.clientConfig, { onlyIfChanged: true });
-    // Its well-knowns are files: a change of them alone leaves Caddy's configuration as it is.
-    if (host) await writeEdgeHostFiles(edge.baseConfigInput().hostsDir, host);
+    // Its files and the links of its names: an ordinary host's change costs Caddy nothing more.
+    if (host) await writeEdgeHostFiles(dirs, host);
+    else await removeEdgeHostFiles(dirs, hostId, [...this.#hostsByName].flatMap(([name, owner]) => (owner === hostId ? [name] : [])));
     federationProxy?.setHostCustomNames(hostId, route ? customNamesOf(route) : []);
     for (const [name, owner] of this.#hostsByName) if (owner === hostId) this.#hostsByName.delete(name);
     for (const name of route ? namesOf(route) : []) this.#hostsByName.set(name, hostId);
@@ -468,11 +478,12 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       return { id: hostId, reason: 'the host has no listener yet (it was never built on this machine)' };
     }
     try {
-      await edge.setHost(hostId, host && { route: renderHostRoute(host), baseName: host.hostname });
+      await edge.setHost(hostId, host && { route: renderHostRoute(host, dirs.namesDir), baseName: host.hostname });
       return undefined;
     } catch (error) {
       if (!(error instanceof CaddyConfigRejected) || !route) throw error;
       // Refused: whatever Caddy had of this host goes, so it serves nothing half-changed.
+      await removeEdgeHostFiles(dirs, hostId);
       await edge.setHost(hostId, undefined);
       return { id: hostId, reason: `the edge refused this host's routes: ${error.message}` };
     }
@@ -482,7 +493,7 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
     this.#options.edge.whenRestarted(restore);
   }
 
-  #edgeHost(spec: EdgeRoute, ports: HostPorts): EdgeHost {
+  async #edgeHost(spec: EdgeRoute, ports: HostPorts): Promise<EdgeHost> {
     return {
       id: spec.id,
       hostname: spec.edgeHostname,
@@ -491,9 +502,29 @@ export class LocalRuntime implements HostRuntime, HostPortability, SynapseToolin
       movedNames: spec.movedNames,
       homeserverUrl: spec.publicBaseUrl.replace(/\/$/, ''),
       upstreamPort: ports.httpPort,
+      edgeSocket: await this.#listensForEdge(spec.id),
       wellKnown: wellKnownDocuments(spec),
       protectedUserIds: [spec.homeportUserId],
     };
+  }
+
+  /**
+   * Whether the edge reaches the host through edge.sock: its homeserver.yaml has the listener and
+   * the socket is there (its Synapse, or the waker of a sleeping host, listens on it). A host whose
+   * homeserver.yaml was written before (or rewritten, but Synapse not restarted since) is reached
+   * by its port, through a route of its own, until a change of it finds the socket.
+   */
+  async #listensForEdge(hostId: string): Promise<boolean> {
+    const socket = hostEdgeSocket(this.hostDir(hostId));
+    if (!(await stat(socket).then((info) => info.isSocket(), () => false))) return false;
+    return this.#configuredForEdge(hostId);
+  }
+
+  /** Whether the host's homeserver.yaml has the edge's socket listener. */
+  async #configuredForEdge(hostId: string): Promise<boolean> {
+    const paths = homeserverPaths(this.hostDir(hostId));
+    const written = await readFile(paths.homeserverConfig, 'utf8').catch(() => '');
+    return written.includes(hostEdgeSocket(paths.hostDir));
   }
 
   #clientConfigDir(hostId: string): string {

@@ -1,7 +1,6 @@
 // What a host's address shows while the installation has no web client: the homeserver address
-// to type into any Matrix client, and clients that work with it. Served by Caddy's
-// static_response, whose body must hold no `{` (Caddy would read a placeholder) but the one the
-// caller passes for the address (the host variable the edge sets).
+// to type into any Matrix client, and clients that work with it. A file in the host's edge folder
+// (edge-host-files.ts), served by Caddy's file_server with status 503.
 
 const clients = [
   ['Element', 'https://element.io/download', 'web, Windows, macOS, Linux, Android, iOS'],

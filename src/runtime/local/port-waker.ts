@@ -1,8 +1,10 @@
-// Holds a sleeping host's loopback port while its Synapse is stopped, the way socket activation
-// does: every request that reaches the port (from the edge, or from Homeport's own jobs) is
-// accepted and held, the host is woken, and the request is then passed on to the Synapse now
-// listening on the same port. The edge's configuration never changes for sleep or wake; Caddy
-// retries the short moment between the waker letting go of the port and Synapse taking it.
+// Holds a sleeping host's loopback port, and the Unix socket the edge reaches it by, while its
+// Synapse is stopped, the way socket activation does: every request that reaches either (from
+// the edge, or from Homeport's own jobs) is accepted and held, the host is woken, and the request
+// is then passed on to the Synapse now listening on the port. The edge's configuration never
+// changes for sleep or wake; Caddy retries the short moment between the waker letting go of the
+// port and socket and Synapse taking them.
+import { chmod, rm } from 'node:fs/promises';
 import { createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -17,39 +19,62 @@ export class PortWaker {
   readonly #port: number;
   readonly #wake: () => Promise<void>;
   readonly #answered: () => void;
-  readonly #server: Server;
+  /** The port's server, and the edge socket's when the host has one. */
+  readonly #servers: Server[] = [];
   readonly #sockets = new Set<Socket>();
 
   private constructor(port: number, wake: () => Promise<void>, answered: () => void) {
     this.#port = port;
     this.#wake = wake;
     this.#answered = answered;
-    this.#server = createServer((request, response) => void this.#hold(request, response));
-    this.#server.on('connection', (socket) => {
+  }
+
+  #server(): Server {
+    const server = createServer((request, response) => void this.#hold(request, response));
+    server.on('connection', (socket) => {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
     });
+    this.#servers.push(server);
+    return server;
   }
 
   /**
-   * Listens on the port (on loopback, like Synapse) until released; `wake` runs at the first
-   * request, `answered` when a held request has had its answer.
+   * Listens on the port (on loopback, like Synapse) and on `edgeSocket` (mode 0600, as Synapse's)
+   * until released; `wake` runs at the first request, `answered` when a held request has had its
+   * answer.
    */
-  static async hold(port: number, wake: () => Promise<void>, answered: () => void): Promise<PortWaker> {
+  static async hold(port: number, wake: () => Promise<void>, answered: () => void, edgeSocket?: string): Promise<PortWaker> {
     const waker = new PortWaker(port, wake, answered);
-    await new Promise<void>((resolve, reject) => {
-      waker.#server.once('error', reject);
-      waker.#server.listen(port, '127.0.0.1', () => resolve());
+    const listen = (server: Server, start: (listening: () => void) => void) => new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      start(() => resolve());
     });
+    const portServer = waker.#server();
+    await listen(portServer, (listening) => portServer.listen(port, '127.0.0.1', listening));
+    if (edgeSocket) {
+      try {
+        // The stopped Synapse leaves its socket file behind; nothing listens on it any more.
+        await rm(edgeSocket, { force: true });
+        const socketServer = waker.#server();
+        await listen(socketServer, (listening) => socketServer.listen(edgeSocket, listening));
+        // In the host's folder (mode 0700) already; as Synapse's own socket besides.
+        await chmod(edgeSocket, 0o600);
+      } catch (error) {
+        waker.close();
+        throw error;
+      }
+    }
     return waker;
   }
 
   /**
-   * Stops listening so that Synapse can bind the port; requests already held are still answered.
-   * Not awaited: close()'s callback waits for the held connections, which wait for the wake.
+   * Stops listening so that Synapse can bind the port and the socket (whose file goes with the
+   * server); requests already held are still answered. Not awaited: close()'s callback waits for
+   * the held connections, which wait for the wake.
    */
   release(): void {
-    if (this.#server.listening) this.#server.close();
+    for (const server of this.#servers) if (server.listening) server.close();
   }
 
   /** Lets go of the port and of every held request (the host is being removed or stopped). */

@@ -26,11 +26,14 @@ export function protectedUserText(userId: string): string {
   return userId.replace(/^@/, '').toLowerCase();
 }
 
-/** `userIds` may be a placeholder for the text of protectedUserText (Caddy fills it per request). */
+/**
+ * One refusal of paths naming any of `userIds`. A user ID may be cut short after its localpart
+ * (`@homeport-admin:`): the edge's shared route refuses Homeport's own user on every host so.
+ */
 export function protectedUserRoutes(userIds: string[]): CaddyRoute[] {
   if (userIds.length === 0) return [];
   return [{
-    match: [{ path: userIds.map((userId) => (userId.startsWith('{') ? `*${userId}*` : protectedUserPathPatterns(userId)[0]!)) }],
+    match: [{ path: userIds.flatMap((userId) => protectedUserPathPatterns(userId)) }],
     handle: [{
       handler: 'static_response',
       status_code: 403,

@@ -12,6 +12,7 @@ import { callsServiceUrlFor } from '../host-spec.ts';
 import { queueRebuild } from './rebuild-host.ts';
 
 export interface HostCallsState {
+  offered: boolean;
   enabled: boolean;
   working: boolean;
   problem: string | null;
@@ -23,7 +24,7 @@ async function stateOf(context: HomeportContext, host: { calls_enabled: boolean 
   // Another replica runs the media server when this one has none: nothing to say about it here.
   const livekitRunning = installationCalls && host.calls_enabled && context.calls ? await context.calls.healthy() : undefined;
   const problem = callsProblem({ installationCalls, hostCalls: host.calls_enabled, livekitRunning });
-  return { enabled: host.calls_enabled, working: problem === null, problem, serviceUrl: callsServiceUrlFor(context.config, host) };
+  return { offered: installationCalls, enabled: host.calls_enabled, working: problem === null, problem, serviceUrl: callsServiceUrlFor(context.config, host) };
 }
 
 export async function hostCalls(context: HomeportContext, accountId: string, hostRef: string): Promise<HostCallsState> {

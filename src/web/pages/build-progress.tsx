@@ -1,6 +1,6 @@
 // Follows a host's job (build, rebuild, cancel, export) step by step with a progress bar, by
 // polling it; a job seen finishing ends where its result is, and a toast says so with a link.
-import { Circle, CircleCheck, CircleX, LoaderCircle, type LucideIcon } from 'lucide-react';
+import { Circle, CircleCheck, CircleMinus, CircleX, LoaderCircle, type LucideIcon } from 'lucide-react';
 import { useCallback, useEffect, useRef } from 'react';
 import { get, seg } from '../api-client.ts';
 import type { Job } from '../api-types.ts';
@@ -83,7 +83,7 @@ function resultOf(kind: Job['kind'], hostId: string): { page: string; toast?: st
   }
 }
 
-const stepIcons: Record<Job['steps'][number]['status'], LucideIcon> = { pending: Circle, running: LoaderCircle, done: CircleCheck, failed: CircleX };
+const stepIcons: Record<Job['steps'][number]['status'], LucideIcon> = { pending: Circle, running: LoaderCircle, done: CircleCheck, skipped: CircleMinus, failed: CircleX };
 
 export function JobProgress({ job, withLog = false }: { job: Job; withLog?: boolean }) {
   return (
@@ -97,7 +97,11 @@ export function JobProgress({ job, withLog = false }: { job: Job; withLog?: bool
           const Icon = stepIcons[step.status];
           return (
             <li key={step.name} className={`step step-${step.status}`} data-status={step.status} data-step={step.name}>
-              <Icon className="icon" /><span>{jobStepWords(job.kind, step.name)}</span><span className="sr-only">: {(stepStatusWords[step.status] ?? step.status).toLowerCase()}</span>
+              <Icon className="icon" /><span>{jobStepWords(job.kind, step.name)}</span>
+              {/* A skipped step says so for everyone; the other states are read out only (their icon shows them). */}
+              {step.status === 'skipped'
+                ? <span className="step-note" data-testid="step-skipped">{stepStatusWords.skipped}</span>
+                : <span className="sr-only">: {stepStatusWords[step.status].toLowerCase()}</span>}
             </li>
           );
         })}

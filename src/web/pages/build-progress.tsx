@@ -34,13 +34,14 @@ export function BuildPage({ hostId, jobId }: { hostId: string; jobId: string }) 
   const finished = job.data?.status === 'succeeded' || job.data?.status === 'failed';
   const poll = useCallback(() => void job.reload(), [job]);
   useInterval(poll, 1000, !finished && !job.problem);
-  // Only a job seen running here announces its end: reopening an old job page says nothing new.
+  // Only a job seen running here announces its end and moves on to its result: reopening an old
+  // job page says nothing new and stays, to be read (which steps ran, which were skipped).
   const seenRunning = useRef(false);
   if (job.data && !finished) seenRunning.current = true;
   useEffect(() => {
-    if (job.data?.status !== 'succeeded') return;
+    if (job.data?.status !== 'succeeded' || !seenRunning.current) return;
     const result = resultOf(job.data.kind, hostId);
-    if (seenRunning.current && result.toast) showToast(result.toast, result.link);
+    if (result.toast) showToast(result.toast, result.link);
     const timer = setTimeout(() => navigate(result.page, { replace: true }), 1200);
     return () => clearTimeout(timer);
   }, [job.data?.status, job.data?.kind, hostId]);

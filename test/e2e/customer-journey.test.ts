@@ -214,6 +214,12 @@ describe('the control panel, for a new customer', () => {
     await page.getByLabel('Username').fill('bob');
     await page.getByRole('button', { name: 'Add user' }).click();
     await page.locator('tr[data-user="@bob:adahost.e2ea.localhost"]').waitFor();
+    // A name taken already is refused at the Username field, which gets the focus.
+    await page.getByLabel('Username').fill('bob');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.locator('#field-username-error').getByText(/(@bob:adahost\.e2ea\.localhost already exists|That username is already taken) on host adahost/).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'field-username');
+    await screenshot(page, 'b02b-user-exists-at-field');
     await page.getByLabel('Search users').fill('bo');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('1 user', { exact: true }).waitFor();

@@ -10,7 +10,7 @@
 // (390×844); the screenshots it takes (HOMEPORT_SCREENSHOT_DIR) are the ones to look at.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { jobStepWords, stepStatusWords } from '../../src/contract/job-step-words.ts';
 import { callsNotOffered } from '../../src/contract/status-words.ts';
 import { seriousViolations } from '../support/accessibility.ts';
@@ -121,6 +121,10 @@ describe('the control panel, a host in sections', () => {
     const configLink = page.getByRole('list', { name: 'Your exports' }).getByRole('link', { name: 'exphost-config.md' });
     await configLink.waitFor();
     for (const name of ['exphost-synapse-database.zip', 'exphost-media.tar.gz', 'SHA256SUMS']) await page.getByRole('link', { name }).waitFor();
+    // The export's state in customer words (never "being built").
+    const exportsList = page.getByRole('list', { name: 'Your exports' });
+    await exportsList.getByText(/^Export of .*: ready to download; deleted after /).waitFor();
+    assert.doesNotMatch(await exportsList.innerText(), /being built|running|ready\b(?! to download)/);
     await screenshot(page, 'x03-export-links');
 
     const href = await configLink.getAttribute('href');
@@ -212,7 +216,22 @@ describe('the control panel, a host in sections', () => {
   });
 
   test("the overview's dashboard says whether other servers reach the host (checked from there) and that calls are not offered here", async () => {
+    // While the host is loading the page shows a skeleton, never a bare "Loading…" (that is only read out).
+    const slow = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    };
+    await page.route('**/api/v1/hosts/exphost', slow);
     await page.goto(url('/hosts/exphost'));
+    await page.locator('main .skeleton[aria-busy="true"] .skeleton-line').first().waitFor();
+    const shownLoading = await page.locator('main').evaluate((main) => [...main.querySelectorAll('*')]
+      .filter((element) => element.children.length === 0 && /Loading/.test(element.textContent ?? '') && !element.classList.contains('sr-only')).length);
+    assert.equal(shownLoading, 0, 'no visible "Loading…" text');
+    await page.unroute('**/api/v1/hosts/exphost', slow);
+
+    // At a glance: storage used, and the backup made by the previous test.
+    await page.getByTestId('dashboard-storage').getByText(/^\d+(\.\d)? (bytes|KB|MB|GB)$/).waitFor();
+    assert.doesNotMatch((await page.getByTestId('dashboard-backup').textContent())!, /None yet|Failed/);
     const federation = page.getByTestId('dashboard-federation');
     // Before the first check: "Check federation"; after it: the result and "Check again".
     await federation.getByTestId('dashboard-federation-state').getByText('Not checked yet', { exact: true }).waitFor();

@@ -104,7 +104,7 @@ function InvoiceTable({ invoices }: { invoices: InvoiceSummary[] }) {
       <tbody>
         {invoices.map((invoice) => (
           <tr key={invoice.id} data-invoice={invoice.number}>
-            <td data-label="Number">{invoice.number}</td>
+            <td data-label="Number" className="nowrap">{invoice.number}</td>
             <td data-label="Date">{formatDate(invoice.issuedAt)}</td>
             <td data-label="For">{invoiceSubject(invoice)}</td>
             <td data-label="Total">{formatMoney(invoice.totalMinor, invoice.currency)}</td>

@@ -4,7 +4,7 @@ import { get, post, seg } from '../../api-client.ts';
 import type { InvoiceSummary } from '../../api-types.ts';
 import { ConfirmButton, EmptyState, Loading, ProblemBanner, useAction } from '../../forms.tsx';
 import { invoiceStatusWords, invoiceSubject, paymentMethodWords } from '../../../contract/status-words.ts';
-import { formatDate, formatDay, formatMoney } from '../../format.tsx';
+import { formatDay, formatMoney } from '../../format.tsx';
 import { showSaved } from '../../toasts.tsx';
 import { PageTitle } from '../../layout.tsx';
 import { useApi } from '../../use-api.ts';
@@ -31,15 +31,15 @@ export function OperatorInvoicesPage() {
           <tbody>
             {invoices.data.invoices.map((invoice) => (
               <tr key={invoice.id} data-invoice={invoice.number}>
-                <td data-label="Number">{invoice.number}</td>
+                <td data-label="Number" className="nowrap">{invoice.number}</td>
                 <td data-label="Customer">{invoice.accountEmail ?? ''}</td>
                 <td data-label="For">{invoiceSubject(invoice)}</td>
-                <td data-label="Date">{formatDate(invoice.issuedAt)}</td>
+                <td data-label="Date">{formatDay(invoice.issuedAt)}</td>
                 <td data-label="Total">{formatMoney(invoice.totalMinor, invoice.currency)}</td>
                 <td data-label="Paid by">{paymentMethodWords[invoice.paymentMethod]}</td>
                 <td data-label="Status">{invoiceStatusWords(invoice, formatDay)}</td>
                 <td>
-                  <a href={`/api/v1/operator/invoices/${seg(invoice.id)}/pdf`} download>PDF</a>{' '}
+                  <a href={`/api/v1/operator/invoices/${seg(invoice.id)}/pdf`} download>Download PDF</a>{' '}
                   {invoice.status === 'open' && <ConfirmButton label="Mark paid" question={`The payment for ${invoice.number} has arrived?`} confirmLabel="Mark as paid" busy={markPaid.busy} onConfirm={() => void markPaid.run(invoice.id)} />}
                 </td>
               </tr>

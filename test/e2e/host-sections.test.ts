@@ -254,6 +254,9 @@ describe('the control panel, a host in sections', () => {
     assert.doesNotMatch(await page.getByTestId('calls-section').innerText(), /do not work|not working/i);
     const cli = await homeport.cli(['host', 'calls', 'exphost'], token);
     assert.equal(cli.stdout.trim(), `calls: ${callsNotOffered}`, 'the CLI says it in the same words');
+    // Switching them on is refused, and nothing is rebuilt.
+    const refused = await homeport.api<{ detail: string }>('PUT', '/api/v1/hosts/exphost/calls', { token, body: { enabled: true } });
+    assert.deepEqual({ status: refused.status, detail: refused.body.detail }, { status: 409, detail: callsNotOffered });
   });
 
   test('the overview sets the maintenance window for Synapse upgrades, which the API and the CLI then report', async () => {

@@ -2,6 +2,7 @@
 // MatrixRTC settings from homeserver.yaml and clients find calls in the well-known the edge
 // serves, so a change is applied by a rebuild.
 import { callsProblem } from '../../domain/calls.ts';
+import { callsNotOffered } from '../../contract/status-words.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { setHostCalls } from '../../store/calls-keys.ts';
@@ -39,6 +40,8 @@ export async function changeHostCalls(context: HomeportContext, accountId: strin
     if (current.status === 'cancelling' || current.status === 'cancelled') {
       throw new HomeportError('host-busy', 'Host is cancelled', `Host ${current.label} is cancelled and cannot be changed.`);
     }
+    // Nothing to switch on (hosts keep their own setting, on by default, for when the installation offers calls).
+    if (enabled && !context.config.calls.enabled) throw new HomeportError('calls-not-offered', 'Calls not offered', callsNotOffered);
     if (current.calls_enabled === enabled) return { host: current, job: null };
     const changed = await setHostCalls(trx, current.id, enabled);
     const rebuild = await queueRebuild(trx, changed);

@@ -6,7 +6,7 @@ import { countryName } from '../country-select.tsx';
 import type { Billing, InvoiceSummary } from '../api-types.ts';
 import { EmptyState, Field, Loading, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
 import { invoiceStatusWords, invoiceSubject } from '../../contract/status-words.ts';
-import { formatDate, formatDay, formatMoney } from '../format.tsx';
+import { formatDay, formatMoney } from '../format.tsx';
 import { PageTitle } from '../layout.tsx';
 import { Link } from '../router.tsx';
 import { useAccount, useSession } from '../session.tsx';
@@ -105,7 +105,7 @@ function InvoiceTable({ invoices }: { invoices: InvoiceSummary[] }) {
         {invoices.map((invoice) => (
           <tr key={invoice.id} data-invoice={invoice.number}>
             <td data-label="Number" className="nowrap">{invoice.number}</td>
-            <td data-label="Date">{formatDate(invoice.issuedAt)}</td>
+            <td data-label="Date">{formatDay(invoice.issuedAt)}</td>
             <td data-label="For">{invoiceSubject(invoice)}</td>
             <td data-label="Total">{formatMoney(invoice.totalMinor, invoice.currency)}</td>
             <td data-label="Status">{invoiceStatusWords(invoice, formatDay)}</td>

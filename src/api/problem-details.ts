@@ -76,6 +76,7 @@ const statusOf: Record<ErrorCode, number> = {
   'openid-token-invalid': 401,
   'call-token-refused': 403,
   'calls-unavailable': 503,
+  'calls-not-offered': 409,
 };
 
 export const Problem = Type.Object(

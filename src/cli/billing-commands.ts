@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Static } from 'typebox';
 import type { Billing, CouponView as Coupon, InvoiceSummary } from '../contract/billing.ts';
 import type { OperatorAccount } from '../contract/operator.ts';
+import { invoiceStatusWords, invoiceSubject } from '../contract/status-words.ts';
 import { formatMoney } from '../domain/billing/money.ts';
 import type { ApiClient } from './api-client.ts';
 import { apiForCommand, print } from './command-api.ts';
@@ -11,7 +12,10 @@ import { apiForCommand, print } from './command-api.ts';
 type InvoiceView = Static<typeof InvoiceSummary>;
 type CouponView = Static<typeof Coupon>;
 
-const invoiceLine = (invoice: InvoiceView) => [invoice.number, invoice.issuedAt.slice(0, 10), invoice.kind, formatMoney(invoice.totalMinor, invoice.currency), invoice.status, invoice.paymentMethod, invoice.accountEmail ?? '', invoice.paymentError ?? ''].join('\t').trimEnd();
+/** A day as the CLI writes it (the panel writes it in the reader's locale; the words around it are the same). */
+const day = (iso: string) => iso.slice(0, 10);
+/** An invoice in the panel's words (src/contract/status-words.ts): what it is for, its total and whether anything is due. */
+export const invoiceLine = (invoice: InvoiceView) => [invoice.number, day(invoice.issuedAt), invoiceSubject(invoice), formatMoney(invoice.totalMinor, invoice.currency), invoiceStatusWords(invoice, day), invoice.accountEmail ?? ''].join('\t').trimEnd();
 const couponLine = (coupon: CouponView) => [coupon.code, coupon.description, `${coupon.redemptions}/${coupon.maxRedemptions ?? '∞'} redeemed`, coupon.expiresAt ? `expires ${coupon.expiresAt}` : 'no expiry', coupon.id].join('\t');
 
 async function accountIdByEmail(api: ApiClient, email: string): Promise<string> {
@@ -61,7 +65,8 @@ export function registerBillingCommands(program: Command): void {
       const { invoices } = await api.request<{ invoices: InvoiceView[] }>('GET', '/api/v1/operator/invoices?status=open&limit=500');
       const invoice = invoices.find((candidate) => candidate.number === ref || candidate.id === ref);
       if (!invoice) throw new Error(`no open invoice ${ref}`);
-      print(invoiceLine(await api.request<InvoiceView>('POST', `/api/v1/operator/invoices/${invoice.id}/paid`)));
+      const paid = await api.request<InvoiceView>('POST', `/api/v1/operator/invoices/${invoice.id}/paid`);
+      print(`${paid.number} (${invoiceSubject(paid)}, ${paid.accountEmail ?? 'its customer'}) is marked paid.`);
     });
 
   const coupon = billing.command('coupon').description('coupons (operator)');

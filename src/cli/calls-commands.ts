@@ -3,12 +3,18 @@ import type { Command } from 'commander';
 import type { Static } from 'typebox';
 import type { HostCalls } from '../contract/calls.ts';
 import type { JobSummary } from '../contract/jobs.ts';
+import { callsNotOffered } from '../contract/status-words.ts';
 import { apiForCommand, hostPath, print } from './command-api.ts';
 import { reportQueuedJob } from './job-progress.ts';
 
 type CallsView = Static<typeof HostCalls>;
 
 function printCalls(calls: CallsView): void {
+  // The panel's words (src/contract/status-words.ts), and why not when they do not work.
+  if (!calls.offered) {
+    print(`calls: ${callsNotOffered}`);
+    return;
+  }
   print(`calls: ${calls.enabled ? 'on' : 'off'}`);
   print(calls.working ? 'calls work' : `calls do not work: ${calls.problem ?? 'unknown reason'}`);
   if (calls.serviceUrl) print(`token service: ${calls.serviceUrl}`);

@@ -58,7 +58,7 @@ export const InvoiceSummary = Type.Object({
   periodEnd: Type.String({ format: 'date-time' }),
   currency: Type.String(),
   paymentMethod: PaymentMethod,
-  status: Type.Union([Type.Literal('open'), Type.Literal('paid'), Type.Literal('void')], { description: 'void: cancelled by Homeport because the host could not be built; a card payment for it is refunded' }),
+  status: Type.Union([Type.Literal('open'), Type.Literal('paid'), Type.Literal('void')], { description: 'void: cancelled by Homeport (the host could not be built, or was cancelled within a day of its purchase); nothing is due and a card payment for it is refunded' }),
   paidAt: Nullable(Type.String({ format: 'date-time' })),
   dueAt: Nullable(Type.String({ format: 'date-time', description: 'Issue date plus the payment term; null on invoices issued before there was one' })),
   paymentReference: Type.String({ description: 'What a bank transfer must quote: the invoice number' }),

@@ -38,6 +38,7 @@ export const CallToken = Type.Object({
 });
 
 export const HostCalls = Type.Object({
+  offered: Type.Boolean({ description: 'Whether this installation offers calls at all (HOMEPORT_CALLS); without them no host can switch calls on' }),
   enabled: Type.Boolean({ description: "Whether the host's users can make calls" }),
   working: Type.Boolean({ description: 'Whether calls work right now' }),
   problem: Type.Union([Type.String(), Type.Null()], { description: 'Why calls do not work; null when they do' }),

@@ -2,10 +2,11 @@
 // the CLI's `--wait` output. The API keeps the steps' own names (stable, for scripts and tests);
 // both front ends say these words instead, so they never differ.
 import type { Static } from 'typebox';
-import type { JobSummary } from './jobs.ts';
+import type { Job, JobSummary } from './jobs.ts';
 
 export type JobKind = Static<typeof JobSummary>['kind'];
 export type JobStatus = Static<typeof JobSummary>['status'];
+export type StepStatus = Static<typeof Job>['steps'][number]['status'];
 
 /** Words of a step that mean the same in every job. */
 const common: Record<string, string> = {
@@ -78,4 +79,4 @@ export const jobStatusWords: Record<JobStatus, string> = {
 };
 
 /** How a step's state is marked in the CLI's progress lines. */
-export const stepStatusWords: Record<string, string> = { pending: 'waiting', running: 'in progress', done: 'done', failed: 'FAILED' };
+export const stepStatusWords: Record<StepStatus, string> = { pending: 'waiting', running: 'in progress', done: 'done', skipped: 'skipped (not needed)', failed: 'FAILED' };

@@ -20,7 +20,7 @@ export const Job = Type.Object({
   progress: Type.Integer({ minimum: 0, maximum: 100, description: 'Percentage of steps done' }),
   steps: Type.Array(Type.Object({
     name: Type.String(),
-    status: Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+    status: Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('done'), Type.Literal('skipped'), Type.Literal('failed')], { description: 'skipped: the step does not apply to this job (an export without a passphrase is not encrypted)' }),
     startedAt: Timestamp,
     finishedAt: Timestamp,
   })),

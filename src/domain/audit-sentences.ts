@@ -53,7 +53,7 @@ const sentences: Record<string, Sentence> = {
   'billing.invoice-payment-enabled': (who, _f, r) => `${who} allowed ${r.subject()} to pay by invoice.`,
   'billing.invoice-payment-disabled': (who, _f, r) => `${who} stopped invoice payment for ${r.subject()}.`,
   'invoice.paid': (who, facts, r) => r.text('by') === 'transfer'
-    ? `${who} marked ${r.invoice()} as paid by bank transfer.`
+    ? `${who} marked ${r.invoice()}${r.host(' of')} as paid by bank transfer.`
     : facts.actor === 'stripe' ? `Stripe confirmed the card payment of ${r.invoice()}.` : `${capitalised(r.invoice())} was paid by card.`,
   'invoice.void': (who, _f, r) => `${who} voided ${r.invoice()}${r.host(' of')}${r.text('reason') ? `: ${r.text('reason')}` : ''}.`,
   'card-charge.refunded': (who, _f, r) => `${who} refunded a card charge to ${r.subject()}${r.text('reason') ? `: ${r.text('reason')}` : ''}.`,

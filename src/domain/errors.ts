@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'openid-token-invalid'
   | 'call-token-refused'
   | 'calls-unavailable'
+  | 'calls-not-offered'
   | 'unauthenticated'
   | 'not-found'
   | 'hostname-invalid'

@@ -12,8 +12,12 @@ export interface StepInput {
 export interface JobStep {
   name: string;
   timeoutMs: number;
-  /** Must be safe to run again after a crash at any point, including in the middle of itself. */
-  run(input: StepInput): Promise<void>;
+  /**
+   * Must be safe to run again after a crash at any point, including in the middle of itself.
+   * Answers 'skipped' when the step does not apply to this job (an export without a passphrase
+   * has nothing to encrypt): the step is then shown as skipped, not as done.
+   */
+  run(input: StepInput): Promise<void | 'skipped'>;
 }
 
 /**

@@ -17,7 +17,7 @@ class JobInterrupted extends Error {}
  * (its signal) and waited for until it ends or times out, so that a retry of the job never runs
  * beside the rest of it; then JobInterrupted is thrown and no later step runs.
  */
-async function runStepWithTimeout(step: JobStep, input: Omit<StepInput, 'signal'>, interrupted: AbortSignal): Promise<void> {
+async function runStepWithTimeout(step: JobStep, input: Omit<StepInput, 'signal'>, interrupted: AbortSignal): Promise<'done' | 'skipped'> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
@@ -34,7 +34,8 @@ async function runStepWithTimeout(step: JobStep, input: Omit<StepInput, 'signal'
   });
   const work = step.run({ ...input, signal: controller.signal });
   try {
-    if (await Promise.race([work, timedOut, interruption]) !== 'interrupted') return;
+    const outcome = await Promise.race([work, timedOut, interruption]);
+    if (outcome !== 'interrupted') return outcome === 'skipped' ? 'skipped' : 'done';
     controller.abort();
     await input.log(`step "${step.name}" is being stopped: this replica lost its job lease, so the job runs again from the start (its steps are safe to repeat)`);
     await Promise.race([work.then(() => undefined, () => undefined), timedOut.catch(() => undefined)]);
@@ -100,8 +101,9 @@ export function hostJobTask(context: HomeportContext, { interrupted, stillHeld }
     if (helpers.job.attempts > 1) await log(`attempt ${helpers.job.attempts} of ${helpers.job.max_attempts}: resuming`);
     for (const [position, step] of definition.steps.entries()) {
       await setStepStatus(db, jobId, position, 'running');
+      let outcome: 'done' | 'skipped';
       try {
-        await runStepWithTimeout(step, { context, hostId: job.host_id, jobId, log }, interrupted);
+        outcome = await runStepWithTimeout(step, { context, hostId: job.host_id, jobId, log }, interrupted);
       } catch (error) {
         const message = describe(error);
         if (error instanceof JobInterrupted) {
@@ -126,7 +128,7 @@ export function hostJobTask(context: HomeportContext, { interrupted, stillHeld }
         if (job.kind === 'build') await context.runtime.stop(job.host_id);
         return;
       }
-      await setStepStatus(db, jobId, position, 'done');
+      await setStepStatus(db, jobId, position, outcome);
     }
     // Only from the job's own status: a host cancelled meanwhile stays cancelling.
     await moveHostStatus(db, job.host_id, [definition.activeStatus], definition.finalStatus);

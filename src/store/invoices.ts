@@ -95,11 +95,21 @@ export async function findInvoice(db: Db, id: string): Promise<InvoiceRow | unde
   return db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listAllInvoices(db: Db, options: { status?: 'open' | 'paid'; limit: number }): Promise<(InvoiceRow & { account_email: string; host_label: string | null })[]> {
-  let query = db.selectFrom('invoices').innerJoin('accounts', 'accounts.id', 'invoices.account_id')
+/** An invoice with whom and which host it is for, as the operator reads it. */
+export type NamedInvoiceRow = InvoiceRow & { account_email: string; host_id: string | null; host_label: string | null };
+
+function namedInvoices(db: Db) {
+  return db.selectFrom('invoices').innerJoin('accounts', 'accounts.id', 'invoices.account_id')
     .leftJoin('subscriptions', 'subscriptions.id', 'invoices.subscription_id').leftJoin('hosts', 'hosts.id', 'subscriptions.host_id')
-    .selectAll('invoices').select(['accounts.email as account_email', 'hosts.label as host_label'])
-    .orderBy('invoices.year', 'desc').orderBy('invoices.sequence', 'desc').limit(options.limit);
+    .selectAll('invoices').select(['accounts.email as account_email', 'hosts.id as host_id', 'hosts.label as host_label']);
+}
+
+export async function findNamedInvoice(db: Db, id: string): Promise<NamedInvoiceRow | undefined> {
+  return namedInvoices(db).where('invoices.id', '=', id).executeTakeFirst();
+}
+
+export async function listAllInvoices(db: Db, options: { status?: 'open' | 'paid'; limit: number }): Promise<NamedInvoiceRow[]> {
+  let query = namedInvoices(db).orderBy('invoices.year', 'desc').orderBy('invoices.sequence', 'desc').limit(options.limit);
   if (options.status) query = query.where('invoices.status', '=', options.status);
   return query.execute();
 }

@@ -10,7 +10,7 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type HostStatus = 'provisioning' | 'running' | 'degraded' | 'rebuilding' | 'failed' | 'cancelling' | 'cancelled' | 'exporting' | 'sleeping' | 'restoring' | 'upgrading';
 export type JobKind = 'build' | 'rebuild' | 'cancel' | 'export' | 'import' | 'backup' | 'restore' | 'clone' | 'upgrade';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
+export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 
 export interface AccountsTable {
   id: Generated<string>;

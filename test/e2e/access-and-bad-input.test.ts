@@ -176,7 +176,10 @@ describe('the control panel, at its boundaries', () => {
     const row = page.locator('tr[data-account="linus@example.org"]');
     await page.getByText('1 account matching “linus”').waitFor();
     assert.equal(await page.locator('tr[data-account]').count(), 1);
+    // The actions sit in their column, inside the page: nothing to scroll to, also with a confirmation open.
+    await expectActionsInView(page, row);
     await row.getByRole('button', { name: 'Suspend' }).click();
+    await expectActionsInView(page, row);
     await row.getByRole('button', { name: 'Suspend account' }).click();
     await row.getByText('Suspended').waitFor();
     await screenshot(page, 'e01-operator-accounts');
@@ -214,6 +217,17 @@ describe('the control panel, at its boundaries', () => {
 
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Mail' }).click();
     await page.getByText('Verify your email address').first().waitFor();
+    // A link in a captured mail is a link: clicked, it opens the page it names.
+    const mail = page.locator('li.mail', { hasText: 'To linus@example.org' }).filter({ hasText: /Verify/ }).first();
+    const verifyLink = mail.getByRole('link', { name: /\/verify-email\?token=/ });
+    const href = (await verifyLink.getAttribute('href'))!;
+    assert.match(href, /^http:\/\/.+\/verify-email\?token=/);
+    assert.ok((await mail.locator('pre').textContent())!.includes(href), 'the link is the address written in the mail');
+    const [opened] = await Promise.all([page.context().waitForEvent('page'), verifyLink.click()]);
+    await opened.waitForURL(href);
+    await opened.getByText('Your email address is verified.').waitFor();
+    await opened.close();
+    await screenshot(page, 'e04-operator-mail');
     await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Audit log' }).click();
     // The audit log reads as sentences with emails and server names, not actions and JSON.
     const log = page.getByTestId('audit-log');
@@ -225,6 +239,17 @@ describe('the control panel, at its boundaries', () => {
     assert.equal(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/.test(text), false, `an id in the audit log: ${text}`);
     await screenshot(page, 'e03-operator-audit-log');
   });
+
+  /** The row's actions are in the table's visible width (no sideways scrolling) and inside the window. */
+  async function expectActionsInView(page: Page, row: ReturnType<Page['locator']>): Promise<void> {
+    const scroll = await page.locator('.table-scroll').evaluate((element) => element.scrollWidth - element.clientWidth);
+    assert.ok(scroll <= 0, `the accounts table scrolls sideways by ${scroll}px`);
+    const width = page.viewportSize()!.width;
+    for (const button of await row.getByRole('button').all()) {
+      const box = (await button.boundingBox())!;
+      assert.ok(box.x >= 0 && box.x + box.width <= width, `${await button.textContent()} is outside the window (${box.x}+${box.width} of ${width})`);
+    }
+  }
 
   test('a forgotten password is reset with the mailed link, which works once', async () => {
     const operator = new PanelClient(homeport.apiUrl);

@@ -179,12 +179,17 @@ describe('billing in the control panel', () => {
     await operator.goto(url('/operator/invoices'));
     const operatorRow = operator.locator(`tr[data-invoice="HP-${year}-000001"]`);
     await operatorRow.getByText(email).waitFor();
+    assert.equal(await operatorRow.locator('td[data-label="For"]').textContent(), `New host ${label} · coupon LAUNCH10`, 'the operator reads what it is for, with the host');
+    await operatorRow.locator('td[data-label="Status"]').getByText(new RegExp(`^Due by .* by bank transfer, reference HP-${year}-000001$`)).waitFor();
     const [operatorDownload] = await Promise.all([operator.waitForEvent('download'), operatorRow.getByRole('link', { name: 'PDF' }).click()]);
     assert.match(await pdfToText(await readFile(await operatorDownload.path())), /Total +€53\.55/);
     await operatorRow.getByRole('button', { name: 'Mark paid' }).click();
     await operatorRow.getByRole('button', { name: 'Mark as paid' }).click();
-    await operatorRow.getByText(/^Paid /).waitFor();
+    // The answer names the invoice's customer and host, and the console says so.
+    await operator.getByTestId('toast').getByText(`HP-${year}-000001 (New host ${label} · coupon LAUNCH10, ${email}) is marked paid.`).waitFor();
+    await operatorRow.getByText(/^Paid on /).waitFor();
+    await screenshot(operator, 'b06-operator-invoice-paid');
     await customer.reload();
-    await row.getByText('Paid').waitFor();
+    await row.locator('td[data-label="Status"]').getByText(/^Paid on /).waitFor();
   });
 });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { adminRightsWarning, keyBackupWarning } from '../../src/contract/customer-warnings.ts';
 import { jobStepWords } from '../../src/contract/job-step-words.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import { loginThroughEdge } from '../support/matrix-user.ts';
@@ -70,7 +71,10 @@ describe('the control panel, for a new customer', () => {
     await page.getByRole('button', { name: 'I agree to the terms and conditions' }).click();
     await page.getByRole('heading', { name: 'Your hosts' }).waitFor();
     // Verified and terms accepted: what is left is a billing address and a way to pay.
-    await page.locator('[data-code="billing-address-required"]').waitFor();
+    // The checklist names where the address goes (Account → Details) and links there.
+    const addressBlocker = page.locator('[data-code="billing-address-required"]');
+    assert.match(await addressBlocker.innerText(), /Account → Details/);
+    assert.equal(await addressBlocker.getByRole('link', { name: 'Add your billing address' }).getAttribute('href'), '/account');
     await page.locator('[data-code="payment-method-required"]').waitFor();
     assert.equal(await page.locator('[data-code="email-not-verified"], [data-code="terms-not-accepted"]').count(), 0);
 
@@ -185,6 +189,11 @@ describe('the control panel, for a new customer', () => {
     await page.getByRole('button', { name: 'Manage' }).click();
     await page.getByRole('button', { name: 'Reset password…' }).click();
     await page.getByText('make sure the user has key backup set up in all sessions').waitFor();
+    // The same words as the CLI's, from one place (src/contract/customer-warnings.ts).
+    assert.equal(await page.getByRole('note').filter({ hasText: 'key backup' }).textContent(), keyBackupWarning);
+    const cliReset = await homeport.cli(['user', 'password', label, 'alice']);
+    assert.equal(cliReset.code, 2, 'the CLI only warns without --yes');
+    assert.ok(cliReset.stderr.startsWith(keyBackupWarning), cliReset.stderr);
     const reset = page.getByRole('button', { name: 'Reset password', exact: true });
     assert.equal(await reset.isDisabled(), true, 'no reset before the warning is acknowledged');
     await screenshot(page, 'b02-key-backup-warning');
@@ -198,12 +207,19 @@ describe('the control panel, for a new customer', () => {
 
     await page.getByRole('button', { name: 'Make server admin…' }).click();
     await page.getByText('Give these rights only to people you trust with the whole server.').waitFor();
+    assert.equal(await page.locator('.warning-text', { hasText: 'Give these rights only' }).first().textContent(), adminRightsWarning);
     await page.getByRole('button', { name: 'Make server admin', exact: true }).click();
     await page.locator('tr[data-user="@alice:adahost.e2ea.localhost"]').getByText('Server admin').waitFor();
 
     await page.getByLabel('Username').fill('bob');
     await page.getByRole('button', { name: 'Add user' }).click();
     await page.locator('tr[data-user="@bob:adahost.e2ea.localhost"]').waitFor();
+    // A name taken already is refused at the Username field, which gets the focus.
+    await page.getByLabel('Username').fill('bob');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.locator('#field-username-error').getByText(/(@bob:adahost\.e2ea\.localhost already exists|That username is already taken) on host adahost/).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'field-username');
+    await screenshot(page, 'b02b-user-exists-at-field');
     await page.getByLabel('Search users').fill('bo');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('1 user', { exact: true }).waitFor();

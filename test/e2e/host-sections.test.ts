@@ -10,7 +10,9 @@
 // (390×844); the screenshots it takes (HOMEPORT_SCREENSHOT_DIR) are the ones to look at.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { jobStepWords, stepStatusWords } from '../../src/contract/job-step-words.ts';
+import { callsNotOffered } from '../../src/contract/status-words.ts';
 import { seriousViolations } from '../support/accessibility.ts';
 import { HomeportProcess } from '../support/homeport-process.ts';
 import type { PanelClient } from '../support/panel-client.ts';
@@ -109,6 +111,7 @@ describe('the control panel, a host in sections', () => {
     await page.getByRole('button', { name: 'Export host…' }).click();
     await page.getByRole('button', { name: 'Stop the server and export' }).click();
     await page.waitForURL(/\/hosts\/exphost\/jobs\//);
+    const jobPage = page.url();
     await page.getByText('Your server is stopped while its database and media are copied').waitFor();
     const toast = page.getByTestId('toast').filter({ hasText: 'The export of exphost is ready to download.' });
     await toast.waitFor({ timeout: 300_000 });
@@ -118,6 +121,10 @@ describe('the control panel, a host in sections', () => {
     const configLink = page.getByRole('list', { name: 'Your exports' }).getByRole('link', { name: 'exphost-config.md' });
     await configLink.waitFor();
     for (const name of ['exphost-synapse-database.zip', 'exphost-media.tar.gz', 'SHA256SUMS']) await page.getByRole('link', { name }).waitFor();
+    // The export's state in customer words (never "being built").
+    const exportsList = page.getByRole('list', { name: 'Your exports' });
+    await exportsList.getByText(/^Export of .*: ready to download; deleted after /).waitFor();
+    assert.doesNotMatch(await exportsList.innerText(), /being built|running|ready\b(?! to download)/);
     await screenshot(page, 'x03-export-links');
 
     const href = await configLink.getAttribute('href');
@@ -125,6 +132,18 @@ describe('the control panel, a host in sections', () => {
     const download = await fetch(url(href));
     assert.equal(download.status, 200);
     assert.match(await download.text(), /exphost\.e2ex\.localhost/);
+
+    // Without a passphrase there is nothing to encrypt: that step is skipped, not done, in the API, the job page and the CLI.
+    const jobId = jobPage.split('/jobs/')[1]!;
+    const job = (await homeport.api<{ progress: number; steps: { name: string; status: string }[] }>('GET', `/api/v1/jobs/${jobId}`, { token })).body;
+    assert.deepEqual(job.steps.filter((step) => step.status !== 'done').map((step) => `${step.name}: ${step.status}`), ['encryption: skipped']);
+    assert.equal(job.progress, 100);
+    await page.goto(jobPage);
+    const encrypt = page.locator('.job-steps li[data-step="encryption"]');
+    assert.equal(await encrypt.getAttribute('data-status'), 'skipped');
+    assert.equal((await encrypt.innerText()).replace(/\s+/g, ' ').trim(), `${jobStepWords('export', 'encryption')} ${stepStatusWords.skipped}`);
+    assert.equal(await page.locator('.job-steps li[data-status="done"]').count(), job.steps.length - 1);
+    await screenshot(page, 'x04-export-job-skipped-step');
   });
 
   test('a restore point is restored into a new server from the restore form: a staging clone with the same server name, federation off; the original keeps serving', async () => {
@@ -196,6 +215,50 @@ describe('the control panel, a host in sections', () => {
     assert.deepEqual(found, [], found.join('\n'));
   });
 
+  test("the overview's dashboard says whether other servers reach the host (checked from there) and that calls are not offered here", async () => {
+    // While the host is loading the page shows a skeleton, never a bare "Loading…" (that is only read out).
+    const slow = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    };
+    await page.route('**/api/v1/hosts/exphost', slow, { times: 1 });
+    await page.goto(url('/hosts/exphost'));
+    await page.locator('main .skeleton[aria-busy="true"] .skeleton-line').first().waitFor();
+    const shownLoading = await page.locator('main').evaluate((main) => [...main.querySelectorAll('*')]
+      .filter((element) => element.children.length === 0 && /Loading/.test(element.textContent ?? '') && !element.classList.contains('sr-only')).length);
+    assert.equal(shownLoading, 0, 'no visible "Loading…" text');
+
+    // At a glance: storage used, and the backup made by the previous test.
+    await page.getByTestId('dashboard-storage').getByText(/^\d+(\.\d)? (bytes|KB|MB|GB)$/).waitFor();
+    assert.doesNotMatch((await page.getByTestId('dashboard-backup').textContent())!, /None yet|Failed/);
+    const federation = page.getByTestId('dashboard-federation');
+    // Before the first check: "Check federation"; after it: the result and "Check again".
+    await federation.getByTestId('dashboard-federation-state').getByText('Not checked yet', { exact: true }).waitFor();
+    assert.equal(await federation.getByRole('button', { name: 'Check again' }).count(), 0);
+    await screenshot(page, 'o01-dashboard-before-federation-check');
+    await federation.getByRole('button', { name: 'Check federation', exact: true }).click();
+    await federation.getByRole('button', { name: 'Check again', exact: true }).waitFor({ timeout: 60_000 });
+    const last = (await homeport.api<{ passed: boolean } | null>('GET', '/api/v1/hosts/exphost/federation-checks', { token })).body;
+    assert.ok(last, 'the check from the dashboard was recorded');
+    assert.equal(await federation.getByTestId('dashboard-federation-state').textContent(), last.passed ? 'Other servers reach it' : 'Other servers cannot reach it');
+    assert.equal(await federation.getByRole('button', { name: 'Check federation', exact: true }).count(), 0);
+    await page.reload();
+    await page.getByTestId('dashboard-federation').getByRole('button', { name: 'Check again', exact: true }).waitFor();
+
+    // This installation runs without calls: the host's calls are "not offered", never "not working", and cannot be switched on.
+    assert.equal(await page.getByTestId('dashboard-calls-state').textContent(), 'Not offered on this service');
+    await screenshot(page, 'o02-dashboard-after-federation-check');
+    await page.getByRole('navigation', { name: 'Host sections' }).getByRole('link', { name: 'Calls', exact: true }).click();
+    await page.getByTestId('calls-state').getByText(callsNotOffered, { exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: /Switch calls/ }).count(), 0);
+    assert.doesNotMatch(await page.getByTestId('calls-section').innerText(), /do not work|not working/i);
+    const cli = await homeport.cli(['host', 'calls', 'exphost'], token);
+    assert.equal(cli.stdout.trim(), `calls: ${callsNotOffered}`, 'the CLI says it in the same words');
+    // Switching them on is refused, and nothing is rebuilt.
+    const refused = await homeport.api<{ detail: string }>('PUT', '/api/v1/hosts/exphost/calls', { token, body: { enabled: true } });
+    assert.deepEqual({ status: refused.status, detail: refused.body.detail }, { status: 409, detail: callsNotOffered });
+  });
+
   test('the overview sets the maintenance window for Synapse upgrades, which the API and the CLI then report', async () => {
     await page.goto(url('/hosts/exphost'));
     const section = page.getByTestId('maintenance-window-section');
@@ -258,5 +321,29 @@ describe('the control panel, a host in sections', () => {
     await toast.getByRole('link', { name: 'See your invoices' }).click();
     await page.waitForURL(url('/account/billing'));
     await page.locator(`tr[data-invoice="HP-${year}-000001"]`).getByText('Void: nothing is due').waitFor();
+    await page.locator(`tr[data-invoice="HP-${year}-000001"]`).getByText('New host exphost').waitFor();
+
+    // The operator console and the CLI say the same of it, in the same words: never "Open".
+    const { context, page: console } = await openPanelPage(browser, homeport);
+    try {
+      await console.goto(url('/login'));
+      await console.getByLabel('Email').fill(operatorEmail);
+      await console.getByLabel('Password').fill(operatorPassword);
+      await console.getByRole('button', { name: 'Log in' }).click();
+      await console.getByRole('navigation', { name: 'Main' }).waitFor();
+      await console.goto(url('/operator/invoices'));
+      const row = console.locator(`tr[data-invoice="HP-${year}-000001"]`);
+      await row.locator('td[data-label="Status"]').getByText('Void: nothing is due', { exact: true }).waitFor();
+      assert.equal(await row.locator('td[data-label="For"]').textContent(), 'New host exphost');
+      assert.equal(await row.getByRole('button', { name: 'Mark paid' }).count(), 0, 'a void invoice cannot be marked paid');
+      await screenshot(console, 'c03-operator-invoice-void');
+    } finally {
+      await context.close();
+    }
+    const cli = await homeport.cli(['invoices'], token);
+    assert.equal(cli.code, 0, cli.stderr);
+    const line = cli.stdout.split('\n').find((text) => text.startsWith(`HP-${year}-000001\t`));
+    assert.ok(line, cli.stdout);
+    assert.deepEqual(line.split('\t').slice(2, 5).filter((_, index) => index !== 1), ['New host exphost', 'Void: nothing is due']);
   });
 });

@@ -200,12 +200,18 @@ describe('billing ledger', () => {
   test('invoice numbers have no gaps, and the operator marks a transfer paid once', async () => {
     const rows = await sql((db) => db.selectFrom('invoices').select(['sequence', 'year']).orderBy('sequence').execute());
     assert.deepEqual(rows.map((row) => row.sequence), rows.map((_row, index) => index + 1));
-    const open = await homeport.api<{ invoices: { id: string; number: string }[] }>('GET', '/api/v1/operator/invoices?status=open', { token: operator });
+    const open = await homeport.api<{ invoices: { id: string; number: string; hostLabel: string | null; accountEmail: string }[] }>('GET', '/api/v1/operator/invoices?status=open', { token: operator });
     assert.ok(open.body.invoices.length >= 5);
     const target = open.body.invoices.at(-1)!;
+    assert.ok(target.hostLabel, 'an invoice names its host');
     const cli = await homeport.cli(['billing', 'invoice-paid', target.number], operator);
     assert.equal(cli.code, 0, cli.stderr);
-    assert.match(cli.stdout, /paid/);
+    // The answer names the invoice's host and customer, and the CLI says them.
+    const said = cli.stdout.trim();
+    assert.ok(said.startsWith(`${target.number} (`) && said.includes(target.hostLabel) && said.endsWith(`, ${target.accountEmail}) is marked paid.`), said);
+    const another = open.body.invoices.at(-2)!;
+    const paid = await homeport.api<{ status: string; hostLabel: string | null; accountEmail: string }>('POST', `/api/v1/operator/invoices/${another.id}/paid`, { token: operator });
+    assert.deepEqual({ status: paid.body.status, hostLabel: paid.body.hostLabel, accountEmail: paid.body.accountEmail }, { status: 'paid', hostLabel: another.hostLabel, accountEmail: another.accountEmail });
     problem(await homeport.api('POST', `/api/v1/operator/invoices/${target.id}/paid`, { token: operator }), 409, /already paid/);
     const audit = await homeport.api<{ entries: Body[] }>('GET', '/api/v1/operator/audit-log?limit=500', { token: operator });
     assert.ok(audit.body.entries.some((entry) => entry.action === 'invoice.paid'));

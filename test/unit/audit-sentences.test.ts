@@ -27,6 +27,7 @@ test('says who acted when no account did, and whom an operator acted on', () => 
   assert.equal(auditSentence(facts('token.created', { actor: 'operator-cli', actorEmail: null, subjectEmail: 'grace@example.org', details: { accountId: 'x', tokenId: 'y' } })), 'An operator on the command line created an API token for grace@example.org.');
   assert.equal(auditSentence(facts('invoice.paid', { actor: 'homeport', actorEmail: null, details: { invoiceId: 'x', number: 'HP-1', by: 'card' } })), 'Invoice HP-1 was paid by card.');
   assert.equal(auditSentence(facts('invoice.paid', { actor: 'operator', actorEmail: 'op@example.org', details: { invoiceId: 'x', number: 'HP-1', by: 'transfer' } })), 'op@example.org marked invoice HP-1 as paid by bank transfer.');
+  assert.equal(auditSentence(facts('invoice.paid', { actor: 'operator', actorEmail: 'op@example.org', hostName: 'chat.example.org', details: { invoiceId: 'x', number: 'HP-1', by: 'transfer' } })), 'op@example.org marked invoice HP-1 of chat.example.org as paid by bank transfer.');
 });
 
 test('a host that is gone is named by the label the entry kept', () => {

@@ -20,7 +20,7 @@ export function hostCallsRoutes(context: HomeportContext): FastifyPluginAsyncTyp
     }, async (request) => hostCalls(context, requireAccount(request).id, request.params.id));
     app.put('/hosts/:id/calls', {
       schema: {
-        tags: ['hosts'], summary: "Switch calls on or off for the host's users (applied by a rebuild)",
+        tags: ['hosts'], summary: "Switch calls on or off for the host's users (applied by a rebuild); 409 when the installation does not offer calls",
         security: accountSecurity, params: HostParams, body: HostCallsBody,
         response: {
           200: Type.Object({ calls: HostCalls, job: Type.Union([JobSummary, Type.Null()], { description: 'The rebuild that applies it; null when nothing changed' }) }),

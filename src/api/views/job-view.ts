@@ -21,7 +21,8 @@ export function jobSummary(job: JobRow): Static<typeof JobSummary> {
 }
 
 export function jobView(job: JobDetail): Static<typeof Job> {
-  const done = job.steps.filter((step) => step.status === 'done').length;
+  // A skipped step is behind the job as much as a done one.
+  const done = job.steps.filter((step) => step.status === 'done' || step.status === 'skipped').length;
   return {
     ...jobSummary(job),
     progress: job.steps.length === 0 ? 0 : Math.round((done / job.steps.length) * 100),

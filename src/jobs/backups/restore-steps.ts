@@ -149,7 +149,7 @@ export const restoreMediaStep: JobStep = {
     if (await exists(join(work, 'media-restored'))) return;
     if (backup.kind === 'snapshot' && backup.host_id === input.hostId) {
       await input.log('media store kept as it is: a snapshot holds the database and configuration (media files are only ever added)');
-      return;
+      return 'skipped';
     }
     await input.context.portability.restoreMedia(input.hostId, join(work, 'media.tar.gz'), input.signal);
     await writeFile(join(work, 'media-restored'), '');

@@ -2,6 +2,7 @@
 // MatrixRTC settings from homeserver.yaml and clients find calls in the well-known the edge
 // serves, so a change is applied by a rebuild.
 import { callsProblem } from '../../domain/calls.ts';
+import { callsNotOffered } from '../../contract/status-words.ts';
 import { HomeportError } from '../../domain/errors.ts';
 import { recordAudit } from '../../store/audit-log.ts';
 import { setHostCalls } from '../../store/calls-keys.ts';
@@ -12,6 +13,7 @@ import { callsServiceUrlFor } from '../host-spec.ts';
 import { queueRebuild } from './rebuild-host.ts';
 
 export interface HostCallsState {
+  offered: boolean;
   enabled: boolean;
   working: boolean;
   problem: string | null;
@@ -23,7 +25,7 @@ async function stateOf(context: HomeportContext, host: { calls_enabled: boolean 
   // Another replica runs the media server when this one has none: nothing to say about it here.
   const livekitRunning = installationCalls && host.calls_enabled && context.calls ? await context.calls.healthy() : undefined;
   const problem = callsProblem({ installationCalls, hostCalls: host.calls_enabled, livekitRunning });
-  return { enabled: host.calls_enabled, working: problem === null, problem, serviceUrl: callsServiceUrlFor(context.config, host) };
+  return { offered: installationCalls, enabled: host.calls_enabled, working: problem === null, problem, serviceUrl: callsServiceUrlFor(context.config, host) };
 }
 
 export async function hostCalls(context: HomeportContext, accountId: string, hostRef: string): Promise<HostCallsState> {
@@ -38,6 +40,8 @@ export async function changeHostCalls(context: HomeportContext, accountId: strin
     if (current.status === 'cancelling' || current.status === 'cancelled') {
       throw new HomeportError('host-busy', 'Host is cancelled', `Host ${current.label} is cancelled and cannot be changed.`);
     }
+    // Nothing to switch on (hosts keep their own setting, on by default, for when the installation offers calls).
+    if (enabled && !context.config.calls.enabled) throw new HomeportError('calls-not-offered', 'Calls not offered', callsNotOffered);
     if (current.calls_enabled === enabled) return { host: current, job: null };
     const changed = await setHostCalls(trx, current.id, enabled);
     const rebuild = await queueRebuild(trx, changed);

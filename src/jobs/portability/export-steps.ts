@@ -187,7 +187,7 @@ export const exportEncryptStep: JobStep = {
     const found = await exportFor(input);
     if (!found.row.encrypted) {
       await input.log('not encrypted (no passphrase given)');
-      return;
+      return 'skipped';
     }
     for (const name of [found.names.config, found.names.database, found.names.media]) {
       const plain = join(found.dir, name);

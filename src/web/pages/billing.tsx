@@ -5,7 +5,8 @@ import { get, post, seg } from '../api-client.ts';
 import { countryName } from '../country-select.tsx';
 import type { Billing, InvoiceSummary } from '../api-types.ts';
 import { EmptyState, Field, Loading, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
-import { formatDate, formatMoney } from '../format.tsx';
+import { invoiceStatusWords, invoiceSubject } from '../../contract/status-words.ts';
+import { formatDay, formatMoney } from '../format.tsx';
 import { PageTitle } from '../layout.tsx';
 import { Link } from '../router.tsx';
 import { useAccount, useSession } from '../session.tsx';
@@ -76,20 +77,6 @@ function PayTo({ payTo }: { payTo: NonNullable<Billing['payTo']> }) {
   );
 }
 
-/** What an invoice is for, with the host's name. */
-function invoiceSubject(invoice: InvoiceSummary): string {
-  const host = invoice.hostLabel ? ` ${invoice.hostLabel}` : '';
-  const what = invoice.kind === 'seats' ? `More seats for${host || ' a host'}` : invoice.kind === 'renewal' ? `Monthly renewal of${host || ' a host'}` : `New host${host}`;
-  return `${what}${invoice.couponCode ? ` · coupon ${invoice.couponCode}` : ''}`;
-}
-
-function invoiceStatus(invoice: InvoiceSummary): string {
-  if (invoice.status === 'void') return 'Void: nothing is due';
-  if (invoice.status === 'paid') return 'Paid';
-  if (invoice.paymentMethod === 'invoice') return `Due${invoice.dueAt ? ` by ${formatDate(invoice.dueAt)}` : ''} by bank transfer, reference ${invoice.paymentReference}`;
-  return `Open${invoice.paymentError ? `: ${invoice.paymentError}` : ''}`;
-}
-
 function CouponSection({ billing, onApplied }: { billing: Billing; onApplied(): void }) {
   const { refresh } = useSession();
   const [code, setCode] = useState('');
@@ -117,11 +104,11 @@ function InvoiceTable({ invoices }: { invoices: InvoiceSummary[] }) {
       <tbody>
         {invoices.map((invoice) => (
           <tr key={invoice.id} data-invoice={invoice.number}>
-            <td data-label="Number">{invoice.number}</td>
-            <td data-label="Date">{formatDate(invoice.issuedAt)}</td>
+            <td data-label="Number" className="nowrap">{invoice.number}</td>
+            <td data-label="Date">{formatDay(invoice.issuedAt)}</td>
             <td data-label="For">{invoiceSubject(invoice)}</td>
             <td data-label="Total">{formatMoney(invoice.totalMinor, invoice.currency)}</td>
-            <td data-label="Status">{invoiceStatus(invoice)}</td>
+            <td data-label="Status">{invoiceStatusWords(invoice, formatDay)}</td>
             <td>
               <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/html`} target="_blank" rel="noopener">View</a>{' · '}
               <a href={`/api/v1/billing/invoices/${seg(invoice.id)}/pdf`} download>Download PDF</a>{' · '}

@@ -1,6 +1,6 @@
 // Follows a host's job (build, rebuild, cancel, export) step by step with a progress bar, by
 // polling it; a job seen finishing ends where its result is, and a toast says so with a link.
-import { Circle, CircleCheck, CircleX, LoaderCircle, type LucideIcon } from 'lucide-react';
+import { Circle, CircleCheck, CircleMinus, CircleX, LoaderCircle, type LucideIcon } from 'lucide-react';
 import { useCallback, useEffect, useRef } from 'react';
 import { get, seg } from '../api-client.ts';
 import type { Job } from '../api-types.ts';
@@ -34,13 +34,14 @@ export function BuildPage({ hostId, jobId }: { hostId: string; jobId: string }) 
   const finished = job.data?.status === 'succeeded' || job.data?.status === 'failed';
   const poll = useCallback(() => void job.reload(), [job]);
   useInterval(poll, 1000, !finished && !job.problem);
-  // Only a job seen running here announces its end: reopening an old job page says nothing new.
+  // Only a job seen running here announces its end and moves on to its result: reopening an old
+  // job page says nothing new and stays, to be read (which steps ran, which were skipped).
   const seenRunning = useRef(false);
   if (job.data && !finished) seenRunning.current = true;
   useEffect(() => {
-    if (job.data?.status !== 'succeeded') return;
+    if (job.data?.status !== 'succeeded' || !seenRunning.current) return;
     const result = resultOf(job.data.kind, hostId);
-    if (seenRunning.current && result.toast) showToast(result.toast, result.link);
+    if (result.toast) showToast(result.toast, result.link);
     const timer = setTimeout(() => navigate(result.page, { replace: true }), 1200);
     return () => clearTimeout(timer);
   }, [job.data?.status, job.data?.kind, hostId]);
@@ -83,7 +84,7 @@ function resultOf(kind: Job['kind'], hostId: string): { page: string; toast?: st
   }
 }
 
-const stepIcons: Record<Job['steps'][number]['status'], LucideIcon> = { pending: Circle, running: LoaderCircle, done: CircleCheck, failed: CircleX };
+const stepIcons: Record<Job['steps'][number]['status'], LucideIcon> = { pending: Circle, running: LoaderCircle, done: CircleCheck, skipped: CircleMinus, failed: CircleX };
 
 export function JobProgress({ job, withLog = false }: { job: Job; withLog?: boolean }) {
   return (
@@ -97,7 +98,11 @@ export function JobProgress({ job, withLog = false }: { job: Job; withLog?: bool
           const Icon = stepIcons[step.status];
           return (
             <li key={step.name} className={`step step-${step.status}`} data-status={step.status} data-step={step.name}>
-              <Icon className="icon" /><span>{jobStepWords(job.kind, step.name)}</span><span className="sr-only">: {(stepStatusWords[step.status] ?? step.status).toLowerCase()}</span>
+              <Icon className="icon" /><span>{jobStepWords(job.kind, step.name)}</span>
+              {/* A skipped step says so for everyone; the other states are read out only (their icon shows them). */}
+              {step.status === 'skipped'
+                ? <span className="step-note" data-testid="step-skipped">{stepStatusWords.skipped}</span>
+                : <span className="sr-only">: {stepStatusWords[step.status].toLowerCase()}</span>}
             </li>
           );
         })}

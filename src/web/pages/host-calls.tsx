@@ -2,6 +2,7 @@
 // the switch; a change restarts the server.
 import { get, put, seg } from '../api-client.ts';
 import type { Host, HostCalls, JobSummary } from '../api-types.ts';
+import { callsNotOffered } from '../../contract/status-words.ts';
 import { Loading, Notice, ProblemBanner, useSubmit } from '../forms.tsx';
 import { navigate } from '../router.tsx';
 import { useApi } from '../use-api.ts';
@@ -20,7 +21,15 @@ export function CallsSection({ host }: { host: Host }) {
     else await calls.reload();
   });
   if (!calls.data) return <section className="panel-section"><h2>Calls</h2>{calls.problem ? <ProblemBanner problem={calls.problem} /> : <Loading />}</section>;
-  const { enabled, working, problem } = calls.data;
+  const { offered, enabled, working, problem } = calls.data;
+  if (!offered) {
+    return (
+      <section className="panel-section" data-testid="calls-section">
+        <h2>Calls</h2>
+        <p data-testid="calls-state">{callsNotOffered}</p>
+      </section>
+    );
+  }
   return (
     <form className="panel-section" onSubmit={(event) => void toggle.onSubmit(event)} noValidate data-testid="calls-section">
       <h2>Calls</h2>

@@ -1,5 +1,5 @@
 // A host's federation health on its page: whether remote servers reach it and trust its key, as
-// a remote server sees it, each failure with its fix, and "Check federation again".
+// a remote server sees it, each failure with its fix, and "Check federation" ("… again" once it has run).
 import { useState } from 'react';
 import { get, post, seg } from '../api-client.ts';
 import type { FederationCheck, Host } from '../api-types.ts';
@@ -21,7 +21,7 @@ export function FederationCheckSection({ host }: { host: Host }) {
       <p className="muted">Whether servers elsewhere find <strong>{host.serverName}</strong> (well-known, SRV, port 8448), reach it over HTTPS with a valid certificate, and get its signing key and version.</p>
       <ProblemBanner problem={checkAgain.problem} />
       <CheckResult check={check ?? last.data} testId="federation-status" passed="Other Matrix servers reach this host and trust its key." failed="Other Matrix servers cannot federate with this host." />
-      <button type="button" className="secondary" disabled={checkAgain.busy || host.status === 'provisioning'} onClick={() => void checkAgain.onSubmit()}>{checkAgain.busy ? 'Checking…' : 'Check federation again'}</button>
+      <button type="button" className="secondary" disabled={checkAgain.busy || host.status === 'provisioning'} onClick={() => void checkAgain.onSubmit()}>{checkAgain.busy ? 'Checking…' : (check ?? last.data) ? 'Check federation again' : 'Check federation'}</button>
     </section>
   );
 }

@@ -59,7 +59,7 @@ export function OperatorAccountsPage() {
                       )}
                     </td>
                     <td data-label="State">
-                      {account.suspendedAt ? <span className="badge badge-failed">Suspended {formatDate(account.suspendedAt)}</span> : 'Active'}
+                      {account.suspendedAt ? <><span className="badge badge-failed">Suspended</span> <span className="muted">since {formatDate(account.suspendedAt)}</span></> : 'Active'}
                       <div className="muted">{account.emailVerified ? 'Email verified' : 'Email not verified'} · {account.twoFactorEnabled ? 'two-factor on' : 'two-factor off'}</div>
                     </td>
                     <td data-label="Billing">
@@ -67,7 +67,7 @@ export function OperatorAccountsPage() {
                       <div className="muted"><VatIdCell account={account} /></div>
                     </td>
                     <td data-label="Joined">{formatDay(account.createdAt)}</td>
-                    <td><div className="row-actions">
+                    <td className="actions-cell"><div className="row-actions">
                       <button type="button" className="secondary" disabled={invoicePayment.busy} onClick={() => void invoicePayment.run({ id: account.id, enable: !account.invoicePaymentEnabled })}>
                         {account.invoicePaymentEnabled ? 'Stop invoice payment' : 'Enable invoice payment'}
                       </button>

@@ -51,6 +51,7 @@ export const Host = Type.Object({
   clientDomainCnameTarget: Type.String({ description: "Where a client domain's CNAME record must point before it is added" }),
   edgeProblem: Type.Union([Type.String(), Type.Null()], { description: 'Why the edge does not serve the host now (e.g. one of its names is served by another host); null when it does.' }),
   federation: HostFederation,
+  callsOffered: Type.Boolean({ description: 'Whether this installation offers calls (HOMEPORT_CALLS): without them the panel shows no Calls section' }),
   lastBackup: Type.Union([LastBackup, Type.Null()], { description: 'Null before the first backup finished' }),
   clonedFromHostId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
     description: "A staging clone: the host whose backup it was restored into; it keeps that host's server name, is served only at its own label's address, and never federates",

@@ -257,6 +257,7 @@ describe('calls', () => {
       await logInToPanel(page, homeport, 'calls@example.org', password);
       await page.goto(`${homeport.apiUrl}/hosts/gamma/calls`);
       await page.getByTestId('calls-state').waitFor();
+      assert.equal(await page.getByRole('navigation', { name: 'Host sections' }).getByRole('link', { name: 'Calls', exact: true }).getAttribute('aria-current'), 'page', 'an installation with calls has a Calls section');
       assert.match(await page.getByTestId('calls-state').innerText(), /Calls do not work: Calls are switched off for this host/);
       await screenshot(page, 'calls-off');
       await page.getByRole('button', { name: 'Switch calls on' }).click();

@@ -27,6 +27,7 @@ export function hostView(config: Config, host: HostRow, seatsUsed: number | null
     synapseVersion: host.synapse_version,
     edgeProblem: host.edge_problem,
     federation: { mode: host.federation_mode, allowedServers: host.federation_allowed_servers },
+    callsOffered: config.calls.enabled,
     lastBackup: host.last_backup_status && host.last_backup_at
       ? { status: host.last_backup_status, at: new Date(host.last_backup_at).toISOString(), error: host.last_backup_error }
       : null,

@@ -10,7 +10,10 @@ import { hostStatusWords, wordsOr } from '../../contract/status-words.ts';
 import { useLocation } from '../router.tsx';
 import { useApi, useInterval } from '../use-api.ts';
 
-/** The host's sections, in the order a customer needs them; the path is appended to /hosts/<label>. */
+/**
+ * The host's sections, in the order a customer needs them; the path is appended to /hosts/<label>.
+ * Calls is a section only where the installation offers calls (its address still says so).
+ */
 export const hostSections = [
   { path: '', label: 'Overview' },
   { path: '/users', label: 'Users' },
@@ -26,9 +29,10 @@ export const hostSections = [
 
 export type HostSectionPath = (typeof hostSections)[number]['path'];
 
-export function HostTabs({ hostId }: { hostId: string }) {
+export function HostTabs({ hostId, callsOffered }: { hostId: string; callsOffered: boolean }) {
   const { path } = useLocation();
-  return <Tabs label="Host sections" items={hostSections.map((section) => ({ to: `/hosts/${hostId}${section.path}`, label: section.label, current: path === `/hosts/${hostId}${section.path}` }))} />;
+  const shown = hostSections.filter((section) => section.path !== '/calls' || callsOffered);
+  return <Tabs label="Host sections" items={shown.map((section) => ({ to: `/hosts/${hostId}${section.path}`, label: section.label, current: path === `/hosts/${hostId}${section.path}` }))} />;
 }
 
 const busyStatuses = new Set<Host['status']>(['provisioning', 'rebuilding', 'cancelling', 'exporting']);
@@ -44,7 +48,7 @@ export function HostFrame({ hostId, children }: { hostId: string; children: (hos
   return (
     <section>
       <PageTitle back={{ to: '/', label: 'Hosts' }}>{h.label}</PageTitle>
-      <HostTabs hostId={h.label} />
+      <HostTabs hostId={h.label} callsOffered={h.callsOffered} />
       {h.seatsWarning && <Notice kind="warning">{h.seatsWarning}</Notice>}
       {h.edgeProblem && <Notice kind="warning"><span data-testid="edge-problem">This host is not reachable right now: {h.edgeProblem}. Contact support if it stays so.</span></Notice>}
       {children(h, host.reload)}

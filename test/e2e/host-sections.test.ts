@@ -40,6 +40,16 @@ describe('the control panel, a host in sections', () => {
   const email = 'exporter@example.org';
   const password = 'exporting-is-my-right-1';
   const url = (path: string) => `${homeport.apiUrl}${path}`;
+  /** A page of its own, logged in to the operator console. */
+  async function operatorConsole() {
+    const opened = await openPanelPage(browser, homeport);
+    await opened.page.goto(url('/login'));
+    await opened.page.getByLabel('Email').fill(operatorEmail);
+    await opened.page.getByLabel('Password').fill(operatorPassword);
+    await opened.page.getByRole('button', { name: 'Log in' }).click();
+    await opened.page.getByRole('navigation', { name: 'Main' }).waitFor();
+    return opened;
+  }
 
   before(async () => {
     await ensurePanelBuilt();
@@ -282,13 +292,8 @@ describe('the control panel, a host in sections', () => {
   });
 
   test("the operator console's rollout form says at its field why a release cannot be rolled out", async () => {
-    const { context, page: console } = await openPanelPage(browser, homeport);
+    const { context, page: console } = await operatorConsole();
     try {
-      await console.goto(url('/login'));
-      await console.getByLabel('Email').fill(operatorEmail);
-      await console.getByLabel('Password').fill(operatorPassword);
-      await console.getByRole('button', { name: 'Log in' }).click();
-      await console.getByRole('navigation', { name: 'Main' }).waitFor();
       await console.goto(url('/operator/upgrades'));
       const form = console.getByTestId('start-rollout');
       const release = form.getByLabel('Release', { exact: true });
@@ -325,13 +330,8 @@ describe('the control panel, a host in sections', () => {
     await page.locator(`tr[data-invoice="HP-${year}-000001"]`).getByText('New host exphost').waitFor();
 
     // The operator console and the CLI say the same of it, in the same words: never "Open".
-    const { context, page: console } = await openPanelPage(browser, homeport);
+    const { context, page: console } = await operatorConsole();
     try {
-      await console.goto(url('/login'));
-      await console.getByLabel('Email').fill(operatorEmail);
-      await console.getByLabel('Password').fill(operatorPassword);
-      await console.getByRole('button', { name: 'Log in' }).click();
-      await console.getByRole('navigation', { name: 'Main' }).waitFor();
       await console.goto(url('/operator/invoices'));
       const row = console.locator(`tr[data-invoice="HP-${year}-000001"]`);
       await row.locator('td[data-label="Status"]').getByText('Void: nothing is due', { exact: true }).waitFor();

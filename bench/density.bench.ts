@@ -3,7 +3,7 @@
 // (DENSITY_HIBERNATE_SECONDS, default 120), and prints in one run, measured and not estimated:
 // - memory (VmRSS of the installation's Synapse processes) per idle host, and PostgreSQL
 //   connections (pg_stat_activity on the hosts' databases, sampled once a second for
-//   DENSITY_SAMPLE_SECONDS, default 120) per idle host;
+//   DENSITY_SAMPLE_SECONDS, default 120) per idle host, and the CPU their processes use meanwhile;
 // - the first-request latency through the edge, from the client, p50/p99 over DENSITY_WAKES
 //   (default 100) requests, each to a host holding no database connection at that moment: a login
 //   attempt for an unknown user (Synapse looks it up in the host's database, 403), first to each
@@ -66,18 +66,38 @@ const homeport = await HomeportProcess.create('density', {
 });
 
 /** The installation's Synapse processes (shared and own) and their resident memory, in MiB. */
-async function synapseMemory(): Promise<{ processes: number; rssMiB: number }> {
-  let processes = 0;
-  let rssKiB = 0;
+/** The installation's Synapse processes (shared and own): pids. */
+async function synapsePids(): Promise<string[]> {
+  const pids: string[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cmdline = (await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '')).replaceAll('\0', ' ');
-    if (!cmdline.includes(homeport.dataDir) || !/synapse-tenants\.py|synapse\.app\.homeserver/.test(cmdline)) continue;
-    const status = await readFile(join('/proc', entry, 'status'), 'utf8').catch(() => '');
-    processes += 1;
+    if (cmdline.includes(homeport.dataDir) && /synapse-tenants\.py|synapse\.app\.homeserver/.test(cmdline)) pids.push(entry);
+  }
+  return pids;
+}
+
+async function synapseMemory(): Promise<{ processes: number; rssMiB: number }> {
+  const pids = await synapsePids();
+  let rssKiB = 0;
+  for (const pid of pids) {
+    const status = await readFile(join('/proc', pid, 'status'), 'utf8').catch(() => '');
     rssKiB += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
   }
-  return { processes, rssMiB: rssKiB / 1024 };
+  return { processes: pids.length, rssMiB: rssKiB / 1024 };
+}
+
+/** CPU time (user + system, ms) each of the installation's Synapse processes used so far, by pid. */
+async function synapseCpuMs(): Promise<Map<string, number>> {
+  const ticksPerSecond = 100; // USER_HZ: 100 on every Linux this runs on
+  const used = new Map<string, number>();
+  for (const pid of await synapsePids()) {
+    const stat = await readFile(join('/proc', pid, 'stat'), 'utf8').catch(() => '');
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.length > 13) used.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond);
+  }
+  return used;
 }
 
 async function hostConnections(): Promise<number> {
@@ -254,12 +274,19 @@ try {
   const asleepMemory = await synapseMemory();
   // Background tasks of idle hosts open a connection now and then: sampled once a second.
   const connectionSamples: number[] = [];
+  // CPU of the sleeping hosts' processes over the same time (processes present at both ends).
+  const cpuBefore = await synapseCpuMs();
+  const cpuStarted = performance.now();
   for (let second = 0; second < sampleSeconds; second++) {
     connectionSamples.push(await hostConnections());
     await sleep(1_000);
   }
   const asleepConnections = mean(connectionSamples);
-  log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections, maxConnections: Math.max(...connectionSamples) })}`);
+  const cpuAfter = await synapseCpuMs();
+  const cpuMs = [...cpuAfter].reduce((sum, [pid, ms]) => sum + (cpuBefore.has(pid) ? ms - (cpuBefore.get(pid) ?? 0) : 0), 0);
+  // Milliseconds of CPU per second of wall time: 1,000 is one core kept busy.
+  const asleepCpuMsPerSecond = cpuMs / ((performance.now() - cpuStarted) / 1000);
+  log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections, maxConnections: Math.max(...connectionSamples), cpuMsPerSecond: Math.round(asleepCpuMsPerSecond) })}`);
   // The same changes again once the installation is at rest, as it is most of the day: right
   // after the fill the hosts just built are still awake and busy, which is load, not the count.
   const atManyAsleep = await timedCreateAndCancel(token, 'rested');
@@ -304,6 +331,9 @@ try {
       meanDatabaseConnections: Number(asleepConnections.toFixed(2)),
       maxDatabaseConnections: Math.max(...connectionSamples),
       connectionsPerHost: Number(connectionsPerHost.toFixed(3)),
+      // CPU of every Synapse process while all hosts sleep, in ms per second (1,000 = one core busy).
+      cpuMsPerSecond: Math.round(asleepCpuMsPerSecond),
+      cpuMsPerSecondPerHost: Number((asleepCpuMsPerSecond / hostCount).toFixed(3)),
     },
     firstRequestThroughEdge: {
       // A login attempt (needs the host's database) to a host without a database connection.

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,6 +151,19 @@ async function rawRequest(servername: string, host: string, path: string): Promi
   });
 }
 
+/** A request on a kept-alive connection: whether it reused the connection, and whether the edge said it closes it. */
+async function keptAliveRequest(keepAlive: HttpsAgent, name: string, path: string): Promise<{ status: number; reused: boolean; closes: boolean }> {
+  const ca = await readFile(edge.rootCertificatePath(), 'utf8');
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest({ host: '127.0.0.1', port: config.edgeHttpsPort, servername: name, ca, path, headers: { Host: name }, agent: keepAlive }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, reused: request.reusedSocket, closes: response.headers.connection === 'close' }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
 describe('changes of one host at the edge', () => {
   it('creates, changes and cancels an ordinary host without a single admin request, served through its links', async () => {
     const zeta = await socketUpstream('zeta');
@@ -171,7 +184,16 @@ describe('changes of one host at the edge', () => {
       assert.equal(await apply('zeta', host), 0, 'a name taken away');
       assert.equal(await supportContact('chat-zeta.changes.localhost'), 'HTTP 404');
 
-      assert.equal(await apply('zeta', undefined), 0, 'cancelled: no admin request');
+      // A peer's connection kept from before the cancel is closed at its next request: it must
+      // connect again to find where the name lives now (another installation, after a move).
+      const keepAlive = new HttpsAgent({ keepAlive: true, maxSockets: 1 });
+      try {
+        assert.deepEqual(await keptAliveRequest(keepAlive, 'zeta.changes.localhost', '/_matrix/key/v2/server'), { status: 200, reused: false, closes: false });
+        assert.equal(await apply('zeta', undefined), 0, 'cancelled: no admin request');
+        assert.deepEqual(await keptAliveRequest(keepAlive, 'zeta.changes.localhost', '/_matrix/key/v2/server'), { status: 404, reused: true, closes: true });
+      } finally {
+        keepAlive.destroy();
+      }
       assert.equal(await supportContact('zeta'), 'HTTP 404');
       assert.equal((await versions()).status, 404);
       const routes = JSON.parse((await caddyAdmin(dataDir, '/config/apps/http/servers/edge/routes')).text) as { '@id'?: string }[];

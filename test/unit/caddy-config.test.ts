@@ -105,6 +105,8 @@ const socketProxy = (name: string) => ({
   load_balancing: { try_duration: '60s', try_interval: '250ms' },
 });
 const notFound = { handler: 'static_response', status_code: 404 };
+// A name this edge does not serve also closes the connection: a peer's kept connection must not stay here.
+const notServed = { ...notFound, close: true };
 
 describe('renderCaddyConfig', () => {
   it('starts with no hosts: admin API, listeners, a 404 for everything, no certificates to get', () => {
@@ -117,7 +119,7 @@ describe('renderCaddyConfig', () => {
     assert.deepEqual(edge?.listen, ['127.0.0.1:8443']);
     const routes = edge?.routes ?? [];
     assert.equal(routes[0]?.['@id'], 'host-defaults');
-    assert.deepEqual(handlerFor(routes, 'nobody.homeport.localhost', '/_matrix/client/versions', 'GET', [], false), notFound, 'a name of no host: 404');
+    assert.deepEqual(handlerFor(routes, 'nobody.homeport.localhost', '/_matrix/client/versions', 'GET', [], false), notServed, 'a name of no host: 404, connection closed');
     assert.deepEqual(redirect?.listen, ['127.0.0.1:8081']);
     assert.equal(redirect?.routes.length, 1);
     assert.deepEqual(config.apps.tls.automation.policies.map((policy) => policy.subjects), [['no-host.homeport.invalid']], 'never a catch-all');
@@ -157,7 +159,7 @@ describe('renderCaddyConfig', () => {
       assert.deepEqual(handlerFor(routes, hostname, '/'), { handler: 'file_server', root: `/data/edge/names/${hostname}`, status_code: 503 });
       assert.deepEqual(handlerFor(routes, hostname, '/', 'GET', ['/data/element-web/current/index.html']), { handler: 'file_server', root: '/data/element-web/current' });
       // A name without a link is no host's.
-      assert.deepEqual(handlerFor(routes, hostname, '/_matrix/client/versions', 'GET', [], false), notFound);
+      assert.deepEqual(handlerFor(routes, hostname, '/_matrix/client/versions', 'GET', [], false), notServed);
     }
   });
 
@@ -167,8 +169,8 @@ describe('renderCaddyConfig', () => {
       assert.ok(!isEdgeName(name), name);
       // Even with a file where the path would lead: the name is refused before any file is looked at.
       const everywhere = [`/data/edge/names/${name}/edge/no-web-client.html`, `/data/edge/names/${name}/edge/.well-known/matrix/client`];
-      assert.deepEqual(handlerFor(routes, name, '/.well-known/matrix/client', 'GET', everywhere, false), notFound, `"${name}"`);
-      assert.deepEqual(handlerFor(routes, name, '/_matrix/client/versions', 'GET', everywhere, false), notFound, `"${name}"`);
+      assert.deepEqual(handlerFor(routes, name, '/.well-known/matrix/client', 'GET', everywhere, false), notServed, `"${name}"`);
+      assert.deepEqual(handlerFor(routes, name, '/_matrix/client/versions', 'GET', everywhere, false), notServed, `"${name}"`);
     }
     for (const name of ['acme.homeport.localhost', 'localhost', 'xn--bcher-kva.example', 'a-b.c0.example']) assert.ok(isEdgeName(name), name);
   });

@@ -83,7 +83,7 @@ export interface EdgeCalls {
 
 export type CaddyHandler =
   | { handler: 'subroute'; routes: CaddyRoute[] }
-  | { handler: 'static_response'; status_code: number; headers?: Record<string, string[]>; body?: string }
+  | { handler: 'static_response'; status_code: number; headers?: Record<string, string[]>; body?: string; close?: boolean }
   | { handler: 'reverse_proxy'; upstreams: Array<{ dial: string }>; load_balancing?: { try_duration: string; try_interval: string } }
   | { handler: 'headers'; response: { set: Record<string, string[]> } }
   | { handler: 'file_server'; root: string; status_code?: number }
@@ -156,6 +156,15 @@ const corsHeaders = {
 };
 
 const notFound: CaddyHandler = { handler: 'static_response', status_code: 404 };
+
+/**
+ * A name this edge does not serve (no longer: the host moved to another installation, or was
+ * cancelled): 404, and the connection is closed. A peer's pooled connection, opened while the
+ * name was served here, would otherwise carry its requests here forever (Caddy closes idle
+ * connections only when its configuration is replaced, which an ordinary host change no longer
+ * does); closed, the peer connects again and finds where the name lives now.
+ */
+const unknownName: CaddyHandler = { handler: 'static_response', status_code: 404, close: true };
 
 // Caddy expands {placeholders} in a static body, {env.*} included, so braces inside JSON
 // strings are written as \u escapes; braces outside strings can never spell a placeholder.
@@ -274,7 +283,7 @@ function sharedRoutes(input: Omit<CaddyConfigInput, 'hosts'>): CaddyRoute[] {
         { not: [{ vars_regexp: { [requestHost]: { name: 'edge_name', pattern: edgeNamePattern } } }] },
         { not: [{ file: { root: nameDir, try_files: [`/${noWebClientFile}`] } }] },
       ],
-      handle: [notFound],
+      handle: [unknownName],
       terminal: true,
     },
     // Before anything reaches Synapse: Homeport's own user is out of the customer's reach.

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 /** HOMEPORT_SYNAPSE_VENV, or the venv the setup script creates under .cache/. */
 export const synapseVenv = resolve(process.env.HOMEPORT_SYNAPSE_VENV || join(repoRoot, '.cache', 'synapse-venv'));

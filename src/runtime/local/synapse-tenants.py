@@ -50,6 +50,18 @@ MAX_RETRY_SECONDS = 30
 # rarely (docs/density-shared-processes.md, "Idle tenants").
 QUIET_STRETCH = 10
 
+# Looping calls that keep a promise on a fixed clock and are never stretched: a held database
+# lock is renewed every 30 s and counts as abandoned after 2 minutes (Synapse's lock store), so
+# renewed ten times less often a lock held while its host fell asleep would be taken over, or
+# reaped, while still held.
+KEEPS_ITS_CLOCK = {"Lock._renew"}
+
+
+def keeps_its_clock(call):
+    """Whether a looping call (Synapse's Clock wraps the function with functools.wraps) must keep its interval."""
+    f = getattr(call.f, "__wrapped__", call.f)
+    return getattr(f, "__qualname__", None) in KEEPS_ITS_CLOCK
+
 
 class Tenant:
     def __init__(self, tenant_id, config_path):
@@ -74,7 +86,7 @@ class Tenant:
         if quiet:
             self.quiet_intervals = {}
             for call in calls:
-                if call.running and call.interval:
+                if call.running and call.interval and not keeps_its_clock(call):
                     self.quiet_intervals[call] = call.interval
                     call.interval = call.interval * QUIET_STRETCH
                     call.reset()

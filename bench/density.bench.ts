@@ -65,7 +65,6 @@ const homeport = await HomeportProcess.create('density', {
   HOMEPORT_LOG_LEVEL: 'info',
 });
 
-/** The installation's Synapse processes (shared and own) and their resident memory, in MiB. */
 /** The installation's Synapse processes (shared and own): pids. */
 async function synapsePids(): Promise<string[]> {
   const pids: string[] = [];
@@ -77,6 +76,7 @@ async function synapsePids(): Promise<string[]> {
   return pids;
 }
 
+/** The installation's Synapse processes (shared and own) and their resident memory, in MiB. */
 async function synapseMemory(): Promise<{ processes: number; rssMiB: number }> {
   const pids = await synapsePids();
   let rssKiB = 0;

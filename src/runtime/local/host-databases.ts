@@ -32,8 +32,12 @@ export async function ensureHostDatabase(admin: pg.Pool, database: HostDatabase,
   const roleExists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [database.user]);
   // The password is (re)set every time so a role left by an interrupted build matches the stored secret.
   await admin.query(`${roleExists.rowCount ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN PASSWORD ${password}`);
-  const databaseExists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database.name]);
+  const databaseExists = await admin.query<{ datallowconn: boolean }>('SELECT datallowconn FROM pg_database WHERE datname = $1', [database.name]);
   const createdNow = !databaseExists.rowCount;
+  // A host's database that takes no connections was being retired (renamed away, e.g. to be
+  // recreated from a restore point) when Homeport was killed: its contents are untouched, so it
+  // is opened again and the job's later step retires it again.
+  if (databaseExists.rows[0]?.datallowconn === false) await admin.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
   if (createdNow) {
     if (template) {
       await admin.query(`CREATE DATABASE ${name} TEMPLATE ${checkIdentifier(template.name)} OWNER ${role}`);

@@ -63,6 +63,37 @@ describe('retired host databases', () => {
     }
   });
 
+  test('a retire interrupted between refusing connections and the rename (Homeport killed) leaves a database the host build step opens again, contents untouched', async () => {
+    const initech = { name: 'host_initech_6a7b8c', user: 'host_initech_6a7b8c', password: 'initech-secret-1' };
+    await ensureHostDatabase(admin, initech);
+    const before = connectAs(initech);
+    await before.connect();
+    await before.query('CREATE TABLE events (id integer)');
+    await before.query('INSERT INTO events SELECT generate_series(1, 10)');
+    await before.end();
+    // What retireHostDatabase has done when a kill falls after its first database statement.
+    await admin.query(`ALTER ROLE ${initech.user} NOLOGIN`);
+    await admin.query(`ALTER DATABASE ${initech.name} WITH ALLOW_CONNECTIONS false`);
+    await assert.rejects(connectAs(initech).connect(), 'the half-retired database still took a connection');
+    await ensureHostDatabase(admin, initech);
+    const after = connectAs(initech);
+    await after.connect();
+    try {
+      assert.equal((await after.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]?.n, 10);
+    } finally {
+      await after.end();
+    }
+    // The job's later step retires it again, whole this time.
+    const retired = new RetiredDatabases(admin, logger, { sweepDelayMs: 3_600_000 });
+    try {
+      await retired.retireHostDatabase(initech);
+      await retired.sweep();
+      assert.deepEqual(await databaseLeftovers(admin, initech), []);
+    } finally {
+      await retired.close();
+    }
+  });
+
   test('what a crashed Homeport left retired is dropped when the next one starts', async () => {
     const globex = { name: 'host_globex_3d4e5f', user: 'host_globex_3d4e5f', password: 'globex-secret-1' };
     await ensureHostDatabase(admin, globex);

@@ -87,27 +87,72 @@ async function synapseMemory(): Promise<{ processes: number; rssMiB: number }> {
   return { processes: pids.length, rssMiB: rssKiB / 1024 };
 }
 
-/** CPU time (user + system, ms) each of the installation's Synapse processes used so far, by pid. */
-async function synapseCpuMs(): Promise<Map<string, number>> {
-  const ticksPerSecond = 100; // USER_HZ: 100 on every Linux this runs on
+/** The fields of /proc/PID/stat after the command's closing parenthesis (state is index 0). */
+async function procStat(pid: string): Promise<string[]> {
+  const stat = await readFile(join('/proc', pid, 'stat'), 'utf8').catch(() => '');
+  return stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : [];
+}
+
+/** CPU ticks (USER_HZ: 100 a second on every Linux this runs on) in milliseconds. */
+const ticksMs = (ticks: number) => (ticks * 1000) / 100;
+
+/** CPU time (user + system, ms) each of the processes used so far, by pid (those gone are left out). */
+async function cpuMs(pids: string[]): Promise<Map<string, number>> {
   const used = new Map<string, number>();
-  for (const pid of await synapsePids()) {
-    const stat = await readFile(join('/proc', pid, 'stat'), 'utf8').catch(() => '');
-    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields.length > 13) used.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond);
+  for (const pid of pids) {
+    // utime and stime are the 14th and 15th fields of the whole line.
+    const fields = await procStat(pid);
+    if (fields.length > 13) used.set(pid, ticksMs(Number(fields[11]) + Number(fields[12])));
   }
   return used;
 }
 
-async function hostConnections(): Promise<number> {
-  const opened = await openHomeportDatabase(homeport, 'postgres');
-  try {
-    const { rows } = await opened.pool.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname LIKE 'host\\_%'");
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await opened.close();
+/** The CPU (ms) the processes present at both readings used between them. */
+function cpuBetween(before: Map<string, number>, after: Map<string, number>): number {
+  return [...after].reduce((sum, [pid, ms]) => sum + (before.has(pid) ? ms - (before.get(pid) ?? 0) : 0), 0);
+}
+
+/** Homeport itself and its edge (Caddy): pids. */
+async function homeportPids(): Promise<string[]> {
+  const pids = homeport.pid === undefined ? [] : [String(homeport.pid)];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = (await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '')).replaceAll('\0', ' ');
+    if (cmdline.includes(homeport.dataDir) && /caddy/.test(cmdline) && !cmdline.includes('synapse')) pids.push(entry);
   }
+  return pids;
+}
+
+/**
+ * CPU time (ms) the installation's PostgreSQL used so far: the postmaster's own and that of every
+ * backend it has reaped (cutime, cstime), plus that of the backends alive now. A backend that ends
+ * between two readings moves from the second sum to the first, so a difference counts it once.
+ */
+async function postgresCpuMs(): Promise<number> {
+  const postmaster = (await readFile(join(homeport.dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0] ?? '';
+  const own = await procStat(postmaster);
+  if (own.length < 15) return Number.NaN;
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = await procStat(entry);
+    if (fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticksMs(ticks);
+}
+
+type OpenedDatabase = Awaited<ReturnType<typeof openHomeportDatabase>>;
+
+/** Connections to the hosts' databases now (over a connection the caller keeps, so sampling forks no backend). */
+async function hostConnections(opened: OpenedDatabase): Promise<number> {
+  const { rows } = await opened.pool.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname LIKE 'host\\_%'");
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Sessions (connections) opened on the hosts' databases so far (PostgreSQL's pg_stat_database.sessions). */
+async function hostSessions(opened: OpenedDatabase): Promise<number> {
+  const { rows } = await opened.pool.query<{ n: string }>("SELECT coalesce(sum(sessions), 0) AS n FROM pg_stat_database WHERE datname LIKE 'host\\_%'");
+  return Number(rows[0]?.n ?? 0);
 }
 
 async function statuses(token: string): Promise<Map<string, string>> {
@@ -274,19 +319,31 @@ try {
   const asleepMemory = await synapseMemory();
   // Background tasks of idle hosts open a connection now and then: sampled once a second.
   const connectionSamples: number[] = [];
+  const sampling = await openHomeportDatabase(homeport, 'postgres');
   // CPU of the sleeping hosts' processes over the same time (processes present at both ends).
-  const cpuBefore = await synapseCpuMs();
+  const cpuBefore = await cpuMs(await synapsePids());
+  const homeportBefore = await cpuMs(await homeportPids());
+  const postgresBefore = await postgresCpuMs();
+  const sessionsBefore = await hostSessions(sampling);
   const cpuStarted = performance.now();
   for (let second = 0; second < sampleSeconds; second++) {
-    connectionSamples.push(await hostConnections());
+    connectionSamples.push(await hostConnections(sampling));
     await sleep(1_000);
   }
+  const sessionsOpened = (await hostSessions(sampling)) - sessionsBefore;
+  await sampling.close();
   const asleepConnections = mean(connectionSamples);
-  const cpuAfter = await synapseCpuMs();
-  const cpuMs = [...cpuAfter].reduce((sum, [pid, ms]) => sum + (cpuBefore.has(pid) ? ms - (cpuBefore.get(pid) ?? 0) : 0), 0);
+  const synapseCpuMs = cpuBetween(cpuBefore, await cpuMs(await synapsePids()));
+  const homeportCpuMs = cpuBetween(homeportBefore, await cpuMs(await homeportPids()));
   // Milliseconds of CPU per second of wall time: 1,000 is one core kept busy.
-  const asleepCpuMsPerSecond = cpuMs / ((performance.now() - cpuStarted) / 1000);
-  log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections, maxConnections: Math.max(...connectionSamples), cpuMsPerSecond: Math.round(asleepCpuMsPerSecond) })}`);
+  const sampledSeconds = (performance.now() - cpuStarted) / 1000;
+  const asleepCpuMsPerSecond = synapseCpuMs / sampledSeconds;
+  const asleepHomeportCpuMsPerSecond = homeportCpuMs / sampledSeconds;
+  // The backends the hosts' reconnections start, Homeport's own queries and the bench's sampling.
+  const asleepPostgresCpuMsPerSecond = ((await postgresCpuMs()) - postgresBefore) / sampledSeconds;
+  // Connections the sleeping hosts opened (each a backend forked and authenticated), per host and hour.
+  const sessionsPerHostHour = (sessionsOpened / hostCount) * (3600 / sampledSeconds);
+  log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections, maxConnections: Math.max(...connectionSamples), cpuMsPerSecond: Math.round(asleepCpuMsPerSecond), postgresCpuMsPerSecond: Math.round(asleepPostgresCpuMsPerSecond), homeportCpuMsPerSecond: Math.round(asleepHomeportCpuMsPerSecond), sessionsPerHostHour: Math.round(sessionsPerHostHour) })}`);
   // The same changes again once the installation is at rest, as it is most of the day: right
   // after the fill the hosts just built are still awake and busy, which is load, not the count.
   const atManyAsleep = await timedCreateAndCancel(token, 'rested');
@@ -331,9 +388,15 @@ try {
       meanDatabaseConnections: Number(asleepConnections.toFixed(2)),
       maxDatabaseConnections: Math.max(...connectionSamples),
       connectionsPerHost: Number(connectionsPerHost.toFixed(3)),
+      connectionsOpenedPerHostHour: Math.round(sessionsPerHostHour),
       // CPU of every Synapse process while all hosts sleep, in ms per second (1,000 = one core busy).
       cpuMsPerSecond: Math.round(asleepCpuMsPerSecond),
       cpuMsPerSecondPerHost: Number((asleepCpuMsPerSecond / hostCount).toFixed(3)),
+      // CPU of PostgreSQL meanwhile: the backends of the hosts' reconnections and Homeport's own queries.
+      postgresCpuMsPerSecond: Math.round(asleepPostgresCpuMsPerSecond),
+      postgresCpuMsPerSecondPerHost: Number((asleepPostgresCpuMsPerSecond / hostCount).toFixed(3)),
+      // CPU of Homeport and its edge (Caddy) meanwhile: state polls, the reconciler, the job queue.
+      homeportCpuMsPerSecond: Math.round(asleepHomeportCpuMsPerSecond),
     },
     firstRequestThroughEdge: {
       // A login attempt (needs the host's database) to a host without a database connection.

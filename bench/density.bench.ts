@@ -8,9 +8,9 @@
 //   (default 100) requests, each to a host holding no database connection at that moment: a login
 //   attempt for an unknown user (Synapse looks it up in the host's database, 403), first to each
 //   sleeping host, then round after round to the same hosts once idle again;
-// - create (POST → running) and cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts
-//   (right after the fill and again once every host sleeps), and where it goes (the jobs' queue
-//   wait and steps);
+// - create (POST → running), change (federation off, a rebuild: PUT → its job succeeded) and
+//   cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts (right after the fill and
+//   again once every host sleeps), and where it goes (the jobs' queue wait and steps);
 // - the projected hosts per 24 GiB, the load average and the fill time.
 // Asserts nothing. `DENSITY_HOSTS=30 DENSITY_HIBERNATE_SECONDS=60 node bench/density.bench.ts` is a quick run.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -211,20 +211,49 @@ async function cancelHost(token: string, id: string, label: string): Promise<{ m
   return { ms: performance.now() - started, jobId: cancelled.body.job.id };
 }
 
-/** Creates and then cancels `timedChanges` extra hosts one after another; the installation's size stays. */
-async function timedCreateAndCancel(token: string, prefix: string): Promise<{ createMs: number; cancelMs: number; createSteps: Record<string, number>; cancelSteps: Record<string, number> }> {
+/** A change the customer makes: federation off, applied by a rebuild of the host (PUT → its job succeeded). */
+async function changeHost(token: string, id: string, label: string): Promise<{ ms: number; jobId: string }> {
+  const started = performance.now();
+  const changed = await homeport.api<{ job: { id: string } | null }>('PUT', `/api/v1/hosts/${id}/federation`, { token, body: { mode: 'off' } });
+  if (changed.status !== 200 || !changed.body.job) throw new Error(`changing ${label} answered ${changed.status}: ${JSON.stringify(changed.body)}`);
+  const job = await homeport.waitForJob(token, changed.body.job.id, 900_000);
+  if (job.status !== 'succeeded') throw new Error(`the change of ${label} ended ${String(job.status)}`);
+  return { ms: performance.now() - started, jobId: changed.body.job.id };
+}
+
+interface TimedChanges {
+  createMs: number;
+  changeMs: number;
+  cancelMs: number;
+  createSteps: Record<string, number>;
+  changeSteps: Record<string, number>;
+  cancelSteps: Record<string, number>;
+}
+
+/** Creates, then changes, then cancels `timedChanges` extra hosts one after another; the installation's size stays. */
+async function timedChangesAt(token: string, prefix: string): Promise<TimedChanges> {
   const created: { id: string; label: string; ms: number; jobId: string }[] = [];
   for (let index = 0; index < timedChanges; index++) {
     const label = `${prefix}${index}`;
     created.push({ label, ...(await createHost(token, label)) });
   }
+  const changes: { ms: number; jobId: string }[] = [];
+  for (const host of created) changes.push(await changeHost(token, host.id, host.label));
   const cancels: { ms: number; jobId: string }[] = [];
   for (const host of created) cancels.push(await cancelHost(token, host.id, host.label));
+  const timed = (runs: { ms: number }[]) => Math.round(mean(runs.map((run) => run.ms)));
+  const steps = async (runs: { jobId: string }[]) => meanSteps(await Promise.all(runs.map((run) => jobSteps(token, run.jobId))));
   return {
-    createMs: Math.round(mean(created.map((host) => host.ms))),
-    cancelMs: Math.round(mean(cancels.map((cancel) => cancel.ms))),
-    createSteps: meanSteps(await Promise.all(created.map((host) => jobSteps(token, host.jobId)))),
-    cancelSteps: meanSteps(await Promise.all(cancels.map((cancel) => jobSteps(token, cancel.jobId)))),
+    createMs: timed(created), changeMs: timed(changes), cancelMs: timed(cancels),
+    createSteps: await steps(created), changeSteps: await steps(changes), cancelSteps: await steps(cancels),
+  };
+}
+
+/** Each figure at N hosts against the one at 10. */
+function ratios(atTen: TimedChanges, atMany: TimedChanges, atManyAsleep: TimedChanges, key: 'createMs' | 'changeMs' | 'cancelMs'): Record<string, number> {
+  return {
+    at10: atTen[key], [`at${hostCount}`]: atMany[key], ratio: Number((atMany[key] / atTen[key]).toFixed(2)),
+    [`at${hostCount}Asleep`]: atManyAsleep[key], ratioAsleep: Number((atManyAsleep[key] / atTen[key]).toFixed(2)),
   };
 }
 
@@ -288,7 +317,7 @@ try {
     ids.set(label, (await createHost(token, label)).id);
     labels.push(label);
   }
-  const atTen = await timedCreateAndCancel(token, 'tenth');
+  const atTen = await timedChangesAt(token, 'tenth');
   log(`at 10 hosts: ${JSON.stringify(atTen)}`);
 
   // Up to hostCount, a few builds at a time.
@@ -303,7 +332,7 @@ try {
     }
   }));
   const fillSeconds = (performance.now() - fillStarted) / 1000;
-  const atMany = await timedCreateAndCancel(token, 'later');
+  const atMany = await timedChangesAt(token, 'later');
   log(`at ${hostCount} hosts: ${JSON.stringify(atMany)}`);
 
   // Idle: every host asleep.
@@ -346,7 +375,7 @@ try {
   log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections, maxConnections: Math.max(...connectionSamples), cpuMsPerSecond: Math.round(asleepCpuMsPerSecond), postgresCpuMsPerSecond: Math.round(asleepPostgresCpuMsPerSecond), homeportCpuMsPerSecond: Math.round(asleepHomeportCpuMsPerSecond), sessionsPerHostHour: Math.round(sessionsPerHostHour) })}`);
   // The same changes again once the installation is at rest, as it is most of the day: right
   // after the fill the hosts just built are still awake and busy, which is load, not the count.
-  const atManyAsleep = await timedCreateAndCancel(token, 'rested');
+  const atManyAsleep = await timedChangesAt(token, 'rested');
   log(`at ${hostCount} hosts, all asleep: ${JSON.stringify(atManyAsleep)}`);
 
   // First requests to idle hosts (asleep, no database connection), in rounds over every host:
@@ -408,17 +437,13 @@ try {
     },
     // At DENSITY_HOSTS hosts twice: right after the fill (the hosts just built still awake) and
     // once every host is asleep; the ratios are against 10 hosts.
-    createMs: {
-      at10: atTen.createMs, [`at${hostCount}`]: atMany.createMs, ratio: Number((atMany.createMs / atTen.createMs).toFixed(2)),
-      [`at${hostCount}Asleep`]: atManyAsleep.createMs, ratioAsleep: Number((atManyAsleep.createMs / atTen.createMs).toFixed(2)),
-    },
-    cancelMs: {
-      at10: atTen.cancelMs, [`at${hostCount}`]: atMany.cancelMs, ratio: Number((atMany.cancelMs / atTen.cancelMs).toFixed(2)),
-      [`at${hostCount}Asleep`]: atManyAsleep.cancelMs, ratioAsleep: Number((atManyAsleep.cancelMs / atTen.cancelMs).toFixed(2)),
-    },
-    // Where the time of a create and of a cancel goes (mean ms per step), at 10 and at DENSITY_HOSTS hosts.
+    createMs: ratios(atTen, atMany, atManyAsleep, 'createMs'),
+    changeMs: ratios(atTen, atMany, atManyAsleep, 'changeMs'),
+    cancelMs: ratios(atTen, atMany, atManyAsleep, 'cancelMs'),
+    // Where the time of a create, a change and a cancel goes (mean ms per step), at 10 and at DENSITY_HOSTS hosts.
     stepsMs: {
       create: { at10: atTen.createSteps, [`at${hostCount}`]: atMany.createSteps, [`at${hostCount}Asleep`]: atManyAsleep.createSteps },
+      change: { at10: atTen.changeSteps, [`at${hostCount}`]: atMany.changeSteps, [`at${hostCount}Asleep`]: atManyAsleep.changeSteps },
       cancel: { at10: atTen.cancelSteps, [`at${hostCount}`]: atMany.cancelSteps, [`at${hostCount}Asleep`]: atManyAsleep.cancelSteps },
     },
     projectedHostsPer24GiB: {

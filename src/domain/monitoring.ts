@@ -26,6 +26,22 @@ export function seatsNearLimit(used: number, seats: number, percent: number): bo
   return used >= Math.ceil((seats * percent) / 100);
 }
 
+/** How long a sleeping host's seat count is kept before it is counted again. */
+export const sleepingSeatRecountMs = 3_600_000;
+
+/**
+ * Whether a host's seats (Synapse's monthly active users, counted in the host's database over a
+ * connection of its own) must be counted again on this pass. An awake host's are counted every
+ * pass. A sleeping host has had no request since it fell asleep, so no user of it became active:
+ * a count taken while it slept holds until the 30-day window drops someone, which an hourly
+ * recount sees. Counting every sleeping host every minute opened a database connection per host
+ * per minute, the largest part of what a thousand sleeping hosts cost PostgreSQL.
+ */
+export function seatRecountDue(last: { countedAt: Date; whileSleeping: boolean } | undefined, sleeping: boolean, now: Date): boolean {
+  if (!sleeping || !last || !last.whileSleeping) return true;
+  return now.getTime() - last.countedAt.getTime() >= sleepingSeatRecountMs;
+}
+
 /** The share of checks in which the host answered or slept on purpose; null without checks. */
 export function uptimeShare(counts: { total: number; down: number }): number | null {
   return counts.total === 0 ? null : (counts.total - counts.down) / counts.total;

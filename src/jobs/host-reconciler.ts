@@ -4,8 +4,7 @@
 // sleeping host is left asleep (put back to sleep after a restart of Homeport) and shows `running`
 // again once a request has woken it.
 import type { HostProcessState } from '../runtime/runtime.ts';
-import { hostsWithStatus, moveHostStatus } from '../store/hosts.ts';
-import type { HostRow } from '../store/schema.ts';
+import { hostStatesWithStatus, moveHostStatus, type HostState } from '../store/hosts.ts';
 import { waitForHealth } from '../synapse/synapse-http.ts';
 import { intactAdminClient } from './admin-access-repair.ts';
 import { applyEdgeFromDatabase } from './edge-hosts.ts';
@@ -52,13 +51,13 @@ export class HostReconciler {
   /** One pass; safe to repeat at any time. Hosts are looked at a few at a time. */
   async reconcileOnce(): Promise<void> {
     // A rebuilding host belongs to its job, which stops and starts it on purpose.
-    const hosts = await hostsWithStatus(this.#context.db, ['running', 'degraded', 'sleeping']);
+    const hosts = await hostStatesWithStatus(this.#context.db, ['running', 'degraded', 'sleeping']);
     for (let index = 0; index < hosts.length; index += reconcileConcurrency) {
       await Promise.all(hosts.slice(index, index + reconcileConcurrency).map((host) => this.#reconcileHost(host)));
     }
   }
 
-  async #reconcileHost(host: HostRow): Promise<void> {
+  async #reconcileHost(host: HostState): Promise<void> {
     const { db, runtime, logger } = this.#context;
     try {
       if (host.status === 'sleeping') return await this.#keepAsleep(host);
@@ -86,13 +85,13 @@ export class HostReconciler {
   }
 
   /** Sleeping is a desired state: the host is not started, only its port is held for its next request. */
-  async #keepAsleep(host: HostRow): Promise<void> {
+  async #keepAsleep(host: HostState): Promise<void> {
     const state = await this.#context.runtime.processState(host.id);
     if (state === 'stopped') await this.#context.runtime.sleep(await loadHostSpec(this.#context, host.id));
     else if (state === 'running') this.#markAwake(host.id);
   }
 
-  async #checkAdminAccess(host: HostRow): Promise<void> {
+  async #checkAdminAccess(host: HostState): Promise<void> {
     if (!hostAllocated(host) || Date.now() - (this.#lastAccessCheck.get(host.id) ?? 0) < adminAccessRecheckMs) return;
     this.#lastAccessCheck.set(host.id, Date.now());
     await intactAdminClient(this.#context, { id: host.id, server_name: host.server_name }).catch((error: unknown) => {

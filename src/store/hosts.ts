@@ -117,6 +117,13 @@ export async function hostsWithStatus(db: Db, statuses: HostStatus[]): Promise<H
   return db.selectFrom('hosts').selectAll().where('status', 'in', statuses).orderBy('created_at').execute();
 }
 
+/** Of a host, what the reconciler reads on every pass (once a second, for every host): a narrow row. */
+export type HostState = Pick<HostRow, 'id' | 'label' | 'status' | 'server_name' | 'synapse_release'>;
+
+export async function hostStatesWithStatus(db: Db, statuses: HostStatus[]): Promise<HostState[]> {
+  return db.selectFrom('hosts').select(['id', 'label', 'status', 'server_name', 'synapse_release']).where('status', 'in', statuses).orderBy('created_at').execute();
+}
+
 export async function updateHost(
   db: Db,
   hostId: string,

@@ -2,7 +2,7 @@
 // and seat thresholds, and uptime where sleeping is not down.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { certificateExpiring, diskUsedPercent, downTooLong, seatsNearLimit, uptimeShare } from '../../src/domain/monitoring.ts';
+import { certificateExpiring, diskUsedPercent, downTooLong, seatRecountDue, seatsNearLimit, uptimeShare } from '../../src/domain/monitoring.ts';
 
 const now = new Date('2026-12-10T12:00:00Z');
 const hoursFrom = (hours: number) => new Date(now.getTime() + hours * 3_600_000);
@@ -34,6 +34,15 @@ test('the disk is judged as df counts it, and seats from the share set', () => {
   assert.equal(seatsNearLimit(8, 10, 90), false);
   assert.equal(seatsNearLimit(1, 5, 20), true);
   assert.equal(seatsNearLimit(0, 5, 20), false);
+});
+
+test('an awake host\'s seats are counted every pass, a sleeping host\'s once it sleeps and then hourly', () => {
+  const countedAt = hoursFrom(-0.5);
+  assert.equal(seatRecountDue({ countedAt, whileSleeping: true }, false, now), true, 'awake: every pass');
+  assert.equal(seatRecountDue(undefined, true, now), true, 'never counted');
+  assert.equal(seatRecountDue({ countedAt, whileSleeping: false }, true, now), true, 'last counted while it was awake');
+  assert.equal(seatRecountDue({ countedAt, whileSleeping: true }, true, now), false, 'asleep since the last count');
+  assert.equal(seatRecountDue({ countedAt: hoursFrom(-1), whileSleeping: true }, true, now), true, 'an hour since the last count');
 });
 
 test('uptime counts sleeping as up, and is unknown without checks', () => {

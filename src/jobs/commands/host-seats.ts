@@ -1,4 +1,5 @@
 // Seats in use on a host: Synapse's monthly active users, counted in the host's database.
+import type { HostSpec } from '../../runtime/runtime.ts';
 import type { HostRow } from '../../store/schema.ts';
 import { countMonthlyActiveUsers } from '../../synapse/homeport-user-rows.ts';
 import { hostAllocated, loadHostSpec } from '../host-spec.ts';
@@ -8,11 +9,11 @@ import type { HomeportContext } from '../../homeport-context.ts';
 const countedStatuses: HostRow['status'][] = ['running', 'degraded', 'sleeping', 'rebuilding', 'exporting', 'upgrading'];
 
 /** Monthly active users of the host (Homeport's own support user is never one); null when it cannot be told now. */
-export async function seatsInUse(context: HomeportContext, host: HostRow): Promise<number | null> {
+export async function seatsInUse(context: HomeportContext, host: HostRow, spec?: HostSpec): Promise<number | null> {
   if (!countedStatuses.includes(host.status) || !hostAllocated(host)) return null;
   try {
-    const spec = await loadHostSpec(context, host.id);
-    return await context.portability.withDatabase(spec.database, countMonthlyActiveUsers);
+    const { database } = spec ?? await loadHostSpec(context, host.id);
+    return await context.portability.withDatabase(database, countMonthlyActiveUsers);
   } catch (error) {
     context.logger.warn({ host: host.label, err: error }, 'seats in use could not be counted');
     return null;

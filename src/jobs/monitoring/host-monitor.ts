@@ -3,7 +3,7 @@
 // seats near the limit, its certificate expiring, the data disk filling): an alert opens when its
 // condition appears and resolves when it is gone, and both are announced to the operator.
 import {
-  alertSummaries, certificateExpiring, diskUsedPercent, downTooLong, seatsNearLimit,
+  alertSummaries, certificateExpiring, diskUsedPercent, downTooLong, seatRecountDue, seatsNearLimit,
 } from '../../domain/monitoring.ts';
 import type { HostSpec } from '../../runtime/runtime.ts';
 import { openAlert, openAlertsOf, resolveAlert, type AlertCondition } from '../../store/alerts.ts';
@@ -31,6 +31,7 @@ export const diskSubject = 'data-disk';
 export class HostMonitor {
   readonly #context: HomeportContext;
   readonly #certificates = new Map<string, { checkedAt: number; expiring: AlertCondition | undefined }>();
+  readonly #seats = new Map<string, { countedAt: Date; whileSleeping: boolean; used: number }>();
   readonly #passes = new RepeatingPass(() => this.checkOnce(), (error) => {
     this.#context.logger.warn({ err: error }, 'monitoring pass failed; trying again');
   });
@@ -53,6 +54,11 @@ export class HostMonitor {
         else conditions.push(...found);
       }));
     }
+    // What is kept of hosts no longer watched (cancelled, moved away) is let go.
+    const watched = new Set(hosts.map((host) => host.id));
+    for (const kept of [this.#seats, this.#certificates]) {
+      for (const hostId of kept.keys()) if (!watched.has(hostId) && !unjudged.has(hostId)) kept.delete(hostId);
+    }
     const disk = await this.#context.monitoring.dataDisk();
     if (diskUsedPercent(disk) >= config.monitoring.diskPercent) conditions.push({ kind: 'disk-filling', subject: diskSubject, hostId: null, summary: alertSummaries.diskFilling(disk) });
     await this.#settleAlerts(conditions, unjudged);
@@ -71,7 +77,7 @@ export class HostMonitor {
       if (since && downTooLong(since, now, config.monitoring.downGraceSeconds)) {
         conditions.push({ kind: 'host-down', subject: host.id, hostId: host.id, summary: alertSummaries.hostDown(host.label, since) });
       }
-      const used = await seatsInUse(this.#context, host);
+      const used = await this.#seatsInUse(host, spec, state === 'sleeping', now);
       // A staging clone's users are its original's (counted there): no second seat alert for them.
       if (used !== null && host.cloned_from_host_id === null && seatsNearLimit(used, host.seats, config.monitoring.seatPercent)) {
         conditions.push({ kind: 'seats-near-limit', subject: host.id, hostId: host.id, summary: alertSummaries.seatsNearLimit(host.label, used, host.seats) });
@@ -87,6 +93,16 @@ export class HostMonitor {
       logger.warn({ host: host.label, err: error }, 'could not check the host');
       return 'unjudged';
     }
+  }
+
+  /** The host's seats in use: counted again only when due (seatRecountDue), else the last count. */
+  async #seatsInUse(host: HostRow, spec: HostSpec, sleeping: boolean, now: Date): Promise<number | null> {
+    const last = this.#seats.get(host.id);
+    if (last && !seatRecountDue(last, sleeping, now)) return last.used;
+    const used = await seatsInUse(this.#context, host, spec);
+    if (used === null) this.#seats.delete(host.id);
+    else this.#seats.set(host.id, { countedAt: now, whileSleeping: sleeping, used });
+    return used;
   }
 
   async #health(host: HostRow, spec: HostSpec): Promise<{ state: HealthState; responseMs: number | null }> {

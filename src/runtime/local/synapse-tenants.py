@@ -18,6 +18,7 @@ import gc
 import json
 import logging
 import logging.config
+import math
 import os
 import sys
 import threading
@@ -30,10 +31,12 @@ from twisted.internet.protocol import Factory
 from twisted.internet.task import LoopingCall
 from twisted.internet.tcp import Port
 from twisted.protocols.basic import LineOnlyReceiver
+from twisted.web.http import datetimeToLogString
 
 import synapse.config.logger as synapse_logger
 from synapse.app import homeserver
 from synapse.config.homeserver import HomeServerConfig
+from synapse.http.site import SynapseSite
 from synapse.logging.context import LoggingContext, PreserveLoggingContext
 from synapse.metrics import install_gc_manager
 from synapse.synapse_rust import reset_logging_config
@@ -50,6 +53,11 @@ MAX_RETRY_SECONDS = 30
 # rarely (docs/density-shared-processes.md, "Idle tenants").
 QUIET_STRETCH = 10
 
+# ... and all of them together: each stretched interval is rounded up to a multiple of this many
+# seconds, and all restart at once, so the tasks that need the database meet in one burst every
+# QUIET_PERIOD seconds and share the connections it opens, instead of each opening its own.
+QUIET_PERIOD = 300
+
 # Looping calls that keep a promise on a fixed clock and are never stretched: a held database
 # lock is renewed every 30 s and counts as abandoned after 2 minutes (Synapse's lock store), so
 # renewed ten times less often a lock held while its host fell asleep would be taken over, or
@@ -61,6 +69,11 @@ def keeps_its_clock(call):
     """Whether a looping call (Synapse's Clock wraps the function with functools.wraps) must keep its interval."""
     f = getattr(call.f, "__wrapped__", call.f)
     return getattr(f, "__qualname__", None) in KEEPS_ITS_CLOCK
+
+
+def quiet_interval(interval):
+    """A looping call's interval while its tenant is quiet: stretched, then rounded up to a multiple of QUIET_PERIOD."""
+    return math.ceil(interval * QUIET_STRETCH / QUIET_PERIOD) * QUIET_PERIOD
 
 
 class Tenant:
@@ -88,7 +101,8 @@ class Tenant:
             for call in calls:
                 if call.running and call.interval and not keeps_its_clock(call):
                     self.quiet_intervals[call] = call.interval
-                    call.interval = call.interval * QUIET_STRETCH
+                    call.interval = quiet_interval(call.interval)
+                    # From now on: every stretched call is due at a multiple of QUIET_PERIOD from here.
                     call.reset()
         else:
             intervals, self.quiet_intervals = self.quiet_intervals, None
@@ -111,9 +125,9 @@ class IdleConnections:
     idle tenant would hold every connection it ever opened. Every use of a connection goes
     through the pool's `_runWithConnection` or `_runInteraction` on a pool thread; both are
     wrapped here to count the thread's work in progress and note when it last ended, under one
-    lock. Every few seconds the reactor thread closes the connections of threads with no work in
-    progress and idle longer than `idle_seconds`, removing them from `pool.connections` under the
-    same lock, so a thread starting work either waits for the close or keeps its connection; the
+    lock. Every few seconds the reactor thread (one sweep over every tenant of the process, by
+    the harness) closes the connections of threads with no work in progress and idle longer than
+    `idle_seconds`, removing them from `pool.connections` under the same lock, so a thread starting work either waits for the close or keeps its connection; the
     next work of that thread finds none and `connect()` opens a new one. A connection in use is
     never closed.
     """
@@ -128,8 +142,6 @@ class IdleConnections:
         for pool in pools:
             pool._runWithConnection = self.tracked(pool, pool._runWithConnection)
             pool._runInteraction = self.tracked(pool, pool._runInteraction)
-        self.loop = LoopingCall(self.close_idle)
-        self.loop.start(max(1.0, idle_seconds / 4), now=False)
 
     def tracked(self, pool, run):
         def run_tracked(*args, **kwargs):
@@ -165,10 +177,6 @@ class IdleConnections:
                         pool._close(conn)
                     except Exception:
                         harness_log.warning("closing an idle database connection failed", exc_info=True)
-
-    def stop(self):
-        if self.loop.running:
-            self.loop.stop()
 
 
 class TenantLogRouter(logging.Handler):
@@ -207,6 +215,21 @@ router = TenantLogRouter()
 config_path_to_server_name = {}
 
 
+def cache_log_time_once(site):
+    """Replaces `_updateLogDateTime` of Synapse's HTTP sites: fills Twisted's cached access-log time once.
+
+    Twisted's HTTPFactory refreshes it every second for its own access log, on a timer per
+    listener. SynapseSite writes its own log lines (`SynapseSite.log`) and never reads it, so in a
+    process of many tenants those timers (a few per tenant) only woke the reactor for nothing.
+    """
+    site._logDateTime = datetimeToLogString(site.reactor.seconds())
+
+
+def stop_access_log_clocks():
+    """Every SynapseSite started from now on keeps no per-second timer (see cache_log_time_once)."""
+    SynapseSite._updateLogDateTime = cache_log_time_once
+
+
 def load_tenant_logging(log_config_path):
     """Replaces Synapse's `_load_logging_config`: builds the tenant's own handlers without dictConfig."""
     with open(log_config_path, "rb") as f:
@@ -234,6 +257,21 @@ class TenantHarness:
         self.tenants_dir = os.path.join(process_dir, "tenants")
         self.tenants = {}
         self.idle_connection_seconds = idle_connection_seconds
+        # One sweep for the whole process, not a timer per tenant: a thousand sleeping hosts
+        # would otherwise wake the reactors a thousand times a second.
+        self.idle_sweep = LoopingCall(self.close_idle_connections)
+        if idle_connection_seconds > 0:
+            self.idle_sweep.start(max(1.0, idle_connection_seconds / 4), now=False)
+
+    def close_idle_connections(self):
+        for tenant in list(self.tenants.values()):
+            if tenant.idle_connections is None:
+                continue
+            try:
+                tenant.idle_connections.close_idle()
+            except Exception:
+                # Logged, and the sweep goes on: a LoopingCall whose function raises stops for good.
+                harness_log.exception("closing idle database connections of tenant %s failed", tenant.id)
 
     def desired(self):
         wanted = {}
@@ -317,9 +355,7 @@ class TenantHarness:
 
     async def release(self, tenant):
         hs, tenant.hs = tenant.hs, None
-        if tenant.idle_connections is not None:
-            tenant.idle_connections.stop()
-            tenant.idle_connections = None
+        tenant.idle_connections = None
         if hs is not None:
             # Synapse's shutdown stops only TCP ports (`type(listener) is Port`): the metrics
             # Unix socket is stopped here, or the next start of the tenant could not bind it.
@@ -368,6 +404,7 @@ def main():
     process_dir = os.path.abspath(args.process_dir)
     os.makedirs(os.path.join(process_dir, "tenants"), mode=0o700, exist_ok=True)
 
+    stop_access_log_clocks()
     logging.getLogger().addHandler(router)
     logging.getLogger().setLevel(logging.INFO)
     synapse_logger._load_logging_config = load_tenant_logging

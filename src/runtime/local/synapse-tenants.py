@@ -127,9 +127,9 @@ class IdleConnections:
     wrapped here to count the thread's work in progress and note when it last ended, under one
     lock. Every few seconds the reactor thread (one sweep over every tenant of the process, by
     the harness) closes the connections of threads with no work in progress and idle longer than
-    `idle_seconds`, removing them from `pool.connections` under the same lock, so a thread starting work either waits for the close or keeps its connection; the
-    next work of that thread finds none and `connect()` opens a new one. A connection in use is
-    never closed.
+    `idle_seconds`, removing them from `pool.connections` under the same lock, so a thread
+    starting work either waits for the close or keeps its connection; the next work of that
+    thread finds none and `connect()` opens a new one. A connection in use is never closed.
     """
 
     def __init__(self, pools, idle_seconds):

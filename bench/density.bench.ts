@@ -67,11 +67,16 @@ const homeport = await HomeportProcess.create('density', {
 
 /** The installation's Synapse processes (shared and own): pids. */
 async function synapsePids(): Promise<string[]> {
+  return installationPids((cmdline) => /synapse-tenants\.py|synapse\.app\.homeserver/.test(cmdline));
+}
+
+/** Pids of the processes whose command line names the installation's data directory and passes `matches`. */
+async function installationPids(matches: (cmdline: string) => boolean): Promise<string[]> {
   const pids: string[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cmdline = (await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '')).replaceAll('\0', ' ');
-    if (cmdline.includes(homeport.dataDir) && /synapse-tenants\.py|synapse\.app\.homeserver/.test(cmdline)) pids.push(entry);
+    if (cmdline.includes(homeport.dataDir) && matches(cmdline)) pids.push(entry);
   }
   return pids;
 }
@@ -114,13 +119,8 @@ function cpuBetween(before: Map<string, number>, after: Map<string, number>): nu
 
 /** Homeport itself and its edge (Caddy): pids. */
 async function homeportPids(): Promise<string[]> {
-  const pids = homeport.pid === undefined ? [] : [String(homeport.pid)];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = (await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '')).replaceAll('\0', ' ');
-    if (cmdline.includes(homeport.dataDir) && /caddy/.test(cmdline) && !cmdline.includes('synapse')) pids.push(entry);
-  }
-  return pids;
+  const caddy = await installationPids((cmdline) => /caddy/.test(cmdline) && !cmdline.includes('synapse'));
+  return homeport.pid === undefined ? caddy : [String(homeport.pid), ...caddy];
 }
 
 /**

@@ -38,6 +38,7 @@ import { ProcessSupervisor } from './runtime/local/process-supervisor.ts';
 import { ensureSynapseVenv, synapseVersion } from './runtime/local/synapse-venv.ts';
 import { SynapseReleases } from './runtime/local/synapse-releases.ts';
 import { ensureHostDatabase } from './runtime/local/host-databases.ts';
+import { AutovacuumPace } from './runtime/local/autovacuum-pace.ts';
 import { RetiredDatabases } from './runtime/local/retired-databases.ts';
 import { databaseConnections } from './runtime/local/machine-capacity.ts';
 import { HostsDatabaseServer } from './runtime/kubernetes/hosts-database-server.ts';
@@ -226,6 +227,11 @@ async function startLocalRuntime(config: Config, logger: Logger, parts: StartedP
   if (schemaTemplate && config.roles.has('edge')) {
     schemaTemplate.prepareInBackground();
     parts.add('schema template', () => schemaTemplate.stop());
+  }
+  if (urls.cluster && config.roles.has('edge')) {
+    const autovacuum = new AutovacuumPace(adminPool, logger.child({ component: 'autovacuum' }));
+    autovacuum.start();
+    parts.add('autovacuum pace', () => autovacuum.stop());
   }
   const retiredDatabases = startRetiredDatabases(adminPool, logger, parts);
   const ephemeral = await ephemeralOverlap(config.hostPorts);

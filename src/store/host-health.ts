@@ -3,8 +3,22 @@ import { sql } from 'kysely';
 import type { Db } from './database.ts';
 import type { HealthState, HostHealthCheckRow } from './schema.ts';
 
-export async function recordHealthCheck(db: Db, check: { hostId: string; state: HealthState; responseMs: number | null; at: Date }): Promise<void> {
-  await db.insertInto('host_health_checks').values({ host_id: check.hostId, state: check.state, response_ms: check.responseMs, checked_at: check.at }).execute();
+export interface HealthCheck {
+  hostId: string;
+  state: HealthState;
+  responseMs: number | null;
+  at: Date;
+}
+
+/** Rows per INSERT: four parameters each, well inside PostgreSQL's 65,535. */
+const checksPerInsert = 1_000;
+
+/** A pass's checks, a thousand rows per statement. */
+export async function recordHealthChecks(db: Db, checks: HealthCheck[]): Promise<void> {
+  for (let index = 0; index < checks.length; index += checksPerInsert) {
+    const rows = checks.slice(index, index + checksPerInsert).map((check) => ({ host_id: check.hostId, state: check.state, response_ms: check.responseMs, checked_at: check.at }));
+    await db.insertInto('host_health_checks').values(rows).execute();
+  }
 }
 
 export async function pruneHealthChecks(db: Db, before: Date): Promise<void> {

@@ -61,7 +61,7 @@ describe('hibernation', () => {
   }
 
   before(async () => {
-    homeport = await HomeportProcess.create('sleep', { HOMEPORT_HIBERNATE_AFTER_SECONDS: '15' });
+    homeport = await HomeportProcess.create('sleep', { HOMEPORT_HIBERNATE_AFTER_SECONDS: '15', HOMEPORT_MONITOR_INTERVAL_SECONDS: '2' });
     await homeport.start();
     token = await homeport.createAccount('sleep@example.org');
     const created = await Promise.all(['alpha', 'beta'].map((label) =>
@@ -100,6 +100,13 @@ describe('hibernation', () => {
     const shown = await homeport.cli(['host', 'show', 'alpha'], token);
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(shown.stdout, /^alpha\s+Sleeping$/m);
+    // Monitoring records it sleeping, not down, and does not wake it.
+    await eventually(async () => {
+      const status = await homeport.api<{ state: string | null; incidents: { kind: string }[] }>('GET', `/api/v1/hosts/${ids.alpha}/status`, { token });
+      assert.equal(status.body.state, 'sleeping');
+      assert.deepEqual(status.body.incidents.filter((incident) => incident.kind === 'host-down'), []);
+    }, 30_000);
+    assert.equal((await homeport.api<{ status: string }>('GET', `/api/v1/hosts/${ids.alpha}`, { token })).body.status, 'sleeping');
   });
 
   test('a message another server sends to a sleeping host wakes it and arrives', async () => {

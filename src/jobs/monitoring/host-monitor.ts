@@ -2,16 +2,19 @@
 // is not down), then each alert condition is judged (a host down past the grace period, its
 // seats near the limit, its certificate expiring, the data disk filling): an alert opens when its
 // condition appears and resolves when it is gone, and both are announced to the operator.
+// A sleeping host costs the pass no query of its own: its seats and its certificate are looked
+// at again only when due, so its spec (and its sealed secrets) is loaded only then, and the pass's
+// health checks are written together at its end.
 import {
   alertSummaries, certificateExpiring, diskUsedPercent, downTooLong, seatRecountDue, seatsNearLimit,
 } from '../../domain/monitoring.ts';
 import type { HostSpec } from '../../runtime/runtime.ts';
 import { openAlert, openAlertsOf, resolveAlert, type AlertCondition } from '../../store/alerts.ts';
-import { downSince, pruneHealthChecks, recordHealthCheck } from '../../store/host-health.ts';
+import { downSince, pruneHealthChecks, recordHealthChecks, type HealthCheck } from '../../store/host-health.ts';
 import { hostsWithStatus } from '../../store/hosts.ts';
 import type { AlertKind, HealthState, HostRow } from '../../store/schema.ts';
 import { seatsInUse } from '../commands/host-seats.ts';
-import { loadHostSpec } from '../host-spec.ts';
+import { hostAddresses, loadHostSpec } from '../host-spec.ts';
 import type { HomeportContext } from '../../homeport-context.ts';
 import { RepeatingPass } from '../repeating-pass.ts';
 import { announceAlerts } from './alert-notices.ts';
@@ -47,13 +50,15 @@ export class HostMonitor {
     const conditions: AlertCondition[] = [];
     // A host that could not be judged now keeps its alerts as they are.
     const unjudged = new Set((await hostsWithStatus(db, busyStatuses)).map((host) => host.id));
+    const checks: HealthCheck[] = [];
     for (let index = 0; index < hosts.length; index += checkConcurrency) {
       await Promise.all(hosts.slice(index, index + checkConcurrency).map(async (host) => {
-        const found = await this.#checkHost(host, now);
+        const found = await this.#checkHost(host, now, checks);
         if (found === 'unjudged') unjudged.add(host.id);
         else conditions.push(...found);
       }));
     }
+    await recordHealthChecks(db, checks);
     // What is kept of hosts no longer watched (cancelled, moved away) is let go.
     const watched = new Set(hosts.map((host) => host.id));
     for (const kept of [this.#seats, this.#certificates]) {
@@ -66,14 +71,16 @@ export class HostMonitor {
     await announceAlerts(this.#context);
   }
 
-  async #checkHost(host: HostRow, now: Date): Promise<AlertCondition[] | 'unjudged'> {
+  async #checkHost(host: HostRow, now: Date, checks: HealthCheck[]): Promise<AlertCondition[] | 'unjudged'> {
     const { db, config, logger } = this.#context;
     try {
-      const spec = await loadHostSpec(this.#context, host.id);
+      let loaded: Promise<HostSpec> | undefined;
+      const spec = () => (loaded ??= loadHostSpec(this.#context, host.id));
       const { state, responseMs } = await this.#health(host, spec);
-      await recordHealthCheck(db, { hostId: host.id, state, responseMs, at: now });
+      checks.push({ hostId: host.id, state, responseMs, at: now });
       const conditions: AlertCondition[] = [];
-      const since = await downSince(db, host.id);
+      // Only a host down now has a run of failed checks; this pass's check is written at its end.
+      const since = state === 'down' ? (await downSince(db, host.id)) ?? now : undefined;
       if (since && downTooLong(since, now, config.monitoring.downGraceSeconds)) {
         conditions.push({ kind: 'host-down', subject: host.id, hostId: host.id, summary: alertSummaries.hostDown(host.label, since) });
       }
@@ -86,7 +93,7 @@ export class HostMonitor {
       if (host.last_backup_status === 'failed') {
         conditions.push({ kind: 'backup-failed', subject: host.id, hostId: host.id, summary: alertSummaries.backupFailed(host.label, host.last_backup_at, host.last_backup_error) });
       }
-      const certificate = await this.#certificateCondition(host, spec, now);
+      const certificate = await this.#certificateCondition(host, now);
       if (certificate) conditions.push(certificate);
       return conditions;
     } catch (error) {
@@ -96,29 +103,30 @@ export class HostMonitor {
   }
 
   /** The host's seats in use: counted again only when due (seatRecountDue), else the last count. */
-  async #seatsInUse(host: HostRow, spec: HostSpec, sleeping: boolean, now: Date): Promise<number | null> {
+  async #seatsInUse(host: HostRow, spec: () => Promise<HostSpec>, sleeping: boolean, now: Date): Promise<number | null> {
     const last = this.#seats.get(host.id);
     if (last && !seatRecountDue(last, sleeping, now)) return last.used;
-    const used = await seatsInUse(this.#context, host, spec);
+    const used = await seatsInUse(this.#context, host, await spec());
     if (used === null) this.#seats.delete(host.id);
     else this.#seats.set(host.id, { countedAt: now, whileSleeping: sleeping, used });
     return used;
   }
 
-  async #health(host: HostRow, spec: HostSpec): Promise<{ state: HealthState; responseMs: number | null }> {
+  async #health(host: HostRow, spec: () => Promise<HostSpec>): Promise<{ state: HealthState; responseMs: number | null }> {
     const { runtime, monitoring } = this.#context;
     // Asking a sleeping host would wake it: it sleeps on purpose, so it is not down.
     if (host.status === 'sleeping' || (await runtime.processState(host.id)) === 'sleeping') return { state: 'sleeping', responseMs: null };
-    const probe = await monitoring.probeHealth(spec, probeTimeoutMs);
+    const probe = await monitoring.probeHealth(await spec(), probeTimeoutMs);
     return probe.healthy ? { state: 'up', responseMs: probe.responseMs } : { state: 'down', responseMs: null };
   }
 
-  async #certificateCondition(host: HostRow, spec: HostSpec, now: Date): Promise<AlertCondition | undefined> {
+  async #certificateCondition(host: HostRow, now: Date): Promise<AlertCondition | undefined> {
     const known = this.#certificates.get(host.id);
     if (known && now.getTime() - known.checkedAt < certificateRecheckMs) return known.expiring;
-    const certificate = await this.#context.monitoring.edgeCertificate(spec.edgeHostname);
+    const { edgeHostname } = hostAddresses(this.#context.config, host);
+    const certificate = await this.#context.monitoring.edgeCertificate(edgeHostname);
     const expiring = certificate && certificateExpiring(certificate, now, this.#context.config.monitoring.certificateDays)
-      ? { kind: 'certificate-expiring' as const, subject: host.id, hostId: host.id, summary: alertSummaries.certificateExpiring(spec.edgeHostname, certificate.validTo) }
+      ? { kind: 'certificate-expiring' as const, subject: host.id, hostId: host.id, summary: alertSummaries.certificateExpiring(edgeHostname, certificate.validTo) }
       : undefined;
     this.#certificates.set(host.id, { checkedAt: now.getTime(), expiring });
     return expiring;

@@ -9,8 +9,9 @@
 //   attempt for an unknown user (Synapse looks it up in the host's database, 403), first to each
 //   sleeping host, then round after round to the same hosts once idle again;
 // - create (POST → running), change (federation off, a rebuild: PUT → its job succeeded) and
-//   cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts (right after the fill and
-//   again once every host sleeps), and where it goes (the jobs' queue wait and steps);
+//   cancel (DELETE → cancelled) time at 10 and at DENSITY_HOSTS hosts, each right after the hosts
+//   were built and again once every host sleeps (the ratios compare like with like: just built
+//   with just built, at rest with at rest), and where it goes (the jobs' queue wait and steps);
 // - the projected hosts per 24 GiB, the load average and the fill time.
 // Asserts nothing. `DENSITY_HOSTS=30 DENSITY_HIBERNATE_SECONDS=60 node bench/density.bench.ts` is a quick run.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -249,12 +250,24 @@ async function timedChangesAt(token: string, prefix: string): Promise<TimedChang
   };
 }
 
-/** Each figure at N hosts against the one at 10. */
-function ratios(atTen: TimedChanges, atMany: TimedChanges, atManyAsleep: TimedChanges, key: 'createMs' | 'changeMs' | 'cancelMs'): Record<string, number> {
+interface TimedPoint {
+  /** Right after the hosts were built (the ones just built still awake and starting up). */
+  built: TimedChanges;
+  /** Once every host sleeps, as an installation is most of the day. */
+  asleep: TimedChanges;
+}
+
+/** Each figure at N hosts against the one at 10, like with like. */
+function ratios(atTen: TimedPoint, atMany: TimedPoint, key: 'createMs' | 'changeMs' | 'cancelMs'): Record<string, number> {
+  const ratio = (many: number, ten: number) => Number((many / ten).toFixed(2));
   return {
-    at10: atTen[key], [`at${hostCount}`]: atMany[key], ratio: Number((atMany[key] / atTen[key]).toFixed(2)),
-    [`at${hostCount}Asleep`]: atManyAsleep[key], ratioAsleep: Number((atManyAsleep[key] / atTen[key]).toFixed(2)),
+    at10: atTen.built[key], [`at${hostCount}`]: atMany.built[key], ratio: ratio(atMany.built[key], atTen.built[key]),
+    at10Asleep: atTen.asleep[key], [`at${hostCount}Asleep`]: atMany.asleep[key], ratioAsleep: ratio(atMany.asleep[key], atTen.asleep[key]),
   };
+}
+
+function steps(point: TimedPoint, key: 'createSteps' | 'changeSteps' | 'cancelSteps'): Record<string, Record<string, number>> {
+  return { built: point.built[key], asleep: point.asleep[key] };
 }
 
 /** A login attempt for a user the host does not have: Synapse looks the user up in its database and answers 403. */
@@ -303,6 +316,18 @@ async function timedGet(fetchEdge: typeof fetch, label: string): Promise<number>
   return performance.now() - started;
 }
 
+/** Waits until every one of the hosts sleeps, then a moment more for PostgreSQL to end their backends. */
+async function untilAllAsleep(token: string, labels: string[], ids: Map<string, string>): Promise<void> {
+  log(`waiting for all ${labels.length} hosts to sleep`);
+  for (;;) {
+    const byStatus = await statuses(token);
+    if (labels.every((label) => byStatus.get(ids.get(label) ?? '') === 'sleeping')) break;
+    await sleep(5_000);
+  }
+  // PostgreSQL ends a backend a moment after its client went; the spare processes settle.
+  await sleep(15_000);
+}
+
 try {
   await writeFile(join(homeport.dataDir, 'sizes.yaml'), sizes);
   homeport.env.HOMEPORT_SIZES_FILE = join(homeport.dataDir, 'sizes.yaml');
@@ -317,8 +342,11 @@ try {
     ids.set(label, (await createHost(token, label)).id);
     labels.push(label);
   }
-  const atTen = await timedChangesAt(token, 'tenth');
-  log(`at 10 hosts: ${JSON.stringify(atTen)}`);
+  const atTenBuilt = await timedChangesAt(token, 'tenth');
+  log(`at 10 hosts: ${JSON.stringify(atTenBuilt)}`);
+  await untilAllAsleep(token, labels, ids);
+  const atTen: TimedPoint = { built: atTenBuilt, asleep: await timedChangesAt(token, 'tenthrested') };
+  log(`at 10 hosts, all asleep: ${JSON.stringify(atTen.asleep)}`);
 
   // Up to hostCount, a few builds at a time.
   const fillStarted = performance.now();
@@ -332,19 +360,11 @@ try {
     }
   }));
   const fillSeconds = (performance.now() - fillStarted) / 1000;
-  const atMany = await timedChangesAt(token, 'later');
-  log(`at ${hostCount} hosts: ${JSON.stringify(atMany)}`);
+  const atManyBuilt = await timedChangesAt(token, 'later');
+  log(`at ${hostCount} hosts: ${JSON.stringify(atManyBuilt)}`);
 
   // Idle: every host asleep.
-  log('waiting for every host to sleep');
-  for (;;) {
-    const byStatus = await statuses(token);
-    const awake = labels.filter((label) => byStatus.get(ids.get(label) ?? '') !== 'sleeping');
-    if (awake.length === 0) break;
-    await sleep(5_000);
-  }
-  // PostgreSQL ends a backend a moment after its client went; the spare processes settle.
-  await sleep(15_000);
+  await untilAllAsleep(token, labels, ids);
   const asleepMemory = await synapseMemory();
   // Background tasks of idle hosts open a connection now and then: sampled once a second.
   const connectionSamples: number[] = [];
@@ -375,8 +395,8 @@ try {
   log(`all asleep: ${JSON.stringify({ asleepMemory, asleepConnections, maxConnections: Math.max(...connectionSamples), cpuMsPerSecond: Math.round(asleepCpuMsPerSecond), postgresCpuMsPerSecond: Math.round(asleepPostgresCpuMsPerSecond), homeportCpuMsPerSecond: Math.round(asleepHomeportCpuMsPerSecond), sessionsPerHostHour: Math.round(sessionsPerHostHour) })}`);
   // The same changes again once the installation is at rest, as it is most of the day: right
   // after the fill the hosts just built are still awake and busy, which is load, not the count.
-  const atManyAsleep = await timedChangesAt(token, 'rested');
-  log(`at ${hostCount} hosts, all asleep: ${JSON.stringify(atManyAsleep)}`);
+  const atMany: TimedPoint = { built: atManyBuilt, asleep: await timedChangesAt(token, 'rested') };
+  log(`at ${hostCount} hosts, all asleep: ${JSON.stringify(atMany.asleep)}`);
 
   // First requests to idle hosts (asleep, no database connection), in rounds over every host:
   // between rounds every connection is let go again (the idle-connection time), so each request
@@ -435,16 +455,16 @@ try {
       nextLoginAttempt: latency(justAfterMs),
       versionsAfterwards: latency(versionsMs),
     },
-    // At DENSITY_HOSTS hosts twice: right after the fill (the hosts just built still awake) and
-    // once every host is asleep; the ratios are against 10 hosts.
-    createMs: ratios(atTen, atMany, atManyAsleep, 'createMs'),
-    changeMs: ratios(atTen, atMany, atManyAsleep, 'changeMs'),
-    cancelMs: ratios(atTen, atMany, atManyAsleep, 'cancelMs'),
+    // At 10 and at DENSITY_HOSTS hosts, each twice: right after the hosts were built (the ones just
+    // built still awake) and once every host is asleep; each ratio compares the same phase.
+    createMs: ratios(atTen, atMany, 'createMs'),
+    changeMs: ratios(atTen, atMany, 'changeMs'),
+    cancelMs: ratios(atTen, atMany, 'cancelMs'),
     // Where the time of a create, a change and a cancel goes (mean ms per step), at 10 and at DENSITY_HOSTS hosts.
     stepsMs: {
-      create: { at10: atTen.createSteps, [`at${hostCount}`]: atMany.createSteps, [`at${hostCount}Asleep`]: atManyAsleep.createSteps },
-      change: { at10: atTen.changeSteps, [`at${hostCount}`]: atMany.changeSteps, [`at${hostCount}Asleep`]: atManyAsleep.changeSteps },
-      cancel: { at10: atTen.cancelSteps, [`at${hostCount}`]: atMany.cancelSteps, [`at${hostCount}Asleep`]: atManyAsleep.cancelSteps },
+      create: { at10: steps(atTen, 'createSteps'), [`at${hostCount}`]: steps(atMany, 'createSteps') },
+      change: { at10: steps(atTen, 'changeSteps'), [`at${hostCount}`]: steps(atMany, 'changeSteps') },
+      cancel: { at10: steps(atTen, 'cancelSteps'), [`at${hostCount}`]: steps(atMany, 'cancelSteps') },
     },
     projectedHostsPer24GiB: {
       byMemory: Math.floor(gib24 / (rssPerHostMiB * 1024 ** 2)),
